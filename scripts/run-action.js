@@ -1,0 +1,180 @@
+// @ts-check
+/**
+ * Runs the committed bundle the way the Actions runner does: inputs as INPUT_<NAME> (hyphens kept),
+ * action.yml defaults for inputs not given, the GITHUB_* context, and the GITHUB_OUTPUT,
+ * GITHUB_STATE and GITHUB_STEP_SUMMARY files. The tests, the demo and the benchmark all use it,
+ * so what they check is what a workflow gets.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const BUNDLE = path.join(root, "dist", "index.js");
+
+/**
+ * @typedef {object} RunOptions
+ * @property {Record<string, string>} inputs    action inputs by their action.yml names
+ * @property {Record<string, string>} [state]   saved state, as the runner hands it to a post step
+ * @property {Record<string, string>} [env]     more environment (overrides the defaults below)
+ * @property {string} [node]                    the node binary (default: this process's)
+ * @property {number} [killAfterMs]             send SIGTERM after this long (a cancelled workflow)
+ * @property {number} [timeoutMs]               kill the run after this long (a test's safety net)
+ * @property {(text: string) => void} [onOutput] sees stdout and stderr as they come
+ *
+ * @typedef {object} RunResult
+ * @property {number | null} exitCode
+ * @property {string | null} signal
+ * @property {string} stdout
+ * @property {string} stderr
+ * @property {Record<string, string>} outputs   the last value of each output
+ * @property {Record<string, string>} savedState
+ * @property {string} summary
+ * @property {number} durationMs
+ */
+
+/** @type {Record<string, string> | undefined} */
+let defaultsCache;
+
+/** The defaults that action.yml declares, which the runner passes for inputs a workflow omits. */
+export async function actionDefaults() {
+  if (!defaultsCache) {
+    const action = parse(await readFile(path.join(root, "action.yml"), "utf8"));
+    defaultsCache = Object.fromEntries(
+      Object.entries(action.inputs ?? {}).flatMap(([name, spec]) =>
+        spec && spec.default !== undefined ? [[name, String(spec.default)]] : [],
+      ),
+    );
+  }
+  return defaultsCache;
+}
+
+/** @param {string} name */
+export function inputVariable(name) {
+  return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+
+/**
+ * Reads a GITHUB_OUTPUT or GITHUB_STATE file: `name<<delimiter`, value lines, `delimiter`.
+ * @param {string} text
+ * @returns {Record<string, string>}
+ */
+export function parseCommandFile(text) {
+  /** @type {Record<string, string>} */
+  const values = {};
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name = "", delimiter] = heredoc;
+      const end = lines.indexOf(delimiter ?? "", i + 1);
+      values[name] = lines.slice(i + 1, end).join("\n");
+      i = end;
+    } else if (line.includes("=")) {
+      const at = line.indexOf("=");
+      values[line.slice(0, at)] = line.slice(at + 1);
+    }
+  }
+  return values;
+}
+
+/**
+ * @param {RunOptions} options
+ * @returns {Promise<RunResult>}
+ */
+export async function runAction(options) {
+  const dir = await mkdtemp(path.join(tmpdir(), "vps-snapshot-run-"));
+  const files = {
+    GITHUB_OUTPUT: path.join(dir, "output"),
+    GITHUB_STATE: path.join(dir, "state"),
+    GITHUB_STEP_SUMMARY: path.join(dir, "summary.md"),
+    GITHUB_ENV: path.join(dir, "env"),
+    GITHUB_PATH: path.join(dir, "path"),
+    GITHUB_EVENT_PATH: path.join(dir, "event.json"),
+  };
+  await Promise.all([
+    ...Object.entries(files).map(([, file]) => writeFile(file, "")),
+    writeFile(files.GITHUB_EVENT_PATH, "{}"),
+  ]);
+  const inputs = { ...(await actionDefaults()), ...options.inputs };
+  /** @type {NodeJS.ProcessEnv} */
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GITHUB_ACTIONS: "true",
+    CI: "true",
+    RUNNER_TEMP: dir,
+    RUNNER_OS: "Linux",
+    GITHUB_WORKSPACE: dir,
+    GITHUB_REPOSITORY: "octo-org/shop",
+    GITHUB_REPOSITORY_OWNER: "octo-org",
+    GITHUB_SHA: "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b",
+    GITHUB_REF: "refs/heads/main",
+    GITHUB_EVENT_NAME: "push",
+    GITHUB_WORKFLOW: "Deploy",
+    GITHUB_JOB: "deploy",
+    GITHUB_ACTION: "snapshot",
+    GITHUB_ACTOR: "octocat",
+    GITHUB_RUN_ID: "9876543210",
+    GITHUB_RUN_NUMBER: "42",
+    GITHUB_RUN_ATTEMPT: "1",
+    GITHUB_SERVER_URL: "https://github.com",
+    GITHUB_API_URL: "https://api.github.com",
+    ...files,
+    ...Object.fromEntries(
+      Object.entries(inputs).map(([name, value]) => [inputVariable(name), value]),
+    ),
+    ...Object.fromEntries(
+      Object.entries(options.state ?? {}).map(([name, value]) => [`STATE_${name}`, value]),
+    ),
+    ...options.env,
+  };
+
+  const started = performance.now();
+  const child = spawn(options.node ?? process.execPath, [BUNDLE], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => {
+    stdout += chunk;
+    options.onOutput?.(String(chunk));
+  });
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+    options.onOutput?.(String(chunk));
+  });
+  const timers = [
+    options.killAfterMs !== undefined &&
+      setTimeout(() => child.kill("SIGTERM"), options.killAfterMs),
+    options.timeoutMs !== undefined && setTimeout(() => child.kill("SIGKILL"), options.timeoutMs),
+  ];
+  /** @type {[number | null, string | null]} */
+  const [exitCode, signal] = await new Promise((resolve) =>
+    child.on("close", (code, sig) => resolve([code, sig])),
+  );
+  for (const timer of timers) if (timer) clearTimeout(timer);
+  const durationMs = performance.now() - started;
+
+  const [outputText, stateText, summary] = await Promise.all(
+    [files.GITHUB_OUTPUT, files.GITHUB_STATE, files.GITHUB_STEP_SUMMARY].map((f) =>
+      readFile(f, "utf8"),
+    ),
+  );
+  await rm(dir, { recursive: true, force: true });
+  return {
+    exitCode,
+    signal,
+    stdout,
+    stderr,
+    outputs: parseCommandFile(outputText ?? ""),
+    savedState: parseCommandFile(stateText ?? ""),
+    summary: summary ?? "",
+    durationMs,
+  };
+}

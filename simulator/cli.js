@@ -1,0 +1,99 @@
+// @ts-check
+
+import { parseArgs } from "node:util";
+import { startSimulator } from "./server.js";
+
+/**
+ * Runs one simulator in the foreground, for trying the action by hand:
+ *   node simulator/cli.js [--port N] [--token T] [--snapshot-seconds S] [--restore-seconds S]
+ *                         [--outcome STATUS] [--page-size N]
+ */
+
+/**
+ * @param {string} flag
+ * @param {string | undefined} value
+ * @param {{ integer: boolean, min: number }} rule
+ */
+function numberFlag(flag, value, { integer, min }) {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (value.trim() === "" || !Number.isFinite(number) || number < min) {
+    throw new Error(`--${flag} must be a number >= ${min} (got "${value}")`);
+  }
+  if (integer && !Number.isInteger(number)) {
+    throw new Error(`--${flag} must be a whole number (got "${value}")`);
+  }
+  return number;
+}
+
+/** @param {number | undefined} seconds */
+const toMs = (seconds) => (seconds === undefined ? undefined : Math.round(seconds * 1000));
+
+/** @param {string[]} args */
+function parseOptions(args) {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      port: { type: "string", default: "8080" },
+      token: { type: "string" },
+      "snapshot-seconds": { type: "string" },
+      "restore-seconds": { type: "string" },
+      outcome: { type: "string" },
+      "page-size": { type: "string" },
+    },
+  });
+  return {
+    host: "127.0.0.1",
+    port: numberFlag("port", values.port, { integer: true, min: 0 }),
+    token: values.token,
+    snapshotDurationMs: toMs(
+      numberFlag("snapshot-seconds", values["snapshot-seconds"], { integer: false, min: 0 }),
+    ),
+    restoreDurationMs: toMs(
+      numberFlag("restore-seconds", values["restore-seconds"], { integer: false, min: 0 }),
+    ),
+    snapshotOutcome: values.outcome,
+    pageSize: numberFlag("page-size", values["page-size"], { integer: true, min: 1 }),
+  };
+}
+
+async function main() {
+  /** @type {ReturnType<typeof parseOptions>} */
+  let options;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 2;
+    return;
+  }
+  /** @type {import("./server.js").Simulator} */
+  let simulator;
+  try {
+    simulator = await startSimulator(options);
+  } catch (error) {
+    // Most often the port is taken; the message names it.
+    console.error(
+      `Could not start the simulator: ${error instanceof Error ? error.message : error}`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+  console.log(`Simulator listening on ${simulator.url}`);
+  console.log(`Token: ${simulator.token}`);
+  console.log("Run the action against it with:");
+  console.log(`  env 'INPUT_API-URL=${simulator.url}' 'INPUT_API-TOKEN=${simulator.token}' \\`);
+  console.log("    node dist/index.js");
+  console.log("Stop with Ctrl+C.");
+  /** @param {NodeJS.Signals} signal */
+  const stop = (signal) => {
+    console.log(`${signal}: closing the simulator`);
+    void simulator.close();
+  };
+  // `once`: a second Ctrl+C falls through to Node's default and ends the process at once.
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+await main();

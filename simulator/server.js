@@ -1,0 +1,331 @@
+// @ts-check
+
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import { createApi } from "./api.js";
+import { createFaultPlan, faultLetsRequestApply, faultReply } from "./faults.js";
+import { LIST_ORDERS } from "./listing.js";
+import { matchRoute } from "./routes.js";
+import { resetConnection, send, sendTrickled, sendTruncated } from "./transport.js";
+import { createWorld } from "./world.js";
+
+/**
+ * @typedef {import("./routes.js").RouteName} RouteName
+ * @typedef {import("./faults.js").Fault} Fault
+ * @typedef {import("./faults.js").FaultSpec} FaultSpec
+ * @typedef {import("./transport.js").Reply} Reply
+ * @typedef {import("./listing.js").ListOrder} ListOrder
+ * @typedef {import("./world.js").ServerSeed} ServerSeed
+ * @typedef {import("./world.js").SnapshotSeed} SnapshotSeed
+ * @typedef {import("./world.js").ServerTimings} ServerTimings
+ * @typedef {import("./world.js").ServerView} ServerView
+ * @typedef {import("./world.js").SnapshotView} SnapshotView
+ * @typedef {import("./world.js").RestoreRecord} RestoreRecord
+ * @typedef {import("./world.js").DeletionRecord} DeletionRecord
+ * @typedef {import("node:http").IncomingMessage} IncomingMessage
+ * @typedef {import("node:http").ServerResponse} ServerResponse
+ */
+
+/**
+ * @typedef {{
+ *   token?: string,
+ *   host?: string,
+ *   port?: number,
+ *   basePath?: string,
+ *   servers?: ServerSeed[],
+ *   snapshots?: SnapshotSeed[],
+ *   snapshotDurationMs?: number,
+ *   snapshotOutcome?: string,
+ *   restoreDurationMs?: number,
+ *   pageSize?: number | null,
+ *   nextLinkOrigin?: string | null,
+ *   listOrder?: ListOrder,
+ *   seed?: number,
+ *   maxSnapshotsPerServer?: number,
+ *   echoTokenInErrors?: boolean,
+ *   now?: () => number,
+ * }} SimulatorOptions
+ *
+ * @typedef {{
+ *   seq: number,
+ *   at: number,
+ *   method: string,
+ *   path: string,
+ *   query: Record<string, string>,
+ *   route: RouteName | "unknown",
+ *   authorization: string | null,
+ *   body: unknown,
+ *   status: number | "reset" | "hang" | "redirect",
+ *   fault: Fault["type"] | null,
+ * }} LoggedRequest
+ *
+ * @typedef {{
+ *   url: string,
+ *   origin: string,
+ *   token: string,
+ *   close: () => Promise<void>,
+ *   requests: LoggedRequest[],
+ *   requestsFor: (route: RouteName | "unknown", method?: string) => LoggedRequest[],
+ *   snapshots: () => SnapshotView[],
+ *   snapshotsOf: (serverId: number) => SnapshotView[],
+ *   snapshot: (id: number) => SnapshotView | undefined,
+ *   servers: () => ServerView[],
+ *   addSnapshot: (seed: SnapshotSeed) => SnapshotView,
+ *   removeSnapshot: (id: number) => boolean,
+ *   setServerStatus: (id: number, status: string) => void,
+ *   removeServer: (id: number) => boolean,
+ *   revokeToken: () => void,
+ *   restores: RestoreRecord[],
+ *   deletions: DeletionRecord[],
+ *   creations: number[],
+ *   configureServer: (serverId: number, timings: ServerTimings) => void,
+ *   addFault: (spec: FaultSpec) => number,
+ *   clearFaults: () => void,
+ *   readonly faultsInjected: number,
+ * }} Simulator
+ */
+
+/** @type {ServerSeed[]} */
+const DEFAULT_SERVERS = [
+  { id: 12345, name: "web-server-01" },
+  { id: 12346, name: "web-server-02" },
+  { id: 12347, name: "db-server-01" },
+];
+
+/** @param {SimulatorOptions} options */
+function resolveOptions(options) {
+  const config = {
+    token: options.token ?? `sim-${randomBytes(16).toString("hex")}`,
+    host: options.host ?? "127.0.0.1",
+    port: options.port ?? 0,
+    basePath: (options.basePath ?? "/api/v1").replace(/\/+$/, ""),
+    servers: options.servers ?? DEFAULT_SERVERS,
+    snapshots: options.snapshots ?? [],
+    snapshotDurationMs: options.snapshotDurationMs ?? 1500,
+    snapshotOutcome: options.snapshotOutcome ?? "completed",
+    restoreDurationMs: options.restoreDurationMs ?? 1500,
+    pageSize: options.pageSize ?? null,
+    nextLinkOrigin: options.nextLinkOrigin ?? null,
+    listOrder: options.listOrder ?? "newest-first",
+    seed: options.seed ?? 1,
+    maxSnapshotsPerServer: options.maxSnapshotsPerServer ?? 5,
+    echoTokenInErrors: options.echoTokenInErrors ?? false,
+    now: options.now ?? (() => Date.now()),
+  };
+  if (!LIST_ORDERS.has(config.listOrder)) {
+    throw new Error(`Simulator: unknown listOrder "${config.listOrder}"`);
+  }
+  if (config.pageSize !== null && !(Number.isInteger(config.pageSize) && config.pageSize >= 1)) {
+    throw new Error(`Simulator: pageSize must be a positive integer (got ${config.pageSize})`);
+  }
+  return config;
+}
+
+/**
+ * @param {SimulatorOptions} [options]
+ * @returns {Promise<Simulator>}
+ */
+export async function startSimulator(options = {}) {
+  const config = resolveOptions(options);
+  const world = createWorld(config);
+  const api = createApi(world, config);
+  const faults = createFaultPlan();
+  /** @type {LoggedRequest[]} */
+  const requests = [];
+  /** @type {Set<import("node:net").Socket>} */
+  const sockets = new Set();
+
+  const server = createServer((req, res) => {
+    readBody(req).then(
+      (rawBody) => {
+        try {
+          handle(req, res, rawBody);
+        } catch (error) {
+          answerSimulatorBug(res, error);
+        }
+      },
+      // A client that drops the connection mid-body leaves nothing to answer.
+      () => res.destroy(),
+    );
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  const origin = await listen(server, config.host, config.port);
+
+  /**
+   * @param {IncomingMessage} req
+   * @param {ServerResponse} res
+   * @param {string} rawBody
+   */
+  function handle(req, res, rawBody) {
+    const at = config.now();
+    const method = (req.method ?? "GET").toUpperCase();
+    const url = requestUrl(origin, req.url ?? "/");
+    const match = matchRoute(config.basePath, url.pathname, method);
+    const authorization = req.headers.authorization ?? null;
+    const query = Object.fromEntries(url.searchParams);
+    // Faults come first: a proxy in front of the API answers before the API authenticates.
+    const fault = faults.take(match.route, method);
+    const apiReply =
+      fault === null || faultLetsRequestApply(fault)
+        ? api.answer({ ...match, method, url, query, rawBody, authorization })
+        : null;
+    const reply = (fault && faultReply(fault)) ?? apiReply;
+    const status = deliver(res, fault, reply && api.echoAuthorization(reply, authorization));
+    requests.push({
+      seq: requests.length + 1,
+      at,
+      method,
+      path: url.pathname,
+      query,
+      route: match.route,
+      authorization,
+      body: parseLoggedBody(rawBody),
+      status,
+      fault: fault?.type ?? null,
+    });
+  }
+
+  /** @type {Promise<void> | null} */
+  let closing = null;
+  function close() {
+    closing ??= new Promise((resolve) => {
+      server.close(() => resolve());
+      // Hung and trickling answers hold their sockets open; nothing may outlive close().
+      for (const socket of sockets) socket.destroy();
+    });
+    return closing;
+  }
+
+  return {
+    url: `${origin}${config.basePath}`,
+    origin,
+    token: config.token,
+    close,
+    requests,
+    requestsFor: (route, method) =>
+      requests.filter(
+        (entry) =>
+          entry.route === route && (method === undefined || entry.method === method.toUpperCase()),
+      ),
+    snapshots: world.snapshots,
+    snapshotsOf: world.snapshotsOf,
+    snapshot: world.snapshot,
+    servers: world.servers,
+    addSnapshot: world.addSnapshot,
+    removeSnapshot: world.removeSnapshot,
+    setServerStatus: world.setServerStatus,
+    removeServer: world.removeServer,
+    revokeToken: api.revokeToken,
+    restores: world.restores,
+    deletions: world.deletions,
+    creations: world.creations,
+    configureServer: world.configureServer,
+    addFault: faults.add,
+    clearFaults: faults.clear,
+    get faultsInjected() {
+      return faults.injected;
+    },
+  };
+}
+
+/**
+ * Sends the answer the fault calls for and says what the client got, for the request log.
+ * @param {ServerResponse} res
+ * @param {Fault | null} fault
+ * @param {Reply | null} reply null when the fault leaves nothing to send
+ * @returns {LoggedRequest["status"]}
+ */
+function deliver(res, fault, reply) {
+  switch (fault?.type) {
+    case "reset":
+    case "apply-then-reset":
+      resetConnection(res);
+      return "reset";
+    case "hang":
+    case "apply-then-hang":
+      return "hang";
+  }
+  if (reply === null) throw new Error("Simulator: no answer to send");
+  switch (fault?.type) {
+    case "trickle":
+      sendTrickled(res, reply, fault.intervalMs ?? 200);
+      return reply.status;
+    case "truncated":
+      sendTruncated(res, reply);
+      return reply.status;
+    case "redirect":
+      send(res, reply);
+      return "redirect";
+    default:
+      send(res, reply);
+      return reply.status;
+  }
+}
+
+/**
+ * The request target on the simulator's own origin. Built piece by piece because a target such
+ * as `//host/x` or `*` would not survive `new URL(target, origin)` as a path.
+ * @param {string} origin
+ * @param {string} target
+ */
+function requestUrl(origin, target) {
+  const url = new URL(origin);
+  const queryStart = target.indexOf("?");
+  url.pathname = queryStart === -1 ? target : target.slice(0, queryStart);
+  url.search = queryStart === -1 ? "" : target.slice(queryStart);
+  return url;
+}
+
+/**
+ * A bug in the simulator must fail the test that met it, loudly, not leave the client waiting.
+ * @param {ServerResponse} res
+ * @param {unknown} error
+ */
+function answerSimulatorBug(res, error) {
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  if (res.headersSent) res.destroy();
+  else send(res, { status: 500, json: { detail: `Simulator bug: ${message}` } });
+}
+
+/** @param {IncomingMessage} req @returns {Promise<string>} */
+async function readBody(req) {
+  /** @type {Buffer[]} */
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** @param {string} rawBody @returns {unknown} */
+function parseLoggedBody(rawBody) {
+  if (rawBody === "") return null;
+  try {
+    return JSON.parse(rawBody);
+  } catch {
+    return rawBody;
+  }
+}
+
+/**
+ * @param {import("node:http").Server} server
+ * @param {string} host
+ * @param {number} port
+ * @returns {Promise<string>} the origin it listens on
+ */
+function listen(server, host, port) {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      if (address === null || typeof address === "string") {
+        reject(new Error("Simulator: not listening on TCP"));
+        return;
+      }
+      const hostInUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
+      resolve(`http://${hostInUrl}:${address.port}`);
+    });
+  });
+}

@@ -1,0 +1,105 @@
+/** The API answered, with a status that is not a success. */
+export class HttpStatusError extends Error {
+  constructor(
+    readonly status: number,
+    readonly apiMessage: string,
+    readonly request: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(`HTTP ${status} from ${request}${apiMessage ? `: ${apiMessage}` : ""}`);
+    this.name = "HttpStatusError";
+  }
+}
+
+export type NoAnswerReason = "connection" | "timeout" | "not-json" | "truncated";
+
+/**
+ * No usable answer came back. `requestSent` is false only when the connection itself could not
+ * be made, which proves the API never saw the request.
+ */
+export class NoAnswerError extends Error {
+  constructor(
+    readonly reason: NoAnswerReason,
+    readonly request: string,
+    readonly requestSent: boolean,
+    detail: string,
+  ) {
+    super(`${describeReason(reason)} from ${request}: ${detail}`);
+    this.name = "NoAnswerError";
+  }
+}
+
+function describeReason(reason: NoAnswerReason): string {
+  switch (reason) {
+    case "connection":
+      return "No answer (connection failed)";
+    case "timeout":
+      return "No answer in time";
+    case "not-json":
+      return "An answer that is not JSON";
+    case "truncated":
+      return "An incomplete answer";
+  }
+}
+
+/** The API's answer is JSON but not of the documented shape: retrying will not change it. */
+export class UnexpectedAnswerError extends Error {
+  constructor(request: string, detail: string) {
+    super(`Unexpected answer from ${request}: ${detail}`);
+    this.name = "UnexpectedAnswerError";
+  }
+}
+
+/** A paging link or redirect that would take the token to another origin. */
+export class ForeignOriginError extends Error {
+  constructor(request: string, target: string, apiOrigin: string) {
+    super(
+      `Refused to follow ${target} from ${request}: it is not on the API's origin ${apiOrigin}, ` +
+        "and the token is only ever sent there.",
+    );
+    this.name = "ForeignOriginError";
+  }
+}
+
+/** The step was cancelled (the workflow was cancelled, or the deadline passed mid-request). */
+export class CancelledError extends Error {
+  constructor(message = "Cancelled") {
+    super(message);
+    this.name = "CancelledError";
+  }
+}
+
+/** Worth another try: the failure says nothing about the request itself. */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof NoAnswerError) return true;
+  if (error instanceof HttpStatusError) {
+    return error.status === 408 || error.status === 429 || error.status >= 500;
+  }
+  return false;
+}
+
+/**
+ * A request that changes state may have done so although no success came back. 408 and 429 are
+ * answers from before the request was processed; every other missing or 5xx answer is unknown.
+ */
+export function mayHaveTakenEffect(error: unknown): boolean {
+  if (error instanceof NoAnswerError) return error.requestSent;
+  if (error instanceof HttpStatusError) return error.status >= 500;
+  return false;
+}
+
+export function retryAfterOf(error: unknown): number | undefined {
+  return error instanceof HttpStatusError ? error.retryAfterMs : undefined;
+}
+
+export function isStatus(error: unknown, status: number): error is HttpStatusError {
+  return error instanceof HttpStatusError && error.status === status;
+}
+
+/** The step's overall `timeout` ran out before a request could be made. */
+export class DeadlineError extends Error {
+  constructor(request: string) {
+    super(`The step's timeout ran out before ${request} could be sent`);
+    this.name = "DeadlineError";
+  }
+}

@@ -1,0 +1,222 @@
+import type { Clock, Deadline } from "../clock.js";
+import { formatDuration } from "../duration.js";
+import type { Logger } from "../logger.js";
+import type { Redactor } from "../redact.js";
+import { type RateLimitGate, type RetryPolicy, withRetries } from "../retry.js";
+import { apiMessageFrom, parseRetryAfter } from "./answers.js";
+import {
+  DeadlineError,
+  ForeignOriginError,
+  HttpStatusError,
+  isStatus,
+  isTransient,
+  mayHaveTakenEffect,
+  NoAnswerError,
+  UnexpectedAnswerError,
+} from "./errors.js";
+import type { HttpExchange, Transport } from "./transport.js";
+import type {
+  CreateSnapshotRequest,
+  DeleteOutcome,
+  RestoreAnswer,
+  Server,
+  Snapshot,
+  SnapshotsApi,
+} from "./types.js";
+
+export interface HttpApiOptions {
+  baseUrl: string;
+  transport: Transport;
+  clock: Clock;
+  deadline: Deadline;
+  gate: RateLimitGate;
+  policy: RetryPolicy;
+  random: () => number;
+  redactor: Redactor;
+  log: Logger;
+  /** The longest one request may take; the deadline shortens it further. */
+  requestTimeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** A list longer than this is a loop in the API's paging, not a real account. */
+const MAX_PAGES = 100;
+const MAX_REDIRECTS = 5;
+
+type Method = HttpExchange["method"];
+
+export class HttpSnapshotsApi implements SnapshotsApi {
+  private readonly origin: string;
+
+  constructor(private readonly options: HttpApiOptions) {
+    this.origin = new URL(options.baseUrl).origin;
+  }
+
+  async listSnapshots(serverId?: number): Promise<Snapshot[]> {
+    const found = new Map<number, Snapshot>();
+    let url: string | null =
+      `${this.options.baseUrl}/snapshots/${serverId === undefined ? "" : `?server_id=${serverId}`}`;
+    for (let page = 1; url; page++) {
+      if (page > MAX_PAGES) {
+        throw new UnexpectedAnswerError("GET /snapshots/", `more than ${MAX_PAGES} pages`);
+      }
+      const pageUrl: string = url;
+      const answer = await this.readJson(pageUrl);
+      const label = this.label("GET", pageUrl);
+      const results = (answer as { results?: unknown })?.results;
+      if (!Array.isArray(results)) throw new UnexpectedAnswerError(label, "no `results` list");
+      // A snapshot created or deleted between two pages can shift one into both.
+      for (const item of results) {
+        const snapshot = checkSnapshot(item, label);
+        found.set(snapshot.id, snapshot);
+      }
+      url = this.sameOriginLink((answer as { next?: unknown }).next, pageUrl, label);
+    }
+    return [...found.values()];
+  }
+
+  async createSnapshot(request: CreateSnapshotRequest): Promise<Snapshot> {
+    const url = `${this.options.baseUrl}/snapshots/`;
+    const body = await this.sendOnce("POST", url, request);
+    return checkSnapshot(this.parseJson(body, this.label("POST", url)), this.label("POST", url));
+  }
+
+  async restoreSnapshot(snapshotId: number): Promise<RestoreAnswer> {
+    const url = `${this.options.baseUrl}/snapshots/${snapshotId}/restore/`;
+    const body = await this.sendOnce("POST", url, undefined);
+    return (body.trim() ? this.parseJson(body, this.label("POST", url)) : {}) as RestoreAnswer;
+  }
+
+  async deleteSnapshot(snapshotId: number): Promise<DeleteOutcome> {
+    const url = `${this.options.baseUrl}/snapshots/${snapshotId}/`;
+    try {
+      await this.withRetries(() => this.send("DELETE", url), isTransient);
+      return "deleted";
+    } catch (error) {
+      if (isStatus(error, 404)) return "already-gone";
+      throw error;
+    }
+  }
+
+  async getServer(serverId: number): Promise<Server> {
+    const url = `${this.options.baseUrl}/servers/${serverId}/`;
+    const label = this.label("GET", url);
+    const server = (await this.readJson(url)) as Partial<Server> | null;
+    if (typeof server?.id !== "number" || typeof server.status !== "string") {
+      throw new UnexpectedAnswerError(label, "no server `id` and `status`");
+    }
+    return server as Server;
+  }
+
+  /** GETs are safe to repeat; a 2xx whose body is not JSON counts as a failed try. */
+  private readJson(url: string): Promise<unknown> {
+    return this.withRetries(
+      async () => this.parseJson(await this.send("GET", url), this.label("GET", url)),
+      isTransient,
+    );
+  }
+
+  /**
+   * A request that changes state is repeated only where the failure proves it was not processed
+   * (a 429, a refused connection); any other doubt goes back to the caller.
+   */
+  private sendOnce(method: Method, url: string, body: unknown): Promise<string> {
+    return this.withRetries(
+      () => this.send(method, url, body),
+      (error) => isTransient(error) && !mayHaveTakenEffect(error),
+    );
+  }
+
+  private withRetries<T>(operation: () => Promise<T>, shouldRetry: (e: unknown) => boolean) {
+    const { clock, deadline, gate, random, signal, log, policy } = this.options;
+    return withRetries(operation, shouldRetry, policy, {
+      clock,
+      deadline,
+      gate,
+      random,
+      signal,
+      onRetry: ({ attempt, delayMs, error }) =>
+        log.info(
+          `${errorText(error)}; trying again in ${formatDuration(delayMs)} ` +
+            `(try ${attempt + 1} of ${policy.maxAttempts}).`,
+        ),
+    });
+  }
+
+  private async send(method: Method, url: string, body?: unknown): Promise<string> {
+    const { transport, deadline, requestTimeoutMs, signal, redactor } = this.options;
+    let target = url;
+    for (let redirects = 0; ; redirects++) {
+      const label = this.label(method, target);
+      if (deadline.expired()) throw new DeadlineError(label);
+      const timeoutMs = Math.min(requestTimeoutMs, deadline.remainingMs());
+      const answer = await transport({ method, url: target, body, timeoutMs, signal, label });
+      this.options.log.debug(`${label} -> HTTP ${answer.status}`);
+      if (answer.status >= 200 && answer.status < 300) return answer.body;
+      const location = answer.headers.location;
+      if (answer.status >= 300 && answer.status < 400 && location && method === "GET") {
+        if (redirects >= MAX_REDIRECTS) {
+          throw new UnexpectedAnswerError(label, `more than ${MAX_REDIRECTS} redirects`);
+        }
+        target = this.sameOriginLink(location, target, label) ?? target;
+        continue;
+      }
+      const retryAfter = parseRetryAfter(
+        headerText(answer.headers["retry-after"]),
+        this.options.clock.wallNow(),
+      );
+      throw new HttpStatusError(
+        answer.status,
+        redactor.redact(apiMessageFrom(answer.body)),
+        label,
+        retryAfter,
+      );
+    }
+  }
+
+  private parseJson(body: string, label: string): unknown {
+    try {
+      return JSON.parse(body);
+    } catch {
+      throw new NoAnswerError("not-json", label, true, "the body is not JSON");
+    }
+  }
+
+  /** Paging links and redirects are followed only on the API's own origin, which has the token. */
+  private sameOriginLink(link: unknown, from: string, label: string): string | null {
+    if (typeof link !== "string" || link === "") return null;
+    const target = new URL(link, from);
+    if (target.origin !== this.origin)
+      throw new ForeignOriginError(label, target.origin, this.origin);
+    return target.href;
+  }
+
+  private label(method: Method, url: string): string {
+    const target = new URL(url);
+    const basePath = new URL(this.options.baseUrl).pathname;
+    const path = target.pathname.startsWith(basePath)
+      ? target.pathname.slice(basePath.length)
+      : target.pathname;
+    return `${method} ${path}${target.search}`;
+  }
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function checkSnapshot(value: unknown, label: string): Snapshot {
+  const item = value as Partial<Snapshot> | null;
+  const valid =
+    typeof item?.id === "number" &&
+    typeof item.name === "string" &&
+    typeof item.status === "string" &&
+    typeof item.server?.id === "number";
+  if (!valid)
+    throw new UnexpectedAnswerError(label, "a snapshot without id, name, status or server");
+  return item as Snapshot;
+}

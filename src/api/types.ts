@@ -1,0 +1,47 @@
+/** A snapshot as the API describes it; fields the API adds beyond these are kept as they came. */
+export interface Snapshot {
+  id: number;
+  server: { id: number; name?: string };
+  name: string;
+  status: string;
+  size_mb: number | null;
+  created_at: string;
+  description?: string | null;
+}
+
+export interface Server {
+  id: number;
+  name?: string;
+  status: string;
+}
+
+export interface CreateSnapshotRequest {
+  server_id: number;
+  name: string;
+  description?: string;
+}
+
+export interface RestoreAnswer {
+  status?: string;
+  message?: string;
+  server?: { id: number; name?: string; status?: string };
+}
+
+export type DeleteOutcome = "deleted" | "already-gone";
+
+/** The provider's API as the modes use it. The one real implementation is `HttpSnapshotsApi`. */
+export interface SnapshotsApi {
+  /** Every snapshot, of one server or of the whole account, across all pages. */
+  listSnapshots(serverId?: number): Promise<Snapshot[]>;
+  /** Sent once: an error that may hide a created snapshot is the caller's to resolve. */
+  createSnapshot(request: CreateSnapshotRequest): Promise<Snapshot>;
+  /** Sent once: an error that may hide a started restore is the caller's to resolve. */
+  restoreSnapshot(snapshotId: number): Promise<RestoreAnswer>;
+  deleteSnapshot(snapshotId: number): Promise<DeleteOutcome>;
+  getServer(serverId: number): Promise<Server>;
+}
+
+export const SnapshotStatus = {
+  inProgress: "in_progress",
+  completed: "completed",
+} as const;

@@ -1,0 +1,18 @@
+/**
+ * Runs `work` for every item with at most `limit` at once, in input order of start. Each call
+ * handles its own errors: one server's failure must not stop the others.
+ */
+export async function forEachConcurrently<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

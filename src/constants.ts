@@ -1,0 +1,45 @@
+/** Every name the workflow sees, written once: inputs, outputs and the saved state. */
+
+export const Inputs = {
+  apiToken: "api-token",
+  apiUrl: "api-url",
+  mode: "mode",
+  serverId: "server-id",
+  snapshotId: "snapshot-id",
+  name: "name",
+  namePrefix: "name-prefix",
+  description: "description",
+  ifExists: "if-exists",
+  onLimit: "on-limit",
+  wait: "wait",
+  timeout: "timeout",
+  pollInterval: "poll-interval",
+  keep: "keep",
+  olderThan: "older-than",
+  dryRun: "dry-run",
+  rollbackOnFailure: "rollback-on-failure",
+} as const;
+
+export const Outputs = {
+  snapshotId: "snapshot-id",
+  snapshotIds: "snapshot-ids",
+  snapshotName: "snapshot-name",
+  snapshotStatus: "snapshot-status",
+  snapshotSizeMb: "snapshot-size-mb",
+  snapshotCreatedAt: "snapshot-created-at",
+  snapshots: "snapshots",
+  deletedSnapshotIds: "deleted-snapshot-ids",
+  serverStatus: "server-status",
+} as const;
+
+export type OutputName = (typeof Outputs)[keyof typeof Outputs];
+
+export const State = {
+  isPost: "isPost",
+  rollbackTargets: "rollbackTargets",
+} as const;
+
+export const DEFAULT_API_URL = "https://admin.vps.org/api/v1";
+
+/** The provider allows this many snapshots per server; in progress ones count. */
+export const SNAPSHOT_LIMIT_PER_SERVER = 5;

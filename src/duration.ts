@@ -1,0 +1,29 @@
+const MS_PER_UNIT: Record<string, number> = {
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/**
+ * Reads `90s`, `15m`, `1h`, `7d`, or plain seconds (`300`, `0.5`) into milliseconds.
+ * Returns undefined for anything else, so the caller can name the input in its error.
+ */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/i.exec(text.trim());
+  if (!match) return undefined;
+  const [, amount = "", unit = ""] = match;
+  const ms = Number(amount) * (MS_PER_UNIT[unit.toLowerCase() || "s"] ?? 0);
+  return Number.isFinite(ms) ? Math.round(ms) : undefined;
+}
+
+/** `45s`, `2m 05s`, `1h 02m`: short enough for a log line, exact enough for a person. */
+export function formatDuration(ms: number): string {
+  const totalSeconds = Math.max(0, Math.round(ms / 1000));
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds % 60;
+  if (hours > 0) return `${hours}h ${String(minutes).padStart(2, "0")}m`;
+  if (minutes > 0) return `${minutes}m ${String(seconds).padStart(2, "0")}s`;
+  return `${seconds}s`;
+}

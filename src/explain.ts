@@ -1,0 +1,50 @@
+import { CancelledError, type HttpStatusError, isStatus } from "./api/errors.js";
+import { Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "./constants.js";
+
+export type Operation =
+  | { kind: "create"; serverId: number; snapshotsOnServer?: number }
+  | { kind: "list"; serverId?: number }
+  | { kind: "wait"; serverId: number; snapshotId: number };
+
+/** The sentence a person reads when an operation fails: what happened, the API's words, what next. */
+export function explainFailure(error: unknown, operation: Operation): string {
+  const detail = error instanceof Error ? error.message : String(error);
+  if (isStatus(error, 401)) {
+    return `The API refused the token (${detail}). Check the secret passed as ${Inputs.apiToken}.`;
+  }
+  if (error instanceof CancelledError) return `Cancelled: ${detail}.`;
+  switch (operation.kind) {
+    case "create":
+      return explainCreateFailure(error, detail, operation);
+    case "list":
+      return `Could not list the snapshots${operation.serverId ? ` of server ${operation.serverId}` : ""}: ${detail}`;
+    case "wait":
+      return `Could not follow snapshot ${operation.snapshotId} of server ${operation.serverId}: ${detail}`;
+  }
+}
+
+function explainCreateFailure(
+  error: unknown,
+  detail: string,
+  operation: Extract<Operation, { kind: "create" }>,
+): string {
+  const server = `server ${operation.serverId}`;
+  if (isStatus(error, 404)) {
+    return `Server ${operation.serverId} does not exist, or this token cannot see it (${detail}). Check ${Inputs.serverId}.`;
+  }
+  if (isStatus(error, 400) && isLimitError(error, operation.snapshotsOnServer)) {
+    return (
+      `Could not create a snapshot of ${server}: it already has ${SNAPSHOT_LIMIT_PER_SERVER} snapshots, ` +
+      `the provider's limit (${detail}). Delete one, or let ${Inputs.onLimit}: delete-oldest make room.`
+    );
+  }
+  if (isStatus(error, 400)) return `The API refused to create a snapshot of ${server} (${detail}).`;
+  return `Could not create a snapshot of ${server}: ${detail}`;
+}
+
+function isLimitError(error: HttpStatusError, snapshotsOnServer: number | undefined): boolean {
+  return (
+    /limit|at most|maximum/i.test(error.apiMessage) ||
+    (snapshotsOnServer ?? 0) >= SNAPSHOT_LIMIT_PER_SERVER
+  );
+}

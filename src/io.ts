@@ -1,0 +1,41 @@
+import * as core from "@actions/core";
+import type { Logger } from "./logger.js";
+import type { Redactor } from "./redact.js";
+
+/**
+ * Everything the program reads from or writes to the Actions runner. Only `coreIO` touches
+ * `@actions/core`; the rest of the program receives this interface, so tests can hand in a fake.
+ */
+export interface ActionIO {
+  getInput(name: string): string;
+  setOutput(name: string, value: string): void;
+  getState(name: string): string;
+  saveState(name: string, value: string): void;
+  setSecret(value: string): void;
+  setFailed(message: string): void;
+  writeSummary(markdown: string): Promise<void>;
+  log: Logger;
+}
+
+/** The runner's IO, with every text that leaves the program passed through the redactor. */
+export function coreIO(redactor: Redactor): ActionIO {
+  const clean = (text: string) => redactor.redact(text);
+  return {
+    getInput: (name) => core.getInput(name),
+    setOutput: (name, value) => core.setOutput(name, clean(value)),
+    getState: (name) => core.getState(name),
+    saveState: (name, value) => core.saveState(name, clean(value)),
+    setSecret: (value) => core.setSecret(value),
+    setFailed: (message) => core.setFailed(clean(message)),
+    writeSummary: async (markdown) => {
+      await core.summary.addRaw(clean(markdown), true).write();
+    },
+    log: {
+      info: (message) => core.info(clean(message)),
+      warning: (message) => core.warning(clean(message)),
+      error: (message) => core.error(clean(message)),
+      debug: (message) => core.debug(clean(message)),
+      group: (title, body) => core.group(clean(title), body),
+    },
+  };
+}

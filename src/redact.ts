@@ -1,0 +1,21 @@
+const MASK = "***";
+
+/**
+ * Removes every secret from text that may reach a log, an error, an output or the summary.
+ * The runner masks registered secrets in the log only; outputs and the summary are not masked,
+ * and an API may echo the token back in an error body.
+ */
+export class Redactor {
+  private readonly secrets: string[] = [];
+
+  add(secret: string): void {
+    // Very short values would mask ordinary words; a real token is never that short.
+    if (secret.length >= 4 && !this.secrets.includes(secret)) this.secrets.push(secret);
+  }
+
+  redact(text: string): string {
+    let result = text;
+    for (const secret of this.secrets) result = result.split(secret).join(MASK);
+    return result;
+  }
+}

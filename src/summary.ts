@@ -1,0 +1,49 @@
+import type { Logger } from "./logger.js";
+
+/** What a mode did, as the job summary shows it. */
+export interface ModeReport {
+  title: string;
+  columns: string[];
+  rows: string[][];
+  /** One sentence per thing that went wrong; the step fails when there is any. */
+  failures: string[];
+  /** Lines under the table that are not failures (a dry run's disclaimer, ...). */
+  notes: string[];
+}
+
+/** Text from the API (names, descriptions, messages) must not break the table or inject markup. */
+export function escapeCell(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/\|/g, "\\|")
+    .replace(/[`*_[\]]/g, (c) => `\\${c}`)
+    .replace(/\r?\n/g, " ");
+}
+
+export function renderReport(report: ModeReport): string {
+  const lines = [`### ${report.title}`, ""];
+  if (report.rows.length > 0) {
+    lines.push(`| ${report.columns.map(escapeCell).join(" | ")} |`);
+    lines.push(`|${report.columns.map(() => " --- ").join("|")}|`);
+    for (const row of report.rows) lines.push(`| ${row.map(escapeCell).join(" | ")} |`);
+    lines.push("");
+  }
+  for (const failure of report.failures) lines.push(`- :x: ${escapeCell(failure)}`);
+  for (const note of report.notes) lines.push(`- ${escapeCell(note)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** A summary that cannot be written (no GITHUB_STEP_SUMMARY, a full disk) never fails the step. */
+export async function writeReport(
+  write: (markdown: string) => Promise<void>,
+  report: ModeReport,
+  log: Logger,
+): Promise<void> {
+  try {
+    await write(renderReport(report));
+  } catch (error) {
+    log.warning(`Could not write the job summary: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,313 @@
+import { describe, expect, it } from "vitest";
+import { everythingVisible, failureOf, json, run, simulator } from "./support.js";
+
+const NAME = "pre-deploy-1a2b3c4-9876543210-1";
+
+describe("create: success", () => {
+  it("creates one snapshot, waits for it, and sets every output", async () => {
+    const sim = await simulator();
+    const result = await run(sim, { "server-id": "12345" });
+
+    expect(result.exitCode).toBe(0);
+    expect(failureOf(result)).toBe("");
+    const [made] = sim.snapshotsOf(12345);
+    expect(sim.snapshotsOf(12345)).toHaveLength(1);
+    expect(made).toMatchObject({ name: NAME, status: "completed" });
+    expect(result.outputs).toMatchObject({
+      "snapshot-id": String(made?.id),
+      "snapshot-ids": JSON.stringify({ 12345: made?.id }),
+      "snapshot-name": NAME,
+      "snapshot-status": "completed",
+      "snapshot-size-mb": String(made?.size_mb),
+      "snapshot-created-at": made?.created_at,
+    });
+    expect(json(result.outputs.snapshots)).toEqual([made]);
+    expect(made?.description).toContain("https://github.com/octo-org/shop/actions/runs/9876543210");
+  });
+
+  it("lists, creates once, then polls the server's own list", async () => {
+    const sim = await simulator();
+    await run(sim, { "server-id": "12345" });
+    const calls = sim.requests.map((r) =>
+      `${r.method} ${r.path} ${r.query.server_id ?? ""}`.trim(),
+    );
+    expect(calls[0]).toBe("GET /api/v1/snapshots/ 12345");
+    expect(calls[1]).toBe("POST /api/v1/snapshots/");
+    expect(calls.slice(2).every((c) => c === "GET /api/v1/snapshots/ 12345")).toBe(true);
+    expect(sim.requestsFor("create-snapshot")[0]?.body).toMatchObject({
+      server_id: 12345,
+      name: NAME,
+    });
+    for (const request of sim.requests) expect(request.authorization).toBe(`Bearer ${sim.token}`);
+  });
+
+  it("logs each check with the status and elapsed time, in groups", async () => {
+    const sim = await simulator({ snapshotDurationMs: 1_500 });
+    const result = await run(sim, { "server-id": "12345" });
+    expect(result.stdout).toMatch(/::group::Creating snapshot pre-deploy-/);
+    expect(result.stdout).toMatch(/::group::Waiting for 1 snapshot to complete/);
+    expect(result.stdout).toMatch(/Snapshot \d+ of server 12345: in_progress \(\d+s elapsed\)/);
+    expect(result.stdout).toMatch(/Snapshot \d+ of server 12345: completed \(\d+s elapsed\)/);
+  });
+
+  it("writes a job summary table", async () => {
+    const sim = await simulator();
+    const result = await run(sim, { "server-id": "12345", name: "release_42" });
+    const id = sim.snapshotsOf(12345)[0]?.id;
+    expect(result.summary).toContain("| Server | Snapshot | Name | Status | Size | Took |");
+    expect(result.summary).toMatch(
+      new RegExp(`\\| 12345 \\| ${id} \\| release\\\\_42 \\| completed \\| \\d+ MB \\| \\d+s \\|`),
+    );
+  });
+
+  it("uses the name and description given", async () => {
+    const sim = await simulator();
+    const result = await run(sim, {
+      "server-id": "12346",
+      name: "before-db-migration",
+      description: "Ticket OPS-7 | <b>",
+    });
+    expect(result.exitCode).toBe(0);
+    expect(sim.snapshotsOf(12346)[0]).toMatchObject({
+      name: "before-db-migration",
+      description: "Ticket OPS-7 | <b>",
+    });
+    expect(result.stdout).toMatch(/does not start with name-prefix "pre-deploy-"/);
+  });
+});
+
+describe("create: wait false", () => {
+  it("sets the outputs from the accepted answer and does not poll", async () => {
+    const sim = await simulator({ snapshotDurationMs: 30_000 });
+    const result = await run(sim, { "server-id": "12345", wait: "false" });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs["snapshot-status"]).toBe("in_progress");
+    expect(result.outputs["snapshot-size-mb"]).toBe("");
+    expect(result.outputs["snapshot-id"]).toBe(String(sim.snapshotsOf(12345)[0]?.id));
+    expect(sim.requests.map((r) => r.route)).toEqual(["list-snapshots", "create-snapshot"]);
+    expect(result.summary).toMatch(/Not waited for/);
+  });
+});
+
+describe("create: the snapshot does not complete", () => {
+  it("fails naming a terminal status other than completed, with the id still in the outputs", async () => {
+    const sim = await simulator({ snapshotOutcome: "failed" });
+    const result = await run(sim, { "server-id": "12345" });
+    const id = sim.snapshotsOf(12345)[0]?.id;
+    expect(result.exitCode).toBe(1);
+    expect(failureOf(result)).toBe(
+      `Snapshot ${id} of server 12345 ended with status "failed" instead of completed.`,
+    );
+    expect(result.outputs["snapshot-id"]).toBe(String(id));
+    expect(result.outputs["snapshot-status"]).toBe("failed");
+  });
+
+  it("fails at the deadline naming the snapshot and that it may still complete", async () => {
+    const sim = await simulator({ snapshotDurationMs: 120_000 });
+    const result = await run(sim, { "server-id": "12345", timeout: "4s", "poll-interval": "1s" });
+    const id = sim.snapshotsOf(12345)[0]?.id;
+    expect(result.exitCode).toBe(1);
+    expect(failureOf(result)).toMatch(
+      new RegExp(
+        `Snapshot ${id} of server 12345 is still in_progress after the 4s timeout\\. It may still complete`,
+      ),
+    );
+    expect(result.outputs["snapshot-id"]).toBe(String(id));
+    // The last check comes close to the deadline, and the step does not outlive it by much.
+    const lastPoll = sim.requestsFor("list-snapshots").at(-1)?.at ?? 0;
+    const firstRequest = sim.requests[0]?.at ?? 0;
+    expect(lastPoll - firstRequest).toBeGreaterThan(2_500);
+    expect(result.durationMs).toBeLessThan(10_000);
+  });
+
+  it("fails at once when the snapshot is deleted elsewhere during the wait", async () => {
+    const sim = await simulator({ snapshotDurationMs: 120_000 });
+    const running = run(sim, { "server-id": "12345", "poll-interval": "1s" });
+    await waitUntil(() => sim.creations.length === 1);
+    sim.removeSnapshot(sim.creations[0] as number);
+    const result = await running;
+    expect(result.exitCode).toBe(1);
+    expect(failureOf(result)).toMatch(
+      /disappeared from the server's snapshots while it was being made/,
+    );
+    expect(result.durationMs).toBeLessThan(10_000);
+  });
+
+  it("fails at once when the token is revoked during the wait", async () => {
+    const sim = await simulator({ snapshotDurationMs: 120_000 });
+    const running = run(sim, { "server-id": "12345", "poll-interval": "1s" });
+    await waitUntil(() => sim.creations.length === 1);
+    sim.revokeToken();
+    const result = await running;
+    expect(result.exitCode).toBe(1);
+    expect(failureOf(result)).toMatch(
+      /The API refused the token \(HTTP 401.*\)\. Check the secret passed as api-token\./,
+    );
+    expect(result.outputs["snapshot-id"]).toBe(String(sim.creations[0]));
+  });
+});
+
+describe("create: the API refuses", () => {
+  it("401: says the token was refused, sends nothing more", async () => {
+    const sim = await simulator();
+    const result = await run(sim, { "server-id": "12345", "api-token": "wrong-token-1234" });
+    expect(result.exitCode).toBe(1);
+    expect(failureOf(result)).toMatch(
+      /^The API refused the token \(HTTP 401 from GET \/snapshots\/\?server_id=12345: Invalid token\.\)\. Check the secret/,
+    );
+    expect(sim.requests).toHaveLength(1);
+  });
+
+  it("404: says the server does not exist", async () => {
+    const sim = await simulator();
+    const result = await run(sim, { "server-id": "99999" });
+    expect(result.exitCode).toBe(1);
+    expect(failureOf(result)).toMatch(/^Server 99999 does not exist.*HTTP 404.*Server not found\./);
+    expect(sim.snapshots()).toHaveLength(0);
+  });
+
+  it("400 at the limit: names the limit of 5 and deletes nothing", async () => {
+    const seeds = Array.from({ length: 5 }, (_, i) => ({
+      serverId: 12345,
+      name: `manual-${i}`,
+      createdAt: `2026-01-0${i + 1}T00:00:00Z`,
+    }));
+    const sim = await simulator({ snapshots: seeds });
+    const result = await run(sim, { "server-id": "12345" });
+    expect(result.exitCode).toBe(1);
+    expect(failureOf(result)).toMatch(/already has 5 snapshots, the provider's limit/);
+    expect(
+      sim
+        .snapshotsOf(12345)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(seeds.map((s) => s.name));
+    expect(sim.requestsFor("delete-snapshot")).toHaveLength(0);
+  });
+
+  it("400 for another reason: gives the API's own words", async () => {
+    const sim = await simulator();
+    sim.addFault({
+      route: "create-snapshot",
+      fault: { type: "status", status: 400, body: '{"description": ["Too long."]}' },
+    });
+    const result = await run(sim, { "server-id": "12345" });
+    expect(failureOf(result)).toBe(
+      "The API refused to create a snapshot of server 12345 (HTTP 400 from POST /snapshots/: description: Too long.).",
+    );
+    expect(sim.requestsFor("create-snapshot")).toHaveLength(1);
+  });
+});
+
+describe("create: transient faults", () => {
+  it("rides out 503 with Retry-After, a reset and a non-JSON answer on the status checks", async () => {
+    const sim = await simulator({ snapshotDurationMs: 1_500 });
+    sim.addFault({
+      route: "list-snapshots",
+      skip: 1,
+      fault: { type: "status", status: 503, retryAfter: "1" },
+    });
+    sim.addFault({ route: "list-snapshots", skip: 1, fault: { type: "reset" } });
+    sim.addFault({ route: "list-snapshots", skip: 1, fault: { type: "non-json" } });
+    const result = await run(sim, { "server-id": "12345" });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs["snapshot-status"]).toBe("completed");
+    expect(sim.faultsInjected).toBe(3);
+    expect(sim.snapshots()).toHaveLength(1);
+  });
+
+  it("gives up on a hung status check after its own timeout and checks again", async () => {
+    const sim = await simulator({ snapshotDurationMs: 1_000 });
+    sim.addFault({ route: "list-snapshots", skip: 1, fault: { type: "hang" } });
+    const result = await run(sim, { "server-id": "12345", timeout: "20s" });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs["snapshot-status"]).toBe("completed");
+    expect(result.stdout).toMatch(/No answer in time from GET \/snapshots\/\?server_id=12345/);
+    expect(result.durationMs).toBeLessThan(10_000);
+  });
+
+  it("a create whose connection drops after the snapshot was made leaves exactly one snapshot", async () => {
+    const sim = await simulator();
+    sim.addFault({ route: "create-snapshot", fault: { type: "apply-then-reset" } });
+    const result = await run(sim, { "server-id": "12345" });
+    expect(result.exitCode).toBe(0);
+    expect(sim.snapshotsOf(12345)).toHaveLength(1);
+    expect(sim.requestsFor("create-snapshot")).toHaveLength(1);
+    expect(result.outputs["snapshot-id"]).toBe(String(sim.snapshotsOf(12345)[0]?.id));
+    expect(result.stdout).toMatch(/got no clear answer/);
+  });
+
+  it("a create answered 500 before anything was made is sent again, once", async () => {
+    const sim = await simulator();
+    sim.addFault({ route: "create-snapshot", fault: { type: "status", status: 500 } });
+    const result = await run(sim, { "server-id": "12345" });
+    expect(result.exitCode).toBe(0);
+    expect(sim.requestsFor("create-snapshot")).toHaveLength(2);
+    expect(sim.snapshotsOf(12345)).toHaveLength(1);
+  });
+});
+
+describe("create: bad inputs fail before any request", () => {
+  it.each([
+    [{ "server-id": "abc" }, 'server-id "abc" is not a positive integer'],
+    [{ "server-id": "" }, "server-id is required in mode create"],
+    [{ "api-token": "" }, "api-token is required"],
+    [
+      { name: "has space" },
+      'name "has space" may contain only letters, digits, hyphens and underscores',
+    ],
+    [{ mode: "snapshot" }, 'mode "snapshot" is not one of'],
+    [{ timeout: "forever" }, 'timeout "forever" is not a positive duration'],
+    [{ "poll-interval": "0" }, 'poll-interval "0" is not a positive duration'],
+    [{ wait: "sometimes" }, 'wait "sometimes" is not true or false'],
+    [
+      { "api-url": "http://admin.vps.org/api/v1" },
+      'api-url "http://admin.vps.org/api/v1" must use https://',
+    ],
+  ])("%o", async (bad, message) => {
+    const sim = await simulator();
+    const result = await run(sim, { "server-id": "12345", ...bad });
+    expect(result.exitCode).toBe(1);
+    expect(failureOf(result)).toContain(message);
+    expect(sim.requests).toHaveLength(0);
+  });
+
+  it("names every bad input in one message", async () => {
+    const sim = await simulator();
+    const result = await run(sim, { "server-id": "1,x", timeout: "soon", wait: "nah" });
+    const failure = failureOf(result);
+    expect(failure).toMatch(/^The step's inputs are not valid:/);
+    for (const input of ['server-id "x"', 'timeout "soon"', 'wait "nah"'])
+      expect(failure).toContain(input);
+    expect(sim.requests).toHaveLength(0);
+  });
+});
+
+describe("create: the token", () => {
+  it("is masked first and never appears anywhere, even when the API echoes it back", async () => {
+    const sim = await simulator({ echoTokenInErrors: true, snapshotOutcome: "failed" });
+    sim.addFault({
+      route: "list-snapshots",
+      skip: 1,
+      fault: { type: "status", status: 503, body: `{"detail": "down, token ${sim.token}"}` },
+    });
+    const runs = [
+      await run(sim, { "server-id": "12345" }),
+      await run(sim, { "server-id": "99999" }),
+      await run(sim, { "server-id": "12345", name: "x y" }),
+    ];
+    for (const result of runs) {
+      expect(result.stdout.split("\n")[0]).toBe(`::add-mask::${sim.token}`);
+      expect(everythingVisible(result)).not.toContain(sim.token);
+    }
+    expect(failureOf(runs[1] as (typeof runs)[number])).toContain("***");
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

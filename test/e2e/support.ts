@@ -1,0 +1,56 @@
+import { afterEach } from "vitest";
+import { type RunResult, runAction } from "../../scripts/run-action.js";
+import { type Simulator, type SimulatorOptions, startSimulator } from "../../simulator/server.js";
+
+const open: Simulator[] = [];
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((sim) => sim.close()));
+});
+
+/** A simulator that is closed after the test, whatever happens in it. */
+export async function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const sim = await startSimulator({ snapshotDurationMs: 600, ...options });
+  open.push(sim);
+  return sim;
+}
+
+/** Runs the committed bundle against the simulator with the runner's environment. */
+export function run(
+  sim: Simulator,
+  inputs: Record<string, string>,
+  extra: Partial<Parameters<typeof runAction>[0]> = {},
+): Promise<RunResult> {
+  return runAction({
+    inputs: { "api-url": sim.url, "api-token": sim.token, "poll-interval": "0.3s", ...inputs },
+    timeoutMs: 60_000,
+    ...extra,
+  });
+}
+
+/** The `::error::` annotation the step failed with, or "" when it did not fail. */
+export function failureOf(result: RunResult): string {
+  return result.stdout
+    .split("\n")
+    .filter((line) => line.startsWith("::error::"))
+    .map((line) => line.slice("::error::".length).replace(/%0A/g, "\n").replace(/%25/g, "%"))
+    .join("\n");
+}
+
+/** Everything a run wrote that a person or a later step can see, but the mask command itself. */
+export function everythingVisible(result: RunResult): string {
+  const log = `${result.stdout}\n${result.stderr}`
+    .split("\n")
+    .filter((line) => !line.startsWith("::add-mask::"))
+    .join("\n");
+  return [
+    log,
+    JSON.stringify(result.outputs),
+    JSON.stringify(result.savedState),
+    result.summary,
+  ].join("\n");
+}
+
+export function json<T = unknown>(text: string | undefined): T {
+  return JSON.parse(text ?? "null") as T;
+}

@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import { HttpStatusError, NoAnswerError } from "../../src/api/errors.js";
+import type { CreateSnapshotRequest, Snapshot, SnapshotsApi } from "../../src/api/types.js";
+import { Deadline } from "../../src/clock.js";
+import { createSnapshotOnce } from "../../src/create-once.js";
+import { DEFAULT_RETRY_POLICY } from "../../src/retry.js";
+import { FakeClock, recordingLogger } from "../support/fakes.js";
+
+const request: CreateSnapshotRequest = {
+  server_id: 5,
+  name: "pre-deploy-abc-1-1",
+  description: "d",
+};
+
+function made(id: number, name = request.name): Snapshot {
+  return {
+    id,
+    server: { id: 5 },
+    name,
+    status: "in_progress",
+    size_mb: null,
+    created_at: "2026-11-22T12:00:00Z",
+  };
+}
+
+/**
+ * A fake server: each create either answers, or fails after or before taking effect, as the script
+ * says; the list shows what really exists.
+ */
+function fakeServer(
+  script: Array<"ok" | "lost-after-create" | "lost-before-create" | "bad-request">,
+  existing: Snapshot[] = [],
+) {
+  const snapshots = [...existing];
+  let nextId = 900;
+  const calls = { create: 0, list: 0 };
+  const api = {
+    listSnapshots: async () => {
+      calls.list++;
+      return [...snapshots];
+    },
+    createSnapshot: async (req: CreateSnapshotRequest) => {
+      const step = script[calls.create++];
+      if (step === "bad-request")
+        throw new HttpStatusError(400, "name: bad", "POST /snapshots/", undefined);
+      if (step !== "lost-before-create") snapshots.push(made(nextId++, req.name));
+      if (step === "ok") return snapshots.at(-1) as Snapshot;
+      throw new NoAnswerError("connection", "POST /snapshots/", true, "socket hang up");
+    },
+  } as unknown as SnapshotsApi;
+  return { api, calls, snapshots };
+}
+
+function context(totalMs = 600_000) {
+  const clock = new FakeClock();
+  return {
+    clock,
+    deadline: new Deadline(clock, totalMs),
+    policy: DEFAULT_RETRY_POLICY,
+    random: () => 1,
+    log: recordingLogger(),
+  };
+}
+
+describe("create exactly once", () => {
+  it("sends one request when the answer comes", async () => {
+    const server = fakeServer(["ok"]);
+    const result = await createSnapshotOnce(server.api, request, new Set(), context());
+    expect(result).toEqual({ snapshot: made(900), adopted: false });
+    expect(server.calls).toEqual({ create: 1, list: 0 });
+  });
+
+  it("adopts the snapshot a lost answer made, without sending again", async () => {
+    const server = fakeServer(["lost-after-create", "ok"]);
+    const ctx = context();
+    const result = await createSnapshotOnce(server.api, request, new Set(), ctx);
+    expect(result).toEqual({ snapshot: made(900), adopted: true });
+    expect(server.calls.create).toBe(1);
+    expect(server.snapshots).toHaveLength(1);
+    expect(ctx.log.warnings.join()).toMatch(
+      /no clear answer.*checking whether the snapshot was made/,
+    );
+  });
+
+  it("sends again only after the list shows nothing was made", async () => {
+    const server = fakeServer(["lost-before-create", "lost-before-create", "ok"]);
+    const result = await createSnapshotOnce(server.api, request, new Set(), context());
+    expect(result.adopted).toBe(false);
+    expect(server.calls).toEqual({ create: 3, list: 2 });
+    expect(server.snapshots).toHaveLength(1);
+  });
+
+  it("does not adopt a snapshot of the same name that existed before", async () => {
+    const old = made(100);
+    const server = fakeServer(["lost-before-create", "ok"], [old]);
+    const result = await createSnapshotOnce(server.api, request, new Set([100]), context());
+    expect(result.snapshot.id).toBe(900);
+    expect(server.calls.create).toBe(2);
+  });
+
+  it("fails without resending when the list cannot be read to check", async () => {
+    const server = fakeServer(["lost-before-create", "ok"]);
+    server.api.listSnapshots = async () => {
+      throw new HttpStatusError(503, "down", "GET /snapshots/", undefined);
+    };
+    await expect(createSnapshotOnce(server.api, request, new Set(), context())).rejects.toThrow(
+      /could not be listed to check.*may exist/,
+    );
+    expect(server.calls.create).toBe(1);
+  });
+
+  it("never retries a clear refusal", async () => {
+    const server = fakeServer(["bad-request", "ok"]);
+    await expect(
+      createSnapshotOnce(server.api, request, new Set(), context()),
+    ).rejects.toBeInstanceOf(HttpStatusError);
+    expect(server.calls).toEqual({ create: 1, list: 0 });
+  });
+
+  it("gives up when the tries run out, having made nothing twice", async () => {
+    const server = fakeServer(Array(10).fill("lost-before-create"));
+    await expect(
+      createSnapshotOnce(server.api, request, new Set(), context()),
+    ).rejects.toBeInstanceOf(NoAnswerError);
+    expect(server.calls.create).toBe(DEFAULT_RETRY_POLICY.maxAttempts);
+    expect(server.snapshots).toHaveLength(0);
+  });
+
+  it("does not wait past the deadline to check", async () => {
+    const server = fakeServer(["lost-before-create", "ok"]);
+    await expect(
+      createSnapshotOnce(server.api, request, new Set(), context(300)),
+    ).rejects.toBeInstanceOf(NoAnswerError);
+    expect(server.calls).toEqual({ create: 1, list: 0 });
+  });
+});

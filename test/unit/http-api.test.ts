@@ -1,0 +1,229 @@
+import { describe, expect, it } from "vitest";
+import {
+  ForeignOriginError,
+  HttpStatusError,
+  NoAnswerError,
+  UnexpectedAnswerError,
+} from "../../src/api/errors.js";
+import { HttpSnapshotsApi } from "../../src/api/http-api.js";
+import type { HttpAnswer, HttpExchange } from "../../src/api/transport.js";
+import { Deadline } from "../../src/clock.js";
+import { Redactor } from "../../src/redact.js";
+import { DEFAULT_RETRY_POLICY, RateLimitGate } from "../../src/retry.js";
+import { FakeClock, recordingLogger } from "../support/fakes.js";
+
+const BASE = "https://admin.vps.org/api/v1";
+type Scripted = HttpAnswer | Error | ((exchange: HttpExchange) => HttpAnswer);
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpAnswer {
+  return { status, headers, body: body === undefined ? "" : JSON.stringify(body) };
+}
+
+function snapshot(id: number, serverId = 1) {
+  return {
+    id,
+    server: { id: serverId },
+    name: `pre-deploy-${id}`,
+    status: "completed",
+    size_mb: 1,
+    created_at: "2026-01-01T00:00:00Z",
+  };
+}
+
+function apiWith(script: Scripted[], totalMs = 600_000) {
+  const exchanges: HttpExchange[] = [];
+  const clock = new FakeClock();
+  const redactor = new Redactor();
+  redactor.add("secret-token-value");
+  const api = new HttpSnapshotsApi({
+    baseUrl: BASE,
+    transport: async (exchange) => {
+      exchanges.push(exchange);
+      const next = script.shift();
+      if (!next) throw new Error(`unexpected request ${exchange.label}`);
+      if (next instanceof Error) throw next;
+      return typeof next === "function" ? next(exchange) : next;
+    },
+    clock,
+    deadline: new Deadline(clock, totalMs),
+    gate: new RateLimitGate(clock),
+    policy: DEFAULT_RETRY_POLICY,
+    random: () => 0.5,
+    redactor,
+    log: recordingLogger(),
+    requestTimeoutMs: 30_000,
+  });
+  return { api, exchanges, clock };
+}
+
+describe("http api: list", () => {
+  it("filters by server and returns the results", async () => {
+    const { api, exchanges } = apiWith([json(200, { count: 1, results: [snapshot(801)] })]);
+    expect(await api.listSnapshots(12345)).toEqual([snapshot(801)]);
+    expect(exchanges[0]).toMatchObject({
+      method: "GET",
+      url: `${BASE}/snapshots/?server_id=12345`,
+      label: "GET /snapshots/?server_id=12345",
+    });
+  });
+
+  it("follows next links on the API's origin and joins the pages without repeats", async () => {
+    const { api, exchanges } = apiWith([
+      json(200, {
+        count: 3,
+        results: [snapshot(1), snapshot(2)],
+        next: `${BASE}/snapshots/?page=2`,
+      }),
+      json(200, {
+        count: 3,
+        results: [snapshot(2), snapshot(3)],
+        next: "/api/v1/snapshots/?page=3",
+      }),
+      json(200, { count: 3, results: [], next: null }),
+    ]);
+    expect((await api.listSnapshots()).map((s) => s.id)).toEqual([1, 2, 3]);
+    expect(exchanges.map((e) => e.url)).toEqual([
+      `${BASE}/snapshots/`,
+      `${BASE}/snapshots/?page=2`,
+      `${BASE}/snapshots/?page=3`,
+    ]);
+  });
+
+  it.each([
+    "https://evil.example/api/v1/snapshots/?page=2",
+    "http://admin.vps.org/api/v1/snapshots/?page=2",
+    "https://admin.vps.org:8443/api/v1/snapshots/?page=2",
+  ])("refuses a next link to another origin (%s) without requesting it", async (next) => {
+    const { api, exchanges } = apiWith([json(200, { count: 2, results: [snapshot(1)], next })]);
+    await expect(api.listSnapshots()).rejects.toBeInstanceOf(ForeignOriginError);
+    expect(exchanges).toHaveLength(1);
+  });
+
+  it("stops a paging loop", async () => {
+    const loop = () =>
+      json(200, { count: 1, results: [snapshot(1)], next: `${BASE}/snapshots/?page=2` });
+    const { api, exchanges } = apiWith(Array.from({ length: 150 }, () => loop));
+    await expect(api.listSnapshots()).rejects.toBeInstanceOf(UnexpectedAnswerError);
+    expect(exchanges).toHaveLength(100);
+  });
+
+  it("retries a 2xx whose body is not JSON", async () => {
+    const { api, exchanges } = apiWith([
+      { status: 200, headers: {}, body: "<html>gateway</html>" },
+      json(200, { count: 0, results: [] }),
+    ]);
+    expect(await api.listSnapshots(1)).toEqual([]);
+    expect(exchanges).toHaveLength(2);
+  });
+
+  it("rejects JSON of the wrong shape without retrying", async () => {
+    const { api, exchanges } = apiWith([json(200, { items: [] })]);
+    await expect(api.listSnapshots(1)).rejects.toBeInstanceOf(UnexpectedAnswerError);
+    expect(exchanges).toHaveLength(1);
+  });
+
+  it("follows a redirect on its origin, refuses one to another", async () => {
+    const same = apiWith([
+      json(301, {}, { location: "/api/v1/snapshots/?server_id=1&x=1" }),
+      json(200, { count: 0, results: [] }),
+    ]);
+    await same.api.listSnapshots(1);
+    expect(same.exchanges[1]?.url).toBe(`${BASE}/snapshots/?server_id=1&x=1`);
+
+    const other = apiWith([json(302, {}, { location: "https://collector.example/steal" })]);
+    await expect(other.api.listSnapshots(1)).rejects.toBeInstanceOf(ForeignOriginError);
+    expect(other.exchanges).toHaveLength(1);
+  });
+});
+
+describe("http api: errors", () => {
+  it("carries the status and the API's own message, with the token redacted", async () => {
+    const { api } = apiWith([json(401, { detail: "Invalid token secret-token-value." })]);
+    const error = await api.listSnapshots(1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpStatusError);
+    expect((error as HttpStatusError).status).toBe(401);
+    expect((error as Error).message).toBe(
+      "HTTP 401 from GET /snapshots/?server_id=1: Invalid token ***.",
+    );
+  });
+
+  it("reads Retry-After as seconds and as an HTTP date", async () => {
+    const seconds = apiWith([
+      json(429, {}, { "retry-after": "3" }),
+      json(200, { count: 0, results: [] }),
+    ]);
+    await seconds.api.listSnapshots(1);
+    expect(seconds.clock.sleeps).toEqual([3_000]);
+
+    const date = apiWith([
+      json(503, {}, { "retry-after": new Date(Date.parse("2026-11-22T12:00:09Z")).toUTCString() }),
+      json(200, { count: 0, results: [] }),
+    ]);
+    await date.api.listSnapshots(1);
+    expect(date.clock.sleeps).toEqual([9_000]);
+  });
+
+  it("gives a request no more time than the deadline has left", async () => {
+    const { api, exchanges } = apiWith([json(200, { count: 0, results: [] })], 5_000);
+    await api.listSnapshots(1);
+    expect(exchanges[0]?.timeoutMs).toBe(5_000);
+  });
+});
+
+describe("http api: create and restore are sent once", () => {
+  it("does not resend a create after a 500 or a lost answer: the caller decides", async () => {
+    for (const failure of [
+      json(500, { error: "boom" }),
+      new NoAnswerError("connection", "POST /snapshots/", true, "reset"),
+    ]) {
+      const { api, exchanges } = apiWith([failure]);
+      await expect(api.createSnapshot({ server_id: 1, name: "n" })).rejects.toBeDefined();
+      expect(exchanges).toHaveLength(1);
+    }
+  });
+
+  it("resends a create after a 429 or a refused connection: it was not processed", async () => {
+    const created = json(201, { ...snapshot(900), status: "in_progress", size_mb: null });
+    const { api, exchanges } = apiWith([
+      json(429, {}, { "retry-after": "1" }),
+      new NoAnswerError("connection", "POST /snapshots/", false, "ECONNREFUSED"),
+      created,
+    ]);
+    expect((await api.createSnapshot({ server_id: 1, name: "n", description: "d" })).id).toBe(900);
+    expect(exchanges.map((e) => e.body)).toEqual(
+      Array(3).fill({ server_id: 1, name: "n", description: "d" }),
+    );
+  });
+
+  it("never resends a restore after a 502", async () => {
+    const { api, exchanges } = apiWith([json(502, {})]);
+    await expect(api.restoreSnapshot(801)).rejects.toBeInstanceOf(HttpStatusError);
+    expect(exchanges).toHaveLength(1);
+  });
+
+  it("does not follow redirects for POST", async () => {
+    const { api, exchanges } = apiWith([json(307, {}, { location: `${BASE}/snapshots/` })]);
+    await expect(api.createSnapshot({ server_id: 1, name: "n" })).rejects.toBeInstanceOf(
+      HttpStatusError,
+    );
+    expect(exchanges).toHaveLength(1);
+  });
+});
+
+describe("http api: delete", () => {
+  it("retries a lost answer and counts a 404 afterwards as gone", async () => {
+    const { api, exchanges } = apiWith([
+      new NoAnswerError("connection", "DELETE /snapshots/801/", true, "reset"),
+      json(404, { detail: "Not found." }),
+    ]);
+    expect(await api.deleteSnapshot(801)).toBe("already-gone");
+    expect(exchanges.map((e) => `${e.method} ${e.url}`)).toEqual(
+      Array(2).fill(`DELETE ${BASE}/snapshots/801/`),
+    );
+  });
+
+  it("answers deleted on 204", async () => {
+    const { api } = apiWith([{ status: 204, headers: {}, body: "" }]);
+    expect(await api.deleteSnapshot(801)).toBe("deleted");
+  });
+});

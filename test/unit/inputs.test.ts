@@ -1,0 +1,173 @@
+import { describe, expect, it } from "vitest";
+import { formatDuration, parseDuration } from "../../src/duration.js";
+import { InputError, parseInputs } from "../../src/inputs.js";
+import type { RunContext } from "../../src/run-context.js";
+
+const run: RunContext = {
+  repository: "octo-org/shop",
+  workflow: "Deploy",
+  sha: "1a2b3c4d5e6f7a8b9c0d",
+  runId: 9876543210,
+  runNumber: 42,
+  runAttempt: 2,
+  serverUrl: "https://github.com",
+};
+
+const valid = { "api-token": "tok-123456", "server-id": "12345" };
+
+function parse(inputs: Record<string, string>) {
+  return parseInputs((name) => inputs[name] ?? "", run);
+}
+
+function problemsOf(inputs: Record<string, string>): string[] {
+  try {
+    parse(inputs);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return (error as InputError).problems;
+  }
+  throw new Error("expected an InputError");
+}
+
+describe("inputs: defaults", () => {
+  it("fills the contract's defaults for create", () => {
+    const { settings } = parse(valid);
+    expect(settings).toMatchObject({
+      apiUrl: "https://admin.vps.org/api/v1",
+      mode: "create",
+      serverIds: [12345],
+      namePrefix: "pre-deploy-",
+      name: "pre-deploy-1a2b3c4-9876543210-2",
+      wait: true,
+      timeoutMs: 30 * 60_000,
+      pollIntervalMs: 10_000,
+    });
+  });
+
+  it("describes the run in the default description, with the run's URL", () => {
+    const { settings } = parse(valid);
+    expect(settings.description).toContain("octo-org/shop");
+    expect(settings.description).toContain('workflow "Deploy"');
+    expect(settings.description).toContain("run #42");
+    expect(settings.description).toContain("commit 1a2b3c4");
+    expect(settings.description).toContain(
+      "https://github.com/octo-org/shop/actions/runs/9876543210",
+    );
+  });
+
+  it("builds the default name from name-prefix", () => {
+    expect(parse({ ...valid, "name-prefix": "rel_" }).settings.name).toBe(
+      "rel_1a2b3c4-9876543210-2",
+    );
+  });
+
+  it("strips a trailing slash from api-url and keeps its path", () => {
+    expect(parse({ ...valid, "api-url": "https://api.example.com/v1/" }).settings.apiUrl).toBe(
+      "https://api.example.com/v1",
+    );
+  });
+});
+
+describe("inputs: lists of server ids", () => {
+  it("splits on commas, spaces and newlines", () => {
+    expect(parse({ ...valid, "server-id": "1, 2\n3   4,5" }).settings.serverIds).toEqual([
+      1, 2, 3, 4, 5,
+    ]);
+  });
+
+  it("keeps a repeated id once and says so", () => {
+    const { settings, notes } = parse({ ...valid, "server-id": "7,7,8" });
+    expect(settings.serverIds).toEqual([7, 8]);
+    expect(notes.join("\n")).toMatch(/7 more than once/);
+  });
+});
+
+describe("inputs: every bad input is named, all in one error", () => {
+  it.each([
+    [{ "server-id": "abc" }, 'server-id "abc" is not a positive integer'],
+    [{ "server-id": "0" }, 'server-id "0" is not a positive integer'],
+    [{ "server-id": "-3" }, 'server-id "-3" is not a positive integer'],
+    [{ "server-id": "1.5" }, 'server-id "1.5" is not a positive integer'],
+    [{ "server-id": "99999999999999999999" }, "is not a positive integer"],
+    [{ "server-id": "" }, "server-id is required in mode create"],
+    [{ "server-id": " , " }, "server-id is required in mode create"],
+    [{ "api-token": "" }, "api-token is required"],
+    [{ "api-token": "   " }, "api-token is required"],
+    [
+      { name: "bad name!" },
+      'name "bad name!" may contain only letters, digits, hyphens and underscores',
+    ],
+    [{ "name-prefix": "pre deploy" }, 'name-prefix "pre deploy" may contain only'],
+    [{ mode: "backup" }, 'mode "backup" is not one of'],
+    [{ wait: "yes" }, 'wait "yes" is not true or false'],
+    [{ timeout: "soon" }, 'timeout "soon" is not a positive duration'],
+    [{ timeout: "0" }, 'timeout "0" is not a positive duration'],
+    [{ timeout: "-5m" }, 'timeout "-5m" is not a positive duration'],
+    [{ "poll-interval": "10x" }, 'poll-interval "10x" is not a positive duration'],
+    [{ "api-url": "not a url" }, 'api-url "not a url" is not a URL'],
+    [{ "api-url": "http://admin.vps.org/api/v1" }, "must use https://"],
+    [{ "api-url": "ftp://127.0.0.1/api" }, "must use https://"],
+    [{ "api-url": "https://user:pw@admin.vps.org/api/v1" }, "must not contain credentials"],
+    [{ "api-url": "https://admin.vps.org/api/v1?x=1" }, "must not have a query"],
+  ])("%o -> %s", (bad, message) => {
+    expect(problemsOf({ ...valid, ...bad }).join("\n")).toContain(message);
+  });
+
+  it("reports several bad inputs together", () => {
+    const problems = problemsOf({
+      "api-token": "",
+      "server-id": "x",
+      timeout: "never",
+      wait: "maybe",
+    });
+    expect(problems).toHaveLength(4);
+    const message = new InputError(problems).message;
+    for (const input of ["api-token", "server-id", "timeout", "wait"])
+      expect(message).toContain(input);
+  });
+
+  it("allows plain http only to a loopback host", () => {
+    for (const url of [
+      "http://127.0.0.1:8080/api/v1",
+      "http://localhost/api",
+      "http://[::1]:9/api",
+      "http://127.9.8.7/x",
+    ]) {
+      expect(parse({ ...valid, "api-url": url }).settings.apiUrl).toBe(url.replace(/\/$/, ""));
+    }
+  });
+
+  it("accepts the YAML booleans that core.getBooleanInput accepts", () => {
+    expect(parse({ ...valid, wait: "False" }).settings.wait).toBe(false);
+    expect(parse({ ...valid, wait: "TRUE" }).settings.wait).toBe(true);
+  });
+
+  it("warns that a name outside name-prefix is not managed by prune", () => {
+    const { notes } = parse({ ...valid, name: "manual-1" });
+    expect(notes.join("\n")).toMatch(/does not start with name-prefix "pre-deploy-"/);
+  });
+});
+
+describe("durations", () => {
+  it.each([
+    ["90s", 90_000],
+    ["15m", 900_000],
+    ["1h", 3_600_000],
+    ["7d", 604_800_000],
+    ["300", 300_000],
+    ["0.5", 500],
+    ["2M", 120_000],
+  ])("%s is %d ms", (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it.each(["", "m", "5 minutes", "1h30m", "-1s", "1e3"])("rejects %j", (text) => {
+    expect(parseDuration(text)).toBeUndefined();
+  });
+
+  it("formats elapsed time for log lines", () => {
+    expect(formatDuration(4_400)).toBe("4s");
+    expect(formatDuration(125_000)).toBe("2m 05s");
+    expect(formatDuration(3_720_000)).toBe("1h 02m");
+  });
+});

@@ -1,0 +1,183 @@
+import { describe, expect, it } from "vitest";
+import { HttpStatusError, NoAnswerError } from "../../src/api/errors.js";
+import type { Snapshot, SnapshotsApi } from "../../src/api/types.js";
+import { Deadline } from "../../src/clock.js";
+import { pollUntil } from "../../src/wait.js";
+import { waitForSnapshots } from "../../src/watch-snapshots.js";
+import { FakeClock, recordingLogger } from "../support/fakes.js";
+
+function options(totalMs: number, maxIntervalMs = 10_000) {
+  const clock = new FakeClock();
+  return { clock, deadline: new Deadline(clock, totalMs), maxIntervalMs, log: recordingLogger() };
+}
+
+describe("pollUntil: gaps", () => {
+  it("starts at 1 s and doubles up to the poll interval", async () => {
+    const opts = options(600_000);
+    let checks = 0;
+    await pollUntil(async () => (++checks === 7 ? "done" : undefined), opts);
+    expect(opts.clock.sleeps).toEqual([1_000, 2_000, 4_000, 8_000, 10_000, 10_000, 10_000]);
+  });
+
+  it("never sleeps longer than the poll interval, even a short one", async () => {
+    const opts = options(600_000, 300);
+    let checks = 0;
+    await pollUntil(async () => (++checks === 3 ? "done" : undefined), opts);
+    expect(opts.clock.sleeps).toEqual([300, 300, 300]);
+  });
+
+  it("sees completion within one poll interval of it happening", async () => {
+    const opts = options(600_000);
+    const completesAt = 123_456;
+    const outcome = await pollUntil(
+      async () => (opts.clock.now() >= completesAt ? opts.clock.now() : undefined),
+      opts,
+    );
+    expect(outcome.done).toBe(true);
+    if (outcome.done) expect(outcome.value - completesAt).toBeLessThanOrEqual(10_000);
+  });
+});
+
+describe("pollUntil: the deadline", () => {
+  it("makes its last check just before the deadline, not one interval before it", async () => {
+    const opts = options(25_000);
+    const checkedAt: number[] = [];
+    const outcome = await pollUntil(async () => {
+      checkedAt.push(opts.clock.now());
+      return undefined;
+    }, opts);
+    expect(outcome.done).toBe(false);
+    expect(checkedAt.at(-1)).toBe(24_000);
+    expect(opts.clock.now()).toBeLessThanOrEqual(25_000);
+  });
+
+  it("finds work that completes right before the deadline", async () => {
+    const opts = options(25_000);
+    const outcome = await pollUntil(
+      async () => (opts.clock.now() >= 23_500 ? "done" : undefined),
+      opts,
+    );
+    expect(outcome.done).toBe(true);
+  });
+});
+
+describe("pollUntil: failures", () => {
+  it("a transient failure costs one check, with a warning", async () => {
+    const opts = options(600_000);
+    let checks = 0;
+    const outcome = await pollUntil(async () => {
+      checks++;
+      if (checks === 1) throw new NoAnswerError("connection", "GET /snapshots/", true, "reset");
+      return "done";
+    }, opts);
+    expect(outcome).toEqual({ done: true, value: "done" });
+    expect(opts.log.warnings.join("\n")).toMatch(/status check failed.*reset/);
+  });
+
+  it("any other error ends the wait at once", async () => {
+    const opts = options(600_000);
+    const refused = new HttpStatusError(401, "Invalid token.", "GET /snapshots/", undefined);
+    await expect(
+      pollUntil(async () => {
+        throw refused;
+      }, opts),
+    ).rejects.toBe(refused);
+    expect(opts.clock.now()).toBe(1_000);
+  });
+});
+
+function snapshot(id: number, serverId: number, status = "in_progress"): Snapshot {
+  return {
+    id,
+    server: { id: serverId, name: `srv-${serverId}` },
+    name: "pre-deploy-x",
+    status,
+    size_mb: status === "completed" ? 1024 : null,
+    created_at: "2026-11-22T12:00:00Z",
+  };
+}
+
+/** A fake API whose list answers come from a script, one per call (the last one repeats). */
+function scriptedList(answers: Array<Snapshot[] | Error>) {
+  const calls: Array<number | undefined> = [];
+  const api = {
+    listSnapshots: async (serverId?: number) => {
+      calls.push(serverId);
+      const answer = answers[Math.min(calls.length - 1, answers.length - 1)];
+      if (answer instanceof Error) throw answer;
+      return answer ?? [];
+    },
+  } as unknown as SnapshotsApi;
+  return { api, calls };
+}
+
+describe("waitForSnapshots", () => {
+  it("polls the server's own list for one server until completed", async () => {
+    const { api, calls } = scriptedList([[snapshot(801, 1)], [snapshot(801, 1, "completed")]]);
+    const opts = options(600_000);
+    const results = await waitForSnapshots(api, [snapshot(801, 1)], opts);
+    expect(results.get(801)?.kind).toBe("completed");
+    expect(results.get(801)?.snapshot.size_mb).toBe(1024);
+    expect(calls).toEqual([1, 1]);
+    expect(opts.log.lines[0]).toMatch(/^Snapshot 801 of server 1: in_progress \(1s elapsed\)$/);
+  });
+
+  it("uses one account-wide list per check for several servers", async () => {
+    const done = [
+      snapshot(801, 1, "completed"),
+      snapshot(802, 2, "completed"),
+      snapshot(803, 3, "completed"),
+    ];
+    const { api, calls } = scriptedList([
+      [snapshot(801, 1), snapshot(802, 2), snapshot(803, 3)],
+      done,
+    ]);
+    const results = await waitForSnapshots(
+      api,
+      [snapshot(801, 1), snapshot(802, 2), snapshot(803, 3)],
+      options(600_000),
+    );
+    expect([...results.values()].map((r) => r.kind)).toEqual([
+      "completed",
+      "completed",
+      "completed",
+    ]);
+    expect(calls).toEqual([undefined, undefined]);
+  });
+
+  it("reports any status other than in_progress and completed as failed, naming it", async () => {
+    const { api } = scriptedList([[snapshot(801, 1, "error")]]);
+    const results = await waitForSnapshots(api, [snapshot(801, 1)], options(600_000));
+    expect(results.get(801)).toMatchObject({ kind: "failed", snapshot: { status: "error" } });
+  });
+
+  it("ends at once when the snapshot disappears from the list", async () => {
+    const { api, calls } = scriptedList([[]]);
+    const opts = options(600_000);
+    const results = await waitForSnapshots(api, [snapshot(801, 1)], opts);
+    expect(results.get(801)?.kind).toBe("vanished");
+    expect(calls).toHaveLength(1);
+  });
+
+  it("marks what is still in progress at the deadline as timed out", async () => {
+    const { api } = scriptedList([[snapshot(801, 1), snapshot(802, 2, "completed")]]);
+    const results = await waitForSnapshots(
+      api,
+      [snapshot(801, 1), snapshot(802, 2)],
+      options(20_000),
+    );
+    expect(results.get(801)?.kind).toBe("timed-out");
+    expect(results.get(802)?.kind).toBe("completed");
+  });
+
+  it("counts rather than names when many servers wait", async () => {
+    const many = Array.from({ length: 8 }, (_, i) => snapshot(800 + i, i + 1));
+    const { api } = scriptedList([
+      many.map((s, i) => (i < 3 ? { ...s, status: "completed" } : s)),
+      many.map((s) => ({ ...s, status: "completed" })),
+    ]);
+    const opts = options(600_000);
+    await waitForSnapshots(api, many, opts);
+    expect(opts.log.lines[0]).toBe("3 of 8 snapshots completed, 5 in progress (1s elapsed)");
+  });
+});

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // End-to-end tests spawn the bundle and wait on real sockets; on a shared 2-core machine a
+    // few seconds of scheduling noise must not fail them.
+    testTimeout: 60_000,
+    hookTimeout: 30_000,
+  },
+});
