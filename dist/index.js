@@ -30620,6 +30620,42 @@ class Deadline {
     }
 }
 
+;// CONCATENATED MODULE: ./src/constants.ts
+/** Every name the workflow sees, written once: inputs, outputs and the saved state. */
+const Inputs = {
+    apiToken: "api-token",
+    apiUrl: "api-url",
+    mode: "mode",
+    serverId: "server-id",
+    snapshotId: "snapshot-id",
+    name: "name",
+    namePrefix: "name-prefix",
+    description: "description",
+    wait: "wait",
+    timeout: "timeout",
+    pollInterval: "poll-interval",
+    dryRun: "dry-run",
+    rollbackOnFailure: "rollback-on-failure",
+};
+const Outputs = {
+    snapshotId: "snapshot-id",
+    snapshotIds: "snapshot-ids",
+    snapshotName: "snapshot-name",
+    snapshotStatus: "snapshot-status",
+    snapshotSizeMb: "snapshot-size-mb",
+    snapshotCreatedAt: "snapshot-created-at",
+    snapshots: "snapshots",
+    deletedSnapshotIds: "deleted-snapshot-ids",
+    serverStatus: "server-status",
+};
+const State = {
+    isPost: "isPost",
+    rollbackTargets: "rollbackTargets",
+};
+const DEFAULT_API_URL = "https://admin.vps.org/api/v1";
+/** The provider allows this many snapshots per server; in progress ones count. */
+const SNAPSHOT_LIMIT_PER_SERVER = 5;
+
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -32718,317 +32754,24 @@ function coreIO(redactor) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/retry.ts
-
-/** At most 5 tries of one request, waits of up to 0.5, 1, 2, 4 s (random below that: full jitter). */
-const DEFAULT_RETRY_POLICY = {
-    maxAttempts: 5,
-    baseDelayMs: 500,
-    maxDelayMs: 15_000,
-};
-/**
- * A 429 on any request pauses every request of the step until its `Retry-After`: many workers
- * that each retried on their own would keep the account over its rate limit.
- */
-class RateLimitGate {
-    clock;
-    resumeAt = 0;
-    constructor(clock) {
-        this.clock = clock;
-    }
-    pauseFor(ms) {
-        this.resumeAt = Math.max(this.resumeAt, this.clock.now() + ms);
-    }
-    async wait(deadline, signal) {
-        for (;;) {
-            const pause = Math.min(this.resumeAt - this.clock.now(), deadline.remainingMs());
-            if (pause <= 0)
-                return;
-            await this.clock.sleep(pause, signal);
+;// CONCATENATED MODULE: ./src/id-list.ts
+/** Ids separated by commas, spaces or newlines; a repeated id is kept once, with a note. */
+function parseIdList(inputName, text, problems, notes) {
+    const ids = [];
+    for (const token of text.split(/[\s,]+/).filter(Boolean)) {
+        const id = /^\d+$/.test(token) ? Number(token) : Number.NaN;
+        if (!Number.isSafeInteger(id) || id <= 0) {
+            problems.push(`${inputName} "${token}" is not a positive integer`);
+        }
+        else if (ids.includes(id)) {
+            notes.push(`${inputName} lists ${id} more than once; it is used once.`);
+        }
+        else {
+            ids.push(id);
         }
     }
+    return ids;
 }
-function backoffDelayMs(attempt, policy, random) {
-    return random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-}
-/**
- * Runs `operation` until it succeeds, `shouldRetry` says no, the tries run out, or the next wait
- * would end past the deadline (then the last error is thrown: waiting would only hide it).
- */
-async function withRetries(operation, shouldRetry, policy, context) {
-    for (let attempt = 1;; attempt++) {
-        await context.gate.wait(context.deadline, context.signal);
-        try {
-            return await operation();
-        }
-        catch (error) {
-            if (!shouldRetry(error) || attempt >= policy.maxAttempts)
-                throw error;
-            const retryAfter = retryAfterOf(error);
-            if (retryAfter !== undefined && isStatus(error, 429))
-                context.gate.pauseFor(retryAfter);
-            const delayMs = retryAfter ?? backoffDelayMs(attempt, policy, context.random);
-            if (delayMs >= context.deadline.remainingMs())
-                throw error;
-            context.onRetry?.({ attempt, delayMs, error });
-            await context.clock.sleep(delayMs, context.signal);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/api/answers.ts
-/**
- * The API documents no error body format. These are the common shapes: `{"detail": "..."}`,
- * `{"error": "..."}`, `{"message": "..."}` and field-keyed lists (`{"name": ["..."]}`).
- */
-function apiMessageFrom(body) {
-    const text = body.trim();
-    if (!text)
-        return "";
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        return looksLikeMarkup(text) ? "(the body is not JSON)" : truncate(text);
-    }
-    return truncate(messageFromJson(parsed));
-}
-function messageFromJson(value) {
-    if (typeof value === "string")
-        return value;
-    if (Array.isArray(value))
-        return value.map(messageFromJson).filter(Boolean).join("; ");
-    if (value && typeof value === "object") {
-        const record = value;
-        for (const key of ["detail", "error", "message", "non_field_errors"]) {
-            const found = record[key] !== undefined ? messageFromJson(record[key]) : "";
-            if (found)
-                return found;
-        }
-        return Object.entries(record)
-            .map(([field, detail]) => `${field}: ${messageFromJson(detail)}`)
-            .join("; ");
-    }
-    return value === null || value === undefined ? "" : String(value);
-}
-function looksLikeMarkup(text) {
-    return text.startsWith("<");
-}
-function truncate(text) {
-    const oneLine = text.replace(/\s+/g, " ");
-    return oneLine.length > 300 ? `${oneLine.slice(0, 297)}...` : oneLine;
-}
-/** `Retry-After` as seconds or as an HTTP date, in milliseconds from now. */
-function parseRetryAfter(header, wallNow) {
-    if (!header)
-        return undefined;
-    const value = header.trim();
-    if (/^\d+$/.test(value))
-        return Number(value) * 1000;
-    const at = Date.parse(value);
-    if (Number.isNaN(at))
-        return undefined;
-    return Math.max(0, at - wallNow.getTime());
-}
-
-;// CONCATENATED MODULE: ./src/api/http-api.ts
-
-
-
-
-/** A list longer than this is a loop in the API's paging, not a real account. */
-const MAX_PAGES = 100;
-const MAX_REDIRECTS = 5;
-class HttpSnapshotsApi {
-    options;
-    origin;
-    constructor(options) {
-        this.options = options;
-        this.origin = new URL(options.baseUrl).origin;
-    }
-    async listSnapshots(serverId) {
-        const found = new Map();
-        let url = `${this.options.baseUrl}/snapshots/${serverId === undefined ? "" : `?server_id=${serverId}`}`;
-        for (let page = 1; url; page++) {
-            if (page > MAX_PAGES) {
-                throw new UnexpectedAnswerError("GET /snapshots/", `more than ${MAX_PAGES} pages`);
-            }
-            const pageUrl = url;
-            const answer = await this.readJson(pageUrl);
-            const label = this.label("GET", pageUrl);
-            const results = answer?.results;
-            if (!Array.isArray(results))
-                throw new UnexpectedAnswerError(label, "no `results` list");
-            // A snapshot created or deleted between two pages can shift one into both.
-            for (const item of results) {
-                const snapshot = checkSnapshot(item, label);
-                found.set(snapshot.id, snapshot);
-            }
-            url = this.sameOriginLink(answer.next, pageUrl, label);
-        }
-        return [...found.values()];
-    }
-    async createSnapshot(request) {
-        const url = `${this.options.baseUrl}/snapshots/`;
-        const body = await this.sendOnce("POST", url, request);
-        return checkSnapshot(this.parseJson(body, this.label("POST", url)), this.label("POST", url));
-    }
-    async restoreSnapshot(snapshotId) {
-        const url = `${this.options.baseUrl}/snapshots/${snapshotId}/restore/`;
-        const body = await this.sendOnce("POST", url, undefined);
-        return (body.trim() ? this.parseJson(body, this.label("POST", url)) : {});
-    }
-    async deleteSnapshot(snapshotId) {
-        const url = `${this.options.baseUrl}/snapshots/${snapshotId}/`;
-        try {
-            await this.withRetries(() => this.send("DELETE", url), isTransient);
-            return "deleted";
-        }
-        catch (error) {
-            if (isStatus(error, 404))
-                return "already-gone";
-            throw error;
-        }
-    }
-    async getServer(serverId) {
-        const url = `${this.options.baseUrl}/servers/${serverId}/`;
-        const label = this.label("GET", url);
-        const server = (await this.readJson(url));
-        if (typeof server?.id !== "number" || typeof server.status !== "string") {
-            throw new UnexpectedAnswerError(label, "no server `id` and `status`");
-        }
-        return server;
-    }
-    /** GETs are safe to repeat; a 2xx whose body is not JSON counts as a failed try. */
-    readJson(url) {
-        return this.withRetries(async () => this.parseJson(await this.send("GET", url), this.label("GET", url)), isTransient);
-    }
-    /**
-     * A request that changes state is repeated only where the failure proves it was not processed
-     * (a 429, a refused connection); any other doubt goes back to the caller.
-     */
-    sendOnce(method, url, body) {
-        return this.withRetries(() => this.send(method, url, body), (error) => isTransient(error) && !mayHaveTakenEffect(error));
-    }
-    withRetries(operation, shouldRetry) {
-        const { clock, deadline, gate, random, signal, log, policy } = this.options;
-        return withRetries(operation, shouldRetry, policy, {
-            clock,
-            deadline,
-            gate,
-            random,
-            signal,
-            onRetry: ({ attempt, delayMs, error }) => log.info(`${errorText(error)}; trying again in ${formatDuration(delayMs)} ` +
-                `(try ${attempt + 1} of ${policy.maxAttempts}).`),
-        });
-    }
-    async send(method, url, body) {
-        const { transport, deadline, requestTimeoutMs, signal, redactor } = this.options;
-        let target = url;
-        for (let redirects = 0;; redirects++) {
-            const label = this.label(method, target);
-            if (deadline.expired())
-                throw new DeadlineError(label);
-            const timeoutMs = Math.min(requestTimeoutMs, deadline.remainingMs());
-            const answer = await transport({ method, url: target, body, timeoutMs, signal, label });
-            this.options.log.debug(`${label} -> HTTP ${answer.status}`);
-            if (answer.status >= 200 && answer.status < 300)
-                return answer.body;
-            const location = answer.headers.location;
-            if (answer.status >= 300 && answer.status < 400 && location && method === "GET") {
-                if (redirects >= MAX_REDIRECTS) {
-                    throw new UnexpectedAnswerError(label, `more than ${MAX_REDIRECTS} redirects`);
-                }
-                target = this.sameOriginLink(location, target, label) ?? target;
-                continue;
-            }
-            const retryAfter = parseRetryAfter(headerText(answer.headers["retry-after"]), this.options.clock.wallNow());
-            throw new HttpStatusError(answer.status, redactor.redact(apiMessageFrom(answer.body)), label, retryAfter);
-        }
-    }
-    parseJson(body, label) {
-        try {
-            return JSON.parse(body);
-        }
-        catch {
-            throw new NoAnswerError("not-json", label, true, "the body is not JSON");
-        }
-    }
-    /** Paging links and redirects are followed only on the API's own origin, which has the token. */
-    sameOriginLink(link, from, label) {
-        if (typeof link !== "string" || link === "")
-            return null;
-        const target = new URL(link, from);
-        if (target.origin !== this.origin)
-            throw new ForeignOriginError(label, target.origin, this.origin);
-        return target.href;
-    }
-    label(method, url) {
-        const target = new URL(url);
-        const basePath = new URL(this.options.baseUrl).pathname;
-        const path = target.pathname.startsWith(basePath)
-            ? target.pathname.slice(basePath.length)
-            : target.pathname;
-        return `${method} ${path}${target.search}`;
-    }
-}
-function headerText(value) {
-    return Array.isArray(value) ? value[0] : value;
-}
-function errorText(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-function checkSnapshot(value, label) {
-    const item = value;
-    const valid = typeof item?.id === "number" &&
-        typeof item.name === "string" &&
-        typeof item.status === "string" &&
-        typeof item.server?.id === "number";
-    if (!valid)
-        throw new UnexpectedAnswerError(label, "a snapshot without id, name, status or server");
-    return item;
-}
-
-;// CONCATENATED MODULE: ./src/constants.ts
-/** Every name the workflow sees, written once: inputs, outputs and the saved state. */
-const Inputs = {
-    apiToken: "api-token",
-    apiUrl: "api-url",
-    mode: "mode",
-    serverId: "server-id",
-    snapshotId: "snapshot-id",
-    name: "name",
-    namePrefix: "name-prefix",
-    description: "description",
-    ifExists: "if-exists",
-    onLimit: "on-limit",
-    wait: "wait",
-    timeout: "timeout",
-    pollInterval: "poll-interval",
-    keep: "keep",
-    olderThan: "older-than",
-    dryRun: "dry-run",
-    rollbackOnFailure: "rollback-on-failure",
-};
-const constants_Outputs = {
-    snapshotId: "snapshot-id",
-    snapshotIds: "snapshot-ids",
-    snapshotName: "snapshot-name",
-    snapshotStatus: "snapshot-status",
-    snapshotSizeMb: "snapshot-size-mb",
-    snapshotCreatedAt: "snapshot-created-at",
-    snapshots: "snapshots",
-    deletedSnapshotIds: "deleted-snapshot-ids",
-    serverStatus: "server-status",
-};
-const State = {
-    isPost: "isPost",
-    rollbackTargets: "rollbackTargets",
-};
-const DEFAULT_API_URL = "https://admin.vps.org/api/v1";
-/** The provider allows this many snapshots per server; in progress ones count. */
-const SNAPSHOT_LIMIT_PER_SERVER = 5;
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
@@ -38064,11 +37807,75 @@ function defaultDescription(run) {
         .join(": ");
 }
 
+;// CONCATENATED MODULE: ./src/snapshot-selection.ts
+
+
+function parseSnapshotSelection(text, problems, notes) {
+    if (text === "")
+        return undefined;
+    if (text.toLowerCase() === "latest")
+        return { kind: "latest" };
+    if (text.startsWith("{"))
+        return parseServerMap(text, problems);
+    return { kind: "ids", ids: parseIdList(Inputs.snapshotId, text, problems, notes) };
+}
+/** The `snapshot-ids` output of a create step: `{"12345":802,"12346":803}`. */
+function parseServerMap(text, problems) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        problems.push(`${Inputs.snapshotId} starts with "{" but is not valid JSON: ${text}`);
+        return undefined;
+    }
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+        problems.push(`${Inputs.snapshotId} must be a JSON object of server id to snapshot id`);
+        return undefined;
+    }
+    const pairs = [];
+    for (const [server, snapshot] of Object.entries(parsed)) {
+        const serverId = positiveInteger(server);
+        const snapshotId = positiveInteger(snapshot);
+        if (serverId === undefined || snapshotId === undefined) {
+            problems.push(`${Inputs.snapshotId} maps ${JSON.stringify(server)} to ${JSON.stringify(snapshot)}: ` +
+                "both must be positive integers");
+        }
+        else {
+            pairs.push({ serverId, snapshotId });
+        }
+    }
+    if (pairs.length === 0 && problems.length === 0) {
+        problems.push(`${Inputs.snapshotId} is an empty JSON object: no snapshot to use`);
+    }
+    return { kind: "by-server", pairs };
+}
+function positiveInteger(value) {
+    const text = typeof value === "number" ? String(value) : value;
+    if (typeof text !== "string" || !/^\d+$/.test(text))
+        return undefined;
+    const number = Number(text);
+    return Number.isSafeInteger(number) && number > 0 ? number : undefined;
+}
+/** Every snapshot id the selection names (for delete, which needs no server). */
+function selectedIds(selection) {
+    switch (selection.kind) {
+        case "ids":
+            return selection.ids;
+        case "by-server":
+            return selection.pairs.map((p) => p.snapshotId);
+        case "latest":
+            return [];
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 
 
-const MODES = ["create"];
+
+
+const MODES = ["create", "restore", "delete", "list"];
 /** All the bad inputs at once, so a user fixes them in one round instead of one per run. */
 class InputError extends Error {
     problems;
@@ -38080,7 +37887,13 @@ class InputError extends Error {
 }
 const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 const DEFAULT_NAME_PREFIX = "pre-deploy-";
-const DEFAULT_TIMEOUT_MS = { create: 30 * 60_000 };
+/** create and restore wait for the provider; the other modes only bound their retries with it. */
+const DEFAULT_TIMEOUT_MS = {
+    create: 30 * 60_000,
+    restore: 45 * 60_000,
+    delete: 10 * 60_000,
+    list: 10 * 60_000,
+};
 const DEFAULT_POLL_INTERVAL_MS = 10_000;
 function parseInputs(read, run) {
     const problems = [];
@@ -38096,9 +37909,9 @@ function parseInputs(read, run) {
         problems.push(`${Inputs.mode} "${modeText}" is not one of: ${MODES.join(", ")}`);
     const serverIdText = input(Inputs.serverId);
     const serverIds = parseIdList(Inputs.serverId, serverIdText, problems, notes);
-    if (mode === "create" && serverIdText.replace(/[\s,]/g, "") === "") {
-        problems.push(`${Inputs.serverId} is required in mode ${mode}`);
-    }
+    const snapshots = parseSnapshotSelection(input(Inputs.snapshotId), problems, notes);
+    if (mode)
+        checkModeNeeds(mode, serverIdText, snapshots, problems);
     const namePrefix = input(Inputs.namePrefix) || DEFAULT_NAME_PREFIX;
     if (!NAME_PATTERN.test(namePrefix)) {
         problems.push(`${Inputs.namePrefix} "${namePrefix}" may contain only letters, digits, hyphens and underscores`);
@@ -38113,6 +37926,8 @@ function parseInputs(read, run) {
     }
     const name = explicitName || defaultSnapshotName(namePrefix, run);
     const wait = parseBoolean(Inputs.wait, input(Inputs.wait), true, problems);
+    const dryRun = parseBoolean(Inputs.dryRun, input(Inputs.dryRun), false, problems);
+    const rollbackOnFailure = parseBoolean(Inputs.rollbackOnFailure, input(Inputs.rollbackOnFailure), false, problems);
     const timeoutMs = parsePositiveDuration(Inputs.timeout, input(Inputs.timeout), DEFAULT_TIMEOUT_MS[mode ?? "create"], problems);
     const pollIntervalMs = parsePositiveDuration(Inputs.pollInterval, input(Inputs.pollInterval), DEFAULT_POLL_INTERVAL_MS, problems);
     if (problems.length > 0 || !mode)
@@ -38126,12 +37941,31 @@ function parseInputs(read, run) {
             name,
             namePrefix,
             description: input(Inputs.description) || defaultDescription(run),
+            snapshots,
             wait,
             timeoutMs,
             pollIntervalMs,
+            dryRun,
+            rollbackOnFailure,
         },
         notes,
     };
+}
+/** The inputs each mode cannot do without, checked with the rest before any request. */
+function checkModeNeeds(mode, serverIdText, snapshots, problems) {
+    const hasServers = serverIdText.replace(/[\s,]/g, "") !== "";
+    const needsServers = mode === "create" || mode === "list" || (mode === "restore" && snapshots?.kind === "latest");
+    if (needsServers && !hasServers) {
+        problems.push(mode === "restore"
+            ? `${Inputs.serverId} is required with ${Inputs.snapshotId} "latest": whose latest snapshot?`
+            : `${Inputs.serverId} is required in mode ${mode}`);
+    }
+    if ((mode === "restore" || mode === "delete") && !snapshots) {
+        problems.push(`${Inputs.snapshotId} is required in mode ${mode}`);
+    }
+    if (mode === "delete" && snapshots?.kind === "latest") {
+        problems.push(`${Inputs.snapshotId} "latest" is only for mode restore: name the snapshots to delete by id`);
+    }
 }
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 function parseApiUrl(text, problems) {
@@ -38155,23 +37989,6 @@ function parseApiUrl(text, problems) {
     }
     return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
-/** Ids separated by commas, spaces or newlines; a repeated id is kept once, with a note. */
-function parseIdList(inputName, text, problems, notes) {
-    const ids = [];
-    for (const token of text.split(/[\s,]+/).filter(Boolean)) {
-        const id = /^\d+$/.test(token) ? Number(token) : Number.NaN;
-        if (!Number.isSafeInteger(id) || id <= 0) {
-            problems.push(`${inputName} "${token}" is not a positive integer`);
-        }
-        else if (ids.includes(id)) {
-            notes.push(`${inputName} lists ${id} more than once; it is used once.`);
-        }
-        else {
-            ids.push(id);
-        }
-    }
-    return ids;
-}
 function parseBoolean(inputName, text, fallback, problems) {
     if (text === "")
         return fallback;
@@ -38194,6 +38011,334 @@ function parsePositiveDuration(inputName, text, fallback, problems) {
     return ms;
 }
 
+;// CONCATENATED MODULE: ./src/retry.ts
+
+/** At most 5 tries of one request, waits of up to 0.5, 1, 2, 4 s (random below that: full jitter). */
+const DEFAULT_RETRY_POLICY = {
+    maxAttempts: 5,
+    baseDelayMs: 500,
+    maxDelayMs: 15_000,
+};
+/**
+ * A 429 on any request pauses every request of the step until its `Retry-After`: many workers
+ * that each retried on their own would keep the account over its rate limit.
+ */
+class RateLimitGate {
+    clock;
+    resumeAt = 0;
+    constructor(clock) {
+        this.clock = clock;
+    }
+    pauseFor(ms) {
+        this.resumeAt = Math.max(this.resumeAt, this.clock.now() + ms);
+    }
+    async wait(deadline, signal) {
+        for (;;) {
+            const pause = Math.min(this.resumeAt - this.clock.now(), deadline.remainingMs());
+            if (pause <= 0)
+                return;
+            await this.clock.sleep(pause, signal);
+        }
+    }
+}
+function backoffDelayMs(attempt, policy, random) {
+    return random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+}
+/**
+ * Runs `operation` until it succeeds, `shouldRetry` says no, the tries run out, or the next wait
+ * would end past the deadline (then the last error is thrown: waiting would only hide it).
+ */
+async function withRetries(operation, shouldRetry, policy, context) {
+    for (let attempt = 1;; attempt++) {
+        await context.gate.wait(context.deadline, context.signal);
+        try {
+            return await operation();
+        }
+        catch (error) {
+            if (!shouldRetry(error) || attempt >= policy.maxAttempts)
+                throw error;
+            const retryAfter = retryAfterOf(error);
+            if (retryAfter !== undefined && isStatus(error, 429))
+                context.gate.pauseFor(retryAfter);
+            const delayMs = retryAfter ?? backoffDelayMs(attempt, policy, context.random);
+            if (delayMs >= context.deadline.remainingMs())
+                throw error;
+            context.onRetry?.({ attempt, delayMs, error });
+            await context.clock.sleep(delayMs, context.signal);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/api/answers.ts
+/**
+ * The API documents no error body format. These are the common shapes: `{"detail": "..."}`,
+ * `{"error": "..."}`, `{"message": "..."}` and field-keyed lists (`{"name": ["..."]}`).
+ */
+function apiMessageFrom(body) {
+    const text = body.trim();
+    if (!text)
+        return "";
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return looksLikeMarkup(text) ? "(the body is not JSON)" : truncate(text);
+    }
+    return truncate(messageFromJson(parsed));
+}
+function messageFromJson(value) {
+    if (typeof value === "string")
+        return value;
+    if (Array.isArray(value))
+        return value.map(messageFromJson).filter(Boolean).join("; ");
+    if (value && typeof value === "object") {
+        const record = value;
+        for (const key of ["detail", "error", "message", "non_field_errors"]) {
+            const found = record[key] !== undefined ? messageFromJson(record[key]) : "";
+            if (found)
+                return found;
+        }
+        return Object.entries(record)
+            .map(([field, detail]) => `${field}: ${messageFromJson(detail)}`)
+            .join("; ");
+    }
+    return value === null || value === undefined ? "" : String(value);
+}
+function looksLikeMarkup(text) {
+    return text.startsWith("<");
+}
+function truncate(text) {
+    const oneLine = text.replace(/\s+/g, " ");
+    return oneLine.length > 300 ? `${oneLine.slice(0, 297)}...` : oneLine;
+}
+/** `Retry-After` as seconds or as an HTTP date, in milliseconds from now. */
+function parseRetryAfter(header, wallNow) {
+    if (!header)
+        return undefined;
+    const value = header.trim();
+    if (/^\d+$/.test(value))
+        return Number(value) * 1000;
+    const at = Date.parse(value);
+    if (Number.isNaN(at))
+        return undefined;
+    return Math.max(0, at - wallNow.getTime());
+}
+
+;// CONCATENATED MODULE: ./src/api/http-api.ts
+
+
+
+
+/** A list longer than this is a loop in the API's paging, not a real account. */
+const MAX_PAGES = 100;
+const MAX_REDIRECTS = 5;
+class HttpSnapshotsApi {
+    options;
+    origin;
+    constructor(options) {
+        this.options = options;
+        this.origin = new URL(options.baseUrl).origin;
+    }
+    async listSnapshots(serverId) {
+        const found = new Map();
+        let url = `${this.options.baseUrl}/snapshots/${serverId === undefined ? "" : `?server_id=${serverId}`}`;
+        for (let page = 1; url; page++) {
+            if (page > MAX_PAGES) {
+                throw new UnexpectedAnswerError("GET /snapshots/", `more than ${MAX_PAGES} pages`);
+            }
+            const pageUrl = url;
+            const answer = await this.readJson(pageUrl);
+            const label = this.label("GET", pageUrl);
+            const results = answer?.results;
+            if (!Array.isArray(results))
+                throw new UnexpectedAnswerError(label, "no `results` list");
+            // A snapshot created or deleted between two pages can shift one into both.
+            for (const item of results) {
+                const snapshot = checkSnapshot(item, label);
+                found.set(snapshot.id, snapshot);
+            }
+            url = this.sameOriginLink(answer.next, pageUrl, label);
+        }
+        return [...found.values()];
+    }
+    async createSnapshot(request) {
+        const url = `${this.options.baseUrl}/snapshots/`;
+        const body = await this.sendOnce("POST", url, request);
+        return checkSnapshot(this.parseJson(body, this.label("POST", url)), this.label("POST", url));
+    }
+    async restoreSnapshot(snapshotId) {
+        const url = `${this.options.baseUrl}/snapshots/${snapshotId}/restore/`;
+        const body = await this.sendOnce("POST", url, undefined);
+        return (body.trim() ? this.parseJson(body, this.label("POST", url)) : {});
+    }
+    async deleteSnapshot(snapshotId) {
+        const url = `${this.options.baseUrl}/snapshots/${snapshotId}/`;
+        let earlierTryMayHaveDeleted = false;
+        try {
+            await this.withRetries(() => this.send("DELETE", url), (error) => {
+                earlierTryMayHaveDeleted ||= mayHaveTakenEffect(error);
+                return isTransient(error);
+            });
+            return "deleted";
+        }
+        catch (error) {
+            // A 404 after a try whose answer was lost is most likely that try's own work.
+            if (isStatus(error, 404))
+                return earlierTryMayHaveDeleted ? "deleted" : "already-gone";
+            throw error;
+        }
+    }
+    async getServer(serverId) {
+        const url = `${this.options.baseUrl}/servers/${serverId}/`;
+        const label = this.label("GET", url);
+        const server = (await this.readJson(url));
+        if (typeof server?.id !== "number" || typeof server.status !== "string") {
+            throw new UnexpectedAnswerError(label, "no server `id` and `status`");
+        }
+        return server;
+    }
+    /** GETs are safe to repeat; a 2xx whose body is not JSON counts as a failed try. */
+    readJson(url) {
+        return this.withRetries(async () => this.parseJson(await this.send("GET", url), this.label("GET", url)), isTransient);
+    }
+    /**
+     * A request that changes state is repeated only where the failure proves it was not processed
+     * (a 429, a refused connection); any other doubt goes back to the caller.
+     */
+    sendOnce(method, url, body) {
+        return this.withRetries(() => this.send(method, url, body), (error) => isTransient(error) && !mayHaveTakenEffect(error));
+    }
+    withRetries(operation, shouldRetry) {
+        const { clock, deadline, gate, random, signal, log, policy } = this.options;
+        return withRetries(operation, shouldRetry, policy, {
+            clock,
+            deadline,
+            gate,
+            random,
+            signal,
+            onRetry: ({ attempt, delayMs, error }) => log.info(`${errorText(error)}; trying again in ${formatDuration(delayMs)} ` +
+                `(try ${attempt + 1} of ${policy.maxAttempts}).`),
+        });
+    }
+    async send(method, url, body) {
+        const { transport, deadline, requestTimeoutMs, signal, redactor } = this.options;
+        let target = url;
+        for (let redirects = 0;; redirects++) {
+            const label = this.label(method, target);
+            if (deadline.expired())
+                throw new DeadlineError(label);
+            const timeoutMs = Math.min(requestTimeoutMs, deadline.remainingMs());
+            const answer = await transport({ method, url: target, body, timeoutMs, signal, label });
+            this.options.log.debug(`${label} -> HTTP ${answer.status}`);
+            if (answer.status >= 200 && answer.status < 300)
+                return answer.body;
+            const location = answer.headers.location;
+            if (answer.status >= 300 && answer.status < 400 && location && method === "GET") {
+                if (redirects >= MAX_REDIRECTS) {
+                    throw new UnexpectedAnswerError(label, `more than ${MAX_REDIRECTS} redirects`);
+                }
+                target = this.sameOriginLink(location, target, label) ?? target;
+                continue;
+            }
+            const retryAfter = parseRetryAfter(headerText(answer.headers["retry-after"]), this.options.clock.wallNow());
+            throw new HttpStatusError(answer.status, redactor.redact(apiMessageFrom(answer.body)), label, retryAfter);
+        }
+    }
+    parseJson(body, label) {
+        try {
+            return JSON.parse(body);
+        }
+        catch {
+            throw new NoAnswerError("not-json", label, true, "the body is not JSON");
+        }
+    }
+    /** Paging links and redirects are followed only on the API's own origin, which has the token. */
+    sameOriginLink(link, from, label) {
+        if (typeof link !== "string" || link === "")
+            return null;
+        const target = new URL(link, from);
+        if (target.origin !== this.origin)
+            throw new ForeignOriginError(label, target.origin, this.origin);
+        return target.href;
+    }
+    label(method, url) {
+        const target = new URL(url);
+        const basePath = new URL(this.options.baseUrl).pathname;
+        const path = target.pathname.startsWith(basePath)
+            ? target.pathname.slice(basePath.length)
+            : target.pathname;
+        return `${method} ${path}${target.search}`;
+    }
+}
+function headerText(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+function errorText(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+function checkSnapshot(value, label) {
+    const item = value;
+    const valid = typeof item?.id === "number" &&
+        typeof item.name === "string" &&
+        typeof item.status === "string" &&
+        typeof item.server?.id === "number";
+    if (!valid)
+        throw new UnexpectedAnswerError(label, "a snapshot without id, name, status or server");
+    return item;
+}
+
+;// CONCATENATED MODULE: ./src/modes/context.ts
+
+
+
+
+/** Servers are handled this many at a time: enough for a fleet, few enough to be polite. */
+const SERVER_CONCURRENCY = 10;
+/** Masks the token before anything else can print it. */
+function maskToken({ io, redactor }) {
+    const token = io.getInput(Inputs.apiToken).trim();
+    if (!token)
+        return;
+    io.setSecret(token);
+    redactor.add(token);
+}
+function createModeContext(api, deps) {
+    const { io, clock, random, redactor, signal } = deps;
+    const deadline = new Deadline(clock, api.timeoutMs);
+    const policy = DEFAULT_RETRY_POLICY;
+    return {
+        api: new HttpSnapshotsApi({
+            baseUrl: api.apiUrl,
+            transport: deps.transport(api.apiToken),
+            clock,
+            deadline,
+            gate: new RateLimitGate(clock),
+            policy,
+            random,
+            redactor,
+            log: io.log,
+            requestTimeoutMs: requestTimeoutFor(api.timeoutMs),
+            signal,
+        }),
+        clock,
+        deadline,
+        policy,
+        random,
+        log: io.log,
+        setOutput: io.setOutput,
+        saveState: io.saveState,
+        signal,
+    };
+}
+/**
+ * One request may take a tenth of the step's timeout, between 2 and 30 seconds: a request that
+ * hangs must leave time for the tries after it.
+ */
+function requestTimeoutFor(timeoutMs) {
+    return Math.min(30_000, Math.max(2_000, timeoutMs / 10));
+}
+
 ;// CONCATENATED MODULE: ./src/concurrency.ts
 /**
  * Runs `work` for every item with at most `limit` at once, in input order of start. Each call
@@ -38210,20 +38355,20 @@ async function forEachConcurrently(items, limit, work) {
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-;// CONCATENATED MODULE: ./src/create-once.ts
+;// CONCATENATED MODULE: ./src/exactly-once.ts
 
 
 
 /**
- * Creates one snapshot, never two. After an answer that leaves the outcome unknown (a reset, a
- * timeout, a 5xx), the request is not sent again until the server's list shows that no snapshot
- * with this name was made; one that was made is adopted instead.
+ * Sends a request that changes state so that it takes effect at most once. After an answer that
+ * leaves the outcome unknown (a reset, a timeout, a 5xx), the request is sent again only when a
+ * look at the API shows that it did nothing; an effect that is found is taken as the result.
  */
-async function createSnapshotOnce(api, request, idsBefore, context) {
+async function sendExactlyOnce(spec, context) {
     const { clock, deadline, policy, random, log, signal } = context;
     for (let attempt = 1;; attempt++) {
         try {
-            return { snapshot: await api.createSnapshot(request), adopted: false };
+            return { value: await spec.send(), recovered: false };
         }
         catch (error) {
             if (!mayHaveTakenEffect(error))
@@ -38231,36 +38376,70 @@ async function createSnapshotOnce(api, request, idsBefore, context) {
             const delayMs = backoffDelayMs(attempt, policy, random);
             if (delayMs >= deadline.remainingMs())
                 throw error;
-            log.warning(`The create request for server ${request.server_id} got no clear answer ` +
-                `(${error.message}); checking whether the snapshot was made before sending it again.`);
+            log.warning(`${spec.request} got no clear answer (${error.message}); ` +
+                `checking ${spec.check} before sending anything again.`);
             // A moment's pause lets an API that was slow to answer finish what it started.
             await clock.sleep(delayMs, signal);
-            const made = await findMade(api, request, idsBefore, error);
-            if (made) {
-                log.info(`Snapshot ${made.id} named ${made.name} was made on server ${made.server.id}; using it.`);
-                return { snapshot: made, adopted: true };
-            }
+            const effect = await spec.findEffect(error);
+            if (effect !== undefined)
+                return { value: effect, recovered: true };
             if (attempt >= policy.maxAttempts)
                 throw error;
-            log.info(`No snapshot named ${request.name} on server ${request.server_id}: ` +
-                `sending the create request again (try ${attempt + 1} of ${policy.maxAttempts}, ` +
-                `${formatDuration(deadline.remainingMs())} left).`);
+            log.info(`${spec.request} did nothing: sending it again (try ${attempt + 1} of ` +
+                `${policy.maxAttempts}, ${formatDuration(deadline.remainingMs())} left).`);
         }
     }
 }
-async function findMade(api, request, idsBefore, createError) {
-    let snapshots;
+/** Creates one snapshot, never two: a snapshot with the name that was not there before is the one. */
+function createSnapshotOnce(api, request, idsBefore, context) {
+    const what = `The create request for server ${request.server_id}`;
+    return sendExactlyOnce({
+        send: () => api.createSnapshot(request),
+        request: what,
+        check: "whether the snapshot was made",
+        findEffect: async (sendError) => {
+            const snapshots = await lookOrExplain(() => api.listSnapshots(request.server_id), `${what} got no clear answer (${sendError.message}), and the server's ` +
+                `snapshots could not be listed to check. A snapshot named ${request.name} may exist: ` +
+                "check the server before running the step again.");
+            const made = snapshots
+                .filter((s) => s.name === request.name && !idsBefore.has(s.id))
+                .sort((a, b) => a.id - b.id)[0];
+            if (made)
+                context.log.info(`Snapshot ${made.id} (${made.name}) was made; using it.`);
+            return made;
+        },
+    }, context);
+}
+/**
+ * Starts one restore, never two: a restore destroys what was written since the snapshot, and a
+ * second one started after the first finished would destroy it again. A server found `restoring`
+ * means the lost request was accepted.
+ */
+function restoreSnapshotOnce(api, snapshot, context) {
+    const serverId = snapshot.server.id;
+    const what = `The restore request for server ${serverId} (snapshot ${snapshot.id})`;
+    return sendExactlyOnce({
+        send: () => api.restoreSnapshot(snapshot.id),
+        request: what,
+        check: "the server's status",
+        findEffect: async (sendError) => {
+            const server = await lookOrExplain(() => api.getServer(serverId), `${what} got no clear answer (${sendError.message}), and the server's ` +
+                `status could not be checked. The restore may have started: check server ${serverId} ` +
+                "before running the step again.");
+            if (server.status !== "restoring")
+                return undefined;
+            context.log.info(`Server ${serverId} is restoring: the request was accepted.`);
+            return { server };
+        },
+    }, context);
+}
+async function lookOrExplain(look, explanation) {
     try {
-        snapshots = await api.listSnapshots(request.server_id);
+        return await look();
     }
-    catch (listError) {
-        throw new Error(`The create request for server ${request.server_id} got no clear answer ` +
-            `(${createError.message}), and the server's snapshots could not be listed to ` +
-            `check (${listError.message}). A snapshot named ${request.name} may exist: ` +
-            "check the server before running the step again.", { cause: listError });
+    catch (error) {
+        throw new Error(`${explanation} (${error.message})`, { cause: error });
     }
-    const made = snapshots.filter((s) => s.name === request.name && !idsBefore.has(s.id));
-    return made.sort((a, b) => a.id - b.id)[0];
 }
 
 ;// CONCATENATED MODULE: ./src/explain.ts
@@ -38281,6 +38460,12 @@ function explainFailure(error, operation) {
             return `Could not list the snapshots${operation.serverId ? ` of server ${operation.serverId}` : ""}: ${detail}`;
         case "wait":
             return `Could not follow snapshot ${operation.snapshotId} of server ${operation.serverId}: ${detail}`;
+        case "restore":
+            return explainRestoreFailure(error, detail, operation);
+        case "wait-restore":
+            return `Could not follow the restore of server ${operation.serverId}: ${detail}`;
+        case "delete":
+            return `Could not delete snapshot ${operation.snapshotId}: ${detail}`;
     }
 }
 function explainCreateFailure(error, detail, operation) {
@@ -38290,7 +38475,7 @@ function explainCreateFailure(error, detail, operation) {
     }
     if (isStatus(error, 400) && isLimitError(error, operation.snapshotsOnServer)) {
         return (`Could not create a snapshot of ${server}: it already has ${SNAPSHOT_LIMIT_PER_SERVER} snapshots, ` +
-            `the provider's limit (${detail}). Delete one, or let ${Inputs.onLimit}: delete-oldest make room.`);
+            `the provider's limit (${detail}). Delete one first (mode: delete).`);
     }
     if (isStatus(error, 400))
         return `The API refused to create a snapshot of ${server} (${detail}).`;
@@ -38299,6 +38484,14 @@ function explainCreateFailure(error, detail, operation) {
 function isLimitError(error, snapshotsOnServer) {
     return (/limit|at most|maximum/i.test(error.apiMessage) ||
         (snapshotsOnServer ?? 0) >= SNAPSHOT_LIMIT_PER_SERVER);
+}
+function explainRestoreFailure(error, detail, { serverId, snapshotId }) {
+    if (isStatus(error, 404))
+        return `Snapshot ${snapshotId} does not exist (${detail}).`;
+    if (isStatus(error, 400)) {
+        return `Server ${serverId} cannot be restored from snapshot ${snapshotId} now (${detail}).`;
+    }
+    return `Could not restore server ${serverId} from snapshot ${snapshotId}: ${detail}`;
 }
 
 ;// CONCATENATED MODULE: ./src/outputs.ts
@@ -38310,15 +38503,15 @@ function isLimitError(error, snapshotsOnServer) {
  */
 function publishSnapshots(setOutput, snapshots) {
     const [first] = snapshots;
-    setOutput(constants_Outputs.snapshotIds, JSON.stringify(snapshotIdsByServer(snapshots)));
-    setOutput(constants_Outputs.snapshots, JSON.stringify(snapshots));
+    setOutput(Outputs.snapshotIds, JSON.stringify(snapshotIdsByServer(snapshots)));
+    setOutput(Outputs.snapshots, JSON.stringify(snapshots));
     if (!first)
         return;
-    setOutput(constants_Outputs.snapshotId, String(first.id));
-    setOutput(constants_Outputs.snapshotName, first.name);
-    setOutput(constants_Outputs.snapshotStatus, first.status);
-    setOutput(constants_Outputs.snapshotSizeMb, typeof first.size_mb === "number" ? String(first.size_mb) : "");
-    setOutput(constants_Outputs.snapshotCreatedAt, first.created_at ?? "");
+    setOutput(Outputs.snapshotId, String(first.id));
+    setOutput(Outputs.snapshotName, first.name);
+    setOutput(Outputs.snapshotStatus, first.status);
+    setOutput(Outputs.snapshotSizeMb, typeof first.size_mb === "number" ? String(first.size_mb) : "");
+    setOutput(Outputs.snapshotCreatedAt, first.created_at ?? "");
 }
 function snapshotIdsByServer(snapshots) {
     return Object.fromEntries(snapshots.map((s) => [String(s.server.id), s.id]));
@@ -38443,11 +38636,8 @@ function capitalize(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-;// CONCATENATED MODULE: ./src/modes/context.ts
-/** Servers are handled this many at a time: enough for a fleet, few enough to be polite. */
-const SERVER_CONCURRENCY = 10;
-
 ;// CONCATENATED MODULE: ./src/modes/create.ts
+
 
 
 
@@ -38466,8 +38656,12 @@ async function runCreate(settings, context) {
         result.startedAtMs = deadline.elapsedMs();
         await createOnServer(result, settings, context);
         // Published as soon as each is accepted, so a later failure or cancellation still has it.
-        if (result.snapshot)
-            publishSnapshots(setOutput, made());
+        if (!result.snapshot)
+            return;
+        publishSnapshots(setOutput, made());
+        if (settings.rollbackOnFailure) {
+            context.saveState(State.rollbackTargets, JSON.stringify(snapshotIdsByServer(made())));
+        }
     }));
     const accepted = made();
     if (settings.wait && accepted.length > 0) {
@@ -38499,10 +38693,10 @@ async function createOnServer(result, settings, context) {
         snapshotsOnServer = existing.length;
         const request = { server_id: serverId, name: settings.name, description: settings.description };
         const created = await createSnapshotOnce(api, request, new Set(existing.map((s) => s.id)), context);
-        result.snapshot = created.snapshot;
-        result.adopted = created.adopted;
-        log.info(`Server ${serverId}: snapshot ${created.snapshot.id} (${created.snapshot.name}) ` +
-            `${created.adopted ? "was made" : "accepted"}, status ${created.snapshot.status}.`);
+        result.snapshot = created.value;
+        result.adopted = created.recovered;
+        log.info(`Server ${serverId}: snapshot ${created.value.id} (${created.value.name}) ` +
+            `${created.recovered ? "was made" : "accepted"}, status ${created.value.status}.`);
     }
     catch (error) {
         result.failure = explainFailure(error, { kind: "create", serverId, snapshotsOnServer });
@@ -38573,6 +38767,399 @@ function plural(count, noun) {
     return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
+;// CONCATENATED MODULE: ./src/modes/delete.ts
+
+
+
+
+
+/** Deletes exactly the snapshots named; one already gone (404) is no failure, and says so. */
+async function runDelete(settings, context) {
+    const { api, log, setOutput } = context;
+    const ids = selectedIds(settings.snapshots);
+    const known = await knownSnapshots(context);
+    const results = new Map();
+    const failures = [];
+    if (settings.dryRun) {
+        for (const id of ids) {
+            const snapshot = known?.get(id);
+            results.set(id, !known || snapshot ? "would be deleted" : "not found");
+            log.info(`Dry run: would delete snapshot ${id}${snapshot ? ` (${snapshot.name}, server ${snapshot.server.id})` : ""}.`);
+        }
+    }
+    else {
+        await forEachConcurrently(ids, SERVER_CONCURRENCY, async (id) => {
+            try {
+                const outcome = await api.deleteSnapshot(id);
+                results.set(id, outcome === "deleted" ? "deleted" : "already gone");
+                log.info(outcome === "deleted"
+                    ? `Deleted snapshot ${id}.`
+                    : `Snapshot ${id} was already gone (HTTP 404).`);
+            }
+            catch (error) {
+                results.set(id, "failed");
+                failures.push(explainFailure(error, { kind: "delete", snapshotId: id }));
+            }
+        });
+    }
+    publishDeleted(setOutput, ids.filter((id) => results.get(id) === "deleted"));
+    return {
+        title: settings.dryRun ? "VPS snapshots to delete (dry run)" : "VPS snapshots deleted",
+        columns: ["Snapshot", "Name", "Server", "Result"],
+        rows: ids.map((id) => {
+            const snapshot = known?.get(id);
+            return [
+                String(id),
+                snapshot?.name ?? "",
+                snapshot ? String(snapshot.server.id) : "",
+                results.get(id) ?? "",
+            ];
+        }),
+        failures,
+        notes: settings.dryRun ? ["Dry run: nothing was deleted."] : [],
+    };
+}
+/**
+ * The account's snapshots, only to name them in the log and the summary; the delete does not
+ * depend on it, so a failure here is a warning.
+ */
+async function knownSnapshots(context) {
+    try {
+        return new Map((await context.api.listSnapshots()).map((s) => [s.id, s]));
+    }
+    catch (error) {
+        context.log.warning(explainFailure(error, { kind: "list" }));
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/snapshots.ts
+
+/** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
+function isManaged(snapshot, namePrefix) {
+    return snapshot.name.startsWith(namePrefix);
+}
+function isCompleted(snapshot) {
+    return snapshot.status === SnapshotStatus.completed;
+}
+/** `created_at` in ms; NaN when the API sent something that is not a date. */
+function createdAtMs(snapshot) {
+    return Date.parse(snapshot.created_at);
+}
+/** Newest first by `created_at`, never by id or list order; an unreadable date sorts last. */
+function newestFirst(snapshots) {
+    const time = (s) => {
+        const ms = createdAtMs(s);
+        return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+    };
+    return [...snapshots].sort((a, b) => time(b) - time(a) || b.id - a.id);
+}
+/** `801 (pre-deploy-abc, server 12345)`: a snapshot as a sentence names it. */
+function describeSnapshot(snapshot) {
+    return `${snapshot.id} (${snapshot.name}, server ${snapshot.server.id})`;
+}
+
+;// CONCATENATED MODULE: ./src/modes/list.ts
+
+
+
+
+
+
+/** The snapshots of each server, newest first, as the `snapshots` output and a summary table. */
+async function runList(settings, context) {
+    const { api, clock, log, setOutput } = context;
+    const found = [];
+    const failures = [];
+    await forEachConcurrently(settings.serverIds, SERVER_CONCURRENCY, async (serverId) => {
+        try {
+            const snapshots = await api.listSnapshots(serverId);
+            found.push(...snapshots);
+            log.info(`Server ${serverId}: ${snapshots.length} snapshot(s).`);
+        }
+        catch (error) {
+            failures.push(explainFailure(error, { kind: "list", serverId }));
+        }
+    });
+    const snapshots = newestFirst(found);
+    setOutput(Outputs.snapshots, JSON.stringify(snapshots));
+    const now = clock.wallNow().getTime();
+    return {
+        title: "VPS snapshots",
+        columns: ["Server", "Snapshot", "Name", "Status", "Size", "Created", "Age"],
+        rows: snapshots.map((s) => [
+            String(s.server.id),
+            String(s.id),
+            s.name,
+            s.status,
+            typeof s.size_mb === "number" ? `${s.size_mb} MB` : "",
+            s.created_at,
+            Number.isNaN(createdAtMs(s)) ? "" : formatDuration(now - createdAtMs(s)),
+        ]),
+        failures,
+        notes: snapshots.length === 0 ? ["No snapshots."] : [],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/restore-plan.ts
+
+
+/**
+ * Decides which snapshot each server goes back to, from the account's snapshots: nothing that is
+ * missing, unfinished or of another server, and never two snapshots for one server.
+ */
+function planRestore(selection, serverIds, namePrefix, snapshots) {
+    const problems = [];
+    const byId = new Map(snapshots.map((s) => [s.id, s]));
+    const chosen = [];
+    const take = (snapshotId, expectedServerId) => {
+        const snapshot = byId.get(snapshotId);
+        if (!snapshot) {
+            problems.push(`Snapshot ${snapshotId} does not exist: it is not among the account's snapshots.`);
+        }
+        else if (expectedServerId !== undefined && snapshot.server.id !== expectedServerId) {
+            problems.push(`${Inputs.snapshotId} pairs server ${expectedServerId} with snapshot ${snapshotId}, ` +
+                `but that snapshot belongs to server ${snapshot.server.id}.`);
+        }
+        else if (!isCompleted(snapshot)) {
+            problems.push(`Snapshot ${describeSnapshot(snapshot)} is ${snapshot.status}, not completed: it cannot be restored.`);
+        }
+        else {
+            chosen.push(snapshot);
+        }
+    };
+    switch (selection.kind) {
+        case "ids":
+            selection.ids.forEach((id) => take(id));
+            break;
+        case "by-server":
+            selection.pairs.forEach((pair) => take(pair.snapshotId, pair.serverId));
+            break;
+        case "latest":
+            for (const serverId of serverIds) {
+                const latest = latestRestorable(snapshots, serverId, namePrefix);
+                if (latest)
+                    chosen.push(latest);
+                else {
+                    problems.push(`Server ${serverId} has no completed snapshot whose name starts with "${namePrefix}": ` +
+                        "nothing to restore it to.");
+                }
+            }
+            break;
+    }
+    return { targets: chosen, problems: [...problems, ...sameServerProblems(chosen)] };
+}
+/** The newest completed snapshot of ours: never one in progress, never one without the prefix. */
+function latestRestorable(snapshots, serverId, namePrefix) {
+    return newestFirst(snapshots.filter((s) => s.server.id === serverId && isCompleted(s) && isManaged(s, namePrefix)))[0];
+}
+function sameServerProblems(chosen) {
+    const byServer = new Map();
+    for (const s of chosen)
+        byServer.set(s.server.id, [...(byServer.get(s.server.id) ?? []), s]);
+    return [...byServer]
+        .filter(([, group]) => group.length > 1)
+        .map(([serverId, group]) => `${Inputs.snapshotId} names ${group.length} snapshots of server ${serverId} ` +
+        `(${group.map((s) => s.id).join(", ")}): a server can be restored to only one.`);
+}
+
+;// CONCATENATED MODULE: ./src/watch-servers.ts
+
+
+
+const RESTORING = "restoring";
+/**
+ * Waits until no server is `restoring` any more. The provider documents no way to see a restore
+ * finish; the servers API's status is the closest fact there is.
+ */
+async function waitForRestores(api, serverIds, options) {
+    const results = new Map();
+    const pending = new Set(serverIds);
+    const outcome = await pollUntil(async () => {
+        const checked = await Promise.all([...pending].map((id) => serverStatus(api, id)));
+        const elapsedMs = options.deadline.elapsedMs();
+        for (const [serverId, server] of checked) {
+            if (server && server.status === RESTORING)
+                continue;
+            pending.delete(serverId);
+            results.set(serverId, {
+                kind: server ? "finished" : "vanished",
+                status: server?.status ?? "gone",
+                elapsedMs,
+            });
+        }
+        options.log.info(checked
+            .map(([id, server]) => `Server ${id}: ${server?.status ?? "gone"}`)
+            .join("; ")
+            .concat(` (${formatDuration(elapsedMs)} elapsed)`));
+        return pending.size === 0 ? results : undefined;
+    }, options);
+    if (!outcome.done) {
+        const elapsedMs = options.deadline.elapsedMs();
+        for (const id of pending)
+            results.set(id, { kind: "timed-out", status: RESTORING, elapsedMs });
+    }
+    return results;
+}
+async function serverStatus(api, serverId) {
+    try {
+        return [serverId, await api.getServer(serverId)];
+    }
+    catch (error) {
+        if (isStatus(error, 404))
+            return [serverId, undefined];
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/restore-servers.ts
+
+
+
+
+
+
+/** A final server status that means the restore went wrong, as far as words can tell. */
+const FAILED_STATUS = /error|fail/i;
+/**
+ * Restores each server to its snapshot, each restore started at most once, then (with `wait`)
+ * follows every server until it is no longer restoring. Shared by restore mode and the rollback
+ * post step, so both say and do the same.
+ */
+async function restoreServers(targets, options, context) {
+    const { log, deadline } = context;
+    const results = targets.map((snapshot) => ({ snapshot, startedAtMs: 0 }));
+    await forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
+        const { snapshot } = result;
+        const serverId = snapshot.server.id;
+        result.startedAtMs = deadline.elapsedMs();
+        try {
+            const answer = await restoreSnapshotOnce(context.api, snapshot, context);
+            result.serverStatus = answer.value.server?.status ?? RESTORING;
+            log.info(`Server ${serverId}: restore from snapshot ${snapshot.id} (${snapshot.name}) started.`);
+        }
+        catch (error) {
+            result.failure = explainFailure(error, {
+                kind: "restore",
+                serverId,
+                snapshotId: snapshot.id,
+            });
+            result.endedAtMs = deadline.elapsedMs();
+            log.info(`Server ${serverId}: failed. ${result.failure}`);
+        }
+    });
+    const started = results.filter((r) => !r.failure);
+    if (options.wait && started.length > 0) {
+        await log.group(`Waiting for ${started.length} restore(s) to finish`, () => followRestores(started, options, context));
+    }
+    return results;
+}
+async function followRestores(started, options, context) {
+    const { api, clock, deadline, log, signal } = context;
+    try {
+        const waited = await waitForRestores(api, started.map((r) => r.snapshot.server.id), { clock, deadline, maxIntervalMs: options.pollIntervalMs, log, signal });
+        for (const result of started) {
+            const serverId = result.snapshot.server.id;
+            const outcome = waited.get(serverId);
+            if (!outcome)
+                continue;
+            result.serverStatus = outcome.status;
+            result.endedAtMs = outcome.elapsedMs;
+            if (outcome.kind === "vanished") {
+                result.failure = `Server ${serverId} disappeared (HTTP 404) while it was being restored.`;
+            }
+            else if (outcome.kind === "timed-out") {
+                result.failure =
+                    `Server ${serverId} is still restoring after the ${formatDuration(deadline.totalMs)} ` +
+                        "timeout. The restore goes on at the provider; do not start another one.";
+            }
+            else if (FAILED_STATUS.test(outcome.status)) {
+                result.failure = `Server ${serverId} ended the restore with status "${outcome.status}".`;
+            }
+        }
+    }
+    catch (error) {
+        // An error no further check can fix (a refused token) ends every wait.
+        for (const result of started) {
+            result.failure = explainFailure(error, {
+                kind: "wait-restore",
+                serverId: result.snapshot.server.id,
+            });
+        }
+    }
+}
+const RESTORE_COLUMNS = ["Server", "Snapshot", "Name", "Created", "Server status", "Took"];
+function restoreRow(result) {
+    const { snapshot } = result;
+    return [
+        String(snapshot.server.id),
+        String(snapshot.id),
+        snapshot.name,
+        snapshot.created_at,
+        result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? ""),
+        result.endedAtMs === undefined ? "" : formatDuration(result.endedAtMs - result.startedAtMs),
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/modes/restore.ts
+
+
+
+
+
+
+const TITLE = "VPS restore";
+/**
+ * Restores servers to snapshots. Every named snapshot is checked first (it exists, is completed,
+ * belongs to its server); if any check fails, no restore at all is sent: a restore cannot be
+ * undone, so a half-right request is not carried out halfway.
+ */
+async function runRestore(settings, context) {
+    const { api, log, setOutput } = context;
+    const selection = settings.snapshots;
+    let plan;
+    try {
+        plan = planRestore(selection, settings.serverIds, settings.namePrefix, await api.listSnapshots());
+    }
+    catch (error) {
+        return failedReport([explainFailure(error, { kind: "list" })]);
+    }
+    if (plan.problems.length > 0) {
+        return failedReport([...plan.problems, "Nothing was restored."]);
+    }
+    publishSnapshots(setOutput, plan.targets);
+    if (settings.dryRun) {
+        for (const target of plan.targets) {
+            log.info(`Dry run: would restore server ${target.server.id} to snapshot ${describeSnapshot(target)}, made ${target.created_at}.`);
+        }
+        return {
+            title: `${TITLE} (dry run)`,
+            columns: RESTORE_COLUMNS,
+            rows: plan.targets.map((snapshot) => restoreRow({ snapshot, startedAtMs: 0, serverStatus: "would be restored" })),
+            failures: [],
+            notes: ["Dry run: nothing was restored."],
+        };
+    }
+    log.warning(`Restoring ${plan.targets.map((t) => `server ${t.server.id} to snapshot ${t.id}`).join(", ")}: ` +
+        "everything written to these servers since their snapshot is lost.");
+    const results = await restoreServers(plan.targets, settings, context);
+    const [first] = results;
+    if (first?.serverStatus)
+        setOutput(Outputs.serverStatus, first.serverStatus);
+    return {
+        title: TITLE,
+        columns: RESTORE_COLUMNS,
+        rows: results.map(restoreRow),
+        failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
+        notes: settings.wait
+            ? []
+            : ["Not waited for (`wait: false`): the servers may still be restoring."],
+    };
+}
+function failedReport(failures) {
+    return { title: TITLE, columns: [], rows: [], failures, notes: [] };
+}
+
 ;// CONCATENATED MODULE: ./src/summary.ts
 /** Text from the API (names, descriptions, messages) must not break the table or inject markup. */
 function escapeCell(text) {
@@ -38617,17 +39204,19 @@ async function writeReport(write, report, log) {
 
 
 
+
 const MODE_RUNNERS = {
     create: runCreate,
+    restore: runRestore,
+    delete: runDelete,
+    list: runList,
 };
+/** The main step: read the inputs, do the mode, write the summary; fail with one clear message. */
 async function runMain(deps) {
-    const { io, redactor } = deps;
-    // Masked before anything else can print it.
-    const token = io.getInput(Inputs.apiToken).trim();
-    if (token) {
-        io.setSecret(token);
-        redactor.add(token);
-    }
+    const { io } = deps;
+    maskToken(deps);
+    // Marks the next run of this bundle in the same job as the post step.
+    io.saveState(State.isPost, "true");
     let settings;
     try {
         const parsed = parseInputs(io.getInput, deps.runContext());
@@ -38642,7 +39231,7 @@ async function runMain(deps) {
         return;
     }
     try {
-        const report = await MODE_RUNNERS[settings.mode](settings, modeContext(settings, deps));
+        const report = await MODE_RUNNERS[settings.mode](settings, createModeContext(settings, deps));
         await writeReport(io.writeSummary, report, io.log);
         if (report.failures.length > 0)
             io.setFailed(report.failures.join("\n"));
@@ -38651,41 +39240,76 @@ async function runMain(deps) {
         io.setFailed(error instanceof Error ? error.message : String(error));
     }
 }
-function modeContext(settings, deps) {
-    const { io, clock, random, redactor, signal } = deps;
-    const deadline = new Deadline(clock, settings.timeoutMs);
-    const policy = DEFAULT_RETRY_POLICY;
-    const api = new HttpSnapshotsApi({
-        baseUrl: settings.apiUrl,
-        transport: deps.transport(settings.apiToken),
-        clock,
-        deadline,
-        gate: new RateLimitGate(clock),
-        policy,
-        random,
-        redactor,
-        log: io.log,
-        requestTimeoutMs: requestTimeoutFor(settings.timeoutMs),
-        signal,
-    });
-    return {
-        api,
-        clock,
-        deadline,
-        policy,
-        random,
-        log: io.log,
-        setOutput: io.setOutput,
-        saveState: io.saveState,
-        signal,
-    };
-}
+
+;// CONCATENATED MODULE: ./src/post.ts
+
+
+
+
+
+
+
+
+
+/** The provider's restores take 5 to 15 minutes; a rollback waits for them this long in all. */
+const ROLLBACK_TIMEOUT_MS = 45 * 60_000;
 /**
- * One request may take a tenth of the step's timeout, between 2 and 30 seconds: a request that
- * hangs must leave time for the tries after it.
+ * The post step, which the runner starts only when the job has failed (`post-if: failure()`):
+ * with `rollback-on-failure: true`, it restores every server to the snapshot this step made, if
+ * that snapshot completed. It never restores anything else.
  */
-function requestTimeoutFor(timeoutMs) {
-    return Math.min(30_000, Math.max(2_000, timeoutMs / 10));
+async function runPost(deps) {
+    const { io } = deps;
+    maskToken(deps);
+    const saved = io.getState(State.rollbackTargets);
+    if (!saved) {
+        const enabled = /^true$/i.test(io.getInput(Inputs.rollbackOnFailure).trim());
+        io.log.info(enabled
+            ? "Rollback: this step made no snapshot, so there is nothing to roll back."
+            : "Rollback is off (rollback-on-failure: false): nothing was restored.");
+        return;
+    }
+    const { settings } = parseInputs(io.getInput, deps.runContext());
+    const problems = [];
+    const selection = parseSnapshotSelection(saved, problems, []);
+    if (!selection || problems.length > 0) {
+        io.setFailed(`Rollback: the saved state is unreadable (${problems.join("; ")}); nothing was restored.`);
+        return;
+    }
+    const context = createModeContext({ ...settings, timeoutMs: ROLLBACK_TIMEOUT_MS }, deps);
+    await io.log.group("Rolling back: the job failed and rollback-on-failure is true", async () => {
+        let plan;
+        try {
+            plan = planRestore(selection, [], settings.namePrefix, await context.api.listSnapshots());
+        }
+        catch (error) {
+            io.setFailed(`Rollback failed, nothing was restored: ${explainFailure(error, { kind: "list" })}`);
+            return;
+        }
+        const cannot = plan.problems.map((p) => `Not rolled back: ${p}`);
+        for (const line of cannot)
+            io.log.info(line);
+        const results = await restoreServers(plan.targets, { wait: true, pollIntervalMs: settings.pollIntervalMs }, context);
+        for (const result of results.filter((r) => !r.failure)) {
+            io.log.info(`Rolled back server ${result.snapshot.server.id} to snapshot ${result.snapshot.id} ` +
+                `(${result.snapshot.name}); server status ${result.serverStatus}.`);
+        }
+        const failures = [
+            ...cannot,
+            ...results.flatMap((r) => (r.failure ? [`Rollback: ${r.failure}`] : [])),
+        ];
+        await writeReport(io.writeSummary, {
+            title: "VPS rollback",
+            columns: RESTORE_COLUMNS,
+            rows: results.map(restoreRow),
+            failures,
+            notes: [
+                `The job failed, so the servers were restored to the snapshots this step made (waited up to ${formatDuration(ROLLBACK_TIMEOUT_MS)}).`,
+            ],
+        }, io.log);
+        if (failures.length > 0)
+            io.setFailed(failures.join("\n"));
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/redact.ts
@@ -38717,17 +39341,22 @@ class Redactor {
 
 
 
-// The only top-level code: wire the real collaborators and run.
+
+
+// The only top-level code: wire the real collaborators, then run the main or the post step. One
+// bundle serves both; the state that the main step saved tells them apart.
 const redactor = new Redactor();
 const io = coreIO(redactor);
-runMain({
+const deps = {
     io,
     clock: systemClock,
     random: Math.random,
     redactor,
     runContext: currentRunContext,
     transport: httpTransport,
-}).catch((error) => {
+};
+const step = io.getState(State.isPost) === "true" ? runPost : runMain;
+step(deps).catch((error) => {
     io.setFailed(`Unexpected error: ${error instanceof Error ? error.stack : String(error)}`);
 });
 

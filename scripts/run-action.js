@@ -36,20 +36,50 @@ export const BUNDLE = path.join(root, "dist", "index.js");
  * @property {number} durationMs
  */
 
-/** @type {Record<string, string> | undefined} */
-let defaultsCache;
+/** @returns {Promise<{ inputs?: Record<string, { default?: unknown }>, runs: Record<string, string> }>} */
+async function actionMetadata() {
+  return parse(await readFile(path.join(root, "action.yml"), "utf8"));
+}
 
 /** The defaults that action.yml declares, which the runner passes for inputs a workflow omits. */
 export async function actionDefaults() {
-  if (!defaultsCache) {
-    const action = parse(await readFile(path.join(root, "action.yml"), "utf8"));
-    defaultsCache = Object.fromEntries(
-      Object.entries(action.inputs ?? {}).flatMap(([name, spec]) =>
-        spec && spec.default !== undefined ? [[name, String(spec.default)]] : [],
-      ),
-    );
-  }
-  return defaultsCache;
+  const action = await actionMetadata();
+  return Object.fromEntries(
+    Object.entries(action.inputs ?? {}).flatMap(([name, spec]) =>
+      spec && spec.default !== undefined ? [[name, String(spec.default)]] : [],
+    ),
+  );
+}
+
+/**
+ * Whether the runner starts the post step, from action.yml's `post-if` (default `always()`) and
+ * how the job went.
+ * @param {"success" | "failure" | "cancelled"} jobStatus
+ */
+export async function postStepRuns(jobStatus) {
+  const action = await actionMetadata();
+  if (!action.runs.post) return false;
+  const condition = (action.runs["post-if"] ?? "always()").trim();
+  /** @type {Record<string, boolean>} */
+  const verdicts = {
+    "always()": true,
+    "success()": jobStatus === "success",
+    "failure()": jobStatus === "failure",
+    "cancelled()": jobStatus === "cancelled",
+  };
+  const verdict = verdicts[condition];
+  if (verdict === undefined) throw new Error(`post-if "${condition}" is not understood here`);
+  return verdict;
+}
+
+/**
+ * The post step as the runner would run it at the end of the job: only if `post-if` says so, with
+ * the main step's inputs and the state it saved.
+ * @param {RunOptions & { jobStatus: "success" | "failure" | "cancelled" }} options
+ * @returns {Promise<RunResult | null>} null when the runner would not start it
+ */
+export async function runPostStep(options) {
+  return (await postStepRuns(options.jobStatus)) ? runAction(options) : null;
 }
 
 /** @param {string} name */

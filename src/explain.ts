@@ -4,7 +4,10 @@ import { Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "./constants.js";
 export type Operation =
   | { kind: "create"; serverId: number; snapshotsOnServer?: number }
   | { kind: "list"; serverId?: number }
-  | { kind: "wait"; serverId: number; snapshotId: number };
+  | { kind: "wait"; serverId: number; snapshotId: number }
+  | { kind: "restore"; serverId: number; snapshotId: number }
+  | { kind: "wait-restore"; serverId: number }
+  | { kind: "delete"; snapshotId: number };
 
 /** The sentence a person reads when an operation fails: what happened, the API's words, what next. */
 export function explainFailure(error: unknown, operation: Operation): string {
@@ -20,6 +23,12 @@ export function explainFailure(error: unknown, operation: Operation): string {
       return `Could not list the snapshots${operation.serverId ? ` of server ${operation.serverId}` : ""}: ${detail}`;
     case "wait":
       return `Could not follow snapshot ${operation.snapshotId} of server ${operation.serverId}: ${detail}`;
+    case "restore":
+      return explainRestoreFailure(error, detail, operation);
+    case "wait-restore":
+      return `Could not follow the restore of server ${operation.serverId}: ${detail}`;
+    case "delete":
+      return `Could not delete snapshot ${operation.snapshotId}: ${detail}`;
   }
 }
 
@@ -35,7 +44,7 @@ function explainCreateFailure(
   if (isStatus(error, 400) && isLimitError(error, operation.snapshotsOnServer)) {
     return (
       `Could not create a snapshot of ${server}: it already has ${SNAPSHOT_LIMIT_PER_SERVER} snapshots, ` +
-      `the provider's limit (${detail}). Delete one, or let ${Inputs.onLimit}: delete-oldest make room.`
+      `the provider's limit (${detail}). Delete one first (mode: delete).`
     );
   }
   if (isStatus(error, 400)) return `The API refused to create a snapshot of ${server} (${detail}).`;
@@ -47,4 +56,16 @@ function isLimitError(error: HttpStatusError, snapshotsOnServer: number | undefi
     /limit|at most|maximum/i.test(error.apiMessage) ||
     (snapshotsOnServer ?? 0) >= SNAPSHOT_LIMIT_PER_SERVER
   );
+}
+
+function explainRestoreFailure(
+  error: unknown,
+  detail: string,
+  { serverId, snapshotId }: Extract<Operation, { kind: "restore" }>,
+): string {
+  if (isStatus(error, 404)) return `Snapshot ${snapshotId} does not exist (${detail}).`;
+  if (isStatus(error, 400)) {
+    return `Server ${serverId} cannot be restored from snapshot ${snapshotId} now (${detail}).`;
+  }
+  return `Could not restore server ${serverId} from snapshot ${snapshotId}: ${detail}`;
 }

@@ -1,8 +1,10 @@
 import { DEFAULT_API_URL, Inputs } from "./constants.js";
 import { parseDuration } from "./duration.js";
+import { parseIdList } from "./id-list.js";
 import { defaultDescription, defaultSnapshotName, type RunContext } from "./run-context.js";
+import { parseSnapshotSelection, type SnapshotSelection } from "./snapshot-selection.js";
 
-export const MODES = ["create"] as const;
+export const MODES = ["create", "restore", "delete", "list"] as const;
 export type Mode = (typeof MODES)[number];
 
 /** Every input, checked and typed: the rest of the program never reads an input itself. */
@@ -14,9 +16,12 @@ export interface Settings {
   name: string;
   namePrefix: string;
   description: string;
+  snapshots: SnapshotSelection | undefined;
   wait: boolean;
   timeoutMs: number;
   pollIntervalMs: number;
+  dryRun: boolean;
+  rollbackOnFailure: boolean;
 }
 
 export interface ParsedInputs {
@@ -35,7 +40,13 @@ export class InputError extends Error {
 
 const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 const DEFAULT_NAME_PREFIX = "pre-deploy-";
-const DEFAULT_TIMEOUT_MS: Record<Mode, number> = { create: 30 * 60_000 };
+/** create and restore wait for the provider; the other modes only bound their retries with it. */
+const DEFAULT_TIMEOUT_MS: Record<Mode, number> = {
+  create: 30 * 60_000,
+  restore: 45 * 60_000,
+  delete: 10 * 60_000,
+  list: 10 * 60_000,
+};
 const DEFAULT_POLL_INTERVAL_MS = 10_000;
 
 export function parseInputs(read: (name: string) => string, run: RunContext): ParsedInputs {
@@ -54,9 +65,8 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
 
   const serverIdText = input(Inputs.serverId);
   const serverIds = parseIdList(Inputs.serverId, serverIdText, problems, notes);
-  if (mode === "create" && serverIdText.replace(/[\s,]/g, "") === "") {
-    problems.push(`${Inputs.serverId} is required in mode ${mode}`);
-  }
+  const snapshots = parseSnapshotSelection(input(Inputs.snapshotId), problems, notes);
+  if (mode) checkModeNeeds(mode, serverIdText, snapshots, problems);
 
   const namePrefix = input(Inputs.namePrefix) || DEFAULT_NAME_PREFIX;
   if (!NAME_PATTERN.test(namePrefix)) {
@@ -79,6 +89,13 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
   const name = explicitName || defaultSnapshotName(namePrefix, run);
 
   const wait = parseBoolean(Inputs.wait, input(Inputs.wait), true, problems);
+  const dryRun = parseBoolean(Inputs.dryRun, input(Inputs.dryRun), false, problems);
+  const rollbackOnFailure = parseBoolean(
+    Inputs.rollbackOnFailure,
+    input(Inputs.rollbackOnFailure),
+    false,
+    problems,
+  );
   const timeoutMs = parsePositiveDuration(
     Inputs.timeout,
     input(Inputs.timeout),
@@ -102,12 +119,42 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
       name,
       namePrefix,
       description: input(Inputs.description) || defaultDescription(run),
+      snapshots,
       wait,
       timeoutMs,
       pollIntervalMs,
+      dryRun,
+      rollbackOnFailure,
     },
     notes,
   };
+}
+
+/** The inputs each mode cannot do without, checked with the rest before any request. */
+function checkModeNeeds(
+  mode: Mode,
+  serverIdText: string,
+  snapshots: SnapshotSelection | undefined,
+  problems: string[],
+): void {
+  const hasServers = serverIdText.replace(/[\s,]/g, "") !== "";
+  const needsServers =
+    mode === "create" || mode === "list" || (mode === "restore" && snapshots?.kind === "latest");
+  if (needsServers && !hasServers) {
+    problems.push(
+      mode === "restore"
+        ? `${Inputs.serverId} is required with ${Inputs.snapshotId} "latest": whose latest snapshot?`
+        : `${Inputs.serverId} is required in mode ${mode}`,
+    );
+  }
+  if ((mode === "restore" || mode === "delete") && !snapshots) {
+    problems.push(`${Inputs.snapshotId} is required in mode ${mode}`);
+  }
+  if (mode === "delete" && snapshots?.kind === "latest") {
+    problems.push(
+      `${Inputs.snapshotId} "latest" is only for mode restore: name the snapshots to delete by id`,
+    );
+  }
 }
 
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
@@ -133,27 +180,6 @@ function parseApiUrl(text: string, problems: string[]): string {
     problems.push(`${Inputs.apiUrl} "${text}" must not have a query or a fragment`);
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
-}
-
-/** Ids separated by commas, spaces or newlines; a repeated id is kept once, with a note. */
-export function parseIdList(
-  inputName: string,
-  text: string,
-  problems: string[],
-  notes: string[],
-): number[] {
-  const ids: number[] = [];
-  for (const token of text.split(/[\s,]+/).filter(Boolean)) {
-    const id = /^\d+$/.test(token) ? Number(token) : Number.NaN;
-    if (!Number.isSafeInteger(id) || id <= 0) {
-      problems.push(`${inputName} "${token}" is not a positive integer`);
-    } else if (ids.includes(id)) {
-      notes.push(`${inputName} lists ${id} more than once; it is used once.`);
-    } else {
-      ids.push(id);
-    }
-  }
-  return ids;
 }
 
 function parseBoolean(

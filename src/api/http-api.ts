@@ -89,11 +89,19 @@ export class HttpSnapshotsApi implements SnapshotsApi {
 
   async deleteSnapshot(snapshotId: number): Promise<DeleteOutcome> {
     const url = `${this.options.baseUrl}/snapshots/${snapshotId}/`;
+    let earlierTryMayHaveDeleted = false;
     try {
-      await this.withRetries(() => this.send("DELETE", url), isTransient);
+      await this.withRetries(
+        () => this.send("DELETE", url),
+        (error) => {
+          earlierTryMayHaveDeleted ||= mayHaveTakenEffect(error);
+          return isTransient(error);
+        },
+      );
       return "deleted";
     } catch (error) {
-      if (isStatus(error, 404)) return "already-gone";
+      // A 404 after a try whose answer was lost is most likely that try's own work.
+      if (isStatus(error, 404)) return earlierTryMayHaveDeleted ? "deleted" : "already-gone";
       throw error;
     }
   }

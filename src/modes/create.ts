@@ -1,10 +1,11 @@
 import type { Snapshot } from "../api/types.js";
+import { State } from "../constants.js";
 import { forEachConcurrently } from "../concurrency.js";
-import { createSnapshotOnce } from "../create-once.js";
+import { createSnapshotOnce } from "../exactly-once.js";
 import { formatDuration } from "../duration.js";
 import { explainFailure } from "../explain.js";
 import type { Settings } from "../inputs.js";
-import { publishSnapshots } from "../outputs.js";
+import { publishSnapshots, snapshotIdsByServer } from "../outputs.js";
 import type { ModeReport } from "../summary.js";
 import { type SnapshotWaitResult, waitForSnapshots } from "../watch-snapshots.js";
 import { type ModeContext, SERVER_CONCURRENCY } from "./context.js";
@@ -32,7 +33,11 @@ export async function runCreate(settings: Settings, context: ModeContext): Promi
       result.startedAtMs = deadline.elapsedMs();
       await createOnServer(result, settings, context);
       // Published as soon as each is accepted, so a later failure or cancellation still has it.
-      if (result.snapshot) publishSnapshots(setOutput, made());
+      if (!result.snapshot) return;
+      publishSnapshots(setOutput, made());
+      if (settings.rollbackOnFailure) {
+        context.saveState(State.rollbackTargets, JSON.stringify(snapshotIdsByServer(made())));
+      }
     }),
   );
 
@@ -76,11 +81,11 @@ async function createOnServer(
       new Set(existing.map((s) => s.id)),
       context,
     );
-    result.snapshot = created.snapshot;
-    result.adopted = created.adopted;
+    result.snapshot = created.value;
+    result.adopted = created.recovered;
     log.info(
-      `Server ${serverId}: snapshot ${created.snapshot.id} (${created.snapshot.name}) ` +
-        `${created.adopted ? "was made" : "accepted"}, status ${created.snapshot.status}.`,
+      `Server ${serverId}: snapshot ${created.value.id} (${created.value.name}) ` +
+        `${created.recovered ? "was made" : "accepted"}, status ${created.value.status}.`,
     );
   } catch (error) {
     result.failure = explainFailure(error, { kind: "create", serverId, snapshotsOnServer });

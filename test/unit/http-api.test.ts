@@ -211,12 +211,17 @@ describe("http api: create and restore are sent once", () => {
 });
 
 describe("http api: delete", () => {
-  it("retries a lost answer and counts a 404 afterwards as gone", async () => {
+  it("answers already-gone on a plain 404", async () => {
+    const { api } = apiWith([json(404, { detail: "Not found." })]);
+    expect(await api.deleteSnapshot(801)).toBe("already-gone");
+  });
+
+  it("retries a lost answer and counts a 404 afterwards as its own deletion", async () => {
     const { api, exchanges } = apiWith([
       new NoAnswerError("connection", "DELETE /snapshots/801/", true, "reset"),
       json(404, { detail: "Not found." }),
     ]);
-    expect(await api.deleteSnapshot(801)).toBe("already-gone");
+    expect(await api.deleteSnapshot(801)).toBe("deleted");
     expect(exchanges.map((e) => `${e.method} ${e.url}`)).toEqual(
       Array(2).fill(`DELETE ${BASE}/snapshots/801/`),
     );

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { HttpStatusError, NoAnswerError } from "../../src/api/errors.js";
 import type { CreateSnapshotRequest, Snapshot, SnapshotsApi } from "../../src/api/types.js";
 import { Deadline } from "../../src/clock.js";
-import { createSnapshotOnce } from "../../src/create-once.js";
+import { createSnapshotOnce } from "../../src/exactly-once.js";
 import { DEFAULT_RETRY_POLICY } from "../../src/retry.js";
 import { FakeClock, recordingLogger } from "../support/fakes.js";
 
@@ -66,7 +66,7 @@ describe("create exactly once", () => {
   it("sends one request when the answer comes", async () => {
     const server = fakeServer(["ok"]);
     const result = await createSnapshotOnce(server.api, request, new Set(), context());
-    expect(result).toEqual({ snapshot: made(900), adopted: false });
+    expect(result).toEqual({ value: made(900), recovered: false });
     expect(server.calls).toEqual({ create: 1, list: 0 });
   });
 
@@ -74,7 +74,7 @@ describe("create exactly once", () => {
     const server = fakeServer(["lost-after-create", "ok"]);
     const ctx = context();
     const result = await createSnapshotOnce(server.api, request, new Set(), ctx);
-    expect(result).toEqual({ snapshot: made(900), adopted: true });
+    expect(result).toEqual({ value: made(900), recovered: true });
     expect(server.calls.create).toBe(1);
     expect(server.snapshots).toHaveLength(1);
     expect(ctx.log.warnings.join()).toMatch(
@@ -85,7 +85,7 @@ describe("create exactly once", () => {
   it("sends again only after the list shows nothing was made", async () => {
     const server = fakeServer(["lost-before-create", "lost-before-create", "ok"]);
     const result = await createSnapshotOnce(server.api, request, new Set(), context());
-    expect(result.adopted).toBe(false);
+    expect(result.recovered).toBe(false);
     expect(server.calls).toEqual({ create: 3, list: 2 });
     expect(server.snapshots).toHaveLength(1);
   });
@@ -94,7 +94,7 @@ describe("create exactly once", () => {
     const old = made(100);
     const server = fakeServer(["lost-before-create", "ok"], [old]);
     const result = await createSnapshotOnce(server.api, request, new Set([100]), context());
-    expect(result.snapshot.id).toBe(900);
+    expect(result.value.id).toBe(900);
     expect(server.calls.create).toBe(2);
   });
 

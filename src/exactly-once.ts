@@ -1,0 +1,137 @@
+import { mayHaveTakenEffect } from "./api/errors.js";
+import type { CreateSnapshotRequest, RestoreAnswer, Snapshot, SnapshotsApi } from "./api/types.js";
+import type { Clock, Deadline } from "./clock.js";
+import { formatDuration } from "./duration.js";
+import type { Logger } from "./logger.js";
+import { backoffDelayMs, type RetryPolicy } from "./retry.js";
+
+export interface ExactlyOnceContext {
+  clock: Clock;
+  deadline: Deadline;
+  policy: RetryPolicy;
+  random: () => number;
+  log: Logger;
+  signal?: AbortSignal;
+}
+
+export interface SentOnce<T> {
+  value: T;
+  /** The answer was lost, and the effect was found by looking, not taken from an answer. */
+  recovered: boolean;
+}
+
+interface OnceSpec<T> {
+  send: () => Promise<T>;
+  /** After a lost answer: what the request did, or undefined when it provably did nothing. */
+  findEffect: (sendError: unknown) => Promise<T | undefined>;
+  /** `The create request for server 12345`: how the log names the request. */
+  request: string;
+  /** `whether the snapshot was made`: what is checked before anything is sent again. */
+  check: string;
+}
+
+/**
+ * Sends a request that changes state so that it takes effect at most once. After an answer that
+ * leaves the outcome unknown (a reset, a timeout, a 5xx), the request is sent again only when a
+ * look at the API shows that it did nothing; an effect that is found is taken as the result.
+ */
+async function sendExactlyOnce<T>(
+  spec: OnceSpec<T>,
+  context: ExactlyOnceContext,
+): Promise<SentOnce<T>> {
+  const { clock, deadline, policy, random, log, signal } = context;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { value: await spec.send(), recovered: false };
+    } catch (error) {
+      if (!mayHaveTakenEffect(error)) throw error;
+      const delayMs = backoffDelayMs(attempt, policy, random);
+      if (delayMs >= deadline.remainingMs()) throw error;
+      log.warning(
+        `${spec.request} got no clear answer (${(error as Error).message}); ` +
+          `checking ${spec.check} before sending anything again.`,
+      );
+      // A moment's pause lets an API that was slow to answer finish what it started.
+      await clock.sleep(delayMs, signal);
+      const effect = await spec.findEffect(error);
+      if (effect !== undefined) return { value: effect, recovered: true };
+      if (attempt >= policy.maxAttempts) throw error;
+      log.info(
+        `${spec.request} did nothing: sending it again (try ${attempt + 1} of ` +
+          `${policy.maxAttempts}, ${formatDuration(deadline.remainingMs())} left).`,
+      );
+    }
+  }
+}
+
+/** Creates one snapshot, never two: a snapshot with the name that was not there before is the one. */
+export function createSnapshotOnce(
+  api: SnapshotsApi,
+  request: CreateSnapshotRequest,
+  idsBefore: ReadonlySet<number>,
+  context: ExactlyOnceContext,
+): Promise<SentOnce<Snapshot>> {
+  const what = `The create request for server ${request.server_id}`;
+  return sendExactlyOnce(
+    {
+      send: () => api.createSnapshot(request),
+      request: what,
+      check: "whether the snapshot was made",
+      findEffect: async (sendError) => {
+        const snapshots = await lookOrExplain(
+          () => api.listSnapshots(request.server_id),
+          `${what} got no clear answer (${(sendError as Error).message}), and the server's ` +
+            `snapshots could not be listed to check. A snapshot named ${request.name} may exist: ` +
+            "check the server before running the step again.",
+        );
+        const made = snapshots
+          .filter((s) => s.name === request.name && !idsBefore.has(s.id))
+          .sort((a, b) => a.id - b.id)[0];
+        if (made) context.log.info(`Snapshot ${made.id} (${made.name}) was made; using it.`);
+        return made;
+      },
+    },
+    context,
+  );
+}
+
+/**
+ * Starts one restore, never two: a restore destroys what was written since the snapshot, and a
+ * second one started after the first finished would destroy it again. A server found `restoring`
+ * means the lost request was accepted.
+ */
+export function restoreSnapshotOnce(
+  api: SnapshotsApi,
+  snapshot: Snapshot,
+  context: ExactlyOnceContext,
+): Promise<SentOnce<RestoreAnswer>> {
+  const serverId = snapshot.server.id;
+  const what = `The restore request for server ${serverId} (snapshot ${snapshot.id})`;
+  return sendExactlyOnce(
+    {
+      send: () => api.restoreSnapshot(snapshot.id),
+      request: what,
+      check: "the server's status",
+      findEffect: async (sendError) => {
+        const server = await lookOrExplain(
+          () => api.getServer(serverId),
+          `${what} got no clear answer (${(sendError as Error).message}), and the server's ` +
+            `status could not be checked. The restore may have started: check server ${serverId} ` +
+            "before running the step again.",
+        );
+        if (server.status !== "restoring") return undefined;
+        context.log.info(`Server ${serverId} is restoring: the request was accepted.`);
+        return { server };
+      },
+    },
+    context,
+  );
+}
+
+async function lookOrExplain<T>(look: () => Promise<T>, explanation: string): Promise<T> {
+  try {
+    return await look();
+  } catch (error) {
+    throw new Error(`${explanation} (${(error as Error).message})`, { cause: error });
+  }
+}

@@ -1,0 +1,77 @@
+import type { Snapshot } from "../api/types.js";
+import { forEachConcurrently } from "../concurrency.js";
+import { explainFailure } from "../explain.js";
+import type { Settings } from "../inputs.js";
+import { publishDeleted } from "../outputs.js";
+import { type SnapshotSelection, selectedIds } from "../snapshot-selection.js";
+import type { ModeReport } from "../summary.js";
+import { type ModeContext, SERVER_CONCURRENCY } from "./context.js";
+
+type DeleteResult = "deleted" | "already gone" | "would be deleted" | "not found" | "failed";
+
+/** Deletes exactly the snapshots named; one already gone (404) is no failure, and says so. */
+export async function runDelete(settings: Settings, context: ModeContext): Promise<ModeReport> {
+  const { api, log, setOutput } = context;
+  const ids = selectedIds(settings.snapshots as SnapshotSelection);
+  const known = await knownSnapshots(context);
+  const results = new Map<number, DeleteResult>();
+  const failures: string[] = [];
+
+  if (settings.dryRun) {
+    for (const id of ids) {
+      const snapshot = known?.get(id);
+      results.set(id, !known || snapshot ? "would be deleted" : "not found");
+      log.info(
+        `Dry run: would delete snapshot ${id}${snapshot ? ` (${snapshot.name}, server ${snapshot.server.id})` : ""}.`,
+      );
+    }
+  } else {
+    await forEachConcurrently(ids, SERVER_CONCURRENCY, async (id) => {
+      try {
+        const outcome = await api.deleteSnapshot(id);
+        results.set(id, outcome === "deleted" ? "deleted" : "already gone");
+        log.info(
+          outcome === "deleted"
+            ? `Deleted snapshot ${id}.`
+            : `Snapshot ${id} was already gone (HTTP 404).`,
+        );
+      } catch (error) {
+        results.set(id, "failed");
+        failures.push(explainFailure(error, { kind: "delete", snapshotId: id }));
+      }
+    });
+  }
+
+  publishDeleted(
+    setOutput,
+    ids.filter((id) => results.get(id) === "deleted"),
+  );
+  return {
+    title: settings.dryRun ? "VPS snapshots to delete (dry run)" : "VPS snapshots deleted",
+    columns: ["Snapshot", "Name", "Server", "Result"],
+    rows: ids.map((id) => {
+      const snapshot = known?.get(id);
+      return [
+        String(id),
+        snapshot?.name ?? "",
+        snapshot ? String(snapshot.server.id) : "",
+        results.get(id) ?? "",
+      ];
+    }),
+    failures,
+    notes: settings.dryRun ? ["Dry run: nothing was deleted."] : [],
+  };
+}
+
+/**
+ * The account's snapshots, only to name them in the log and the summary; the delete does not
+ * depend on it, so a failure here is a warning.
+ */
+async function knownSnapshots(context: ModeContext): Promise<Map<number, Snapshot> | undefined> {
+  try {
+    return new Map((await context.api.listSnapshots()).map((s) => [s.id, s]));
+  } catch (error) {
+    context.log.warning(explainFailure(error, { kind: "list" }));
+    return undefined;
+  }
+}

@@ -1,0 +1,44 @@
+import type { Snapshot } from "../api/types.js";
+import { forEachConcurrently } from "../concurrency.js";
+import { Outputs } from "../constants.js";
+import { formatDuration } from "../duration.js";
+import { explainFailure } from "../explain.js";
+import type { Settings } from "../inputs.js";
+import { createdAtMs, newestFirst } from "../snapshots.js";
+import type { ModeReport } from "../summary.js";
+import { type ModeContext, SERVER_CONCURRENCY } from "./context.js";
+
+/** The snapshots of each server, newest first, as the `snapshots` output and a summary table. */
+export async function runList(settings: Settings, context: ModeContext): Promise<ModeReport> {
+  const { api, clock, log, setOutput } = context;
+  const found: Snapshot[] = [];
+  const failures: string[] = [];
+  await forEachConcurrently(settings.serverIds, SERVER_CONCURRENCY, async (serverId) => {
+    try {
+      const snapshots = await api.listSnapshots(serverId);
+      found.push(...snapshots);
+      log.info(`Server ${serverId}: ${snapshots.length} snapshot(s).`);
+    } catch (error) {
+      failures.push(explainFailure(error, { kind: "list", serverId }));
+    }
+  });
+
+  const snapshots = newestFirst(found);
+  setOutput(Outputs.snapshots, JSON.stringify(snapshots));
+  const now = clock.wallNow().getTime();
+  return {
+    title: "VPS snapshots",
+    columns: ["Server", "Snapshot", "Name", "Status", "Size", "Created", "Age"],
+    rows: snapshots.map((s) => [
+      String(s.server.id),
+      String(s.id),
+      s.name,
+      s.status,
+      typeof s.size_mb === "number" ? `${s.size_mb} MB` : "",
+      s.created_at,
+      Number.isNaN(createdAtMs(s)) ? "" : formatDuration(now - createdAtMs(s)),
+    ]),
+    failures,
+    notes: snapshots.length === 0 ? ["No snapshots."] : [],
+  };
+}

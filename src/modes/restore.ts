@@ -1,0 +1,76 @@
+import { Outputs } from "../constants.js";
+import { explainFailure } from "../explain.js";
+import type { Settings } from "../inputs.js";
+import { publishSnapshots } from "../outputs.js";
+import { planRestore } from "../restore-plan.js";
+import { RESTORE_COLUMNS, restoreRow, restoreServers } from "../restore-servers.js";
+import type { SnapshotSelection } from "../snapshot-selection.js";
+import { describeSnapshot } from "../snapshots.js";
+import type { ModeReport } from "../summary.js";
+import type { ModeContext } from "./context.js";
+
+const TITLE = "VPS restore";
+
+/**
+ * Restores servers to snapshots. Every named snapshot is checked first (it exists, is completed,
+ * belongs to its server); if any check fails, no restore at all is sent: a restore cannot be
+ * undone, so a half-right request is not carried out halfway.
+ */
+export async function runRestore(settings: Settings, context: ModeContext): Promise<ModeReport> {
+  const { api, log, setOutput } = context;
+  const selection = settings.snapshots as SnapshotSelection;
+
+  let plan;
+  try {
+    plan = planRestore(
+      selection,
+      settings.serverIds,
+      settings.namePrefix,
+      await api.listSnapshots(),
+    );
+  } catch (error) {
+    return failedReport([explainFailure(error, { kind: "list" })]);
+  }
+  if (plan.problems.length > 0) {
+    return failedReport([...plan.problems, "Nothing was restored."]);
+  }
+
+  publishSnapshots(setOutput, plan.targets);
+  if (settings.dryRun) {
+    for (const target of plan.targets) {
+      log.info(
+        `Dry run: would restore server ${target.server.id} to snapshot ${describeSnapshot(target)}, made ${target.created_at}.`,
+      );
+    }
+    return {
+      title: `${TITLE} (dry run)`,
+      columns: RESTORE_COLUMNS,
+      rows: plan.targets.map((snapshot) =>
+        restoreRow({ snapshot, startedAtMs: 0, serverStatus: "would be restored" }),
+      ),
+      failures: [],
+      notes: ["Dry run: nothing was restored."],
+    };
+  }
+
+  log.warning(
+    `Restoring ${plan.targets.map((t) => `server ${t.server.id} to snapshot ${t.id}`).join(", ")}: ` +
+      "everything written to these servers since their snapshot is lost.",
+  );
+  const results = await restoreServers(plan.targets, settings, context);
+  const [first] = results;
+  if (first?.serverStatus) setOutput(Outputs.serverStatus, first.serverStatus);
+  return {
+    title: TITLE,
+    columns: RESTORE_COLUMNS,
+    rows: results.map(restoreRow),
+    failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
+    notes: settings.wait
+      ? []
+      : ["Not waited for (`wait: false`): the servers may still be restoring."],
+  };
+}
+
+function failedReport(failures: string[]): ModeReport {
+  return { title: TITLE, columns: [], rows: [], failures, notes: [] };
+}

@@ -1,0 +1,91 @@
+import type { Snapshot } from "./api/types.js";
+import { Inputs } from "./constants.js";
+import type { SnapshotSelection } from "./snapshot-selection.js";
+import { describeSnapshot, isCompleted, isManaged, newestFirst } from "./snapshots.js";
+
+export interface RestorePlan {
+  /** One snapshot per server, each one that exists, is completed and belongs to that server. */
+  targets: Snapshot[];
+  /** Why a named snapshot cannot be restored; nothing is restored while any is left in restore mode. */
+  problems: string[];
+}
+
+/**
+ * Decides which snapshot each server goes back to, from the account's snapshots: nothing that is
+ * missing, unfinished or of another server, and never two snapshots for one server.
+ */
+export function planRestore(
+  selection: SnapshotSelection,
+  serverIds: readonly number[],
+  namePrefix: string,
+  snapshots: readonly Snapshot[],
+): RestorePlan {
+  const problems: string[] = [];
+  const byId = new Map(snapshots.map((s) => [s.id, s]));
+  const chosen: Snapshot[] = [];
+
+  const take = (snapshotId: number, expectedServerId?: number) => {
+    const snapshot = byId.get(snapshotId);
+    if (!snapshot) {
+      problems.push(
+        `Snapshot ${snapshotId} does not exist: it is not among the account's snapshots.`,
+      );
+    } else if (expectedServerId !== undefined && snapshot.server.id !== expectedServerId) {
+      problems.push(
+        `${Inputs.snapshotId} pairs server ${expectedServerId} with snapshot ${snapshotId}, ` +
+          `but that snapshot belongs to server ${snapshot.server.id}.`,
+      );
+    } else if (!isCompleted(snapshot)) {
+      problems.push(
+        `Snapshot ${describeSnapshot(snapshot)} is ${snapshot.status}, not completed: it cannot be restored.`,
+      );
+    } else {
+      chosen.push(snapshot);
+    }
+  };
+
+  switch (selection.kind) {
+    case "ids":
+      selection.ids.forEach((id) => take(id));
+      break;
+    case "by-server":
+      selection.pairs.forEach((pair) => take(pair.snapshotId, pair.serverId));
+      break;
+    case "latest":
+      for (const serverId of serverIds) {
+        const latest = latestRestorable(snapshots, serverId, namePrefix);
+        if (latest) chosen.push(latest);
+        else {
+          problems.push(
+            `Server ${serverId} has no completed snapshot whose name starts with "${namePrefix}": ` +
+              "nothing to restore it to.",
+          );
+        }
+      }
+      break;
+  }
+  return { targets: chosen, problems: [...problems, ...sameServerProblems(chosen)] };
+}
+
+/** The newest completed snapshot of ours: never one in progress, never one without the prefix. */
+export function latestRestorable(
+  snapshots: readonly Snapshot[],
+  serverId: number,
+  namePrefix: string,
+): Snapshot | undefined {
+  return newestFirst(
+    snapshots.filter((s) => s.server.id === serverId && isCompleted(s) && isManaged(s, namePrefix)),
+  )[0];
+}
+
+function sameServerProblems(chosen: Snapshot[]): string[] {
+  const byServer = new Map<number, Snapshot[]>();
+  for (const s of chosen) byServer.set(s.server.id, [...(byServer.get(s.server.id) ?? []), s]);
+  return [...byServer]
+    .filter(([, group]) => group.length > 1)
+    .map(
+      ([serverId, group]) =>
+        `${Inputs.snapshotId} names ${group.length} snapshots of server ${serverId} ` +
+        `(${group.map((s) => s.id).join(", ")}): a server can be restored to only one.`,
+    );
+}

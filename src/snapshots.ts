@@ -1,0 +1,29 @@
+import { SnapshotStatus, type Snapshot } from "./api/types.js";
+
+/** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
+export function isManaged(snapshot: Snapshot, namePrefix: string): boolean {
+  return snapshot.name.startsWith(namePrefix);
+}
+
+export function isCompleted(snapshot: Snapshot): boolean {
+  return snapshot.status === SnapshotStatus.completed;
+}
+
+/** `created_at` in ms; NaN when the API sent something that is not a date. */
+export function createdAtMs(snapshot: Snapshot): number {
+  return Date.parse(snapshot.created_at);
+}
+
+/** Newest first by `created_at`, never by id or list order; an unreadable date sorts last. */
+export function newestFirst(snapshots: readonly Snapshot[]): Snapshot[] {
+  const time = (s: Snapshot) => {
+    const ms = createdAtMs(s);
+    return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+  };
+  return [...snapshots].sort((a, b) => time(b) - time(a) || b.id - a.id);
+}
+
+/** `801 (pre-deploy-abc, server 12345)`: a snapshot as a sentence names it. */
+export function describeSnapshot(snapshot: Snapshot): string {
+  return `${snapshot.id} (${snapshot.name}, server ${snapshot.server.id})`;
+}

@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import type { Snapshot } from "../../src/api/types.js";
+import { failureOf, json, run, simulator } from "./support.js";
+
+describe("delete", () => {
+  it("deletes exactly the ids given, says which were already gone, touches nothing else", async () => {
+    const sim = await simulator({
+      snapshots: [
+        { id: 801, serverId: 12345, name: "pre-deploy-a" },
+        { id: 802, serverId: 12345, name: "pre-deploy-b" },
+        { id: 803, serverId: 12345, name: "pre-deploy-c" },
+        { id: 804, serverId: 12346, name: "manual" },
+      ],
+    });
+    const result = await run(sim, { mode: "delete", "snapshot-id": "801\n999, 802" });
+    expect(result.exitCode).toBe(0);
+    expect(sim.deletions.map((d) => d.snapshotId).sort()).toEqual([801, 802]);
+    expect(
+      sim
+        .snapshots()
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual([803, 804]);
+    expect(json<number[]>(result.outputs["deleted-snapshot-ids"]).sort()).toEqual([801, 802]);
+    expect(result.stdout).toMatch(/Snapshot 999 was already gone \(HTTP 404\)\./);
+    expect(result.summary).toMatch(/\| 999 \| {2}\| {2}\| already gone \|/);
+    expect(result.summary).toMatch(/\| 801 \| pre-deploy-a \| 12345 \| deleted \|/);
+  });
+
+  it("takes the snapshot-ids JSON of a create step", async () => {
+    const sim = await simulator({
+      snapshots: [
+        { id: 801, serverId: 12345, name: "a" },
+        { id: 802, serverId: 12346, name: "b" },
+      ],
+    });
+    const result = await run(sim, { mode: "delete", "snapshot-id": '{"12345":801}' });
+    expect(result.exitCode).toBe(0);
+    expect(sim.snapshots().map((s) => s.id)).toEqual([802]);
+  });
+
+  it("a dry run deletes nothing and says what it would delete", async () => {
+    const sim = await simulator({
+      snapshots: [{ id: 801, serverId: 12345, name: "pre-deploy-a" }],
+    });
+    const result = await run(sim, { mode: "delete", "snapshot-id": "801", "dry-run": "true" });
+    expect(result.exitCode).toBe(0);
+    expect(sim.requests.every((r) => r.method === "GET")).toBe(true);
+    expect(sim.snapshots()).toHaveLength(1);
+    expect(result.stdout).toMatch(
+      /Dry run: would delete snapshot 801 \(pre-deploy-a, server 12345\)/,
+    );
+    expect(result.outputs["deleted-snapshot-ids"]).toBe("[]");
+  });
+
+  it("refuses latest and a missing snapshot-id before any request", async () => {
+    const sim = await simulator();
+    for (const snapshotId of ["latest", ""]) {
+      const result = await run(sim, { mode: "delete", "snapshot-id": snapshotId });
+      expect(result.exitCode).toBe(1);
+      expect(failureOf(result)).toMatch(/snapshot-id/);
+    }
+    expect(sim.requests).toHaveLength(0);
+  });
+
+  it("a delete whose answer is lost is retried, and counts as deleted", async () => {
+    const sim = await simulator({ snapshots: [{ id: 801, serverId: 12345, name: "a" }] });
+    sim.addFault({ route: "delete-snapshot", fault: { type: "apply-then-reset" } });
+    const result = await run(sim, { mode: "delete", "snapshot-id": "801" });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs["deleted-snapshot-ids"]).toBe("[801]");
+  });
+});
+
+describe("list", () => {
+  it("outputs the server's snapshots newest first by created_at, with a summary table", async () => {
+    const sim = await simulator({
+      listOrder: "shuffled",
+      snapshots: [
+        { id: 810, serverId: 12345, name: "pre-deploy-old", createdAt: "2026-11-01T00:00:00Z" },
+        { id: 803, serverId: 12345, name: "pre-deploy-new", createdAt: "2026-11-20T00:00:00Z" },
+        { id: 805, serverId: 12345, name: "manual", createdAt: "2026-11-10T00:00:00Z" },
+        { id: 806, serverId: 12346, name: "elsewhere" },
+      ],
+    });
+    const result = await run(sim, { mode: "list", "server-id": "12345" });
+    expect(result.exitCode).toBe(0);
+    expect(json<Snapshot[]>(result.outputs.snapshots).map((s) => s.id)).toEqual([803, 805, 810]);
+    expect(result.summary).toMatch(
+      /\| Server \| Snapshot \| Name \| Status \| Size \| Created \| Age \|/,
+    );
+    expect(result.summary).toMatch(/\| 12345 \| 803 \| pre-deploy-new \| completed \|/);
+    expect(sim.requests.every((r) => r.method === "GET")).toBe(true);
+  });
+
+  it("lists several servers into one output", async () => {
+    const sim = await simulator({
+      snapshots: [
+        { id: 801, serverId: 12345, name: "a" },
+        { id: 802, serverId: 12346, name: "b" },
+        { id: 803, serverId: 12347, name: "c" },
+      ],
+    });
+    const result = await run(sim, { mode: "list", "server-id": "12345,12346" });
+    expect(
+      json<Snapshot[]>(result.outputs.snapshots)
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual([801, 802]);
+  });
+
+  it("needs server-id", async () => {
+    const sim = await simulator();
+    const result = await run(sim, { mode: "list" });
+    expect(failureOf(result)).toMatch(/server-id is required in mode list/);
+    expect(sim.requests).toHaveLength(0);
+  });
+});

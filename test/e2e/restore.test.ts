@@ -1,0 +1,223 @@
+import { describe, expect, it } from "vitest";
+import { failureOf, json, run, simulator } from "./support.js";
+
+const day = (n: number) => `2026-11-${String(n).padStart(2, "0")}T10:00:00Z`;
+
+describe("restore: by id", () => {
+  it("restores the server and waits until it is no longer restoring", async () => {
+    const sim = await simulator({
+      restoreDurationMs: 1_200,
+      snapshots: [{ id: 801, serverId: 12345, name: "pre-deploy-a", createdAt: day(1) }],
+    });
+    const result = await run(sim, { mode: "restore", "snapshot-id": "801" });
+    expect(result.exitCode).toBe(0);
+    expect(sim.restores.map((r) => [r.snapshotId, r.serverId])).toEqual([[801, 12345]]);
+    expect(result.outputs).toMatchObject({
+      "snapshot-id": "801",
+      "snapshot-ids": '{"12345":801}',
+      "snapshot-name": "pre-deploy-a",
+      "server-status": "active",
+    });
+    expect(result.stdout).toMatch(/Server 12345: restoring \(\d+s elapsed\)/);
+    expect(result.stdout).toMatch(/Server 12345: active \(\d+s elapsed\)/);
+    expect(sim.requestsFor("get-server").length).toBeGreaterThan(1);
+    expect(result.summary).toMatch(/\| 12345 \| 801 \| pre-deploy-a \| .* \| active \| \d+s \|/);
+    expect(result.stdout).toMatch(
+      /::warning::Restoring server 12345 to snapshot 801: everything written/,
+    );
+  });
+
+  it("takes the snapshot-ids JSON of a create step and restores each server to its own", async () => {
+    const sim = await simulator({
+      snapshots: [
+        { id: 801, serverId: 12345, name: "pre-deploy-a" },
+        { id: 802, serverId: 12346, name: "pre-deploy-a" },
+        { id: 803, serverId: 12347, name: "pre-deploy-a" },
+      ],
+    });
+    const result = await run(sim, { mode: "restore", "snapshot-id": '{"12345":801,"12346":802}' });
+    expect(result.exitCode).toBe(0);
+    expect(sim.restores.map((r) => r.snapshotId).sort()).toEqual([801, 802]);
+    expect(json(result.outputs["snapshot-ids"])).toEqual({ 12345: 801, 12346: 802 });
+  });
+
+  it("with wait false, starts the restore and does not follow it", async () => {
+    const sim = await simulator({
+      snapshots: [{ id: 801, serverId: 12345, name: "x" }],
+      restoreDurationMs: 30_000,
+    });
+    const result = await run(sim, { mode: "restore", "snapshot-id": "801", wait: "false" });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs["server-status"]).toBe("restoring");
+    expect(sim.requestsFor("get-server")).toHaveLength(0);
+  });
+});
+
+describe("restore: latest", () => {
+  it("picks the newest completed snapshot with the prefix, ignoring newer unfinished or unprefixed ones", async () => {
+    const sim = await simulator({
+      listOrder: "shuffled",
+      snapshots: [
+        { id: 801, serverId: 12345, name: "pre-deploy-old", createdAt: day(1) },
+        { id: 805, serverId: 12345, name: "pre-deploy-good", createdAt: day(3) },
+        {
+          id: 802,
+          serverId: 12345,
+          name: "pre-deploy-busy",
+          createdAt: day(5),
+          status: "in_progress",
+        },
+        { id: 803, serverId: 12345, name: "manual-newest", createdAt: day(6) },
+        { id: 804, serverId: 12346, name: "pre-deploy-other-server", createdAt: day(7) },
+      ],
+    });
+    const result = await run(sim, {
+      mode: "restore",
+      "snapshot-id": "latest",
+      "server-id": "12345",
+    });
+    expect(result.exitCode).toBe(0);
+    expect(sim.restores.map((r) => r.snapshotId)).toEqual([805]);
+    expect(result.outputs["snapshot-id"]).toBe("805");
+  });
+
+  it("restores nothing when the server has no completed snapshot of ours", async () => {
+    const sim = await simulator({
+      snapshots: [
+        { serverId: 12345, name: "manual-1" },
+        { serverId: 12345, name: "pre-deploy-busy", status: "in_progress" },
+      ],
+    });
+    const result = await run(sim, {
+      mode: "restore",
+      "snapshot-id": "latest",
+      "server-id": "12345",
+    });
+    expect(result.exitCode).toBe(1);
+    expect(failureOf(result)).toMatch(
+      /Server 12345 has no completed snapshot whose name starts with "pre-deploy-"/,
+    );
+    expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
+  });
+
+  it("needs server-id", async () => {
+    const sim = await simulator();
+    const result = await run(sim, { mode: "restore", "snapshot-id": "latest" });
+    expect(failureOf(result)).toMatch(/server-id is required with snapshot-id "latest"/);
+    expect(sim.requests).toHaveLength(0);
+  });
+});
+
+describe("restore: refuses what cannot be restored, sending no restore at all", () => {
+  it("an unknown snapshot, even beside a good one", async () => {
+    const sim = await simulator({ snapshots: [{ id: 801, serverId: 12345, name: "ok" }] });
+    const result = await run(sim, { mode: "restore", "snapshot-id": "801, 999" });
+    expect(result.exitCode).toBe(1);
+    expect(failureOf(result)).toMatch(/Snapshot 999 does not exist/);
+    expect(failureOf(result)).toMatch(/Nothing was restored\./);
+    expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
+    expect(sim.servers().every((s) => s.status === "active")).toBe(true);
+  });
+
+  it("a snapshot that is not completed", async () => {
+    const sim = await simulator({
+      snapshots: [{ id: 801, serverId: 12345, name: "busy", status: "in_progress" }],
+    });
+    const result = await run(sim, { mode: "restore", "snapshot-id": "801" });
+    expect(failureOf(result)).toMatch(
+      /Snapshot 801 \(busy, server 12345\) is in_progress, not completed: it cannot be restored\./,
+    );
+    expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
+  });
+
+  it("a map whose snapshot belongs to another server", async () => {
+    const sim = await simulator({ snapshots: [{ id: 801, serverId: 12346, name: "x" }] });
+    const result = await run(sim, { mode: "restore", "snapshot-id": '{"12345":801}' });
+    expect(failureOf(result)).toMatch(
+      /pairs server 12345 with snapshot 801, but that snapshot belongs to server 12346/,
+    );
+    expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
+  });
+
+  it("two snapshots for one server", async () => {
+    const sim = await simulator({
+      snapshots: [
+        { id: 801, serverId: 12345, name: "a" },
+        { id: 802, serverId: 12345, name: "b" },
+      ],
+    });
+    const result = await run(sim, { mode: "restore", "snapshot-id": "801 802" });
+    expect(failureOf(result)).toMatch(
+      /names 2 snapshots of server 12345 \(801, 802\): a server can be restored to only one/,
+    );
+    expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
+  });
+
+  it("a server the API says cannot be restored now (400), with its reason", async () => {
+    const sim = await simulator({ snapshots: [{ id: 801, serverId: 12345, name: "a" }] });
+    sim.setServerStatus(12345, "restoring");
+    const result = await run(sim, { mode: "restore", "snapshot-id": "801" });
+    expect(result.exitCode).toBe(1);
+    expect(failureOf(result)).toMatch(
+      /Server 12345 cannot be restored from snapshot 801 now \(HTTP 400.*not in a state that allows a restore/,
+    );
+    expect(sim.restores).toHaveLength(0);
+  });
+});
+
+describe("restore: dry run", () => {
+  it("says what would be restored and sends nothing that changes state", async () => {
+    const sim = await simulator({
+      snapshots: [{ id: 801, serverId: 12345, name: "pre-deploy-a" }],
+    });
+    const result = await run(sim, { mode: "restore", "snapshot-id": "801", "dry-run": "true" });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(
+      /Dry run: would restore server 12345 to snapshot 801 \(pre-deploy-a, server 12345\)/,
+    );
+    expect(result.summary).toMatch(/dry run/);
+    expect(sim.requests.every((r) => r.method === "GET")).toBe(true);
+    expect(sim.restores).toHaveLength(0);
+  });
+});
+
+describe("restore: never sent twice by accident", () => {
+  it("a restore whose answer is lost after it started is not sent again", async () => {
+    const sim = await simulator({ snapshots: [{ id: 801, serverId: 12345, name: "a" }] });
+    sim.addFault({ route: "restore-snapshot", fault: { type: "apply-then-reset" } });
+    const result = await run(sim, { mode: "restore", "snapshot-id": "801" });
+    expect(result.exitCode).toBe(0);
+    expect(sim.restores).toHaveLength(1);
+    expect(sim.requestsFor("restore-snapshot")).toHaveLength(1);
+    expect(result.stdout).toMatch(/checking the server's status before sending anything again/);
+  });
+
+  it("a restore that was lost before it started is sent again after the status shows it did nothing", async () => {
+    const sim = await simulator({ snapshots: [{ id: 801, serverId: 12345, name: "a" }] });
+    sim.addFault({ route: "restore-snapshot", fault: { type: "status", status: 502 } });
+    const result = await run(sim, { mode: "restore", "snapshot-id": "801" });
+    expect(result.exitCode).toBe(0);
+    expect(sim.restores).toHaveLength(1);
+    expect(sim.requestsFor("restore-snapshot")).toHaveLength(2);
+    const kinds = sim.requests.map((r) => r.route);
+    expect(kinds.indexOf("get-server")).toBeLessThan(kinds.lastIndexOf("restore-snapshot"));
+  });
+
+  it("fails at the deadline saying the restore goes on, without starting another", async () => {
+    const sim = await simulator({
+      snapshots: [{ id: 801, serverId: 12345, name: "a" }],
+      restoreDurationMs: 120_000,
+    });
+    const result = await run(sim, {
+      mode: "restore",
+      "snapshot-id": "801",
+      timeout: "4s",
+      "poll-interval": "1s",
+    });
+    expect(result.exitCode).toBe(1);
+    expect(failureOf(result)).toMatch(
+      /Server 12345 is still restoring after the 4s timeout\. The restore goes on/,
+    );
+    expect(sim.restores).toHaveLength(1);
+  });
+});
