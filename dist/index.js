@@ -30397,9 +30397,12 @@ function parseDuration(text) {
     const ms = Number(amount) * (MS_PER_UNIT[unit.toLowerCase() || "s"] ?? 0);
     return Number.isFinite(ms) ? Math.round(ms) : undefined;
 }
-/** `45s`, `2m 05s`, `1h 02m`: short enough for a log line, exact enough for a person. */
+/** `45s`, `2m 05s`, `1h 02m`, `3d 04h`: short enough for a log line, exact enough for a person. */
 function formatDuration(ms) {
     const totalSeconds = Math.max(0, Math.round(ms / 1000));
+    const days = Math.floor(totalSeconds / 86_400);
+    if (days >= 2)
+        return `${days}d ${String(Math.floor((totalSeconds % 86_400) / 3600)).padStart(2, "0")}h`;
     const hours = Math.floor(totalSeconds / 3600);
     const minutes = Math.floor((totalSeconds % 3600) / 60);
     const seconds = totalSeconds % 60;
@@ -30507,6 +30510,13 @@ class DeadlineError extends Error {
     constructor(request) {
         super(`The step's timeout ran out before ${request} could be sent`);
         this.name = "DeadlineError";
+    }
+}
+/** A failure already put in a person's words by the code that saw it; shown as it is. */
+class StepFailure extends Error {
+    constructor(message) {
+        super(message);
+        this.name = "StepFailure";
     }
 }
 
@@ -30631,9 +30641,13 @@ const Inputs = {
     name: "name",
     namePrefix: "name-prefix",
     description: "description",
+    ifExists: "if-exists",
+    onLimit: "on-limit",
     wait: "wait",
     timeout: "timeout",
     pollInterval: "poll-interval",
+    keep: "keep",
+    olderThan: "older-than",
     dryRun: "dry-run",
     rollbackOnFailure: "rollback-on-failure",
 };
@@ -37875,7 +37889,9 @@ function selectedIds(selection) {
 
 
 
-const MODES = ["create", "restore", "delete", "list"];
+const MODES = ["create", "restore", "prune", "delete", "list"];
+const IF_EXISTS = ["fail", "reuse", "replace"];
+const ON_LIMIT = ["delete-oldest", "fail"];
 /** All the bad inputs at once, so a user fixes them in one round instead of one per run. */
 class InputError extends Error {
     problems;
@@ -37891,10 +37907,12 @@ const DEFAULT_NAME_PREFIX = "pre-deploy-";
 const DEFAULT_TIMEOUT_MS = {
     create: 30 * 60_000,
     restore: 45 * 60_000,
+    prune: 10 * 60_000,
     delete: 10 * 60_000,
     list: 10 * 60_000,
 };
 const DEFAULT_POLL_INTERVAL_MS = 10_000;
+const DEFAULT_KEEP = 2;
 function parseInputs(read, run) {
     const problems = [];
     const notes = [];
@@ -37903,10 +37921,14 @@ function parseInputs(read, run) {
     if (!apiToken)
         problems.push(`${Inputs.apiToken} is required: pass the API token from a secret`);
     const apiUrl = parseApiUrl(input(Inputs.apiUrl) || DEFAULT_API_URL, problems);
-    const modeText = input(Inputs.mode) || "create";
-    const mode = MODES.find((m) => m === modeText.toLowerCase());
-    if (!mode)
-        problems.push(`${Inputs.mode} "${modeText}" is not one of: ${MODES.join(", ")}`);
+    const mode = parseChoice(Inputs.mode, input(Inputs.mode), MODES, problems);
+    const ifExists = parseChoice(Inputs.ifExists, input(Inputs.ifExists), IF_EXISTS, problems);
+    const onLimit = parseChoice(Inputs.onLimit, input(Inputs.onLimit), ON_LIMIT, problems);
+    const keep = parseKeep(input(Inputs.keep), problems);
+    const olderThanText = input(Inputs.olderThan);
+    const olderThanMs = olderThanText
+        ? parsePositiveDuration(Inputs.olderThan, olderThanText, 0, problems)
+        : undefined;
     const serverIdText = input(Inputs.serverId);
     const serverIds = parseIdList(Inputs.serverId, serverIdText, problems, notes);
     const snapshots = parseSnapshotSelection(input(Inputs.snapshotId), problems, notes);
@@ -37942,6 +37964,10 @@ function parseInputs(read, run) {
             namePrefix,
             description: input(Inputs.description) || defaultDescription(run),
             snapshots,
+            ifExists: ifExists ?? "fail",
+            onLimit: onLimit ?? "delete-oldest",
+            keep,
+            olderThanMs,
             wait,
             timeoutMs,
             pollIntervalMs,
@@ -37954,7 +37980,10 @@ function parseInputs(read, run) {
 /** The inputs each mode cannot do without, checked with the rest before any request. */
 function checkModeNeeds(mode, serverIdText, snapshots, problems) {
     const hasServers = serverIdText.replace(/[\s,]/g, "") !== "";
-    const needsServers = mode === "create" || mode === "list" || (mode === "restore" && snapshots?.kind === "latest");
+    const needsServers = mode === "create" ||
+        mode === "prune" ||
+        mode === "list" ||
+        (mode === "restore" && snapshots?.kind === "latest");
     if (needsServers && !hasServers) {
         problems.push(mode === "restore"
             ? `${Inputs.serverId} is required with ${Inputs.snapshotId} "latest": whose latest snapshot?`
@@ -37988,6 +38017,24 @@ function parseApiUrl(text, problems) {
         problems.push(`${Inputs.apiUrl} "${text}" must not have a query or a fragment`);
     }
     return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+/** One of a fixed set of words; the first is the default when the input is empty. */
+function parseChoice(inputName, text, choices, problems) {
+    if (text === "")
+        return choices[0];
+    const choice = choices.find((c) => c === text.toLowerCase());
+    if (!choice)
+        problems.push(`${inputName} "${text}" is not one of: ${choices.join(", ")}`);
+    return choice;
+}
+function parseKeep(text, problems) {
+    if (text === "")
+        return DEFAULT_KEEP;
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+        problems.push(`${Inputs.keep} "${text}" is not a whole number (0 or more)`);
+        return DEFAULT_KEEP;
+    }
+    return Number(text);
 }
 function parseBoolean(inputName, text, fallback, problems) {
     if (text === "")
@@ -38448,6 +38495,8 @@ async function lookOrExplain(look, explanation) {
 /** The sentence a person reads when an operation fails: what happened, the API's words, what next. */
 function explainFailure(error, operation) {
     const detail = error instanceof Error ? error.message : String(error);
+    if (error instanceof StepFailure)
+        return detail;
     if (isStatus(error, 401)) {
         return `The API refused the token (${detail}). Check the secret passed as ${Inputs.apiToken}.`;
     }
@@ -38475,7 +38524,7 @@ function explainCreateFailure(error, detail, operation) {
     }
     if (isStatus(error, 400) && isLimitError(error, operation.snapshotsOnServer)) {
         return (`Could not create a snapshot of ${server}: it already has ${SNAPSHOT_LIMIT_PER_SERVER} snapshots, ` +
-            `the provider's limit (${detail}). Delete one first (mode: delete).`);
+            `the provider's limit (${detail}). Delete one, or let ${Inputs.onLimit}: delete-oldest make room.`);
     }
     if (isStatus(error, 400))
         return `The API refused to create a snapshot of ${server} (${detail}).`;
@@ -38525,6 +38574,137 @@ const SnapshotStatus = {
     inProgress: "in_progress",
     completed: "completed",
 };
+
+;// CONCATENATED MODULE: ./src/snapshots.ts
+
+/** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
+function isManaged(snapshot, namePrefix) {
+    return snapshot.name.startsWith(namePrefix);
+}
+function isCompleted(snapshot) {
+    return snapshot.status === SnapshotStatus.completed;
+}
+/** `created_at` in ms; NaN when the API sent something that is not a date. */
+function createdAtMs(snapshot) {
+    return Date.parse(snapshot.created_at);
+}
+/** Newest first by `created_at`, never by id or list order; an unreadable date sorts last. */
+function newestFirst(snapshots) {
+    const time = (s) => {
+        const ms = createdAtMs(s);
+        return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+    };
+    return [...snapshots].sort((a, b) => time(b) - time(a) || b.id - a.id);
+}
+/** `801 (pre-deploy-abc, server 12345)`: a snapshot as a sentence names it. */
+function describeSnapshot(snapshot) {
+    return `${snapshot.id} (${snapshot.name}, server ${snapshot.server.id})`;
+}
+
+;// CONCATENATED MODULE: ./src/retention.ts
+
+function mayBeDeleted(snapshot, ownership) {
+    return (isManaged(snapshot, ownership.namePrefix) &&
+        isCompleted(snapshot) &&
+        !ownership.protectedIds.has(snapshot.id) &&
+        !Number.isNaN(createdAtMs(snapshot)));
+}
+/** One server's snapshots: keep the newest `keep` of ours (and the young ones), delete the rest of ours. */
+function snapshotsToPrune(snapshots, policy) {
+    const candidates = newestFirst(snapshots.filter((s) => mayBeDeleted(s, policy)));
+    const tooYoung = (s) => policy.olderThanMs !== undefined && policy.now.getTime() - createdAtMs(s) < policy.olderThanMs;
+    const deleted = candidates.slice(policy.keep).filter((s) => !tooYoung(s));
+    const deletedIds = new Set(deleted.map((s) => s.id));
+    return { deleted, kept: snapshots.filter((s) => !deletedIds.has(s.id)) };
+}
+/**
+ * The oldest snapshots of ours to delete so that `needed` slots come free, or undefined when there
+ * are not enough of ours: then nothing at all is deleted, since deleting some would not help.
+ */
+function snapshotsToMakeRoom(snapshots, needed, ownership) {
+    if (needed <= 0)
+        return [];
+    const oldestFirst = newestFirst(snapshots.filter((s) => mayBeDeleted(s, ownership))).reverse();
+    return oldestFirst.length >= needed ? oldestFirst.slice(0, needed) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/server-slots.ts
+
+
+
+
+
+/**
+ * Applies `if-exists` to the snapshots that already have this step's name on the server:
+ * fail before creating, reuse the newest one, or delete them all to make a new one.
+ */
+async function applyIfExists(serverId, existing, settings, context) {
+    const sameName = newestFirst(existing.filter((s) => s.name === settings.name));
+    const [newest] = sameName;
+    if (!newest)
+        return { remaining: existing };
+    switch (settings.ifExists) {
+        case "fail":
+            throw new StepFailure(`Server ${serverId} already has snapshot ${newest.id} named ${settings.name} ` +
+                `(${newest.status}, ${age(newest, context.now)} old). Set ${Inputs.ifExists}: reuse to use ` +
+                "it, or replace to delete it and make a new one.");
+        case "reuse":
+            context.log.info(`Server ${serverId}: reusing snapshot ${newest.id} (${newest.name}, ${newest.status}).`);
+            return { reuse: newest, remaining: existing };
+        case "replace": {
+            const gone = await deleteAll(sameName, context, `replaced (${Inputs.ifExists}: replace)`);
+            return { remaining: existing.filter((s) => !gone.has(s.id)) };
+        }
+    }
+}
+/**
+ * Applies `on-limit` when the server already holds the provider's maximum: fail, or delete just
+ * enough of our oldest completed snapshots. When not enough of ours may go, nothing is deleted.
+ */
+async function makeRoom(serverId, existing, settings, context) {
+    const needed = existing.length - SNAPSHOT_LIMIT_PER_SERVER + 1;
+    if (needed <= 0)
+        return { remaining: existing };
+    const atLimit = `Server ${serverId} already has ${existing.length} snapshots, the provider's limit is ` +
+        `${SNAPSHOT_LIMIT_PER_SERVER}: ${listing(existing, context.now)}.`;
+    if (settings.onLimit === "fail") {
+        throw new StepFailure(`${atLimit} ${Inputs.onLimit} is fail, so nothing was deleted. Delete one (mode: delete), ` +
+            `or set ${Inputs.onLimit}: delete-oldest to let this action delete its oldest completed snapshot.`);
+    }
+    const chosen = snapshotsToMakeRoom(existing, needed, {
+        namePrefix: settings.namePrefix,
+        protectedIds: new Set(),
+    });
+    if (!chosen) {
+        throw new StepFailure(`${atLimit} Too few of them may be deleted by this action (only completed snapshots whose ` +
+            `name starts with "${settings.namePrefix}"), so nothing was deleted. Delete one yourself ` +
+            "(mode: delete with its id) to make room.");
+    }
+    const gone = await deleteAll(chosen, context, `the oldest of ours, to make room (${Inputs.onLimit}: delete-oldest)`);
+    return { remaining: existing.filter((s) => !gone.has(s.id)) };
+}
+/** Deletes one by one, so that a failure stops the deleting; returns the ids now gone. */
+async function deleteAll(snapshots, context, why) {
+    const gone = new Set();
+    for (const snapshot of snapshots) {
+        const outcome = await context.api.deleteSnapshot(snapshot.id);
+        context.log.info(`Server ${snapshot.server.id}: ${outcome === "deleted" ? "deleted" : "found already gone"} ` +
+            `snapshot ${snapshot.id} (${snapshot.name}, ${age(snapshot, context.now)} old): ${why}.`);
+        gone.add(snapshot.id);
+        if (outcome === "deleted")
+            context.onDeleted(snapshot.id);
+    }
+    return gone;
+}
+function listing(snapshots, now) {
+    return newestFirst(snapshots)
+        .map((s) => `${s.id} ${s.name} (${s.status}, ${age(s, now)} old)`)
+        .join(", ");
+}
+function age(snapshot, now) {
+    const ms = createdAtMs(snapshot);
+    return Number.isNaN(ms) ? "unknown age" : formatDuration(now.getTime() - ms);
+}
 
 ;// CONCATENATED MODULE: ./src/wait.ts
 
@@ -38645,13 +38825,25 @@ function capitalize(text) {
 
 
 
-async function runCreate(settings, context) {
-    const { log, deadline, setOutput } = context;
+
+
+async function runCreate(settings, modeContext) {
+    const { log, deadline, setOutput } = modeContext;
     const results = settings.serverIds.map((serverId) => ({
         serverId,
         startedAtMs: 0,
     }));
     const made = () => results.flatMap((r) => (r.snapshot ? [r.snapshot] : []));
+    const deletedIds = [];
+    const context = {
+        ...modeContext,
+        now: modeContext.clock.wallNow(),
+        onDeleted: (id) => {
+            deletedIds.push(id);
+            publishDeleted(setOutput, deletedIds);
+        },
+    };
+    publishDeleted(setOutput, deletedIds);
     await log.group(`Creating snapshot ${settings.name}`, () => forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
         result.startedAtMs = deadline.elapsedMs();
         await createOnServer(result, settings, context);
@@ -38685,23 +38877,48 @@ async function runCreate(settings, context) {
     };
 }
 async function createOnServer(result, settings, context) {
-    const { api, log } = context;
     const { serverId } = result;
     let snapshotsOnServer;
     try {
-        const existing = await api.listSnapshots(serverId);
+        const existing = await context.api.listSnapshots(serverId);
         snapshotsOnServer = existing.length;
-        const request = { server_id: serverId, name: settings.name, description: settings.description };
-        const created = await createSnapshotOnce(api, request, new Set(existing.map((s) => s.id)), context);
+        const prepared = await applyIfExists(serverId, existing, settings, context);
+        if (prepared.reuse) {
+            result.snapshot = prepared.reuse;
+            result.reused = true;
+            return;
+        }
+        const created = await createWithRoom(serverId, prepared.remaining, settings, context);
         result.snapshot = created.value;
         result.adopted = created.recovered;
-        log.info(`Server ${serverId}: snapshot ${created.value.id} (${created.value.name}) ` +
+        context.log.info(`Server ${serverId}: snapshot ${created.value.id} (${created.value.name}) ` +
             `${created.recovered ? "was made" : "accepted"}, status ${created.value.status}.`);
     }
     catch (error) {
         result.failure = explainFailure(error, { kind: "create", serverId, snapshotsOnServer });
         result.endedAtMs = context.deadline.elapsedMs();
-        log.info(`Server ${serverId}: failed. ${result.failure}`);
+        context.log.info(`Server ${serverId}: failed. ${result.failure}`);
+    }
+}
+/**
+ * Makes room under the provider's limit, then creates. Another run can take the freed slot between
+ * the two; a create refused for the limit then gets one more round of the same, never a loop.
+ */
+async function createWithRoom(serverId, existing, settings, context) {
+    const request = { server_id: serverId, name: settings.name, description: settings.description };
+    let onServer = existing;
+    for (let round = 1;; round++) {
+        const { remaining } = await makeRoom(serverId, onServer, settings, context);
+        try {
+            return await createSnapshotOnce(context.api, request, new Set(remaining.map((s) => s.id)), context);
+        }
+        catch (error) {
+            const limitHit = isStatus(error, 400) && /limit|at most|maximum/i.test(error.apiMessage);
+            if (!limitHit || round > 1)
+                throw error;
+            context.log.info(`Server ${serverId}: the API still reports the snapshot limit; making room once more.`);
+            onServer = await context.api.listSnapshots(serverId);
+        }
     }
 }
 async function waitForAll(snapshots, settings, context) {
@@ -38754,11 +38971,12 @@ function summaryRow(result) {
     const { snapshot } = result;
     const took = result.endedAtMs === undefined ? "" : formatDuration(result.endedAtMs - result.startedAtMs);
     const status = result.failure && !snapshot ? "failed" : (snapshot?.status ?? "");
+    const how = result.adopted ? " (found after a lost answer)" : result.reused ? " (reused)" : "";
     return [
         String(result.serverId),
         snapshot ? String(snapshot.id) : "",
         snapshot?.name ?? "",
-        result.adopted ? `${status} (found after a lost answer)` : status,
+        `${status}${how}`,
         typeof snapshot?.size_mb === "number" ? `${snapshot.size_mb} MB` : "",
         took,
     ];
@@ -38833,32 +39051,6 @@ async function knownSnapshots(context) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/snapshots.ts
-
-/** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
-function isManaged(snapshot, namePrefix) {
-    return snapshot.name.startsWith(namePrefix);
-}
-function isCompleted(snapshot) {
-    return snapshot.status === SnapshotStatus.completed;
-}
-/** `created_at` in ms; NaN when the API sent something that is not a date. */
-function createdAtMs(snapshot) {
-    return Date.parse(snapshot.created_at);
-}
-/** Newest first by `created_at`, never by id or list order; an unreadable date sorts last. */
-function newestFirst(snapshots) {
-    const time = (s) => {
-        const ms = createdAtMs(s);
-        return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
-    };
-    return [...snapshots].sort((a, b) => time(b) - time(a) || b.id - a.id);
-}
-/** `801 (pre-deploy-abc, server 12345)`: a snapshot as a sentence names it. */
-function describeSnapshot(snapshot) {
-    return `${snapshot.id} (${snapshot.name}, server ${snapshot.server.id})`;
-}
-
 ;// CONCATENATED MODULE: ./src/modes/list.ts
 
 
@@ -38898,6 +39090,87 @@ async function runList(settings, context) {
         ]),
         failures,
         notes: snapshots.length === 0 ? ["No snapshots."] : [],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/modes/prune.ts
+
+
+
+
+
+
+
+
+/**
+ * Per server: keeps the newest `keep` completed snapshots of ours (and, with `older-than`, every
+ * younger one), deletes the rest of ours. Snapshots without the prefix and unfinished ones are
+ * never touched.
+ */
+async function runPrune(settings, context) {
+    const { api, log, setOutput, clock } = context;
+    const now = clock.wallNow();
+    const fates = new Map();
+    const failures = [];
+    const deletedIds = [];
+    await forEachConcurrently(settings.serverIds, SERVER_CONCURRENCY, async (serverId) => {
+        let snapshots;
+        try {
+            snapshots = await api.listSnapshots(serverId);
+        }
+        catch (error) {
+            failures.push(explainFailure(error, { kind: "list", serverId }));
+            return;
+        }
+        const decision = snapshotsToPrune(snapshots, {
+            namePrefix: settings.namePrefix,
+            keep: settings.keep,
+            olderThanMs: settings.olderThanMs,
+            now,
+            protectedIds: new Set(),
+        });
+        for (const snapshot of decision.kept)
+            fates.set(snapshot, "kept");
+        log.info(`Server ${serverId}: ${snapshots.length} snapshot(s), ${decision.deleted.length} to delete.`);
+        for (const snapshot of decision.deleted) {
+            fates.set(snapshot, settings.dryRun ? "would be deleted" : await deleteOne(snapshot));
+        }
+    });
+    async function deleteOne(snapshot) {
+        const what = `snapshot ${snapshot.id} (${snapshot.name}, server ${snapshot.server.id}, ${age(snapshot, now)} old)`;
+        try {
+            const outcome = await api.deleteSnapshot(snapshot.id);
+            log.info(outcome === "deleted" ? `Deleted ${what}.` : `Found ${what} already gone.`);
+            if (outcome === "deleted")
+                deletedIds.push(snapshot.id);
+            return outcome === "deleted" ? "deleted" : "already gone";
+        }
+        catch (error) {
+            failures.push(explainFailure(error, { kind: "delete", snapshotId: snapshot.id }));
+            return "delete failed";
+        }
+    }
+    const all = newestFirst([...fates.keys()]);
+    publishDeleted(setOutput, deletedIds);
+    setOutput(Outputs.snapshots, JSON.stringify(all.filter((s) => !["deleted", "already gone"].includes(fates.get(s) ?? ""))));
+    return {
+        title: settings.dryRun ? "VPS snapshots to prune (dry run)" : "VPS snapshots pruned",
+        columns: ["Server", "Snapshot", "Name", "Status", "Age", "Result"],
+        rows: all.map((s) => [
+            String(s.server.id),
+            String(s.id),
+            s.name,
+            s.status,
+            age(s, now),
+            fates.get(s) ?? "",
+        ]),
+        failures,
+        notes: [
+            `Kept the newest ${settings.keep} completed snapshot(s) whose name starts with "${settings.namePrefix}"` +
+                `${settings.olderThanMs === undefined ? "" : ", and every one younger than older-than"}; ` +
+                "other snapshots are never deleted.",
+            ...(settings.dryRun ? ["Dry run: nothing was deleted."] : []),
+        ],
     };
 }
 
@@ -39205,9 +39478,11 @@ async function writeReport(write, report, log) {
 
 
 
+
 const MODE_RUNNERS = {
     create: runCreate,
     restore: runRestore,
+    prune: runPrune,
     delete: runDelete,
     list: runList,
 };

@@ -9,9 +9,13 @@ export const Inputs = {
   name: "name",
   namePrefix: "name-prefix",
   description: "description",
+  ifExists: "if-exists",
+  onLimit: "on-limit",
   wait: "wait",
   timeout: "timeout",
   pollInterval: "poll-interval",
+  keep: "keep",
+  olderThan: "older-than",
   dryRun: "dry-run",
   rollbackOnFailure: "rollback-on-failure",
 } as const;

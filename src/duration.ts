@@ -17,9 +17,12 @@ export function parseDuration(text: string): number | undefined {
   return Number.isFinite(ms) ? Math.round(ms) : undefined;
 }
 
-/** `45s`, `2m 05s`, `1h 02m`: short enough for a log line, exact enough for a person. */
+/** `45s`, `2m 05s`, `1h 02m`, `3d 04h`: short enough for a log line, exact enough for a person. */
 export function formatDuration(ms: number): string {
   const totalSeconds = Math.max(0, Math.round(ms / 1000));
+  const days = Math.floor(totalSeconds / 86_400);
+  if (days >= 2)
+    return `${days}d ${String(Math.floor((totalSeconds % 86_400) / 3600)).padStart(2, "0")}h`;
   const hours = Math.floor(totalSeconds / 3600);
   const minutes = Math.floor((totalSeconds % 3600) / 60);
   const seconds = totalSeconds % 60;

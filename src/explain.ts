@@ -1,4 +1,4 @@
-import { CancelledError, type HttpStatusError, isStatus } from "./api/errors.js";
+import { CancelledError, type HttpStatusError, isStatus, StepFailure } from "./api/errors.js";
 import { Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "./constants.js";
 
 export type Operation =
@@ -12,6 +12,7 @@ export type Operation =
 /** The sentence a person reads when an operation fails: what happened, the API's words, what next. */
 export function explainFailure(error: unknown, operation: Operation): string {
   const detail = error instanceof Error ? error.message : String(error);
+  if (error instanceof StepFailure) return detail;
   if (isStatus(error, 401)) {
     return `The API refused the token (${detail}). Check the secret passed as ${Inputs.apiToken}.`;
   }
@@ -44,7 +45,7 @@ function explainCreateFailure(
   if (isStatus(error, 400) && isLimitError(error, operation.snapshotsOnServer)) {
     return (
       `Could not create a snapshot of ${server}: it already has ${SNAPSHOT_LIMIT_PER_SERVER} snapshots, ` +
-      `the provider's limit (${detail}). Delete one first (mode: delete).`
+      `the provider's limit (${detail}). Delete one, or let ${Inputs.onLimit}: delete-oldest make room.`
     );
   }
   if (isStatus(error, 400)) return `The API refused to create a snapshot of ${server} (${detail}).`;

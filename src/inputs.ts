@@ -4,7 +4,9 @@ import { parseIdList } from "./id-list.js";
 import { defaultDescription, defaultSnapshotName, type RunContext } from "./run-context.js";
 import { parseSnapshotSelection, type SnapshotSelection } from "./snapshot-selection.js";
 
-export const MODES = ["create", "restore", "delete", "list"] as const;
+export const MODES = ["create", "restore", "prune", "delete", "list"] as const;
+export const IF_EXISTS = ["fail", "reuse", "replace"] as const;
+export const ON_LIMIT = ["delete-oldest", "fail"] as const;
 export type Mode = (typeof MODES)[number];
 
 /** Every input, checked and typed: the rest of the program never reads an input itself. */
@@ -17,6 +19,10 @@ export interface Settings {
   namePrefix: string;
   description: string;
   snapshots: SnapshotSelection | undefined;
+  ifExists: (typeof IF_EXISTS)[number];
+  onLimit: (typeof ON_LIMIT)[number];
+  keep: number;
+  olderThanMs: number | undefined;
   wait: boolean;
   timeoutMs: number;
   pollIntervalMs: number;
@@ -44,10 +50,12 @@ const DEFAULT_NAME_PREFIX = "pre-deploy-";
 const DEFAULT_TIMEOUT_MS: Record<Mode, number> = {
   create: 30 * 60_000,
   restore: 45 * 60_000,
+  prune: 10 * 60_000,
   delete: 10 * 60_000,
   list: 10 * 60_000,
 };
 const DEFAULT_POLL_INTERVAL_MS = 10_000;
+const DEFAULT_KEEP = 2;
 
 export function parseInputs(read: (name: string) => string, run: RunContext): ParsedInputs {
   const problems: string[] = [];
@@ -59,9 +67,14 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
 
   const apiUrl = parseApiUrl(input(Inputs.apiUrl) || DEFAULT_API_URL, problems);
 
-  const modeText = input(Inputs.mode) || "create";
-  const mode = MODES.find((m) => m === modeText.toLowerCase());
-  if (!mode) problems.push(`${Inputs.mode} "${modeText}" is not one of: ${MODES.join(", ")}`);
+  const mode = parseChoice(Inputs.mode, input(Inputs.mode), MODES, problems);
+  const ifExists = parseChoice(Inputs.ifExists, input(Inputs.ifExists), IF_EXISTS, problems);
+  const onLimit = parseChoice(Inputs.onLimit, input(Inputs.onLimit), ON_LIMIT, problems);
+  const keep = parseKeep(input(Inputs.keep), problems);
+  const olderThanText = input(Inputs.olderThan);
+  const olderThanMs = olderThanText
+    ? parsePositiveDuration(Inputs.olderThan, olderThanText, 0, problems)
+    : undefined;
 
   const serverIdText = input(Inputs.serverId);
   const serverIds = parseIdList(Inputs.serverId, serverIdText, problems, notes);
@@ -120,6 +133,10 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
       namePrefix,
       description: input(Inputs.description) || defaultDescription(run),
       snapshots,
+      ifExists: ifExists ?? "fail",
+      onLimit: onLimit ?? "delete-oldest",
+      keep,
+      olderThanMs,
       wait,
       timeoutMs,
       pollIntervalMs,
@@ -139,7 +156,10 @@ function checkModeNeeds(
 ): void {
   const hasServers = serverIdText.replace(/[\s,]/g, "") !== "";
   const needsServers =
-    mode === "create" || mode === "list" || (mode === "restore" && snapshots?.kind === "latest");
+    mode === "create" ||
+    mode === "prune" ||
+    mode === "list" ||
+    (mode === "restore" && snapshots?.kind === "latest");
   if (needsServers && !hasServers) {
     problems.push(
       mode === "restore"
@@ -180,6 +200,28 @@ function parseApiUrl(text: string, problems: string[]): string {
     problems.push(`${Inputs.apiUrl} "${text}" must not have a query or a fragment`);
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+/** One of a fixed set of words; the first is the default when the input is empty. */
+function parseChoice<T extends string>(
+  inputName: string,
+  text: string,
+  choices: readonly T[],
+  problems: string[],
+): T | undefined {
+  if (text === "") return choices[0];
+  const choice = choices.find((c) => c === text.toLowerCase());
+  if (!choice) problems.push(`${inputName} "${text}" is not one of: ${choices.join(", ")}`);
+  return choice;
+}
+
+function parseKeep(text: string, problems: string[]): number {
+  if (text === "") return DEFAULT_KEEP;
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+    problems.push(`${Inputs.keep} "${text}" is not a whole number (0 or more)`);
+    return DEFAULT_KEEP;
+  }
+  return Number(text);
 }
 
 function parseBoolean(

@@ -9,6 +9,7 @@ import {
 import { runCreate } from "./modes/create.js";
 import { runDelete } from "./modes/delete.js";
 import { runList } from "./modes/list.js";
+import { runPrune } from "./modes/prune.js";
 import { runRestore } from "./modes/restore.js";
 import { type ModeReport, writeReport } from "./summary.js";
 
@@ -17,6 +18,7 @@ type ModeRunner = (settings: Settings, context: ModeContext) => Promise<ModeRepo
 const MODE_RUNNERS: Record<Mode, ModeRunner> = {
   create: runCreate,
   restore: runRestore,
+  prune: runPrune,
   delete: runDelete,
   list: runList,
 };

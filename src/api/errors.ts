@@ -103,3 +103,11 @@ export class DeadlineError extends Error {
     this.name = "DeadlineError";
   }
 }
+
+/** A failure already put in a person's words by the code that saw it; shown as it is. */
+export class StepFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StepFailure";
+  }
+}

@@ -2,10 +2,12 @@ import type { Snapshot } from "../api/types.js";
 import { State } from "../constants.js";
 import { forEachConcurrently } from "../concurrency.js";
 import { createSnapshotOnce } from "../exactly-once.js";
+import { isStatus } from "../api/errors.js";
 import { formatDuration } from "../duration.js";
 import { explainFailure } from "../explain.js";
 import type { Settings } from "../inputs.js";
-import { publishSnapshots, snapshotIdsByServer } from "../outputs.js";
+import { publishDeleted, publishSnapshots, snapshotIdsByServer } from "../outputs.js";
+import { applyIfExists, makeRoom, type SlotContext } from "../server-slots.js";
 import type { ModeReport } from "../summary.js";
 import { type SnapshotWaitResult, waitForSnapshots } from "../watch-snapshots.js";
 import { type ModeContext, SERVER_CONCURRENCY } from "./context.js";
@@ -16,17 +18,30 @@ interface ServerResult {
   startedAtMs: number;
   snapshot?: Snapshot;
   adopted?: boolean;
+  reused?: boolean;
   endedAtMs?: number;
   failure?: string;
 }
 
-export async function runCreate(settings: Settings, context: ModeContext): Promise<ModeReport> {
-  const { log, deadline, setOutput } = context;
+type CreateContext = ModeContext & SlotContext;
+
+export async function runCreate(settings: Settings, modeContext: ModeContext): Promise<ModeReport> {
+  const { log, deadline, setOutput } = modeContext;
   const results = settings.serverIds.map((serverId): ServerResult => ({
     serverId,
     startedAtMs: 0,
   }));
   const made = () => results.flatMap((r) => (r.snapshot ? [r.snapshot] : []));
+  const deletedIds: number[] = [];
+  const context: CreateContext = {
+    ...modeContext,
+    now: modeContext.clock.wallNow(),
+    onDeleted: (id) => {
+      deletedIds.push(id);
+      publishDeleted(setOutput, deletedIds);
+    },
+  };
+  publishDeleted(setOutput, deletedIds);
 
   await log.group(`Creating snapshot ${settings.name}`, () =>
     forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
@@ -66,31 +81,62 @@ export async function runCreate(settings: Settings, context: ModeContext): Promi
 async function createOnServer(
   result: ServerResult,
   settings: Settings,
-  context: ModeContext,
+  context: CreateContext,
 ): Promise<void> {
-  const { api, log } = context;
   const { serverId } = result;
   let snapshotsOnServer: number | undefined;
   try {
-    const existing = await api.listSnapshots(serverId);
+    const existing = await context.api.listSnapshots(serverId);
     snapshotsOnServer = existing.length;
-    const request = { server_id: serverId, name: settings.name, description: settings.description };
-    const created = await createSnapshotOnce(
-      api,
-      request,
-      new Set(existing.map((s) => s.id)),
-      context,
-    );
+    const prepared = await applyIfExists(serverId, existing, settings, context);
+    if (prepared.reuse) {
+      result.snapshot = prepared.reuse;
+      result.reused = true;
+      return;
+    }
+    const created = await createWithRoom(serverId, prepared.remaining, settings, context);
     result.snapshot = created.value;
     result.adopted = created.recovered;
-    log.info(
+    context.log.info(
       `Server ${serverId}: snapshot ${created.value.id} (${created.value.name}) ` +
         `${created.recovered ? "was made" : "accepted"}, status ${created.value.status}.`,
     );
   } catch (error) {
     result.failure = explainFailure(error, { kind: "create", serverId, snapshotsOnServer });
     result.endedAtMs = context.deadline.elapsedMs();
-    log.info(`Server ${serverId}: failed. ${result.failure}`);
+    context.log.info(`Server ${serverId}: failed. ${result.failure}`);
+  }
+}
+
+/**
+ * Makes room under the provider's limit, then creates. Another run can take the freed slot between
+ * the two; a create refused for the limit then gets one more round of the same, never a loop.
+ */
+async function createWithRoom(
+  serverId: number,
+  existing: Snapshot[],
+  settings: Settings,
+  context: CreateContext,
+) {
+  const request = { server_id: serverId, name: settings.name, description: settings.description };
+  let onServer = existing;
+  for (let round = 1; ; round++) {
+    const { remaining } = await makeRoom(serverId, onServer, settings, context);
+    try {
+      return await createSnapshotOnce(
+        context.api,
+        request,
+        new Set(remaining.map((s) => s.id)),
+        context,
+      );
+    } catch (error) {
+      const limitHit = isStatus(error, 400) && /limit|at most|maximum/i.test(error.apiMessage);
+      if (!limitHit || round > 1) throw error;
+      context.log.info(
+        `Server ${serverId}: the API still reports the snapshot limit; making room once more.`,
+      );
+      onServer = await context.api.listSnapshots(serverId);
+    }
   }
 }
 
@@ -155,11 +201,12 @@ function summaryRow(result: ServerResult): string[] {
   const took =
     result.endedAtMs === undefined ? "" : formatDuration(result.endedAtMs - result.startedAtMs);
   const status = result.failure && !snapshot ? "failed" : (snapshot?.status ?? "");
+  const how = result.adopted ? " (found after a lost answer)" : result.reused ? " (reused)" : "";
   return [
     String(result.serverId),
     snapshot ? String(snapshot.id) : "",
     snapshot?.name ?? "",
-    result.adopted ? `${status} (found after a lost answer)` : status,
+    `${status}${how}`,
     typeof snapshot?.size_mb === "number" ? `${snapshot.size_mb} MB` : "",
     took,
   ];

@@ -1,0 +1,89 @@
+import type { Snapshot } from "../api/types.js";
+import { forEachConcurrently } from "../concurrency.js";
+import { explainFailure } from "../explain.js";
+import type { Settings } from "../inputs.js";
+import { publishDeleted } from "../outputs.js";
+import { Outputs } from "../constants.js";
+import { snapshotsToPrune } from "../retention.js";
+import { age } from "../server-slots.js";
+import { newestFirst } from "../snapshots.js";
+import type { ModeReport } from "../summary.js";
+import { type ModeContext, SERVER_CONCURRENCY } from "./context.js";
+
+type Fate = "kept" | "deleted" | "already gone" | "would be deleted" | "delete failed";
+
+/**
+ * Per server: keeps the newest `keep` completed snapshots of ours (and, with `older-than`, every
+ * younger one), deletes the rest of ours. Snapshots without the prefix and unfinished ones are
+ * never touched.
+ */
+export async function runPrune(settings: Settings, context: ModeContext): Promise<ModeReport> {
+  const { api, log, setOutput, clock } = context;
+  const now = clock.wallNow();
+  const fates = new Map<Snapshot, Fate>();
+  const failures: string[] = [];
+  const deletedIds: number[] = [];
+
+  await forEachConcurrently(settings.serverIds, SERVER_CONCURRENCY, async (serverId) => {
+    let snapshots: Snapshot[];
+    try {
+      snapshots = await api.listSnapshots(serverId);
+    } catch (error) {
+      failures.push(explainFailure(error, { kind: "list", serverId }));
+      return;
+    }
+    const decision = snapshotsToPrune(snapshots, {
+      namePrefix: settings.namePrefix,
+      keep: settings.keep,
+      olderThanMs: settings.olderThanMs,
+      now,
+      protectedIds: new Set(),
+    });
+    for (const snapshot of decision.kept) fates.set(snapshot, "kept");
+    log.info(
+      `Server ${serverId}: ${snapshots.length} snapshot(s), ${decision.deleted.length} to delete.`,
+    );
+    for (const snapshot of decision.deleted) {
+      fates.set(snapshot, settings.dryRun ? "would be deleted" : await deleteOne(snapshot));
+    }
+  });
+
+  async function deleteOne(snapshot: Snapshot): Promise<Fate> {
+    const what = `snapshot ${snapshot.id} (${snapshot.name}, server ${snapshot.server.id}, ${age(snapshot, now)} old)`;
+    try {
+      const outcome = await api.deleteSnapshot(snapshot.id);
+      log.info(outcome === "deleted" ? `Deleted ${what}.` : `Found ${what} already gone.`);
+      if (outcome === "deleted") deletedIds.push(snapshot.id);
+      return outcome === "deleted" ? "deleted" : "already gone";
+    } catch (error) {
+      failures.push(explainFailure(error, { kind: "delete", snapshotId: snapshot.id }));
+      return "delete failed";
+    }
+  }
+
+  const all = newestFirst([...fates.keys()]);
+  publishDeleted(setOutput, deletedIds);
+  setOutput(
+    Outputs.snapshots,
+    JSON.stringify(all.filter((s) => !["deleted", "already gone"].includes(fates.get(s) ?? ""))),
+  );
+  return {
+    title: settings.dryRun ? "VPS snapshots to prune (dry run)" : "VPS snapshots pruned",
+    columns: ["Server", "Snapshot", "Name", "Status", "Age", "Result"],
+    rows: all.map((s) => [
+      String(s.server.id),
+      String(s.id),
+      s.name,
+      s.status,
+      age(s, now),
+      fates.get(s) ?? "",
+    ]),
+    failures,
+    notes: [
+      `Kept the newest ${settings.keep} completed snapshot(s) whose name starts with "${settings.namePrefix}"` +
+        `${settings.olderThanMs === undefined ? "" : ", and every one younger than older-than"}; ` +
+        "other snapshots are never deleted.",
+      ...(settings.dryRun ? ["Dry run: nothing was deleted."] : []),
+    ],
+  };
+}

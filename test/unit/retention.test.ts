@@ -1,0 +1,198 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Snapshot } from "../../src/api/types.js";
+import { snapshotsToMakeRoom, snapshotsToPrune } from "../../src/retention.js";
+
+const PREFIX = "pre-deploy-";
+const NOW = new Date("2026-11-22T12:00:00Z");
+const DAY = 86_400_000;
+
+/** Random snapshot sets of one server: ours and not, every status, dates over 60 days. */
+const snapshotSet = fc
+  .array(
+    fc.record({
+      ours: fc.boolean(),
+      status: fc.constantFrom("completed", "completed", "completed", "in_progress", "failed"),
+      ageMs: fc.integer({ min: 0, max: 60 * DAY }),
+      suffix: fc.stringMatching(/^[a-z0-9_-]{0,8}$/),
+    }),
+    { maxLength: 12 },
+  )
+  .chain((specs) =>
+    fc
+      .shuffledSubarray(
+        Array.from({ length: 500 }, (_, i) => i + 1),
+        { minLength: specs.length, maxLength: specs.length },
+      )
+      .map((ids) =>
+        specs.map((spec, i): Snapshot => ({
+          id: ids[i] as number,
+          server: { id: 1 },
+          name: `${spec.ours ? PREFIX : "manual-"}${spec.suffix}`,
+          status: spec.status,
+          size_mb: 1,
+          created_at: new Date(NOW.getTime() - spec.ageMs).toISOString(),
+        })),
+      ),
+  );
+
+const policy = fc.record({
+  keep: fc.integer({ min: 0, max: 6 }),
+  olderThanMs: fc.option(fc.integer({ min: 1, max: 30 * DAY }), { nil: undefined }),
+});
+
+const deletable = (s: Snapshot) => s.name.startsWith(PREFIX) && s.status === "completed";
+const RUNS = { numRuns: 3_000 };
+
+describe("retention: what prune may delete (property-based)", () => {
+  it("never chooses a snapshot that is not ours, not completed, or just made", () => {
+    fc.assert(
+      fc.property(snapshotSet, policy, fc.nat(), (snapshots, p, pick) => {
+        const justMade = snapshots[pick % Math.max(1, snapshots.length)];
+        const protectedIds = new Set(justMade ? [justMade.id] : []);
+        const { deleted } = snapshotsToPrune(snapshots, {
+          ...p,
+          namePrefix: PREFIX,
+          now: NOW,
+          protectedIds,
+        });
+        for (const s of deleted) {
+          expect(deletable(s)).toBe(true);
+          expect(protectedIds.has(s.id)).toBe(false);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it("keeps exactly the newest `keep` of ours (and the young ones), deletes every other of ours", () => {
+    fc.assert(
+      fc.property(snapshotSet, policy, (snapshots, p) => {
+        const { deleted, kept } = snapshotsToPrune(snapshots, {
+          ...p,
+          namePrefix: PREFIX,
+          now: NOW,
+          protectedIds: new Set(),
+        });
+        const ours = snapshots
+          .filter(deletable)
+          .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id);
+        const young = (s: Snapshot) =>
+          p.olderThanMs !== undefined && NOW.getTime() - Date.parse(s.created_at) < p.olderThanMs;
+        const expected = ours.slice(p.keep).filter((s) => !young(s));
+        expect(new Set(deleted.map((s) => s.id))).toEqual(new Set(expected.map((s) => s.id)));
+        expect(kept.length + deleted.length).toBe(snapshots.length);
+        expect(ours.length - deleted.length).toBeGreaterThanOrEqual(Math.min(p.keep, ours.length));
+      }),
+      RUNS,
+    );
+  });
+
+  it("depends on created_at alone: not on list order, not on the ids", () => {
+    fc.assert(
+      fc.property(snapshotSet, policy, fc.integer(), (snapshots, p, seed) => {
+        // Distinct dates (whole seconds less a few ms), so that no tie-break can matter.
+        const distinct = snapshots.map((s, i) => ({
+          ...s,
+          created_at: new Date(
+            Math.floor(Date.parse(s.created_at) / 1000) * 1000 - i,
+          ).toISOString(),
+        }));
+        const relabelled = distinct.map((s, i) => ({
+          ...s,
+          id: 10_000 + ((i * 7919 + seed) % 9973),
+        }));
+        const reversed = [...relabelled].reverse();
+        const run = (set: Snapshot[]) =>
+          snapshotsToPrune(set, { ...p, namePrefix: PREFIX, now: NOW, protectedIds: new Set() })
+            .deleted.map((s) => s.created_at)
+            .sort();
+        expect(run(reversed)).toEqual(run(distinct));
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe("retention: making room under the limit (property-based)", () => {
+  it("deletes only ours, completed, the oldest first, exactly as many as needed, or nothing at all", () => {
+    fc.assert(
+      fc.property(snapshotSet, fc.integer({ min: 0, max: 6 }), (snapshots, needed) => {
+        const chosen = snapshotsToMakeRoom(snapshots, needed, {
+          namePrefix: PREFIX,
+          protectedIds: new Set(),
+        });
+        const ours = snapshots.filter(deletable);
+        if (needed > ours.length) {
+          expect(chosen).toBeUndefined();
+          return;
+        }
+        expect(chosen).toHaveLength(needed);
+        for (const s of chosen ?? []) expect(deletable(s)).toBe(true);
+        const newestChosen = Math.max(...(chosen ?? []).map((s) => Date.parse(s.created_at)));
+        const oldestLeft = Math.min(
+          ...ours.filter((s) => !chosen?.includes(s)).map((s) => Date.parse(s.created_at)),
+        );
+        if (chosen?.length) expect(newestChosen).toBeLessThanOrEqual(oldestLeft);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe("retention: cases", () => {
+  const at = (days: number) => new Date(NOW.getTime() - days * DAY).toISOString();
+  const snap = (id: number, name: string, days: number, status = "completed"): Snapshot => ({
+    id,
+    server: { id: 1 },
+    name,
+    status,
+    size_mb: 1,
+    created_at: at(days),
+  });
+
+  it("keep 0 deletes every completed one of ours and nothing else", () => {
+    const set = [
+      snap(1, "pre-deploy-a", 9),
+      snap(2, "pre-deploy-b", 1, "in_progress"),
+      snap(3, "mine", 30),
+    ];
+    const { deleted } = snapshotsToPrune(set, {
+      namePrefix: PREFIX,
+      keep: 0,
+      now: NOW,
+      protectedIds: new Set(),
+    });
+    expect(deleted.map((s) => s.id)).toEqual([1]);
+  });
+
+  it("never deletes a snapshot whose created_at cannot be read", () => {
+    const set = [
+      { ...snap(1, "pre-deploy-a", 9), created_at: "yesterday" },
+      snap(2, "pre-deploy-b", 20),
+    ];
+    const { deleted } = snapshotsToPrune(set, {
+      namePrefix: PREFIX,
+      keep: 0,
+      now: NOW,
+      protectedIds: new Set(),
+    });
+    expect(deleted.map((s) => s.id)).toEqual([2]);
+  });
+
+  it("older-than keeps young ones beyond keep", () => {
+    const set = [
+      snap(1, "pre-deploy-a", 1),
+      snap(2, "pre-deploy-b", 3),
+      snap(3, "pre-deploy-c", 10),
+    ];
+    const { deleted } = snapshotsToPrune(set, {
+      namePrefix: PREFIX,
+      keep: 1,
+      olderThanMs: 7 * DAY,
+      now: NOW,
+      protectedIds: new Set(),
+    });
+    expect(deleted.map((s) => s.id)).toEqual([3]);
+  });
+});
