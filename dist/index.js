@@ -38706,6 +38706,20 @@ function age(snapshot, now) {
     return Number.isNaN(ms) ? "unknown age" : formatDuration(now.getTime() - ms);
 }
 
+;// CONCATENATED MODULE: ./src/server-snapshots.ts
+/**
+ * The snapshots of each server, in as few requests as the API allows: the server's own list for
+ * one server, the account's list (all its pages) for several. A fleet of 50 costs one list, not 50.
+ */
+async function snapshotsByServer(api, serverIds) {
+    const [only] = serverIds;
+    const listed = await api.listSnapshots(serverIds.length === 1 ? only : undefined);
+    const byServer = new Map(serverIds.map((id) => [id, []]));
+    for (const snapshot of listed)
+        byServer.get(snapshot.server.id)?.push(snapshot);
+    return byServer;
+}
+
 ;// CONCATENATED MODULE: ./src/wait.ts
 
 /** The first gap; gaps double from here up to the poll interval, so quick work is seen quickly. */
@@ -38827,6 +38841,7 @@ function capitalize(text) {
 
 
 
+
 async function runCreate(settings, modeContext) {
     const { log, deadline, setOutput } = modeContext;
     const results = settings.serverIds.map((serverId) => ({
@@ -38844,17 +38859,29 @@ async function runCreate(settings, modeContext) {
         },
     };
     publishDeleted(setOutput, deletedIds);
-    await log.group(`Creating snapshot ${settings.name}`, () => forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
-        result.startedAtMs = deadline.elapsedMs();
-        await createOnServer(result, settings, context);
-        // Published as soon as each is accepted, so a later failure or cancellation still has it.
-        if (!result.snapshot)
-            return;
-        publishSnapshots(setOutput, made());
-        if (settings.rollbackOnFailure) {
-            context.saveState(State.rollbackTargets, JSON.stringify(snapshotIdsByServer(made())));
+    await log.group(`Creating snapshot ${settings.name}`, async () => {
+        let existing;
+        try {
+            existing = await snapshotsByServer(context.api, settings.serverIds);
         }
-    }));
+        catch (error) {
+            const failure = explainFailure(error, { kind: "list" });
+            for (const result of results)
+                result.failure = failure;
+            return;
+        }
+        await forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
+            result.startedAtMs = deadline.elapsedMs();
+            await createOnServer(result, existing.get(result.serverId) ?? [], settings, context);
+            // Published as soon as each is accepted, so a later failure or cancellation still has it.
+            if (!result.snapshot)
+                return;
+            publishSnapshots(setOutput, made());
+            if (settings.rollbackOnFailure) {
+                context.saveState(State.rollbackTargets, JSON.stringify(snapshotIdsByServer(made())));
+            }
+        });
+    });
     const accepted = made();
     if (settings.wait && accepted.length > 0) {
         await log.group(`Waiting for ${plural(accepted.length, "snapshot")} to complete`, async () => {
@@ -38876,12 +38903,9 @@ async function runCreate(settings, modeContext) {
             : ["Not waited for (`wait: false`): the snapshots may still be in progress."],
     };
 }
-async function createOnServer(result, settings, context) {
+async function createOnServer(result, existing, settings, context) {
     const { serverId } = result;
-    let snapshotsOnServer;
     try {
-        const existing = await context.api.listSnapshots(serverId);
-        snapshotsOnServer = existing.length;
         const prepared = await applyIfExists(serverId, existing, settings, context);
         if (prepared.reuse) {
             result.snapshot = prepared.reuse;
@@ -38895,7 +38919,11 @@ async function createOnServer(result, settings, context) {
             `${created.recovered ? "was made" : "accepted"}, status ${created.value.status}.`);
     }
     catch (error) {
-        result.failure = explainFailure(error, { kind: "create", serverId, snapshotsOnServer });
+        result.failure = explainFailure(error, {
+            kind: "create",
+            serverId,
+            snapshotsOnServer: existing.length,
+        });
         result.endedAtMs = context.deadline.elapsedMs();
         context.log.info(`Server ${serverId}: failed. ${result.failure}`);
     }
@@ -39057,22 +39085,21 @@ async function knownSnapshots(context) {
 
 
 
-
 /** The snapshots of each server, newest first, as the `snapshots` output and a summary table. */
 async function runList(settings, context) {
     const { api, clock, log, setOutput } = context;
-    const found = [];
     const failures = [];
-    await forEachConcurrently(settings.serverIds, SERVER_CONCURRENCY, async (serverId) => {
-        try {
-            const snapshots = await api.listSnapshots(serverId);
-            found.push(...snapshots);
+    let found = [];
+    try {
+        const byServer = await snapshotsByServer(api, settings.serverIds);
+        for (const [serverId, snapshots] of byServer) {
             log.info(`Server ${serverId}: ${snapshots.length} snapshot(s).`);
+            found = found.concat(snapshots);
         }
-        catch (error) {
-            failures.push(explainFailure(error, { kind: "list", serverId }));
-        }
-    });
+    }
+    catch (error) {
+        failures.push(explainFailure(error, { kind: "list" }));
+    }
     const snapshots = newestFirst(found);
     setOutput(Outputs.snapshots, JSON.stringify(snapshots));
     const now = clock.wallNow().getTime();
@@ -39102,6 +39129,7 @@ async function runList(settings, context) {
 
 
 
+
 /**
  * Per server: keeps the newest `keep` completed snapshots of ours (and, with `older-than`, every
  * younger one), deletes the rest of ours. Snapshots without the prefix and unfinished ones are
@@ -39113,15 +39141,15 @@ async function runPrune(settings, context) {
     const fates = new Map();
     const failures = [];
     const deletedIds = [];
-    await forEachConcurrently(settings.serverIds, SERVER_CONCURRENCY, async (serverId) => {
-        let snapshots;
-        try {
-            snapshots = await api.listSnapshots(serverId);
-        }
-        catch (error) {
-            failures.push(explainFailure(error, { kind: "list", serverId }));
-            return;
-        }
+    let byServer;
+    try {
+        byServer = await snapshotsByServer(api, settings.serverIds);
+    }
+    catch (error) {
+        byServer = new Map();
+        failures.push(explainFailure(error, { kind: "list" }));
+    }
+    await forEachConcurrently([...byServer], SERVER_CONCURRENCY, async ([serverId, snapshots]) => {
         const decision = snapshotsToPrune(snapshots, {
             namePrefix: settings.namePrefix,
             keep: settings.keep,

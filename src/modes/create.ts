@@ -8,6 +8,7 @@ import { explainFailure } from "../explain.js";
 import type { Settings } from "../inputs.js";
 import { publishDeleted, publishSnapshots, snapshotIdsByServer } from "../outputs.js";
 import { applyIfExists, makeRoom, type SlotContext } from "../server-slots.js";
+import { snapshotsByServer } from "../server-snapshots.js";
 import type { ModeReport } from "../summary.js";
 import { type SnapshotWaitResult, waitForSnapshots } from "../watch-snapshots.js";
 import { type ModeContext, SERVER_CONCURRENCY } from "./context.js";
@@ -43,18 +44,26 @@ export async function runCreate(settings: Settings, modeContext: ModeContext): P
   };
   publishDeleted(setOutput, deletedIds);
 
-  await log.group(`Creating snapshot ${settings.name}`, () =>
-    forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
+  await log.group(`Creating snapshot ${settings.name}`, async () => {
+    let existing: Map<number, Snapshot[]>;
+    try {
+      existing = await snapshotsByServer(context.api, settings.serverIds);
+    } catch (error) {
+      const failure = explainFailure(error, { kind: "list" });
+      for (const result of results) result.failure = failure;
+      return;
+    }
+    await forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
       result.startedAtMs = deadline.elapsedMs();
-      await createOnServer(result, settings, context);
+      await createOnServer(result, existing.get(result.serverId) ?? [], settings, context);
       // Published as soon as each is accepted, so a later failure or cancellation still has it.
       if (!result.snapshot) return;
       publishSnapshots(setOutput, made());
       if (settings.rollbackOnFailure) {
         context.saveState(State.rollbackTargets, JSON.stringify(snapshotIdsByServer(made())));
       }
-    }),
-  );
+    });
+  });
 
   const accepted = made();
   if (settings.wait && accepted.length > 0) {
@@ -80,14 +89,12 @@ export async function runCreate(settings: Settings, modeContext: ModeContext): P
 
 async function createOnServer(
   result: ServerResult,
+  existing: Snapshot[],
   settings: Settings,
   context: CreateContext,
 ): Promise<void> {
   const { serverId } = result;
-  let snapshotsOnServer: number | undefined;
   try {
-    const existing = await context.api.listSnapshots(serverId);
-    snapshotsOnServer = existing.length;
     const prepared = await applyIfExists(serverId, existing, settings, context);
     if (prepared.reuse) {
       result.snapshot = prepared.reuse;
@@ -102,7 +109,11 @@ async function createOnServer(
         `${created.recovered ? "was made" : "accepted"}, status ${created.value.status}.`,
     );
   } catch (error) {
-    result.failure = explainFailure(error, { kind: "create", serverId, snapshotsOnServer });
+    result.failure = explainFailure(error, {
+      kind: "create",
+      serverId,
+      snapshotsOnServer: existing.length,
+    });
     result.endedAtMs = context.deadline.elapsedMs();
     context.log.info(`Server ${serverId}: failed. ${result.failure}`);
   }

@@ -1,27 +1,27 @@
 import type { Snapshot } from "../api/types.js";
-import { forEachConcurrently } from "../concurrency.js";
 import { Outputs } from "../constants.js";
 import { formatDuration } from "../duration.js";
 import { explainFailure } from "../explain.js";
 import type { Settings } from "../inputs.js";
+import { snapshotsByServer } from "../server-snapshots.js";
 import { createdAtMs, newestFirst } from "../snapshots.js";
 import type { ModeReport } from "../summary.js";
-import { type ModeContext, SERVER_CONCURRENCY } from "./context.js";
+import type { ModeContext } from "./context.js";
 
 /** The snapshots of each server, newest first, as the `snapshots` output and a summary table. */
 export async function runList(settings: Settings, context: ModeContext): Promise<ModeReport> {
   const { api, clock, log, setOutput } = context;
-  const found: Snapshot[] = [];
   const failures: string[] = [];
-  await forEachConcurrently(settings.serverIds, SERVER_CONCURRENCY, async (serverId) => {
-    try {
-      const snapshots = await api.listSnapshots(serverId);
-      found.push(...snapshots);
+  let found: Snapshot[] = [];
+  try {
+    const byServer = await snapshotsByServer(api, settings.serverIds);
+    for (const [serverId, snapshots] of byServer) {
       log.info(`Server ${serverId}: ${snapshots.length} snapshot(s).`);
-    } catch (error) {
-      failures.push(explainFailure(error, { kind: "list", serverId }));
+      found = found.concat(snapshots);
     }
-  });
+  } catch (error) {
+    failures.push(explainFailure(error, { kind: "list" }));
+  }
 
   const snapshots = newestFirst(found);
   setOutput(Outputs.snapshots, JSON.stringify(snapshots));

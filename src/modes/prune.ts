@@ -6,6 +6,7 @@ import { publishDeleted } from "../outputs.js";
 import { Outputs } from "../constants.js";
 import { snapshotsToPrune } from "../retention.js";
 import { age } from "../server-slots.js";
+import { snapshotsByServer } from "../server-snapshots.js";
 import { newestFirst } from "../snapshots.js";
 import type { ModeReport } from "../summary.js";
 import { type ModeContext, SERVER_CONCURRENCY } from "./context.js";
@@ -24,14 +25,15 @@ export async function runPrune(settings: Settings, context: ModeContext): Promis
   const failures: string[] = [];
   const deletedIds: number[] = [];
 
-  await forEachConcurrently(settings.serverIds, SERVER_CONCURRENCY, async (serverId) => {
-    let snapshots: Snapshot[];
-    try {
-      snapshots = await api.listSnapshots(serverId);
-    } catch (error) {
-      failures.push(explainFailure(error, { kind: "list", serverId }));
-      return;
-    }
+  let byServer: Map<number, Snapshot[]>;
+  try {
+    byServer = await snapshotsByServer(api, settings.serverIds);
+  } catch (error) {
+    byServer = new Map();
+    failures.push(explainFailure(error, { kind: "list" }));
+  }
+
+  await forEachConcurrently([...byServer], SERVER_CONCURRENCY, async ([serverId, snapshots]) => {
     const decision = snapshotsToPrune(snapshots, {
       namePrefix: settings.namePrefix,
       keep: settings.keep,
