@@ -30600,36 +30600,6 @@ async function readBody(message) {
     return Buffer.concat(chunks).toString("utf8");
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/clock.ts
-
-const systemClock = {
-    now: () => performance.now(),
-    wallNow: () => new Date(),
-    sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, { signal }),
-};
-/** The one overall time limit of a step, which every wait and every request must respect. */
-class Deadline {
-    clock;
-    totalMs;
-    startedAt;
-    constructor(clock, totalMs) {
-        this.clock = clock;
-        this.totalMs = totalMs;
-        this.startedAt = clock.now();
-    }
-    elapsedMs() {
-        return this.clock.now() - this.startedAt;
-    }
-    remainingMs() {
-        return Math.max(0, this.totalMs - this.elapsedMs());
-    }
-    expired() {
-        return this.remainingMs() <= 0;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/constants.ts
 /** Every name the workflow sees, written once: inputs, outputs and the saved state. */
 const Inputs = {
@@ -30669,6 +30639,72 @@ const State = {
 const DEFAULT_API_URL = "https://admin.vps.org/api/v1";
 /** The provider allows this many snapshots per server; in progress ones count. */
 const SNAPSHOT_LIMIT_PER_SERVER = 5;
+
+;// CONCATENATED MODULE: ./src/cancellation.ts
+
+/** How long the step may take to stop once cancelled; the runner kills it a few seconds later. */
+const EXIT_WITHIN_MS = 1_500;
+/**
+ * A cancelled workflow sends SIGINT (then SIGTERM, then kills). The step then stops every wait and
+ * request, says which snapshots it had made (already in the outputs, which are written as soon as
+ * each id is known), and exits promptly.
+ */
+function stopOnCancel(io, outputSoFar, controller, exit) {
+    const onSignal = (signal) => {
+        if (controller.signal.aborted)
+            return;
+        controller.abort();
+        const made = outputSoFar(Outputs.snapshotIds);
+        io.log.warning(`The step was cancelled (${signal}). ` +
+            (made && made !== "{}"
+                ? `Snapshots made so far, server to snapshot: ${made}. They are in the outputs ` +
+                    `${Outputs.snapshotId} and ${Outputs.snapshotIds}.`
+                : "No snapshot id was known yet."));
+        setTimeout(() => exit(1), EXIT_WITHIN_MS).unref();
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/clock.ts
+
+
+const systemClock = {
+    now: () => performance.now(),
+    wallNow: () => new Date(),
+    sleep: async (ms, signal) => {
+        try {
+            await (0,promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, { signal });
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw new CancelledError("Cancelled while waiting");
+            throw error;
+        }
+    },
+};
+/** The one overall time limit of a step, which every wait and every request must respect. */
+class Deadline {
+    clock;
+    totalMs;
+    startedAt;
+    constructor(clock, totalMs) {
+        this.clock = clock;
+        this.totalMs = totalMs;
+        this.startedAt = clock.now();
+    }
+    elapsedMs() {
+        return this.clock.now() - this.startedAt;
+    }
+    remainingMs() {
+        return Math.max(0, this.totalMs - this.elapsedMs());
+    }
+    expired() {
+        return this.remainingMs() <= 0;
+    }
+}
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -38212,7 +38248,10 @@ class HttpSnapshotsApi {
     async createSnapshot(request) {
         const url = `${this.options.baseUrl}/snapshots/`;
         const body = await this.sendOnce("POST", url, request);
-        return checkSnapshot(this.parseJson(body, this.label("POST", url)), this.label("POST", url));
+        const label = this.label("POST", url);
+        // The answer adds a `message` for people; the snapshot is the rest.
+        const { message: _message, ...snapshot } = this.parseJson(body, label);
+        return checkSnapshot(snapshot, label);
     }
     async restoreSnapshot(snapshotId) {
         const url = `${this.options.baseUrl}/snapshots/${snapshotId}/restore/`;
@@ -38278,8 +38317,13 @@ class HttpSnapshotsApi {
             const timeoutMs = Math.min(requestTimeoutMs, deadline.remainingMs());
             const answer = await transport({ method, url: target, body, timeoutMs, signal, label });
             this.options.log.debug(`${label} -> HTTP ${answer.status}`);
-            if (answer.status >= 200 && answer.status < 300)
+            if (answer.status >= 200 && answer.status < 300) {
+                // A success with a body that is not JSON (a proxy's page) is not the API's answer.
+                if (answer.body.trim() !== "" && !isJson(answer.body)) {
+                    throw new NoAnswerError("not-json", label, true, "the body is not JSON");
+                }
                 return answer.body;
+            }
             const location = answer.headers.location;
             if (answer.status >= 300 && answer.status < 400 && location && method === "GET") {
                 if (redirects >= MAX_REDIRECTS) {
@@ -38316,6 +38360,15 @@ class HttpSnapshotsApi {
             ? target.pathname.slice(basePath.length)
             : target.pathname;
         return `${method} ${path}${target.search}`;
+    }
+}
+function isJson(text) {
+    try {
+        JSON.parse(text);
+        return true;
+    }
+    catch {
+        return false;
     }
 }
 function headerText(value) {
@@ -38465,21 +38518,40 @@ function createSnapshotOnce(api, request, idsBefore, context) {
 function restoreSnapshotOnce(api, snapshot, context) {
     const serverId = snapshot.server.id;
     const what = `The restore request for server ${serverId} (snapshot ${snapshot.id})`;
+    let firstSentAt;
     return sendExactlyOnce({
-        send: () => api.restoreSnapshot(snapshot.id),
+        send: () => {
+            firstSentAt ??= context.clock.now();
+            return api.restoreSnapshot(snapshot.id);
+        },
         request: what,
         check: "the server's status",
         findEffect: async (sendError) => {
             const server = await lookOrExplain(() => api.getServer(serverId), `${what} got no clear answer (${sendError.message}), and the server's ` +
                 `status could not be checked. The restore may have started: check server ${serverId} ` +
                 "before running the step again.");
-            if (server.status !== "restoring")
-                return undefined;
-            context.log.info(`Server ${serverId} is restoring: the request was accepted.`);
-            return { server };
+            if (server.status === "restoring") {
+                context.log.info(`Server ${serverId} is restoring: the request was accepted.`);
+                return { server };
+            }
+            // The provider's restores take 5 to 15 minutes, so soon after the request a server that
+            // is not restoring never started one. Later, it may have started and finished already.
+            const sinceFirstSend = context.clock.now() - (firstSentAt ?? context.clock.now());
+            if (sinceFirstSend > RESEND_RESTORE_WITHIN_MS) {
+                throw new StepFailure(`${what} got no clear answer (${sendError.message}), and server ` +
+                    `${serverId} is ${server.status}, not restoring, ${formatDuration(sinceFirstSend)} ` +
+                    "later: the restore may have started and already finished, so it is not sent again. " +
+                    `Check server ${serverId} before running the step again.`);
+            }
+            return undefined;
         },
     }, context);
 }
+/**
+ * A restore is sent again only while a finished restore is impossible: well under the provider's
+ * shortest stated restore time of 5 minutes.
+ */
+const RESEND_RESTORE_WITHIN_MS = 60_000;
 async function lookOrExplain(look, explanation) {
     try {
         return await look();
@@ -38735,26 +38807,32 @@ const FINAL_CHECK_ALLOWANCE_MS = 1_000;
  * at once, because waiting cannot fix it.
  */
 async function pollUntil(check, { clock, deadline, maxIntervalMs, log, signal }) {
+    let lastFailure;
     for (let round = 0;; round++) {
         const usable = deadline.remainingMs() - Math.min(FINAL_CHECK_ALLOWANCE_MS, deadline.totalMs / 4);
         if (usable <= 0 && round > 0)
-            return { done: false };
+            return { done: false, lastFailure };
         const gap = Math.min(maxIntervalMs, FIRST_INTERVAL_MS * 2 ** round);
         await clock.sleep(Math.max(0, Math.min(gap, usable)), signal);
         try {
             const value = await check();
             if (value !== undefined)
                 return { done: true, value };
+            lastFailure = undefined;
         }
         catch (error) {
             if (error instanceof DeadlineError)
-                return { done: false };
+                return { done: false, lastFailure };
             if (!isTransient(error))
                 throw error;
-            log.warning(`A status check failed (${error instanceof Error ? error.message : String(error)}); ` +
-                "the next check will try again.");
+            lastFailure = error instanceof Error ? error.message : String(error);
+            log.warning(`A status check failed (${lastFailure}); the next check will try again.`);
         }
     }
+}
+/** Why a wait that timed out could not see the end: the last check failed, not the provider. */
+function lastCheckFailed(lastFailure) {
+    return lastFailure ? ` The last status check failed: ${lastFailure}.` : "";
 }
 
 ;// CONCATENATED MODULE: ./src/watch-snapshots.ts
@@ -38793,7 +38871,12 @@ async function waitForSnapshots(api, snapshots, options) {
     if (!outcome.done) {
         const elapsedMs = options.deadline.elapsedMs();
         for (const [id, last] of pending)
-            results.set(id, { kind: "timed-out", snapshot: last, elapsedMs });
+            results.set(id, {
+                kind: "timed-out",
+                snapshot: last,
+                elapsedMs,
+                lastFailure: outcome.lastFailure,
+            });
     }
     return results;
 }
@@ -38831,6 +38914,7 @@ function capitalize(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/modes/create.ts
+
 
 
 
@@ -38992,7 +39076,8 @@ function applyWaitResult(result, waited, settings) {
         case "timed-out":
             result.failure =
                 `${which} is still ${outcome.snapshot.status} after the ${formatDuration(settings.timeoutMs)} ` +
-                    "timeout. It may still complete: its id is in the outputs. Raise timeout if this server needs longer.";
+                    "timeout. It may still complete: its id is in the outputs. Raise timeout if this server needs longer." +
+                    lastCheckFailed(outcome.lastFailure);
     }
 }
 function summaryRow(result) {
@@ -39297,8 +39382,14 @@ async function waitForRestores(api, serverIds, options) {
     }, options);
     if (!outcome.done) {
         const elapsedMs = options.deadline.elapsedMs();
-        for (const id of pending)
-            results.set(id, { kind: "timed-out", status: RESTORING, elapsedMs });
+        for (const id of pending) {
+            results.set(id, {
+                kind: "timed-out",
+                status: RESTORING,
+                elapsedMs,
+                lastFailure: outcome.lastFailure,
+            });
+        }
     }
     return results;
 }
@@ -39314,6 +39405,7 @@ async function serverStatus(api, serverId) {
 }
 
 ;// CONCATENATED MODULE: ./src/restore-servers.ts
+
 
 
 
@@ -39372,7 +39464,8 @@ async function followRestores(started, options, context) {
             else if (outcome.kind === "timed-out") {
                 result.failure =
                     `Server ${serverId} is still restoring after the ${formatDuration(deadline.totalMs)} ` +
-                        "timeout. The restore goes on at the provider; do not start another one.";
+                        "timeout. The restore goes on at the provider; do not start another one." +
+                        lastCheckFailed(outcome.lastFailure);
             }
             else if (FAILED_STATUS.test(outcome.status)) {
                 result.failure = `Server ${serverId} ended the restore with status "${outcome.status}".`;
@@ -39536,8 +39629,9 @@ async function runMain(deps) {
     try {
         const report = await MODE_RUNNERS[settings.mode](settings, createModeContext(settings, deps));
         await writeReport(io.writeSummary, report, io.log);
+        // A fleet can fail the same way on every server (a refused token): say it once.
         if (report.failures.length > 0)
-            io.setFailed(report.failures.join("\n"));
+            io.setFailed([...new Set(report.failures)].join("\n"));
     }
     catch (error) {
         io.setFailed(error instanceof Error ? error.message : String(error));
@@ -39646,10 +39740,21 @@ class Redactor {
 
 
 
+
 // The only top-level code: wire the real collaborators, then run the main or the post step. One
 // bundle serves both; the state that the main step saved tells them apart.
 const redactor = new Redactor();
-const io = coreIO(redactor);
+const runnerIO = coreIO(redactor);
+const outputs = new Map();
+const io = {
+    ...runnerIO,
+    setOutput: (name, value) => {
+        outputs.set(name, value);
+        runnerIO.setOutput(name, value);
+    },
+};
+const controller = new AbortController();
+stopOnCancel(io, (name) => outputs.get(name), controller, (code) => process.exit(code));
 const deps = {
     io,
     clock: systemClock,
@@ -39657,6 +39762,7 @@ const deps = {
     redactor,
     runContext: currentRunContext,
     transport: httpTransport,
+    signal: controller.signal,
 };
 const step = io.getState(State.isPost) === "true" ? runPost : runMain;
 step(deps).catch((error) => {

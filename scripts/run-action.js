@@ -21,7 +21,8 @@ export const BUNDLE = path.join(root, "dist", "index.js");
  * @property {Record<string, string>} [state]   saved state, as the runner hands it to a post step
  * @property {Record<string, string>} [env]     more environment (overrides the defaults below)
  * @property {string} [node]                    the node binary (default: this process's)
- * @property {number} [killAfterMs]             send SIGTERM after this long (a cancelled workflow)
+ * @property {number} [killAfterMs]             send a signal after this long (a cancelled workflow)
+ * @property {NodeJS.Signals} [killSignal]      that signal (default SIGTERM)
  * @property {number} [timeoutMs]               kill the run after this long (a test's safety net)
  * @property {(text: string) => void} [onOutput] sees stdout and stderr as they come
  *
@@ -181,7 +182,7 @@ export async function runAction(options) {
   });
   const timers = [
     options.killAfterMs !== undefined &&
-      setTimeout(() => child.kill("SIGTERM"), options.killAfterMs),
+      setTimeout(() => child.kill(options.killSignal ?? "SIGTERM"), options.killAfterMs),
     options.timeoutMs !== undefined && setTimeout(() => child.kill("SIGKILL"), options.timeoutMs),
   ];
   /** @type {[number | null, string | null]} */

@@ -17,8 +17,8 @@ import { ROUTE_NAMES } from "./routes.js";
  *   | { type: "apply-then-hang" }
  *   | { type: "redirect", status?: number, location: string }} Fault
  * @typedef {Fault["type"]} FaultType
- * @typedef {{ route: RouteName | "*", method?: string, times?: number, skip?: number, fault: Fault }} FaultSpec
- * @typedef {{ id: number, route: string, method: string | null, timesLeft: number, skipLeft: number, fault: Fault }} ArmedFault
+ * @typedef {{ route: RouteName | "*", method?: string, times?: number, skip?: number, serverId?: number, fault: Fault }} FaultSpec
+ * @typedef {{ id: number, route: string, method: string | null, serverId: number | null, timesLeft: number, skipLeft: number, fault: Fault }} ArmedFault
  */
 
 /** @type {ReadonlySet<string>} */
@@ -59,14 +59,16 @@ export function createFaultPlan() {
         id,
         route: spec.route,
         method: spec.method?.toUpperCase() ?? null,
+        serverId: spec.serverId ?? null,
         timesLeft: spec.times ?? 1,
         skipLeft: spec.skip ?? 0,
         fault: spec.fault,
       });
       return id;
     },
-    clear() {
-      armed = [];
+    /** All faults, or only those armed for one server. @param {number} [serverId] */
+    clear(serverId) {
+      armed = serverId === undefined ? [] : armed.filter((entry) => entry.serverId !== serverId);
     },
     get injected() {
       return injected;
@@ -76,13 +78,15 @@ export function createFaultPlan() {
      * it on to the faults added after it.
      * @param {RouteName | "unknown"} route
      * @param {string} method
+     * @param {number | null} serverId the server the request concerns, when it names one
      * @returns {Fault | null}
      */
-    take(route, method) {
+    take(route, method, serverId) {
       for (const entry of armed) {
         if (entry.timesLeft <= 0) continue;
         if (entry.route !== "*" && entry.route !== route) continue;
         if (entry.method !== null && entry.method !== method) continue;
+        if (entry.serverId !== null && entry.serverId !== serverId) continue;
         if (entry.skipLeft > 0) {
           entry.skipLeft -= 1;
           continue;

@@ -80,7 +80,7 @@ import { createWorld } from "./world.js";
  *   creations: number[],
  *   configureServer: (serverId: number, timings: ServerTimings) => void,
  *   addFault: (spec: FaultSpec) => number,
- *   clearFaults: () => void,
+ *   clearFaults: (serverId?: number) => void,
  *   readonly faultsInjected: number,
  * }} Simulator
  */
@@ -167,7 +167,7 @@ export async function startSimulator(options = {}) {
     const authorization = req.headers.authorization ?? null;
     const query = Object.fromEntries(url.searchParams);
     // Faults come first: a proxy in front of the API answers before the API authenticates.
-    const fault = faults.take(match.route, method);
+    const fault = faults.take(match.route, method, serverOf(match, query, rawBody));
     const apiReply =
       fault === null || faultLetsRequestApply(fault)
         ? api.answer({ ...match, method, url, query, rawBody, authorization })
@@ -186,6 +186,21 @@ export async function startSimulator(options = {}) {
       status,
       fault: fault?.type ?? null,
     });
+  }
+
+  /**
+   * The server a request concerns, so a fault can be armed for one server's requests only.
+   * @param {{ route: string, id: number | null }} match
+   * @param {Record<string, string>} query
+   * @param {string} rawBody
+   * @returns {number | null}
+   */
+  function serverOf(match, query, rawBody) {
+    if (query.server_id !== undefined) return Number(query.server_id);
+    if (match.route === "get-server") return match.id;
+    if (match.id !== null) return world.snapshot(match.id)?.server.id ?? null;
+    const body = /** @type {{ server_id?: unknown } | null} */ (parseLoggedBody(rawBody));
+    return typeof body?.server_id === "number" ? body.server_id : null;
   }
 
   /** @type {Promise<void> | null} */

@@ -1,4 +1,5 @@
 import { setTimeout as sleepFor } from "node:timers/promises";
+import { CancelledError } from "./api/errors.js";
 
 /**
  * Time as the program sees it. `now` is monotonic (a wall-clock jump must not end or extend a
@@ -14,7 +15,14 @@ export interface Clock {
 export const systemClock: Clock = {
   now: () => performance.now(),
   wallNow: () => new Date(),
-  sleep: (ms, signal) => sleepFor(Math.max(0, ms), undefined, { signal }),
+  sleep: async (ms, signal) => {
+    try {
+      await sleepFor(Math.max(0, ms), undefined, { signal });
+    } catch (error) {
+      if (signal?.aborted) throw new CancelledError("Cancelled while waiting");
+      throw error;
+    }
+  },
 };
 
 /** The one overall time limit of a step, which every wait and every request must respect. */

@@ -1,4 +1,4 @@
-import { mayHaveTakenEffect } from "./api/errors.js";
+import { mayHaveTakenEffect, StepFailure } from "./api/errors.js";
 import type { CreateSnapshotRequest, RestoreAnswer, Snapshot, SnapshotsApi } from "./api/types.js";
 import type { Clock, Deadline } from "./clock.js";
 import { formatDuration } from "./duration.js";
@@ -107,9 +107,13 @@ export function restoreSnapshotOnce(
 ): Promise<SentOnce<RestoreAnswer>> {
   const serverId = snapshot.server.id;
   const what = `The restore request for server ${serverId} (snapshot ${snapshot.id})`;
+  let firstSentAt: number | undefined;
   return sendExactlyOnce(
     {
-      send: () => api.restoreSnapshot(snapshot.id),
+      send: () => {
+        firstSentAt ??= context.clock.now();
+        return api.restoreSnapshot(snapshot.id);
+      },
       request: what,
       check: "the server's status",
       findEffect: async (sendError) => {
@@ -119,14 +123,33 @@ export function restoreSnapshotOnce(
             `status could not be checked. The restore may have started: check server ${serverId} ` +
             "before running the step again.",
         );
-        if (server.status !== "restoring") return undefined;
-        context.log.info(`Server ${serverId} is restoring: the request was accepted.`);
-        return { server };
+        if (server.status === "restoring") {
+          context.log.info(`Server ${serverId} is restoring: the request was accepted.`);
+          return { server };
+        }
+        // The provider's restores take 5 to 15 minutes, so soon after the request a server that
+        // is not restoring never started one. Later, it may have started and finished already.
+        const sinceFirstSend = context.clock.now() - (firstSentAt ?? context.clock.now());
+        if (sinceFirstSend > RESEND_RESTORE_WITHIN_MS) {
+          throw new StepFailure(
+            `${what} got no clear answer (${(sendError as Error).message}), and server ` +
+              `${serverId} is ${server.status}, not restoring, ${formatDuration(sinceFirstSend)} ` +
+              "later: the restore may have started and already finished, so it is not sent again. " +
+              `Check server ${serverId} before running the step again.`,
+          );
+        }
+        return undefined;
       },
     },
     context,
   );
 }
+
+/**
+ * A restore is sent again only while a finished restore is impossible: well under the provider's
+ * shortest stated restore time of 5 minutes.
+ */
+export const RESEND_RESTORE_WITHIN_MS = 60_000;
 
 async function lookOrExplain<T>(look: () => Promise<T>, explanation: string): Promise<T> {
   try {

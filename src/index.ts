@@ -1,7 +1,8 @@
 import { httpTransport } from "./api/transport.js";
+import { stopOnCancel } from "./cancellation.js";
 import { systemClock } from "./clock.js";
 import { State } from "./constants.js";
-import { coreIO } from "./io.js";
+import { type ActionIO, coreIO } from "./io.js";
 import { runMain } from "./main.js";
 import type { ActionDeps } from "./modes/context.js";
 import { runPost } from "./post.js";
@@ -11,7 +12,23 @@ import { currentRunContext } from "./run-context.js";
 // The only top-level code: wire the real collaborators, then run the main or the post step. One
 // bundle serves both; the state that the main step saved tells them apart.
 const redactor = new Redactor();
-const io = coreIO(redactor);
+const runnerIO = coreIO(redactor);
+const outputs = new Map<string, string>();
+const io: ActionIO = {
+  ...runnerIO,
+  setOutput: (name, value) => {
+    outputs.set(name, value);
+    runnerIO.setOutput(name, value);
+  },
+};
+const controller = new AbortController();
+stopOnCancel(
+  io,
+  (name) => outputs.get(name),
+  controller,
+  (code) => process.exit(code),
+);
+
 const deps: ActionDeps = {
   io,
   clock: systemClock,
@@ -19,6 +36,7 @@ const deps: ActionDeps = {
   redactor,
   runContext: currentRunContext,
   transport: httpTransport,
+  signal: controller.signal,
 };
 
 const step = io.getState(State.isPost) === "true" ? runPost : runMain;

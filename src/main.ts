@@ -44,7 +44,8 @@ export async function runMain(deps: ActionDeps): Promise<void> {
   try {
     const report = await MODE_RUNNERS[settings.mode](settings, createModeContext(settings, deps));
     await writeReport(io.writeSummary, report, io.log);
-    if (report.failures.length > 0) io.setFailed(report.failures.join("\n"));
+    // A fleet can fail the same way on every server (a refused token): say it once.
+    if (report.failures.length > 0) io.setFailed([...new Set(report.failures)].join("\n"));
   } catch (error) {
     io.setFailed(error instanceof Error ? error.message : String(error));
   }

@@ -2,6 +2,7 @@ import type { Snapshot } from "./api/types.js";
 import { forEachConcurrently } from "./concurrency.js";
 import { formatDuration } from "./duration.js";
 import { restoreSnapshotOnce } from "./exactly-once.js";
+import { lastCheckFailed } from "./wait.js";
 import { explainFailure } from "./explain.js";
 import { type ModeContext, SERVER_CONCURRENCY } from "./modes/context.js";
 import { RESTORING, waitForRestores } from "./watch-servers.js";
@@ -89,7 +90,8 @@ async function followRestores(
       } else if (outcome.kind === "timed-out") {
         result.failure =
           `Server ${serverId} is still restoring after the ${formatDuration(deadline.totalMs)} ` +
-          "timeout. The restore goes on at the provider; do not start another one.";
+          "timeout. The restore goes on at the provider; do not start another one." +
+          lastCheckFailed(outcome.lastFailure);
       } else if (FAILED_STATUS.test(outcome.status)) {
         result.failure = `Server ${serverId} ended the restore with status "${outcome.status}".`;
       }

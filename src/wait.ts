@@ -11,7 +11,8 @@ export interface PollOptions {
   signal?: AbortSignal;
 }
 
-export type PollOutcome<T> = { done: true; value: T } | { done: false };
+/** Not done by the deadline; `lastFailure` says why the last check failed, when it did. */
+export type PollOutcome<T> = { done: true; value: T } | { done: false; lastFailure?: string };
 
 /** The first gap; gaps double from here up to the poll interval, so quick work is seen quickly. */
 const FIRST_INTERVAL_MS = 1_000;
@@ -30,22 +31,27 @@ export async function pollUntil<T>(
   check: () => Promise<T | undefined>,
   { clock, deadline, maxIntervalMs, log, signal }: PollOptions,
 ): Promise<PollOutcome<T>> {
+  let lastFailure: string | undefined;
   for (let round = 0; ; round++) {
     const usable =
       deadline.remainingMs() - Math.min(FINAL_CHECK_ALLOWANCE_MS, deadline.totalMs / 4);
-    if (usable <= 0 && round > 0) return { done: false };
+    if (usable <= 0 && round > 0) return { done: false, lastFailure };
     const gap = Math.min(maxIntervalMs, FIRST_INTERVAL_MS * 2 ** round);
     await clock.sleep(Math.max(0, Math.min(gap, usable)), signal);
     try {
       const value = await check();
       if (value !== undefined) return { done: true, value };
+      lastFailure = undefined;
     } catch (error) {
-      if (error instanceof DeadlineError) return { done: false };
+      if (error instanceof DeadlineError) return { done: false, lastFailure };
       if (!isTransient(error)) throw error;
-      log.warning(
-        `A status check failed (${error instanceof Error ? error.message : String(error)}); ` +
-          "the next check will try again.",
-      );
+      lastFailure = error instanceof Error ? error.message : String(error);
+      log.warning(`A status check failed (${lastFailure}); the next check will try again.`);
     }
   }
+}
+
+/** Why a wait that timed out could not see the end: the last check failed, not the provider. */
+export function lastCheckFailed(lastFailure: string | undefined): string {
+  return lastFailure ? ` The last status check failed: ${lastFailure}.` : "";
 }

@@ -8,6 +8,8 @@ export interface ServerWaitResult {
   /** The last status seen: `restoring` when timed out. */
   status: string;
   elapsedMs: number;
+  /** Timed out: why the last check failed, if it did. */
+  lastFailure?: string;
 }
 
 export const RESTORING = "restoring";
@@ -47,7 +49,14 @@ export async function waitForRestores(
 
   if (!outcome.done) {
     const elapsedMs = options.deadline.elapsedMs();
-    for (const id of pending) results.set(id, { kind: "timed-out", status: RESTORING, elapsedMs });
+    for (const id of pending) {
+      results.set(id, {
+        kind: "timed-out",
+        status: RESTORING,
+        elapsedMs,
+        lastFailure: outcome.lastFailure,
+      });
+    }
   }
   return results;
 }

@@ -8,6 +8,8 @@ export interface SnapshotWaitResult {
   snapshot: Snapshot;
   /** When the end was seen, on the deadline's clock. */
   elapsedMs: number;
+  /** Timed out: why the last check failed, if it did. */
+  lastFailure?: string;
 }
 
 /** How many snapshots a progress line names one by one before it only counts them. */
@@ -48,7 +50,12 @@ export async function waitForSnapshots(
   if (!outcome.done) {
     const elapsedMs = options.deadline.elapsedMs();
     for (const [id, last] of pending)
-      results.set(id, { kind: "timed-out", snapshot: last, elapsedMs });
+      results.set(id, {
+        kind: "timed-out",
+        snapshot: last,
+        elapsedMs,
+        lastFailure: outcome.lastFailure,
+      });
   }
   return results;
 }

@@ -78,7 +78,13 @@ export class HttpSnapshotsApi implements SnapshotsApi {
   async createSnapshot(request: CreateSnapshotRequest): Promise<Snapshot> {
     const url = `${this.options.baseUrl}/snapshots/`;
     const body = await this.sendOnce("POST", url, request);
-    return checkSnapshot(this.parseJson(body, this.label("POST", url)), this.label("POST", url));
+    const label = this.label("POST", url);
+    // The answer adds a `message` for people; the snapshot is the rest.
+    const { message: _message, ...snapshot } = this.parseJson(body, label) as Record<
+      string,
+      unknown
+    >;
+    return checkSnapshot(snapshot, label);
   }
 
   async restoreSnapshot(snapshotId: number): Promise<RestoreAnswer> {
@@ -160,7 +166,13 @@ export class HttpSnapshotsApi implements SnapshotsApi {
       const timeoutMs = Math.min(requestTimeoutMs, deadline.remainingMs());
       const answer = await transport({ method, url: target, body, timeoutMs, signal, label });
       this.options.log.debug(`${label} -> HTTP ${answer.status}`);
-      if (answer.status >= 200 && answer.status < 300) return answer.body;
+      if (answer.status >= 200 && answer.status < 300) {
+        // A success with a body that is not JSON (a proxy's page) is not the API's answer.
+        if (answer.body.trim() !== "" && !isJson(answer.body)) {
+          throw new NoAnswerError("not-json", label, true, "the body is not JSON");
+        }
+        return answer.body;
+      }
       const location = answer.headers.location;
       if (answer.status >= 300 && answer.status < 400 && location && method === "GET") {
         if (redirects >= MAX_REDIRECTS) {
@@ -206,6 +218,15 @@ export class HttpSnapshotsApi implements SnapshotsApi {
       ? target.pathname.slice(basePath.length)
       : target.pathname;
     return `${method} ${path}${target.search}`;
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 

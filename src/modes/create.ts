@@ -10,6 +10,7 @@ import { publishDeleted, publishSnapshots, snapshotIdsByServer } from "../output
 import { applyIfExists, makeRoom, type SlotContext } from "../server-slots.js";
 import { snapshotsByServer } from "../server-snapshots.js";
 import type { ModeReport } from "../summary.js";
+import { lastCheckFailed } from "../wait.js";
 import { type SnapshotWaitResult, waitForSnapshots } from "../watch-snapshots.js";
 import { type ModeContext, SERVER_CONCURRENCY } from "./context.js";
 
@@ -203,7 +204,8 @@ function applyWaitResult(
     case "timed-out":
       result.failure =
         `${which} is still ${outcome.snapshot.status} after the ${formatDuration(settings.timeoutMs)} ` +
-        "timeout. It may still complete: its id is in the outputs. Raise timeout if this server needs longer.";
+        "timeout. It may still complete: its id is in the outputs. Raise timeout if this server needs longer." +
+        lastCheckFailed(outcome.lastFailure);
   }
 }
 

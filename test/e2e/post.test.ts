@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { runAction, runPostStep } from "../../scripts/run-action.js";
 import type { Simulator } from "../../simulator/server.js";
-import { everythingVisible, failureOf, simulator } from "./support.js";
+import {
+  assertNoCrash,
+  assertNoToken,
+  everythingVisible,
+  failureOf,
+  simulator,
+} from "./support.js";
 
 /** A create step, then the post step the runner starts at the end of a job that went `jobStatus`. */
 async function createThenEndJob(
@@ -22,6 +28,10 @@ async function createThenEndJob(
     jobStatus,
     timeoutMs: 60_000,
   });
+  for (const result of [main, post]) {
+    if (result) assertNoToken(result, sim.token);
+    if (result) assertNoCrash(result);
+  }
   return { main, post };
 }
 

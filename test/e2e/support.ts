@@ -15,17 +15,37 @@ export async function simulator(options: SimulatorOptions = {}): Promise<Simulat
   return sim;
 }
 
-/** Runs the committed bundle against the simulator with the runner's environment. */
-export function run(
+/**
+ * Runs the committed bundle against the simulator with the runner's environment. Every run of
+ * every end-to-end test is also checked for the raw token in all that the action wrote.
+ */
+export async function run(
   sim: Simulator,
   inputs: Record<string, string>,
   extra: Partial<Parameters<typeof runAction>[0]> = {},
 ): Promise<RunResult> {
-  return runAction({
+  const result = await runAction({
     inputs: { "api-url": sim.url, "api-token": sim.token, "poll-interval": "0.3s", ...inputs },
     timeoutMs: 60_000,
     ...extra,
   });
+  assertNoToken(result, sim.token);
+  assertNoCrash(result);
+  return result;
+}
+
+/** The action speaks through workflow commands on stdout; anything on stderr is a crash. */
+export function assertNoCrash(result: RunResult): void {
+  if (result.stderr.trim() !== "") {
+    throw new Error(`The action wrote to stderr:\n${result.stderr}\nstdout:\n${result.stdout}`);
+  }
+}
+
+/** The token may appear only in the runner's mask command, nowhere a person or a step can see. */
+export function assertNoToken(result: RunResult, token: string): void {
+  if (everythingVisible(result).includes(token)) {
+    throw new Error(`The raw token appears in what the action wrote:\n${result.stdout}`);
+  }
 }
 
 /** The `::error::` annotation the step failed with, or "" when it did not fail. */

@@ -646,6 +646,23 @@ describe("fault counting", () => {
     expect(sim.faultsInjected).toBe(3);
   });
 
+  it("arms a fault for one server's requests only, and clears only those", async () => {
+    const sim = await start({ snapshots: [{ id: 900, serverId: 12346, name: "seed" }] });
+    const error = { type: "status", status: 502 } as const;
+    sim.addFault({ route: "*", serverId: 12346, times: Infinity, fault: error });
+    sim.addFault({ route: "list-servers", serverId: 12345, times: Infinity, fault: error });
+    expect((await call(sim, "GET", "/snapshots/?server_id=12345")).status).toBe(200);
+    expect((await call(sim, "GET", "/snapshots/?server_id=12346")).status).toBe(502);
+    expect((await createSnapshot(sim, { server_id: 12345, name: "a" })).status).toBe(201);
+    expect((await createSnapshot(sim, { server_id: 12346, name: "a" })).status).toBe(502);
+    expect((await call(sim, "DELETE", "/snapshots/900/")).status).toBe(502);
+    expect((await call(sim, "GET", "/servers/12346/")).status).toBe(502);
+    expect((await call(sim, "GET", "/servers/12345/")).status).toBe(200);
+    sim.clearFaults(12346);
+    expect((await call(sim, "GET", "/snapshots/?server_id=12346")).status).toBe(200);
+    expect((await call(sim, "GET", "/servers/")).status).toBe(200);
+  });
+
   it("refuses an unknown route or fault type", async () => {
     const sim = await start();
     // @ts-expect-error: a typo a test could make

@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { HttpStatusError, NoAnswerError } from "../../src/api/errors.js";
 import type { CreateSnapshotRequest, Snapshot, SnapshotsApi } from "../../src/api/types.js";
 import { Deadline } from "../../src/clock.js";
-import { createSnapshotOnce } from "../../src/exactly-once.js";
+import {
+  createSnapshotOnce,
+  RESEND_RESTORE_WITHIN_MS,
+  restoreSnapshotOnce,
+} from "../../src/exactly-once.js";
 import { DEFAULT_RETRY_POLICY } from "../../src/retry.js";
 import { FakeClock, recordingLogger } from "../support/fakes.js";
 
@@ -132,5 +136,57 @@ describe("create exactly once", () => {
       createSnapshotOnce(server.api, request, new Set(), context(300)),
     ).rejects.toBeInstanceOf(NoAnswerError);
     expect(server.calls).toEqual({ create: 1, list: 0 });
+  });
+});
+
+describe("restore exactly once", () => {
+  const target: Snapshot = { ...made(801), status: "completed" };
+
+  function fakeRestore(
+    script: Array<"ok" | "lost-after-start" | "lost-before-start" | "hang-then-lost">,
+    clock: FakeClock,
+  ) {
+    let restoring = false;
+    const calls = { restore: 0, status: 0 };
+    const api = {
+      restoreSnapshot: async () => {
+        const step = script[calls.restore++];
+        if (step === "hang-then-lost") clock.advance(120_000);
+        if (step !== "lost-before-start") restoring = step !== "hang-then-lost";
+        if (step === "ok") return { status: "success", server: { id: 5, status: "restoring" } };
+        throw new NoAnswerError("timeout", "POST /snapshots/801/restore/", true, "no answer");
+      },
+      getServer: async () => {
+        calls.status++;
+        return { id: 5, status: restoring ? "restoring" : "active" };
+      },
+    } as unknown as SnapshotsApi;
+    return { api, calls };
+  }
+
+  it("a lost answer with the server restoring means accepted: not sent again", async () => {
+    const ctx = context();
+    const server = fakeRestore(["lost-after-start", "ok"], ctx.clock);
+    const result = await restoreSnapshotOnce(server.api, target, ctx);
+    expect(result.recovered).toBe(true);
+    expect(server.calls).toEqual({ restore: 1, status: 1 });
+  });
+
+  it("soon after, a server that is not restoring never started one: sent again", async () => {
+    const ctx = context();
+    const server = fakeRestore(["lost-before-start", "ok"], ctx.clock);
+    const result = await restoreSnapshotOnce(server.api, target, ctx);
+    expect(result.recovered).toBe(false);
+    expect(server.calls).toEqual({ restore: 2, status: 1 });
+  });
+
+  it("long after, a server that is not restoring may have finished one: never sent again", async () => {
+    const ctx = context();
+    const server = fakeRestore(["hang-then-lost", "ok"], ctx.clock);
+    await expect(restoreSnapshotOnce(server.api, target, ctx)).rejects.toThrow(
+      /not restoring, 2m 0\ds later: the restore may have started and already finished, so it is not sent again/,
+    );
+    expect(server.calls.restore).toBe(1);
+    expect(RESEND_RESTORE_WITHIN_MS).toBeLessThan(5 * 60_000);
   });
 });

@@ -74,6 +74,17 @@ describe("pollUntil: failures", () => {
     expect(opts.log.warnings.join("\n")).toMatch(/status check failed.*reset/);
   });
 
+  it("a wait that times out says why its last check failed", async () => {
+    const opts = options(10_000);
+    const outcome = await pollUntil(async () => {
+      throw new HttpStatusError(502, "Bad Gateway", "GET /snapshots/", undefined);
+    }, opts);
+    expect(outcome).toEqual({
+      done: false,
+      lastFailure: "HTTP 502 from GET /snapshots/: Bad Gateway",
+    });
+  });
+
   it("any other error ends the wait at once", async () => {
     const opts = options(600_000);
     const refused = new HttpStatusError(401, "Invalid token.", "GET /snapshots/", undefined);

@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import type { RunResult } from "../../scripts/run-action.js";
+import type { Fault, Simulator } from "../../simulator/server.js";
+import { failureOf, run, simulator } from "./support.js";
+
+/**
+ * The fault suite: every route the action uses, every fault the network and the API can throw, over
+ * real loopback sockets against the committed bundle. A request is tried at most 5 times, so one
+ * transient fault costs at most a few requests more than a clean run (BOUND below).
+ */
+export const STEP = { timeout: "20s", "poll-interval": "0.5s" };
+/** Requests a whole scenario may make with one fault in it: a clean run needs 3 to 8. */
+const BOUND = 20;
+
+const httpDate = () => new Date(Date.now() + 1_000).toUTCString();
+const transientFaults: Array<[string, () => Fault]> = [
+  ["500", () => ({ type: "status", status: 500 })],
+  ["502", () => ({ type: "status", status: 502 })],
+  ["503", () => ({ type: "status", status: 503 })],
+  ["504", () => ({ type: "status", status: 504 })],
+  ["429, Retry-After in seconds", () => ({ type: "status", status: 429, retryAfter: "1" })],
+  [
+    "429, Retry-After as an HTTP date",
+    () => ({ type: "status", status: 429, retryAfter: httpDate() }),
+  ],
+  ["a reset before any answer", () => ({ type: "reset" })],
+  ["a hang", () => ({ type: "hang" })],
+  ["a slow trickle", () => ({ type: "trickle", intervalMs: 300 })],
+  ["a 2xx that is not JSON", () => ({ type: "non-json", status: 200 })],
+  ["a truncated body", () => ({ type: "truncated" })],
+];
+
+interface Scenario {
+  route:
+    "list-snapshots" | "create-snapshot" | "restore-snapshot" | "delete-snapshot" | "get-server";
+  /** Runs the step that uses the route, with the fault already armed. */
+  run: (sim: Simulator) => Promise<RunResult>;
+  /** What must be true of the world afterwards, whatever the fault was. */
+  check: (sim: Simulator, result: RunResult) => void;
+}
+
+export const seeded = { snapshots: [{ id: 801, serverId: 12345, name: "pre-deploy-seed" }] };
+
+const scenarios: Scenario[] = [
+  {
+    route: "list-snapshots",
+    run: (sim) => run(sim, { "server-id": "12345", ...STEP }),
+    check: (sim, result) => {
+      expect(sim.snapshots().filter((s) => s.name.startsWith("pre-deploy-1a2b3c4"))).toHaveLength(
+        1,
+      );
+      expect(result.outputs["snapshot-status"]).toBe("completed");
+    },
+  },
+  {
+    route: "create-snapshot",
+    run: (sim) => run(sim, { "server-id": "12345", ...STEP }),
+    check: (sim, result) => {
+      const made = sim.snapshotsOf(12345).filter((s) => s.id !== 801);
+      expect(made).toHaveLength(1);
+      expect(result.outputs["snapshot-id"]).toBe(String(made[0]?.id));
+      expect(result.outputs["snapshot-status"]).toBe("completed");
+    },
+  },
+  {
+    route: "restore-snapshot",
+    run: (sim) => run(sim, { mode: "restore", "snapshot-id": "801", ...STEP }),
+    check: (sim, result) => {
+      expect(sim.restores).toHaveLength(1);
+      expect(result.outputs["server-status"]).toBe("active");
+    },
+  },
+  {
+    route: "get-server",
+    run: (sim) => run(sim, { mode: "restore", "snapshot-id": "801", ...STEP }),
+    check: (sim, result) => {
+      expect(sim.restores).toHaveLength(1);
+      expect(result.outputs["server-status"]).toBe("active");
+    },
+  },
+  {
+    route: "delete-snapshot",
+    run: (sim) => run(sim, { mode: "delete", "snapshot-id": "801", ...STEP }),
+    check: (sim, result) => {
+      expect(sim.snapshot(801)).toBeUndefined();
+      expect(result.outputs["deleted-snapshot-ids"]).toBe("[801]");
+    },
+  },
+];
+
+/** The fault suite of one route: each transient fault, once, must be ridden out. */
+export function faultSuite(route: Scenario["route"]): void {
+  const scenario = scenarios.find((s) => s.route === route) as Scenario;
+  describe(`fault suite: ${route}`, () => {
+    it.each(transientFaults)("survives %s", async (_name, fault) => {
+      // Restores outlast the checks after a lost answer, as the provider's 5 to 15 minutes do.
+      const sim = await simulator({ ...seeded, snapshotDurationMs: 600, restoreDurationMs: 4_000 });
+      // get-server is first used by the wait, after the restore; the others on their first call.
+      sim.addFault({ route: scenario.route, fault: fault() });
+      const result = await scenario.run(sim);
+      expect(failureOf(result)).toBe("");
+      expect(result.exitCode).toBe(0);
+      expect(sim.faultsInjected).toBe(1);
+      scenario.check(sim, result);
+      expect(sim.requests.length).toBeLessThanOrEqual(BOUND);
+    });
+  });
+}

@@ -1,0 +1,3 @@
+import { faultSuite } from "./fault-cases.js";
+
+faultSuite("get-server");
