@@ -37978,7 +37978,7 @@ function parseInputs(read, run) {
     if (explicitName && !NAME_PATTERN.test(explicitName)) {
         problems.push(`${Inputs.name} "${explicitName}" may contain only letters, digits, hyphens and underscores`);
     }
-    if (explicitName && !explicitName.startsWith(namePrefix)) {
+    if (mode === "create" && explicitName && !explicitName.startsWith(namePrefix)) {
         notes.push(`${Inputs.name} "${explicitName}" does not start with ${Inputs.namePrefix} "${namePrefix}": ` +
             "prune and on-limit will never delete it, so it stays until you delete it yourself.");
     }

@@ -93,7 +93,7 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
       `${Inputs.name} "${explicitName}" may contain only letters, digits, hyphens and underscores`,
     );
   }
-  if (explicitName && !explicitName.startsWith(namePrefix)) {
+  if (mode === "create" && explicitName && !explicitName.startsWith(namePrefix)) {
     notes.push(
       `${Inputs.name} "${explicitName}" does not start with ${Inputs.namePrefix} "${namePrefix}": ` +
         "prune and on-limit will never delete it, so it stays until you delete it yourself.",

@@ -55,6 +55,24 @@ describe("inputs: defaults", () => {
     );
   });
 
+  it("fills the defaults of the other modes", () => {
+    expect(parse({ ...valid, mode: "restore", "snapshot-id": "801" }).settings).toMatchObject({
+      mode: "restore",
+      timeoutMs: 45 * 60_000,
+      snapshots: { kind: "ids", ids: [801] },
+      dryRun: false,
+    });
+    expect(parse({ ...valid, mode: "prune" }).settings).toMatchObject({
+      keep: 2,
+      olderThanMs: undefined,
+    });
+    expect(parse(valid).settings).toMatchObject({
+      ifExists: "fail",
+      onLimit: "delete-oldest",
+      rollbackOnFailure: false,
+    });
+  });
+
   it("builds the default name from name-prefix", () => {
     expect(parse({ ...valid, "name-prefix": "rel_" }).settings.name).toBe(
       "rel_1a2b3c4-9876543210-2",
@@ -109,6 +127,18 @@ describe("inputs: every bad input is named, all in one error", () => {
     [{ "api-url": "ftp://127.0.0.1/api" }, "must use https://"],
     [{ "api-url": "https://user:pw@admin.vps.org/api/v1" }, "must not contain credentials"],
     [{ "api-url": "https://admin.vps.org/api/v1?x=1" }, "must not have a query"],
+    [{ "if-exists": "overwrite" }, 'if-exists "overwrite" is not one of: fail, reuse, replace'],
+    [
+      { "on-limit": "delete-newest" },
+      'on-limit "delete-newest" is not one of: delete-oldest, fail',
+    ],
+    [{ keep: "1.5" }, 'keep "1.5" is not a whole number'],
+    [{ "older-than": "0" }, 'older-than "0" is not a positive duration'],
+    [{ "dry-run": "yes" }, 'dry-run "yes" is not true or false'],
+    [{ "rollback-on-failure": "on" }, 'rollback-on-failure "on" is not true or false'],
+    [{ mode: "restore" }, "snapshot-id is required in mode restore"],
+    [{ mode: "delete", "snapshot-id": "latest" }, 'snapshot-id "latest" is only for mode restore'],
+    [{ mode: "prune", "server-id": "" }, "server-id is required in mode prune"],
   ])("%o -> %s", (bad, message) => {
     expect(problemsOf({ ...valid, ...bad }).join("\n")).toContain(message);
   });
