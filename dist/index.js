@@ -38835,6 +38835,40 @@ function lastCheckFailed(lastFailure) {
     return lastFailure ? ` The last status check failed: ${lastFailure}.` : "";
 }
 
+;// CONCATENATED MODULE: ./src/follow.ts
+
+/**
+ * Follows several things at once (snapshots being made, servers being restored) until each has
+ * settled or the deadline comes. One check looks at all the pending ones together, so a fleet
+ * costs what its `look` costs, not one request per thing.
+ */
+async function followUntilSettled(initial, spec, options) {
+    const states = new Map(initial);
+    const ended = new Map();
+    const outcome = await pollUntil(async () => {
+        const pending = [...states.keys()].filter((key) => !ended.has(key));
+        const seen = await spec.look(pending);
+        const elapsedMs = options.deadline.elapsedMs();
+        for (const key of pending) {
+            const state = seen.get(key);
+            states.set(key, state);
+            if (spec.isSettled(state))
+                ended.set(key, { state, settled: true, elapsedMs });
+        }
+        options.log.info(spec.progress(states, elapsedMs));
+        return ended.size === states.size ? ended : undefined;
+    }, options);
+    if (!outcome.done) {
+        const elapsedMs = options.deadline.elapsedMs();
+        for (const [key, state] of states) {
+            if (!ended.has(key)) {
+                ended.set(key, { state, settled: false, elapsedMs, lastFailure: outcome.lastFailure });
+            }
+        }
+    }
+    return ended;
+}
+
 ;// CONCATENATED MODULE: ./src/watch-snapshots.ts
 
 
@@ -38847,67 +38881,49 @@ const NAMED_IN_PROGRESS_LINE = 5;
  * server costs.
  */
 async function waitForSnapshots(api, snapshots, options) {
-    const results = new Map();
-    const pending = new Map(snapshots.map((s) => [s.id, s]));
+    const made = new Map(snapshots.map((s) => [s.id, s]));
     const serverIds = new Set(snapshots.map((s) => s.server.id));
     const onlyServer = serverIds.size === 1 ? [...serverIds][0] : undefined;
-    const outcome = await pollUntil(async () => {
-        const listed = new Map((await api.listSnapshots(onlyServer)).map((s) => [s.id, s]));
-        const elapsedMs = options.deadline.elapsedMs();
-        for (const [id, last] of pending) {
-            const current = listed.get(id);
-            const kind = classify(current);
-            if (kind === "pending") {
-                pending.set(id, current ?? last);
-            }
-            else {
-                results.set(id, { kind, snapshot: current ?? last, elapsedMs });
-                pending.delete(id);
-            }
-        }
-        options.log.info(progressLine(snapshots, pending, results, options.deadline.elapsedMs()));
-        return pending.size === 0 ? results : undefined;
+    const followed = await followUntilSettled(made, {
+        look: async (pending) => {
+            const listed = new Map((await api.listSnapshots(onlyServer)).map((s) => [s.id, s]));
+            return new Map(pending.map((id) => [id, listed.get(id)]));
+        },
+        // Only `in_progress` is documented as unfinished; gone from the list is an end too.
+        isSettled: (snapshot) => snapshot?.status !== SnapshotStatus.inProgress,
+        progress: (states, elapsedMs) => progressLine(snapshots, states, elapsedMs),
     }, options);
-    if (!outcome.done) {
-        const elapsedMs = options.deadline.elapsedMs();
-        for (const [id, last] of pending)
-            results.set(id, {
-                kind: "timed-out",
-                snapshot: last,
-                elapsedMs,
-                lastFailure: outcome.lastFailure,
-            });
-    }
-    return results;
+    return new Map([...followed].map(([id, end]) => [
+        id,
+        {
+            kind: kindOf(end),
+            snapshot: end.state ?? made.get(id),
+            elapsedMs: end.elapsedMs,
+            lastFailure: end.lastFailure,
+        },
+    ]));
 }
-function classify(current) {
-    if (!current)
+function kindOf(end) {
+    if (!end.settled)
+        return "timed-out";
+    if (!end.state)
         return "vanished";
-    if (current.status === SnapshotStatus.completed)
-        return "completed";
-    // Only `in_progress` is documented as unfinished; any other status is an end that is not success.
-    if (current.status === SnapshotStatus.inProgress)
-        return "pending";
-    return "failed";
+    // Any status but the two documented ones is an end that is not success.
+    return end.state.status === SnapshotStatus.completed ? "completed" : "failed";
 }
-function progressLine(all, pending, results, elapsedMs) {
+function progressLine(all, states, elapsedMs) {
     const elapsed = `${formatDuration(elapsedMs)} elapsed`;
+    const statusOf = (s) => states.get(s.id)?.status ?? "gone from the list";
     if (all.length <= NAMED_IN_PROGRESS_LINE) {
-        const states = all.map((s) => {
-            const status = pending.get(s.id)?.status ?? statusOf(results.get(s.id));
-            return `snapshot ${s.id} of server ${s.server.id}: ${status}`;
-        });
-        return `${capitalize(states.join("; "))} (${elapsed})`;
+        const named = all.map((s) => `snapshot ${s.id} of server ${s.server.id}: ${statusOf(s)}`);
+        return `${capitalize(named.join("; "))} (${elapsed})`;
     }
-    const completed = [...results.values()].filter((r) => r.kind === "completed").length;
-    const ended = results.size - completed;
-    return (`${completed} of ${all.length} snapshots completed, ${pending.size} in progress` +
+    const count = (status) => all.filter((s) => statusOf(s) === status).length;
+    const completed = count(SnapshotStatus.completed);
+    const inProgress = count(SnapshotStatus.inProgress);
+    const ended = all.length - completed - inProgress;
+    return (`${completed} of ${all.length} snapshots completed, ${inProgress} in progress` +
         `${ended > 0 ? `, ${ended} ended otherwise` : ""} (${elapsed})`);
-}
-function statusOf(result) {
-    if (!result)
-        return "unknown";
-    return result.kind === "vanished" ? "gone from the list" : result.snapshot.status;
 }
 function capitalize(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
@@ -39359,39 +39375,23 @@ const RESTORING = "restoring";
  * finish; the servers API's status is the closest fact there is.
  */
 async function waitForRestores(api, serverIds, options) {
-    const results = new Map();
-    const pending = new Set(serverIds);
-    const outcome = await pollUntil(async () => {
-        const checked = await Promise.all([...pending].map((id) => serverStatus(api, id)));
-        const elapsedMs = options.deadline.elapsedMs();
-        for (const [serverId, server] of checked) {
-            if (server && server.status === RESTORING)
-                continue;
-            pending.delete(serverId);
-            results.set(serverId, {
-                kind: server ? "finished" : "vanished",
-                status: server?.status ?? "gone",
-                elapsedMs,
-            });
-        }
-        options.log.info(checked
+    const followed = await followUntilSettled(new Map(serverIds.map((id) => [id, { id, status: RESTORING }])), {
+        look: async (pending) => new Map(await Promise.all(pending.map((id) => serverStatus(api, id)))),
+        isSettled: (server) => server?.status !== RESTORING,
+        progress: (states, elapsedMs) => [...states]
             .map(([id, server]) => `Server ${id}: ${server?.status ?? "gone"}`)
             .join("; ")
-            .concat(` (${formatDuration(elapsedMs)} elapsed)`));
-        return pending.size === 0 ? results : undefined;
+            .concat(` (${formatDuration(elapsedMs)} elapsed)`),
     }, options);
-    if (!outcome.done) {
-        const elapsedMs = options.deadline.elapsedMs();
-        for (const id of pending) {
-            results.set(id, {
-                kind: "timed-out",
-                status: RESTORING,
-                elapsedMs,
-                lastFailure: outcome.lastFailure,
-            });
-        }
-    }
-    return results;
+    return new Map([...followed].map(([id, end]) => [
+        id,
+        {
+            kind: !end.settled ? "timed-out" : end.state ? "finished" : "vanished",
+            status: end.state?.status ?? "gone",
+            elapsedMs: end.elapsedMs,
+            lastFailure: end.lastFailure,
+        },
+    ]));
 }
 async function serverStatus(api, serverId) {
     try {

@@ -1,11 +1,12 @@
 import { isStatus } from "./api/errors.js";
 import type { Server, SnapshotsApi } from "./api/types.js";
 import { formatDuration } from "./duration.js";
-import { pollUntil, type PollOptions } from "./wait.js";
+import { followUntilSettled } from "./follow.js";
+import type { PollOptions } from "./wait.js";
 
 export interface ServerWaitResult {
   kind: "finished" | "vanished" | "timed-out";
-  /** The last status seen: `restoring` when timed out. */
+  /** The last status seen: `restoring` when timed out, `gone` when vanished. */
   status: string;
   elapsedMs: number;
   /** Timed out: why the last check failed, if it did. */
@@ -23,42 +24,31 @@ export async function waitForRestores(
   serverIds: number[],
   options: PollOptions,
 ): Promise<Map<number, ServerWaitResult>> {
-  const results = new Map<number, ServerWaitResult>();
-  const pending = new Set(serverIds);
-
-  const outcome = await pollUntil(async () => {
-    const checked = await Promise.all([...pending].map((id) => serverStatus(api, id)));
-    const elapsedMs = options.deadline.elapsedMs();
-    for (const [serverId, server] of checked) {
-      if (server && server.status === RESTORING) continue;
-      pending.delete(serverId);
-      results.set(serverId, {
-        kind: server ? "finished" : "vanished",
-        status: server?.status ?? "gone",
-        elapsedMs,
-      });
-    }
-    options.log.info(
-      checked
-        .map(([id, server]) => `Server ${id}: ${server?.status ?? "gone"}`)
-        .join("; ")
-        .concat(` (${formatDuration(elapsedMs)} elapsed)`),
-    );
-    return pending.size === 0 ? results : undefined;
-  }, options);
-
-  if (!outcome.done) {
-    const elapsedMs = options.deadline.elapsedMs();
-    for (const id of pending) {
-      results.set(id, {
-        kind: "timed-out",
-        status: RESTORING,
-        elapsedMs,
-        lastFailure: outcome.lastFailure,
-      });
-    }
-  }
-  return results;
+  const followed = await followUntilSettled<number, Server | undefined>(
+    new Map(serverIds.map((id) => [id, { id, status: RESTORING }])),
+    {
+      look: async (pending) =>
+        new Map(await Promise.all(pending.map((id) => serverStatus(api, id)))),
+      isSettled: (server) => server?.status !== RESTORING,
+      progress: (states, elapsedMs) =>
+        [...states]
+          .map(([id, server]) => `Server ${id}: ${server?.status ?? "gone"}`)
+          .join("; ")
+          .concat(` (${formatDuration(elapsedMs)} elapsed)`),
+    },
+    options,
+  );
+  return new Map(
+    [...followed].map(([id, end]) => [
+      id,
+      {
+        kind: !end.settled ? "timed-out" : end.state ? "finished" : "vanished",
+        status: end.state?.status ?? "gone",
+        elapsedMs: end.elapsedMs,
+        lastFailure: end.lastFailure,
+      },
+    ]),
+  );
 }
 
 async function serverStatus(

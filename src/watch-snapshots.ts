@@ -1,6 +1,7 @@
 import { type Snapshot, SnapshotStatus, type SnapshotsApi } from "./api/types.js";
 import { formatDuration } from "./duration.js";
-import { type PollOptions, pollUntil } from "./wait.js";
+import { type Followed, followUntilSettled } from "./follow.js";
+import type { PollOptions } from "./wait.js";
 
 export interface SnapshotWaitResult {
   kind: "completed" | "failed" | "vanished" | "timed-out";
@@ -25,74 +26,62 @@ export async function waitForSnapshots(
   snapshots: Snapshot[],
   options: PollOptions,
 ): Promise<Map<number, SnapshotWaitResult>> {
-  const results = new Map<number, SnapshotWaitResult>();
-  const pending = new Map(snapshots.map((s) => [s.id, s]));
+  const made = new Map(snapshots.map((s) => [s.id, s]));
   const serverIds = new Set(snapshots.map((s) => s.server.id));
   const onlyServer = serverIds.size === 1 ? [...serverIds][0] : undefined;
 
-  const outcome = await pollUntil(async () => {
-    const listed = new Map((await api.listSnapshots(onlyServer)).map((s) => [s.id, s]));
-    const elapsedMs = options.deadline.elapsedMs();
-    for (const [id, last] of pending) {
-      const current = listed.get(id);
-      const kind = classify(current);
-      if (kind === "pending") {
-        pending.set(id, current ?? last);
-      } else {
-        results.set(id, { kind, snapshot: current ?? last, elapsedMs });
-        pending.delete(id);
-      }
-    }
-    options.log.info(progressLine(snapshots, pending, results, options.deadline.elapsedMs()));
-    return pending.size === 0 ? results : undefined;
-  }, options);
-
-  if (!outcome.done) {
-    const elapsedMs = options.deadline.elapsedMs();
-    for (const [id, last] of pending)
-      results.set(id, {
-        kind: "timed-out",
-        snapshot: last,
-        elapsedMs,
-        lastFailure: outcome.lastFailure,
-      });
-  }
-  return results;
+  const followed = await followUntilSettled<number, Snapshot | undefined>(
+    made,
+    {
+      look: async (pending) => {
+        const listed = new Map((await api.listSnapshots(onlyServer)).map((s) => [s.id, s]));
+        return new Map(pending.map((id) => [id, listed.get(id)]));
+      },
+      // Only `in_progress` is documented as unfinished; gone from the list is an end too.
+      isSettled: (snapshot) => snapshot?.status !== SnapshotStatus.inProgress,
+      progress: (states, elapsedMs) => progressLine(snapshots, states, elapsedMs),
+    },
+    options,
+  );
+  return new Map(
+    [...followed].map(([id, end]) => [
+      id,
+      {
+        kind: kindOf(end),
+        snapshot: end.state ?? (made.get(id) as Snapshot),
+        elapsedMs: end.elapsedMs,
+        lastFailure: end.lastFailure,
+      },
+    ]),
+  );
 }
 
-function classify(current: Snapshot | undefined): SnapshotWaitResult["kind"] | "pending" {
-  if (!current) return "vanished";
-  if (current.status === SnapshotStatus.completed) return "completed";
-  // Only `in_progress` is documented as unfinished; any other status is an end that is not success.
-  if (current.status === SnapshotStatus.inProgress) return "pending";
-  return "failed";
+function kindOf(end: Followed<Snapshot | undefined>): SnapshotWaitResult["kind"] {
+  if (!end.settled) return "timed-out";
+  if (!end.state) return "vanished";
+  // Any status but the two documented ones is an end that is not success.
+  return end.state.status === SnapshotStatus.completed ? "completed" : "failed";
 }
 
 function progressLine(
   all: Snapshot[],
-  pending: Map<number, Snapshot>,
-  results: Map<number, SnapshotWaitResult>,
+  states: ReadonlyMap<number, Snapshot | undefined>,
   elapsedMs: number,
 ): string {
   const elapsed = `${formatDuration(elapsedMs)} elapsed`;
+  const statusOf = (s: Snapshot) => states.get(s.id)?.status ?? "gone from the list";
   if (all.length <= NAMED_IN_PROGRESS_LINE) {
-    const states = all.map((s) => {
-      const status = pending.get(s.id)?.status ?? statusOf(results.get(s.id));
-      return `snapshot ${s.id} of server ${s.server.id}: ${status}`;
-    });
-    return `${capitalize(states.join("; "))} (${elapsed})`;
+    const named = all.map((s) => `snapshot ${s.id} of server ${s.server.id}: ${statusOf(s)}`);
+    return `${capitalize(named.join("; "))} (${elapsed})`;
   }
-  const completed = [...results.values()].filter((r) => r.kind === "completed").length;
-  const ended = results.size - completed;
+  const count = (status: string) => all.filter((s) => statusOf(s) === status).length;
+  const completed = count(SnapshotStatus.completed);
+  const inProgress = count(SnapshotStatus.inProgress);
+  const ended = all.length - completed - inProgress;
   return (
-    `${completed} of ${all.length} snapshots completed, ${pending.size} in progress` +
+    `${completed} of ${all.length} snapshots completed, ${inProgress} in progress` +
     `${ended > 0 ? `, ${ended} ended otherwise` : ""} (${elapsed})`
   );
-}
-
-function statusOf(result: SnapshotWaitResult | undefined): string {
-  if (!result) return "unknown";
-  return result.kind === "vanished" ? "gone from the list" : result.snapshot.status;
 }
 
 function capitalize(text: string): string {

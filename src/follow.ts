@@ -1,0 +1,56 @@
+import { type PollOptions, pollUntil } from "./wait.js";
+
+/** How one followed thing ended: settled, or still unsettled when the deadline came. */
+export interface Followed<S> {
+  /** The last state seen. */
+  state: S;
+  settled: boolean;
+  /** When it was seen settled, or when the wait gave up, on the deadline's clock. */
+  elapsedMs: number;
+  /** Not settled: why the last check failed, if it did. */
+  lastFailure?: string;
+}
+
+export interface FollowSpec<K, S> {
+  /** The current state of every pending thing, all looked at in one go. */
+  look: (pending: K[]) => Promise<Map<K, S>>;
+  isSettled: (state: S) => boolean;
+  /** The progress line each check logs, from the latest state of everything followed. */
+  progress: (states: ReadonlyMap<K, S>, elapsedMs: number) => string;
+}
+
+/**
+ * Follows several things at once (snapshots being made, servers being restored) until each has
+ * settled or the deadline comes. One check looks at all the pending ones together, so a fleet
+ * costs what its `look` costs, not one request per thing.
+ */
+export async function followUntilSettled<K, S>(
+  initial: ReadonlyMap<K, S>,
+  spec: FollowSpec<K, S>,
+  options: PollOptions,
+): Promise<Map<K, Followed<S>>> {
+  const states = new Map(initial);
+  const ended = new Map<K, Followed<S>>();
+  const outcome = await pollUntil(async () => {
+    const pending = [...states.keys()].filter((key) => !ended.has(key));
+    const seen = await spec.look(pending);
+    const elapsedMs = options.deadline.elapsedMs();
+    for (const key of pending) {
+      const state = seen.get(key) as S;
+      states.set(key, state);
+      if (spec.isSettled(state)) ended.set(key, { state, settled: true, elapsedMs });
+    }
+    options.log.info(spec.progress(states, elapsedMs));
+    return ended.size === states.size ? ended : undefined;
+  }, options);
+
+  if (!outcome.done) {
+    const elapsedMs = options.deadline.elapsedMs();
+    for (const [key, state] of states) {
+      if (!ended.has(key)) {
+        ended.set(key, { state, settled: false, elapsedMs, lastFailure: outcome.lastFailure });
+      }
+    }
+  }
+  return ended;
+}
