@@ -39127,28 +39127,32 @@ async function runDelete(settings, context) {
     const known = await knownSnapshots(context);
     const results = new Map();
     const failures = [];
-    if (settings.dryRun) {
-        for (const id of ids) {
-            const snapshot = known?.get(id);
-            results.set(id, !known || snapshot ? "would be deleted" : "not found");
-            log.info(`Dry run: would delete snapshot ${id}${snapshot ? ` (${snapshot.name}, server ${snapshot.server.id})` : ""}.`);
+    const deleteOne = async (id) => {
+        try {
+            const outcome = await api.deleteSnapshot(id);
+            results.set(id, outcome === "deleted" ? "deleted" : "already gone");
+            log.info(outcome === "deleted"
+                ? `Deleted snapshot ${id}.`
+                : `Snapshot ${id} was already gone (HTTP 404).`);
         }
-    }
-    else {
-        await forEachConcurrently(ids, SERVER_CONCURRENCY, async (id) => {
-            try {
-                const outcome = await api.deleteSnapshot(id);
-                results.set(id, outcome === "deleted" ? "deleted" : "already gone");
-                log.info(outcome === "deleted"
-                    ? `Deleted snapshot ${id}.`
-                    : `Snapshot ${id} was already gone (HTTP 404).`);
-            }
-            catch (error) {
-                results.set(id, "failed");
-                failures.push(explainFailure(error, { kind: "delete", snapshotId: id }));
-            }
-        });
-    }
+        catch (error) {
+            results.set(id, "failed");
+            failures.push(explainFailure(error, { kind: "delete", snapshotId: id }));
+        }
+    };
+    const sayWouldDelete = (id) => {
+        const snapshot = known?.get(id);
+        results.set(id, !known || snapshot ? "would be deleted" : "not found");
+        const what = snapshot ? ` (${snapshot.name}, server ${snapshot.server.id})` : "";
+        log.info(`Dry run: would delete snapshot ${id}${what}.`);
+    };
+    const title = `${settings.dryRun ? "Dry run: deleting" : "Deleting"} ${ids.length} snapshot(s)`;
+    await log.group(title, async () => {
+        if (settings.dryRun)
+            ids.forEach(sayWouldDelete);
+        else
+            await forEachConcurrently(ids, SERVER_CONCURRENCY, deleteOne);
+    });
     publishDeleted(setOutput, ids.filter((id) => results.get(id) === "deleted"));
     return {
         title: settings.dryRun ? "VPS snapshots to delete (dry run)" : "VPS snapshots deleted",
@@ -39191,16 +39195,18 @@ async function runList(settings, context) {
     const { api, clock, log, setOutput } = context;
     const failures = [];
     let found = [];
-    try {
-        const byServer = await snapshotsByServer(api, settings.serverIds);
-        for (const [serverId, snapshots] of byServer) {
-            log.info(`Server ${serverId}: ${snapshots.length} snapshot(s).`);
-            found = found.concat(snapshots);
+    await log.group(`Listing the snapshots of ${settings.serverIds.length} server(s)`, async () => {
+        try {
+            const byServer = await snapshotsByServer(api, settings.serverIds);
+            for (const [serverId, snapshots] of byServer) {
+                log.info(`Server ${serverId}: ${snapshots.length} snapshot(s).`);
+                found = found.concat(snapshots);
+            }
         }
-    }
-    catch (error) {
-        failures.push(explainFailure(error, { kind: "list" }));
-    }
+        catch (error) {
+            failures.push(explainFailure(error, { kind: "list" }));
+        }
+    });
     const snapshots = newestFirst(found);
     setOutput(Outputs.snapshots, JSON.stringify(snapshots));
     const now = clock.wallNow().getTime();
@@ -39242,30 +39248,7 @@ async function runPrune(settings, context) {
     const fates = new Map();
     const failures = [];
     const deletedIds = [];
-    let byServer;
-    try {
-        byServer = await snapshotsByServer(api, settings.serverIds);
-    }
-    catch (error) {
-        byServer = new Map();
-        failures.push(explainFailure(error, { kind: "list" }));
-    }
-    await forEachConcurrently([...byServer], SERVER_CONCURRENCY, async ([serverId, snapshots]) => {
-        const decision = snapshotsToPrune(snapshots, {
-            namePrefix: settings.namePrefix,
-            keep: settings.keep,
-            olderThanMs: settings.olderThanMs,
-            now,
-            protectedIds: new Set(),
-        });
-        for (const snapshot of decision.kept)
-            fates.set(snapshot, "kept");
-        log.info(`Server ${serverId}: ${snapshots.length} snapshot(s), ${decision.deleted.length} to delete.`);
-        for (const snapshot of decision.deleted) {
-            fates.set(snapshot, settings.dryRun ? "would be deleted" : await deleteOne(snapshot));
-        }
-    });
-    async function deleteOne(snapshot) {
+    const deleteOne = async (snapshot) => {
         const what = `snapshot ${snapshot.id} (${snapshot.name}, server ${snapshot.server.id}, ${age(snapshot, now)} old)`;
         try {
             const outcome = await api.deleteSnapshot(snapshot.id);
@@ -39278,7 +39261,33 @@ async function runPrune(settings, context) {
             failures.push(explainFailure(error, { kind: "delete", snapshotId: snapshot.id }));
             return "delete failed";
         }
-    }
+    };
+    const pruneServer = async ([serverId, snapshots]) => {
+        const decision = snapshotsToPrune(snapshots, {
+            namePrefix: settings.namePrefix,
+            keep: settings.keep,
+            olderThanMs: settings.olderThanMs,
+            now,
+            protectedIds: new Set(),
+        });
+        for (const snapshot of decision.kept)
+            fates.set(snapshot, "kept");
+        log.info(`Server ${serverId}: ${snapshots.length} snapshot(s), ${decision.deleted.length} to delete.`);
+        // One at a time per server: a failing delete stops nothing else, and the log stays in order.
+        for (const snapshot of decision.deleted) {
+            fates.set(snapshot, settings.dryRun ? "would be deleted" : await deleteOne(snapshot));
+        }
+    };
+    const title = `${settings.dryRun ? "Dry run: pruning" : "Pruning"} ${settings.serverIds.length} server(s)`;
+    await log.group(title, async () => {
+        try {
+            const byServer = await snapshotsByServer(api, settings.serverIds);
+            await forEachConcurrently([...byServer], SERVER_CONCURRENCY, pruneServer);
+        }
+        catch (error) {
+            failures.push(explainFailure(error, { kind: "list" }));
+        }
+    });
     const all = newestFirst([...fates.keys()]);
     publishDeleted(setOutput, deletedIds);
     setOutput(Outputs.snapshots, JSON.stringify(all.filter((s) => !["deleted", "already gone"].includes(fates.get(s) ?? ""))));
@@ -39422,7 +39431,7 @@ const FAILED_STATUS = /error|fail/i;
 async function restoreServers(targets, options, context) {
     const { log, deadline } = context;
     const results = targets.map((snapshot) => ({ snapshot, startedAtMs: 0 }));
-    await forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
+    await log.group(`Starting ${results.length} restore(s)`, () => forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
         const { snapshot } = result;
         const serverId = snapshot.server.id;
         result.startedAtMs = deadline.elapsedMs();
@@ -39440,7 +39449,7 @@ async function restoreServers(targets, options, context) {
             result.endedAtMs = deadline.elapsedMs();
             log.info(`Server ${serverId}: failed. ${result.failure}`);
         }
-    });
+    }));
     const started = results.filter((r) => !r.failure);
     if (options.wait && started.length > 0) {
         await log.group(`Waiting for ${started.length} restore(s) to finish`, () => followRestores(started, options, context));
@@ -39674,39 +39683,42 @@ async function runPost(deps) {
         return;
     }
     const context = createModeContext({ ...settings, timeoutMs: ROLLBACK_TIMEOUT_MS }, deps);
-    await io.log.group("Rolling back: the job failed and rollback-on-failure is true", async () => {
-        let plan;
-        try {
-            plan = planRestore(selection, [], settings.namePrefix, await context.api.listSnapshots());
-        }
-        catch (error) {
-            io.setFailed(`Rollback failed, nothing was restored: ${explainFailure(error, { kind: "list" })}`);
-            return;
-        }
-        const cannot = plan.problems.map((p) => `Not rolled back: ${p}`);
-        for (const line of cannot)
-            io.log.info(line);
-        const results = await restoreServers(plan.targets, { wait: true, pollIntervalMs: settings.pollIntervalMs }, context);
-        for (const result of results.filter((r) => !r.failure)) {
-            io.log.info(`Rolled back server ${result.snapshot.server.id} to snapshot ${result.snapshot.id} ` +
-                `(${result.snapshot.name}); server status ${result.serverStatus}.`);
-        }
-        const failures = [
-            ...cannot,
-            ...results.flatMap((r) => (r.failure ? [`Rollback: ${r.failure}`] : [])),
-        ];
-        await writeReport(io.writeSummary, {
-            title: "VPS rollback",
-            columns: RESTORE_COLUMNS,
-            rows: results.map(restoreRow),
-            failures,
-            notes: [
-                `The job failed, so the servers were restored to the snapshots this step made (waited up to ${formatDuration(ROLLBACK_TIMEOUT_MS)}).`,
-            ],
-        }, io.log);
-        if (failures.length > 0)
-            io.setFailed(failures.join("\n"));
-    });
+    // Not a group of its own: the restores group their lines, and groups cannot nest.
+    io.log.info("Rolling back: the job failed and rollback-on-failure is true.");
+    await rollBack(selection, settings, context, io);
+}
+async function rollBack(selection, settings, context, io) {
+    let plan;
+    try {
+        plan = planRestore(selection, [], settings.namePrefix, await context.api.listSnapshots());
+    }
+    catch (error) {
+        io.setFailed(`Rollback failed, nothing was restored: ${explainFailure(error, { kind: "list" })}`);
+        return;
+    }
+    const cannot = plan.problems.map((p) => `Not rolled back: ${p}`);
+    for (const line of cannot)
+        io.log.info(line);
+    const results = await restoreServers(plan.targets, { wait: true, pollIntervalMs: settings.pollIntervalMs }, context);
+    for (const result of results.filter((r) => !r.failure)) {
+        io.log.info(`Rolled back server ${result.snapshot.server.id} to snapshot ${result.snapshot.id} ` +
+            `(${result.snapshot.name}); server status ${result.serverStatus}.`);
+    }
+    const failures = [
+        ...cannot,
+        ...results.flatMap((r) => (r.failure ? [`Rollback: ${r.failure}`] : [])),
+    ];
+    await writeReport(io.writeSummary, {
+        title: "VPS rollback",
+        columns: RESTORE_COLUMNS,
+        rows: results.map(restoreRow),
+        failures,
+        notes: [
+            `The job failed, so the servers were restored to the snapshots this step made (waited up to ${formatDuration(ROLLBACK_TIMEOUT_MS)}).`,
+        ],
+    }, io.log);
+    if (failures.length > 0)
+        io.setFailed(failures.join("\n"));
 }
 
 ;// CONCATENATED MODULE: ./src/redact.ts

@@ -127,10 +127,12 @@ export async function runAction(options) {
     GITHUB_PATH: path.join(dir, "path"),
     GITHUB_EVENT_PATH: path.join(dir, "event.json"),
   };
-  await Promise.all([
-    ...Object.entries(files).map(([, file]) => writeFile(file, "")),
-    writeFile(files.GITHUB_EVENT_PATH, "{}"),
-  ]);
+  // The runner's files start empty, but for the event payload, which is always JSON.
+  await Promise.all(
+    Object.values(files).map((file) =>
+      writeFile(file, file === files.GITHUB_EVENT_PATH ? "{}" : ""),
+    ),
+  );
   const inputs = { ...(await actionDefaults()), ...options.inputs };
   /** @type {NodeJS.ProcessEnv} */
   const env = {

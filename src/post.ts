@@ -1,11 +1,17 @@
 import { Inputs, State } from "./constants.js";
 import { formatDuration } from "./duration.js";
 import { explainFailure } from "./explain.js";
-import { parseInputs } from "./inputs.js";
-import { type ActionDeps, createModeContext, maskToken } from "./modes/context.js";
+import { parseInputs, type Settings } from "./inputs.js";
+import type { ActionIO } from "./io.js";
+import {
+  type ActionDeps,
+  createModeContext,
+  maskToken,
+  type ModeContext,
+} from "./modes/context.js";
 import { planRestore } from "./restore-plan.js";
 import { RESTORE_COLUMNS, restoreRow, restoreServers } from "./restore-servers.js";
-import { parseSnapshotSelection } from "./snapshot-selection.js";
+import { parseSnapshotSelection, type SnapshotSelection } from "./snapshot-selection.js";
 import { writeReport } from "./summary.js";
 
 /** The provider's restores take 5 to 15 minutes; a rollback waits for them this long in all. */
@@ -41,46 +47,55 @@ export async function runPost(deps: ActionDeps): Promise<void> {
   }
   const context = createModeContext({ ...settings, timeoutMs: ROLLBACK_TIMEOUT_MS }, deps);
 
-  await io.log.group("Rolling back: the job failed and rollback-on-failure is true", async () => {
-    let plan;
-    try {
-      plan = planRestore(selection, [], settings.namePrefix, await context.api.listSnapshots());
-    } catch (error) {
-      io.setFailed(
-        `Rollback failed, nothing was restored: ${explainFailure(error, { kind: "list" })}`,
-      );
-      return;
-    }
-    const cannot = plan.problems.map((p) => `Not rolled back: ${p}`);
-    for (const line of cannot) io.log.info(line);
-    const results = await restoreServers(
-      plan.targets,
-      { wait: true, pollIntervalMs: settings.pollIntervalMs },
-      context,
+  // Not a group of its own: the restores group their lines, and groups cannot nest.
+  io.log.info("Rolling back: the job failed and rollback-on-failure is true.");
+  await rollBack(selection, settings, context, io);
+}
+
+async function rollBack(
+  selection: SnapshotSelection,
+  settings: Settings,
+  context: ModeContext,
+  io: ActionIO,
+): Promise<void> {
+  let plan;
+  try {
+    plan = planRestore(selection, [], settings.namePrefix, await context.api.listSnapshots());
+  } catch (error) {
+    io.setFailed(
+      `Rollback failed, nothing was restored: ${explainFailure(error, { kind: "list" })}`,
     );
-    for (const result of results.filter((r) => !r.failure)) {
-      io.log.info(
-        `Rolled back server ${result.snapshot.server.id} to snapshot ${result.snapshot.id} ` +
-          `(${result.snapshot.name}); server status ${result.serverStatus}.`,
-      );
-    }
-    const failures = [
-      ...cannot,
-      ...results.flatMap((r) => (r.failure ? [`Rollback: ${r.failure}`] : [])),
-    ];
-    await writeReport(
-      io.writeSummary,
-      {
-        title: "VPS rollback",
-        columns: RESTORE_COLUMNS,
-        rows: results.map(restoreRow),
-        failures,
-        notes: [
-          `The job failed, so the servers were restored to the snapshots this step made (waited up to ${formatDuration(ROLLBACK_TIMEOUT_MS)}).`,
-        ],
-      },
-      io.log,
+    return;
+  }
+  const cannot = plan.problems.map((p) => `Not rolled back: ${p}`);
+  for (const line of cannot) io.log.info(line);
+  const results = await restoreServers(
+    plan.targets,
+    { wait: true, pollIntervalMs: settings.pollIntervalMs },
+    context,
+  );
+  for (const result of results.filter((r) => !r.failure)) {
+    io.log.info(
+      `Rolled back server ${result.snapshot.server.id} to snapshot ${result.snapshot.id} ` +
+        `(${result.snapshot.name}); server status ${result.serverStatus}.`,
     );
-    if (failures.length > 0) io.setFailed(failures.join("\n"));
-  });
+  }
+  const failures = [
+    ...cannot,
+    ...results.flatMap((r) => (r.failure ? [`Rollback: ${r.failure}`] : [])),
+  ];
+  await writeReport(
+    io.writeSummary,
+    {
+      title: "VPS rollback",
+      columns: RESTORE_COLUMNS,
+      rows: results.map(restoreRow),
+      failures,
+      notes: [
+        `The job failed, so the servers were restored to the snapshots this step made (waited up to ${formatDuration(ROLLBACK_TIMEOUT_MS)}).`,
+      ],
+    },
+    io.log,
+  );
+  if (failures.length > 0) io.setFailed(failures.join("\n"));
 }

@@ -37,26 +37,28 @@ export async function restoreServers(
   const { log, deadline } = context;
   const results = targets.map((snapshot): RestoreResult => ({ snapshot, startedAtMs: 0 }));
 
-  await forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
-    const { snapshot } = result;
-    const serverId = snapshot.server.id;
-    result.startedAtMs = deadline.elapsedMs();
-    try {
-      const answer = await restoreSnapshotOnce(context.api, snapshot, context);
-      result.serverStatus = answer.value.server?.status ?? RESTORING;
-      log.info(
-        `Server ${serverId}: restore from snapshot ${snapshot.id} (${snapshot.name}) started.`,
-      );
-    } catch (error) {
-      result.failure = explainFailure(error, {
-        kind: "restore",
-        serverId,
-        snapshotId: snapshot.id,
-      });
-      result.endedAtMs = deadline.elapsedMs();
-      log.info(`Server ${serverId}: failed. ${result.failure}`);
-    }
-  });
+  await log.group(`Starting ${results.length} restore(s)`, () =>
+    forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
+      const { snapshot } = result;
+      const serverId = snapshot.server.id;
+      result.startedAtMs = deadline.elapsedMs();
+      try {
+        const answer = await restoreSnapshotOnce(context.api, snapshot, context);
+        result.serverStatus = answer.value.server?.status ?? RESTORING;
+        log.info(
+          `Server ${serverId}: restore from snapshot ${snapshot.id} (${snapshot.name}) started.`,
+        );
+      } catch (error) {
+        result.failure = explainFailure(error, {
+          kind: "restore",
+          serverId,
+          snapshotId: snapshot.id,
+        });
+        result.endedAtMs = deadline.elapsedMs();
+        log.info(`Server ${serverId}: failed. ${result.failure}`);
+      }
+    }),
+  );
 
   const started = results.filter((r) => !r.failure);
   if (options.wait && started.length > 0) {

@@ -17,30 +17,32 @@ export async function runDelete(settings: Settings, context: ModeContext): Promi
   const results = new Map<number, DeleteResult>();
   const failures: string[] = [];
 
-  if (settings.dryRun) {
-    for (const id of ids) {
-      const snapshot = known?.get(id);
-      results.set(id, !known || snapshot ? "would be deleted" : "not found");
+  const deleteOne = async (id: number) => {
+    try {
+      const outcome = await api.deleteSnapshot(id);
+      results.set(id, outcome === "deleted" ? "deleted" : "already gone");
       log.info(
-        `Dry run: would delete snapshot ${id}${snapshot ? ` (${snapshot.name}, server ${snapshot.server.id})` : ""}.`,
+        outcome === "deleted"
+          ? `Deleted snapshot ${id}.`
+          : `Snapshot ${id} was already gone (HTTP 404).`,
       );
+    } catch (error) {
+      results.set(id, "failed");
+      failures.push(explainFailure(error, { kind: "delete", snapshotId: id }));
     }
-  } else {
-    await forEachConcurrently(ids, SERVER_CONCURRENCY, async (id) => {
-      try {
-        const outcome = await api.deleteSnapshot(id);
-        results.set(id, outcome === "deleted" ? "deleted" : "already gone");
-        log.info(
-          outcome === "deleted"
-            ? `Deleted snapshot ${id}.`
-            : `Snapshot ${id} was already gone (HTTP 404).`,
-        );
-      } catch (error) {
-        results.set(id, "failed");
-        failures.push(explainFailure(error, { kind: "delete", snapshotId: id }));
-      }
-    });
-  }
+  };
+  const sayWouldDelete = (id: number) => {
+    const snapshot = known?.get(id);
+    results.set(id, !known || snapshot ? "would be deleted" : "not found");
+    const what = snapshot ? ` (${snapshot.name}, server ${snapshot.server.id})` : "";
+    log.info(`Dry run: would delete snapshot ${id}${what}.`);
+  };
+
+  const title = `${settings.dryRun ? "Dry run: deleting" : "Deleting"} ${ids.length} snapshot(s)`;
+  await log.group(title, async () => {
+    if (settings.dryRun) ids.forEach(sayWouldDelete);
+    else await forEachConcurrently(ids, SERVER_CONCURRENCY, deleteOne);
+  });
 
   publishDeleted(
     setOutput,

@@ -13,15 +13,17 @@ export async function runList(settings: Settings, context: ModeContext): Promise
   const { api, clock, log, setOutput } = context;
   const failures: string[] = [];
   let found: Snapshot[] = [];
-  try {
-    const byServer = await snapshotsByServer(api, settings.serverIds);
-    for (const [serverId, snapshots] of byServer) {
-      log.info(`Server ${serverId}: ${snapshots.length} snapshot(s).`);
-      found = found.concat(snapshots);
+  await log.group(`Listing the snapshots of ${settings.serverIds.length} server(s)`, async () => {
+    try {
+      const byServer = await snapshotsByServer(api, settings.serverIds);
+      for (const [serverId, snapshots] of byServer) {
+        log.info(`Server ${serverId}: ${snapshots.length} snapshot(s).`);
+        found = found.concat(snapshots);
+      }
+    } catch (error) {
+      failures.push(explainFailure(error, { kind: "list" }));
     }
-  } catch (error) {
-    failures.push(explainFailure(error, { kind: "list" }));
-  }
+  });
 
   const snapshots = newestFirst(found);
   setOutput(Outputs.snapshots, JSON.stringify(snapshots));

@@ -25,15 +25,20 @@ export async function runPrune(settings: Settings, context: ModeContext): Promis
   const failures: string[] = [];
   const deletedIds: number[] = [];
 
-  let byServer: Map<number, Snapshot[]>;
-  try {
-    byServer = await snapshotsByServer(api, settings.serverIds);
-  } catch (error) {
-    byServer = new Map();
-    failures.push(explainFailure(error, { kind: "list" }));
-  }
+  const deleteOne = async (snapshot: Snapshot): Promise<Fate> => {
+    const what = `snapshot ${snapshot.id} (${snapshot.name}, server ${snapshot.server.id}, ${age(snapshot, now)} old)`;
+    try {
+      const outcome = await api.deleteSnapshot(snapshot.id);
+      log.info(outcome === "deleted" ? `Deleted ${what}.` : `Found ${what} already gone.`);
+      if (outcome === "deleted") deletedIds.push(snapshot.id);
+      return outcome === "deleted" ? "deleted" : "already gone";
+    } catch (error) {
+      failures.push(explainFailure(error, { kind: "delete", snapshotId: snapshot.id }));
+      return "delete failed";
+    }
+  };
 
-  await forEachConcurrently([...byServer], SERVER_CONCURRENCY, async ([serverId, snapshots]) => {
+  const pruneServer = async ([serverId, snapshots]: [number, Snapshot[]]) => {
     const decision = snapshotsToPrune(snapshots, {
       namePrefix: settings.namePrefix,
       keep: settings.keep,
@@ -45,23 +50,21 @@ export async function runPrune(settings: Settings, context: ModeContext): Promis
     log.info(
       `Server ${serverId}: ${snapshots.length} snapshot(s), ${decision.deleted.length} to delete.`,
     );
+    // One at a time per server: a failing delete stops nothing else, and the log stays in order.
     for (const snapshot of decision.deleted) {
       fates.set(snapshot, settings.dryRun ? "would be deleted" : await deleteOne(snapshot));
     }
-  });
+  };
 
-  async function deleteOne(snapshot: Snapshot): Promise<Fate> {
-    const what = `snapshot ${snapshot.id} (${snapshot.name}, server ${snapshot.server.id}, ${age(snapshot, now)} old)`;
+  const title = `${settings.dryRun ? "Dry run: pruning" : "Pruning"} ${settings.serverIds.length} server(s)`;
+  await log.group(title, async () => {
     try {
-      const outcome = await api.deleteSnapshot(snapshot.id);
-      log.info(outcome === "deleted" ? `Deleted ${what}.` : `Found ${what} already gone.`);
-      if (outcome === "deleted") deletedIds.push(snapshot.id);
-      return outcome === "deleted" ? "deleted" : "already gone";
+      const byServer = await snapshotsByServer(api, settings.serverIds);
+      await forEachConcurrently([...byServer], SERVER_CONCURRENCY, pruneServer);
     } catch (error) {
-      failures.push(explainFailure(error, { kind: "delete", snapshotId: snapshot.id }));
-      return "delete failed";
+      failures.push(explainFailure(error, { kind: "list" }));
     }
-  }
+  });
 
   const all = newestFirst([...fates.keys()]);
   publishDeleted(setOutput, deletedIds);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../../src/api/types.js";
-import { failureOf, json, run, simulator } from "./support.js";
+import { failureOf, groupsOf, json, run, simulator } from "./support.js";
 
 describe("delete", () => {
   it("deletes exactly the ids given, says which were already gone, touches nothing else", async () => {
@@ -25,6 +25,7 @@ describe("delete", () => {
     expect(result.stdout).toMatch(/Snapshot 999 was already gone \(HTTP 404\)\./);
     expect(result.summary).toMatch(/\| 999 \| {2}\| {2}\| already gone \|/);
     expect(result.summary).toMatch(/\| 801 \| pre-deploy-a \| 12345 \| deleted \|/);
+    expect(groupsOf(result)).toEqual(["Deleting 3 snapshot(s)"]);
   });
 
   it("takes the snapshot-ids JSON of a create step", async () => {
@@ -89,6 +90,7 @@ describe("list", () => {
     expect(result.summary).toMatch(
       /\| Server \| Snapshot \| Name \| Status \| Size \| Created \| Age \|/,
     );
+    expect(groupsOf(result)).toEqual(["Listing the snapshots of 1 server(s)"]);
     expect(result.summary).toMatch(/\| 12345 \| 803 \| pre-deploy-new \| completed \|/);
     expect(sim.requests.every((r) => r.method === "GET")).toBe(true);
   });

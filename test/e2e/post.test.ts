@@ -2,10 +2,12 @@ import { describe, expect, it } from "vitest";
 import { runAction, runPostStep } from "../../scripts/run-action.js";
 import type { Simulator } from "../../simulator/server.js";
 import {
+  assertGroupsDoNotNest,
   assertNoCrash,
   assertNoToken,
   everythingVisible,
   failureOf,
+  groupsOf,
   simulator,
 } from "./support.js";
 
@@ -31,6 +33,7 @@ async function createThenEndJob(
   for (const result of [main, post]) {
     if (result) assertNoToken(result, sim.token);
     if (result) assertNoCrash(result);
+    if (result) assertGroupsDoNotNest(result);
   }
   return { main, post };
 }
@@ -63,6 +66,10 @@ describe("rollback post step", () => {
       new RegExp(`Rolled back server 12345 to snapshot ${made} .*server status active`),
     );
     expect(post?.summary).toMatch(/### VPS rollback/);
+    expect(groupsOf(post ?? main)).toEqual([
+      "Starting 1 restore(s)",
+      "Waiting for 1 restore(s) to finish",
+    ]);
     expect(everythingVisible(post ?? main)).not.toContain(sim.token);
   });
 

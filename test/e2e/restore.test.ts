@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { failureOf, json, run, simulator } from "./support.js";
+import { failureOf, groupsOf, json, run, simulator } from "./support.js";
 
 const day = (n: number) => `2026-11-${String(n).padStart(2, "0")}T10:00:00Z`;
 
@@ -19,6 +19,10 @@ describe("restore: by id", () => {
       "server-status": "active",
     });
     expect(result.stdout).toMatch(/Server 12345: restoring \(\d+s elapsed\)/);
+    expect(groupsOf(result)).toEqual([
+      "Starting 1 restore(s)",
+      "Waiting for 1 restore(s) to finish",
+    ]);
     expect(result.stdout).toMatch(/Server 12345: active \(\d+s elapsed\)/);
     expect(sim.requestsFor("get-server").length).toBeGreaterThan(1);
     expect(result.summary).toMatch(/\| 12345 \| 801 \| pre-deploy-a \| .* \| active \| \d+s \|/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../../src/api/types.js";
-import { failureOf, json, run, simulator } from "./support.js";
+import { failureOf, groupsOf, json, run, simulator } from "./support.js";
 
 const NAME = "pre-deploy-1a2b3c4-9876543210-1";
 const daysAgo = (days: number) =>
@@ -41,6 +41,7 @@ describe("prune", () => {
     expect(result.summary).toMatch(
       /\| 12345 \| 906 \| manual-keep-me \| completed \| 30d 00h \| kept \|/,
     );
+    expect(groupsOf(result)).toEqual(["Pruning 1 server(s)"]);
   });
 
   it("with older-than, also keeps every one of ours younger than that", async () => {

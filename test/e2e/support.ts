@@ -31,7 +31,29 @@ export async function run(
   });
   assertNoToken(result, sim.token);
   assertNoCrash(result);
+  assertGroupsDoNotNest(result);
   return result;
+}
+
+/** The runner cannot nest log groups: a group opened inside another swallows its end. */
+export function assertGroupsDoNotNest(result: RunResult): void {
+  let open = false;
+  for (const line of result.stdout.split("\n")) {
+    if (line.startsWith("::group::")) {
+      if (open) throw new Error(`A log group opens inside another:\n${result.stdout}`);
+      open = true;
+    } else if (line.startsWith("::endgroup::")) {
+      open = false;
+    }
+  }
+}
+
+/** The titles of the log groups a run opened. */
+export function groupsOf(result: RunResult): string[] {
+  return result.stdout
+    .split("\n")
+    .filter((line) => line.startsWith("::group::"))
+    .map((line) => line.slice("::group::".length));
 }
 
 /** The action speaks through workflow commands on stdout; anything on stderr is a crash. */
