@@ -38247,16 +38247,14 @@ class HttpSnapshotsApi {
     }
     async createSnapshot(request) {
         const url = `${this.options.baseUrl}/snapshots/`;
-        const body = await this.sendOnce("POST", url, request);
         const label = this.label("POST", url);
         // The answer adds a `message` for people; the snapshot is the rest.
-        const { message: _message, ...snapshot } = this.parseJson(body, label);
+        const { message: _message, ...snapshot } = requireBody(await this.sendOnce("POST", url, request), label);
         return checkSnapshot(snapshot, label);
     }
     async restoreSnapshot(snapshotId) {
         const url = `${this.options.baseUrl}/snapshots/${snapshotId}/restore/`;
-        const body = await this.sendOnce("POST", url, undefined);
-        return (body.trim() ? this.parseJson(body, this.label("POST", url)) : {});
+        return ((await this.sendOnce("POST", url, undefined)) ?? {});
     }
     async deleteSnapshot(snapshotId) {
         const url = `${this.options.baseUrl}/snapshots/${snapshotId}/`;
@@ -38284,9 +38282,9 @@ class HttpSnapshotsApi {
         }
         return server;
     }
-    /** GETs are safe to repeat; a 2xx whose body is not JSON counts as a failed try. */
+    /** GETs are safe to repeat; a 2xx whose body is empty or not JSON counts as a failed try. */
     readJson(url) {
-        return this.withRetries(async () => this.parseJson(await this.send("GET", url), this.label("GET", url)), isTransient);
+        return this.withRetries(async () => requireBody(await this.send("GET", url), this.label("GET", url)), isTransient);
     }
     /**
      * A request that changes state is repeated only where the failure proves it was not processed
@@ -38307,6 +38305,7 @@ class HttpSnapshotsApi {
                 `(try ${attempt + 1} of ${policy.maxAttempts}).`),
         });
     }
+    /** One request, following redirects on the API's origin: the JSON of a success, if it has a body. */
     async send(method, url, body) {
         const { transport, deadline, requestTimeoutMs, signal, redactor } = this.options;
         let target = url;
@@ -38317,13 +38316,8 @@ class HttpSnapshotsApi {
             const timeoutMs = Math.min(requestTimeoutMs, deadline.remainingMs());
             const answer = await transport({ method, url: target, body, timeoutMs, signal, label });
             this.options.log.debug(`${label} -> HTTP ${answer.status}`);
-            if (answer.status >= 200 && answer.status < 300) {
-                // A success with a body that is not JSON (a proxy's page) is not the API's answer.
-                if (answer.body.trim() !== "" && !isJson(answer.body)) {
-                    throw new NoAnswerError("not-json", label, true, "the body is not JSON");
-                }
-                return answer.body;
-            }
+            if (answer.status >= 200 && answer.status < 300)
+                return parseBody(answer.body, label);
             const location = answer.headers.location;
             if (answer.status >= 300 && answer.status < 400 && location && method === "GET") {
                 if (redirects >= MAX_REDIRECTS) {
@@ -38334,14 +38328,6 @@ class HttpSnapshotsApi {
             }
             const retryAfter = parseRetryAfter(headerText(answer.headers["retry-after"]), this.options.clock.wallNow());
             throw new HttpStatusError(answer.status, redactor.redact(apiMessageFrom(answer.body)), label, retryAfter);
-        }
-    }
-    parseJson(body, label) {
-        try {
-            return JSON.parse(body);
-        }
-        catch {
-            throw new NoAnswerError("not-json", label, true, "the body is not JSON");
         }
     }
     /** Paging links and redirects are followed only on the API's own origin, which has the token. */
@@ -38362,14 +38348,21 @@ class HttpSnapshotsApi {
         return `${method} ${path}${target.search}`;
     }
 }
-function isJson(text) {
+/** A success with a body that is not JSON (a proxy's page) is not the API's answer. */
+function parseBody(text, label) {
+    if (text.trim() === "")
+        return undefined;
     try {
-        JSON.parse(text);
-        return true;
+        return JSON.parse(text);
     }
     catch {
-        return false;
+        throw new NoAnswerError("not-json", label, true, "the body is not JSON");
     }
+}
+function requireBody(value, label) {
+    if (value === undefined)
+        throw new NoAnswerError("not-json", label, true, "the body is empty");
+    return value;
 }
 function headerText(value) {
     return Array.isArray(value) ? value[0] : value;
@@ -38455,7 +38448,16 @@ async function forEachConcurrently(items, limit, work) {
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+;// CONCATENATED MODULE: ./src/api/types.ts
+const SnapshotStatus = {
+    inProgress: "in_progress",
+    completed: "completed",
+};
+/** The one server status the action relies on: a restore is under way. */
+const RESTORING = "restoring";
+
 ;// CONCATENATED MODULE: ./src/exactly-once.ts
+
 
 
 
@@ -38530,7 +38532,7 @@ function restoreSnapshotOnce(api, snapshot, context) {
             const server = await lookOrExplain(() => api.getServer(serverId), `${what} got no clear answer (${sendError.message}), and the server's ` +
                 `status could not be checked. The restore may have started: check server ${serverId} ` +
                 "before running the step again.");
-            if (server.status === "restoring") {
+            if (server.status === RESTORING) {
                 context.log.info(`Server ${serverId} is restoring: the request was accepted.`);
                 return { server };
             }
@@ -38594,7 +38596,8 @@ function explainCreateFailure(error, detail, operation) {
     if (isStatus(error, 404)) {
         return `Server ${operation.serverId} does not exist, or this token cannot see it (${detail}). Check ${Inputs.serverId}.`;
     }
-    if (isStatus(error, 400) && isLimitError(error, operation.snapshotsOnServer)) {
+    const atLimit = (operation.snapshotsOnServer ?? 0) >= SNAPSHOT_LIMIT_PER_SERVER;
+    if (reportsSnapshotLimit(error) || (isStatus(error, 400) && atLimit)) {
         return (`Could not create a snapshot of ${server}: it already has ${SNAPSHOT_LIMIT_PER_SERVER} snapshots, ` +
             `the provider's limit (${detail}). Delete one, or let ${Inputs.onLimit}: delete-oldest make room.`);
     }
@@ -38602,9 +38605,9 @@ function explainCreateFailure(error, detail, operation) {
         return `The API refused to create a snapshot of ${server} (${detail}).`;
     return `Could not create a snapshot of ${server}: ${detail}`;
 }
-function isLimitError(error, snapshotsOnServer) {
-    return (/limit|at most|maximum/i.test(error.apiMessage) ||
-        (snapshotsOnServer ?? 0) >= SNAPSHOT_LIMIT_PER_SERVER);
+/** A create refused because the server is full; the API documents no error code, only words. */
+function reportsSnapshotLimit(error) {
+    return isStatus(error, 400) && /limit|at most|maximum/i.test(error.apiMessage);
 }
 function explainRestoreFailure(error, detail, { serverId, snapshotId }) {
     if (isStatus(error, 404))
@@ -38641,13 +38644,8 @@ function publishDeleted(setOutput, snapshotIds) {
     setOutput(Outputs.deletedSnapshotIds, JSON.stringify(snapshotIds));
 }
 
-;// CONCATENATED MODULE: ./src/api/types.ts
-const SnapshotStatus = {
-    inProgress: "in_progress",
-    completed: "completed",
-};
-
 ;// CONCATENATED MODULE: ./src/snapshots.ts
+
 
 /** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
 function isManaged(snapshot, namePrefix) {
@@ -38671,6 +38669,11 @@ function newestFirst(snapshots) {
 /** `801 (pre-deploy-abc, server 12345)`: a snapshot as a sentence names it. */
 function describeSnapshot(snapshot) {
     return `${snapshot.id} (${snapshot.name}, server ${snapshot.server.id})`;
+}
+/** How old a snapshot is at `now`, for a person: `3d 04h`. */
+function age(snapshot, now) {
+    const ms = createdAtMs(snapshot);
+    return Number.isNaN(ms) ? "unknown age" : formatDuration(now.getTime() - ms);
 }
 
 ;// CONCATENATED MODULE: ./src/retention.ts
@@ -38701,7 +38704,6 @@ function snapshotsToMakeRoom(snapshots, needed, ownership) {
 }
 
 ;// CONCATENATED MODULE: ./src/server-slots.ts
-
 
 
 
@@ -38772,10 +38774,6 @@ function listing(snapshots, now) {
     return newestFirst(snapshots)
         .map((s) => `${s.id} ${s.name} (${s.status}, ${age(s, now)} old)`)
         .join(", ");
-}
-function age(snapshot, now) {
-    const ms = createdAtMs(snapshot);
-    return Number.isNaN(ms) ? "unknown age" : formatDuration(now.getTime() - ms);
 }
 
 ;// CONCATENATED MODULE: ./src/server-snapshots.ts
@@ -38941,7 +38939,6 @@ function capitalize(text) {
 
 
 
-
 async function runCreate(settings, modeContext) {
     const { log, deadline, setOutput } = modeContext;
     const results = settings.serverIds.map((serverId) => ({
@@ -39000,7 +38997,7 @@ async function runCreate(settings, modeContext) {
         failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
         notes: settings.wait
             ? []
-            : ["Not waited for (`wait: false`): the snapshots may still be in progress."],
+            : ["Not waited for (wait is false): the snapshots may still be in progress."],
     };
 }
 async function createOnServer(result, existing, settings, context) {
@@ -39041,8 +39038,7 @@ async function createWithRoom(serverId, existing, settings, context) {
             return await createSnapshotOnce(context.api, request, new Set(remaining.map((s) => s.id)), context);
         }
         catch (error) {
-            const limitHit = isStatus(error, 400) && /limit|at most|maximum/i.test(error.apiMessage);
-            if (!limitHit || round > 1)
+            if (!reportsSnapshotLimit(error) || round > 1)
                 throw error;
             context.log.info(`Server ${serverId}: the API still reports the snapshot limit; making room once more.`);
             onServer = await context.api.listSnapshots(serverId);
@@ -39120,6 +39116,7 @@ function plural(count, noun) {
 
 
 
+
 /** Deletes exactly the snapshots named; one already gone (404) is no failure, and says so. */
 async function runDelete(settings, context) {
     const { api, log, setOutput } = context;
@@ -39143,8 +39140,7 @@ async function runDelete(settings, context) {
     const sayWouldDelete = (id) => {
         const snapshot = known?.get(id);
         results.set(id, !known || snapshot ? "would be deleted" : "not found");
-        const what = snapshot ? ` (${snapshot.name}, server ${snapshot.server.id})` : "";
-        log.info(`Dry run: would delete snapshot ${id}${what}.`);
+        log.info(`Dry run: would delete snapshot ${snapshot ? describeSnapshot(snapshot) : id}.`);
     };
     const title = `${settings.dryRun ? "Dry run: deleting" : "Deleting"} ${ids.length} snapshot(s)`;
     await log.group(title, async () => {
@@ -39189,7 +39185,6 @@ async function knownSnapshots(context) {
 
 
 
-
 /** The snapshots of each server, newest first, as the `snapshots` output and a summary table. */
 async function runList(settings, context) {
     const { api, clock, log, setOutput } = context;
@@ -39209,7 +39204,7 @@ async function runList(settings, context) {
     });
     const snapshots = newestFirst(found);
     setOutput(Outputs.snapshots, JSON.stringify(snapshots));
-    const now = clock.wallNow().getTime();
+    const now = clock.wallNow();
     return {
         title: "VPS snapshots",
         columns: ["Server", "Snapshot", "Name", "Status", "Size", "Created", "Age"],
@@ -39220,7 +39215,7 @@ async function runList(settings, context) {
             s.status,
             typeof s.size_mb === "number" ? `${s.size_mb} MB` : "",
             s.created_at,
-            Number.isNaN(createdAtMs(s)) ? "" : formatDuration(now - createdAtMs(s)),
+            age(s, now),
         ]),
         failures,
         notes: snapshots.length === 0 ? ["No snapshots."] : [],
@@ -39228,7 +39223,6 @@ async function runList(settings, context) {
 }
 
 ;// CONCATENATED MODULE: ./src/modes/prune.ts
-
 
 
 
@@ -39249,7 +39243,7 @@ async function runPrune(settings, context) {
     const failures = [];
     const deletedIds = [];
     const deleteOne = async (snapshot) => {
-        const what = `snapshot ${snapshot.id} (${snapshot.name}, server ${snapshot.server.id}, ${age(snapshot, now)} old)`;
+        const what = `snapshot ${describeSnapshot(snapshot)}, ${age(snapshot, now)} old`;
         try {
             const outcome = await api.deleteSnapshot(snapshot.id);
             log.info(outcome === "deleted" ? `Deleted ${what}.` : `Found ${what} already gone.`);
@@ -39378,7 +39372,7 @@ function sameServerProblems(chosen) {
 
 
 
-const RESTORING = "restoring";
+
 /**
  * Waits until no server is `restoring` any more. The provider documents no way to see a restore
  * finish; the servers API's status is the closest fact there is.
@@ -39414,6 +39408,7 @@ async function serverStatus(api, serverId) {
 }
 
 ;// CONCATENATED MODULE: ./src/restore-servers.ts
+
 
 
 
@@ -39556,7 +39551,7 @@ async function runRestore(settings, context) {
         failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
         notes: settings.wait
             ? []
-            : ["Not waited for (`wait: false`): the servers may still be restoring."],
+            : ["Not waited for (wait is false): the servers may still be restoring."],
     };
 }
 function failedReport(failures) {
@@ -39598,6 +39593,15 @@ async function writeReport(write, report, log) {
         log.warning(`Could not write the job summary: ${error.message}`);
     }
 }
+/**
+ * Ends a step: the summary first, then one failure naming each distinct problem. A fleet can fail
+ * the same way on every server (a refused token), which is said once.
+ */
+async function finishStep(io, report) {
+    await writeReport(io.writeSummary, report, io.log);
+    if (report.failures.length > 0)
+        io.setFailed([...new Set(report.failures)].join("\n"));
+}
 
 ;// CONCATENATED MODULE: ./src/main.ts
 
@@ -39637,10 +39641,7 @@ async function runMain(deps) {
     }
     try {
         const report = await MODE_RUNNERS[settings.mode](settings, createModeContext(settings, deps));
-        await writeReport(io.writeSummary, report, io.log);
-        // A fleet can fail the same way on every server (a refused token): say it once.
-        if (report.failures.length > 0)
-            io.setFailed([...new Set(report.failures)].join("\n"));
+        await finishStep(io, report);
     }
     catch (error) {
         io.setFailed(error instanceof Error ? error.message : String(error));
@@ -39708,7 +39709,7 @@ async function rollBack(selection, settings, context, io) {
         ...cannot,
         ...results.flatMap((r) => (r.failure ? [`Rollback: ${r.failure}`] : [])),
     ];
-    await writeReport(io.writeSummary, {
+    await finishStep(io, {
         title: "VPS rollback",
         columns: RESTORE_COLUMNS,
         rows: results.map(restoreRow),
@@ -39716,9 +39717,7 @@ async function rollBack(selection, settings, context, io) {
         notes: [
             `The job failed, so the servers were restored to the snapshots this step made (waited up to ${formatDuration(ROLLBACK_TIMEOUT_MS)}).`,
         ],
-    }, io.log);
-    if (failures.length > 0)
-        io.setFailed(failures.join("\n"));
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/redact.ts

@@ -1,5 +1,11 @@
 import { mayHaveTakenEffect, StepFailure } from "./api/errors.js";
-import type { CreateSnapshotRequest, RestoreAnswer, Snapshot, SnapshotsApi } from "./api/types.js";
+import {
+  type CreateSnapshotRequest,
+  RESTORING,
+  type RestoreAnswer,
+  type Snapshot,
+  type SnapshotsApi,
+} from "./api/types.js";
 import type { Clock, Deadline } from "./clock.js";
 import { formatDuration } from "./duration.js";
 import type { Logger } from "./logger.js";
@@ -123,7 +129,7 @@ export function restoreSnapshotOnce(
             `status could not be checked. The restore may have started: check server ${serverId} ` +
             "before running the step again.",
         );
-        if (server.status === "restoring") {
+        if (server.status === RESTORING) {
           context.log.info(`Server ${serverId} is restoring: the request was accepted.`);
           return { server };
         }

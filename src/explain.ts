@@ -42,7 +42,8 @@ function explainCreateFailure(
   if (isStatus(error, 404)) {
     return `Server ${operation.serverId} does not exist, or this token cannot see it (${detail}). Check ${Inputs.serverId}.`;
   }
-  if (isStatus(error, 400) && isLimitError(error, operation.snapshotsOnServer)) {
+  const atLimit = (operation.snapshotsOnServer ?? 0) >= SNAPSHOT_LIMIT_PER_SERVER;
+  if (reportsSnapshotLimit(error) || (isStatus(error, 400) && atLimit)) {
     return (
       `Could not create a snapshot of ${server}: it already has ${SNAPSHOT_LIMIT_PER_SERVER} snapshots, ` +
       `the provider's limit (${detail}). Delete one, or let ${Inputs.onLimit}: delete-oldest make room.`
@@ -52,11 +53,9 @@ function explainCreateFailure(
   return `Could not create a snapshot of ${server}: ${detail}`;
 }
 
-function isLimitError(error: HttpStatusError, snapshotsOnServer: number | undefined): boolean {
-  return (
-    /limit|at most|maximum/i.test(error.apiMessage) ||
-    (snapshotsOnServer ?? 0) >= SNAPSHOT_LIMIT_PER_SERVER
-  );
+/** A create refused because the server is full; the API documents no error code, only words. */
+export function reportsSnapshotLimit(error: unknown): error is HttpStatusError {
+  return isStatus(error, 400) && /limit|at most|maximum/i.test(error.apiMessage);
 }
 
 function explainRestoreFailure(

@@ -11,7 +11,7 @@ import { runDelete } from "./modes/delete.js";
 import { runList } from "./modes/list.js";
 import { runPrune } from "./modes/prune.js";
 import { runRestore } from "./modes/restore.js";
-import { type ModeReport, writeReport } from "./summary.js";
+import { finishStep, type ModeReport } from "./summary.js";
 
 type ModeRunner = (settings: Settings, context: ModeContext) => Promise<ModeReport>;
 
@@ -43,9 +43,7 @@ export async function runMain(deps: ActionDeps): Promise<void> {
 
   try {
     const report = await MODE_RUNNERS[settings.mode](settings, createModeContext(settings, deps));
-    await writeReport(io.writeSummary, report, io.log);
-    // A fleet can fail the same way on every server (a refused token): say it once.
-    if (report.failures.length > 0) io.setFailed([...new Set(report.failures)].join("\n"));
+    await finishStep(io, report);
   } catch (error) {
     io.setFailed(error instanceof Error ? error.message : String(error));
   }

@@ -12,7 +12,7 @@ import {
 import { planRestore } from "./restore-plan.js";
 import { RESTORE_COLUMNS, restoreRow, restoreServers } from "./restore-servers.js";
 import { parseSnapshotSelection, type SnapshotSelection } from "./snapshot-selection.js";
-import { writeReport } from "./summary.js";
+import { finishStep } from "./summary.js";
 
 /** The provider's restores take 5 to 15 minutes; a rollback waits for them this long in all. */
 export const ROLLBACK_TIMEOUT_MS = 45 * 60_000;
@@ -84,18 +84,13 @@ async function rollBack(
     ...cannot,
     ...results.flatMap((r) => (r.failure ? [`Rollback: ${r.failure}`] : [])),
   ];
-  await writeReport(
-    io.writeSummary,
-    {
-      title: "VPS rollback",
-      columns: RESTORE_COLUMNS,
-      rows: results.map(restoreRow),
-      failures,
-      notes: [
-        `The job failed, so the servers were restored to the snapshots this step made (waited up to ${formatDuration(ROLLBACK_TIMEOUT_MS)}).`,
-      ],
-    },
-    io.log,
-  );
-  if (failures.length > 0) io.setFailed(failures.join("\n"));
+  await finishStep(io, {
+    title: "VPS rollback",
+    columns: RESTORE_COLUMNS,
+    rows: results.map(restoreRow),
+    failures,
+    notes: [
+      `The job failed, so the servers were restored to the snapshots this step made (waited up to ${formatDuration(ROLLBACK_TIMEOUT_MS)}).`,
+    ],
+  });
 }

@@ -1,11 +1,11 @@
-import type { Snapshot } from "./api/types.js";
+import { RESTORING, type Snapshot } from "./api/types.js";
 import { forEachConcurrently } from "./concurrency.js";
 import { formatDuration } from "./duration.js";
 import { restoreSnapshotOnce } from "./exactly-once.js";
 import { lastCheckFailed } from "./wait.js";
 import { explainFailure } from "./explain.js";
 import { type ModeContext, SERVER_CONCURRENCY } from "./modes/context.js";
-import { RESTORING, waitForRestores } from "./watch-servers.js";
+import { waitForRestores } from "./watch-servers.js";
 
 /** One server's restore, as it becomes known. */
 export interface RestoreResult {

@@ -1,11 +1,10 @@
 import { StepFailure } from "./api/errors.js";
 import type { Snapshot, SnapshotsApi } from "./api/types.js";
 import { Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "./constants.js";
-import { formatDuration } from "./duration.js";
 import type { Settings } from "./inputs.js";
 import type { Logger } from "./logger.js";
 import { snapshotsToMakeRoom } from "./retention.js";
-import { createdAtMs, newestFirst } from "./snapshots.js";
+import { age, newestFirst } from "./snapshots.js";
 
 /** What is left on a server after preparing it for a new snapshot. */
 export interface Prepared {
@@ -117,9 +116,4 @@ function listing(snapshots: Snapshot[], now: Date): string {
   return newestFirst(snapshots)
     .map((s) => `${s.id} ${s.name} (${s.status}, ${age(s, now)} old)`)
     .join(", ");
-}
-
-export function age(snapshot: Snapshot, now: Date): string {
-  const ms = createdAtMs(snapshot);
-  return Number.isNaN(ms) ? "unknown age" : formatDuration(now.getTime() - ms);
 }

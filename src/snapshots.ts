@@ -1,4 +1,5 @@
 import { SnapshotStatus, type Snapshot } from "./api/types.js";
+import { formatDuration } from "./duration.js";
 
 /** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
 export function isManaged(snapshot: Snapshot, namePrefix: string): boolean {
@@ -26,4 +27,10 @@ export function newestFirst(snapshots: readonly Snapshot[]): Snapshot[] {
 /** `801 (pre-deploy-abc, server 12345)`: a snapshot as a sentence names it. */
 export function describeSnapshot(snapshot: Snapshot): string {
   return `${snapshot.id} (${snapshot.name}, server ${snapshot.server.id})`;
+}
+
+/** How old a snapshot is at `now`, for a person: `3d 04h`. */
+export function age(snapshot: Snapshot, now: Date): string {
+  const ms = createdAtMs(snapshot);
+  return Number.isNaN(ms) ? "unknown age" : formatDuration(now.getTime() - ms);
 }

@@ -1,3 +1,4 @@
+import type { ActionIO } from "./io.js";
 import type { Logger } from "./logger.js";
 
 /** What a mode did, as the job summary shows it. */
@@ -46,4 +47,16 @@ export async function writeReport(
   } catch (error) {
     log.warning(`Could not write the job summary: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Ends a step: the summary first, then one failure naming each distinct problem. A fleet can fail
+ * the same way on every server (a refused token), which is said once.
+ */
+export async function finishStep(
+  io: Pick<ActionIO, "writeSummary" | "setFailed" | "log">,
+  report: ModeReport,
+): Promise<void> {
+  await writeReport(io.writeSummary, report, io.log);
+  if (report.failures.length > 0) io.setFailed([...new Set(report.failures)].join("\n"));
 }

@@ -1,5 +1,5 @@
 import { isStatus } from "./api/errors.js";
-import type { Server, SnapshotsApi } from "./api/types.js";
+import { RESTORING, type Server, type SnapshotsApi } from "./api/types.js";
 import { formatDuration } from "./duration.js";
 import { followUntilSettled } from "./follow.js";
 import type { PollOptions } from "./wait.js";
@@ -12,8 +12,6 @@ export interface ServerWaitResult {
   /** Timed out: why the last check failed, if it did. */
   lastFailure?: string;
 }
-
-export const RESTORING = "restoring";
 
 /**
  * Waits until no server is `restoring` any more. The provider documents no way to see a restore

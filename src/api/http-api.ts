@@ -77,20 +77,18 @@ export class HttpSnapshotsApi implements SnapshotsApi {
 
   async createSnapshot(request: CreateSnapshotRequest): Promise<Snapshot> {
     const url = `${this.options.baseUrl}/snapshots/`;
-    const body = await this.sendOnce("POST", url, request);
     const label = this.label("POST", url);
     // The answer adds a `message` for people; the snapshot is the rest.
-    const { message: _message, ...snapshot } = this.parseJson(body, label) as Record<
-      string,
-      unknown
-    >;
+    const { message: _message, ...snapshot } = requireBody(
+      await this.sendOnce("POST", url, request),
+      label,
+    ) as Record<string, unknown>;
     return checkSnapshot(snapshot, label);
   }
 
   async restoreSnapshot(snapshotId: number): Promise<RestoreAnswer> {
     const url = `${this.options.baseUrl}/snapshots/${snapshotId}/restore/`;
-    const body = await this.sendOnce("POST", url, undefined);
-    return (body.trim() ? this.parseJson(body, this.label("POST", url)) : {}) as RestoreAnswer;
+    return ((await this.sendOnce("POST", url, undefined)) ?? {}) as RestoreAnswer;
   }
 
   async deleteSnapshot(snapshotId: number): Promise<DeleteOutcome> {
@@ -122,10 +120,10 @@ export class HttpSnapshotsApi implements SnapshotsApi {
     return server as Server;
   }
 
-  /** GETs are safe to repeat; a 2xx whose body is not JSON counts as a failed try. */
+  /** GETs are safe to repeat; a 2xx whose body is empty or not JSON counts as a failed try. */
   private readJson(url: string): Promise<unknown> {
     return this.withRetries(
-      async () => this.parseJson(await this.send("GET", url), this.label("GET", url)),
+      async () => requireBody(await this.send("GET", url), this.label("GET", url)),
       isTransient,
     );
   }
@@ -134,7 +132,7 @@ export class HttpSnapshotsApi implements SnapshotsApi {
    * A request that changes state is repeated only where the failure proves it was not processed
    * (a 429, a refused connection); any other doubt goes back to the caller.
    */
-  private sendOnce(method: Method, url: string, body: unknown): Promise<string> {
+  private sendOnce(method: Method, url: string, body: unknown): Promise<unknown> {
     return this.withRetries(
       () => this.send(method, url, body),
       (error) => isTransient(error) && !mayHaveTakenEffect(error),
@@ -157,7 +155,8 @@ export class HttpSnapshotsApi implements SnapshotsApi {
     });
   }
 
-  private async send(method: Method, url: string, body?: unknown): Promise<string> {
+  /** One request, following redirects on the API's origin: the JSON of a success, if it has a body. */
+  private async send(method: Method, url: string, body?: unknown): Promise<unknown> {
     const { transport, deadline, requestTimeoutMs, signal, redactor } = this.options;
     let target = url;
     for (let redirects = 0; ; redirects++) {
@@ -166,13 +165,7 @@ export class HttpSnapshotsApi implements SnapshotsApi {
       const timeoutMs = Math.min(requestTimeoutMs, deadline.remainingMs());
       const answer = await transport({ method, url: target, body, timeoutMs, signal, label });
       this.options.log.debug(`${label} -> HTTP ${answer.status}`);
-      if (answer.status >= 200 && answer.status < 300) {
-        // A success with a body that is not JSON (a proxy's page) is not the API's answer.
-        if (answer.body.trim() !== "" && !isJson(answer.body)) {
-          throw new NoAnswerError("not-json", label, true, "the body is not JSON");
-        }
-        return answer.body;
-      }
+      if (answer.status >= 200 && answer.status < 300) return parseBody(answer.body, label);
       const location = answer.headers.location;
       if (answer.status >= 300 && answer.status < 400 && location && method === "GET") {
         if (redirects >= MAX_REDIRECTS) {
@@ -191,14 +184,6 @@ export class HttpSnapshotsApi implements SnapshotsApi {
         label,
         retryAfter,
       );
-    }
-  }
-
-  private parseJson(body: string, label: string): unknown {
-    try {
-      return JSON.parse(body);
-    } catch {
-      throw new NoAnswerError("not-json", label, true, "the body is not JSON");
     }
   }
 
@@ -221,13 +206,19 @@ export class HttpSnapshotsApi implements SnapshotsApi {
   }
 }
 
-function isJson(text: string): boolean {
+/** A success with a body that is not JSON (a proxy's page) is not the API's answer. */
+function parseBody(text: string, label: string): unknown {
+  if (text.trim() === "") return undefined;
   try {
-    JSON.parse(text);
-    return true;
+    return JSON.parse(text);
   } catch {
-    return false;
+    throw new NoAnswerError("not-json", label, true, "the body is not JSON");
   }
+}
+
+function requireBody(value: unknown, label: string): unknown {
+  if (value === undefined) throw new NoAnswerError("not-json", label, true, "the body is empty");
+  return value;
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {

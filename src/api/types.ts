@@ -45,3 +45,6 @@ export const SnapshotStatus = {
   inProgress: "in_progress",
   completed: "completed",
 } as const;
+
+/** The one server status the action relies on: a restore is under way. */
+export const RESTORING = "restoring";

@@ -2,9 +2,8 @@ import type { Snapshot } from "../api/types.js";
 import { State } from "../constants.js";
 import { forEachConcurrently } from "../concurrency.js";
 import { createSnapshotOnce } from "../exactly-once.js";
-import { isStatus } from "../api/errors.js";
 import { formatDuration } from "../duration.js";
-import { explainFailure } from "../explain.js";
+import { explainFailure, reportsSnapshotLimit } from "../explain.js";
 import type { Settings } from "../inputs.js";
 import { publishDeleted, publishSnapshots, snapshotIdsByServer } from "../outputs.js";
 import { applyIfExists, makeRoom, type SlotContext } from "../server-slots.js";
@@ -84,7 +83,7 @@ export async function runCreate(settings: Settings, modeContext: ModeContext): P
     failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
     notes: settings.wait
       ? []
-      : ["Not waited for (`wait: false`): the snapshots may still be in progress."],
+      : ["Not waited for (wait is false): the snapshots may still be in progress."],
   };
 }
 
@@ -142,8 +141,7 @@ async function createWithRoom(
         context,
       );
     } catch (error) {
-      const limitHit = isStatus(error, 400) && /limit|at most|maximum/i.test(error.apiMessage);
-      if (!limitHit || round > 1) throw error;
+      if (!reportsSnapshotLimit(error) || round > 1) throw error;
       context.log.info(
         `Server ${serverId}: the API still reports the snapshot limit; making room once more.`,
       );

@@ -4,6 +4,7 @@ import { explainFailure } from "../explain.js";
 import type { Settings } from "../inputs.js";
 import { publishDeleted } from "../outputs.js";
 import { type SnapshotSelection, selectedIds } from "../snapshot-selection.js";
+import { describeSnapshot } from "../snapshots.js";
 import type { ModeReport } from "../summary.js";
 import { type ModeContext, SERVER_CONCURRENCY } from "./context.js";
 
@@ -34,8 +35,7 @@ export async function runDelete(settings: Settings, context: ModeContext): Promi
   const sayWouldDelete = (id: number) => {
     const snapshot = known?.get(id);
     results.set(id, !known || snapshot ? "would be deleted" : "not found");
-    const what = snapshot ? ` (${snapshot.name}, server ${snapshot.server.id})` : "";
-    log.info(`Dry run: would delete snapshot ${id}${what}.`);
+    log.info(`Dry run: would delete snapshot ${snapshot ? describeSnapshot(snapshot) : id}.`);
   };
 
   const title = `${settings.dryRun ? "Dry run: deleting" : "Deleting"} ${ids.length} snapshot(s)`;

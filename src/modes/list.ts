@@ -1,10 +1,9 @@
 import type { Snapshot } from "../api/types.js";
 import { Outputs } from "../constants.js";
-import { formatDuration } from "../duration.js";
 import { explainFailure } from "../explain.js";
 import type { Settings } from "../inputs.js";
 import { snapshotsByServer } from "../server-snapshots.js";
-import { createdAtMs, newestFirst } from "../snapshots.js";
+import { age, newestFirst } from "../snapshots.js";
 import type { ModeReport } from "../summary.js";
 import type { ModeContext } from "./context.js";
 
@@ -27,7 +26,7 @@ export async function runList(settings: Settings, context: ModeContext): Promise
 
   const snapshots = newestFirst(found);
   setOutput(Outputs.snapshots, JSON.stringify(snapshots));
-  const now = clock.wallNow().getTime();
+  const now = clock.wallNow();
   return {
     title: "VPS snapshots",
     columns: ["Server", "Snapshot", "Name", "Status", "Size", "Created", "Age"],
@@ -38,7 +37,7 @@ export async function runList(settings: Settings, context: ModeContext): Promise
       s.status,
       typeof s.size_mb === "number" ? `${s.size_mb} MB` : "",
       s.created_at,
-      Number.isNaN(createdAtMs(s)) ? "" : formatDuration(now - createdAtMs(s)),
+      age(s, now),
     ]),
     failures,
     notes: snapshots.length === 0 ? ["No snapshots."] : [],

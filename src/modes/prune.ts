@@ -5,9 +5,8 @@ import type { Settings } from "../inputs.js";
 import { publishDeleted } from "../outputs.js";
 import { Outputs } from "../constants.js";
 import { snapshotsToPrune } from "../retention.js";
-import { age } from "../server-slots.js";
 import { snapshotsByServer } from "../server-snapshots.js";
-import { newestFirst } from "../snapshots.js";
+import { age, describeSnapshot, newestFirst } from "../snapshots.js";
 import type { ModeReport } from "../summary.js";
 import { type ModeContext, SERVER_CONCURRENCY } from "./context.js";
 
@@ -26,7 +25,7 @@ export async function runPrune(settings: Settings, context: ModeContext): Promis
   const deletedIds: number[] = [];
 
   const deleteOne = async (snapshot: Snapshot): Promise<Fate> => {
-    const what = `snapshot ${snapshot.id} (${snapshot.name}, server ${snapshot.server.id}, ${age(snapshot, now)} old)`;
+    const what = `snapshot ${describeSnapshot(snapshot)}, ${age(snapshot, now)} old`;
     try {
       const outcome = await api.deleteSnapshot(snapshot.id);
       log.info(outcome === "deleted" ? `Deleted ${what}.` : `Found ${what} already gone.`);

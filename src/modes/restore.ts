@@ -67,7 +67,7 @@ export async function runRestore(settings: Settings, context: ModeContext): Prom
     failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
     notes: settings.wait
       ? []
-      : ["Not waited for (`wait: false`): the servers may still be restoring."],
+      : ["Not waited for (wait is false): the servers may still be restoring."],
   };
 }
 

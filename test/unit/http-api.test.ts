@@ -116,6 +116,15 @@ describe("http api: list", () => {
     expect(exchanges).toHaveLength(2);
   });
 
+  it("retries a 2xx with an empty body where JSON was expected", async () => {
+    const { api, exchanges } = apiWith([
+      { status: 200, headers: {}, body: "" },
+      json(200, { count: 0, results: [] }),
+    ]);
+    expect(await api.listSnapshots(1)).toEqual([]);
+    expect(exchanges).toHaveLength(2);
+  });
+
   it("rejects JSON of the wrong shape without retrying", async () => {
     const { api, exchanges } = apiWith([json(200, { items: [] })]);
     await expect(api.listSnapshots(1)).rejects.toBeInstanceOf(UnexpectedAnswerError);
