@@ -30635,6 +30635,7 @@ const Outputs = {
 const State = {
     isPost: "isPost",
     rollbackTargets: "rollbackTargets",
+    mainSucceeded: "mainSucceeded",
 };
 const DEFAULT_API_URL = "https://admin.vps.org/api/v1";
 /** The provider allows this many snapshots per server; in progress ones count. */
@@ -37928,6 +37929,8 @@ function selectedIds(selection) {
 const MODES = ["create", "restore", "prune", "delete", "list"];
 const IF_EXISTS = ["fail", "reuse", "replace"];
 const ON_LIMIT = ["delete-oldest", "fail"];
+/** The modes whose post step can roll back: those that see their snapshots complete. */
+const ROLLBACK_MODES = ["create"];
 /** All the bad inputs at once, so a user fixes them in one round instead of one per run. */
 class InputError extends Error {
     problems;
@@ -37986,6 +37989,8 @@ function parseInputs(read, run) {
     const wait = parseBoolean(Inputs.wait, input(Inputs.wait), true, problems);
     const dryRun = parseBoolean(Inputs.dryRun, input(Inputs.dryRun), false, problems);
     const rollbackOnFailure = parseBoolean(Inputs.rollbackOnFailure, input(Inputs.rollbackOnFailure), false, problems);
+    if (mode && rollbackOnFailure)
+        checkRollback(mode, wait, problems);
     const timeoutMs = parsePositiveDuration(Inputs.timeout, input(Inputs.timeout), DEFAULT_TIMEOUT_MS[mode ?? "create"], problems);
     const pollIntervalMs = parsePositiveDuration(Inputs.pollInterval, input(Inputs.pollInterval), DEFAULT_POLL_INTERVAL_MS, problems);
     if (problems.length > 0 || !mode)
@@ -38032,6 +38037,21 @@ function checkModeNeeds(mode, serverIdText, snapshots, problems) {
         problems.push(`${Inputs.snapshotId} "latest" is only for mode restore: name the snapshots to delete by id`);
     }
 }
+/**
+ * A rollback restores servers, which destroys data: it is only right after a step that saw every
+ * snapshot complete, so that the deploy after it is known to have come after the snapshot.
+ */
+function checkRollback(mode, wait, problems) {
+    if (!ROLLBACK_MODES.includes(mode)) {
+        problems.push(`${Inputs.rollbackOnFailure} applies only to mode ${ROLLBACK_MODES.join(" or ")}, not ${mode}`);
+    }
+    else if (mode === "create" && !wait) {
+        problems.push(`${Inputs.rollbackOnFailure}: true needs ${Inputs.wait}: true on a create step: a step that ` +
+            "did not see the snapshot complete cannot know that the deploy came after it. Keep " +
+            `${Inputs.wait}: false here and put ${Inputs.rollbackOnFailure} on a later step with ` +
+            `${Inputs.mode}: wait, just before the deploy`);
+    }
+}
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 function parseApiUrl(text, problems) {
     let url;
@@ -38072,6 +38092,7 @@ function parseKeep(text, problems) {
     }
     return Number(text);
 }
+/** The one reading of a true/false input, for the main step's inputs and the post step alike. */
 function parseBoolean(inputName, text, fallback, problems) {
     if (text === "")
         return fallback;
@@ -38644,6 +38665,31 @@ function publishDeleted(setOutput, snapshotIds) {
     setOutput(Outputs.deletedSnapshotIds, JSON.stringify(snapshotIds));
 }
 
+;// CONCATENATED MODULE: ./src/rollback-state.ts
+
+
+
+function saveRollbackTargets(saveState, snapshots) {
+    saveState(State.rollbackTargets, JSON.stringify(snapshotIdsByServer(snapshots)));
+}
+/** The last thing a main step with `rollback-on-failure` does, and only when it succeeded. */
+function saveMainSucceeded(saveState) {
+    saveState(State.mainSucceeded, "true");
+}
+function readRollbackState(getState) {
+    const targetsText = getState(State.rollbackTargets);
+    const problems = [];
+    const selection = targetsText ? parseSnapshotSelection(targetsText, problems, []) : undefined;
+    if (selection && selection.kind !== "by-server")
+        problems.push("not a server-to-snapshot map");
+    return {
+        targets: selection?.kind === "by-server" && problems.length === 0 ? selection.pairs : undefined,
+        targetsText,
+        succeeded: getState(State.mainSucceeded) === "true",
+        problems,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/snapshots.ts
 
 
@@ -38653,6 +38699,15 @@ function isManaged(snapshot, namePrefix) {
 }
 function isCompleted(snapshot) {
     return snapshot.status === SnapshotStatus.completed;
+}
+/**
+ * A snapshot that ended without completing and can never be restored. The API documents no
+ * failure value; only these unmistakable words count, so that an undocumented status of a
+ * snapshot still being made (`pending`, `queued`) is never taken for a failure and deleted.
+ */
+const FAILED_STATUSES = new Set(["failed", "error"]);
+function hasFailed(snapshot) {
+    return FAILED_STATUSES.has(snapshot.status);
 }
 /** `created_at` in ms; NaN when the API sent something that is not a date. */
 function createdAtMs(snapshot) {
@@ -38680,27 +38735,36 @@ function age(snapshot, now) {
 
 function mayBeDeleted(snapshot, ownership) {
     return (isManaged(snapshot, ownership.namePrefix) &&
-        isCompleted(snapshot) &&
+        (isCompleted(snapshot) || hasFailed(snapshot)) &&
         !ownership.protectedIds.has(snapshot.id) &&
         !Number.isNaN(createdAtMs(snapshot)));
 }
-/** One server's snapshots: keep the newest `keep` of ours (and the young ones), delete the rest of ours. */
+/**
+ * One server's snapshots: keep the newest `keep` completed ones of ours (and the young ones),
+ * delete the rest of ours, and every failed one of ours whatever `keep` says.
+ */
 function snapshotsToPrune(snapshots, policy) {
     const candidates = newestFirst(snapshots.filter((s) => mayBeDeleted(s, policy)));
     const tooYoung = (s) => policy.olderThanMs !== undefined && policy.now.getTime() - createdAtMs(s) < policy.olderThanMs;
-    const deleted = candidates.slice(policy.keep).filter((s) => !tooYoung(s));
+    const beyondKeep = [
+        ...candidates.filter(hasFailed),
+        ...candidates.filter(isCompleted).slice(policy.keep),
+    ];
+    const deleted = newestFirst(beyondKeep.filter((s) => !tooYoung(s)));
     const deletedIds = new Set(deleted.map((s) => s.id));
     return { deleted, kept: snapshots.filter((s) => !deletedIds.has(s.id)) };
 }
 /**
- * The oldest snapshots of ours to delete so that `needed` slots come free, or undefined when there
- * are not enough of ours: then nothing at all is deleted, since deleting some would not help.
+ * The snapshots of ours to delete so that `needed` slots come free (the failed ones first, then
+ * the oldest completed), or undefined when there are not enough of ours: then nothing at all is
+ * deleted, since deleting some would not help.
  */
 function snapshotsToMakeRoom(snapshots, needed, ownership) {
     if (needed <= 0)
         return [];
     const oldestFirst = newestFirst(snapshots.filter((s) => mayBeDeleted(s, ownership))).reverse();
-    return oldestFirst.length >= needed ? oldestFirst.slice(0, needed) : undefined;
+    const order = [...oldestFirst.filter(hasFailed), ...oldestFirst.filter(isCompleted)];
+    return order.length >= needed ? order.slice(0, needed) : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/server-slots.ts
@@ -38733,7 +38797,8 @@ async function applyIfExists(serverId, existing, settings, context) {
 }
 /**
  * Applies `on-limit` when the server already holds the provider's maximum: fail, or delete just
- * enough of our oldest completed snapshots. When not enough of ours may go, nothing is deleted.
+ * enough of ours, failed ones first, then the oldest completed. When not enough of ours may go,
+ * nothing is deleted.
  */
 async function makeRoom(serverId, existing, settings, context) {
     const needed = existing.length - SNAPSHOT_LIMIT_PER_SERVER + 1;
@@ -38743,18 +38808,18 @@ async function makeRoom(serverId, existing, settings, context) {
         `${SNAPSHOT_LIMIT_PER_SERVER}: ${listing(existing, context.now)}.`;
     if (settings.onLimit === "fail") {
         throw new StepFailure(`${atLimit} ${Inputs.onLimit} is fail, so nothing was deleted. Delete one (mode: delete), ` +
-            `or set ${Inputs.onLimit}: delete-oldest to let this action delete its oldest completed snapshot.`);
+            `or set ${Inputs.onLimit}: delete-oldest to let this action delete its failed or oldest completed snapshot.`);
     }
     const chosen = snapshotsToMakeRoom(existing, needed, {
         namePrefix: settings.namePrefix,
         protectedIds: new Set(),
     });
     if (!chosen) {
-        throw new StepFailure(`${atLimit} Too few of them may be deleted by this action (only completed snapshots whose ` +
+        throw new StepFailure(`${atLimit} Too few of them may be deleted by this action (only completed or failed snapshots whose ` +
             `name starts with "${settings.namePrefix}"), so nothing was deleted. Delete one yourself ` +
             "(mode: delete with its id) to make room.");
     }
-    const gone = await deleteAll(chosen, context, `the oldest of ours, to make room (${Inputs.onLimit}: delete-oldest)`);
+    const gone = await deleteAll(chosen, context, `to make room (${Inputs.onLimit}: delete-oldest)`);
     return { remaining: existing.filter((s) => !gone.has(s.id)) };
 }
 /** Deletes one by one, so that a failure stops the deleting; returns the ids now gone. */
@@ -38763,7 +38828,7 @@ async function deleteAll(snapshots, context, why) {
     for (const snapshot of snapshots) {
         const outcome = await context.api.deleteSnapshot(snapshot.id);
         context.log.info(`Server ${snapshot.server.id}: ${outcome === "deleted" ? "deleted" : "found already gone"} ` +
-            `snapshot ${snapshot.id} (${snapshot.name}, ${age(snapshot, context.now)} old): ${why}.`);
+            `snapshot ${snapshot.id} (${snapshot.name}, ${snapshot.status}, ${age(snapshot, context.now)} old): ${why}.`);
         gone.add(snapshot.id);
         if (outcome === "deleted")
             context.onDeleted(snapshot.id);
@@ -38974,9 +39039,8 @@ async function runCreate(settings, modeContext) {
             if (!result.snapshot)
                 return;
             publishSnapshots(setOutput, made());
-            if (settings.rollbackOnFailure) {
-                context.saveState(State.rollbackTargets, JSON.stringify(snapshotIdsByServer(made())));
-            }
+            if (settings.rollbackOnFailure)
+                saveRollbackTargets(context.saveState, made());
         });
     });
     const accepted = made();
@@ -39300,6 +39364,7 @@ async function runPrune(settings, context) {
         notes: [
             `Kept the newest ${settings.keep} completed snapshot(s) whose name starts with "${settings.namePrefix}"` +
                 `${settings.olderThanMs === undefined ? "" : ", and every one younger than older-than"}; ` +
+                "those of ours that failed are deleted whatever keep says (they can never be restored); " +
                 "other snapshots are never deleted.",
             ...(settings.dryRun ? ["Dry run: nothing was deleted."] : []),
         ],
@@ -39320,7 +39385,8 @@ function planRestore(selection, serverIds, namePrefix, snapshots) {
     const take = (snapshotId, expectedServerId) => {
         const snapshot = byId.get(snapshotId);
         if (!snapshot) {
-            problems.push(`Snapshot ${snapshotId} does not exist: it is not among the account's snapshots.`);
+            const forServer = expectedServerId === undefined ? "" : ` (for server ${expectedServerId})`;
+            problems.push(`Snapshot ${snapshotId}${forServer} does not exist: it is not among the account's snapshots.`);
         }
         else if (expectedServerId !== undefined && snapshot.server.id !== expectedServerId) {
             problems.push(`${Inputs.snapshotId} pairs server ${expectedServerId} with snapshot ${snapshotId}, ` +
@@ -39426,6 +39492,9 @@ const FAILED_STATUS = /error|fail/i;
 async function restoreServers(targets, options, context) {
     const { log, deadline } = context;
     const results = targets.map((snapshot) => ({ snapshot, startedAtMs: 0 }));
+    if (results.length === 0)
+        return results;
+    const sayStarted = (line) => (options.announce ? log.warning(line) : log.info(line));
     await log.group(`Starting ${results.length} restore(s)`, () => forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
         const { snapshot } = result;
         const serverId = snapshot.server.id;
@@ -39433,7 +39502,7 @@ async function restoreServers(targets, options, context) {
         try {
             const answer = await restoreSnapshotOnce(context.api, snapshot, context);
             result.serverStatus = answer.value.server?.status ?? RESTORING;
-            log.info(`Server ${serverId}: restore from snapshot ${snapshot.id} (${snapshot.name}) started.`);
+            sayStarted(`Server ${serverId}: restore from snapshot ${snapshot.id} (${snapshot.name}) started.`);
         }
         catch (error) {
             result.failure = explainFailure(error, {
@@ -39613,6 +39682,7 @@ async function finishStep(io, report) {
 
 
 
+
 const MODE_RUNNERS = {
     create: runCreate,
     restore: runRestore,
@@ -39642,6 +39712,10 @@ async function runMain(deps) {
     try {
         const report = await MODE_RUNNERS[settings.mode](settings, createModeContext(settings, deps));
         await finishStep(io, report);
+        // Last, so that a step that failed, timed out or was cancelled never leaves it behind: the
+        // post step restores only after a main step that got this far.
+        if (settings.rollbackOnFailure && report.failures.length === 0)
+            saveMainSucceeded(io.saveState);
     }
     catch (error) {
         io.setFailed(error instanceof Error ? error.message : String(error));
@@ -39660,64 +39734,105 @@ async function runMain(deps) {
 
 /** The provider's restores take 5 to 15 minutes; a rollback waits for them this long in all. */
 const ROLLBACK_TIMEOUT_MS = 45 * 60_000;
+const post_TITLE = "VPS rollback";
 /**
  * The post step, which the runner starts only when the job has failed (`post-if: failure()`):
- * with `rollback-on-failure: true`, it restores every server to the snapshot this step made, if
- * that snapshot completed. It never restores anything else.
+ * with `rollback-on-failure: true`, and only after a main step that succeeded (every snapshot
+ * completed, so the deploy after it ran on top of them), it restores every server to the snapshot
+ * that step made. It never restores anything else.
  */
 async function runPost(deps) {
     const { io } = deps;
     maskToken(deps);
-    const saved = io.getState(State.rollbackTargets);
-    if (!saved) {
-        const enabled = /^true$/i.test(io.getInput(Inputs.rollbackOnFailure).trim());
-        io.log.info(enabled
-            ? "Rollback: this step made no snapshot, so there is nothing to roll back."
-            : "Rollback is off (rollback-on-failure: false): nothing was restored.");
+    const enabled = parseBoolean(Inputs.rollbackOnFailure, io.getInput(Inputs.rollbackOnFailure).trim(), false, []);
+    if (!enabled) {
+        io.log.info("Rollback is off (rollback-on-failure: false): nothing was restored.");
+        return;
+    }
+    const state = readRollbackState(io.getState);
+    if (state.problems.length > 0) {
+        io.setFailed(`Rollback: the saved state is unreadable (${state.problems.join("; ")}); nothing was restored.`);
+        return;
+    }
+    if (!state.targets) {
+        io.log.info("Rollback: this step made no snapshot, so there is nothing to roll back.");
+        return;
+    }
+    if (!state.succeeded) {
+        await reportNoRollback(io, state);
         return;
     }
     const { settings } = parseInputs(io.getInput, deps.runContext());
-    const problems = [];
-    const selection = parseSnapshotSelection(saved, problems, []);
-    if (!selection || problems.length > 0) {
-        io.setFailed(`Rollback: the saved state is unreadable (${problems.join("; ")}); nothing was restored.`);
-        return;
-    }
     const context = createModeContext({ ...settings, timeoutMs: ROLLBACK_TIMEOUT_MS }, deps);
     // Not a group of its own: the restores group their lines, and groups cannot nest.
-    io.log.info("Rolling back: the job failed and rollback-on-failure is true.");
-    await rollBack(selection, settings, context, io);
+    io.log.info("Rolling back: the job failed after this step, and rollback-on-failure is true.");
+    await rollBack(state.targets, settings, context, io);
 }
-async function rollBack(selection, settings, context, io) {
+/**
+ * The main step failed, timed out or was cancelled: the steps after it, the deploy among them,
+ * never ran, so a restore would only destroy what was written since the snapshot.
+ */
+async function reportNoRollback(io, state) {
+    const sentence = "Nothing was rolled back: this step did not succeed (it failed, timed out or was cancelled), " +
+        "so the steps after it, the deploy among them, never ran. To restore by hand anyway, run " +
+        `this action with ${Inputs.mode}: restore and ${Inputs.snapshotId}: ${state.targetsText} ` +
+        "(the snapshot-ids output of this step).";
+    io.log.info(sentence);
+    await finishStep(io, { title: post_TITLE, columns: [], rows: [], failures: [], notes: [sentence] });
+}
+async function rollBack(pairs, settings, context, io) {
     let plan;
     try {
-        plan = planRestore(selection, [], settings.namePrefix, await context.api.listSnapshots());
+        const account = await context.api.listSnapshots();
+        plan = planRestore({ kind: "by-server", pairs }, [], settings.namePrefix, account);
     }
     catch (error) {
-        io.setFailed(`Rollback failed, nothing was restored: ${explainFailure(error, { kind: "list" })}`);
+        await finishStep(io, {
+            title: post_TITLE,
+            columns: [],
+            rows: [],
+            failures: [
+                `Rollback failed, nothing was restored: ${explainFailure(error, { kind: "list" })}`,
+            ],
+            notes: [],
+        });
         return;
     }
     const cannot = plan.problems.map((p) => `Not rolled back: ${p}`);
     for (const line of cannot)
-        io.log.info(line);
-    const results = await restoreServers(plan.targets, { wait: true, pollIntervalMs: settings.pollIntervalMs }, context);
-    for (const result of results.filter((r) => !r.failure)) {
+        io.log.error(line);
+    const results = await restoreServers(plan.targets, { wait: true, pollIntervalMs: settings.pollIntervalMs, announce: true }, context);
+    const restored = results.filter((r) => !r.failure);
+    for (const result of restored) {
         io.log.info(`Rolled back server ${result.snapshot.server.id} to snapshot ${result.snapshot.id} ` +
             `(${result.snapshot.name}); server status ${result.serverStatus}.`);
     }
-    const failures = [
-        ...cannot,
-        ...results.flatMap((r) => (r.failure ? [`Rollback: ${r.failure}`] : [])),
-    ];
+    const planned = new Set(plan.targets.map((s) => s.id));
+    const notPlanned = pairs.filter((p) => !planned.has(p.snapshotId));
     await finishStep(io, {
-        title: "VPS rollback",
+        title: post_TITLE,
         columns: RESTORE_COLUMNS,
-        rows: results.map(restoreRow),
-        failures,
-        notes: [
-            `The job failed, so the servers were restored to the snapshots this step made (waited up to ${formatDuration(ROLLBACK_TIMEOUT_MS)}).`,
+        rows: [
+            ...results.map(restoreRow),
+            ...notPlanned.map((p) => [
+                String(p.serverId),
+                String(p.snapshotId),
+                "",
+                "",
+                "not restored",
+                "",
+            ]),
         ],
+        failures: [...cannot, ...results.flatMap((r) => (r.failure ? [`Rollback: ${r.failure}`] : []))],
+        notes: [rollbackSentence(restored.length, pairs.length)],
     });
+}
+/** What the summary says happened, and nothing more: a restore that did not finish is not counted. */
+function rollbackSentence(restored, total) {
+    const servers = `${restored} of ${total} server${total === 1 ? "" : "s"}`;
+    const done = `Restored ${servers} to the snapshot this step made, because the job failed after it ` +
+        `(waited up to ${formatDuration(ROLLBACK_TIMEOUT_MS)} for the restores).`;
+    return restored === total ? done : `${done} The others were not: see why above.`;
 }
 
 ;// CONCATENATED MODULE: ./src/redact.ts

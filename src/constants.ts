@@ -37,6 +37,7 @@ export type OutputName = (typeof Outputs)[keyof typeof Outputs];
 export const State = {
   isPost: "isPost",
   rollbackTargets: "rollbackTargets",
+  mainSucceeded: "mainSucceeded",
 } as const;
 
 export const DEFAULT_API_URL = "https://admin.vps.org/api/v1";

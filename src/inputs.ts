@@ -8,6 +8,8 @@ export const MODES = ["create", "restore", "prune", "delete", "list"] as const;
 export const IF_EXISTS = ["fail", "reuse", "replace"] as const;
 export const ON_LIMIT = ["delete-oldest", "fail"] as const;
 export type Mode = (typeof MODES)[number];
+/** The modes whose post step can roll back: those that see their snapshots complete. */
+const ROLLBACK_MODES: readonly Mode[] = ["create"];
 
 /** Every input, checked and typed: the rest of the program never reads an input itself. */
 export interface Settings {
@@ -109,6 +111,7 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
     false,
     problems,
   );
+  if (mode && rollbackOnFailure) checkRollback(mode, wait, problems);
   const timeoutMs = parsePositiveDuration(
     Inputs.timeout,
     input(Inputs.timeout),
@@ -177,6 +180,25 @@ function checkModeNeeds(
   }
 }
 
+/**
+ * A rollback restores servers, which destroys data: it is only right after a step that saw every
+ * snapshot complete, so that the deploy after it is known to have come after the snapshot.
+ */
+function checkRollback(mode: Mode, wait: boolean, problems: string[]): void {
+  if (!ROLLBACK_MODES.includes(mode)) {
+    problems.push(
+      `${Inputs.rollbackOnFailure} applies only to mode ${ROLLBACK_MODES.join(" or ")}, not ${mode}`,
+    );
+  } else if (mode === "create" && !wait) {
+    problems.push(
+      `${Inputs.rollbackOnFailure}: true needs ${Inputs.wait}: true on a create step: a step that ` +
+        "did not see the snapshot complete cannot know that the deploy came after it. Keep " +
+        `${Inputs.wait}: false here and put ${Inputs.rollbackOnFailure} on a later step with ` +
+        `${Inputs.mode}: wait, just before the deploy`,
+    );
+  }
+}
+
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 function parseApiUrl(text: string, problems: string[]): string {
@@ -224,7 +246,8 @@ function parseKeep(text: string, problems: string[]): number {
   return Number(text);
 }
 
-function parseBoolean(
+/** The one reading of a true/false input, for the main step's inputs and the post step alike. */
+export function parseBoolean(
   inputName: string,
   text: string,
   fallback: boolean,

@@ -11,6 +11,7 @@ import { runDelete } from "./modes/delete.js";
 import { runList } from "./modes/list.js";
 import { runPrune } from "./modes/prune.js";
 import { runRestore } from "./modes/restore.js";
+import { saveMainSucceeded } from "./rollback-state.js";
 import { finishStep, type ModeReport } from "./summary.js";
 
 type ModeRunner = (settings: Settings, context: ModeContext) => Promise<ModeReport>;
@@ -44,6 +45,9 @@ export async function runMain(deps: ActionDeps): Promise<void> {
   try {
     const report = await MODE_RUNNERS[settings.mode](settings, createModeContext(settings, deps));
     await finishStep(io, report);
+    // Last, so that a step that failed, timed out or was cancelled never leaves it behind: the
+    // post step restores only after a main step that got this far.
+    if (settings.rollbackOnFailure && report.failures.length === 0) saveMainSucceeded(io.saveState);
   } catch (error) {
     io.setFailed(error instanceof Error ? error.message : String(error));
   }

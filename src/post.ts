@@ -1,7 +1,7 @@
-import { Inputs, State } from "./constants.js";
+import { Inputs } from "./constants.js";
 import { formatDuration } from "./duration.js";
 import { explainFailure } from "./explain.js";
-import { parseInputs, type Settings } from "./inputs.js";
+import { parseBoolean, parseInputs, type Settings } from "./inputs.js";
 import type { ActionIO } from "./io.js";
 import {
   type ActionDeps,
@@ -11,86 +11,133 @@ import {
 } from "./modes/context.js";
 import { planRestore } from "./restore-plan.js";
 import { RESTORE_COLUMNS, restoreRow, restoreServers } from "./restore-servers.js";
-import { parseSnapshotSelection, type SnapshotSelection } from "./snapshot-selection.js";
+import { readRollbackState, type RollbackState } from "./rollback-state.js";
+import type { ServerSnapshotPair } from "./snapshot-selection.js";
 import { finishStep } from "./summary.js";
 
 /** The provider's restores take 5 to 15 minutes; a rollback waits for them this long in all. */
 export const ROLLBACK_TIMEOUT_MS = 45 * 60_000;
 
+const TITLE = "VPS rollback";
+
 /**
  * The post step, which the runner starts only when the job has failed (`post-if: failure()`):
- * with `rollback-on-failure: true`, it restores every server to the snapshot this step made, if
- * that snapshot completed. It never restores anything else.
+ * with `rollback-on-failure: true`, and only after a main step that succeeded (every snapshot
+ * completed, so the deploy after it ran on top of them), it restores every server to the snapshot
+ * that step made. It never restores anything else.
  */
 export async function runPost(deps: ActionDeps): Promise<void> {
   const { io } = deps;
   maskToken(deps);
-  const saved = io.getState(State.rollbackTargets);
-  if (!saved) {
-    const enabled = /^true$/i.test(io.getInput(Inputs.rollbackOnFailure).trim());
-    io.log.info(
-      enabled
-        ? "Rollback: this step made no snapshot, so there is nothing to roll back."
-        : "Rollback is off (rollback-on-failure: false): nothing was restored.",
+  const enabled = parseBoolean(
+    Inputs.rollbackOnFailure,
+    io.getInput(Inputs.rollbackOnFailure).trim(),
+    false,
+    [],
+  );
+  if (!enabled) {
+    io.log.info("Rollback is off (rollback-on-failure: false): nothing was restored.");
+    return;
+  }
+  const state = readRollbackState(io.getState);
+  if (state.problems.length > 0) {
+    io.setFailed(
+      `Rollback: the saved state is unreadable (${state.problems.join("; ")}); nothing was restored.`,
     );
+    return;
+  }
+  if (!state.targets) {
+    io.log.info("Rollback: this step made no snapshot, so there is nothing to roll back.");
+    return;
+  }
+  if (!state.succeeded) {
+    await reportNoRollback(io, state);
     return;
   }
 
   const { settings } = parseInputs(io.getInput, deps.runContext());
-  const problems: string[] = [];
-  const selection = parseSnapshotSelection(saved, problems, []);
-  if (!selection || problems.length > 0) {
-    io.setFailed(
-      `Rollback: the saved state is unreadable (${problems.join("; ")}); nothing was restored.`,
-    );
-    return;
-  }
   const context = createModeContext({ ...settings, timeoutMs: ROLLBACK_TIMEOUT_MS }, deps);
-
   // Not a group of its own: the restores group their lines, and groups cannot nest.
-  io.log.info("Rolling back: the job failed and rollback-on-failure is true.");
-  await rollBack(selection, settings, context, io);
+  io.log.info("Rolling back: the job failed after this step, and rollback-on-failure is true.");
+  await rollBack(state.targets, settings, context, io);
+}
+
+/**
+ * The main step failed, timed out or was cancelled: the steps after it, the deploy among them,
+ * never ran, so a restore would only destroy what was written since the snapshot.
+ */
+async function reportNoRollback(io: ActionIO, state: RollbackState): Promise<void> {
+  const sentence =
+    "Nothing was rolled back: this step did not succeed (it failed, timed out or was cancelled), " +
+    "so the steps after it, the deploy among them, never ran. To restore by hand anyway, run " +
+    `this action with ${Inputs.mode}: restore and ${Inputs.snapshotId}: ${state.targetsText} ` +
+    "(the snapshot-ids output of this step).";
+  io.log.info(sentence);
+  await finishStep(io, { title: TITLE, columns: [], rows: [], failures: [], notes: [sentence] });
 }
 
 async function rollBack(
-  selection: SnapshotSelection,
+  pairs: ServerSnapshotPair[],
   settings: Settings,
   context: ModeContext,
   io: ActionIO,
 ): Promise<void> {
   let plan;
   try {
-    plan = planRestore(selection, [], settings.namePrefix, await context.api.listSnapshots());
+    const account = await context.api.listSnapshots();
+    plan = planRestore({ kind: "by-server", pairs }, [], settings.namePrefix, account);
   } catch (error) {
-    io.setFailed(
-      `Rollback failed, nothing was restored: ${explainFailure(error, { kind: "list" })}`,
-    );
+    await finishStep(io, {
+      title: TITLE,
+      columns: [],
+      rows: [],
+      failures: [
+        `Rollback failed, nothing was restored: ${explainFailure(error, { kind: "list" })}`,
+      ],
+      notes: [],
+    });
     return;
   }
   const cannot = plan.problems.map((p) => `Not rolled back: ${p}`);
-  for (const line of cannot) io.log.info(line);
+  for (const line of cannot) io.log.error(line);
   const results = await restoreServers(
     plan.targets,
-    { wait: true, pollIntervalMs: settings.pollIntervalMs },
+    { wait: true, pollIntervalMs: settings.pollIntervalMs, announce: true },
     context,
   );
-  for (const result of results.filter((r) => !r.failure)) {
+  const restored = results.filter((r) => !r.failure);
+  for (const result of restored) {
     io.log.info(
       `Rolled back server ${result.snapshot.server.id} to snapshot ${result.snapshot.id} ` +
         `(${result.snapshot.name}); server status ${result.serverStatus}.`,
     );
   }
-  const failures = [
-    ...cannot,
-    ...results.flatMap((r) => (r.failure ? [`Rollback: ${r.failure}`] : [])),
-  ];
+  const planned = new Set(plan.targets.map((s) => s.id));
+  const notPlanned = pairs.filter((p) => !planned.has(p.snapshotId));
   await finishStep(io, {
-    title: "VPS rollback",
+    title: TITLE,
     columns: RESTORE_COLUMNS,
-    rows: results.map(restoreRow),
-    failures,
-    notes: [
-      `The job failed, so the servers were restored to the snapshots this step made (waited up to ${formatDuration(ROLLBACK_TIMEOUT_MS)}).`,
+    rows: [
+      ...results.map(restoreRow),
+      ...notPlanned.map((p) => [
+        String(p.serverId),
+        String(p.snapshotId),
+        "",
+        "",
+        "not restored",
+        "",
+      ]),
     ],
+    failures: [...cannot, ...results.flatMap((r) => (r.failure ? [`Rollback: ${r.failure}`] : []))],
+    notes: [rollbackSentence(restored.length, pairs.length)],
   });
+}
+
+/** What the summary says happened, and nothing more: a restore that did not finish is not counted. */
+function rollbackSentence(restored: number, total: number): string {
+  const servers = `${restored} of ${total} server${total === 1 ? "" : "s"}`;
+  const done =
+    `Restored ${servers} to the snapshot this step made, because the job failed after it ` +
+    `(waited up to ${formatDuration(ROLLBACK_TIMEOUT_MS)} for the restores).`;
+  return restored === total ? done : `${done} The others were not: see why above.`;
 }

@@ -27,8 +27,9 @@ export function planRestore(
   const take = (snapshotId: number, expectedServerId?: number) => {
     const snapshot = byId.get(snapshotId);
     if (!snapshot) {
+      const forServer = expectedServerId === undefined ? "" : ` (for server ${expectedServerId})`;
       problems.push(
-        `Snapshot ${snapshotId} does not exist: it is not among the account's snapshots.`,
+        `Snapshot ${snapshotId}${forServer} does not exist: it is not among the account's snapshots.`,
       );
     } else if (expectedServerId !== undefined && snapshot.server.id !== expectedServerId) {
       problems.push(

@@ -19,6 +19,8 @@ export interface RestoreResult {
 export interface RestoreOptions {
   wait: boolean;
   pollIntervalMs: number;
+  /** Raise a warning annotation for each restore started, so it shows on the run's page. */
+  announce?: boolean;
 }
 
 /** A final server status that means the restore went wrong, as far as words can tell. */
@@ -36,6 +38,8 @@ export async function restoreServers(
 ): Promise<RestoreResult[]> {
   const { log, deadline } = context;
   const results = targets.map((snapshot): RestoreResult => ({ snapshot, startedAtMs: 0 }));
+  if (results.length === 0) return results;
+  const sayStarted = (line: string) => (options.announce ? log.warning(line) : log.info(line));
 
   await log.group(`Starting ${results.length} restore(s)`, () =>
     forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
@@ -45,7 +49,7 @@ export async function restoreServers(
       try {
         const answer = await restoreSnapshotOnce(context.api, snapshot, context);
         result.serverStatus = answer.value.server?.status ?? RESTORING;
-        log.info(
+        sayStarted(
           `Server ${serverId}: restore from snapshot ${snapshot.id} (${snapshot.name}) started.`,
         );
       } catch (error) {

@@ -55,7 +55,8 @@ export async function applyIfExists(
 
 /**
  * Applies `on-limit` when the server already holds the provider's maximum: fail, or delete just
- * enough of our oldest completed snapshots. When not enough of ours may go, nothing is deleted.
+ * enough of ours, failed ones first, then the oldest completed. When not enough of ours may go,
+ * nothing is deleted.
  */
 export async function makeRoom(
   serverId: number,
@@ -71,7 +72,7 @@ export async function makeRoom(
   if (settings.onLimit === "fail") {
     throw new StepFailure(
       `${atLimit} ${Inputs.onLimit} is fail, so nothing was deleted. Delete one (mode: delete), ` +
-        `or set ${Inputs.onLimit}: delete-oldest to let this action delete its oldest completed snapshot.`,
+        `or set ${Inputs.onLimit}: delete-oldest to let this action delete its failed or oldest completed snapshot.`,
     );
   }
   const chosen = snapshotsToMakeRoom(existing, needed, {
@@ -80,16 +81,12 @@ export async function makeRoom(
   });
   if (!chosen) {
     throw new StepFailure(
-      `${atLimit} Too few of them may be deleted by this action (only completed snapshots whose ` +
+      `${atLimit} Too few of them may be deleted by this action (only completed or failed snapshots whose ` +
         `name starts with "${settings.namePrefix}"), so nothing was deleted. Delete one yourself ` +
         "(mode: delete with its id) to make room.",
     );
   }
-  const gone = await deleteAll(
-    chosen,
-    context,
-    `the oldest of ours, to make room (${Inputs.onLimit}: delete-oldest)`,
-  );
+  const gone = await deleteAll(chosen, context, `to make room (${Inputs.onLimit}: delete-oldest)`);
   return { remaining: existing.filter((s) => !gone.has(s.id)) };
 }
 
@@ -104,7 +101,7 @@ async function deleteAll(
     const outcome = await context.api.deleteSnapshot(snapshot.id);
     context.log.info(
       `Server ${snapshot.server.id}: ${outcome === "deleted" ? "deleted" : "found already gone"} ` +
-        `snapshot ${snapshot.id} (${snapshot.name}, ${age(snapshot, context.now)} old): ${why}.`,
+        `snapshot ${snapshot.id} (${snapshot.name}, ${snapshot.status}, ${age(snapshot, context.now)} old): ${why}.`,
     );
     gone.add(snapshot.id);
     if (outcome === "deleted") context.onDeleted(snapshot.id);

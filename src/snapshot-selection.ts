@@ -1,10 +1,15 @@
 import { Inputs } from "./constants.js";
 import { parseIdList } from "./id-list.js";
 
+export interface ServerSnapshotPair {
+  serverId: number;
+  snapshotId: number;
+}
+
 /** What `snapshot-id` names: ids, the `snapshot-ids` map of a create step, or `latest`. */
 export type SnapshotSelection =
   | { kind: "ids"; ids: number[] }
-  | { kind: "by-server"; pairs: Array<{ serverId: number; snapshotId: number }> }
+  | { kind: "by-server"; pairs: ServerSnapshotPair[] }
   | { kind: "latest" };
 
 export function parseSnapshotSelection(
@@ -31,7 +36,7 @@ function parseServerMap(text: string, problems: string[]): SnapshotSelection | u
     problems.push(`${Inputs.snapshotId} must be a JSON object of server id to snapshot id`);
     return undefined;
   }
-  const pairs: Array<{ serverId: number; snapshotId: number }> = [];
+  const pairs: ServerSnapshotPair[] = [];
   for (const [server, snapshot] of Object.entries(parsed)) {
     const serverId = positiveInteger(server);
     const snapshotId = positiveInteger(snapshot);

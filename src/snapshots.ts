@@ -10,6 +10,17 @@ export function isCompleted(snapshot: Snapshot): boolean {
   return snapshot.status === SnapshotStatus.completed;
 }
 
+/**
+ * A snapshot that ended without completing and can never be restored. The API documents no
+ * failure value; only these unmistakable words count, so that an undocumented status of a
+ * snapshot still being made (`pending`, `queued`) is never taken for a failure and deleted.
+ */
+const FAILED_STATUSES: ReadonlySet<string> = new Set(["failed", "error"]);
+
+export function hasFailed(snapshot: Snapshot): boolean {
+  return FAILED_STATUSES.has(snapshot.status);
+}
+
 /** `created_at` in ms; NaN when the API sent something that is not a date. */
 export function createdAtMs(snapshot: Snapshot): number {
   return Date.parse(snapshot.created_at);

@@ -1,11 +1,11 @@
 import type { Snapshot } from "../api/types.js";
-import { State } from "../constants.js";
 import { forEachConcurrently } from "../concurrency.js";
 import { createSnapshotOnce } from "../exactly-once.js";
 import { formatDuration } from "../duration.js";
 import { explainFailure, reportsSnapshotLimit } from "../explain.js";
 import type { Settings } from "../inputs.js";
-import { publishDeleted, publishSnapshots, snapshotIdsByServer } from "../outputs.js";
+import { publishDeleted, publishSnapshots } from "../outputs.js";
+import { saveRollbackTargets } from "../rollback-state.js";
 import { applyIfExists, makeRoom, type SlotContext } from "../server-slots.js";
 import { snapshotsByServer } from "../server-snapshots.js";
 import type { ModeReport } from "../summary.js";
@@ -59,9 +59,7 @@ export async function runCreate(settings: Settings, modeContext: ModeContext): P
       // Published as soon as each is accepted, so a later failure or cancellation still has it.
       if (!result.snapshot) return;
       publishSnapshots(setOutput, made());
-      if (settings.rollbackOnFailure) {
-        context.saveState(State.rollbackTargets, JSON.stringify(snapshotIdsByServer(made())));
-      }
+      if (settings.rollbackOnFailure) saveRollbackTargets(context.saveState, made());
     });
   });
 

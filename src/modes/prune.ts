@@ -86,6 +86,7 @@ export async function runPrune(settings: Settings, context: ModeContext): Promis
     notes: [
       `Kept the newest ${settings.keep} completed snapshot(s) whose name starts with "${settings.namePrefix}"` +
         `${settings.olderThanMs === undefined ? "" : ", and every one younger than older-than"}; ` +
+        "those of ours that failed are deleted whatever keep says (they can never be restored); " +
         "other snapshots are never deleted.",
       ...(settings.dryRun ? ["Dry run: nothing was deleted."] : []),
     ],

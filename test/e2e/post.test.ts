@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { runAction, runPostStep } from "../../scripts/run-action.js";
+import { setTimeout as delay } from "node:timers/promises";
+import { type RunResult, runAction, runPostStep } from "../../scripts/run-action.js";
 import type { Simulator } from "../../simulator/server.js";
 import {
   assertGroupsDoNotNest,
@@ -11,11 +12,21 @@ import {
   simulator,
 } from "./support.js";
 
+/** The `::warning::` annotations a run raised. */
+function warningsOf(result: RunResult | null): string[] {
+  return (result?.stdout ?? "")
+    .split("\n")
+    .filter((line) => line.startsWith("::warning::"))
+    .map((line) => line.slice("::warning::".length));
+}
+
 /** A create step, then the post step the runner starts at the end of a job that went `jobStatus`. */
 async function createThenEndJob(
   sim: Simulator,
   inputs: Record<string, string>,
   jobStatus: "success" | "failure",
+  /** What happens between the main step and the end of the job (the deploy, a person). */
+  meanwhile: (main: RunResult) => Promise<void> = async () => {},
 ) {
   const allInputs = {
     "api-url": sim.url,
@@ -24,6 +35,7 @@ async function createThenEndJob(
     ...inputs,
   };
   const main = await runAction({ inputs: allInputs, timeoutMs: 60_000 });
+  await meanwhile(main);
   const post = await runPostStep({
     inputs: allInputs,
     state: main.savedState,
@@ -59,13 +71,24 @@ describe("rollback post step", () => {
     expect(main.savedState).toMatchObject({
       isPost: "true",
       rollbackTargets: JSON.stringify({ 12345: made }),
+      mainSucceeded: "true",
     });
     expect(post?.exitCode).toBe(0);
     expect(sim.restores.map((r) => [r.serverId, r.snapshotId])).toEqual([[12345, made]]);
     expect(post?.stdout).toMatch(
       new RegExp(`Rolled back server 12345 to snapshot ${made} .*server status active`),
     );
+    // Announced on the run's page: an annotation naming the server and the snapshot.
+    expect(warningsOf(post)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Server 12345: restore from snapshot ${made} \\(pre-deploy-[^)]+\\) started\\.$`,
+        ),
+      ),
+    ]);
     expect(post?.summary).toMatch(/### VPS rollback/);
+    expect(post?.summary).toContain("Restored 1 of 1 server to the snapshot this step made");
+    expect(post?.summary).toMatch(new RegExp(`\\| 12345 \\| ${made} \\| .* \\| active \\|`));
     expect(groupsOf(post ?? main)).toEqual([
       "Starting 1 restore(s)",
       "Waiting for 1 restore(s) to finish",
@@ -86,6 +109,8 @@ describe("rollback post step", () => {
       [12345, ids["12345"]],
       [12346, ids["12346"]],
     ]);
+    expect(warningsOf(post)).toHaveLength(2);
+    expect(post?.summary).toContain("Restored 2 of 2 servers");
   });
 
   it("after a successful job, the runner does not start it and nothing is restored", async () => {
@@ -129,34 +154,123 @@ describe("rollback post step", () => {
     expect(sim.restores).toHaveLength(0);
   });
 
-  it("does not restore a snapshot that never completed, and reports it as an error", async () => {
-    const sim = await simulator({ snapshotDurationMs: 120_000 });
+  it("refuses rollback-on-failure with wait: false before any request, pointing at mode: wait", async () => {
+    const sim = await simulator();
     const { main, post } = await createThenEndJob(
       sim,
       { "server-id": "12345", "rollback-on-failure": "true", wait: "false" },
       "failure",
     );
-    expect(main.exitCode).toBe(0);
-    expect(post?.exitCode).toBe(1);
-    expect(failureOf(post ?? main)).toMatch(
-      /Not rolled back: Snapshot \d+ \(.*\) is in_progress, not completed/,
+    expect(main.exitCode).toBe(1);
+    expect(failureOf(main)).toMatch(
+      /rollback-on-failure: true needs wait: true on a create step.*mode: wait/s,
     );
-    expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
+    expect(post?.exitCode).toBe(0);
+    expect(sim.requests).toHaveLength(0);
+  });
+});
+
+/** The record of a success that the post step relies on, and what the post step says without it. */
+function expectNothingRolledBack(sim: Simulator, main: RunResult, post: RunResult | null) {
+  expect(main.exitCode).toBe(1);
+  expect(main.savedState.mainSucceeded).toBeUndefined();
+  expect(post?.exitCode).toBe(0);
+  expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
+  expect(sim.restores).toHaveLength(0);
+  const said = `Nothing was rolled back: this step did not succeed (it failed, timed out or was cancelled), so the steps after it, the deploy among them, never ran. To restore by hand anyway, run this action with mode: restore and snapshot-id: ${main.savedState.rollbackTargets}`;
+  expect(post?.stdout).toContain(said);
+  expect(post?.summary).toContain(said.slice(0, 60));
+  expect(groupsOf(post as RunResult)).toEqual([]);
+}
+
+describe("rollback post step: never after a main step that did not succeed", () => {
+  it("a fleet where one snapshot failed: the deploy was skipped, so no server is restored", async () => {
+    const sim = await simulator();
+    sim.configureServer(12346, { snapshotOutcome: "failed" });
+    const inputs = { "server-id": "12345 12346 12347", "rollback-on-failure": "true" };
+    const { main, post } = await createThenEndJob(sim, inputs, "failure");
+    expectNothingRolledBack(sim, main, post);
+    expect(Object.keys(JSON.parse(main.savedState.rollbackTargets ?? "{}"))).toHaveLength(3);
+    expect(failureOf(main)).toMatch(/ended with status "failed"/);
   });
 
-  it("a main step cut off by the deadline still leaves its snapshot for the rollback", async () => {
-    const sim = await simulator({ snapshotDurationMs: 4_000 });
-    const main = await runAction({
-      inputs: {
-        "api-url": sim.url,
-        "api-token": sim.token,
-        "server-id": "12345",
-        "rollback-on-failure": "true",
-        timeout: "2s",
-      },
+  it("a main step cut off by its timeout: the snapshot completes later, nothing is restored", async () => {
+    const sim = await simulator({ snapshotDurationMs: 3_000 });
+    const inputs = { "server-id": "12345", "rollback-on-failure": "true", timeout: "1.5s" };
+    const { main, post } = await createThenEndJob(sim, inputs, "failure", async () => {
+      // The snapshot completes between the main step and the post step.
+      const id = sim.creations[0] as number;
+      while (sim.snapshot(id)?.status !== "completed") await delay(200);
+    });
+    expect(main.savedState.rollbackTargets).toBe(JSON.stringify({ 12345: sim.creations[0] }));
+    expectNothingRolledBack(sim, main, post);
+  });
+
+  it("a main step cancelled while waiting: nothing is restored, whichever way the job ends", async () => {
+    const sim = await simulator({ snapshotDurationMs: 20_000 });
+    const inputs = {
+      "api-url": sim.url,
+      "api-token": sim.token,
+      "poll-interval": "0.3s",
+      "server-id": "12345",
+      "rollback-on-failure": "true",
+    };
+    const main = await runAction({ inputs, killAfterMs: 2_500, timeoutMs: 60_000 });
+    expect(main.savedState.rollbackTargets).toBe(JSON.stringify({ 12345: sim.creations[0] }));
+    // A cancelled workflow: failure() is false, so the runner does not start the post step.
+    expect(
+      await runPostStep({ inputs, state: main.savedState, jobStatus: "cancelled" }),
+    ).toBeNull();
+    // A step stopped by its timeout-minutes fails the job: the post step runs, restores nothing.
+    const post = await runPostStep({
+      inputs,
+      state: main.savedState,
+      jobStatus: "failure",
       timeoutMs: 60_000,
     });
-    expect(main.exitCode).toBe(1);
-    expect(main.savedState.rollbackTargets).toBe(JSON.stringify({ 12345: sim.creations[0] }));
+    expectNothingRolledBack(sim, main, post);
+  });
+});
+
+describe("rollback post step: a truthful report", () => {
+  it("a snapshot deleted before the post step: the other server is restored, the step fails naming both", async () => {
+    const sim = await simulator();
+    const inputs = { "server-id": "12345 12346", "rollback-on-failure": "true" };
+    const { main, post } = await createThenEndJob(sim, inputs, "failure", async (done) => {
+      const ids = JSON.parse(done.outputs["snapshot-ids"] ?? "{}");
+      sim.removeSnapshot(ids["12346"]);
+    });
+    const ids = JSON.parse(main.outputs["snapshot-ids"] ?? "{}");
+    expect(main.exitCode).toBe(0);
+    expect(sim.restores.map((r) => [r.serverId, r.snapshotId])).toEqual([[12345, ids["12345"]]]);
+    expect(post?.exitCode).toBe(1);
+    expect(failureOf(post as RunResult)).toContain(
+      `Not rolled back: Snapshot ${ids["12346"]} (for server 12346) does not exist`,
+    );
+    expect(warningsOf(post)).toHaveLength(1);
+    expect(post?.summary).toContain("Restored 1 of 2 servers to the snapshot this step made");
+    expect(post?.summary).toContain("The others were not");
+    expect(post?.summary).toContain(`| 12346 | ${ids["12346"]} |  |  | not restored |  |`);
+    expect(post?.summary).not.toMatch(/servers were restored/);
+  });
+
+  it("a restore the API refuses: fails naming the server and the snapshot, claims nothing", async () => {
+    const sim = await simulator();
+    sim.addFault({
+      route: "restore-snapshot",
+      fault: { type: "status", status: 400, message: "Server is locked." },
+    });
+    const inputs = { "server-id": "12345", "rollback-on-failure": "true" };
+    const { main, post } = await createThenEndJob(sim, inputs, "failure");
+    const made = main.outputs["snapshot-id"];
+    expect(post?.exitCode).toBe(1);
+    expect(failureOf(post as RunResult)).toMatch(
+      new RegExp(
+        `Rollback: Server 12345 cannot be restored from snapshot ${made} now .*Server is locked`,
+      ),
+    );
+    expect(warningsOf(post)).toEqual([]);
+    expect(post?.summary).toContain("Restored 0 of 1 server");
+    expect(sim.restores).toHaveLength(0);
   });
 });

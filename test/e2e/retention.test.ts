@@ -89,6 +89,42 @@ describe("prune", () => {
     expect(sim.requestsFor("delete-snapshot")).toHaveLength(0);
   });
 
+  it("deletes every failed one of ours whatever keep says; keep counts completed ones", async () => {
+    const sim = await simulator({
+      snapshots: [
+        { id: 911, serverId: 12345, name: "pre-deploy-ok1", createdAt: daysAgo(1) },
+        { id: 912, serverId: 12345, name: "pre-deploy-ok2", createdAt: daysAgo(2) },
+        {
+          id: 913,
+          serverId: 12345,
+          name: "pre-deploy-broken",
+          createdAt: daysAgo(0.5),
+          status: "failed",
+        },
+        {
+          id: 914,
+          serverId: 12345,
+          name: "manual-broken",
+          createdAt: daysAgo(8),
+          status: "failed",
+        },
+        {
+          id: 915,
+          serverId: 12345,
+          name: "pre-deploy-busy",
+          createdAt: daysAgo(3),
+          status: "in_progress",
+        },
+      ],
+    });
+    const result = await run(sim, { mode: "prune", "server-id": "12345", keep: "2" });
+    expect(result.exitCode).toBe(0);
+    expect(sim.deletions.map((d) => d.snapshotId)).toEqual([913]);
+    expect(ids(sim.snapshots())).toEqual([911, 912, 914, 915]);
+    expect(result.summary).toMatch(/\| 913 \| pre-deploy-broken \| failed \| .* \| deleted \|/);
+    expect(result.summary).toMatch(/\| 914 \| manual-broken \| failed \| .* \| kept \|/);
+  });
+
   it("refuses a bad keep or older-than before any request", async () => {
     const sim = await simulator();
     const result = await run(sim, {
@@ -131,6 +167,19 @@ describe("create: on-limit", () => {
       805,
       Number(result.outputs["snapshot-id"]),
     ]);
+  });
+
+  it.each([
+    ["a failed one of ours goes before the oldest completed one", "pre-deploy-failed", 806, 802],
+    ["a failed one without the prefix is never deleted", "manual-failed", 802, 806],
+  ])("delete-oldest: %s", async (_case, name, deleted, spared) => {
+    const failed = { id: 806, serverId: 12345, name, createdAt: daysAgo(2), status: "failed" };
+    const sim = await simulator({ snapshots: [...atLimit().slice(0, 4), failed] });
+    const result = await run(sim, { "server-id": "12345" });
+    expect(result.exitCode).toBe(0);
+    expect(sim.deletions.map((d) => d.snapshotId)).toEqual([deleted]);
+    expect(sim.snapshot(spared)).toBeDefined();
+    expect(result.stdout).toMatch(new RegExp(`deleted snapshot ${deleted} \\(`));
   });
 
   it("fail: names the limit of 5 and deletes nothing", async () => {

@@ -139,6 +139,18 @@ describe("inputs: every bad input is named, all in one error", () => {
     [{ mode: "restore" }, "snapshot-id is required in mode restore"],
     [{ mode: "delete", "snapshot-id": "latest" }, 'snapshot-id "latest" is only for mode restore'],
     [{ mode: "prune", "server-id": "" }, "server-id is required in mode prune"],
+    [
+      { "rollback-on-failure": "true", wait: "false" },
+      "rollback-on-failure: true needs wait: true on a create step",
+    ],
+    [
+      { mode: "restore", "snapshot-id": "801", "rollback-on-failure": "true" },
+      "rollback-on-failure applies only to mode create, not restore",
+    ],
+    [
+      { mode: "prune", "rollback-on-failure": "true" },
+      "rollback-on-failure applies only to mode create, not prune",
+    ],
   ])("%o -> %s", (bad, message) => {
     expect(problemsOf({ ...valid, ...bad }).join("\n")).toContain(message);
   });
@@ -165,6 +177,14 @@ describe("inputs: every bad input is named, all in one error", () => {
     ]) {
       expect(parse({ ...valid, "api-url": url }).settings.apiUrl).toBe(url.replace(/\/$/, ""));
     }
+  });
+
+  it("a create step that waits may roll back; wait: false points at a later wait step", () => {
+    expect(parse({ ...valid, "rollback-on-failure": "true" }).settings.rollbackOnFailure).toBe(
+      true,
+    );
+    const [problem] = problemsOf({ ...valid, "rollback-on-failure": "true", wait: "false" });
+    expect(problem).toMatch(/cannot know that the deploy came after it.*mode: wait/);
   });
 
   it("accepts the YAML booleans that core.getBooleanInput accepts", () => {

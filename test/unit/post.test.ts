@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Transport } from "../../src/api/transport.js";
 import type { ActionIO } from "../../src/io.js";
@@ -7,6 +8,7 @@ import { FakeClock, recordingLogger } from "../support/fakes.js";
 
 function fakeIO(inputs: Record<string, string>, state: Record<string, string>) {
   const failed: string[] = [];
+  const summaries: string[] = [];
   const log = recordingLogger();
   const io: ActionIO = {
     getInput: (name) => inputs[name] ?? "",
@@ -15,10 +17,12 @@ function fakeIO(inputs: Record<string, string>, state: Record<string, string>) {
     saveState: () => {},
     setSecret: () => {},
     setFailed: (message) => failed.push(message),
-    writeSummary: async () => {},
+    writeSummary: async (markdown) => {
+      summaries.push(markdown);
+    },
     log,
   };
-  return { io, failed, log };
+  return { io, failed, log, summaries };
 }
 
 function post(inputs: Record<string, string>, state: Record<string, string>) {
@@ -70,13 +74,69 @@ describe("post step: when it does nothing", () => {
     expect(sent).toEqual([]);
   });
 
+  it.each([
+    ["failed, timed out or was cancelled (no success record)", {}],
+    ["left a success record that is not the word true", { mainSucceeded: "yes" }],
+  ])(
+    "main step that %s: restores nothing, says so once, says how to restore by hand",
+    async (_case, extraState) => {
+      const { done, sent, log, failed, summaries } = post(
+        { "rollback-on-failure": "true" },
+        { isPost: "true", rollbackTargets: '{"1":801,"2":802}', ...extraState },
+      );
+      await done;
+      expect(sent).toEqual([]);
+      expect(failed).toEqual([]);
+      expect(log.lines).toHaveLength(1);
+      expect(log.lines[0]).toMatch(
+        /^Nothing was rolled back: this step did not succeed .* never ran\. To restore by hand anyway, run this action with mode: restore and snapshot-id: \{"1":801,"2":802\}/,
+      );
+      expect(summaries.join("")).toContain("Nothing was rolled back: this step did not succeed");
+    },
+  );
+
   it("unreadable saved state: fails without a request", async () => {
     const { done, sent, failed } = post(
       { "rollback-on-failure": "true" },
-      { rollbackTargets: "{oops" },
+      { rollbackTargets: "{oops", mainSucceeded: "true" },
     );
     await done;
     expect(failed[0]).toMatch(/saved state is unreadable.*nothing was restored/);
     expect(sent).toEqual([]);
+  });
+});
+
+describe("post step: never a request after a main step that did not succeed (generated cases)", () => {
+  const pairs = fc.dictionary(
+    fc.integer({ min: 1, max: 99_999 }).map(String),
+    fc.integer({ min: 1, max: 99_999 }),
+    { maxKeys: 6 },
+  );
+  const savedTargets = fc.oneof(
+    pairs.map((map) => JSON.stringify(map)),
+    fc.string(),
+    fc.constant(""),
+  );
+  const notASuccess = fc.oneof(
+    fc.constant(undefined),
+    fc.string().filter((text) => text !== "true"),
+  );
+
+  it("whatever targets were saved and whatever else the state holds", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        savedTargets,
+        notASuccess,
+        fc.constantFrom("true", "True", "TRUE"),
+        async (targets, succeeded, enabled) => {
+          const state: Record<string, string> = { isPost: "true", rollbackTargets: targets };
+          if (succeeded !== undefined) state.mainSucceeded = succeeded;
+          const { done, sent } = post({ "rollback-on-failure": enabled }, state);
+          await done;
+          expect(sent).toEqual([]);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

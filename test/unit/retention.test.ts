@@ -12,7 +12,15 @@ const snapshotSet = fc
   .array(
     fc.record({
       ours: fc.boolean(),
-      status: fc.constantFrom("completed", "completed", "completed", "in_progress", "failed"),
+      status: fc.constantFrom(
+        "completed",
+        "completed",
+        "completed",
+        "in_progress",
+        "failed",
+        "error",
+        "pending",
+      ),
       ageMs: fc.integer({ min: 0, max: 60 * DAY }),
       suffix: fc.stringMatching(/^[a-z0-9_-]{0,8}$/),
     }),
@@ -41,11 +49,15 @@ const policy = fc.record({
   olderThanMs: fc.option(fc.integer({ min: 1, max: 30 * DAY }), { nil: undefined }),
 });
 
-const deletable = (s: Snapshot) => s.name.startsWith(PREFIX) && s.status === "completed";
+const failed = (s: Snapshot) => s.status === "failed" || s.status === "error";
+const completed = (s: Snapshot) => s.status === "completed";
+const deletable = (s: Snapshot) => s.name.startsWith(PREFIX) && (completed(s) || failed(s));
+const newestFirst = (set: Snapshot[]) =>
+  [...set].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id);
 const RUNS = { numRuns: 3_000 };
 
 describe("retention: what prune may delete (property-based)", () => {
-  it("never chooses a snapshot that is not ours, not completed, or just made", () => {
+  it("never chooses a snapshot that is not ours, in progress (or of an unknown status), or just made", () => {
     fc.assert(
       fc.property(snapshotSet, policy, fc.nat(), (snapshots, p, pick) => {
         const justMade = snapshots[pick % Math.max(1, snapshots.length)];
@@ -65,7 +77,7 @@ describe("retention: what prune may delete (property-based)", () => {
     );
   });
 
-  it("keeps exactly the newest `keep` of ours (and the young ones), deletes every other of ours", () => {
+  it("keeps exactly the newest `keep` completed of ours (and the young ones), deletes every other of ours, failed ones whatever keep says", () => {
     fc.assert(
       fc.property(snapshotSet, policy, (snapshots, p) => {
         const { deleted, kept } = snapshotsToPrune(snapshots, {
@@ -74,15 +86,17 @@ describe("retention: what prune may delete (property-based)", () => {
           now: NOW,
           protectedIds: new Set(),
         });
-        const ours = snapshots
-          .filter(deletable)
-          .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id);
+        const ours = newestFirst(snapshots.filter(deletable));
+        const oursCompleted = ours.filter(completed);
         const young = (s: Snapshot) =>
           p.olderThanMs !== undefined && NOW.getTime() - Date.parse(s.created_at) < p.olderThanMs;
-        const expected = ours.slice(p.keep).filter((s) => !young(s));
+        const expected = [...ours.filter(failed), ...oursCompleted.slice(p.keep)].filter(
+          (s) => !young(s),
+        );
         expect(new Set(deleted.map((s) => s.id))).toEqual(new Set(expected.map((s) => s.id)));
         expect(kept.length + deleted.length).toBe(snapshots.length);
-        expect(ours.length - deleted.length).toBeGreaterThanOrEqual(Math.min(p.keep, ours.length));
+        const completedKept = oursCompleted.filter((s) => !deleted.includes(s)).length;
+        expect(completedKept).toBeGreaterThanOrEqual(Math.min(p.keep, oursCompleted.length));
       }),
       RUNS,
     );
@@ -115,7 +129,7 @@ describe("retention: what prune may delete (property-based)", () => {
 });
 
 describe("retention: making room under the limit (property-based)", () => {
-  it("deletes only ours, completed, the oldest first, exactly as many as needed, or nothing at all", () => {
+  it("deletes only ours, failed ones first, then completed oldest first, exactly as many as needed, or nothing at all", () => {
     fc.assert(
       fc.property(snapshotSet, fc.integer({ min: 0, max: 6 }), (snapshots, needed) => {
         const chosen = snapshotsToMakeRoom(snapshots, needed, {
@@ -129,11 +143,18 @@ describe("retention: making room under the limit (property-based)", () => {
         }
         expect(chosen).toHaveLength(needed);
         for (const s of chosen ?? []) expect(deletable(s)).toBe(true);
-        const newestChosen = Math.max(...(chosen ?? []).map((s) => Date.parse(s.created_at)));
+        const chosenCompleted = (chosen ?? []).filter(completed);
+        // A completed one (restorable) goes only once every failed one of ours is going.
+        if (chosenCompleted.length > 0) {
+          for (const s of ours.filter(failed)) expect(chosen).toContain(s);
+        }
+        const newestChosen = Math.max(...chosenCompleted.map((s) => Date.parse(s.created_at)));
         const oldestLeft = Math.min(
-          ...ours.filter((s) => !chosen?.includes(s)).map((s) => Date.parse(s.created_at)),
+          ...ours
+            .filter((s) => completed(s) && !chosen?.includes(s))
+            .map((s) => Date.parse(s.created_at)),
         );
-        if (chosen?.length) expect(newestChosen).toBeLessThanOrEqual(oldestLeft);
+        if (chosenCompleted.length) expect(newestChosen).toBeLessThanOrEqual(oldestLeft);
       }),
       RUNS,
     );
@@ -164,6 +185,41 @@ describe("retention: cases", () => {
       protectedIds: new Set(),
     });
     expect(deleted.map((s) => s.id)).toEqual([1]);
+  });
+
+  it("keep counts completed ones: failed ones of ours go whatever keep says, no other failed one", () => {
+    const set = [
+      snap(1, "pre-deploy-a", 9),
+      snap(2, "pre-deploy-b", 1, "failed"),
+      snap(3, "pre-deploy-c", 2, "error"),
+      snap(4, "manual-d", 30, "failed"),
+      snap(5, "pre-deploy-e", 0, "in_progress"),
+      snap(6, "pre-deploy-f", 3, "pending"),
+    ];
+    const { deleted } = snapshotsToPrune(set, {
+      namePrefix: PREFIX,
+      keep: 2,
+      now: NOW,
+      protectedIds: new Set(),
+    });
+    expect(deleted.map((s) => s.id)).toEqual([2, 3]);
+  });
+
+  it("making room takes a failed one of ours before the oldest completed one", () => {
+    const set = [
+      snap(1, "pre-deploy-a", 30),
+      snap(2, "pre-deploy-b", 1, "failed"),
+      snap(3, "manual-c", 40, "failed"),
+      snap(4, "pre-deploy-d", 20),
+      snap(5, "pre-deploy-e", 0, "in_progress"),
+    ];
+    const room = (needed: number) =>
+      snapshotsToMakeRoom(set, needed, { namePrefix: PREFIX, protectedIds: new Set() })?.map(
+        (s) => s.id,
+      );
+    expect(room(1)).toEqual([2]);
+    expect(room(2)).toEqual([2, 1]);
+    expect(room(4)).toBeUndefined();
   });
 
   it("never deletes a snapshot whose created_at cannot be read", () => {
