@@ -30413,6 +30413,59 @@ function formatDuration(ms) {
     return `${seconds}s`;
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/runner/clock.ts
+
+const systemClock = {
+    now: () => performance.now(),
+    wallNow: () => new Date(),
+    sleep: async (ms, signal) => {
+        try {
+            await (0,promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, { signal });
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw new CancelledError("Cancelled while waiting");
+            throw error;
+        }
+    },
+};
+/** The one overall time limit of a step, which every wait and every request must respect. */
+class Deadline {
+    clock;
+    totalMs;
+    startedAt;
+    constructor(clock, totalMs) {
+        this.clock = clock;
+        this.totalMs = totalMs;
+        this.startedAt = clock.now();
+    }
+    elapsedMs() {
+        return this.clock.now() - this.startedAt;
+    }
+    remainingMs() {
+        return Math.max(0, this.totalMs - this.elapsedMs());
+    }
+    expired() {
+        return this.remainingMs() <= 0;
+    }
+}
+/** The step was cancelled (the workflow was cancelled, or the deadline passed mid-request). */
+class CancelledError extends Error {
+    constructor(message = "Cancelled") {
+        super(message);
+        this.name = "CancelledError";
+    }
+}
+/** The step's overall `timeout` ran out before a request could be made. */
+class DeadlineError extends Error {
+    constructor(request) {
+        super(`The step's timeout ran out before ${request} could be sent`);
+        this.name = "DeadlineError";
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/api/errors.ts
 /** The API answered, with a status that is not a success. */
 class HttpStatusError extends Error {
@@ -30472,13 +30525,6 @@ class ForeignOriginError extends Error {
         this.name = "ForeignOriginError";
     }
 }
-/** The step was cancelled (the workflow was cancelled, or the deadline passed mid-request). */
-class CancelledError extends Error {
-    constructor(message = "Cancelled") {
-        super(message);
-        this.name = "CancelledError";
-    }
-}
 /** Worth another try: the failure says nothing about the request itself. */
 function isTransient(error) {
     if (error instanceof NoAnswerError)
@@ -30505,22 +30551,9 @@ function retryAfterOf(error) {
 function isStatus(error, status) {
     return error instanceof HttpStatusError && error.status === status;
 }
-/** The step's overall `timeout` ran out before a request could be made. */
-class DeadlineError extends Error {
-    constructor(request) {
-        super(`The step's timeout ran out before ${request} could be sent`);
-        this.name = "DeadlineError";
-    }
-}
-/** A failure already put in a person's words by the code that saw it; shown as it is. */
-class StepFailure extends Error {
-    constructor(message) {
-        super(message);
-        this.name = "StepFailure";
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/api/transport.ts
+
 
 
 
@@ -30638,10 +30671,15 @@ const State = {
     mainSucceeded: "mainSucceeded",
 };
 const DEFAULT_API_URL = "https://admin.vps.org/api/v1";
+/**
+ * How long a restore is waited for, in restore mode by default and always in the rollback post
+ * step: the provider's restores take 5 to 15 minutes.
+ */
+const RESTORE_TIMEOUT_MS = 45 * 60_000;
 /** The provider allows this many snapshots per server; in progress ones count. */
 const SNAPSHOT_LIMIT_PER_SERVER = 5;
 
-;// CONCATENATED MODULE: ./src/cancellation.ts
+;// CONCATENATED MODULE: ./src/runner/cancellation.ts
 
 /** How long the step may take to stop once cancelled; the runner kills it a few seconds later. */
 const EXIT_WITHIN_MS = 1_500;
@@ -30665,46 +30703,6 @@ function stopOnCancel(io, outputSoFar, controller, exit) {
     };
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/clock.ts
-
-
-const systemClock = {
-    now: () => performance.now(),
-    wallNow: () => new Date(),
-    sleep: async (ms, signal) => {
-        try {
-            await (0,promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, { signal });
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw new CancelledError("Cancelled while waiting");
-            throw error;
-        }
-    },
-};
-/** The one overall time limit of a step, which every wait and every request must respect. */
-class Deadline {
-    clock;
-    totalMs;
-    startedAt;
-    constructor(clock, totalMs) {
-        this.clock = clock;
-        this.totalMs = totalMs;
-        this.startedAt = clock.now();
-    }
-    elapsedMs() {
-        return this.clock.now() - this.startedAt;
-    }
-    remainingMs() {
-        return Math.max(0, this.totalMs - this.elapsedMs());
-    }
-    expired() {
-        return this.remainingMs() <= 0;
-    }
 }
 
 ;// CONCATENATED MODULE: external "os"
@@ -32780,7 +32778,7 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/io.ts
+;// CONCATENATED MODULE: ./src/runner/io.ts
 
 /** The runner's IO, with every text that leaves the program passed through the redactor. */
 function coreIO(redactor) {
@@ -32805,7 +32803,7 @@ function coreIO(redactor) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/id-list.ts
+;// CONCATENATED MODULE: ./src/workflow/id-list.ts
 /** Ids separated by commas, spaces or newlines; a repeated id is kept once, with a note. */
 function parseIdList(inputName, text, problems, notes) {
     const ids = [];
@@ -37822,7 +37820,7 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-;// CONCATENATED MODULE: ./src/run-context.ts
+;// CONCATENATED MODULE: ./src/runner/run-context.ts
 
 function currentRunContext() {
     return {
@@ -37858,7 +37856,7 @@ function defaultDescription(run) {
         .join(": ");
 }
 
-;// CONCATENATED MODULE: ./src/snapshot-selection.ts
+;// CONCATENATED MODULE: ./src/workflow/snapshot-selection.ts
 
 
 function parseSnapshotSelection(text, problems, notes) {
@@ -37920,7 +37918,7 @@ function selectedIds(selection) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/workflow/inputs.ts
 
 
 
@@ -37945,7 +37943,7 @@ const DEFAULT_NAME_PREFIX = "pre-deploy-";
 /** create and restore wait for the provider; the other modes only bound their retries with it. */
 const DEFAULT_TIMEOUT_MS = {
     create: 30 * 60_000,
-    restore: 45 * 60_000,
+    restore: RESTORE_TIMEOUT_MS,
     prune: 10 * 60_000,
     delete: 10 * 60_000,
     list: 10 * 60_000,
@@ -38115,7 +38113,7 @@ function parsePositiveDuration(inputName, text, fallback, problems) {
     return ms;
 }
 
-;// CONCATENATED MODULE: ./src/retry.ts
+;// CONCATENATED MODULE: ./src/api/retry.ts
 
 /** At most 5 tries of one request, waits of up to 0.5, 1, 2, 4 s (random below that: full jitter). */
 const DEFAULT_RETRY_POLICY = {
@@ -38234,6 +38232,14 @@ function parseRetryAfter(header, wallNow) {
 
 
 
+
+/**
+ * One request may take a tenth of the step's timeout, between 2 and 30 seconds: a request that
+ * hangs must leave time for the tries after it.
+ */
+function requestTimeoutFor(timeoutMs) {
+    return Math.min(30_000, Math.max(2_000, timeoutMs / 10));
+}
 /** A list longer than this is a loop in the API's paging, not a real account. */
 const MAX_PAGES = 100;
 const MAX_REDIRECTS = 5;
@@ -38402,13 +38408,11 @@ function checkSnapshot(value, label) {
     return item;
 }
 
-;// CONCATENATED MODULE: ./src/modes/context.ts
+;// CONCATENATED MODULE: ./src/step.ts
 
 
 
 
-/** Servers are handled this many at a time: enough for a fleet, few enough to be polite. */
-const SERVER_CONCURRENCY = 10;
 /** Masks the token before anything else can print it. */
 function maskToken({ io, redactor }) {
     const token = io.getInput(Inputs.apiToken).trim();
@@ -38417,6 +38421,7 @@ function maskToken({ io, redactor }) {
     io.setSecret(token);
     redactor.add(token);
 }
+/** The API client and collaborators of one step, all bound to the step's one deadline. */
 function createModeContext(api, deps) {
     const { io, clock, random, redactor, signal } = deps;
     const deadline = new Deadline(clock, api.timeoutMs);
@@ -38445,15 +38450,73 @@ function createModeContext(api, deps) {
         signal,
     };
 }
-/**
- * One request may take a tenth of the step's timeout, between 2 and 30 seconds: a request that
- * hangs must leave time for the tries after it.
- */
-function requestTimeoutFor(timeoutMs) {
-    return Math.min(30_000, Math.max(2_000, timeoutMs / 10));
+
+;// CONCATENATED MODULE: ./src/workflow/explain.ts
+
+
+
+/** A failure already put in a person's words by the code that saw it; shown as it is. */
+class StepFailure extends Error {
+    constructor(message) {
+        super(message);
+        this.name = "StepFailure";
+    }
+}
+/** The sentence a person reads when an operation fails: what happened, the API's words, what next. */
+function explainFailure(error, operation) {
+    const detail = error instanceof Error ? error.message : String(error);
+    if (error instanceof StepFailure)
+        return detail;
+    if (isStatus(error, 401)) {
+        return `The API refused the token (${detail}). Check the secret passed as ${Inputs.apiToken}.`;
+    }
+    if (error instanceof CancelledError)
+        return `Cancelled: ${detail}.`;
+    switch (operation.kind) {
+        case "create":
+            return explainCreateFailure(error, detail, operation);
+        case "list":
+            return `Could not list the snapshots${operation.serverId ? ` of server ${operation.serverId}` : ""}: ${detail}`;
+        case "wait":
+            return `Could not follow snapshot ${operation.snapshotId} of server ${operation.serverId}: ${detail}`;
+        case "restore":
+            return explainRestoreFailure(error, detail, operation);
+        case "wait-restore":
+            return `Could not follow the restore of server ${operation.serverId}: ${detail}`;
+        case "delete":
+            return `Could not delete snapshot ${operation.snapshotId}: ${detail}`;
+    }
+}
+function explainCreateFailure(error, detail, operation) {
+    const server = `server ${operation.serverId}`;
+    if (isStatus(error, 404)) {
+        return `Server ${operation.serverId} does not exist, or this token cannot see it (${detail}). Check ${Inputs.serverId}.`;
+    }
+    const atLimit = (operation.snapshotsOnServer ?? 0) >= SNAPSHOT_LIMIT_PER_SERVER;
+    if (reportsSnapshotLimit(error) || (isStatus(error, 400) && atLimit)) {
+        return (`Could not create a snapshot of ${server}: it already has ${SNAPSHOT_LIMIT_PER_SERVER} snapshots, ` +
+            `the provider's limit (${detail}). Delete one, or let ${Inputs.onLimit}: delete-oldest make room.`);
+    }
+    if (isStatus(error, 400))
+        return `The API refused to create a snapshot of ${server} (${detail}).`;
+    return `Could not create a snapshot of ${server}: ${detail}`;
+}
+/** A create refused because the server is full; the API documents no error code, only words. */
+function reportsSnapshotLimit(error) {
+    return isStatus(error, 400) && /limit|at most|maximum/i.test(error.apiMessage);
+}
+function explainRestoreFailure(error, detail, { serverId, snapshotId }) {
+    if (isStatus(error, 404))
+        return `Snapshot ${snapshotId} does not exist (${detail}).`;
+    if (isStatus(error, 400)) {
+        return `Server ${serverId} cannot be restored from snapshot ${snapshotId} now (${detail}).`;
+    }
+    return `Could not restore server ${serverId} from snapshot ${snapshotId}: ${detail}`;
 }
 
-;// CONCATENATED MODULE: ./src/concurrency.ts
+;// CONCATENATED MODULE: ./src/fleet/concurrency.ts
+/** Servers are handled this many at a time: enough for a fleet, few enough to be polite. */
+const SERVER_CONCURRENCY = 10;
 /**
  * Runs `work` for every item with at most `limit` at once, in input order of start. Each call
  * handles its own errors: one server's failure must not stop the others.
@@ -38477,7 +38540,8 @@ const SnapshotStatus = {
 /** The one server status the action relies on: a restore is under way. */
 const RESTORING = "restoring";
 
-;// CONCATENATED MODULE: ./src/exactly-once.ts
+;// CONCATENATED MODULE: ./src/fleet/exactly-once.ts
+
 
 
 
@@ -38584,113 +38648,7 @@ async function lookOrExplain(look, explanation) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/explain.ts
-
-
-/** The sentence a person reads when an operation fails: what happened, the API's words, what next. */
-function explainFailure(error, operation) {
-    const detail = error instanceof Error ? error.message : String(error);
-    if (error instanceof StepFailure)
-        return detail;
-    if (isStatus(error, 401)) {
-        return `The API refused the token (${detail}). Check the secret passed as ${Inputs.apiToken}.`;
-    }
-    if (error instanceof CancelledError)
-        return `Cancelled: ${detail}.`;
-    switch (operation.kind) {
-        case "create":
-            return explainCreateFailure(error, detail, operation);
-        case "list":
-            return `Could not list the snapshots${operation.serverId ? ` of server ${operation.serverId}` : ""}: ${detail}`;
-        case "wait":
-            return `Could not follow snapshot ${operation.snapshotId} of server ${operation.serverId}: ${detail}`;
-        case "restore":
-            return explainRestoreFailure(error, detail, operation);
-        case "wait-restore":
-            return `Could not follow the restore of server ${operation.serverId}: ${detail}`;
-        case "delete":
-            return `Could not delete snapshot ${operation.snapshotId}: ${detail}`;
-    }
-}
-function explainCreateFailure(error, detail, operation) {
-    const server = `server ${operation.serverId}`;
-    if (isStatus(error, 404)) {
-        return `Server ${operation.serverId} does not exist, or this token cannot see it (${detail}). Check ${Inputs.serverId}.`;
-    }
-    const atLimit = (operation.snapshotsOnServer ?? 0) >= SNAPSHOT_LIMIT_PER_SERVER;
-    if (reportsSnapshotLimit(error) || (isStatus(error, 400) && atLimit)) {
-        return (`Could not create a snapshot of ${server}: it already has ${SNAPSHOT_LIMIT_PER_SERVER} snapshots, ` +
-            `the provider's limit (${detail}). Delete one, or let ${Inputs.onLimit}: delete-oldest make room.`);
-    }
-    if (isStatus(error, 400))
-        return `The API refused to create a snapshot of ${server} (${detail}).`;
-    return `Could not create a snapshot of ${server}: ${detail}`;
-}
-/** A create refused because the server is full; the API documents no error code, only words. */
-function reportsSnapshotLimit(error) {
-    return isStatus(error, 400) && /limit|at most|maximum/i.test(error.apiMessage);
-}
-function explainRestoreFailure(error, detail, { serverId, snapshotId }) {
-    if (isStatus(error, 404))
-        return `Snapshot ${snapshotId} does not exist (${detail}).`;
-    if (isStatus(error, 400)) {
-        return `Server ${serverId} cannot be restored from snapshot ${snapshotId} now (${detail}).`;
-    }
-    return `Could not restore server ${serverId} from snapshot ${snapshotId}: ${detail}`;
-}
-
-;// CONCATENATED MODULE: ./src/outputs.ts
-
-/**
- * Sets the outputs that describe snapshots, in server order: the first one is the one the
- * single-value outputs name. Called again as facts arrive (accepted, then completed); the runner
- * keeps the last value of each output.
- */
-function publishSnapshots(setOutput, snapshots) {
-    const [first] = snapshots;
-    setOutput(Outputs.snapshotIds, JSON.stringify(snapshotIdsByServer(snapshots)));
-    setOutput(Outputs.snapshots, JSON.stringify(snapshots));
-    if (!first)
-        return;
-    setOutput(Outputs.snapshotId, String(first.id));
-    setOutput(Outputs.snapshotName, first.name);
-    setOutput(Outputs.snapshotStatus, first.status);
-    setOutput(Outputs.snapshotSizeMb, typeof first.size_mb === "number" ? String(first.size_mb) : "");
-    setOutput(Outputs.snapshotCreatedAt, first.created_at ?? "");
-}
-function snapshotIdsByServer(snapshots) {
-    return Object.fromEntries(snapshots.map((s) => [String(s.server.id), s.id]));
-}
-function publishDeleted(setOutput, snapshotIds) {
-    setOutput(Outputs.deletedSnapshotIds, JSON.stringify(snapshotIds));
-}
-
-;// CONCATENATED MODULE: ./src/rollback-state.ts
-
-
-
-function saveRollbackTargets(saveState, snapshots) {
-    saveState(State.rollbackTargets, JSON.stringify(snapshotIdsByServer(snapshots)));
-}
-/** The last thing a main step with `rollback-on-failure` does, and only when it succeeded. */
-function saveMainSucceeded(saveState) {
-    saveState(State.mainSucceeded, "true");
-}
-function readRollbackState(getState) {
-    const targetsText = getState(State.rollbackTargets);
-    const problems = [];
-    const selection = targetsText ? parseSnapshotSelection(targetsText, problems, []) : undefined;
-    if (selection && selection.kind !== "by-server")
-        problems.push("not a server-to-snapshot map");
-    return {
-        targets: selection?.kind === "by-server" && problems.length === 0 ? selection.pairs : undefined,
-        targetsText,
-        succeeded: getState(State.mainSucceeded) === "true",
-        problems,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/snapshots.ts
+;// CONCATENATED MODULE: ./src/fleet/snapshots.ts
 
 
 /** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
@@ -38731,7 +38689,7 @@ function age(snapshot, now) {
     return Number.isNaN(ms) ? "unknown age" : formatDuration(now.getTime() - ms);
 }
 
-;// CONCATENATED MODULE: ./src/retention.ts
+;// CONCATENATED MODULE: ./src/fleet/retention.ts
 
 function mayBeDeleted(snapshot, ownership) {
     return (isManaged(snapshot, ownership.namePrefix) &&
@@ -38767,7 +38725,7 @@ function snapshotsToMakeRoom(snapshots, needed, ownership) {
     return order.length >= needed ? order.slice(0, needed) : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/server-slots.ts
+;// CONCATENATED MODULE: ./src/fleet/server-slots.ts
 
 
 
@@ -38841,7 +38799,7 @@ function listing(snapshots, now) {
         .join(", ");
 }
 
-;// CONCATENATED MODULE: ./src/server-snapshots.ts
+;// CONCATENATED MODULE: ./src/fleet/server-snapshots.ts
 /**
  * The snapshots of each server, in as few requests as the API allows: the server's own list for
  * one server, the account's list (all its pages) for several. A fleet of 50 costs one list, not 50.
@@ -38855,7 +38813,8 @@ async function snapshotsByServer(api, serverIds) {
     return byServer;
 }
 
-;// CONCATENATED MODULE: ./src/wait.ts
+;// CONCATENATED MODULE: ./src/fleet/wait-until.ts
+
 
 /** The first gap; gaps double from here up to the poll interval, so quick work is seen quickly. */
 const FIRST_INTERVAL_MS = 1_000;
@@ -38869,7 +38828,7 @@ const FINAL_CHECK_ALLOWANCE_MS = 1_000;
  * of one check (the API briefly unreachable) only costs that check; any other error ends the wait
  * at once, because waiting cannot fix it.
  */
-async function pollUntil(check, { clock, deadline, maxIntervalMs, log, signal }) {
+async function waitUntil(check, { clock, deadline, maxIntervalMs, log, signal }) {
     let lastFailure;
     for (let round = 0;; round++) {
         const usable = deadline.remainingMs() - Math.min(FINAL_CHECK_ALLOWANCE_MS, deadline.totalMs / 4);
@@ -38898,17 +38857,17 @@ function lastCheckFailed(lastFailure) {
     return lastFailure ? ` The last status check failed: ${lastFailure}.` : "";
 }
 
-;// CONCATENATED MODULE: ./src/follow.ts
+;// CONCATENATED MODULE: ./src/fleet/wait-for-each.ts
 
 /**
- * Follows several things at once (snapshots being made, servers being restored) until each has
+ * Waits for several things at once (snapshots being made, servers being restored) until each has
  * settled or the deadline comes. One check looks at all the pending ones together, so a fleet
  * costs what its `look` costs, not one request per thing.
  */
-async function followUntilSettled(initial, spec, options) {
+async function waitForEach(initial, spec, options) {
     const states = new Map(initial);
     const ended = new Map();
-    const outcome = await pollUntil(async () => {
+    const outcome = await waitUntil(async () => {
         const pending = [...states.keys()].filter((key) => !ended.has(key));
         const seen = await spec.look(pending);
         const elapsedMs = options.deadline.elapsedMs();
@@ -38932,7 +38891,7 @@ async function followUntilSettled(initial, spec, options) {
     return ended;
 }
 
-;// CONCATENATED MODULE: ./src/watch-snapshots.ts
+;// CONCATENATED MODULE: ./src/fleet/wait-for-snapshots.ts
 
 
 
@@ -38947,7 +38906,7 @@ async function waitForSnapshots(api, snapshots, options) {
     const made = new Map(snapshots.map((s) => [s.id, s]));
     const serverIds = new Set(snapshots.map((s) => s.server.id));
     const onlyServer = serverIds.size === 1 ? [...serverIds][0] : undefined;
-    const followed = await followUntilSettled(made, {
+    const waited = await waitForEach(made, {
         look: async (pending) => {
             const listed = new Map((await api.listSnapshots(onlyServer)).map((s) => [s.id, s]));
             return new Map(pending.map((id) => [id, listed.get(id)]));
@@ -38956,7 +38915,7 @@ async function waitForSnapshots(api, snapshots, options) {
         isSettled: (snapshot) => snapshot?.status !== SnapshotStatus.inProgress,
         progress: (states, elapsedMs) => progressLine(snapshots, states, elapsedMs),
     }, options);
-    return new Map([...followed].map(([id, end]) => [
+    return new Map([...waited].map(([id, end]) => [
         id,
         {
             kind: kindOf(end),
@@ -38992,7 +38951,7 @@ function capitalize(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-;// CONCATENATED MODULE: ./src/modes/create.ts
+;// CONCATENATED MODULE: ./src/fleet/create-snapshots.ts
 
 
 
@@ -39001,26 +38960,16 @@ function capitalize(text) {
 
 
 
-
-
-
-async function runCreate(settings, modeContext) {
-    const { log, deadline, setOutput } = modeContext;
+/**
+ * Snapshots each server, each snapshot created at most once, then (with `wait`) waits for all of
+ * them with one check for the fleet. One server's failure does not stop the others.
+ */
+async function createSnapshots(settings, context) {
+    const { log, deadline } = context;
     const results = settings.serverIds.map((serverId) => ({
         serverId,
         startedAtMs: 0,
     }));
-    const made = () => results.flatMap((r) => (r.snapshot ? [r.snapshot] : []));
-    const deletedIds = [];
-    const context = {
-        ...modeContext,
-        now: modeContext.clock.wallNow(),
-        onDeleted: (id) => {
-            deletedIds.push(id);
-            publishDeleted(setOutput, deletedIds);
-        },
-    };
-    publishDeleted(setOutput, deletedIds);
     await log.group(`Creating snapshot ${settings.name}`, async () => {
         let existing;
         try {
@@ -39035,34 +38984,19 @@ async function runCreate(settings, modeContext) {
         await forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
             result.startedAtMs = deadline.elapsedMs();
             await createOnServer(result, existing.get(result.serverId) ?? [], settings, context);
-            // Published as soon as each is accepted, so a later failure or cancellation still has it.
-            if (!result.snapshot)
-                return;
-            publishSnapshots(setOutput, made());
-            if (settings.rollbackOnFailure)
-                saveRollbackTargets(context.saveState, made());
+            if (result.snapshot)
+                context.onAccepted(madeSnapshots(results));
         });
     });
-    const accepted = made();
+    const accepted = results.filter((r) => r.snapshot);
     if (settings.wait && accepted.length > 0) {
-        await log.group(`Waiting for ${plural(accepted.length, "snapshot")} to complete`, async () => {
-            const waited = await waitForAll(accepted, settings, context);
-            for (const result of results) {
-                if (result.snapshot)
-                    applyWaitResult(result, waited, settings);
-            }
-        });
-        publishSnapshots(setOutput, made());
+        await log.group(`Waiting for ${plural(accepted.length, "snapshot")} to complete`, () => waitForResults(accepted, settings.pollIntervalMs, context));
     }
-    return {
-        title: "VPS snapshots",
-        columns: ["Server", "Snapshot", "Name", "Status", "Size", "Took"],
-        rows: results.map(summaryRow),
-        failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
-        notes: settings.wait
-            ? []
-            : ["Not waited for (wait is false): the snapshots may still be in progress."],
-    };
+    return results;
+}
+/** The snapshots the results hold, in server order. */
+function madeSnapshots(results) {
+    return results.flatMap((r) => (r.snapshot ? [r.snapshot] : []));
 }
 async function createOnServer(result, existing, settings, context) {
     const { serverId } = result;
@@ -39109,34 +39043,36 @@ async function createWithRoom(serverId, existing, settings, context) {
         }
     }
 }
-async function waitForAll(snapshots, settings, context) {
+/** Waits for the results' snapshots and writes each one's end into its result. */
+async function waitForResults(results, pollIntervalMs, context) {
     const { api, clock, deadline, log, signal } = context;
+    const snapshots = madeSnapshots(results);
+    let waited;
     try {
-        return await waitForSnapshots(api, snapshots, {
+        waited = await waitForSnapshots(api, snapshots, {
             clock,
             deadline,
-            maxIntervalMs: settings.pollIntervalMs,
+            maxIntervalMs: pollIntervalMs,
             log,
             signal,
         });
     }
     catch (error) {
         // An error no further check can fix (a refused token, a foreign paging link) ends every wait.
-        return new Map(snapshots.map((s) => [
-            s.id,
-            { error: explainFailure(error, { kind: "wait", serverId: s.server.id, snapshotId: s.id }) },
-        ]));
+        for (const result of results) {
+            const { id, server } = result.snapshot;
+            result.failure = explainFailure(error, { kind: "wait", serverId: server.id, snapshotId: id });
+        }
+        return;
+    }
+    for (const result of results) {
+        const outcome = waited.get(result.snapshot.id);
+        if (outcome)
+            applyWaitEnd(result, outcome, deadline.totalMs);
     }
 }
-function applyWaitResult(result, waited, settings) {
+function applyWaitEnd(result, outcome, timeoutMs) {
     const snapshot = result.snapshot;
-    const outcome = waited.get(snapshot.id);
-    if (!outcome)
-        return;
-    if ("error" in outcome) {
-        result.failure = outcome.error;
-        return;
-    }
     result.snapshot = outcome.snapshot;
     result.endedAtMs = outcome.elapsedMs;
     const which = `Snapshot ${snapshot.id} of server ${result.serverId}`;
@@ -39151,12 +39087,13 @@ function applyWaitResult(result, waited, settings) {
             return;
         case "timed-out":
             result.failure =
-                `${which} is still ${outcome.snapshot.status} after the ${formatDuration(settings.timeoutMs)} ` +
+                `${which} is still ${outcome.snapshot.status} after the ${formatDuration(timeoutMs)} ` +
                     "timeout. It may still complete: its id is in the outputs. Raise timeout if this server needs longer." +
                     lastCheckFailed(outcome.lastFailure);
     }
 }
-function summaryRow(result) {
+const SNAPSHOT_COLUMNS = ["Server", "Snapshot", "Name", "Status", "Size", "Took"];
+function snapshotRow(result) {
     const { snapshot } = result;
     const took = result.endedAtMs === undefined ? "" : formatDuration(result.endedAtMs - result.startedAtMs);
     const status = result.failure && !snapshot ? "failed" : (snapshot?.status ?? "");
@@ -39174,8 +39111,98 @@ function plural(count, noun) {
     return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
-;// CONCATENATED MODULE: ./src/modes/delete.ts
+;// CONCATENATED MODULE: ./src/workflow/outputs.ts
 
+/**
+ * Sets the outputs that describe snapshots, in server order: the first one is the one the
+ * single-value outputs name. Called again as facts arrive (accepted, then completed); the runner
+ * keeps the last value of each output.
+ */
+function publishSnapshots(setOutput, snapshots) {
+    const [first] = snapshots;
+    setOutput(Outputs.snapshotIds, JSON.stringify(snapshotIdsByServer(snapshots)));
+    setOutput(Outputs.snapshots, JSON.stringify(snapshots));
+    if (!first)
+        return;
+    setOutput(Outputs.snapshotId, String(first.id));
+    setOutput(Outputs.snapshotName, first.name);
+    setOutput(Outputs.snapshotStatus, first.status);
+    setOutput(Outputs.snapshotSizeMb, typeof first.size_mb === "number" ? String(first.size_mb) : "");
+    setOutput(Outputs.snapshotCreatedAt, first.created_at ?? "");
+}
+function snapshotIdsByServer(snapshots) {
+    return Object.fromEntries(snapshots.map((s) => [String(s.server.id), s.id]));
+}
+function publishDeleted(setOutput, snapshotIds) {
+    setOutput(Outputs.deletedSnapshotIds, JSON.stringify(snapshotIds));
+}
+
+;// CONCATENATED MODULE: ./src/workflow/rollback-state.ts
+
+
+
+function saveRollbackTargets(saveState, snapshots) {
+    saveState(State.rollbackTargets, JSON.stringify(snapshotIdsByServer(snapshots)));
+}
+/** The last thing a main step with `rollback-on-failure` does, and only when it succeeded. */
+function saveMainSucceeded(saveState) {
+    saveState(State.mainSucceeded, "true");
+}
+function readRollbackState(getState) {
+    const targetsText = getState(State.rollbackTargets);
+    const problems = [];
+    const selection = targetsText ? parseSnapshotSelection(targetsText, problems, []) : undefined;
+    if (selection && selection.kind !== "by-server")
+        problems.push("not a server-to-snapshot map");
+    return {
+        targets: selection?.kind === "by-server" && problems.length === 0 ? selection.pairs : undefined,
+        targetsText,
+        succeeded: getState(State.mainSucceeded) === "true",
+        problems,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/modes/create.ts
+
+
+
+/**
+ * Snapshots every server: `if-exists` and `on-limit` first, each snapshot created at most once,
+ * then (with `wait`) one wait for all of them.
+ */
+async function runCreate(settings, context) {
+    const { setOutput } = context;
+    const deletedIds = [];
+    publishDeleted(setOutput, deletedIds);
+    const results = await createSnapshots(settings, {
+        ...context,
+        now: context.clock.wallNow(),
+        onDeleted: (id) => {
+            deletedIds.push(id);
+            publishDeleted(setOutput, deletedIds);
+        },
+        // Published as soon as each is accepted, so a later failure or cancellation still has it.
+        onAccepted: (made) => {
+            publishSnapshots(setOutput, made);
+            if (settings.rollbackOnFailure)
+                saveRollbackTargets(context.saveState, made);
+        },
+    });
+    const made = madeSnapshots(results);
+    if (settings.wait && made.length > 0)
+        publishSnapshots(setOutput, made);
+    return {
+        title: "VPS snapshots",
+        columns: SNAPSHOT_COLUMNS,
+        rows: results.map(snapshotRow),
+        failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
+        notes: settings.wait
+            ? []
+            : ["Not waited for (wait is false): the snapshots may still be in progress."],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/modes/delete.ts
 
 
 
@@ -39294,7 +39321,6 @@ async function runList(settings, context) {
 
 
 
-
 /**
  * Per server: keeps the newest `keep` completed snapshots of ours (and, with `older-than`, every
  * younger one), deletes the rest of ours. Snapshots without the prefix and unfinished ones are
@@ -39371,7 +39397,7 @@ async function runPrune(settings, context) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/restore-plan.ts
+;// CONCATENATED MODULE: ./src/fleet/restore-plan.ts
 
 
 /**
@@ -39434,7 +39460,7 @@ function sameServerProblems(chosen) {
         `(${group.map((s) => s.id).join(", ")}): a server can be restored to only one.`);
 }
 
-;// CONCATENATED MODULE: ./src/watch-servers.ts
+;// CONCATENATED MODULE: ./src/fleet/wait-for-restores.ts
 
 
 
@@ -39444,7 +39470,7 @@ function sameServerProblems(chosen) {
  * finish; the servers API's status is the closest fact there is.
  */
 async function waitForRestores(api, serverIds, options) {
-    const followed = await followUntilSettled(new Map(serverIds.map((id) => [id, { id, status: RESTORING }])), {
+    const waited = await waitForEach(new Map(serverIds.map((id) => [id, { id, status: RESTORING }])), {
         look: async (pending) => new Map(await Promise.all(pending.map((id) => serverStatus(api, id)))),
         isSettled: (server) => server?.status !== RESTORING,
         progress: (states, elapsedMs) => [...states]
@@ -39452,7 +39478,7 @@ async function waitForRestores(api, serverIds, options) {
             .join("; ")
             .concat(` (${formatDuration(elapsedMs)} elapsed)`),
     }, options);
-    return new Map([...followed].map(([id, end]) => [
+    return new Map([...waited].map(([id, end]) => [
         id,
         {
             kind: !end.settled ? "timed-out" : end.state ? "finished" : "vanished",
@@ -39473,8 +39499,7 @@ async function serverStatus(api, serverId) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/restore-servers.ts
-
+;// CONCATENATED MODULE: ./src/fleet/restore-servers.ts
 
 
 
@@ -39486,7 +39511,7 @@ async function serverStatus(api, serverId) {
 const FAILED_STATUS = /error|fail/i;
 /**
  * Restores each server to its snapshot, each restore started at most once, then (with `wait`)
- * follows every server until it is no longer restoring. Shared by restore mode and the rollback
+ * waits for every server until it is no longer restoring. Shared by restore mode and the rollback
  * post step, so both say and do the same.
  */
 async function restoreServers(targets, options, context) {
@@ -39516,11 +39541,11 @@ async function restoreServers(targets, options, context) {
     }));
     const started = results.filter((r) => !r.failure);
     if (options.wait && started.length > 0) {
-        await log.group(`Waiting for ${started.length} restore(s) to finish`, () => followRestores(started, options, context));
+        await log.group(`Waiting for ${started.length} restore(s) to finish`, () => waitForStarted(started, options, context));
     }
     return results;
 }
-async function followRestores(started, options, context) {
+async function waitForStarted(started, options, context) {
     const { api, clock, deadline, log, signal } = context;
     try {
         const waited = await waitForRestores(api, started.map((r) => r.snapshot.server.id), { clock, deadline, maxIntervalMs: options.pollIntervalMs, log, signal });
@@ -39627,7 +39652,7 @@ function failedReport(failures) {
     return { title: TITLE, columns: [], rows: [], failures, notes: [] };
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
+;// CONCATENATED MODULE: ./src/workflow/summary.ts
 /** Text from the API (names, descriptions, messages) must not break the table or inject markup. */
 function escapeCell(text) {
     return text
@@ -39732,8 +39757,6 @@ async function runMain(deps) {
 
 
 
-/** The provider's restores take 5 to 15 minutes; a rollback waits for them this long in all. */
-const ROLLBACK_TIMEOUT_MS = 45 * 60_000;
 const post_TITLE = "VPS rollback";
 /**
  * The post step, which the runner starts only when the job has failed (`post-if: failure()`):
@@ -39763,7 +39786,7 @@ async function runPost(deps) {
         return;
     }
     const { settings } = parseInputs(io.getInput, deps.runContext());
-    const context = createModeContext({ ...settings, timeoutMs: ROLLBACK_TIMEOUT_MS }, deps);
+    const context = createModeContext({ ...settings, timeoutMs: RESTORE_TIMEOUT_MS }, deps);
     // Not a group of its own: the restores group their lines, and groups cannot nest.
     io.log.info("Rolling back: the job failed after this step, and rollback-on-failure is true.");
     await rollBack(state.targets, settings, context, io);
@@ -39831,11 +39854,11 @@ async function rollBack(pairs, settings, context, io) {
 function rollbackSentence(restored, total) {
     const servers = `${restored} of ${total} server${total === 1 ? "" : "s"}`;
     const done = `Restored ${servers} to the snapshot this step made, because the job failed after it ` +
-        `(waited up to ${formatDuration(ROLLBACK_TIMEOUT_MS)} for the restores).`;
+        `(waited up to ${formatDuration(RESTORE_TIMEOUT_MS)} for the restores).`;
     return restored === total ? done : `${done} The others were not: see why above.`;
 }
 
-;// CONCATENATED MODULE: ./src/redact.ts
+;// CONCATENATED MODULE: ./src/runner/redact.ts
 const MASK = "***";
 /**
  * Removes every secret from text that may reach a log, an error, an output or the summary.

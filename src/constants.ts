@@ -42,5 +42,11 @@ export const State = {
 
 export const DEFAULT_API_URL = "https://admin.vps.org/api/v1";
 
+/**
+ * How long a restore is waited for, in restore mode by default and always in the rollback post
+ * step: the provider's restores take 5 to 15 minutes.
+ */
+export const RESTORE_TIMEOUT_MS = 45 * 60_000;
+
 /** The provider allows this many snapshots per server; in progress ones count. */
 export const SNAPSHOT_LIMIT_PER_SERVER = 5;

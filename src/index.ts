@@ -1,13 +1,13 @@
 import { httpTransport } from "./api/transport.js";
-import { stopOnCancel } from "./cancellation.js";
-import { systemClock } from "./clock.js";
+import { stopOnCancel } from "./runner/cancellation.js";
+import { systemClock } from "./runner/clock.js";
 import { State } from "./constants.js";
-import { type ActionIO, coreIO } from "./io.js";
+import { type ActionIO, coreIO } from "./runner/io.js";
 import { runMain } from "./main.js";
-import type { ActionDeps } from "./modes/context.js";
+import type { ActionDeps } from "./step.js";
 import { runPost } from "./post.js";
-import { Redactor } from "./redact.js";
-import { currentRunContext } from "./run-context.js";
+import { Redactor } from "./runner/redact.js";
+import { currentRunContext } from "./runner/run-context.js";
 
 // The only top-level code: wire the real collaborators, then run the main or the post step. One
 // bundle serves both; the state that the main step saved tells them apart.

@@ -1,18 +1,14 @@
 import { State } from "./constants.js";
-import { InputError, type Mode, parseInputs, type Settings } from "./inputs.js";
-import {
-  type ActionDeps,
-  createModeContext,
-  maskToken,
-  type ModeContext,
-} from "./modes/context.js";
+import { InputError, type Mode, parseInputs, type Settings } from "./workflow/inputs.js";
+import type { ModeContext } from "./modes/context.js";
+import { type ActionDeps, createModeContext, maskToken } from "./step.js";
 import { runCreate } from "./modes/create.js";
 import { runDelete } from "./modes/delete.js";
 import { runList } from "./modes/list.js";
 import { runPrune } from "./modes/prune.js";
 import { runRestore } from "./modes/restore.js";
-import { saveMainSucceeded } from "./rollback-state.js";
-import { finishStep, type ModeReport } from "./summary.js";
+import { saveMainSucceeded } from "./workflow/rollback-state.js";
+import { finishStep, type ModeReport } from "./workflow/summary.js";
 
 type ModeRunner = (settings: Settings, context: ModeContext) => Promise<ModeReport>;
 

@@ -1,22 +1,15 @@
-import { Inputs } from "./constants.js";
+import { Inputs, RESTORE_TIMEOUT_MS } from "./constants.js";
 import { formatDuration } from "./duration.js";
-import { explainFailure } from "./explain.js";
-import { parseBoolean, parseInputs, type Settings } from "./inputs.js";
-import type { ActionIO } from "./io.js";
-import {
-  type ActionDeps,
-  createModeContext,
-  maskToken,
-  type ModeContext,
-} from "./modes/context.js";
-import { planRestore } from "./restore-plan.js";
-import { RESTORE_COLUMNS, restoreRow, restoreServers } from "./restore-servers.js";
-import { readRollbackState, type RollbackState } from "./rollback-state.js";
-import type { ServerSnapshotPair } from "./snapshot-selection.js";
-import { finishStep } from "./summary.js";
-
-/** The provider's restores take 5 to 15 minutes; a rollback waits for them this long in all. */
-export const ROLLBACK_TIMEOUT_MS = 45 * 60_000;
+import { explainFailure } from "./workflow/explain.js";
+import { parseBoolean, parseInputs, type Settings } from "./workflow/inputs.js";
+import type { ActionIO } from "./runner/io.js";
+import type { ModeContext } from "./modes/context.js";
+import { type ActionDeps, createModeContext, maskToken } from "./step.js";
+import { planRestore } from "./fleet/restore-plan.js";
+import { RESTORE_COLUMNS, restoreRow, restoreServers } from "./fleet/restore-servers.js";
+import { readRollbackState, type RollbackState } from "./workflow/rollback-state.js";
+import type { ServerSnapshotPair } from "./workflow/snapshot-selection.js";
+import { finishStep } from "./workflow/summary.js";
 
 const TITLE = "VPS rollback";
 
@@ -56,7 +49,7 @@ export async function runPost(deps: ActionDeps): Promise<void> {
   }
 
   const { settings } = parseInputs(io.getInput, deps.runContext());
-  const context = createModeContext({ ...settings, timeoutMs: ROLLBACK_TIMEOUT_MS }, deps);
+  const context = createModeContext({ ...settings, timeoutMs: RESTORE_TIMEOUT_MS }, deps);
   // Not a group of its own: the restores group their lines, and groups cannot nest.
   io.log.info("Rolling back: the job failed after this step, and rollback-on-failure is true.");
   await rollBack(state.targets, settings, context, io);
@@ -138,6 +131,6 @@ function rollbackSentence(restored: number, total: number): string {
   const servers = `${restored} of ${total} server${total === 1 ? "" : "s"}`;
   const done =
     `Restored ${servers} to the snapshot this step made, because the job failed after it ` +
-    `(waited up to ${formatDuration(ROLLBACK_TIMEOUT_MS)} for the restores).`;
+    `(waited up to ${formatDuration(RESTORE_TIMEOUT_MS)} for the restores).`;
   return restored === total ? done : `${done} The others were not: see why above.`;
 }

@@ -61,14 +61,6 @@ export class ForeignOriginError extends Error {
   }
 }
 
-/** The step was cancelled (the workflow was cancelled, or the deadline passed mid-request). */
-export class CancelledError extends Error {
-  constructor(message = "Cancelled") {
-    super(message);
-    this.name = "CancelledError";
-  }
-}
-
 /** Worth another try: the failure says nothing about the request itself. */
 export function isTransient(error: unknown): boolean {
   if (error instanceof NoAnswerError) return true;
@@ -94,20 +86,4 @@ export function retryAfterOf(error: unknown): number | undefined {
 
 export function isStatus(error: unknown, status: number): error is HttpStatusError {
   return error instanceof HttpStatusError && error.status === status;
-}
-
-/** The step's overall `timeout` ran out before a request could be made. */
-export class DeadlineError extends Error {
-  constructor(request: string) {
-    super(`The step's timeout ran out before ${request} could be sent`);
-    this.name = "DeadlineError";
-  }
-}
-
-/** A failure already put in a person's words by the code that saw it; shown as it is. */
-export class StepFailure extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "StepFailure";
-  }
 }

@@ -1,11 +1,11 @@
-import type { Clock, Deadline } from "../clock.js";
+import type { Clock, Deadline } from "../runner/clock.js";
 import { formatDuration } from "../duration.js";
-import type { Logger } from "../logger.js";
-import type { Redactor } from "../redact.js";
-import { type RateLimitGate, type RetryPolicy, withRetries } from "../retry.js";
+import type { Logger } from "../runner/logger.js";
+import type { Redactor } from "../runner/redact.js";
+import { type RateLimitGate, type RetryPolicy, withRetries } from "./retry.js";
 import { apiMessageFrom, parseRetryAfter } from "./answers.js";
+import { DeadlineError } from "../runner/clock.js";
 import {
-  DeadlineError,
   ForeignOriginError,
   HttpStatusError,
   isStatus,
@@ -37,6 +37,14 @@ export interface HttpApiOptions {
   /** The longest one request may take; the deadline shortens it further. */
   requestTimeoutMs: number;
   signal?: AbortSignal;
+}
+
+/**
+ * One request may take a tenth of the step's timeout, between 2 and 30 seconds: a request that
+ * hangs must leave time for the tries after it.
+ */
+export function requestTimeoutFor(timeoutMs: number): number {
+  return Math.min(30_000, Math.max(2_000, timeoutMs / 10));
 }
 
 /** A list longer than this is a loop in the API's paging, not a real account. */

@@ -3,7 +3,8 @@ import { HttpClient } from "@actions/http-client";
 import { BearerCredentialHandler } from "@actions/http-client/lib/auth";
 import type { RequestHandler } from "@actions/http-client/lib/interfaces";
 import { formatDuration } from "../duration.js";
-import { CancelledError, NoAnswerError } from "./errors.js";
+import { CancelledError } from "../runner/clock.js";
+import { NoAnswerError } from "./errors.js";
 
 export interface HttpExchange {
   method: "GET" | "POST" | "DELETE";

@@ -1,12 +1,12 @@
 import type { Snapshot } from "../api/types.js";
-import { forEachConcurrently } from "../concurrency.js";
-import { explainFailure } from "../explain.js";
-import type { Settings } from "../inputs.js";
-import { publishDeleted } from "../outputs.js";
-import { type SnapshotSelection, selectedIds } from "../snapshot-selection.js";
-import { describeSnapshot } from "../snapshots.js";
-import type { ModeReport } from "../summary.js";
-import { type ModeContext, SERVER_CONCURRENCY } from "./context.js";
+import { forEachConcurrently, SERVER_CONCURRENCY } from "../fleet/concurrency.js";
+import { explainFailure } from "../workflow/explain.js";
+import type { Settings } from "../workflow/inputs.js";
+import { publishDeleted } from "../workflow/outputs.js";
+import { type SnapshotSelection, selectedIds } from "../workflow/snapshot-selection.js";
+import { describeSnapshot } from "../fleet/snapshots.js";
+import type { ModeReport } from "../workflow/summary.js";
+import type { ModeContext } from "./context.js";
 
 type DeleteResult = "deleted" | "already gone" | "would be deleted" | "not found" | "failed";
 

@@ -1,10 +1,10 @@
 import type { Snapshot } from "../api/types.js";
 import { Outputs } from "../constants.js";
-import { explainFailure } from "../explain.js";
-import type { Settings } from "../inputs.js";
-import { snapshotsByServer } from "../server-snapshots.js";
-import { age, newestFirst } from "../snapshots.js";
-import type { ModeReport } from "../summary.js";
+import { explainFailure } from "../workflow/explain.js";
+import type { Settings } from "../workflow/inputs.js";
+import { snapshotsByServer } from "../fleet/server-snapshots.js";
+import { age, newestFirst } from "../fleet/snapshots.js";
+import type { ModeReport } from "../workflow/summary.js";
 import type { ModeContext } from "./context.js";
 
 /** The snapshots of each server, newest first, as the `snapshots` output and a summary table. */

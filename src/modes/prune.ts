@@ -1,14 +1,14 @@
 import type { Snapshot } from "../api/types.js";
-import { forEachConcurrently } from "../concurrency.js";
-import { explainFailure } from "../explain.js";
-import type { Settings } from "../inputs.js";
-import { publishDeleted } from "../outputs.js";
+import { forEachConcurrently, SERVER_CONCURRENCY } from "../fleet/concurrency.js";
+import { explainFailure } from "../workflow/explain.js";
+import type { Settings } from "../workflow/inputs.js";
+import { publishDeleted } from "../workflow/outputs.js";
 import { Outputs } from "../constants.js";
-import { snapshotsToPrune } from "../retention.js";
-import { snapshotsByServer } from "../server-snapshots.js";
-import { age, describeSnapshot, newestFirst } from "../snapshots.js";
-import type { ModeReport } from "../summary.js";
-import { type ModeContext, SERVER_CONCURRENCY } from "./context.js";
+import { snapshotsToPrune } from "../fleet/retention.js";
+import { snapshotsByServer } from "../fleet/server-snapshots.js";
+import { age, describeSnapshot, newestFirst } from "../fleet/snapshots.js";
+import type { ModeReport } from "../workflow/summary.js";
+import type { ModeContext } from "./context.js";
 
 type Fate = "kept" | "deleted" | "already gone" | "would be deleted" | "delete failed";
 

@@ -1,12 +1,12 @@
 import { Outputs } from "../constants.js";
-import { explainFailure } from "../explain.js";
-import type { Settings } from "../inputs.js";
-import { publishSnapshots } from "../outputs.js";
-import { planRestore } from "../restore-plan.js";
-import { RESTORE_COLUMNS, restoreRow, restoreServers } from "../restore-servers.js";
-import type { SnapshotSelection } from "../snapshot-selection.js";
-import { describeSnapshot } from "../snapshots.js";
-import type { ModeReport } from "../summary.js";
+import { explainFailure } from "../workflow/explain.js";
+import type { Settings } from "../workflow/inputs.js";
+import { publishSnapshots } from "../workflow/outputs.js";
+import { planRestore } from "../fleet/restore-plan.js";
+import { RESTORE_COLUMNS, restoreRow, restoreServers } from "../fleet/restore-servers.js";
+import type { SnapshotSelection } from "../workflow/snapshot-selection.js";
+import { describeSnapshot } from "../fleet/snapshots.js";
+import type { ModeReport } from "../workflow/summary.js";
 import type { ModeContext } from "./context.js";
 
 const TITLE = "VPS restore";

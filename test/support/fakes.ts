@@ -1,5 +1,5 @@
-import type { Clock } from "../../src/clock.js";
-import type { Logger } from "../../src/logger.js";
+import type { Clock } from "../../src/runner/clock.js";
+import type { Logger } from "../../src/runner/logger.js";
 
 /** A clock whose sleeps return at once and move time forward by exactly what was asked. */
 export class FakeClock implements Clock {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { apiMessageFrom, parseRetryAfter } from "../../src/api/answers.js";
 import { HttpStatusError, mayHaveTakenEffect, NoAnswerError } from "../../src/api/errors.js";
-import { explainFailure } from "../../src/explain.js";
+import { explainFailure } from "../../src/workflow/explain.js";
 
 describe("the API's own message", () => {
   it.each([

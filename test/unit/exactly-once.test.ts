@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { HttpStatusError, NoAnswerError } from "../../src/api/errors.js";
 import type { CreateSnapshotRequest, Snapshot, SnapshotsApi } from "../../src/api/types.js";
-import { Deadline } from "../../src/clock.js";
+import { Deadline } from "../../src/runner/clock.js";
 import {
   createSnapshotOnce,
   RESEND_RESTORE_WITHIN_MS,
   restoreSnapshotOnce,
-} from "../../src/exactly-once.js";
-import { DEFAULT_RETRY_POLICY } from "../../src/retry.js";
+} from "../../src/fleet/exactly-once.js";
+import { DEFAULT_RETRY_POLICY } from "../../src/api/retry.js";
 import { FakeClock, recordingLogger } from "../support/fakes.js";
 
 const request: CreateSnapshotRequest = {

@@ -7,9 +7,9 @@ import {
 } from "../../src/api/errors.js";
 import { HttpSnapshotsApi } from "../../src/api/http-api.js";
 import type { HttpAnswer, HttpExchange } from "../../src/api/transport.js";
-import { Deadline } from "../../src/clock.js";
-import { Redactor } from "../../src/redact.js";
-import { DEFAULT_RETRY_POLICY, RateLimitGate } from "../../src/retry.js";
+import { Deadline } from "../../src/runner/clock.js";
+import { Redactor } from "../../src/runner/redact.js";
+import { DEFAULT_RETRY_POLICY, RateLimitGate } from "../../src/api/retry.js";
 import { FakeClock, recordingLogger } from "../support/fakes.js";
 
 const BASE = "https://admin.vps.org/api/v1";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatDuration, parseDuration } from "../../src/duration.js";
-import { InputError, parseInputs } from "../../src/inputs.js";
-import type { RunContext } from "../../src/run-context.js";
+import { InputError, parseInputs } from "../../src/workflow/inputs.js";
+import type { RunContext } from "../../src/runner/run-context.js";
 
 const run: RunContext = {
   repository: "octo-org/shop",

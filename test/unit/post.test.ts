@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Transport } from "../../src/api/transport.js";
-import type { ActionIO } from "../../src/io.js";
+import type { ActionIO } from "../../src/runner/io.js";
 import { runPost } from "../../src/post.js";
-import { Redactor } from "../../src/redact.js";
+import { Redactor } from "../../src/runner/redact.js";
 import { FakeClock, recordingLogger } from "../support/fakes.js";
 
 function fakeIO(inputs: Record<string, string>, state: Record<string, string>) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../../src/api/types.js";
-import { latestRestorable, planRestore } from "../../src/restore-plan.js";
-import { parseSnapshotSelection } from "../../src/snapshot-selection.js";
+import { latestRestorable, planRestore } from "../../src/fleet/restore-plan.js";
+import { parseSnapshotSelection } from "../../src/workflow/snapshot-selection.js";
 
 function snap(
   id: number,

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../../src/api/types.js";
-import { snapshotsToMakeRoom, snapshotsToPrune } from "../../src/retention.js";
+import { snapshotsToMakeRoom, snapshotsToPrune } from "../../src/fleet/retention.js";
 
 const PREFIX = "pre-deploy-";
 const NOW = new Date("2026-11-22T12:00:00Z");

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { HttpStatusError, isTransient, NoAnswerError } from "../../src/api/errors.js";
-import { Deadline } from "../../src/clock.js";
-import { backoffDelayMs, RateLimitGate, type RetryPolicy, withRetries } from "../../src/retry.js";
+import { Deadline } from "../../src/runner/clock.js";
+import {
+  backoffDelayMs,
+  RateLimitGate,
+  type RetryPolicy,
+  withRetries,
+} from "../../src/api/retry.js";
 import { FakeClock } from "../support/fakes.js";
 
 const policy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 15_000 };

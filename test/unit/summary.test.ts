@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { escapeCell, renderReport, writeReport } from "../../src/summary.js";
+import { escapeCell, renderReport, writeReport } from "../../src/workflow/summary.js";
 import { recordingLogger } from "../support/fakes.js";
 
 describe("job summary", () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { HttpStatusError, NoAnswerError } from "../../src/api/errors.js";
 import type { Snapshot, SnapshotsApi } from "../../src/api/types.js";
-import { Deadline } from "../../src/clock.js";
-import { pollUntil } from "../../src/wait.js";
-import { waitForRestores } from "../../src/watch-servers.js";
-import { waitForSnapshots } from "../../src/watch-snapshots.js";
+import { Deadline } from "../../src/runner/clock.js";
+import { waitUntil } from "../../src/fleet/wait-until.js";
+import { waitForRestores } from "../../src/fleet/wait-for-restores.js";
+import { waitForSnapshots } from "../../src/fleet/wait-for-snapshots.js";
 import { FakeClock, recordingLogger } from "../support/fakes.js";
 
 function options(totalMs: number, maxIntervalMs = 10_000) {
@@ -12,25 +12,25 @@ function options(totalMs: number, maxIntervalMs = 10_000) {
   return { clock, deadline: new Deadline(clock, totalMs), maxIntervalMs, log: recordingLogger() };
 }
 
-describe("pollUntil: gaps", () => {
+describe("waitUntil: gaps", () => {
   it("starts at 1 s and doubles up to the poll interval", async () => {
     const opts = options(600_000);
     let checks = 0;
-    await pollUntil(async () => (++checks === 7 ? "done" : undefined), opts);
+    await waitUntil(async () => (++checks === 7 ? "done" : undefined), opts);
     expect(opts.clock.sleeps).toEqual([1_000, 2_000, 4_000, 8_000, 10_000, 10_000, 10_000]);
   });
 
   it("never sleeps longer than the poll interval, even a short one", async () => {
     const opts = options(600_000, 300);
     let checks = 0;
-    await pollUntil(async () => (++checks === 3 ? "done" : undefined), opts);
+    await waitUntil(async () => (++checks === 3 ? "done" : undefined), opts);
     expect(opts.clock.sleeps).toEqual([300, 300, 300]);
   });
 
   it("sees completion within one poll interval of it happening", async () => {
     const opts = options(600_000);
     const completesAt = 123_456;
-    const outcome = await pollUntil(
+    const outcome = await waitUntil(
       async () => (opts.clock.now() >= completesAt ? opts.clock.now() : undefined),
       opts,
     );
@@ -39,11 +39,11 @@ describe("pollUntil: gaps", () => {
   });
 });
 
-describe("pollUntil: the deadline", () => {
+describe("waitUntil: the deadline", () => {
   it("makes its last check just before the deadline, not one interval before it", async () => {
     const opts = options(25_000);
     const checkedAt: number[] = [];
-    const outcome = await pollUntil(async () => {
+    const outcome = await waitUntil(async () => {
       checkedAt.push(opts.clock.now());
       return undefined;
     }, opts);
@@ -54,7 +54,7 @@ describe("pollUntil: the deadline", () => {
 
   it("finds work that completes right before the deadline", async () => {
     const opts = options(25_000);
-    const outcome = await pollUntil(
+    const outcome = await waitUntil(
       async () => (opts.clock.now() >= 23_500 ? "done" : undefined),
       opts,
     );
@@ -62,11 +62,11 @@ describe("pollUntil: the deadline", () => {
   });
 });
 
-describe("pollUntil: failures", () => {
+describe("waitUntil: failures", () => {
   it("a transient failure costs one check, with a warning", async () => {
     const opts = options(600_000);
     let checks = 0;
-    const outcome = await pollUntil(async () => {
+    const outcome = await waitUntil(async () => {
       checks++;
       if (checks === 1) throw new NoAnswerError("connection", "GET /snapshots/", true, "reset");
       return "done";
@@ -77,7 +77,7 @@ describe("pollUntil: failures", () => {
 
   it("a wait that times out says why its last check failed", async () => {
     const opts = options(10_000);
-    const outcome = await pollUntil(async () => {
+    const outcome = await waitUntil(async () => {
       throw new HttpStatusError(502, "Bad Gateway", "GET /snapshots/", undefined);
     }, opts);
     expect(outcome).toEqual({
@@ -90,7 +90,7 @@ describe("pollUntil: failures", () => {
     const opts = options(600_000);
     const refused = new HttpStatusError(401, "Invalid token.", "GET /snapshots/", undefined);
     await expect(
-      pollUntil(async () => {
+      waitUntil(async () => {
         throw refused;
       }, opts),
     ).rejects.toBe(refused);

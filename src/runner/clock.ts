@@ -1,5 +1,4 @@
 import { setTimeout as sleepFor } from "node:timers/promises";
-import { CancelledError } from "./api/errors.js";
 
 /**
  * Time as the program sees it. `now` is monotonic (a wall-clock jump must not end or extend a
@@ -46,5 +45,21 @@ export class Deadline {
 
   expired(): boolean {
     return this.remainingMs() <= 0;
+  }
+}
+
+/** The step was cancelled (the workflow was cancelled, or the deadline passed mid-request). */
+export class CancelledError extends Error {
+  constructor(message = "Cancelled") {
+    super(message);
+    this.name = "CancelledError";
+  }
+}
+
+/** The step's overall `timeout` ran out before a request could be made. */
+export class DeadlineError extends Error {
+  constructor(request: string) {
+    super(`The step's timeout ran out before ${request} could be sent`);
+    this.name = "DeadlineError";
   }
 }

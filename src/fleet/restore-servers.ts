@@ -1,11 +1,10 @@
-import { RESTORING, type Snapshot } from "./api/types.js";
-import { forEachConcurrently } from "./concurrency.js";
-import { formatDuration } from "./duration.js";
-import { restoreSnapshotOnce } from "./exactly-once.js";
-import { lastCheckFailed } from "./wait.js";
-import { explainFailure } from "./explain.js";
-import { type ModeContext, SERVER_CONCURRENCY } from "./modes/context.js";
-import { waitForRestores } from "./watch-servers.js";
+import { RESTORING, type Snapshot, type SnapshotsApi } from "../api/types.js";
+import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
+import { formatDuration } from "../duration.js";
+import { type ExactlyOnceContext, restoreSnapshotOnce } from "./exactly-once.js";
+import { lastCheckFailed } from "./wait-until.js";
+import { explainFailure } from "../workflow/explain.js";
+import { waitForRestores } from "./wait-for-restores.js";
 
 /** One server's restore, as it becomes known. */
 export interface RestoreResult {
@@ -23,18 +22,23 @@ export interface RestoreOptions {
   announce?: boolean;
 }
 
+/** What restoring needs: the API, and the collaborators that send each restore exactly once. */
+export interface RestoreContext extends ExactlyOnceContext {
+  api: SnapshotsApi;
+}
+
 /** A final server status that means the restore went wrong, as far as words can tell. */
 const FAILED_STATUS = /error|fail/i;
 
 /**
  * Restores each server to its snapshot, each restore started at most once, then (with `wait`)
- * follows every server until it is no longer restoring. Shared by restore mode and the rollback
+ * waits for every server until it is no longer restoring. Shared by restore mode and the rollback
  * post step, so both say and do the same.
  */
 export async function restoreServers(
   targets: Snapshot[],
   options: RestoreOptions,
-  context: ModeContext,
+  context: RestoreContext,
 ): Promise<RestoreResult[]> {
   const { log, deadline } = context;
   const results = targets.map((snapshot): RestoreResult => ({ snapshot, startedAtMs: 0 }));
@@ -67,16 +71,16 @@ export async function restoreServers(
   const started = results.filter((r) => !r.failure);
   if (options.wait && started.length > 0) {
     await log.group(`Waiting for ${started.length} restore(s) to finish`, () =>
-      followRestores(started, options, context),
+      waitForStarted(started, options, context),
     );
   }
   return results;
 }
 
-async function followRestores(
+async function waitForStarted(
   started: RestoreResult[],
   options: RestoreOptions,
-  context: ModeContext,
+  context: RestoreContext,
 ): Promise<void> {
   const { api, clock, deadline, log, signal } = context;
   try {

@@ -1,7 +1,7 @@
-import { DEFAULT_API_URL, Inputs } from "./constants.js";
-import { parseDuration } from "./duration.js";
+import { DEFAULT_API_URL, Inputs, RESTORE_TIMEOUT_MS } from "../constants.js";
+import { parseDuration } from "../duration.js";
 import { parseIdList } from "./id-list.js";
-import { defaultDescription, defaultSnapshotName, type RunContext } from "./run-context.js";
+import { defaultDescription, defaultSnapshotName, type RunContext } from "../runner/run-context.js";
 import { parseSnapshotSelection, type SnapshotSelection } from "./snapshot-selection.js";
 
 export const MODES = ["create", "restore", "prune", "delete", "list"] as const;
@@ -51,7 +51,7 @@ const DEFAULT_NAME_PREFIX = "pre-deploy-";
 /** create and restore wait for the provider; the other modes only bound their retries with it. */
 const DEFAULT_TIMEOUT_MS: Record<Mode, number> = {
   create: 30 * 60_000,
-  restore: 45 * 60_000,
+  restore: RESTORE_TIMEOUT_MS,
   prune: 10 * 60_000,
   delete: 10 * 60_000,
   list: 10 * 60_000,

@@ -1,6 +1,6 @@
-import type { Snapshot } from "./api/types.js";
-import { Inputs } from "./constants.js";
-import type { SnapshotSelection } from "./snapshot-selection.js";
+import type { Snapshot } from "../api/types.js";
+import { Inputs } from "../constants.js";
+import type { SnapshotSelection } from "../workflow/snapshot-selection.js";
 import { describeSnapshot, isCompleted, isManaged, newestFirst } from "./snapshots.js";
 
 export interface RestorePlan {

@@ -1,3 +1,6 @@
+/** Servers are handled this many at a time: enough for a fleet, few enough to be polite. */
+export const SERVER_CONCURRENCY = 10;
+
 /**
  * Runs `work` for every item with at most `limit` at once, in input order of start. Each call
  * handles its own errors: one server's failure must not stop the others.

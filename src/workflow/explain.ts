@@ -1,5 +1,6 @@
-import { CancelledError, type HttpStatusError, isStatus, StepFailure } from "./api/errors.js";
-import { Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "./constants.js";
+import { type HttpStatusError, isStatus } from "../api/errors.js";
+import { CancelledError } from "../runner/clock.js";
+import { Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "../constants.js";
 
 export type Operation =
   | { kind: "create"; serverId: number; snapshotsOnServer?: number }
@@ -8,6 +9,14 @@ export type Operation =
   | { kind: "restore"; serverId: number; snapshotId: number }
   | { kind: "wait-restore"; serverId: number }
   | { kind: "delete"; snapshotId: number };
+
+/** A failure already put in a person's words by the code that saw it; shown as it is. */
+export class StepFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StepFailure";
+  }
+}
 
 /** The sentence a person reads when an operation fails: what happened, the API's words, what next. */
 export function explainFailure(error: unknown, operation: Operation): string {

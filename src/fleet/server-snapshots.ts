@@ -1,4 +1,4 @@
-import type { Snapshot, SnapshotsApi } from "./api/types.js";
+import type { Snapshot, SnapshotsApi } from "../api/types.js";
 
 /**
  * The snapshots of each server, in as few requests as the API allows: the server's own list for

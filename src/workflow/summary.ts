@@ -1,5 +1,5 @@
-import type { ActionIO } from "./io.js";
-import type { Logger } from "./logger.js";
+import type { ActionIO } from "../runner/io.js";
+import type { Logger } from "../runner/logger.js";
 
 /** What a mode did, as the job summary shows it. */
 export interface ModeReport {

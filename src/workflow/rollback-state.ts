@@ -1,5 +1,5 @@
-import type { Snapshot } from "./api/types.js";
-import { State } from "./constants.js";
+import type { Snapshot } from "../api/types.js";
+import { State } from "../constants.js";
 import { snapshotIdsByServer } from "./outputs.js";
 import { parseSnapshotSelection, type ServerSnapshotPair } from "./snapshot-selection.js";
 

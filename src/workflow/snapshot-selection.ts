@@ -1,4 +1,4 @@
-import { Inputs } from "./constants.js";
+import { Inputs } from "../constants.js";
 import { parseIdList } from "./id-list.js";
 
 export interface ServerSnapshotPair {

@@ -1,8 +1,8 @@
-import { isStatus } from "./api/errors.js";
-import { RESTORING, type Server, type SnapshotsApi } from "./api/types.js";
-import { formatDuration } from "./duration.js";
-import { followUntilSettled } from "./follow.js";
-import type { PollOptions } from "./wait.js";
+import { isStatus } from "../api/errors.js";
+import { RESTORING, type Server, type SnapshotsApi } from "../api/types.js";
+import { formatDuration } from "../duration.js";
+import { waitForEach } from "./wait-for-each.js";
+import type { WaitOptions } from "./wait-until.js";
 
 export interface ServerWaitResult {
   kind: "finished" | "vanished" | "timed-out";
@@ -20,9 +20,9 @@ export interface ServerWaitResult {
 export async function waitForRestores(
   api: SnapshotsApi,
   serverIds: number[],
-  options: PollOptions,
+  options: WaitOptions,
 ): Promise<Map<number, ServerWaitResult>> {
-  const followed = await followUntilSettled<number, Server | undefined>(
+  const waited = await waitForEach<number, Server | undefined>(
     new Map(serverIds.map((id) => [id, { id, status: RESTORING }])),
     {
       look: async (pending) =>
@@ -37,7 +37,7 @@ export async function waitForRestores(
     options,
   );
   return new Map(
-    [...followed].map(([id, end]) => [
+    [...waited].map(([id, end]) => [
       id,
       {
         kind: !end.settled ? "timed-out" : end.state ? "finished" : "vanished",

@@ -1,8 +1,9 @@
-import { DeadlineError, isTransient } from "./api/errors.js";
-import type { Clock, Deadline } from "./clock.js";
-import type { Logger } from "./logger.js";
+import { isTransient } from "../api/errors.js";
+import { DeadlineError } from "../runner/clock.js";
+import type { Clock, Deadline } from "../runner/clock.js";
+import type { Logger } from "../runner/logger.js";
 
-export interface PollOptions {
+export interface WaitOptions {
   clock: Clock;
   deadline: Deadline;
   /** The longest gap between two checks (the `poll-interval` input). */
@@ -12,7 +13,7 @@ export interface PollOptions {
 }
 
 /** Not done by the deadline; `lastFailure` says why the last check failed, when it did. */
-export type PollOutcome<T> = { done: true; value: T } | { done: false; lastFailure?: string };
+export type WaitOutcome<T> = { done: true; value: T } | { done: false; lastFailure?: string };
 
 /** The first gap; gaps double from here up to the poll interval, so quick work is seen quickly. */
 const FIRST_INTERVAL_MS = 1_000;
@@ -27,10 +28,10 @@ const FINAL_CHECK_ALLOWANCE_MS = 1_000;
  * of one check (the API briefly unreachable) only costs that check; any other error ends the wait
  * at once, because waiting cannot fix it.
  */
-export async function pollUntil<T>(
+export async function waitUntil<T>(
   check: () => Promise<T | undefined>,
-  { clock, deadline, maxIntervalMs, log, signal }: PollOptions,
-): Promise<PollOutcome<T>> {
+  { clock, deadline, maxIntervalMs, log, signal }: WaitOptions,
+): Promise<WaitOutcome<T>> {
   let lastFailure: string | undefined;
   for (let round = 0; ; round++) {
     const usable =

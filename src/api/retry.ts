@@ -1,5 +1,5 @@
-import { isStatus, retryAfterOf } from "./api/errors.js";
-import type { Clock, Deadline } from "./clock.js";
+import { isStatus, retryAfterOf } from "./errors.js";
+import type { Clock, Deadline } from "../runner/clock.js";
 
 export interface RetryPolicy {
   maxAttempts: number;

@@ -1,4 +1,4 @@
-import type { Snapshot } from "./api/types.js";
+import type { Snapshot } from "../api/types.js";
 import { createdAtMs, hasFailed, isCompleted, isManaged, newestFirst } from "./snapshots.js";
 
 /**

@@ -1,7 +1,7 @@
-import { type PollOptions, pollUntil } from "./wait.js";
+import { type WaitOptions, waitUntil } from "./wait-until.js";
 
-/** How one followed thing ended: settled, or still unsettled when the deadline came. */
-export interface Followed<S> {
+/** How one awaited thing ended: settled, or still unsettled when the deadline came. */
+export interface WaitEnd<S> {
   /** The last state seen. */
   state: S;
   settled: boolean;
@@ -11,27 +11,27 @@ export interface Followed<S> {
   lastFailure?: string;
 }
 
-export interface FollowSpec<K, S> {
+export interface WaitForEachSpec<K, S> {
   /** The current state of every pending thing, all looked at in one go. */
   look: (pending: K[]) => Promise<Map<K, S>>;
   isSettled: (state: S) => boolean;
-  /** The progress line each check logs, from the latest state of everything followed. */
+  /** The progress line each check logs, from the latest state of everything waited for. */
   progress: (states: ReadonlyMap<K, S>, elapsedMs: number) => string;
 }
 
 /**
- * Follows several things at once (snapshots being made, servers being restored) until each has
+ * Waits for several things at once (snapshots being made, servers being restored) until each has
  * settled or the deadline comes. One check looks at all the pending ones together, so a fleet
  * costs what its `look` costs, not one request per thing.
  */
-export async function followUntilSettled<K, S>(
+export async function waitForEach<K, S>(
   initial: ReadonlyMap<K, S>,
-  spec: FollowSpec<K, S>,
-  options: PollOptions,
-): Promise<Map<K, Followed<S>>> {
+  spec: WaitForEachSpec<K, S>,
+  options: WaitOptions,
+): Promise<Map<K, WaitEnd<S>>> {
   const states = new Map(initial);
-  const ended = new Map<K, Followed<S>>();
-  const outcome = await pollUntil(async () => {
+  const ended = new Map<K, WaitEnd<S>>();
+  const outcome = await waitUntil(async () => {
     const pending = [...states.keys()].filter((key) => !ended.has(key));
     const seen = await spec.look(pending);
     const elapsedMs = options.deadline.elapsedMs();

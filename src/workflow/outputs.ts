@@ -1,5 +1,5 @@
-import type { Snapshot } from "./api/types.js";
-import { Outputs } from "./constants.js";
+import type { Snapshot } from "../api/types.js";
+import { Outputs } from "../constants.js";
 
 export type SetOutput = (name: string, value: string) => void;
 

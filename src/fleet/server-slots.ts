@@ -1,8 +1,8 @@
-import { StepFailure } from "./api/errors.js";
-import type { Snapshot, SnapshotsApi } from "./api/types.js";
-import { Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "./constants.js";
-import type { Settings } from "./inputs.js";
-import type { Logger } from "./logger.js";
+import { StepFailure } from "../workflow/explain.js";
+import type { Snapshot, SnapshotsApi } from "../api/types.js";
+import { Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "../constants.js";
+import type { Settings } from "../workflow/inputs.js";
+import type { Logger } from "../runner/logger.js";
 import { snapshotsToMakeRoom } from "./retention.js";
 import { age, newestFirst } from "./snapshots.js";
 

@@ -1,5 +1,5 @@
-import { SnapshotStatus, type Snapshot } from "./api/types.js";
-import { formatDuration } from "./duration.js";
+import { SnapshotStatus, type Snapshot } from "../api/types.js";
+import { formatDuration } from "../duration.js";
 
 /** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
 export function isManaged(snapshot: Snapshot, namePrefix: string): boolean {

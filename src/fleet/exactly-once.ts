@@ -1,15 +1,16 @@
-import { mayHaveTakenEffect, StepFailure } from "./api/errors.js";
+import { mayHaveTakenEffect } from "../api/errors.js";
+import { StepFailure } from "../workflow/explain.js";
 import {
   type CreateSnapshotRequest,
   RESTORING,
   type RestoreAnswer,
   type Snapshot,
   type SnapshotsApi,
-} from "./api/types.js";
-import type { Clock, Deadline } from "./clock.js";
-import { formatDuration } from "./duration.js";
-import type { Logger } from "./logger.js";
-import { backoffDelayMs, type RetryPolicy } from "./retry.js";
+} from "../api/types.js";
+import type { Clock, Deadline } from "../runner/clock.js";
+import { formatDuration } from "../duration.js";
+import type { Logger } from "../runner/logger.js";
+import { backoffDelayMs, type RetryPolicy } from "../api/retry.js";
 
 export interface ExactlyOnceContext {
   clock: Clock;

@@ -1,4 +1,4 @@
-import { Outputs } from "./constants.js";
+import { Outputs } from "../constants.js";
 import type { ActionIO } from "./io.js";
 
 /** How long the step may take to stop once cancelled; the runner kills it a few seconds later. */

@@ -1,7 +1,7 @@
-import { type Snapshot, SnapshotStatus, type SnapshotsApi } from "./api/types.js";
-import { formatDuration } from "./duration.js";
-import { type Followed, followUntilSettled } from "./follow.js";
-import type { PollOptions } from "./wait.js";
+import { type Snapshot, SnapshotStatus, type SnapshotsApi } from "../api/types.js";
+import { formatDuration } from "../duration.js";
+import { type WaitEnd, waitForEach } from "./wait-for-each.js";
+import type { WaitOptions } from "./wait-until.js";
 
 export interface SnapshotWaitResult {
   kind: "completed" | "failed" | "vanished" | "timed-out";
@@ -24,13 +24,13 @@ const NAMED_IN_PROGRESS_LINE = 5;
 export async function waitForSnapshots(
   api: SnapshotsApi,
   snapshots: Snapshot[],
-  options: PollOptions,
+  options: WaitOptions,
 ): Promise<Map<number, SnapshotWaitResult>> {
   const made = new Map(snapshots.map((s) => [s.id, s]));
   const serverIds = new Set(snapshots.map((s) => s.server.id));
   const onlyServer = serverIds.size === 1 ? [...serverIds][0] : undefined;
 
-  const followed = await followUntilSettled<number, Snapshot | undefined>(
+  const waited = await waitForEach<number, Snapshot | undefined>(
     made,
     {
       look: async (pending) => {
@@ -44,7 +44,7 @@ export async function waitForSnapshots(
     options,
   );
   return new Map(
-    [...followed].map(([id, end]) => [
+    [...waited].map(([id, end]) => [
       id,
       {
         kind: kindOf(end),
@@ -56,7 +56,7 @@ export async function waitForSnapshots(
   );
 }
 
-function kindOf(end: Followed<Snapshot | undefined>): SnapshotWaitResult["kind"] {
+function kindOf(end: WaitEnd<Snapshot | undefined>): SnapshotWaitResult["kind"] {
   if (!end.settled) return "timed-out";
   if (!end.state) return "vanished";
   // Any status but the two documented ones is an end that is not success.

@@ -1,0 +1,61 @@
+import { HttpSnapshotsApi, requestTimeoutFor } from "./api/http-api.js";
+import { DEFAULT_RETRY_POLICY, RateLimitGate } from "./api/retry.js";
+import type { Transport } from "./api/transport.js";
+import { Inputs } from "./constants.js";
+import type { ModeContext } from "./modes/context.js";
+import { type Clock, Deadline } from "./runner/clock.js";
+import type { ActionIO } from "./runner/io.js";
+import type { Redactor } from "./runner/redact.js";
+import type { RunContext } from "./runner/run-context.js";
+
+/** Everything the main and post steps need from outside; `index.ts` passes the real ones. */
+export interface ActionDeps {
+  io: ActionIO;
+  clock: Clock;
+  random: () => number;
+  redactor: Redactor;
+  runContext: () => RunContext;
+  transport: (token: string) => Transport;
+  signal?: AbortSignal;
+}
+
+/** Masks the token before anything else can print it. */
+export function maskToken({ io, redactor }: ActionDeps): void {
+  const token = io.getInput(Inputs.apiToken).trim();
+  if (!token) return;
+  io.setSecret(token);
+  redactor.add(token);
+}
+
+/** The API client and collaborators of one step, all bound to the step's one deadline. */
+export function createModeContext(
+  api: { apiUrl: string; apiToken: string; timeoutMs: number },
+  deps: ActionDeps,
+): ModeContext {
+  const { io, clock, random, redactor, signal } = deps;
+  const deadline = new Deadline(clock, api.timeoutMs);
+  const policy = DEFAULT_RETRY_POLICY;
+  return {
+    api: new HttpSnapshotsApi({
+      baseUrl: api.apiUrl,
+      transport: deps.transport(api.apiToken),
+      clock,
+      deadline,
+      gate: new RateLimitGate(clock),
+      policy,
+      random,
+      redactor,
+      log: io.log,
+      requestTimeoutMs: requestTimeoutFor(api.timeoutMs),
+      signal,
+    }),
+    clock,
+    deadline,
+    policy,
+    random,
+    log: io.log,
+    setOutput: io.setOutput,
+    saveState: io.saveState,
+    signal,
+  };
+}
