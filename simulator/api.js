@@ -1,6 +1,6 @@
 // @ts-check
 
-import { listBody, orderSnapshots } from "./listing.js";
+import { cachedOrder, listBody, orderSnapshots } from "./listing.js";
 
 /**
  * The provider's API as documented in shared/api/snapshots-api.md: authentication, validation,
@@ -12,6 +12,7 @@ import { listBody, orderSnapshots } from "./listing.js";
  * @typedef {import("./transport.js").Reply} Reply
  * @typedef {import("./world.js").World} World
  * @typedef {import("./listing.js").ListOrder} ListOrder
+ * @typedef {import("./listing.js").PagingFault} PagingFault
  * @typedef {{
  *   method: string,
  *   route: RouteName | "unknown",
@@ -21,6 +22,7 @@ import { listBody, orderSnapshots } from "./listing.js";
  *   query: Record<string, string>,
  *   rawBody: string,
  *   authorization: string | null,
+ *   pagingFault?: PagingFault | null,
  * }} ApiRequest
  * @typedef {{
  *   token: string,
@@ -54,6 +56,20 @@ const badRequest = (message) => json(400, { error: message });
 export function createApi(world, config) {
   /** @type {string | null} */
   let validToken = config.token;
+  const accountOrder = cachedOrder(
+    world.snapshots,
+    world.snapshotsVersion,
+    config.listOrder,
+    config.seed,
+  );
+  /**
+   * A server's own list is a handful of snapshots, cheap to order afresh.
+   * @param {number} serverId
+   */
+  const serverOrder = (serverId) =>
+    orderSnapshots(world.snapshotsOf(serverId), config.listOrder, config.seed).map(
+      (snapshot) => snapshot.id,
+    );
 
   /** @param {string | null} authorization @returns {Reply | null} */
   function authenticate(authorization) {
@@ -73,14 +89,18 @@ export function createApi(world, config) {
       if (serverId !== undefined && !/^\d+$/.test(serverId)) {
         return json(400, { server_id: ["A valid integer is required."] });
       }
-      const matching =
-        serverId === undefined ? world.snapshots() : world.snapshotsOf(Number(serverId));
-      const body = listBody(orderSnapshots(matching, config.listOrder, config.seed), {
+      const ids = serverId === undefined ? accountOrder() : serverOrder(Number(serverId));
+      const paging = {
         pageSize: config.pageSize,
         url: request.url,
         nextLinkOrigin: config.nextLinkOrigin,
+      };
+      const body = listBody(ids, paging, request.pagingFault);
+      if (body === null) return detail(404, "Invalid page.");
+      return json(200, {
+        ...body,
+        results: body.results.flatMap((id) => world.snapshot(id) ?? []),
       });
-      return body === null ? detail(404, "Invalid page.") : json(200, body);
     },
 
     "create-snapshot": (request) => {

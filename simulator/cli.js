@@ -81,6 +81,8 @@ async function main() {
     return;
   }
   console.log(`Simulator listening on ${simulator.url}`);
+  const servers = simulator.servers().map((server) => `${server.id} ${server.name}`);
+  console.log(`servers: ${servers.join(", ")}`);
   console.log(`Token: ${simulator.token}`);
   console.log("Run the action against it with:");
   console.log(`  env 'INPUT_API-URL=${simulator.url}' 'INPUT_API-TOKEN=${simulator.token}' \\`);

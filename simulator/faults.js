@@ -5,6 +5,7 @@ import { ROUTE_NAMES } from "./routes.js";
 /**
  * @typedef {import("./routes.js").RouteName} RouteName
  * @typedef {import("./transport.js").Reply} Reply
+ * @typedef {import("./listing.js").PagingFault} PagingFault
  * @typedef {{ status?: number, retryAfter?: string | number, message?: string, body?: string }} StatusAnswer
  * @typedef {({ type: "status" } & StatusAnswer)
  *   | { type: "reset" }
@@ -15,7 +16,11 @@ import { ROUTE_NAMES } from "./routes.js";
  *   | { type: "apply-then-reset" }
  *   | ({ type: "apply-then-status" } & StatusAnswer)
  *   | { type: "apply-then-hang" }
- *   | { type: "redirect", status?: number, location: string }} Fault
+ *   | { type: "redirect", status?: number, location: string }
+ *   | { type: "apply-then-remove", snapshotIds: number[] }
+ *   | { type: "next-loop", page?: number }
+ *   | { type: "repeat-items", count?: number }
+ *   | { type: "slim-answer", fields?: string[] }} Fault
  * @typedef {Fault["type"]} FaultType
  * @typedef {{ route: RouteName | "*", method?: string, times?: number, skip?: number, serverId?: number, fault: Fault }} FaultSpec
  * @typedef {{ id: number, route: string, method: string | null, serverId: number | null, timesLeft: number, skipLeft: number, fault: Fault }} ArmedFault
@@ -33,6 +38,10 @@ const FAULT_TYPES = new Set([
   "apply-then-status",
   "apply-then-hang",
   "redirect",
+  "apply-then-remove",
+  "next-loop",
+  "repeat-items",
+  "slim-answer",
 ]);
 
 /** @type {ReadonlySet<FaultType>} */
@@ -42,7 +51,17 @@ const APPLIED_FAULTS = new Set([
   "apply-then-reset",
   "apply-then-status",
   "apply-then-hang",
+  "apply-then-remove",
+  "next-loop",
+  "repeat-items",
+  "slim-answer",
 ]);
+
+/**
+ * Faults in how the list is paged, which only the list can meet.
+ * @type {ReadonlySet<FaultType>}
+ */
+const PAGING_FAULTS = new Set(["next-loop", "repeat-items"]);
 
 export function createFaultPlan() {
   /** @type {ArmedFault[]} */
@@ -111,6 +130,12 @@ function checkSpec(spec) {
   if (spec.fault.type === "redirect" && !spec.fault.location) {
     throw new Error("Simulator: a redirect fault needs a location");
   }
+  if (PAGING_FAULTS.has(spec.fault.type) && spec.route !== "list-snapshots") {
+    throw new Error(`Simulator: a ${spec.fault.type} fault is for the list-snapshots route`);
+  }
+  if (spec.fault.type === "apply-then-remove" && !(spec.fault.snapshotIds?.length > 0)) {
+    throw new Error("Simulator: an apply-then-remove fault needs snapshotIds");
+  }
   const { times = 1, skip = 0 } = spec;
   if (!(times >= 1) || !(skip >= 0)) {
     throw new Error(`Simulator: a fault needs times >= 1 and skip >= 0 (got ${times}, ${skip})`);
@@ -126,12 +151,29 @@ export function faultLetsRequestApply(fault) {
 }
 
 /**
+ * How the list is paged under this fault, or null when it is paged as documented.
+ * @param {Fault | null} fault
+ * @returns {PagingFault | null}
+ */
+export function pagingFault(fault) {
+  switch (fault?.type) {
+    case "next-loop":
+      return { nextPage: fault.page ?? 1 };
+    case "repeat-items":
+      return { repeat: fault.count ?? 1 };
+    default:
+      return null;
+  }
+}
+
+/**
  * The answer a fault puts in place of the API's, or null when the API's own answer (if any) is
  * what goes out.
  * @param {Fault} fault
+ * @param {Reply | null} apiReply the API's answer, when the fault let the request apply
  * @returns {Reply | null}
  */
-export function faultReply(fault) {
+export function faultReply(fault, apiReply) {
   switch (fault.type) {
     case "status":
     case "apply-then-status":
@@ -140,9 +182,29 @@ export function faultReply(fault) {
       return nonJsonReply(fault.status ?? 200, fault.body);
     case "redirect":
       return { status: fault.status ?? 302, headers: { Location: fault.location } };
+    case "slim-answer":
+      return apiReply && slimReply(apiReply, fault.fields);
     default:
       return null;
   }
+}
+
+/**
+ * The API's own success answer with fewer fields than the document promises, as another version
+ * of the API could send. Errors, and bodies that are not an object, go out as they are.
+ * @param {Reply} reply
+ * @param {string[] | undefined} fields the fields kept; by default all but `server`
+ * @returns {Reply}
+ */
+function slimReply(reply, fields) {
+  const body = reply.json;
+  if (reply.status >= 300 || typeof body !== "object" || body === null || Array.isArray(body)) {
+    return reply;
+  }
+  const kept = Object.entries(body).filter(([key]) =>
+    fields === undefined ? key !== "server" : fields.includes(key),
+  );
+  return { ...reply, json: Object.fromEntries(kept) };
 }
 
 /** @param {StatusAnswer} answer @returns {Reply} */

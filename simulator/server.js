@@ -3,9 +3,10 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { createApi } from "./api.js";
-import { createFaultPlan, faultLetsRequestApply, faultReply } from "./faults.js";
-import { LIST_ORDERS } from "./listing.js";
+import { createFaultPlan, faultLetsRequestApply, faultReply, pagingFault } from "./faults.js";
+import { LIST_ORDERS, requestedPage } from "./listing.js";
 import { matchRoute } from "./routes.js";
+import { ACTION_SERVERS } from "./seeds.js";
 import { resetConnection, send, sendTrickled, sendTruncated } from "./transport.js";
 import { createWorld } from "./world.js";
 
@@ -32,8 +33,8 @@ import { createWorld } from "./world.js";
  *   host?: string,
  *   port?: number,
  *   basePath?: string,
- *   servers?: ServerSeed[],
- *   snapshots?: SnapshotSeed[],
+ *   servers?: readonly ServerSeed[],
+ *   snapshots?: readonly SnapshotSeed[],
  *   snapshotDurationMs?: number,
  *   snapshotOutcome?: string,
  *   restoreDurationMs?: number,
@@ -59,6 +60,9 @@ import { createWorld } from "./world.js";
  *   fault: Fault["type"] | null,
  * }} LoggedRequest
  *
+ * A list page the API has just answered. `ids` are the snapshots on it, in order.
+ * @typedef {{ page: number, serverId: number | null, url: string, ids: number[] }} ListPageInfo
+ *
  * @typedef {{
  *   url: string,
  *   origin: string,
@@ -79,18 +83,12 @@ import { createWorld } from "./world.js";
  *   deletions: DeletionRecord[],
  *   creations: number[],
  *   configureServer: (serverId: number, timings: ServerTimings) => void,
+ *   afterListPage: (hook: (info: ListPageInfo) => void) => () => void,
  *   addFault: (spec: FaultSpec) => number,
  *   clearFaults: (serverId?: number) => void,
  *   readonly faultsInjected: number,
  * }} Simulator
  */
-
-/** @type {ServerSeed[]} */
-const DEFAULT_SERVERS = [
-  { id: 12345, name: "web-server-01" },
-  { id: 12346, name: "web-server-02" },
-  { id: 12347, name: "db-server-01" },
-];
 
 /** @param {SimulatorOptions} options */
 function resolveOptions(options) {
@@ -99,7 +97,7 @@ function resolveOptions(options) {
     host: options.host ?? "127.0.0.1",
     port: options.port ?? 0,
     basePath: (options.basePath ?? "/api/v1").replace(/\/+$/, ""),
-    servers: options.servers ?? DEFAULT_SERVERS,
+    servers: options.servers ?? ACTION_SERVERS,
     snapshots: options.snapshots ?? [],
     snapshotDurationMs: options.snapshotDurationMs ?? 1500,
     snapshotOutcome: options.snapshotOutcome ?? "completed",
@@ -134,6 +132,8 @@ export async function startSimulator(options = {}) {
   const requests = [];
   /** @type {Set<import("node:net").Socket>} */
   const sockets = new Set();
+  /** @type {{ hook: (info: ListPageInfo) => void }[]} */
+  let listPageHooks = [];
 
   const server = createServer((req, res) => {
     readBody(req).then(
@@ -170,9 +170,18 @@ export async function startSimulator(options = {}) {
     const fault = faults.take(match.route, method, serverOf(match, query, rawBody));
     const apiReply =
       fault === null || faultLetsRequestApply(fault)
-        ? api.answer({ ...match, method, url, query, rawBody, authorization })
+        ? api.answer({
+            ...match,
+            method,
+            url,
+            query,
+            rawBody,
+            authorization,
+            pagingFault: pagingFault(fault),
+          })
         : null;
-    const reply = (fault && faultReply(fault)) ?? apiReply;
+    changeWorldAfter(match.route, url, fault, apiReply);
+    const reply = (fault && faultReply(fault, apiReply)) ?? apiReply;
     const status = deliver(res, fault, reply && api.echoAuthorization(reply, authorization));
     requests.push({
       seq: requests.length + 1,
@@ -186,6 +195,33 @@ export async function startSimulator(options = {}) {
       status,
       fault: fault?.type ?? null,
     });
+  }
+
+  /**
+   * What a test has the world do once the API has answered. The answer is made but not yet sent,
+   * so the change shows from the client's next request on, as another client's work between two
+   * requests would; and a hook that throws can still fail this request with a "Simulator bug".
+   * @param {RouteName | "unknown"} route
+   * @param {URL} url
+   * @param {Fault | null} fault
+   * @param {Reply | null} apiReply
+   */
+  function changeWorldAfter(route, url, fault, apiReply) {
+    if (fault?.type === "apply-then-remove") {
+      for (const id of fault.snapshotIds) world.removeSnapshot(id);
+    }
+    if (route !== "list-snapshots" || apiReply?.status !== 200) return;
+    const results = /** @type {{ results: SnapshotView[] }} */ (apiReply.json).results;
+    const serverId = url.searchParams.get("server_id");
+    /** @type {ListPageInfo} */
+    const info = {
+      page: config.pageSize === null ? 1 : requestedPage(url),
+      serverId: serverId === null ? null : Number(serverId),
+      url: url.href,
+      ids: results.map((snapshot) => snapshot.id),
+    };
+    // A copy, as a hook may remove itself or add another.
+    for (const { hook } of [...listPageHooks]) hook(info);
   }
 
   /**
@@ -238,6 +274,13 @@ export async function startSimulator(options = {}) {
     deletions: world.deletions,
     creations: world.creations,
     configureServer: world.configureServer,
+    afterListPage: (hook) => {
+      const entry = { hook };
+      listPageHooks.push(entry);
+      return () => {
+        listPageHooks = listPageHooks.filter((other) => other !== entry);
+      };
+    },
     addFault: faults.add,
     clearFaults: faults.clear,
     get faultsInjected() {

@@ -59,8 +59,8 @@ const FIRST_SNAPSHOT_ID = 801;
 
 /**
  * @param {{
- *   servers: ServerSeed[],
- *   snapshots: SnapshotSeed[],
+ *   servers: readonly ServerSeed[],
+ *   snapshots: readonly SnapshotSeed[],
  *   snapshotDurationMs: number,
  *   snapshotOutcome: string,
  *   restoreDurationMs: number,
@@ -80,6 +80,8 @@ export function createWorld(config) {
   const deletions = [];
   /** @type {number[]} */
   const creations = [];
+  /** Moves whenever a snapshot is added or removed, so that a list's order can be cached. */
+  let snapshotsVersion = 0;
 
   /** @param {number} id */
   function requireServer(id) {
@@ -137,6 +139,7 @@ export function createWorld(config) {
     /** @type {SnapshotRecord} */
     const record = { id: claimSnapshotId(id), serverId, serverName: server.name, ...fields };
     snapshots.set(record.id, record);
+    snapshotsVersion += 1;
     return record;
   }
 
@@ -194,7 +197,9 @@ export function createWorld(config) {
 
   /** @param {number} id */
   function removeSnapshot(id) {
-    return snapshots.delete(id);
+    const removed = snapshots.delete(id);
+    if (removed) snapshotsVersion += 1;
+    return removed;
   }
 
   /** @param {number} id */
@@ -228,6 +233,7 @@ export function createWorld(config) {
       return server && serverView(server);
     },
     snapshots: () => snapshotViews(() => true),
+    snapshotsVersion: () => snapshotsVersion,
     /** @param {number} serverId */
     snapshotsOf: (serverId) => snapshotViews((record) => record.serverId === serverId),
     /** @param {number} id @returns {SnapshotView | undefined} */

@@ -1,6 +1,11 @@
+import { spawn } from "node:child_process";
 import { connect } from "node:net";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { cachedOrder } from "../../simulator/listing.js";
+import { busyAccount } from "../../simulator/seeds.js";
 import {
+  type ListPageInfo,
   type Simulator,
   type SimulatorOptions,
   type SnapshotView,
@@ -67,6 +72,14 @@ async function call(sim: Simulator, method: string, path: string, options: CallO
 
 const createSnapshot = (sim: Simulator, body: unknown) =>
   call(sim, "POST", "/snapshots/", { body });
+
+/** A link the API gave, such as a page's `next`, followed as it is. */
+async function follow(sim: Simulator, link: string) {
+  const response = await fetch(link, { headers: { Authorization: `Bearer ${sim.token}` } });
+  return { status: response.status, json: await response.json() };
+}
+
+const idsOf = (page: Page) => page.results.map((snapshot) => snapshot.id);
 
 /** Raw bytes over TCP, for answers that fetch cannot show (a body cut short). */
 function rawExchange(origin: string, request: string): Promise<string> {
@@ -369,6 +382,256 @@ describe("paging the snapshot list", () => {
   });
 });
 
+describe("a list that moves while it is read", () => {
+  // Ids 801 to 805, listed newest first: 805, 804 | 803, 802 | 801.
+  const five = Array.from({ length: 5 }, (_, i) => ({
+    serverId: 12345 + (i % 2),
+    name: `s${i}`,
+    createdAt: `2025-01-0${i + 1}T00:00:00Z`,
+  }));
+
+  it("tells a hook which page it served, of which list", async () => {
+    const sim = await start({ snapshots: five, pageSize: 2 });
+    const seen: ListPageInfo[] = [];
+    sim.afterListPage((info) => seen.push(info));
+    const first = (await call(sim, "GET", "/snapshots/")).json as Page;
+    await follow(sim, first.next ?? "");
+    await call(sim, "GET", "/snapshots/?server_id=12345");
+    await call(sim, "GET", "/snapshots/?page=9");
+    expect(seen).toEqual([
+      { page: 1, serverId: null, url: `${sim.url}/snapshots/`, ids: [805, 804] },
+      { page: 2, serverId: null, url: `${sim.url}/snapshots/?page=2`, ids: [803, 802] },
+      { page: 1, serverId: 12345, url: `${sim.url}/snapshots/?server_id=12345`, ids: [805, 803] },
+    ]);
+  });
+
+  it("a deletion between two pages shifts an item onto neither page", async () => {
+    const sim = await start({ snapshots: five, pageSize: 2 });
+    const stop = sim.afterListPage((info) => {
+      if (info.page === 1) sim.removeSnapshot(805);
+    });
+    const first = (await call(sim, "GET", "/snapshots/")).json as Page;
+    stop();
+    const second = (await follow(sim, first.next ?? "")).json as Page;
+    expect(idsOf(first)).toEqual([805, 804]);
+    expect(idsOf(second)).toEqual([802, 801]);
+    expect([first.count, second.count]).toEqual([5, 4]);
+    expect(second.next).toBeNull();
+    expect(sim.deletions).toEqual([]);
+  });
+
+  it("a snapshot added between two pages repeats an item", async () => {
+    const sim = await start({ snapshots: five, pageSize: 2, now: () => T0 });
+    sim.afterListPage((info) => {
+      if (info.page === 1) sim.addSnapshot({ serverId: 12347, name: "new" });
+    });
+    const first = (await call(sim, "GET", "/snapshots/")).json as Page;
+    const second = (await follow(sim, first.next ?? "")).json as Page;
+    expect(idsOf(first)).toEqual([805, 804]);
+    expect(idsOf(second)).toEqual([804, 803]);
+  });
+
+  it("deletions that remove the last page make the API's own next link answer 404", async () => {
+    const sim = await start({ snapshots: five, pageSize: 2 });
+    sim.afterListPage((info) => {
+      if (info.page === 2) for (const id of [801, 802]) sim.removeSnapshot(id);
+    });
+    const second = (await call(sim, "GET", "/snapshots/?page=2")).json as Page;
+    expect(second.next).toBe(`${sim.url}/snapshots/?page=3`);
+    const third = await follow(sim, second.next ?? "");
+    expect(third).toEqual({ status: 404, json: { detail: "Invalid page." } });
+  });
+
+  it("stops calling a hook once it is removed", async () => {
+    const sim = await start({ snapshots: five });
+    const pages: number[] = [];
+    const stop = sim.afterListPage((info) => pages.push(info.page));
+    await call(sim, "GET", "/snapshots/?page=7");
+    stop();
+    await call(sim, "GET", "/snapshots/");
+    expect(pages).toEqual([1]);
+  });
+
+  it("does not call a hook when a fault answers in the API's place", async () => {
+    const sim = await start({ snapshots: five, pageSize: 2 });
+    let calls = 0;
+    sim.afterListPage(() => (calls += 1));
+    sim.addFault({ route: "list-snapshots", fault: { type: "status", status: 503 } });
+    expect((await call(sim, "GET", "/snapshots/")).status).toBe(503);
+    expect(calls).toBe(0);
+  });
+
+  it("fails the request loudly when a hook throws", async () => {
+    const sim = await start({ snapshots: five });
+    sim.afterListPage(() => {
+      throw new Error("no snapshot 999");
+    });
+    const answer = await call(sim, "GET", "/snapshots/");
+    expect(answer.status).toBe(500);
+    expect(answer.json.detail).toMatch(/^Simulator bug: Error: no snapshot 999/);
+  });
+
+  it("apply-then-remove: the page is answered, then those snapshots are gone", async () => {
+    const sim = await start({ snapshots: five, pageSize: 2 });
+    sim.addFault({
+      route: "list-snapshots",
+      fault: { type: "apply-then-remove", snapshotIds: [805] },
+    });
+    const first = (await call(sim, "GET", "/snapshots/")).json as Page;
+    const second = (await follow(sim, first.next ?? "")).json as Page;
+    expect([idsOf(first), idsOf(second)]).toEqual([
+      [805, 804],
+      [802, 801],
+    ]);
+    expect(sim.deletions).toEqual([]);
+    expect(sim.requests.map((r) => r.fault)).toEqual(["apply-then-remove", null]);
+  });
+
+  it("refuses an apply-then-remove fault with no snapshot ids", async () => {
+    const sim = await start();
+    expect(() =>
+      sim.addFault({ route: "*", fault: { type: "apply-then-remove", snapshotIds: [] } }),
+    ).toThrow(/needs snapshotIds/);
+  });
+});
+
+describe("faults in paging", () => {
+  const five = Array.from({ length: 5 }, (_, i) => ({
+    serverId: 12345,
+    name: `s${i}`,
+    createdAt: `2025-01-0${i + 1}T00:00:00Z`,
+  }));
+
+  it("next-loop: next points back at the first page, keeping the query", async () => {
+    const sim = await start({ snapshots: five, pageSize: 2 });
+    sim.addFault({ route: "list-snapshots", skip: 1, fault: { type: "next-loop" } });
+    const query = `${sim.url}/snapshots/?server_id=12345`;
+    const first = (await follow(sim, query)).json as Page;
+    const second = (await follow(sim, first.next ?? "")).json as Page;
+    expect(second.next).toBe(query);
+    expect(second.previous).toBe(query);
+    expect(idsOf(second)).toEqual([803, 802]);
+  });
+
+  it("next-loop: a given page, even from the last page", async () => {
+    const sim = await start({ snapshots: five, pageSize: 2 });
+    sim.addFault({
+      route: "list-snapshots",
+      times: Infinity,
+      fault: { type: "next-loop", page: 3 },
+    });
+    const last = (await call(sim, "GET", "/snapshots/?page=3")).json as Page;
+    expect(last.next).toBe(`${sim.url}/snapshots/?page=3`);
+  });
+
+  it("repeat-items: a page begins again with the end of the page before", async () => {
+    const sim = await start({ snapshots: five, pageSize: 2 });
+    sim.addFault({
+      route: "list-snapshots",
+      skip: 1,
+      fault: { type: "repeat-items", count: 1 },
+    });
+    const first = (await call(sim, "GET", "/snapshots/")).json as Page;
+    const second = (await follow(sim, first.next ?? "")).json as Page;
+    const third = (await follow(sim, second.next ?? "")).json as Page;
+    expect([idsOf(first), idsOf(second), idsOf(third)]).toEqual([
+      [805, 804],
+      [804, 803, 802],
+      [801],
+    ]);
+    expect([second.count, second.next]).toEqual([5, `${sim.url}/snapshots/?page=3`]);
+  });
+
+  it("refuses a paging fault on a route other than the list", async () => {
+    const sim = await start();
+    expect(() => sim.addFault({ route: "*", fault: { type: "next-loop" } })).toThrow(
+      /for the list-snapshots route/,
+    );
+  });
+});
+
+describe("a busy account", () => {
+  const NOW = Date.parse("2025-06-01T12:00:00Z");
+
+  it("spreads 1,200 snapshots over 240 servers or more, at most 5 each", () => {
+    const account = busyAccount({ snapshots: 1200, now: NOW });
+    expect(account.snapshots).toHaveLength(1200);
+    expect(account.servers.length).toBeGreaterThanOrEqual(240);
+    const perServer = new Map<number, number>();
+    for (const seed of account.snapshots) {
+      perServer.set(seed.serverId, (perServer.get(seed.serverId) ?? 0) + 1);
+    }
+    expect(Math.max(...perServer.values())).toBe(5);
+    expect(new Set(account.servers.map((s) => s.id)).size).toBe(account.servers.length);
+    expect([...perServer.keys()].every((id) => account.servers.some((s) => s.id === id))).toBe(
+      true,
+    );
+    const preDeploy = account.snapshots.filter((s) => s.name.startsWith("pre-deploy-")).length;
+    expect(preDeploy / 1200).toBeGreaterThan(0.3);
+    expect(preDeploy / 1200).toBeLessThan(0.7);
+    for (const { createdAt } of account.snapshots) {
+      expect(createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(NOW - Date.parse(createdAt ?? "")).toBeLessThanOrEqual(90 * 86_400_000);
+    }
+    expect(busyAccount({ snapshots: 1200, now: NOW })).toEqual(account);
+  });
+
+  it("keeps the action's servers, with free slots", async () => {
+    const sim = await start({ ...busyAccount({ now: NOW }), now: () => NOW });
+    expect(sim.servers().slice(0, 3)).toEqual([
+      { id: 12345, name: "web-server-01", status: "active" },
+      { id: 12346, name: "web-server-02", status: "active" },
+      { id: 12347, name: "db-server-01", status: "active" },
+    ]);
+    expect(sim.snapshotsOf(12345).map((s) => [s.name, s.created_at])).toEqual([
+      ["pre-deploy-0a1b2c3-1000000001-1", "2025-05-30T12:00:00Z"],
+      ["before-os-upgrade", "2025-05-12T12:00:00Z"],
+    ]);
+    expect(sim.snapshotsOf(12346)).toHaveLength(1);
+    expect(sim.snapshotsOf(12347)).toEqual([]);
+    expect((await createSnapshot(sim, { server_id: 12345, name: "pre-deploy-x" })).status).toBe(
+      201,
+    );
+  });
+
+  it("is read page by page, every snapshot once", async () => {
+    const sim = await start({ ...busyAccount(), pageSize: 10 });
+    const seen: number[] = [];
+    let link: string | null = `${sim.url}/snapshots/`;
+    let pages = 0;
+    while (link) {
+      const page = (await follow(sim, link)).json as Page;
+      seen.push(...idsOf(page));
+      link = page.next;
+      pages += 1;
+    }
+    expect(pages).toBe(120);
+    expect(new Set(seen).size).toBe(1200);
+  });
+
+  it("orders the account once per change, not once per page", () => {
+    let version = 0;
+    let orderings = 0;
+    const snapshots = () => {
+      orderings += 1;
+      return [
+        { id: 1, created_at: "2025-01-01T00:00:00Z" },
+        { id: 2, created_at: "2025-01-02T00:00:00Z" },
+      ];
+    };
+    const order = cachedOrder(snapshots, () => version, "newest-first", 1);
+    expect([order(), order(), order()]).toEqual([
+      [2, 1],
+      [2, 1],
+      [2, 1],
+    ]);
+    expect(orderings).toBe(1);
+    version += 1;
+    order();
+    expect(orderings).toBe(2);
+  });
+});
+
 describe("restoring a snapshot", () => {
   const completed = [{ serverId: 12345, name: "good", createdAt: "2025-01-15T18:30:00Z" }];
 
@@ -618,6 +881,80 @@ describe("faults that let the request take effect", () => {
   });
 });
 
+describe("answers that leave out what the document promises", () => {
+  it("slim-answer: the snapshot is created, the answer has no server object", async () => {
+    const sim = await start({ now: () => T0 });
+    sim.addFault({ route: "create-snapshot", fault: { type: "slim-answer" } });
+    const answer = await createSnapshot(sim, { server_id: 12345, name: "a" });
+    expect(answer.status).toBe(201);
+    expect(answer.json).toEqual({
+      id: 801,
+      name: "a",
+      status: "in_progress",
+      size_mb: null,
+      created_at: "2025-01-15T18:30:00Z",
+      description: null,
+      message: CREATE_MESSAGE,
+    });
+    expect(sim.creations).toEqual([801]);
+  });
+
+  it("slim-answer: only the fields asked for", async () => {
+    const sim = await start();
+    sim.addFault({ route: "create-snapshot", fault: { type: "slim-answer", fields: ["id"] } });
+    const answer = await createSnapshot(sim, { server_id: 12345, name: "a" });
+    expect([answer.status, answer.json]).toEqual([201, { id: 801 }]);
+    expect(sim.snapshotsOf(12345)).toHaveLength(1);
+  });
+
+  it("slim-answer: an error goes out whole", async () => {
+    const sim = await start();
+    sim.addFault({ route: "create-snapshot", fault: { type: "slim-answer", fields: ["id"] } });
+    const answer = await createSnapshot(sim, { server_id: 999, name: "a" });
+    expect([answer.status, answer.json]).toEqual([404, { detail: "Server not found." }]);
+  });
+
+  it("apply-then-status: a 201 whose body is not whole JSON, the snapshot made", async () => {
+    const sim = await start();
+    sim.addFault({
+      route: "create-snapshot",
+      fault: { type: "apply-then-status", status: 201, body: '{"id": 801, "name": "a", "ser' },
+    });
+    const answer = await call(sim, "POST", "/snapshots/", {
+      body: { server_id: 12345, name: "a" },
+    }).catch((error: unknown) => error);
+    expect(answer).toBeInstanceOf(SyntaxError);
+    expect(sim.creations).toEqual([801]);
+  });
+});
+
+describe("text the client must not trust", () => {
+  const HOSTILE =
+    "evil\n::warning::pwned\n::set-output name=snapshot-id::666\r\n" +
+    "| a | b |\n<b>bold</b><script>alert(1)</script> %0A ${{ secrets.X }} \u2028end";
+
+  it("serves a seed's name, description and server name unchanged", async () => {
+    const sim = await start({
+      servers: [{ id: 12345, name: `web ${HOSTILE}` }],
+      snapshots: [{ serverId: 12345, name: HOSTILE, description: HOSTILE }],
+    });
+    const answer = await call(sim, "GET", "/snapshots/?server_id=12345");
+    expect(answer.json.results[0]).toMatchObject({
+      server: { id: 12345, name: `web ${HOSTILE}` },
+      name: HOSTILE,
+      description: HOSTILE,
+    });
+  });
+
+  it("carries it in a status fault's JSON error body", async () => {
+    const sim = await start();
+    sim.addFault({ route: "*", fault: { type: "status", status: 400, message: HOSTILE } });
+    const answer = await createSnapshot(sim, { server_id: 12345, name: "a" });
+    expect(answer.status).toBe(400);
+    expect(answer.json).toEqual({ detail: HOSTILE });
+  });
+});
+
 describe("fault counting", () => {
   it("skips the first matching requests, then fires the given number of times", async () => {
     const sim = await start();
@@ -733,6 +1070,28 @@ describe("the request log", () => {
     ]);
     expect(sim.requestsFor("create-snapshot").map((r) => r.seq)).toEqual([2, 3]);
     expect(sim.requestsFor("list-snapshots", "POST")).toEqual([]);
+  });
+});
+
+describe("the command line", () => {
+  it("names the servers it serves when it starts", async () => {
+    const cli = fileURLToPath(new URL("../../simulator/cli.js", import.meta.url));
+    const child = spawn(process.execPath, [cli, "--port", "0"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    try {
+      await until(() => output.includes("Stop with Ctrl+C.") || child.exitCode !== null);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    await exited;
+    const lines = output.split("\n");
+    expect(lines[0]).toMatch(/^Simulator listening on http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
+    expect(lines[1]).toBe("servers: 12345 web-server-01, 12346 web-server-02, 12347 db-server-01");
+    expect(lines[2]).toMatch(/^Token: sim-[0-9a-f]{32}$/);
   });
 });
 
