@@ -30508,6 +30508,8 @@ function describeReason(reason) {
             return "An answer that is not JSON";
         case "truncated":
             return "An incomplete answer";
+        case "incomplete":
+            return "An answer that lacks what the API documents";
     }
 }
 /** The API's answer is JSON but not of the documented shape: retrying will not change it. */
@@ -30515,6 +30517,17 @@ class UnexpectedAnswerError extends Error {
     constructor(request, detail) {
         super(`Unexpected answer from ${request}: ${detail}`);
         this.name = "UnexpectedAnswerError";
+    }
+}
+/**
+ * The API asked to wait longer than the step's timeout leaves: waiting would only end in a
+ * timeout that blames the provider's speed, so the request fails at once, saying why.
+ */
+class RetryAfterPastDeadlineError extends Error {
+    constructor(answer, retryAfterText, remainingText) {
+        super(`${answer.message}. The API asked to wait ${retryAfterText} before trying again, and the ` +
+            `timeout leaves ${remainingText}, so it is not tried again`, { cause: answer });
+        this.name = "RetryAfterPastDeadlineError";
     }
 }
 /** A paging link or redirect that would take the token to another origin. */
@@ -30544,9 +30557,6 @@ function mayHaveTakenEffect(error) {
     if (error instanceof HttpStatusError)
         return error.status >= 500;
     return false;
-}
-function retryAfterOf(error) {
-    return error instanceof HttpStatusError ? error.retryAfterMs : undefined;
 }
 function isStatus(error, status) {
     return error instanceof HttpStatusError && error.status === status;
@@ -32778,11 +32788,36 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/runner/untrusted.ts
+/**
+ * Every line the step writes to its log passes here, and so does every piece of text the API sent
+ * (names, descriptions, statuses, dates, error messages) that it contains. The runner executes a
+ * log line that starts with `::` (or the older `##[`) as a workflow command: a snapshot named
+ * "x\n::set-output name=snapshot-id::666" must not set an output, raise an annotation or stop the
+ * log's commands. So no line break survives, and a line that would start a command is defused.
+ */
+function untrusted(text) {
+    return oneLine(text).replace(COMMAND_START, (_, space, start) => `${space}${start.split("").join(" ")}`);
+}
+/** Line breaks and other control characters, each run made one space: the text stays one line. */
+function oneLine(text) {
+    return text.replace(LINE_BREAKS_AND_CONTROLS, " ");
+}
+// Matching control characters is the point here.
+// eslint-disable-next-line no-control-regex
+const LINE_BREAKS_AND_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+const COMMAND_START = /^(\s*)(::|##\[)/;
+
 ;// CONCATENATED MODULE: ./src/runner/io.ts
 
-/** The runner's IO, with every text that leaves the program passed through the redactor. */
+
+/**
+ * The runner's IO, with every text that leaves the program passed through the redactor, and every
+ * log line made one line that cannot start a workflow command (`untrusted`).
+ */
 function coreIO(redactor) {
     const clean = (text) => redactor.redact(text);
+    const line = (text) => untrusted(clean(text));
     return {
         getInput: (name) => getInput(name),
         setOutput: (name, value) => setOutput(name, clean(value)),
@@ -32794,11 +32829,11 @@ function coreIO(redactor) {
             await summary.addRaw(clean(markdown), true).write();
         },
         log: {
-            info: (message) => info(clean(message)),
-            warning: (message) => warning(clean(message)),
-            error: (message) => error(clean(message)),
-            debug: (message) => core_debug(clean(message)),
-            group: (title, body) => group(clean(title), body),
+            info: (message) => info(line(message)),
+            warning: (message) => warning(line(message)),
+            error: (message) => error(line(message)),
+            debug: (message) => core_debug(line(message)),
+            group: (title, body) => group(line(title), body),
         },
     };
 }
@@ -38051,10 +38086,16 @@ function checkRollback(mode, wait, problems) {
     }
 }
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-function parseApiUrl(text, problems) {
+/** `user:password@` in a URL: never repeated back, wherever the rest of the URL is quoted. */
+const CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
+function parseApiUrl(input, problems) {
+    const text = input.replace(CREDENTIALS, "$1***@");
+    if (text !== input) {
+        problems.push(`${Inputs.apiUrl} must not contain credentials (${text}): pass the token as ${Inputs.apiToken}, and rotate a password that was written there`);
+    }
     let url;
     try {
-        url = new URL(text);
+        url = new URL(input);
     }
     catch {
         problems.push(`${Inputs.apiUrl} "${text}" is not a URL`);
@@ -38063,9 +38104,6 @@ function parseApiUrl(text, problems) {
     const loopback = LOOPBACK_HOST.test(url.hostname);
     if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
         problems.push(`${Inputs.apiUrl} "${text}" must use https:// (plain http:// is allowed only for a loopback host)`);
-    }
-    if (url.username || url.password) {
-        problems.push(`${Inputs.apiUrl} must not contain credentials: pass the token as api-token`);
     }
     if (url.search || url.hash) {
         problems.push(`${Inputs.apiUrl} "${text}" must not have a query or a fragment`);
@@ -38115,6 +38153,7 @@ function parsePositiveDuration(inputName, text, fallback, problems) {
 
 ;// CONCATENATED MODULE: ./src/api/retry.ts
 
+
 /** At most 5 tries of one request, waits of up to 0.5, 1, 2, 4 s (random below that: full jitter). */
 const DEFAULT_RETRY_POLICY = {
     maxAttempts: 5,
@@ -38148,7 +38187,8 @@ function backoffDelayMs(attempt, policy, random) {
 }
 /**
  * Runs `operation` until it succeeds, `shouldRetry` says no, the tries run out, or the next wait
- * would end past the deadline (then the last error is thrown: waiting would only hide it).
+ * would end past the deadline (then the last error is thrown: waiting would only hide it; a
+ * `Retry-After` past the deadline becomes a `RetryAfterPastDeadlineError` that says so).
  */
 async function withRetries(operation, shouldRetry, policy, context) {
     for (let attempt = 1;; attempt++) {
@@ -38159,11 +38199,18 @@ async function withRetries(operation, shouldRetry, policy, context) {
         catch (error) {
             if (!shouldRetry(error) || attempt >= policy.maxAttempts)
                 throw error;
-            const retryAfter = retryAfterOf(error);
+            const remainingMs = context.deadline.remainingMs();
+            const retryAfter = error instanceof HttpStatusError ? error.retryAfterMs : undefined;
+            if (error instanceof HttpStatusError &&
+                retryAfter !== undefined &&
+                retryAfter >= remainingMs) {
+                // Never paused on, and never passed to the gate: it would hold every other request too.
+                throw new RetryAfterPastDeadlineError(error, formatDuration(retryAfter), formatDuration(remainingMs));
+            }
             if (retryAfter !== undefined && isStatus(error, 429))
                 context.gate.pauseFor(retryAfter);
             const delayMs = retryAfter ?? backoffDelayMs(attempt, policy, context.random);
-            if (delayMs >= context.deadline.remainingMs())
+            if (delayMs >= remainingMs)
                 throw error;
             context.onRetry?.({ attempt, delayMs, error });
             await context.clock.sleep(delayMs, context.signal);
@@ -38240,8 +38287,6 @@ function parseRetryAfter(header, wallNow) {
 function requestTimeoutFor(timeoutMs) {
     return Math.min(30_000, Math.max(2_000, timeoutMs / 10));
 }
-/** A list longer than this is a loop in the API's paging, not a real account. */
-const MAX_PAGES = 100;
 const MAX_REDIRECTS = 5;
 class HttpSnapshotsApi {
     options;
@@ -38250,34 +38295,90 @@ class HttpSnapshotsApi {
         this.options = options;
         this.origin = new URL(options.baseUrl).origin;
     }
-    async listSnapshots(serverId) {
+    /**
+     * Walks the list page by page, as it really is: other people delete and make snapshots while it
+     * is read, which shifts items between pages (one on no page, one on two) and can make a page the
+     * API itself linked to vanish. Such a walk is returned as not complete rather than trusted. The
+     * walk is bounded by the deadline and by the count the list announces, and a `next` link that
+     * was already read (a paging loop) ends it with an error.
+     */
+    async listSnapshots(serverId, options = {}) {
+        const firstUrl = `${this.options.baseUrl}/snapshots/${serverId === undefined ? "" : `?server_id=${serverId}`}`;
         const found = new Map();
-        let url = `${this.options.baseUrl}/snapshots/${serverId === undefined ? "" : `?server_id=${serverId}`}`;
+        const read = new Set();
+        let complete = true;
+        let pages = 1;
+        let pageLength = 0;
+        const counts = [];
+        let url = firstUrl;
         for (let page = 1; url; page++) {
-            if (page > MAX_PAGES) {
-                throw new UnexpectedAnswerError("GET /snapshots/", `more than ${MAX_PAGES} pages`);
-            }
             const pageUrl = url;
-            const answer = await this.readJson(pageUrl);
             const label = this.label("GET", pageUrl);
-            const results = answer?.results;
+            read.add(pageUrl);
+            let answer;
+            try {
+                answer = await this.readJson(pageUrl);
+            }
+            catch (error) {
+                // A page the API linked to is gone: the list shrank while it was read.
+                if (page > 1 && isStatus(error, 404)) {
+                    complete = false;
+                    break;
+                }
+                throw error;
+            }
+            const { results, count, next } = (answer ?? {});
             if (!Array.isArray(results))
                 throw new UnexpectedAnswerError(label, "no `results` list");
-            // A snapshot created or deleted between two pages can shift one into both.
+            if (typeof count === "number")
+                counts.push(count);
             for (const item of results) {
                 const snapshot = checkSnapshot(item, label);
+                if (found.has(snapshot.id))
+                    complete = false;
                 found.set(snapshot.id, snapshot);
             }
-            url = this.sameOriginLink(answer.next, pageUrl, label);
+            if (page === 1) {
+                pageLength = results.length;
+                pages =
+                    typeof count === "number" && pageLength > 0
+                        ? Math.max(1, Math.ceil(count / pageLength))
+                        : 1;
+            }
+            url = this.sameOriginLink(next, pageUrl, label);
+            if (url === null)
+                break;
+            if (read.has(url)) {
+                throw new UnexpectedAnswerError(label, `its paging loops: the next page, ${this.label("GET", url)}, was already read`);
+            }
+            if (options.maxPages !== undefined && pages > options.maxPages) {
+                complete = false;
+                break;
+            }
+            const announced = Math.max(0, ...counts);
+            if (page >= Math.ceil(announced / Math.max(1, pageLength)) + 1) {
+                throw new UnexpectedAnswerError(label, `the list goes on past the ${announced} snapshots it announced`);
+            }
         }
-        return [...found.values()];
+        const [firstCount] = counts;
+        const lastCount = counts[counts.length - 1];
+        if (counts.some((c) => c !== firstCount) ||
+            (lastCount !== undefined && lastCount !== found.size)) {
+            complete = false;
+        }
+        return { snapshots: [...found.values()], complete, pages };
     }
     async createSnapshot(request) {
         const url = `${this.options.baseUrl}/snapshots/`;
         const label = this.label("POST", url);
         // The answer adds a `message` for people; the snapshot is the rest.
         const { message: _message, ...snapshot } = requireBody(await this.sendOnce("POST", url, request), label);
-        return checkSnapshot(snapshot, label);
+        if (!isSnapshot(snapshot)) {
+            // Accepted, so made, but not described: as good as a lost answer, which the caller settles
+            // by looking for the snapshot with its name.
+            throw new NoAnswerError("incomplete", label, true, "no snapshot id, name, status or server");
+        }
+        return snapshot;
     }
     async restoreSnapshot(snapshotId) {
         const url = `${this.options.baseUrl}/snapshots/${snapshotId}/restore/`;
@@ -38397,15 +38498,18 @@ function headerText(value) {
 function errorText(error) {
     return error instanceof Error ? error.message : String(error);
 }
-function checkSnapshot(value, label) {
+function isSnapshot(value) {
     const item = value;
-    const valid = typeof item?.id === "number" &&
+    return (typeof item?.id === "number" &&
         typeof item.name === "string" &&
         typeof item.status === "string" &&
-        typeof item.server?.id === "number";
-    if (!valid)
+        typeof item.server?.id === "number");
+}
+function checkSnapshot(value, label) {
+    if (!isSnapshot(value)) {
         throw new UnexpectedAnswerError(label, "a snapshot without id, name, status or server");
-    return item;
+    }
+    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/step.ts
@@ -38421,25 +38525,20 @@ function maskToken({ io, redactor }) {
     io.setSecret(token);
     redactor.add(token);
 }
+/**
+ * How long the one look after a cancellation may take: the runner kills the step a few seconds
+ * after it cancels it, and the step means to have said what it found by then.
+ */
+const LAST_LOOK_MS = 1_000;
 /** The API client and collaborators of one step, all bound to the step's one deadline. */
 function createModeContext(api, deps) {
-    const { io, clock, random, redactor, signal } = deps;
+    const { io, clock, random, signal } = deps;
     const deadline = new Deadline(clock, api.timeoutMs);
     const policy = DEFAULT_RETRY_POLICY;
     return {
-        api: new HttpSnapshotsApi({
-            baseUrl: api.apiUrl,
-            transport: deps.transport(api.apiToken),
-            clock,
-            deadline,
-            gate: new RateLimitGate(clock),
-            policy,
-            random,
-            redactor,
-            log: io.log,
-            requestTimeoutMs: requestTimeoutFor(api.timeoutMs),
-            signal,
-        }),
+        api: httpApi(api, deadline, deps, signal),
+        // Not tied to the step's cancel signal, which is what it looks after.
+        lastLook: () => httpApi(api, new Deadline(clock, LAST_LOOK_MS), deps, undefined),
         clock,
         deadline,
         policy,
@@ -38449,6 +38548,21 @@ function createModeContext(api, deps) {
         saveState: io.saveState,
         signal,
     };
+}
+function httpApi(api, deadline, { io, clock, random, redactor, transport }, signal) {
+    return new HttpSnapshotsApi({
+        baseUrl: api.apiUrl,
+        transport: transport(api.apiToken),
+        clock,
+        deadline,
+        gate: new RateLimitGate(clock),
+        policy: DEFAULT_RETRY_POLICY,
+        random,
+        redactor,
+        log: io.log,
+        requestTimeoutMs: requestTimeoutFor(deadline.totalMs),
+        signal,
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/workflow/explain.ts
@@ -38540,7 +38654,62 @@ const SnapshotStatus = {
 /** The one server status the action relies on: a restore is under way. */
 const RESTORING = "restoring";
 
+;// CONCATENATED MODULE: ./src/fleet/server-snapshots.ts
+
+/**
+ * What a step has learned of the account's list: how many pages it has. An account may hold
+ * thousands of snapshots, so a fleet reads the account's list only while that costs no more
+ * requests than reading each server's own list.
+ */
+class AccountSize {
+    pages;
+}
+/**
+ * The snapshots of each server, at a cost of min(pages of the account's list, servers) requests:
+ * the account's list while it has no more pages than there are servers, else each server's own
+ * filtered list. (The first read of a fleet that does not yet know the account's size may cost one
+ * request more: the first page of the account's list, which tells its size; and so does a read of
+ * the account's list that moved while it was read.)
+ */
+async function snapshotsByServer(api, serverIds, size = new AccountSize()) {
+    const lists = { byServer: new Map(), provesAbsence: new Map(), failed: new Map() };
+    if (serverIds.length > 1 && (size.pages ?? 0) <= serverIds.length) {
+        const account = await api.listSnapshots(undefined, { maxPages: serverIds.length });
+        size.pages = account.pages;
+        // A walk that moved may lack any server's snapshots: each server's own list is read instead.
+        if (account.pages <= serverIds.length && account.complete) {
+            for (const id of serverIds) {
+                lists.byServer.set(id, []);
+                lists.provesAbsence.set(id, false);
+            }
+            for (const snapshot of account.snapshots)
+                lists.byServer.get(snapshot.server.id)?.push(snapshot);
+            return lists;
+        }
+    }
+    await forEachConcurrently(serverIds, SERVER_CONCURRENCY, async (serverId) => {
+        try {
+            const own = await api.listSnapshots(serverId);
+            lists.byServer.set(serverId, own.snapshots);
+            lists.provesAbsence.set(serverId, own.complete);
+        }
+        catch (error) {
+            lists.failed.set(serverId, error);
+        }
+    });
+    return lists;
+}
+/**
+ * The server's snapshots, with a second read when the first was not complete (the list moved
+ * while it was read); still not complete after that, it says so rather than be trusted.
+ */
+async function readServerList(api, serverId) {
+    const first = await api.listSnapshots(serverId);
+    return first.complete ? first : api.listSnapshots(serverId);
+}
+
 ;// CONCATENATED MODULE: ./src/fleet/exactly-once.ts
+
 
 
 
@@ -38585,14 +38754,18 @@ function createSnapshotOnce(api, request, idsBefore, context) {
         request: what,
         check: "whether the snapshot was made",
         findEffect: async (sendError) => {
-            const snapshots = await lookOrExplain(() => api.listSnapshots(request.server_id), `${what} got no clear answer (${sendError.message}), and the server's ` +
+            const unknown = `${what} got no clear answer (${sendError.message}), and the server's ` +
                 `snapshots could not be listed to check. A snapshot named ${request.name} may exist: ` +
-                "check the server before running the step again.");
-            const made = snapshots
+                "check the server before running the step again.";
+            const listed = await lookOrExplain(() => readServerList(api, request.server_id), unknown);
+            const made = listed.snapshots
                 .filter((s) => s.name === request.name && !idsBefore.has(s.id))
                 .sort((a, b) => a.id - b.id)[0];
             if (made)
                 context.log.info(`Snapshot ${made.id} (${made.name}) was made; using it.`);
+            // Not found in a list that moved while it was read proves nothing: never send it again then.
+            if (!made && !listed.complete)
+                throw new StepFailure(`${unknown} (its list kept changing)`);
             return made;
         },
     }, context);
@@ -38799,20 +38972,6 @@ function listing(snapshots, now) {
         .join(", ");
 }
 
-;// CONCATENATED MODULE: ./src/fleet/server-snapshots.ts
-/**
- * The snapshots of each server, in as few requests as the API allows: the server's own list for
- * one server, the account's list (all its pages) for several. A fleet of 50 costs one list, not 50.
- */
-async function snapshotsByServer(api, serverIds) {
-    const [only] = serverIds;
-    const listed = await api.listSnapshots(serverIds.length === 1 ? only : undefined);
-    const byServer = new Map(serverIds.map((id) => [id, []]));
-    for (const snapshot of listed)
-        byServer.get(snapshot.server.id)?.push(snapshot);
-    return byServer;
-}
-
 ;// CONCATENATED MODULE: ./src/fleet/wait-until.ts
 
 
@@ -38823,6 +38982,11 @@ const FIRST_INTERVAL_MS = 1_000;
  * deadline instead of being cut off by it.
  */
 const FINAL_CHECK_ALLOWANCE_MS = 1_000;
+/**
+ * A check that would start with less than this left (a busy machine overslept) is not made: its
+ * request could only be cut off, and its failure would hide why the checks before it failed.
+ */
+const TOO_LATE_TO_CHECK_MS = 250;
 /**
  * Calls `check` after each gap until it returns a value or the deadline comes. A transient failure
  * of one check (the API briefly unreachable) only costs that check; any other error ends the wait
@@ -38836,6 +39000,9 @@ async function waitUntil(check, { clock, deadline, maxIntervalMs, log, signal })
             return { done: false, lastFailure };
         const gap = Math.min(maxIntervalMs, FIRST_INTERVAL_MS * 2 ** round);
         await clock.sleep(Math.max(0, Math.min(gap, usable)), signal);
+        if (round > 0 && deadline.remainingMs() < TOO_LATE_TO_CHECK_MS) {
+            return { done: false, lastFailure };
+        }
         try {
             const value = await check();
             if (value !== undefined)
@@ -38867,75 +39034,145 @@ function lastCheckFailed(lastFailure) {
 async function waitForEach(initial, spec, options) {
     const states = new Map(initial);
     const ended = new Map();
-    const outcome = await waitUntil(async () => {
-        const pending = [...states.keys()].filter((key) => !ended.has(key));
-        const seen = await spec.look(pending);
-        const elapsedMs = options.deadline.elapsedMs();
-        for (const key of pending) {
-            const state = seen.get(key);
-            states.set(key, state);
-            if (spec.isSettled(state))
-                ended.set(key, { state, settled: true, elapsedMs });
-        }
-        options.log.info(spec.progress(states, elapsedMs));
-        return ended.size === states.size ? ended : undefined;
-    }, options);
-    if (!outcome.done) {
+    const unsettled = (end) => {
         const elapsedMs = options.deadline.elapsedMs();
         for (const [key, state] of states) {
-            if (!ended.has(key)) {
-                ended.set(key, { state, settled: false, elapsedMs, lastFailure: outcome.lastFailure });
-            }
+            if (!ended.has(key))
+                ended.set(key, { state, settled: false, elapsedMs, ...end });
         }
+        return ended;
+    };
+    let outcome;
+    try {
+        outcome = await waitUntil(async () => {
+            const pending = [...states.keys()].filter((key) => !ended.has(key));
+            const seen = await spec.look(pending);
+            const elapsedMs = options.deadline.elapsedMs();
+            for (const key of pending) {
+                if (!seen.has(key))
+                    continue;
+                const state = seen.get(key);
+                states.set(key, state);
+                if (spec.isSettled(state))
+                    ended.set(key, { state, settled: true, elapsedMs });
+            }
+            options.log.info(spec.progress(states, elapsedMs));
+            return ended.size === states.size ? ended : undefined;
+        }, options);
     }
-    return ended;
+    catch (error) {
+        // What had settled stays settled: a refused check ends only the waits still open.
+        return unsettled({ error });
+    }
+    return outcome.done ? ended : unsettled({ lastFailure: outcome.lastFailure });
 }
 
 ;// CONCATENATED MODULE: ./src/fleet/wait-for-snapshots.ts
 
 
 
+
+
 /** How many snapshots a progress line names one by one before it only counts them. */
 const NAMED_IN_PROGRESS_LINE = 5;
 /**
- * Waits until every snapshot has ended. Each check is one list request for all of them: the
- * server's own list for one server, the account's list for several, so a fleet costs what one
- * server costs.
+ * Waits until every snapshot has ended. A check reads each server's snapshots at the cost of
+ * min(pages of the account's list, servers) requests (see `snapshotsByServer`). A snapshot is
+ * "gone" only when its server's own complete list lacks it: missing from the account's list, which
+ * moves while it is read, is first confirmed there. A server whose list fails concerns only that
+ * server's snapshots: a passing failure skips them for one check, a final one ends their wait.
  */
-async function waitForSnapshots(api, snapshots, options) {
+async function waitForSnapshots(api, snapshots, options, size = new AccountSize()) {
     const made = new Map(snapshots.map((s) => [s.id, s]));
-    const serverIds = new Set(snapshots.map((s) => s.server.id));
-    const onlyServer = serverIds.size === 1 ? [...serverIds][0] : undefined;
-    const waited = await waitForEach(made, {
-        look: async (pending) => {
-            const listed = new Map((await api.listSnapshots(onlyServer)).map((s) => [s.id, s]));
-            return new Map(pending.map((id) => [id, listed.get(id)]));
-        },
-        // Only `in_progress` is documented as unfinished; gone from the list is an end too.
-        isSettled: (snapshot) => snapshot?.status !== SnapshotStatus.inProgress,
+    const waited = await waitForEach(new Map(snapshots.map((s) => [s.id, { snapshot: s }])), {
+        look: (pending) => look(api, pending.map((id) => made.get(id)), size, options.log),
+        // Only `in_progress` is documented as unfinished; gone and failed checks are ends too.
+        isSettled: (seen) => !("snapshot" in seen) || seen.snapshot.status !== SnapshotStatus.inProgress,
         progress: (states, elapsedMs) => progressLine(snapshots, states, elapsedMs),
     }, options);
-    return new Map([...waited].map(([id, end]) => [
-        id,
-        {
-            kind: kindOf(end),
-            snapshot: end.state ?? made.get(id),
-            elapsedMs: end.elapsedMs,
-            lastFailure: end.lastFailure,
-        },
-    ]));
+    return new Map([...waited].map(([id, end]) => [id, resultOf(end, made.get(id))]));
 }
-function kindOf(end) {
+async function look(api, pending, size, log) {
+    const lists = await snapshotsByServer(api, [...new Set(pending.map((s) => s.server.id))], size);
+    const passing = [...lists.failed].filter(([, error]) => isTransient(error));
+    // Every server's list failed for a passing reason: the whole check failed, and says so.
+    if (passing.length > 0 && passing.length === lists.failed.size && lists.byServer.size === 0) {
+        throw passing[0]?.[1];
+    }
+    for (const [serverId, error] of passing) {
+        log.warning(`The status check of server ${serverId} failed (${messageOf(error)}); the next check will try again.`);
+    }
+    const ownLists = new Map();
+    const ownListOf = (serverId) => {
+        const read = ownLists.get(serverId) ?? readOwnList(api, serverId);
+        ownLists.set(serverId, read);
+        return read;
+    };
+    const seen = new Map();
+    for (const made of pending) {
+        const serverId = made.server.id;
+        let now;
+        if (lists.failed.has(serverId)) {
+            now = afterFailure(lists.failed.get(serverId));
+        }
+        else {
+            now = find(made, lists.byServer.get(serverId) ?? [], lists.provesAbsence.get(serverId));
+            // Missing from a list that cannot prove an absence: the server's own list decides.
+            if (now === undefined) {
+                const own = await ownListOf(serverId);
+                now = "error" in own ? afterFailure(own.error) : find(made, own.snapshots, own.complete);
+            }
+        }
+        if (now)
+            seen.set(made.id, now);
+    }
+    return seen;
+}
+async function readOwnList(api, serverId) {
+    try {
+        return await readServerList(api, serverId);
+    }
+    catch (error) {
+        return { error };
+    }
+}
+/** Listed, gone for sure, or undefined: not seen for sure this time. */
+function find(made, listed, provesAbsence = false) {
+    const snapshot = listed.find((s) => s.id === made.id);
+    if (snapshot)
+        return { snapshot };
+    return provesAbsence ? { gone: true } : undefined;
+}
+/** A passing failure leaves the snapshot for the next check; any other ends its wait. */
+function afterFailure(error) {
+    return isTransient(error) ? undefined : { error };
+}
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+function resultOf(end, made) {
+    const { state, elapsedMs, lastFailure } = end;
+    const snapshot = "snapshot" in state ? state.snapshot : made;
+    if (end.error !== undefined)
+        return { kind: "error", snapshot, elapsedMs, error: end.error };
     if (!end.settled)
-        return "timed-out";
-    if (!end.state)
-        return "vanished";
+        return { kind: "timed-out", snapshot, elapsedMs, lastFailure };
+    if ("error" in state)
+        return { kind: "error", snapshot, elapsedMs, error: state.error };
+    if ("gone" in state)
+        return { kind: "vanished", snapshot, elapsedMs };
     // Any status but the two documented ones is an end that is not success.
-    return end.state.status === SnapshotStatus.completed ? "completed" : "failed";
+    const kind = snapshot.status === SnapshotStatus.completed ? "completed" : "failed";
+    return { kind, snapshot, elapsedMs };
 }
 function progressLine(all, states, elapsedMs) {
     const elapsed = `${formatDuration(elapsedMs)} elapsed`;
-    const statusOf = (s) => states.get(s.id)?.status ?? "gone from the list";
+    const statusOf = (s) => {
+        const seen = states.get(s.id);
+        if (!seen || "snapshot" in seen)
+            return seen?.snapshot.status ?? s.status;
+        return "gone" in seen ? "gone from the list" : "could not be checked";
+    };
     if (all.length <= NAMED_IN_PROGRESS_LINE) {
         const named = all.map((s) => `snapshot ${s.id} of server ${s.server.id}: ${statusOf(s)}`);
         return `${capitalize(named.join("; "))} (${elapsed})`;
@@ -38970,10 +39207,12 @@ async function createSnapshots(settings, context) {
         serverId,
         startedAtMs: 0,
     }));
+    // Learned by the first read of the servers' snapshots, used by every check of the wait.
+    const accountSize = new AccountSize();
     await log.group(`Creating snapshot ${settings.name}`, async () => {
         let existing;
         try {
-            existing = await snapshotsByServer(context.api, settings.serverIds);
+            existing = await snapshotsByServer(context.api, settings.serverIds, accountSize);
         }
         catch (error) {
             const failure = explainFailure(error, { kind: "list" });
@@ -38983,14 +39222,23 @@ async function createSnapshots(settings, context) {
         }
         await forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
             result.startedAtMs = deadline.elapsedMs();
-            await createOnServer(result, existing.get(result.serverId) ?? [], settings, context);
+            const { serverId } = result;
+            if (existing.failed.has(serverId)) {
+                result.failure = explainFailure(existing.failed.get(serverId), { kind: "list", serverId });
+                return;
+            }
+            const onServer = existing.byServer.get(serverId) ?? [];
+            await createOnServer(result, onServer, settings, context);
+            if (!result.snapshot && context.signal?.aborted) {
+                await lookAfterCancel(result, onServer, settings.name, context);
+            }
             if (result.snapshot)
                 context.onAccepted(madeSnapshots(results));
         });
     });
     const accepted = results.filter((r) => r.snapshot);
     if (settings.wait && accepted.length > 0) {
-        await log.group(`Waiting for ${plural(accepted.length, "snapshot")} to complete`, () => waitForResults(accepted, settings.pollIntervalMs, context));
+        await log.group(`Waiting for ${plural(accepted.length, "snapshot")} to complete`, () => waitForResults(accepted, settings.pollIntervalMs, context, accountSize));
     }
     return results;
 }
@@ -39024,6 +39272,35 @@ async function createOnServer(result, existing, settings, context) {
     }
 }
 /**
+ * The step was cancelled before this server's snapshot was known, maybe with the create request
+ * open: the API may have made the snapshot all the same. One quick look for a new snapshot with
+ * the step's name, within the runner's cancellation window, names it (and puts it in the outputs)
+ * or says what to look for.
+ */
+async function lookAfterCancel(result, before, name, context) {
+    const { serverId } = result;
+    const idsBefore = new Set(before.map((s) => s.id));
+    let found;
+    try {
+        const listed = await context.lastLook().listSnapshots(serverId);
+        found = listed.snapshots.find((s) => s.name === name && !idsBefore.has(s.id));
+    }
+    catch {
+        // Nothing more can be learned in the time left; the message below says what to look for.
+    }
+    if (found) {
+        result.snapshot = found;
+        result.adopted = true;
+        context.log.warning(`Cancelled, but server ${serverId}'s snapshot ${found.id} (${found.name}, ${found.status}) ` +
+            "had been made: its id is in the outputs snapshot-id and snapshot-ids.");
+    }
+    else {
+        context.log.warning(`Cancelled before server ${serverId}'s snapshot was known: no snapshot named ${name} was ` +
+            `found on it yet. The create request may still be carried out: look for a snapshot ` +
+            `named ${name} on server ${serverId}.`);
+    }
+}
+/**
  * Makes room under the provider's limit, then creates. Another run can take the freed slot between
  * the two; a create refused for the limit then gets one more round of the same, never a loop.
  */
@@ -39039,32 +39316,14 @@ async function createWithRoom(serverId, existing, settings, context) {
             if (!reportsSnapshotLimit(error) || round > 1)
                 throw error;
             context.log.info(`Server ${serverId}: the API still reports the snapshot limit; making room once more.`);
-            onServer = await context.api.listSnapshots(serverId);
+            onServer = (await context.api.listSnapshots(serverId)).snapshots;
         }
     }
 }
 /** Waits for the results' snapshots and writes each one's end into its result. */
-async function waitForResults(results, pollIntervalMs, context) {
+async function waitForResults(results, pollIntervalMs, context, accountSize = new AccountSize()) {
     const { api, clock, deadline, log, signal } = context;
-    const snapshots = madeSnapshots(results);
-    let waited;
-    try {
-        waited = await waitForSnapshots(api, snapshots, {
-            clock,
-            deadline,
-            maxIntervalMs: pollIntervalMs,
-            log,
-            signal,
-        });
-    }
-    catch (error) {
-        // An error no further check can fix (a refused token, a foreign paging link) ends every wait.
-        for (const result of results) {
-            const { id, server } = result.snapshot;
-            result.failure = explainFailure(error, { kind: "wait", serverId: server.id, snapshotId: id });
-        }
-        return;
-    }
+    const waited = await waitForSnapshots(api, madeSnapshots(results), { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal }, accountSize);
     for (const result of results) {
         const outcome = waited.get(result.snapshot.id);
         if (outcome)
@@ -39084,6 +39343,13 @@ function applyWaitEnd(result, outcome, timeoutMs) {
             return;
         case "vanished":
             result.failure = `${which} disappeared from the server's snapshots while it was being made: was it deleted elsewhere?`;
+            return;
+        case "error":
+            result.failure = explainFailure(outcome.error, {
+                kind: "wait",
+                serverId: result.serverId,
+                snapshotId: snapshot.id,
+            });
             return;
         case "timed-out":
             result.failure =
@@ -39212,7 +39478,7 @@ async function runCreate(settings, context) {
 async function runDelete(settings, context) {
     const { api, log, setOutput } = context;
     const ids = selectedIds(settings.snapshots);
-    const known = await knownSnapshots(context);
+    const { known, complete } = await knownSnapshots(context, ids.length);
     const results = new Map();
     const failures = [];
     const deleteOne = async (id) => {
@@ -39229,8 +39495,8 @@ async function runDelete(settings, context) {
         }
     };
     const sayWouldDelete = (id) => {
-        const snapshot = known?.get(id);
-        results.set(id, !known || snapshot ? "would be deleted" : "not found");
+        const snapshot = known.get(id);
+        results.set(id, snapshot || !complete ? "would be deleted" : "not found");
         log.info(`Dry run: would delete snapshot ${snapshot ? describeSnapshot(snapshot) : id}.`);
     };
     const title = `${settings.dryRun ? "Dry run: deleting" : "Deleting"} ${ids.length} snapshot(s)`;
@@ -39245,7 +39511,7 @@ async function runDelete(settings, context) {
         title: settings.dryRun ? "VPS snapshots to delete (dry run)" : "VPS snapshots deleted",
         columns: ["Snapshot", "Name", "Server", "Result"],
         rows: ids.map((id) => {
-            const snapshot = known?.get(id);
+            const snapshot = known.get(id);
             return [
                 String(id),
                 snapshot?.name ?? "",
@@ -39258,16 +39524,18 @@ async function runDelete(settings, context) {
     };
 }
 /**
- * The account's snapshots, only to name them in the log and the summary; the delete does not
- * depend on it, so a failure here is a warning.
+ * The account's snapshots, only to name them in the log and the summary: the delete does not depend
+ * on it, so a failure here is a warning, and an account whose list has more pages than there are
+ * ids to delete is not walked (its first page names what it can).
  */
-async function knownSnapshots(context) {
+async function knownSnapshots(context, idCount) {
     try {
-        return new Map((await context.api.listSnapshots()).map((s) => [s.id, s]));
+        const account = await context.api.listSnapshots(undefined, { maxPages: idCount });
+        return { known: new Map(account.snapshots.map((s) => [s.id, s])), complete: account.complete };
     }
     catch (error) {
         context.log.warning(explainFailure(error, { kind: "list" }));
-        return undefined;
+        return { known: new Map(), complete: false };
     }
 }
 
@@ -39283,9 +39551,14 @@ async function runList(settings, context) {
     let found = [];
     await log.group(`Listing the snapshots of ${settings.serverIds.length} server(s)`, async () => {
         try {
-            const byServer = await snapshotsByServer(api, settings.serverIds);
-            for (const [serverId, snapshots] of byServer) {
-                log.info(`Server ${serverId}: ${snapshots.length} snapshot(s).`);
+            const lists = await snapshotsByServer(api, settings.serverIds);
+            for (const serverId of settings.serverIds) {
+                const error = lists.failed.get(serverId);
+                if (error !== undefined)
+                    failures.push(explainFailure(error, { kind: "list", serverId }));
+                const snapshots = lists.byServer.get(serverId) ?? [];
+                if (error === undefined)
+                    log.info(`Server ${serverId}: ${snapshots.length} snapshot(s).`);
                 found = found.concat(snapshots);
             }
         }
@@ -39365,8 +39638,11 @@ async function runPrune(settings, context) {
     const title = `${settings.dryRun ? "Dry run: pruning" : "Pruning"} ${settings.serverIds.length} server(s)`;
     await log.group(title, async () => {
         try {
-            const byServer = await snapshotsByServer(api, settings.serverIds);
-            await forEachConcurrently([...byServer], SERVER_CONCURRENCY, pruneServer);
+            const lists = await snapshotsByServer(api, settings.serverIds);
+            for (const [serverId, error] of lists.failed) {
+                failures.push(explainFailure(error, { kind: "list", serverId }));
+            }
+            await forEachConcurrently([...lists.byServer], SERVER_CONCURRENCY, pruneServer);
         }
         catch (error) {
             failures.push(explainFailure(error, { kind: "list" }));
@@ -39400,6 +39676,9 @@ async function runPrune(settings, context) {
 ;// CONCATENATED MODULE: ./src/fleet/restore-plan.ts
 
 
+
+
+
 /**
  * Decides which snapshot each server goes back to, from the account's snapshots: nothing that is
  * missing, unfinished or of another server, and never two snapshots for one server.
@@ -39411,8 +39690,11 @@ function planRestore(selection, serverIds, namePrefix, snapshots) {
     const take = (snapshotId, expectedServerId) => {
         const snapshot = byId.get(snapshotId);
         if (!snapshot) {
-            const forServer = expectedServerId === undefined ? "" : ` (for server ${expectedServerId})`;
-            problems.push(`Snapshot ${snapshotId}${forServer} does not exist: it is not among the account's snapshots.`);
+            problems.push(expectedServerId === undefined
+                ? `Snapshot ${snapshotId} does not exist: it is not among the account's snapshots.`
+                : `Snapshot ${snapshotId} (for server ${expectedServerId}) does not exist: it is not ` +
+                    `among server ${expectedServerId}'s snapshots (a snapshot of another server is not ` +
+                    "restored to this one).");
         }
         else if (expectedServerId !== undefined && snapshot.server.id !== expectedServerId) {
             problems.push(`${Inputs.snapshotId} pairs server ${expectedServerId} with snapshot ${snapshotId}, ` +
@@ -39458,6 +39740,47 @@ function sameServerProblems(chosen) {
         .filter(([, group]) => group.length > 1)
         .map(([serverId, group]) => `${Inputs.snapshotId} names ${group.length} snapshots of server ${serverId} ` +
         `(${group.map((s) => s.id).join(", ")}): a server can be restored to only one.`);
+}
+/**
+ * The snapshots a restore plan needs, read at a cost that grows with the servers named, not with
+ * the account: each named server's own list for a `snapshot-ids` map or `latest`; the account's
+ * list, walked once, only for plain ids, which name no server. A list that moved while it was read
+ * is read again; one that still did is not trusted to say what is missing or what is newest.
+ */
+async function snapshotsForRestore(api, selection, serverIds) {
+    switch (selection.kind) {
+        case "by-server":
+            return serversSnapshots(api, [...new Set(selection.pairs.map((p) => p.serverId))]);
+        case "latest":
+            return serversSnapshots(api, serverIds);
+        case "ids":
+            return accountSnapshots(api, selection.ids);
+    }
+}
+async function serversSnapshots(api, serverIds) {
+    const found = [];
+    await forEachConcurrently(serverIds, SERVER_CONCURRENCY, async (serverId) => {
+        const list = await readServerList(api, serverId);
+        if (!list.complete) {
+            throw new StepFailure(`The snapshots of server ${serverId} changed while they were read, twice, so which ` +
+                "exist and which is newest is not known for sure. Run the step again.");
+        }
+        found.push(...list.snapshots);
+    });
+    return found;
+}
+async function accountSnapshots(api, ids) {
+    for (let read = 1;; read++) {
+        const account = await api.listSnapshots();
+        const missing = ids.filter((id) => !account.snapshots.some((s) => s.id === id));
+        if (account.complete || missing.length === 0)
+            return account.snapshots;
+        if (read >= 2) {
+            throw new StepFailure(`Snapshot ${missing.join(", ")} could not be found for sure: the account's list changed ` +
+                "while it was read, twice. Run the step again, or name each snapshot with its server " +
+                "(the snapshot-ids map of the create step), which reads only that server's list.");
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/fleet/wait-for-restores.ts
@@ -39611,7 +39934,8 @@ async function runRestore(settings, context) {
     const selection = settings.snapshots;
     let plan;
     try {
-        plan = planRestore(selection, settings.serverIds, settings.namePrefix, await api.listSnapshots());
+        const snapshots = await snapshotsForRestore(api, selection, settings.serverIds);
+        plan = planRestore(selection, settings.serverIds, settings.namePrefix, snapshots);
     }
     catch (error) {
         return failedReport([explainFailure(error, { kind: "list" })]);
@@ -39653,15 +39977,17 @@ function failedReport(failures) {
 }
 
 ;// CONCATENATED MODULE: ./src/workflow/summary.ts
+
 /** Text from the API (names, descriptions, messages) must not break the table or inject markup. */
 function escapeCell(text) {
-    return text
+    // A table row is one line: any line break would end it.
+    return oneLine(text)
+        .replace(/\\/g, "\\\\")
         .replace(/&/g, "&amp;")
         .replace(/</g, "&lt;")
         .replace(/>/g, "&gt;")
         .replace(/\|/g, "\\|")
-        .replace(/[`*_[\]]/g, (c) => `\\${c}`)
-        .replace(/\r?\n/g, " ");
+        .replace(/[`*_[\]]/g, (c) => `\\${c}`);
 }
 function renderReport(report) {
     const lines = [`### ${report.title}`, ""];
@@ -39806,8 +40132,9 @@ async function reportNoRollback(io, state) {
 async function rollBack(pairs, settings, context, io) {
     let plan;
     try {
-        const account = await context.api.listSnapshots();
-        plan = planRestore({ kind: "by-server", pairs }, [], settings.namePrefix, account);
+        const selection = { kind: "by-server", pairs };
+        const snapshots = await snapshotsForRestore(context.api, selection, []);
+        plan = planRestore(selection, [], settings.namePrefix, snapshots);
     }
     catch (error) {
         await finishStep(io, {

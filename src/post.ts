@@ -5,7 +5,7 @@ import { parseBoolean, parseInputs, type Settings } from "./workflow/inputs.js";
 import type { ActionIO } from "./runner/io.js";
 import type { ModeContext } from "./modes/context.js";
 import { type ActionDeps, createModeContext, maskToken } from "./step.js";
-import { planRestore } from "./fleet/restore-plan.js";
+import { planRestore, snapshotsForRestore } from "./fleet/restore-plan.js";
 import { RESTORE_COLUMNS, restoreRow, restoreServers } from "./fleet/restore-servers.js";
 import { readRollbackState, type RollbackState } from "./workflow/rollback-state.js";
 import type { ServerSnapshotPair } from "./workflow/snapshot-selection.js";
@@ -77,8 +77,9 @@ async function rollBack(
 ): Promise<void> {
   let plan;
   try {
-    const account = await context.api.listSnapshots();
-    plan = planRestore({ kind: "by-server", pairs }, [], settings.namePrefix, account);
+    const selection = { kind: "by-server", pairs } as const;
+    const snapshots = await snapshotsForRestore(context.api, selection, []);
+    plan = planRestore(selection, [], settings.namePrefix, snapshots);
   } catch (error) {
     await finishStep(io, {
       title: TITLE,

@@ -27,28 +27,27 @@ export function maskToken({ io, redactor }: ActionDeps): void {
   redactor.add(token);
 }
 
+/**
+ * How long the one look after a cancellation may take: the runner kills the step a few seconds
+ * after it cancels it, and the step means to have said what it found by then.
+ */
+const LAST_LOOK_MS = 1_000;
+
+interface ApiSettings {
+  apiUrl: string;
+  apiToken: string;
+  timeoutMs: number;
+}
+
 /** The API client and collaborators of one step, all bound to the step's one deadline. */
-export function createModeContext(
-  api: { apiUrl: string; apiToken: string; timeoutMs: number },
-  deps: ActionDeps,
-): ModeContext {
-  const { io, clock, random, redactor, signal } = deps;
+export function createModeContext(api: ApiSettings, deps: ActionDeps): ModeContext {
+  const { io, clock, random, signal } = deps;
   const deadline = new Deadline(clock, api.timeoutMs);
   const policy = DEFAULT_RETRY_POLICY;
   return {
-    api: new HttpSnapshotsApi({
-      baseUrl: api.apiUrl,
-      transport: deps.transport(api.apiToken),
-      clock,
-      deadline,
-      gate: new RateLimitGate(clock),
-      policy,
-      random,
-      redactor,
-      log: io.log,
-      requestTimeoutMs: requestTimeoutFor(api.timeoutMs),
-      signal,
-    }),
+    api: httpApi(api, deadline, deps, signal),
+    // Not tied to the step's cancel signal, which is what it looks after.
+    lastLook: () => httpApi(api, new Deadline(clock, LAST_LOOK_MS), deps, undefined),
     clock,
     deadline,
     policy,
@@ -58,4 +57,25 @@ export function createModeContext(
     saveState: io.saveState,
     signal,
   };
+}
+
+function httpApi(
+  api: ApiSettings,
+  deadline: Deadline,
+  { io, clock, random, redactor, transport }: ActionDeps,
+  signal: AbortSignal | undefined,
+): HttpSnapshotsApi {
+  return new HttpSnapshotsApi({
+    baseUrl: api.apiUrl,
+    transport: transport(api.apiToken),
+    clock,
+    deadline,
+    gate: new RateLimitGate(clock),
+    policy: DEFAULT_RETRY_POLICY,
+    random,
+    redactor,
+    log: io.log,
+    requestTimeoutMs: requestTimeoutFor(deadline.totalMs),
+    signal,
+  });
 }

@@ -11,7 +11,7 @@ export class HttpStatusError extends Error {
   }
 }
 
-export type NoAnswerReason = "connection" | "timeout" | "not-json" | "truncated";
+export type NoAnswerReason = "connection" | "timeout" | "not-json" | "truncated" | "incomplete";
 
 /**
  * No usable answer came back. `requestSent` is false only when the connection itself could not
@@ -39,6 +39,8 @@ function describeReason(reason: NoAnswerReason): string {
       return "An answer that is not JSON";
     case "truncated":
       return "An incomplete answer";
+    case "incomplete":
+      return "An answer that lacks what the API documents";
   }
 }
 
@@ -47,6 +49,21 @@ export class UnexpectedAnswerError extends Error {
   constructor(request: string, detail: string) {
     super(`Unexpected answer from ${request}: ${detail}`);
     this.name = "UnexpectedAnswerError";
+  }
+}
+
+/**
+ * The API asked to wait longer than the step's timeout leaves: waiting would only end in a
+ * timeout that blames the provider's speed, so the request fails at once, saying why.
+ */
+export class RetryAfterPastDeadlineError extends Error {
+  constructor(answer: HttpStatusError, retryAfterText: string, remainingText: string) {
+    super(
+      `${answer.message}. The API asked to wait ${retryAfterText} before trying again, and the ` +
+        `timeout leaves ${remainingText}, so it is not tried again`,
+      { cause: answer },
+    );
+    this.name = "RetryAfterPastDeadlineError";
   }
 }
 
@@ -78,10 +95,6 @@ export function mayHaveTakenEffect(error: unknown): boolean {
   if (error instanceof NoAnswerError) return error.requestSent;
   if (error instanceof HttpStatusError) return error.status >= 500;
   return false;
-}
-
-export function retryAfterOf(error: unknown): number | undefined {
-  return error instanceof HttpStatusError ? error.retryAfterMs : undefined;
 }
 
 export function isStatus(error: unknown, status: number): error is HttpStatusError {

@@ -18,6 +18,8 @@ import type { HttpExchange, Transport } from "./transport.js";
 import type {
   CreateSnapshotRequest,
   DeleteOutcome,
+  ListOptions,
+  SnapshotList,
   RestoreAnswer,
   Server,
   Snapshot,
@@ -47,8 +49,6 @@ export function requestTimeoutFor(timeoutMs: number): number {
   return Math.min(30_000, Math.max(2_000, timeoutMs / 10));
 }
 
-/** A list longer than this is a loop in the API's paging, not a real account. */
-const MAX_PAGES = 100;
 const MAX_REDIRECTS = 5;
 
 type Method = HttpExchange["method"];
@@ -60,27 +60,81 @@ export class HttpSnapshotsApi implements SnapshotsApi {
     this.origin = new URL(options.baseUrl).origin;
   }
 
-  async listSnapshots(serverId?: number): Promise<Snapshot[]> {
+  /**
+   * Walks the list page by page, as it really is: other people delete and make snapshots while it
+   * is read, which shifts items between pages (one on no page, one on two) and can make a page the
+   * API itself linked to vanish. Such a walk is returned as not complete rather than trusted. The
+   * walk is bounded by the deadline and by the count the list announces, and a `next` link that
+   * was already read (a paging loop) ends it with an error.
+   */
+  async listSnapshots(serverId?: number, options: ListOptions = {}): Promise<SnapshotList> {
+    const firstUrl = `${this.options.baseUrl}/snapshots/${serverId === undefined ? "" : `?server_id=${serverId}`}`;
     const found = new Map<number, Snapshot>();
-    let url: string | null =
-      `${this.options.baseUrl}/snapshots/${serverId === undefined ? "" : `?server_id=${serverId}`}`;
+    const read = new Set<string>();
+    let complete = true;
+    let pages = 1;
+    let pageLength = 0;
+    const counts: number[] = [];
+    let url: string | null = firstUrl;
     for (let page = 1; url; page++) {
-      if (page > MAX_PAGES) {
-        throw new UnexpectedAnswerError("GET /snapshots/", `more than ${MAX_PAGES} pages`);
-      }
       const pageUrl: string = url;
-      const answer = await this.readJson(pageUrl);
       const label = this.label("GET", pageUrl);
-      const results = (answer as { results?: unknown })?.results;
+      read.add(pageUrl);
+      let answer: unknown;
+      try {
+        answer = await this.readJson(pageUrl);
+      } catch (error) {
+        // A page the API linked to is gone: the list shrank while it was read.
+        if (page > 1 && isStatus(error, 404)) {
+          complete = false;
+          break;
+        }
+        throw error;
+      }
+      const { results, count, next } = (answer ?? {}) as Record<string, unknown>;
       if (!Array.isArray(results)) throw new UnexpectedAnswerError(label, "no `results` list");
-      // A snapshot created or deleted between two pages can shift one into both.
+      if (typeof count === "number") counts.push(count);
       for (const item of results) {
         const snapshot = checkSnapshot(item, label);
+        if (found.has(snapshot.id)) complete = false;
         found.set(snapshot.id, snapshot);
       }
-      url = this.sameOriginLink((answer as { next?: unknown }).next, pageUrl, label);
+      if (page === 1) {
+        pageLength = results.length;
+        pages =
+          typeof count === "number" && pageLength > 0
+            ? Math.max(1, Math.ceil(count / pageLength))
+            : 1;
+      }
+      url = this.sameOriginLink(next, pageUrl, label);
+      if (url === null) break;
+      if (read.has(url)) {
+        throw new UnexpectedAnswerError(
+          label,
+          `its paging loops: the next page, ${this.label("GET", url)}, was already read`,
+        );
+      }
+      if (options.maxPages !== undefined && pages > options.maxPages) {
+        complete = false;
+        break;
+      }
+      const announced = Math.max(0, ...counts);
+      if (page >= Math.ceil(announced / Math.max(1, pageLength)) + 1) {
+        throw new UnexpectedAnswerError(
+          label,
+          `the list goes on past the ${announced} snapshots it announced`,
+        );
+      }
     }
-    return [...found.values()];
+    const [firstCount] = counts;
+    const lastCount = counts[counts.length - 1];
+    if (
+      counts.some((c) => c !== firstCount) ||
+      (lastCount !== undefined && lastCount !== found.size)
+    ) {
+      complete = false;
+    }
+    return { snapshots: [...found.values()], complete, pages };
   }
 
   async createSnapshot(request: CreateSnapshotRequest): Promise<Snapshot> {
@@ -91,7 +145,12 @@ export class HttpSnapshotsApi implements SnapshotsApi {
       await this.sendOnce("POST", url, request),
       label,
     ) as Record<string, unknown>;
-    return checkSnapshot(snapshot, label);
+    if (!isSnapshot(snapshot)) {
+      // Accepted, so made, but not described: as good as a lost answer, which the caller settles
+      // by looking for the snapshot with its name.
+      throw new NoAnswerError("incomplete", label, true, "no snapshot id, name, status or server");
+    }
+    return snapshot;
   }
 
   async restoreSnapshot(snapshotId: number): Promise<RestoreAnswer> {
@@ -237,14 +296,19 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function checkSnapshot(value: unknown, label: string): Snapshot {
+function isSnapshot(value: unknown): value is Snapshot {
   const item = value as Partial<Snapshot> | null;
-  const valid =
+  return (
     typeof item?.id === "number" &&
     typeof item.name === "string" &&
     typeof item.status === "string" &&
-    typeof item.server?.id === "number";
-  if (!valid)
+    typeof item.server?.id === "number"
+  );
+}
+
+function checkSnapshot(value: unknown, label: string): Snapshot {
+  if (!isSnapshot(value)) {
     throw new UnexpectedAnswerError(label, "a snapshot without id, name, status or server");
-  return item as Snapshot;
+  }
+  return value;
 }

@@ -1,4 +1,5 @@
-import { isStatus, retryAfterOf } from "./errors.js";
+import { formatDuration } from "../duration.js";
+import { HttpStatusError, isStatus, RetryAfterPastDeadlineError } from "./errors.js";
 import type { Clock, Deadline } from "../runner/clock.js";
 
 export interface RetryPolicy {
@@ -51,7 +52,8 @@ export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: () 
 
 /**
  * Runs `operation` until it succeeds, `shouldRetry` says no, the tries run out, or the next wait
- * would end past the deadline (then the last error is thrown: waiting would only hide it).
+ * would end past the deadline (then the last error is thrown: waiting would only hide it; a
+ * `Retry-After` past the deadline becomes a `RetryAfterPastDeadlineError` that says so).
  */
 export async function withRetries<T>(
   operation: () => Promise<T>,
@@ -65,10 +67,23 @@ export async function withRetries<T>(
       return await operation();
     } catch (error) {
       if (!shouldRetry(error) || attempt >= policy.maxAttempts) throw error;
-      const retryAfter = retryAfterOf(error);
+      const remainingMs = context.deadline.remainingMs();
+      const retryAfter = error instanceof HttpStatusError ? error.retryAfterMs : undefined;
+      if (
+        error instanceof HttpStatusError &&
+        retryAfter !== undefined &&
+        retryAfter >= remainingMs
+      ) {
+        // Never paused on, and never passed to the gate: it would hold every other request too.
+        throw new RetryAfterPastDeadlineError(
+          error,
+          formatDuration(retryAfter),
+          formatDuration(remainingMs),
+        );
+      }
       if (retryAfter !== undefined && isStatus(error, 429)) context.gate.pauseFor(retryAfter);
       const delayMs = retryAfter ?? backoffDelayMs(attempt, policy, context.random);
-      if (delayMs >= context.deadline.remainingMs()) throw error;
+      if (delayMs >= remainingMs) throw error;
       context.onRetry?.({ attempt, delayMs, error });
       await context.clock.sleep(delayMs, context.signal);
     }

@@ -5,7 +5,7 @@ import type { Settings } from "../workflow/inputs.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 import { createSnapshotOnce, type ExactlyOnceContext } from "./exactly-once.js";
 import { applyIfExists, makeRoom, type SlotContext } from "./server-slots.js";
-import { snapshotsByServer } from "./server-snapshots.js";
+import { AccountSize, type ServerLists, snapshotsByServer } from "./server-snapshots.js";
 import { type SnapshotWaitResult, waitForSnapshots } from "./wait-for-snapshots.js";
 import { lastCheckFailed } from "./wait-until.js";
 
@@ -20,11 +20,18 @@ export interface SnapshotResult {
   failure?: string;
 }
 
+/** What waiting for snapshots needs. */
+export type WaitContext = Pick<ExactlyOnceContext, "clock" | "deadline" | "log" | "signal"> & {
+  api: SnapshotsApi;
+};
+
 /** What creating needs: the API, the exactly-once collaborators, and the server-slot rules. */
 export interface CreateContext extends ExactlyOnceContext, SlotContext {
   api: SnapshotsApi;
   /** Told as soon as each snapshot is accepted, with every one accepted so far. */
   onAccepted: (made: Snapshot[]) => void;
+  /** A client for one look after a cancellation (see `lookAfterCancel`). */
+  lastLook: () => SnapshotsApi;
 }
 
 export type CreateSettings = Pick<
@@ -52,11 +59,13 @@ export async function createSnapshots(
     serverId,
     startedAtMs: 0,
   }));
+  // Learned by the first read of the servers' snapshots, used by every check of the wait.
+  const accountSize = new AccountSize();
 
   await log.group(`Creating snapshot ${settings.name}`, async () => {
-    let existing: Map<number, Snapshot[]>;
+    let existing: ServerLists;
     try {
-      existing = await snapshotsByServer(context.api, settings.serverIds);
+      existing = await snapshotsByServer(context.api, settings.serverIds, accountSize);
     } catch (error) {
       const failure = explainFailure(error, { kind: "list" });
       for (const result of results) result.failure = failure;
@@ -64,7 +73,16 @@ export async function createSnapshots(
     }
     await forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
       result.startedAtMs = deadline.elapsedMs();
-      await createOnServer(result, existing.get(result.serverId) ?? [], settings, context);
+      const { serverId } = result;
+      if (existing.failed.has(serverId)) {
+        result.failure = explainFailure(existing.failed.get(serverId), { kind: "list", serverId });
+        return;
+      }
+      const onServer = existing.byServer.get(serverId) ?? [];
+      await createOnServer(result, onServer, settings, context);
+      if (!result.snapshot && context.signal?.aborted) {
+        await lookAfterCancel(result, onServer, settings.name, context);
+      }
       if (result.snapshot) context.onAccepted(madeSnapshots(results));
     });
   });
@@ -72,7 +90,7 @@ export async function createSnapshots(
   const accepted = results.filter((r) => r.snapshot);
   if (settings.wait && accepted.length > 0) {
     await log.group(`Waiting for ${plural(accepted.length, "snapshot")} to complete`, () =>
-      waitForResults(accepted, settings.pollIntervalMs, context),
+      waitForResults(accepted, settings.pollIntervalMs, context, accountSize),
     );
   }
   return results;
@@ -116,6 +134,43 @@ async function createOnServer(
 }
 
 /**
+ * The step was cancelled before this server's snapshot was known, maybe with the create request
+ * open: the API may have made the snapshot all the same. One quick look for a new snapshot with
+ * the step's name, within the runner's cancellation window, names it (and puts it in the outputs)
+ * or says what to look for.
+ */
+async function lookAfterCancel(
+  result: SnapshotResult,
+  before: Snapshot[],
+  name: string,
+  context: CreateContext,
+): Promise<void> {
+  const { serverId } = result;
+  const idsBefore = new Set(before.map((s) => s.id));
+  let found: Snapshot | undefined;
+  try {
+    const listed = await context.lastLook().listSnapshots(serverId);
+    found = listed.snapshots.find((s) => s.name === name && !idsBefore.has(s.id));
+  } catch {
+    // Nothing more can be learned in the time left; the message below says what to look for.
+  }
+  if (found) {
+    result.snapshot = found;
+    result.adopted = true;
+    context.log.warning(
+      `Cancelled, but server ${serverId}'s snapshot ${found.id} (${found.name}, ${found.status}) ` +
+        "had been made: its id is in the outputs snapshot-id and snapshot-ids.",
+    );
+  } else {
+    context.log.warning(
+      `Cancelled before server ${serverId}'s snapshot was known: no snapshot named ${name} was ` +
+        `found on it yet. The create request may still be carried out: look for a snapshot ` +
+        `named ${name} on server ${serverId}.`,
+    );
+  }
+}
+
+/**
  * Makes room under the provider's limit, then creates. Another run can take the freed slot between
  * the two; a create refused for the limit then gets one more round of the same, never a loop.
  */
@@ -141,36 +196,25 @@ async function createWithRoom(
       context.log.info(
         `Server ${serverId}: the API still reports the snapshot limit; making room once more.`,
       );
-      onServer = await context.api.listSnapshots(serverId);
+      onServer = (await context.api.listSnapshots(serverId)).snapshots;
     }
   }
 }
 
 /** Waits for the results' snapshots and writes each one's end into its result. */
-async function waitForResults(
+export async function waitForResults(
   results: SnapshotResult[],
   pollIntervalMs: number,
-  context: CreateContext,
+  context: WaitContext,
+  accountSize = new AccountSize(),
 ): Promise<void> {
   const { api, clock, deadline, log, signal } = context;
-  const snapshots = madeSnapshots(results);
-  let waited: Map<number, SnapshotWaitResult>;
-  try {
-    waited = await waitForSnapshots(api, snapshots, {
-      clock,
-      deadline,
-      maxIntervalMs: pollIntervalMs,
-      log,
-      signal,
-    });
-  } catch (error) {
-    // An error no further check can fix (a refused token, a foreign paging link) ends every wait.
-    for (const result of results) {
-      const { id, server } = result.snapshot as Snapshot;
-      result.failure = explainFailure(error, { kind: "wait", serverId: server.id, snapshotId: id });
-    }
-    return;
-  }
+  const waited = await waitForSnapshots(
+    api,
+    madeSnapshots(results),
+    { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal },
+    accountSize,
+  );
   for (const result of results) {
     const outcome = waited.get((result.snapshot as Snapshot).id);
     if (outcome) applyWaitEnd(result, outcome, deadline.totalMs);
@@ -190,6 +234,13 @@ function applyWaitEnd(result: SnapshotResult, outcome: SnapshotWaitResult, timeo
       return;
     case "vanished":
       result.failure = `${which} disappeared from the server's snapshots while it was being made: was it deleted elsewhere?`;
+      return;
+    case "error":
+      result.failure = explainFailure(outcome.error, {
+        kind: "wait",
+        serverId: result.serverId,
+        snapshotId: snapshot.id,
+      });
       return;
     case "timed-out":
       result.failure =

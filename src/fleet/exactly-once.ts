@@ -8,6 +8,7 @@ import {
   type SnapshotsApi,
 } from "../api/types.js";
 import type { Clock, Deadline } from "../runner/clock.js";
+import { readServerList } from "./server-snapshots.js";
 import { formatDuration } from "../duration.js";
 import type { Logger } from "../runner/logger.js";
 import { backoffDelayMs, type RetryPolicy } from "../api/retry.js";
@@ -85,16 +86,17 @@ export function createSnapshotOnce(
       request: what,
       check: "whether the snapshot was made",
       findEffect: async (sendError) => {
-        const snapshots = await lookOrExplain(
-          () => api.listSnapshots(request.server_id),
+        const unknown =
           `${what} got no clear answer (${(sendError as Error).message}), and the server's ` +
-            `snapshots could not be listed to check. A snapshot named ${request.name} may exist: ` +
-            "check the server before running the step again.",
-        );
-        const made = snapshots
+          `snapshots could not be listed to check. A snapshot named ${request.name} may exist: ` +
+          "check the server before running the step again.";
+        const listed = await lookOrExplain(() => readServerList(api, request.server_id), unknown);
+        const made = listed.snapshots
           .filter((s) => s.name === request.name && !idsBefore.has(s.id))
           .sort((a, b) => a.id - b.id)[0];
         if (made) context.log.info(`Snapshot ${made.id} (${made.name}) was made; using it.`);
+        // Not found in a list that moved while it was read proves nothing: never send it again then.
+        if (!made && !listed.complete) throw new StepFailure(`${unknown} (its list kept changing)`);
         return made;
       },
     },

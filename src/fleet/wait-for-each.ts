@@ -9,10 +9,15 @@ export interface WaitEnd<S> {
   elapsedMs: number;
   /** Not settled: why the last check failed, if it did. */
   lastFailure?: string;
+  /** Not settled: the error that ended its wait before the deadline (no further check can help). */
+  error?: unknown;
 }
 
 export interface WaitForEachSpec<K, S> {
-  /** The current state of every pending thing, all looked at in one go. */
+  /**
+   * The current state of every pending thing, all looked at in one go. A thing left out was not
+   * seen for sure this time (the check was inconclusive for it): it keeps its last state.
+   */
   look: (pending: K[]) => Promise<Map<K, S>>;
   isSettled: (state: S) => boolean;
   /** The progress line each check logs, from the latest state of everything waited for. */
@@ -31,26 +36,31 @@ export async function waitForEach<K, S>(
 ): Promise<Map<K, WaitEnd<S>>> {
   const states = new Map(initial);
   const ended = new Map<K, WaitEnd<S>>();
-  const outcome = await waitUntil(async () => {
-    const pending = [...states.keys()].filter((key) => !ended.has(key));
-    const seen = await spec.look(pending);
-    const elapsedMs = options.deadline.elapsedMs();
-    for (const key of pending) {
-      const state = seen.get(key) as S;
-      states.set(key, state);
-      if (spec.isSettled(state)) ended.set(key, { state, settled: true, elapsedMs });
-    }
-    options.log.info(spec.progress(states, elapsedMs));
-    return ended.size === states.size ? ended : undefined;
-  }, options);
-
-  if (!outcome.done) {
+  const unsettled = (end: Omit<WaitEnd<S>, "state" | "settled" | "elapsedMs">) => {
     const elapsedMs = options.deadline.elapsedMs();
     for (const [key, state] of states) {
-      if (!ended.has(key)) {
-        ended.set(key, { state, settled: false, elapsedMs, lastFailure: outcome.lastFailure });
-      }
+      if (!ended.has(key)) ended.set(key, { state, settled: false, elapsedMs, ...end });
     }
+    return ended;
+  };
+  let outcome;
+  try {
+    outcome = await waitUntil(async () => {
+      const pending = [...states.keys()].filter((key) => !ended.has(key));
+      const seen = await spec.look(pending);
+      const elapsedMs = options.deadline.elapsedMs();
+      for (const key of pending) {
+        if (!seen.has(key)) continue;
+        const state = seen.get(key) as S;
+        states.set(key, state);
+        if (spec.isSettled(state)) ended.set(key, { state, settled: true, elapsedMs });
+      }
+      options.log.info(spec.progress(states, elapsedMs));
+      return ended.size === states.size ? ended : undefined;
+    }, options);
+  } catch (error) {
+    // What had settled stays settled: a refused check ends only the waits still open.
+    return unsettled({ error });
   }
-  return ended;
+  return outcome.done ? ended : unsettled({ lastFailure: outcome.lastFailure });
 }

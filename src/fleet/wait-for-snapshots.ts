@@ -1,75 +1,160 @@
-import { type Snapshot, SnapshotStatus, type SnapshotsApi } from "../api/types.js";
+import { isTransient } from "../api/errors.js";
+import {
+  type Snapshot,
+  type SnapshotList,
+  SnapshotStatus,
+  type SnapshotsApi,
+} from "../api/types.js";
 import { formatDuration } from "../duration.js";
+import { AccountSize, readServerList, snapshotsByServer } from "./server-snapshots.js";
 import { type WaitEnd, waitForEach } from "./wait-for-each.js";
 import type { WaitOptions } from "./wait-until.js";
+import type { Logger } from "../runner/logger.js";
 
 export interface SnapshotWaitResult {
-  kind: "completed" | "failed" | "vanished" | "timed-out";
+  kind: "completed" | "failed" | "vanished" | "timed-out" | "error";
   /** The last state seen. */
   snapshot: Snapshot;
   /** When the end was seen, on the deadline's clock. */
   elapsedMs: number;
   /** Timed out: why the last check failed, if it did. */
   lastFailure?: string;
+  /** Error: what ended this snapshot's wait before the deadline. */
+  error?: unknown;
 }
+
+/** A snapshot as one check saw it. */
+type Seen = { snapshot: Snapshot } | { gone: true } | { error: unknown };
 
 /** How many snapshots a progress line names one by one before it only counts them. */
 const NAMED_IN_PROGRESS_LINE = 5;
 
 /**
- * Waits until every snapshot has ended. Each check is one list request for all of them: the
- * server's own list for one server, the account's list for several, so a fleet costs what one
- * server costs.
+ * Waits until every snapshot has ended. A check reads each server's snapshots at the cost of
+ * min(pages of the account's list, servers) requests (see `snapshotsByServer`). A snapshot is
+ * "gone" only when its server's own complete list lacks it: missing from the account's list, which
+ * moves while it is read, is first confirmed there. A server whose list fails concerns only that
+ * server's snapshots: a passing failure skips them for one check, a final one ends their wait.
  */
 export async function waitForSnapshots(
   api: SnapshotsApi,
   snapshots: Snapshot[],
   options: WaitOptions,
+  size: AccountSize = new AccountSize(),
 ): Promise<Map<number, SnapshotWaitResult>> {
   const made = new Map(snapshots.map((s) => [s.id, s]));
-  const serverIds = new Set(snapshots.map((s) => s.server.id));
-  const onlyServer = serverIds.size === 1 ? [...serverIds][0] : undefined;
-
-  const waited = await waitForEach<number, Snapshot | undefined>(
-    made,
+  const waited = await waitForEach<number, Seen>(
+    new Map(snapshots.map((s) => [s.id, { snapshot: s }])),
     {
-      look: async (pending) => {
-        const listed = new Map((await api.listSnapshots(onlyServer)).map((s) => [s.id, s]));
-        return new Map(pending.map((id) => [id, listed.get(id)]));
-      },
-      // Only `in_progress` is documented as unfinished; gone from the list is an end too.
-      isSettled: (snapshot) => snapshot?.status !== SnapshotStatus.inProgress,
+      look: (pending) =>
+        look(
+          api,
+          pending.map((id) => made.get(id) as Snapshot),
+          size,
+          options.log,
+        ),
+      // Only `in_progress` is documented as unfinished; gone and failed checks are ends too.
+      isSettled: (seen) =>
+        !("snapshot" in seen) || seen.snapshot.status !== SnapshotStatus.inProgress,
       progress: (states, elapsedMs) => progressLine(snapshots, states, elapsedMs),
     },
     options,
   );
-  return new Map(
-    [...waited].map(([id, end]) => [
-      id,
-      {
-        kind: kindOf(end),
-        snapshot: end.state ?? (made.get(id) as Snapshot),
-        elapsedMs: end.elapsedMs,
-        lastFailure: end.lastFailure,
-      },
-    ]),
-  );
+  return new Map([...waited].map(([id, end]) => [id, resultOf(end, made.get(id) as Snapshot)]));
 }
 
-function kindOf(end: WaitEnd<Snapshot | undefined>): SnapshotWaitResult["kind"] {
-  if (!end.settled) return "timed-out";
-  if (!end.state) return "vanished";
+async function look(
+  api: SnapshotsApi,
+  pending: Snapshot[],
+  size: AccountSize,
+  log: Logger,
+): Promise<Map<number, Seen>> {
+  const lists = await snapshotsByServer(api, [...new Set(pending.map((s) => s.server.id))], size);
+  const passing = [...lists.failed].filter(([, error]) => isTransient(error));
+  // Every server's list failed for a passing reason: the whole check failed, and says so.
+  if (passing.length > 0 && passing.length === lists.failed.size && lists.byServer.size === 0) {
+    throw passing[0]?.[1];
+  }
+  for (const [serverId, error] of passing) {
+    log.warning(
+      `The status check of server ${serverId} failed (${messageOf(error)}); the next check will try again.`,
+    );
+  }
+
+  const ownLists = new Map<number, Promise<OwnList>>();
+  const ownListOf = (serverId: number) => {
+    const read = ownLists.get(serverId) ?? readOwnList(api, serverId);
+    ownLists.set(serverId, read);
+    return read;
+  };
+  const seen = new Map<number, Seen>();
+  for (const made of pending) {
+    const serverId = made.server.id;
+    let now: Seen | undefined;
+    if (lists.failed.has(serverId)) {
+      now = afterFailure(lists.failed.get(serverId));
+    } else {
+      now = find(made, lists.byServer.get(serverId) ?? [], lists.provesAbsence.get(serverId));
+      // Missing from a list that cannot prove an absence: the server's own list decides.
+      if (now === undefined) {
+        const own = await ownListOf(serverId);
+        now = "error" in own ? afterFailure(own.error) : find(made, own.snapshots, own.complete);
+      }
+    }
+    if (now) seen.set(made.id, now);
+  }
+  return seen;
+}
+
+type OwnList = SnapshotList | { error: unknown };
+
+async function readOwnList(api: SnapshotsApi, serverId: number): Promise<OwnList> {
+  try {
+    return await readServerList(api, serverId);
+  } catch (error) {
+    return { error };
+  }
+}
+
+/** Listed, gone for sure, or undefined: not seen for sure this time. */
+function find(made: Snapshot, listed: Snapshot[], provesAbsence = false): Seen | undefined {
+  const snapshot = listed.find((s) => s.id === made.id);
+  if (snapshot) return { snapshot };
+  return provesAbsence ? { gone: true } : undefined;
+}
+
+/** A passing failure leaves the snapshot for the next check; any other ends its wait. */
+function afterFailure(error: unknown): Seen | undefined {
+  return isTransient(error) ? undefined : { error };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function resultOf(end: WaitEnd<Seen>, made: Snapshot): SnapshotWaitResult {
+  const { state, elapsedMs, lastFailure } = end;
+  const snapshot = "snapshot" in state ? state.snapshot : made;
+  if (end.error !== undefined) return { kind: "error", snapshot, elapsedMs, error: end.error };
+  if (!end.settled) return { kind: "timed-out", snapshot, elapsedMs, lastFailure };
+  if ("error" in state) return { kind: "error", snapshot, elapsedMs, error: state.error };
+  if ("gone" in state) return { kind: "vanished", snapshot, elapsedMs };
   // Any status but the two documented ones is an end that is not success.
-  return end.state.status === SnapshotStatus.completed ? "completed" : "failed";
+  const kind = snapshot.status === SnapshotStatus.completed ? "completed" : "failed";
+  return { kind, snapshot, elapsedMs };
 }
 
 function progressLine(
   all: Snapshot[],
-  states: ReadonlyMap<number, Snapshot | undefined>,
+  states: ReadonlyMap<number, Seen>,
   elapsedMs: number,
 ): string {
   const elapsed = `${formatDuration(elapsedMs)} elapsed`;
-  const statusOf = (s: Snapshot) => states.get(s.id)?.status ?? "gone from the list";
+  const statusOf = (s: Snapshot) => {
+    const seen = states.get(s.id);
+    if (!seen || "snapshot" in seen) return seen?.snapshot.status ?? s.status;
+    return "gone" in seen ? "gone from the list" : "could not be checked";
+  };
   if (all.length <= NAMED_IN_PROGRESS_LINE) {
     const named = all.map((s) => `snapshot ${s.id} of server ${s.server.id}: ${statusOf(s)}`);
     return `${capitalize(named.join("; "))} (${elapsed})`;

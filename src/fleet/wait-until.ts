@@ -22,6 +22,11 @@ const FIRST_INTERVAL_MS = 1_000;
  * deadline instead of being cut off by it.
  */
 const FINAL_CHECK_ALLOWANCE_MS = 1_000;
+/**
+ * A check that would start with less than this left (a busy machine overslept) is not made: its
+ * request could only be cut off, and its failure would hide why the checks before it failed.
+ */
+const TOO_LATE_TO_CHECK_MS = 250;
 
 /**
  * Calls `check` after each gap until it returns a value or the deadline comes. A transient failure
@@ -39,6 +44,9 @@ export async function waitUntil<T>(
     if (usable <= 0 && round > 0) return { done: false, lastFailure };
     const gap = Math.min(maxIntervalMs, FIRST_INTERVAL_MS * 2 ** round);
     await clock.sleep(Math.max(0, Math.min(gap, usable)), signal);
+    if (round > 0 && deadline.remainingMs() < TOO_LATE_TO_CHECK_MS) {
+      return { done: false, lastFailure };
+    }
     try {
       const value = await check();
       if (value !== undefined) return { done: true, value };

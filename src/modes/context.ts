@@ -7,6 +7,8 @@ import type { SetOutput } from "../workflow/outputs.js";
 /** What every mode is handed: the API and the collaborators it must not create itself. */
 export interface ModeContext {
   api: SnapshotsApi;
+  /** A client for one look after the step was cancelled, when `api` no longer sends anything. */
+  lastLook: () => SnapshotsApi;
   clock: Clock;
   deadline: Deadline;
   policy: RetryPolicy;

@@ -14,7 +14,7 @@ type DeleteResult = "deleted" | "already gone" | "would be deleted" | "not found
 export async function runDelete(settings: Settings, context: ModeContext): Promise<ModeReport> {
   const { api, log, setOutput } = context;
   const ids = selectedIds(settings.snapshots as SnapshotSelection);
-  const known = await knownSnapshots(context);
+  const { known, complete } = await knownSnapshots(context, ids.length);
   const results = new Map<number, DeleteResult>();
   const failures: string[] = [];
 
@@ -33,8 +33,8 @@ export async function runDelete(settings: Settings, context: ModeContext): Promi
     }
   };
   const sayWouldDelete = (id: number) => {
-    const snapshot = known?.get(id);
-    results.set(id, !known || snapshot ? "would be deleted" : "not found");
+    const snapshot = known.get(id);
+    results.set(id, snapshot || !complete ? "would be deleted" : "not found");
     log.info(`Dry run: would delete snapshot ${snapshot ? describeSnapshot(snapshot) : id}.`);
   };
 
@@ -52,7 +52,7 @@ export async function runDelete(settings: Settings, context: ModeContext): Promi
     title: settings.dryRun ? "VPS snapshots to delete (dry run)" : "VPS snapshots deleted",
     columns: ["Snapshot", "Name", "Server", "Result"],
     rows: ids.map((id) => {
-      const snapshot = known?.get(id);
+      const snapshot = known.get(id);
       return [
         String(id),
         snapshot?.name ?? "",
@@ -66,14 +66,19 @@ export async function runDelete(settings: Settings, context: ModeContext): Promi
 }
 
 /**
- * The account's snapshots, only to name them in the log and the summary; the delete does not
- * depend on it, so a failure here is a warning.
+ * The account's snapshots, only to name them in the log and the summary: the delete does not depend
+ * on it, so a failure here is a warning, and an account whose list has more pages than there are
+ * ids to delete is not walked (its first page names what it can).
  */
-async function knownSnapshots(context: ModeContext): Promise<Map<number, Snapshot> | undefined> {
+async function knownSnapshots(
+  context: ModeContext,
+  idCount: number,
+): Promise<{ known: Map<number, Snapshot>; complete: boolean }> {
   try {
-    return new Map((await context.api.listSnapshots()).map((s) => [s.id, s]));
+    const account = await context.api.listSnapshots(undefined, { maxPages: idCount });
+    return { known: new Map(account.snapshots.map((s) => [s.id, s])), complete: account.complete };
   } catch (error) {
     context.log.warning(explainFailure(error, { kind: "list" }));
-    return undefined;
+    return { known: new Map(), complete: false };
   }
 }

@@ -14,9 +14,12 @@ export async function runList(settings: Settings, context: ModeContext): Promise
   let found: Snapshot[] = [];
   await log.group(`Listing the snapshots of ${settings.serverIds.length} server(s)`, async () => {
     try {
-      const byServer = await snapshotsByServer(api, settings.serverIds);
-      for (const [serverId, snapshots] of byServer) {
-        log.info(`Server ${serverId}: ${snapshots.length} snapshot(s).`);
+      const lists = await snapshotsByServer(api, settings.serverIds);
+      for (const serverId of settings.serverIds) {
+        const error = lists.failed.get(serverId);
+        if (error !== undefined) failures.push(explainFailure(error, { kind: "list", serverId }));
+        const snapshots = lists.byServer.get(serverId) ?? [];
+        if (error === undefined) log.info(`Server ${serverId}: ${snapshots.length} snapshot(s).`);
         found = found.concat(snapshots);
       }
     } catch (error) {

@@ -58,8 +58,11 @@ export async function runPrune(settings: Settings, context: ModeContext): Promis
   const title = `${settings.dryRun ? "Dry run: pruning" : "Pruning"} ${settings.serverIds.length} server(s)`;
   await log.group(title, async () => {
     try {
-      const byServer = await snapshotsByServer(api, settings.serverIds);
-      await forEachConcurrently([...byServer], SERVER_CONCURRENCY, pruneServer);
+      const lists = await snapshotsByServer(api, settings.serverIds);
+      for (const [serverId, error] of lists.failed) {
+        failures.push(explainFailure(error, { kind: "list", serverId }));
+      }
+      await forEachConcurrently([...lists.byServer], SERVER_CONCURRENCY, pruneServer);
     } catch (error) {
       failures.push(explainFailure(error, { kind: "list" }));
     }

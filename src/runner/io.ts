@@ -1,6 +1,7 @@
 import * as core from "@actions/core";
 import type { Logger } from "./logger.js";
 import type { Redactor } from "./redact.js";
+import { untrusted } from "./untrusted.js";
 
 /**
  * Everything the program reads from or writes to the Actions runner. Only `coreIO` touches
@@ -17,9 +18,13 @@ export interface ActionIO {
   log: Logger;
 }
 
-/** The runner's IO, with every text that leaves the program passed through the redactor. */
+/**
+ * The runner's IO, with every text that leaves the program passed through the redactor, and every
+ * log line made one line that cannot start a workflow command (`untrusted`).
+ */
 export function coreIO(redactor: Redactor): ActionIO {
   const clean = (text: string) => redactor.redact(text);
+  const line = (text: string) => untrusted(clean(text));
   return {
     getInput: (name) => core.getInput(name),
     setOutput: (name, value) => core.setOutput(name, clean(value)),
@@ -31,11 +36,11 @@ export function coreIO(redactor: Redactor): ActionIO {
       await core.summary.addRaw(clean(markdown), true).write();
     },
     log: {
-      info: (message) => core.info(clean(message)),
-      warning: (message) => core.warning(clean(message)),
-      error: (message) => core.error(clean(message)),
-      debug: (message) => core.debug(clean(message)),
-      group: (title, body) => core.group(clean(title), body),
+      info: (message) => core.info(line(message)),
+      warning: (message) => core.warning(line(message)),
+      error: (message) => core.error(line(message)),
+      debug: (message) => core.debug(line(message)),
+      group: (title, body) => core.group(line(title), body),
     },
   };
 }

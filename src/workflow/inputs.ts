@@ -201,10 +201,19 @@ function checkRollback(mode: Mode, wait: boolean, problems: string[]): void {
 
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
-function parseApiUrl(text: string, problems: string[]): string {
+/** `user:password@` in a URL: never repeated back, wherever the rest of the URL is quoted. */
+const CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
+
+function parseApiUrl(input: string, problems: string[]): string {
+  const text = input.replace(CREDENTIALS, "$1***@");
+  if (text !== input) {
+    problems.push(
+      `${Inputs.apiUrl} must not contain credentials (${text}): pass the token as ${Inputs.apiToken}, and rotate a password that was written there`,
+    );
+  }
   let url: URL;
   try {
-    url = new URL(text);
+    url = new URL(input);
   } catch {
     problems.push(`${Inputs.apiUrl} "${text}" is not a URL`);
     return text;
@@ -214,9 +223,6 @@ function parseApiUrl(text: string, problems: string[]): string {
     problems.push(
       `${Inputs.apiUrl} "${text}" must use https:// (plain http:// is allowed only for a loopback host)`,
     );
-  }
-  if (url.username || url.password) {
-    problems.push(`${Inputs.apiUrl} must not contain credentials: pass the token as api-token`);
   }
   if (url.search || url.hash) {
     problems.push(`${Inputs.apiUrl} "${text}" must not have a query or a fragment`);

@@ -1,5 +1,6 @@
 import type { ActionIO } from "../runner/io.js";
 import type { Logger } from "../runner/logger.js";
+import { oneLine } from "../runner/untrusted.js";
 
 /** What a mode did, as the job summary shows it. */
 export interface ModeReport {
@@ -14,13 +15,14 @@ export interface ModeReport {
 
 /** Text from the API (names, descriptions, messages) must not break the table or inject markup. */
 export function escapeCell(text: string): string {
-  return text
+  // A table row is one line: any line break would end it.
+  return oneLine(text)
+    .replace(/\\/g, "\\\\")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/\|/g, "\\|")
-    .replace(/[`*_[\]]/g, (c) => `\\${c}`)
-    .replace(/\r?\n/g, " ");
+    .replace(/[`*_[\]]/g, (c) => `\\${c}`);
 }
 
 export function renderReport(report: ModeReport): string {

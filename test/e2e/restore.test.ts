@@ -134,11 +134,11 @@ describe("restore: refuses what cannot be restored, sending no restore at all", 
     expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
   });
 
-  it("a map whose snapshot belongs to another server", async () => {
+  it("a map whose snapshot belongs to another server: not among that server's own snapshots", async () => {
     const sim = await simulator({ snapshots: [{ id: 801, serverId: 12346, name: "x" }] });
     const result = await run(sim, { mode: "restore", "snapshot-id": '{"12345":801}' });
     expect(failureOf(result)).toMatch(
-      /pairs server 12345 with snapshot 801, but that snapshot belongs to server 12346/,
+      /Snapshot 801 \(for server 12345\) does not exist: it is not among server 12345's snapshots/,
     );
     expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
   });

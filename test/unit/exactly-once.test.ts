@@ -41,7 +41,7 @@ function fakeServer(
   const api = {
     listSnapshots: async () => {
       calls.list++;
-      return [...snapshots];
+      return { snapshots: [...snapshots], complete: true, pages: 1 };
     },
     createSnapshot: async (req: CreateSnapshotRequest) => {
       const step = script[calls.create++];

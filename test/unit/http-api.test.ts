@@ -59,7 +59,11 @@ function apiWith(script: Scripted[], totalMs = 600_000) {
 describe("http api: list", () => {
   it("filters by server and returns the results", async () => {
     const { api, exchanges } = apiWith([json(200, { count: 1, results: [snapshot(801)] })]);
-    expect(await api.listSnapshots(12345)).toEqual([snapshot(801)]);
+    expect(await api.listSnapshots(12345)).toEqual({
+      snapshots: [snapshot(801)],
+      complete: true,
+      pages: 1,
+    });
     expect(exchanges[0]).toMatchObject({
       method: "GET",
       url: `${BASE}/snapshots/?server_id=12345`,
@@ -67,7 +71,7 @@ describe("http api: list", () => {
     });
   });
 
-  it("follows next links on the API's origin and joins the pages without repeats", async () => {
+  it("follows next links on the API's origin and joins the pages without repeats, saying an item repeated", async () => {
     const { api, exchanges } = apiWith([
       json(200, {
         count: 3,
@@ -81,7 +85,9 @@ describe("http api: list", () => {
       }),
       json(200, { count: 3, results: [], next: null }),
     ]);
-    expect((await api.listSnapshots()).map((s) => s.id)).toEqual([1, 2, 3]);
+    const list = await api.listSnapshots();
+    expect(list.snapshots.map((s) => s.id)).toEqual([1, 2, 3]);
+    expect(list).toMatchObject({ complete: false, pages: 2 });
     expect(exchanges.map((e) => e.url)).toEqual([
       `${BASE}/snapshots/`,
       `${BASE}/snapshots/?page=2`,
@@ -99,12 +105,67 @@ describe("http api: list", () => {
     expect(exchanges).toHaveLength(1);
   });
 
-  it("stops a paging loop", async () => {
+  it("stops a paging loop at the first next link already read", async () => {
     const loop = () =>
-      json(200, { count: 1, results: [snapshot(1)], next: `${BASE}/snapshots/?page=2` });
+      json(200, { count: 9, results: [snapshot(1)], next: `${BASE}/snapshots/?page=2` });
     const { api, exchanges } = apiWith(Array.from({ length: 150 }, () => loop));
-    await expect(api.listSnapshots()).rejects.toBeInstanceOf(UnexpectedAnswerError);
-    expect(exchanges).toHaveLength(100);
+    const error = await api.listSnapshots().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnexpectedAnswerError);
+    expect(String(error)).toMatch(
+      /paging loops: the next page, GET \/snapshots\/\?page=2, was already read/,
+    );
+    expect(exchanges).toHaveLength(2);
+  });
+
+  it("walks as many pages as the count announces, not a fixed cap, and stops a list that goes on past it", async () => {
+    const page = (n: number, count: number) =>
+      json(200, { count, results: [snapshot(n)], next: `${BASE}/snapshots/?page=${n + 1}` });
+    const { api, exchanges } = apiWith([
+      ...Array.from({ length: 149 }, (_, i) => page(i + 1, 150)),
+      json(200, { count: 150, results: [snapshot(150)], next: null }),
+    ]);
+    const list = await api.listSnapshots();
+    expect(list).toMatchObject({ complete: true, pages: 150 });
+    expect(exchanges).toHaveLength(150);
+    const endless = apiWith(Array.from({ length: 20 }, (_, i) => page(i + 1, 3)));
+    const error = await endless.api.listSnapshots().catch((e: unknown) => e);
+    expect(String(error)).toMatch(/goes on past the 3 snapshots it announced/);
+    expect(endless.exchanges).toHaveLength(4);
+  });
+
+  it("a page the API linked to that vanished (404) ends the walk, not complete", async () => {
+    const { api } = apiWith([
+      json(200, {
+        count: 3,
+        results: [snapshot(1), snapshot(2)],
+        next: `${BASE}/snapshots/?page=2`,
+      }),
+      json(404, { detail: "Invalid page." }),
+    ]);
+    expect(await api.listSnapshots()).toMatchObject({ complete: false, pages: 2 });
+  });
+
+  it("a count that changes between pages, or items that do not add up to it, is not complete", async () => {
+    const { api } = apiWith([
+      json(200, {
+        count: 4,
+        results: [snapshot(1), snapshot(2)],
+        next: `${BASE}/snapshots/?page=2`,
+      }),
+      json(200, { count: 3, results: [snapshot(4)], next: null }),
+    ]);
+    expect(await api.listSnapshots()).toMatchObject({ complete: false });
+  });
+
+  it("stops after the first page when the list has more pages than maxPages", async () => {
+    const { api, exchanges } = apiWith([
+      json(200, { count: 30, results: [snapshot(1)], next: `${BASE}/snapshots/?page=2` }),
+    ]);
+    expect(await api.listSnapshots(undefined, { maxPages: 3 })).toMatchObject({
+      complete: false,
+      pages: 30,
+    });
+    expect(exchanges).toHaveLength(1);
   });
 
   it("retries a 2xx whose body is not JSON", async () => {
@@ -112,7 +173,7 @@ describe("http api: list", () => {
       { status: 200, headers: {}, body: "<html>gateway</html>" },
       json(200, { count: 0, results: [] }),
     ]);
-    expect(await api.listSnapshots(1)).toEqual([]);
+    expect((await api.listSnapshots(1)).snapshots).toEqual([]);
     expect(exchanges).toHaveLength(2);
   });
 
@@ -121,7 +182,7 @@ describe("http api: list", () => {
       { status: 200, headers: {}, body: "" },
       json(200, { count: 0, results: [] }),
     ]);
-    expect(await api.listSnapshots(1)).toEqual([]);
+    expect((await api.listSnapshots(1)).snapshots).toEqual([]);
     expect(exchanges).toHaveLength(2);
   });
 

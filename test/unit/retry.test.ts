@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { HttpStatusError, isTransient, NoAnswerError } from "../../src/api/errors.js";
+import {
+  HttpStatusError,
+  isTransient,
+  NoAnswerError,
+  RetryAfterPastDeadlineError,
+} from "../../src/api/errors.js";
 import { Deadline } from "../../src/runner/clock.js";
 import {
   backoffDelayMs,
@@ -88,13 +93,37 @@ describe("retry: Retry-After", () => {
     expect(ctx.clock.sleeps).toEqual([7_000]);
   });
 
-  it("gives up at once when Retry-After or the backoff would end past the deadline", async () => {
+  it("gives up at once when Retry-After would end past the deadline, saying so", async () => {
     const ctx = setup(5_000);
-    const error = unavailable(6_000);
+    const op = failingThen([unavailable(6_000)]);
+    const error = await withRetries(op.operation, isTransient, policy, ctx).catch((e) => e);
+    expect(error).toBeInstanceOf(RetryAfterPastDeadlineError);
+    expect(isTransient(error)).toBe(false);
+    expect(String(error)).toMatch(
+      /asked to wait 6s before trying again, and the timeout leaves 5s/,
+    );
+    expect(ctx.clock.sleeps).toEqual([]);
+    expect(ctx.clock.now()).toBe(0);
+  });
+
+  it("a 429 whose Retry-After ends past the deadline pauses no other request", async () => {
+    const ctx = setup(5_000);
+    const tooMany = new HttpStatusError(429, "Slow down", "POST /snapshots/", 3_600_000);
+    await expect(
+      withRetries(failingThen([tooMany]).operation, isTransient, policy, ctx),
+    ).rejects.toBeInstanceOf(RetryAfterPastDeadlineError);
+    const other = failingThen([]);
+    await withRetries(other.operation, isTransient, policy, ctx);
+    expect(ctx.clock.sleeps).toEqual([]);
+    expect(other.calls()).toBe(1);
+  });
+
+  it("gives up at once when the backoff would end past the deadline", async () => {
+    const ctx = setup(100);
+    const error = new HttpStatusError(503, "busy", "GET /snapshots/", undefined);
     const op = failingThen([error]);
     await expect(withRetries(op.operation, isTransient, policy, ctx)).rejects.toBe(error);
     expect(ctx.clock.sleeps).toEqual([]);
-    expect(ctx.clock.now()).toBe(0);
   });
 
   it("a 429 pauses every other request of the step until its Retry-After", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HttpStatusError, NoAnswerError } from "../../src/api/errors.js";
-import type { Snapshot, SnapshotsApi } from "../../src/api/types.js";
+import type { Snapshot, SnapshotList, SnapshotsApi } from "../../src/api/types.js";
 import { Deadline } from "../../src/runner/clock.js";
 import { waitUntil } from "../../src/fleet/wait-until.js";
 import { waitForRestores } from "../../src/fleet/wait-for-restores.js";
@@ -109,15 +109,22 @@ function snapshot(id: number, serverId: number, status = "in_progress"): Snapsho
   };
 }
 
-/** A fake API whose list answers come from a script, one per call (the last one repeats). */
-function scriptedList(answers: Array<Snapshot[] | Error>) {
+/**
+ * A fake API whose list answers come from a script, one per call (the last one repeats): the
+ * account's snapshots at that moment, of which a server's own list shows its own.
+ */
+function scriptedList(answers: Array<Snapshot[] | Error | Partial<SnapshotList>>) {
   const calls: Array<number | undefined> = [];
   const api = {
-    listSnapshots: async (serverId?: number) => {
+    listSnapshots: async (serverId?: number): Promise<SnapshotList> => {
       calls.push(serverId);
-      const answer = answers[Math.min(calls.length - 1, answers.length - 1)];
+      const answer = answers[Math.min(calls.length - 1, answers.length - 1)] ?? [];
       if (answer instanceof Error) throw answer;
-      return answer ?? [];
+      const list = Array.isArray(answer) ? { snapshots: answer } : answer;
+      const snapshots = (list.snapshots ?? []).filter(
+        (s) => serverId === undefined || s.server.id === serverId,
+      );
+      return { complete: true, pages: 1, ...list, snapshots };
     },
   } as unknown as SnapshotsApi;
   return { api, calls };
@@ -180,6 +187,82 @@ describe("waitForSnapshots", () => {
     );
     expect(results.get(801)?.kind).toBe("timed-out");
     expect(results.get(802)?.kind).toBe("completed");
+  });
+
+  it("a snapshot missing from the account's list is confirmed through its server's own list first", async () => {
+    // The account's list moved while it was read: 802 is on no page, yet it is still there.
+    const { api, calls } = scriptedList([
+      [snapshot(801, 1, "completed")],
+      [snapshot(802, 2, "completed")],
+    ]);
+    const results = await waitForSnapshots(
+      api,
+      [snapshot(801, 1), snapshot(802, 2)],
+      options(600_000),
+    );
+    expect(results.get(802)?.kind).toBe("completed");
+    expect(calls).toEqual([undefined, 2]);
+  });
+
+  it("gone only when the server's own complete list lacks it too", async () => {
+    const { api } = scriptedList([[snapshot(801, 1, "completed")]]);
+    const results = await waitForSnapshots(
+      api,
+      [snapshot(801, 1), snapshot(802, 2)],
+      options(600_000),
+    );
+    expect(results.get(802)?.kind).toBe("vanished");
+  });
+
+  it("a server list that is not complete proves no absence: the wait goes on", async () => {
+    const { api } = scriptedList([
+      { snapshots: [], complete: false },
+      { snapshots: [], complete: false },
+      [snapshot(801, 1, "completed")],
+    ]);
+    const results = await waitForSnapshots(api, [snapshot(801, 1)], options(600_000));
+    expect(results.get(801)?.kind).toBe("completed");
+  });
+
+  it("on a large account, reads each server's own list: min(pages, servers) requests per check", async () => {
+    const { api, calls } = scriptedList([
+      { snapshots: [], pages: 121 },
+      [snapshot(801, 1), snapshot(802, 2), snapshot(803, 3)],
+      [snapshot(801, 1, "completed"), snapshot(802, 2, "completed"), snapshot(803, 3, "completed")],
+    ]);
+    const results = await waitForSnapshots(
+      api,
+      [snapshot(801, 1), snapshot(802, 2), snapshot(803, 3)],
+      options(600_000),
+    );
+    expect([...results.values()].every((r) => r.kind === "completed")).toBe(true);
+    // The first page of the account's list told its size; after that, only server lists: 3 for
+    // the first check, then 1 for the one server still in progress.
+    expect(calls).toEqual([undefined, 1, 2, 3, 1]);
+  });
+
+  it("a server whose list is refused ends that server's wait only; the others complete", async () => {
+    const refused = new HttpStatusError(403, "Forbidden", "GET /snapshots/?server_id=2", undefined);
+    const calls: Array<number | undefined> = [];
+    const api = {
+      listSnapshots: async (serverId?: number): Promise<SnapshotList> => {
+        calls.push(serverId);
+        if (serverId === undefined) return { snapshots: [], complete: true, pages: 50 };
+        if (serverId === 2) throw refused;
+        return {
+          snapshots: [snapshot(800 + serverId, serverId, "completed")],
+          complete: true,
+          pages: 1,
+        };
+      },
+    } as unknown as SnapshotsApi;
+    const results = await waitForSnapshots(
+      api,
+      [snapshot(801, 1), snapshot(802, 2)],
+      options(600_000),
+    );
+    expect(results.get(801)?.kind).toBe("completed");
+    expect(results.get(802)).toMatchObject({ kind: "error", error: refused });
   });
 
   it("counts rather than names when many servers wait", async () => {
