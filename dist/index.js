@@ -37959,11 +37959,11 @@ function selectedIds(selection) {
 
 
 
-const MODES = ["create", "restore", "prune", "delete", "list"];
+const MODES = ["create", "wait", "restore", "prune", "delete", "list"];
 const IF_EXISTS = ["fail", "reuse", "replace"];
 const ON_LIMIT = ["delete-oldest", "fail"];
 /** The modes whose post step can roll back: those that see their snapshots complete. */
-const ROLLBACK_MODES = ["create"];
+const ROLLBACK_MODES = ["create", "wait"];
 /** All the bad inputs at once, so a user fixes them in one round instead of one per run. */
 class InputError extends Error {
     problems;
@@ -37975,9 +37975,10 @@ class InputError extends Error {
 }
 const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 const DEFAULT_NAME_PREFIX = "pre-deploy-";
-/** create and restore wait for the provider; the other modes only bound their retries with it. */
+/** create, wait and restore wait for the provider; the other modes only bound their retries with it. */
 const DEFAULT_TIMEOUT_MS = {
     create: 30 * 60_000,
+    wait: 30 * 60_000,
     restore: RESTORE_TIMEOUT_MS,
     prune: 10 * 60_000,
     delete: 10 * 60_000,
@@ -38024,6 +38025,9 @@ function parseInputs(read, run) {
     const rollbackOnFailure = parseBoolean(Inputs.rollbackOnFailure, input(Inputs.rollbackOnFailure), false, problems);
     if (mode && rollbackOnFailure)
         checkRollback(mode, wait, problems);
+    if (mode === "wait" && !wait) {
+        problems.push(`${Inputs.wait}: false has no meaning in mode wait, which only waits`);
+    }
     const timeoutMs = parsePositiveDuration(Inputs.timeout, input(Inputs.timeout), DEFAULT_TIMEOUT_MS[mode ?? "create"], problems);
     const pollIntervalMs = parsePositiveDuration(Inputs.pollInterval, input(Inputs.pollInterval), DEFAULT_POLL_INTERVAL_MS, problems);
     if (problems.length > 0 || !mode)
@@ -38063,11 +38067,11 @@ function checkModeNeeds(mode, serverIdText, snapshots, problems) {
             ? `${Inputs.serverId} is required with ${Inputs.snapshotId} "latest": whose latest snapshot?`
             : `${Inputs.serverId} is required in mode ${mode}`);
     }
-    if ((mode === "restore" || mode === "delete") && !snapshots) {
+    if ((mode === "restore" || mode === "delete" || mode === "wait") && !snapshots) {
         problems.push(`${Inputs.snapshotId} is required in mode ${mode}`);
     }
-    if (mode === "delete" && snapshots?.kind === "latest") {
-        problems.push(`${Inputs.snapshotId} "latest" is only for mode restore: name the snapshots to delete by id`);
+    if ((mode === "delete" || mode === "wait") && snapshots?.kind === "latest") {
+        problems.push(`${Inputs.snapshotId} "latest" is only for mode restore: name the snapshots to ${mode === "wait" ? "wait for by id, or pass the snapshot-ids output of the create step" : "delete by id"}`);
     }
 }
 /**
@@ -39042,6 +39046,14 @@ async function waitForEach(initial, spec, options) {
         }
         return ended;
     };
+    // Already settled when the wait begins (a snapshot that completed while the build ran): no check.
+    for (const [key, state] of states) {
+        if (spec.isSettled(state)) {
+            ended.set(key, { state, settled: true, elapsedMs: options.deadline.elapsedMs() });
+        }
+    }
+    if (ended.size === states.size)
+        return ended;
     let outcome;
     try {
         outcome = await waitUntil(async () => {
@@ -39237,9 +39249,8 @@ async function createSnapshots(settings, context) {
         });
     });
     const accepted = results.filter((r) => r.snapshot);
-    if (settings.wait && accepted.length > 0) {
-        await log.group(`Waiting for ${plural(accepted.length, "snapshot")} to complete`, () => waitForResults(accepted, settings.pollIntervalMs, context, accountSize));
-    }
+    if (settings.wait)
+        await waitForResults(accepted, settings.pollIntervalMs, context, accountSize);
     return results;
 }
 /** The snapshots the results hold, in server order. */
@@ -39320,10 +39331,15 @@ async function createWithRoom(serverId, existing, settings, context) {
         }
     }
 }
-/** Waits for the results' snapshots and writes each one's end into its result. */
+/**
+ * Waits for the results' snapshots, in a log group of its own, and writes each one's end into its
+ * result: the wait of create mode and of wait mode alike.
+ */
 async function waitForResults(results, pollIntervalMs, context, accountSize = new AccountSize()) {
     const { api, clock, deadline, log, signal } = context;
-    const waited = await waitForSnapshots(api, madeSnapshots(results), { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal }, accountSize);
+    if (results.length === 0)
+        return;
+    const waited = await log.group(`Waiting for ${plural(results.length, "snapshot")} to complete`, () => waitForSnapshots(api, madeSnapshots(results), { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal }, accountSize));
     for (const result of results) {
         const outcome = waited.get(result.snapshot.id);
         if (outcome)
@@ -39673,81 +39689,46 @@ async function runPrune(settings, context) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/fleet/restore-plan.ts
-
+;// CONCATENATED MODULE: ./src/fleet/named-snapshots.ts
 
 
 
 
 /**
- * Decides which snapshot each server goes back to, from the account's snapshots: nothing that is
- * missing, unfinished or of another server, and never two snapshots for one server.
+ * Each snapshot the selection names, in its order: the snapshot where it exists and, in a map,
+ * belongs to the server it is paired with; else a sentence that says why not.
  */
-function planRestore(selection, serverIds, namePrefix, snapshots) {
-    const problems = [];
+function findNamed(selection, snapshots) {
     const byId = new Map(snapshots.map((s) => [s.id, s]));
-    const chosen = [];
-    const take = (snapshotId, expectedServerId) => {
+    const pairs = selection.kind === "ids"
+        ? selection.ids.map((snapshotId) => ({ snapshotId, serverId: undefined }))
+        : selection.pairs;
+    return pairs.map(({ snapshotId, serverId }) => {
         const snapshot = byId.get(snapshotId);
         if (!snapshot) {
-            problems.push(expectedServerId === undefined
-                ? `Snapshot ${snapshotId} does not exist: it is not among the account's snapshots.`
-                : `Snapshot ${snapshotId} (for server ${expectedServerId}) does not exist: it is not ` +
-                    `among server ${expectedServerId}'s snapshots (a snapshot of another server is not ` +
-                    "restored to this one).");
+            return {
+                problem: serverId === undefined
+                    ? `Snapshot ${snapshotId} does not exist: it is not among the account's snapshots.`
+                    : `Snapshot ${snapshotId} (for server ${serverId}) does not exist: it is not among ` +
+                        `server ${serverId}'s snapshots.`,
+            };
         }
-        else if (expectedServerId !== undefined && snapshot.server.id !== expectedServerId) {
-            problems.push(`${Inputs.snapshotId} pairs server ${expectedServerId} with snapshot ${snapshotId}, ` +
-                `but that snapshot belongs to server ${snapshot.server.id}.`);
+        if (serverId !== undefined && snapshot.server.id !== serverId) {
+            return {
+                problem: `${Inputs.snapshotId} pairs server ${serverId} with snapshot ${snapshotId}, ` +
+                    `but that snapshot belongs to server ${snapshot.server.id}.`,
+            };
         }
-        else if (!isCompleted(snapshot)) {
-            problems.push(`Snapshot ${describeSnapshot(snapshot)} is ${snapshot.status}, not completed: it cannot be restored.`);
-        }
-        else {
-            chosen.push(snapshot);
-        }
-    };
-    switch (selection.kind) {
-        case "ids":
-            selection.ids.forEach((id) => take(id));
-            break;
-        case "by-server":
-            selection.pairs.forEach((pair) => take(pair.snapshotId, pair.serverId));
-            break;
-        case "latest":
-            for (const serverId of serverIds) {
-                const latest = latestRestorable(snapshots, serverId, namePrefix);
-                if (latest)
-                    chosen.push(latest);
-                else {
-                    problems.push(`Server ${serverId} has no completed snapshot whose name starts with "${namePrefix}": ` +
-                        "nothing to restore it to.");
-                }
-            }
-            break;
-    }
-    return { targets: chosen, problems: [...problems, ...sameServerProblems(chosen)] };
-}
-/** The newest completed snapshot of ours: never one in progress, never one without the prefix. */
-function latestRestorable(snapshots, serverId, namePrefix) {
-    return newestFirst(snapshots.filter((s) => s.server.id === serverId && isCompleted(s) && isManaged(s, namePrefix)))[0];
-}
-function sameServerProblems(chosen) {
-    const byServer = new Map();
-    for (const s of chosen)
-        byServer.set(s.server.id, [...(byServer.get(s.server.id) ?? []), s]);
-    return [...byServer]
-        .filter(([, group]) => group.length > 1)
-        .map(([serverId, group]) => `${Inputs.snapshotId} names ${group.length} snapshots of server ${serverId} ` +
-        `(${group.map((s) => s.id).join(", ")}): a server can be restored to only one.`);
+        return { snapshot };
+    });
 }
 /**
- * The snapshots a restore plan needs, read at a cost that grows with the servers named, not with
+ * The snapshots a selection names (to restore or to wait for), read at a cost that grows with the servers named, not with
  * the account: each named server's own list for a `snapshot-ids` map or `latest`; the account's
  * list, walked once, only for plain ids, which name no server. A list that moved while it was read
  * is read again; one that still did is not trusted to say what is missing or what is newest.
  */
-async function snapshotsForRestore(api, selection, serverIds) {
+async function snapshotsForSelection(api, selection, serverIds) {
     switch (selection.kind) {
         case "by-server":
             return serversSnapshots(api, [...new Set(selection.pairs.map((p) => p.serverId))]);
@@ -39781,6 +39762,57 @@ async function accountSnapshots(api, ids) {
                 "(the snapshot-ids map of the create step), which reads only that server's list.");
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/fleet/restore-plan.ts
+
+
+
+/**
+ * Decides which snapshot each server goes back to, from the account's snapshots: nothing that is
+ * missing, unfinished or of another server, and never two snapshots for one server.
+ */
+function planRestore(selection, serverIds, namePrefix, snapshots) {
+    const problems = [];
+    const chosen = [];
+    if (selection.kind !== "latest") {
+        for (const named of findNamed(selection, snapshots)) {
+            if ("problem" in named)
+                problems.push(named.problem);
+            else if (isCompleted(named.snapshot))
+                chosen.push(named.snapshot);
+            else {
+                const { snapshot } = named;
+                problems.push(`Snapshot ${describeSnapshot(snapshot)} is ${snapshot.status}, not completed: it cannot be restored.`);
+            }
+        }
+    }
+    else {
+        for (const serverId of serverIds) {
+            const latest = latestRestorable(snapshots, serverId, namePrefix);
+            if (latest)
+                chosen.push(latest);
+            else {
+                problems.push(`Server ${serverId} has no completed snapshot whose name starts with "${namePrefix}": ` +
+                    "nothing to restore it to.");
+            }
+        }
+    }
+    return { targets: chosen, problems: [...problems, ...sameServerProblems(chosen)] };
+}
+/** The newest completed snapshot of ours: never one in progress, never one without the prefix. */
+function latestRestorable(snapshots, serverId, namePrefix) {
+    return newestFirst(snapshots.filter((s) => s.server.id === serverId && isCompleted(s) && isManaged(s, namePrefix)))[0];
+}
+/** A server can be restored to only one snapshot: a sentence for each server named twice. */
+function sameServerProblems(chosen) {
+    const byServer = new Map();
+    for (const s of chosen)
+        byServer.set(s.server.id, [...(byServer.get(s.server.id) ?? []), s]);
+    return [...byServer]
+        .filter(([, group]) => group.length > 1)
+        .map(([serverId, group]) => `${Inputs.snapshotId} names ${group.length} snapshots of server ${serverId} ` +
+        `(${group.map((s) => s.id).join(", ")}): a server can be restored to only one.`);
 }
 
 ;// CONCATENATED MODULE: ./src/fleet/wait-for-restores.ts
@@ -39923,6 +39955,7 @@ function restoreRow(result) {
 
 
 
+
 const TITLE = "VPS restore";
 /**
  * Restores servers to snapshots. Every named snapshot is checked first (it exists, is completed,
@@ -39934,7 +39967,7 @@ async function runRestore(settings, context) {
     const selection = settings.snapshots;
     let plan;
     try {
-        const snapshots = await snapshotsForRestore(api, selection, settings.serverIds);
+        const snapshots = await snapshotsForSelection(api, selection, settings.serverIds);
         plan = planRestore(selection, settings.serverIds, settings.namePrefix, snapshots);
     }
     catch (error) {
@@ -39974,6 +40007,58 @@ async function runRestore(settings, context) {
 }
 function failedReport(failures) {
     return { title: TITLE, columns: [], rows: [], failures, notes: [] };
+}
+
+;// CONCATENATED MODULE: ./src/modes/wait.ts
+
+
+
+
+
+
+const wait_TITLE = "VPS snapshots";
+/**
+ * Waits for snapshots that an earlier step started (create with `wait: false`, at the start of the
+ * pipeline, so that the snapshot is made while the build runs), exactly as create waits for its
+ * own. It changes nothing at the provider: it only reads lists.
+ */
+async function runWait(settings, context) {
+    const { api, setOutput } = context;
+    const selection = settings.snapshots;
+    let named;
+    try {
+        named = findNamed(selection, await snapshotsForSelection(api, selection, []));
+    }
+    catch (error) {
+        return wait_failedReport([explainFailure(error, { kind: "list" })]);
+    }
+    const problems = named.flatMap((n) => ("problem" in n ? [n.problem] : []));
+    const snapshots = named.flatMap((n) => ("snapshot" in n ? [n.snapshot] : []));
+    // A rollback restores each server to one snapshot: two of one server leave it undecided.
+    if (settings.rollbackOnFailure)
+        problems.push(...sameServerProblems(snapshots));
+    if (problems.length > 0)
+        return wait_failedReport([...problems, "Nothing was waited for."]);
+    publishSnapshots(setOutput, snapshots);
+    if (settings.rollbackOnFailure)
+        saveRollbackTargets(context.saveState, snapshots);
+    const results = snapshots.map((snapshot) => ({
+        serverId: snapshot.server.id,
+        startedAtMs: 0,
+        snapshot,
+    }));
+    await waitForResults(results, settings.pollIntervalMs, context);
+    publishSnapshots(setOutput, madeSnapshots(results));
+    return {
+        title: wait_TITLE,
+        columns: SNAPSHOT_COLUMNS,
+        rows: results.map(snapshotRow),
+        failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
+        notes: ["Waited for snapshots that an earlier step started; nothing was changed."],
+    };
+}
+function wait_failedReport(failures) {
+    return { title: wait_TITLE, columns: [], rows: [], failures, notes: [] };
 }
 
 ;// CONCATENATED MODULE: ./src/workflow/summary.ts
@@ -40034,8 +40119,10 @@ async function finishStep(io, report) {
 
 
 
+
 const MODE_RUNNERS = {
     create: runCreate,
+    wait: runWait,
     restore: runRestore,
     prune: runPrune,
     delete: runDelete,
@@ -40074,6 +40161,7 @@ async function runMain(deps) {
 }
 
 ;// CONCATENATED MODULE: ./src/post.ts
+
 
 
 
@@ -40133,7 +40221,7 @@ async function rollBack(pairs, settings, context, io) {
     let plan;
     try {
         const selection = { kind: "by-server", pairs };
-        const snapshots = await snapshotsForRestore(context.api, selection, []);
+        const snapshots = await snapshotsForSelection(context.api, selection, []);
         plan = planRestore(selection, [], settings.namePrefix, snapshots);
     }
     catch (error) {

@@ -7,6 +7,7 @@ import { runDelete } from "./modes/delete.js";
 import { runList } from "./modes/list.js";
 import { runPrune } from "./modes/prune.js";
 import { runRestore } from "./modes/restore.js";
+import { runWait } from "./modes/wait.js";
 import { saveMainSucceeded } from "./workflow/rollback-state.js";
 import { finishStep, type ModeReport } from "./workflow/summary.js";
 
@@ -14,6 +15,7 @@ type ModeRunner = (settings: Settings, context: ModeContext) => Promise<ModeRepo
 
 const MODE_RUNNERS: Record<Mode, ModeRunner> = {
   create: runCreate,
+  wait: runWait,
   restore: runRestore,
   prune: runPrune,
   delete: runDelete,

@@ -5,7 +5,8 @@ import { parseBoolean, parseInputs, type Settings } from "./workflow/inputs.js";
 import type { ActionIO } from "./runner/io.js";
 import type { ModeContext } from "./modes/context.js";
 import { type ActionDeps, createModeContext, maskToken } from "./step.js";
-import { planRestore, snapshotsForRestore } from "./fleet/restore-plan.js";
+import { snapshotsForSelection } from "./fleet/named-snapshots.js";
+import { planRestore } from "./fleet/restore-plan.js";
 import { RESTORE_COLUMNS, restoreRow, restoreServers } from "./fleet/restore-servers.js";
 import { readRollbackState, type RollbackState } from "./workflow/rollback-state.js";
 import type { ServerSnapshotPair } from "./workflow/snapshot-selection.js";
@@ -78,7 +79,7 @@ async function rollBack(
   let plan;
   try {
     const selection = { kind: "by-server", pairs } as const;
-    const snapshots = await snapshotsForRestore(context.api, selection, []);
+    const snapshots = await snapshotsForSelection(context.api, selection, []);
     plan = planRestore(selection, [], settings.namePrefix, snapshots);
   } catch (error) {
     await finishStep(io, {

@@ -88,11 +88,7 @@ export async function createSnapshots(
   });
 
   const accepted = results.filter((r) => r.snapshot);
-  if (settings.wait && accepted.length > 0) {
-    await log.group(`Waiting for ${plural(accepted.length, "snapshot")} to complete`, () =>
-      waitForResults(accepted, settings.pollIntervalMs, context, accountSize),
-    );
-  }
+  if (settings.wait) await waitForResults(accepted, settings.pollIntervalMs, context, accountSize);
   return results;
 }
 
@@ -201,7 +197,10 @@ async function createWithRoom(
   }
 }
 
-/** Waits for the results' snapshots and writes each one's end into its result. */
+/**
+ * Waits for the results' snapshots, in a log group of its own, and writes each one's end into its
+ * result: the wait of create mode and of wait mode alike.
+ */
 export async function waitForResults(
   results: SnapshotResult[],
   pollIntervalMs: number,
@@ -209,11 +208,16 @@ export async function waitForResults(
   accountSize = new AccountSize(),
 ): Promise<void> {
   const { api, clock, deadline, log, signal } = context;
-  const waited = await waitForSnapshots(
-    api,
-    madeSnapshots(results),
-    { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal },
-    accountSize,
+  if (results.length === 0) return;
+  const waited = await log.group(
+    `Waiting for ${plural(results.length, "snapshot")} to complete`,
+    () =>
+      waitForSnapshots(
+        api,
+        madeSnapshots(results),
+        { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal },
+        accountSize,
+      ),
   );
   for (const result of results) {
     const outcome = waited.get((result.snapshot as Snapshot).id);

@@ -43,6 +43,13 @@ export async function waitForEach<K, S>(
     }
     return ended;
   };
+  // Already settled when the wait begins (a snapshot that completed while the build ran): no check.
+  for (const [key, state] of states) {
+    if (spec.isSettled(state)) {
+      ended.set(key, { state, settled: true, elapsedMs: options.deadline.elapsedMs() });
+    }
+  }
+  if (ended.size === states.size) return ended;
   let outcome;
   try {
     outcome = await waitUntil(async () => {

@@ -2,7 +2,8 @@ import { Outputs } from "../constants.js";
 import { explainFailure } from "../workflow/explain.js";
 import type { Settings } from "../workflow/inputs.js";
 import { publishSnapshots } from "../workflow/outputs.js";
-import { planRestore, snapshotsForRestore } from "../fleet/restore-plan.js";
+import { snapshotsForSelection } from "../fleet/named-snapshots.js";
+import { planRestore } from "../fleet/restore-plan.js";
 import { RESTORE_COLUMNS, restoreRow, restoreServers } from "../fleet/restore-servers.js";
 import type { SnapshotSelection } from "../workflow/snapshot-selection.js";
 import { describeSnapshot } from "../fleet/snapshots.js";
@@ -22,7 +23,7 @@ export async function runRestore(settings: Settings, context: ModeContext): Prom
 
   let plan;
   try {
-    const snapshots = await snapshotsForRestore(api, selection, settings.serverIds);
+    const snapshots = await snapshotsForSelection(api, selection, settings.serverIds);
     plan = planRestore(selection, settings.serverIds, settings.namePrefix, snapshots);
   } catch (error) {
     return failedReport([explainFailure(error, { kind: "list" })]);

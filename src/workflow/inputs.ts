@@ -4,12 +4,12 @@ import { parseIdList } from "./id-list.js";
 import { defaultDescription, defaultSnapshotName, type RunContext } from "../runner/run-context.js";
 import { parseSnapshotSelection, type SnapshotSelection } from "./snapshot-selection.js";
 
-export const MODES = ["create", "restore", "prune", "delete", "list"] as const;
+export const MODES = ["create", "wait", "restore", "prune", "delete", "list"] as const;
 export const IF_EXISTS = ["fail", "reuse", "replace"] as const;
 export const ON_LIMIT = ["delete-oldest", "fail"] as const;
 export type Mode = (typeof MODES)[number];
 /** The modes whose post step can roll back: those that see their snapshots complete. */
-const ROLLBACK_MODES: readonly Mode[] = ["create"];
+const ROLLBACK_MODES: readonly Mode[] = ["create", "wait"];
 
 /** Every input, checked and typed: the rest of the program never reads an input itself. */
 export interface Settings {
@@ -48,9 +48,10 @@ export class InputError extends Error {
 
 const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 const DEFAULT_NAME_PREFIX = "pre-deploy-";
-/** create and restore wait for the provider; the other modes only bound their retries with it. */
+/** create, wait and restore wait for the provider; the other modes only bound their retries with it. */
 const DEFAULT_TIMEOUT_MS: Record<Mode, number> = {
   create: 30 * 60_000,
+  wait: 30 * 60_000,
   restore: RESTORE_TIMEOUT_MS,
   prune: 10 * 60_000,
   delete: 10 * 60_000,
@@ -112,6 +113,9 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
     problems,
   );
   if (mode && rollbackOnFailure) checkRollback(mode, wait, problems);
+  if (mode === "wait" && !wait) {
+    problems.push(`${Inputs.wait}: false has no meaning in mode wait, which only waits`);
+  }
   const timeoutMs = parsePositiveDuration(
     Inputs.timeout,
     input(Inputs.timeout),
@@ -170,12 +174,12 @@ function checkModeNeeds(
         : `${Inputs.serverId} is required in mode ${mode}`,
     );
   }
-  if ((mode === "restore" || mode === "delete") && !snapshots) {
+  if ((mode === "restore" || mode === "delete" || mode === "wait") && !snapshots) {
     problems.push(`${Inputs.snapshotId} is required in mode ${mode}`);
   }
-  if (mode === "delete" && snapshots?.kind === "latest") {
+  if ((mode === "delete" || mode === "wait") && snapshots?.kind === "latest") {
     problems.push(
-      `${Inputs.snapshotId} "latest" is only for mode restore: name the snapshots to delete by id`,
+      `${Inputs.snapshotId} "latest" is only for mode restore: name the snapshots to ${mode === "wait" ? "wait for by id, or pass the snapshot-ids output of the create step" : "delete by id"}`,
     );
   }
 }

@@ -139,17 +139,26 @@ describe("inputs: every bad input is named, all in one error", () => {
     [{ mode: "restore" }, "snapshot-id is required in mode restore"],
     [{ mode: "delete", "snapshot-id": "latest" }, 'snapshot-id "latest" is only for mode restore'],
     [{ mode: "prune", "server-id": "" }, "server-id is required in mode prune"],
+    [{ mode: "wait" }, "snapshot-id is required in mode wait"],
+    [
+      { mode: "wait", "snapshot-id": "latest" },
+      'snapshot-id "latest" is only for mode restore: name the snapshots to wait for by id, or pass the snapshot-ids output of the create step',
+    ],
+    [
+      { mode: "wait", "snapshot-id": "801", wait: "false" },
+      "wait: false has no meaning in mode wait",
+    ],
     [
       { "rollback-on-failure": "true", wait: "false" },
       "rollback-on-failure: true needs wait: true on a create step",
     ],
     [
       { mode: "restore", "snapshot-id": "801", "rollback-on-failure": "true" },
-      "rollback-on-failure applies only to mode create, not restore",
+      "rollback-on-failure applies only to mode create or wait, not restore",
     ],
     [
       { mode: "prune", "rollback-on-failure": "true" },
-      "rollback-on-failure applies only to mode create, not prune",
+      "rollback-on-failure applies only to mode create or wait, not prune",
     ],
   ])("%o -> %s", (bad, message) => {
     expect(problemsOf({ ...valid, ...bad }).join("\n")).toContain(message);
@@ -185,6 +194,29 @@ describe("inputs: every bad input is named, all in one error", () => {
     );
     const [problem] = problemsOf({ ...valid, "rollback-on-failure": "true", wait: "false" });
     expect(problem).toMatch(/cannot know that the deploy came after it.*mode: wait/);
+  });
+
+  it("mode wait takes ids or a create step's snapshot-ids map, may roll back, waits 30m", () => {
+    const ids = parse({ ...valid, mode: "wait", "snapshot-id": "801, 802" }).settings;
+    expect(ids).toMatchObject({
+      mode: "wait",
+      snapshots: { kind: "ids", ids: [801, 802] },
+      timeoutMs: 30 * 60_000,
+    });
+    const map = parse({
+      ...valid,
+      mode: "wait",
+      "snapshot-id": '{"12345":801,"12346":802}',
+      "rollback-on-failure": "true",
+    }).settings;
+    expect(map.snapshots).toEqual({
+      kind: "by-server",
+      pairs: [
+        { serverId: 12345, snapshotId: 801 },
+        { serverId: 12346, snapshotId: 802 },
+      ],
+    });
+    expect(map.rollbackOnFailure).toBe(true);
   });
 
   it("accepts the YAML booleans that core.getBooleanInput accepts", () => {

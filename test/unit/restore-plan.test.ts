@@ -80,7 +80,7 @@ describe("planRestore", () => {
     );
     expect(plan.targets).toEqual([]);
     expect(plan.problems).toEqual([
-      "Snapshot 999 (for server 1) does not exist: it is not among server 1's snapshots (a snapshot of another server is not restored to this one).",
+      "Snapshot 999 (for server 1) does not exist: it is not among server 1's snapshots.",
       "Snapshot 803 (pre-deploy-c, server 1) is in_progress, not completed: it cannot be restored.",
       "snapshot-id pairs server 1 with snapshot 805, but that snapshot belongs to server 2.",
     ]);
