@@ -1,12 +1,17 @@
 // @ts-check
 
+import { renameSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { startSimulator } from "./server.js";
 
 /**
  * Runs one simulator in the foreground, for trying the action by hand:
  *   node simulator/cli.js [--port N] [--token T] [--snapshot-seconds S] [--restore-seconds S]
- *                         [--outcome STATUS] [--page-size N]
+ *                         [--outcome STATUS] [--page-size N] [--record FILE]
+ *
+ * --record FILE keeps FILE up to date (within a tenth of a second, and once more on close) with
+ * what the simulator saw: the requests (without their Authorization header) and the snapshots
+ * created, restored and deleted. A CI job reads it after the steps that talk to the simulator.
  */
 
 /**
@@ -41,6 +46,7 @@ function parseOptions(args) {
       "restore-seconds": { type: "string" },
       outcome: { type: "string" },
       "page-size": { type: "string" },
+      record: { type: "string" },
     },
   });
   return {
@@ -55,6 +61,40 @@ function parseOptions(args) {
     ),
     snapshotOutcome: values.outcome,
     pageSize: numberFlag("page-size", values["page-size"], { integer: true, min: 1 }),
+    record: values.record,
+  };
+}
+
+/**
+ * Writes what the simulator saw to `file` whenever a request has been served since the last
+ * write; the write is atomic (a temporary file renamed), so a reader never sees half of it.
+ * @param {import("./server.js").Simulator} simulator
+ * @param {string} file
+ */
+function keepRecord(simulator, file) {
+  let written = -1;
+  const write = () => {
+    if (simulator.requests.length === written) return;
+    written = simulator.requests.length;
+    const record = {
+      url: simulator.url,
+      requests: simulator.requests.map(({ authorization, ...request }) => ({
+        ...request,
+        authorized: authorization === `Bearer ${simulator.token}`,
+      })),
+      creations: simulator.creations,
+      restores: simulator.restores,
+      deletions: simulator.deletions,
+    };
+    writeFileSync(`${file}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
+    renameSync(`${file}.tmp`, file);
+  };
+  write();
+  const timer = setInterval(write, 100);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    write();
   };
 }
 
@@ -68,10 +108,11 @@ async function main() {
     process.exitCode = 2;
     return;
   }
+  const { record, ...simulatorOptions } = options;
   /** @type {import("./server.js").Simulator} */
   let simulator;
   try {
-    simulator = await startSimulator(options);
+    simulator = await startSimulator(simulatorOptions);
   } catch (error) {
     // Most often the port is taken; the message names it.
     console.error(
@@ -79,6 +120,18 @@ async function main() {
     );
     process.exitCode = 1;
     return;
+  }
+  /** @type {() => void} */
+  let flushRecord = () => {};
+  if (record !== undefined) {
+    try {
+      flushRecord = keepRecord(simulator, record);
+    } catch (error) {
+      console.error(`Could not write --record: ${error instanceof Error ? error.message : error}`);
+      await simulator.close();
+      process.exitCode = 1;
+      return;
+    }
   }
   console.log(`Simulator listening on ${simulator.url}`);
   const servers = simulator.servers().map((server) => `${server.id} ${server.name}`);
@@ -91,7 +144,7 @@ async function main() {
   /** @param {NodeJS.Signals} signal */
   const stop = (signal) => {
     console.log(`${signal}: closing the simulator`);
-    void simulator.close();
+    void simulator.close().then(flushRecord);
   };
   // `once`: a second Ctrl+C falls through to Node's default and ends the process at once.
   process.once("SIGINT", stop);
