@@ -29211,1262 +29211,19 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ })
-
-/******/ });
-/************************************************************************/
-/******/ // The module cache
-/******/ var __webpack_module_cache__ = {};
-/******/ 
-/******/ // The require function
-/******/ function __nccwpck_require__(moduleId) {
-/******/ 	// Check if module is in cache
-/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
-/******/ 	if (cachedModule !== undefined) {
-/******/ 		return cachedModule.exports;
-/******/ 	}
-/******/ 	// Create a new module (and put it into the cache)
-/******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
-/******/ 		exports: {}
-/******/ 	};
-/******/ 
-/******/ 	// Execute the module function
-/******/ 	var threw = true;
-/******/ 	try {
-/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
-/******/ 		threw = false;
-/******/ 	} finally {
-/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
-/******/ 	}
-/******/ 
-/******/ 	// Return the exports of the module
-/******/ 	return module.exports;
-/******/ }
-/******/ 
-/************************************************************************/
-/******/ /* webpack/runtime/asset-relocator-loader */
-/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
-/******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/define property getters */
-/******/ (() => {
-/******/ 	// define getter functions for harmony exports
-/******/ 	__nccwpck_require__.d = (exports, definition) => {
-/******/ 		for(var key in definition) {
-/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
-/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
-/******/ 			}
-/******/ 		}
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/hasOwnProperty shorthand */
-/******/ (() => {
-/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
-/******/ })();
-/******/ 
-/************************************************************************/
-var __webpack_exports__ = {};
-
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
-var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
-var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class lib_HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./src/duration.ts
-const MS_PER_UNIT = {
-    s: 1_000,
-    m: 60_000,
-    h: 3_600_000,
-    d: 86_400_000,
-};
-/**
- * Reads `90s`, `15m`, `1h`, `7d`, or plain seconds (`300`, `0.5`) into milliseconds.
- * Returns undefined for anything else, so the caller can name the input in its error.
- */
-function parseDuration(text) {
-    const match = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/i.exec(text.trim());
-    if (!match)
-        return undefined;
-    const [, amount = "", unit = ""] = match;
-    const ms = Number(amount) * (MS_PER_UNIT[unit.toLowerCase() || "s"] ?? 0);
-    return Number.isFinite(ms) ? Math.round(ms) : undefined;
-}
-/** `45s`, `2m 05s`, `1h 02m`, `3d 04h`: short enough for a log line, exact enough for a person. */
-function formatDuration(ms) {
-    const totalSeconds = Math.max(0, Math.round(ms / 1000));
-    const days = Math.floor(totalSeconds / 86_400);
-    if (days >= 2)
-        return `${days}d ${String(Math.floor((totalSeconds % 86_400) / 3600)).padStart(2, "0")}h`;
-    const hours = Math.floor(totalSeconds / 3600);
-    const minutes = Math.floor((totalSeconds % 3600) / 60);
-    const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return `${hours}h ${String(minutes).padStart(2, "0")}m`;
-    if (minutes > 0)
-        return `${minutes}m ${String(seconds).padStart(2, "0")}s`;
-    return `${seconds}s`;
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/runner/clock.ts
-
-const systemClock = {
-    now: () => performance.now(),
-    wallNow: () => new Date(),
-    sleep: async (ms, signal) => {
-        try {
-            await (0,promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, { signal });
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw new CancelledError("Cancelled while waiting");
-            throw error;
-        }
-    },
-};
-/** The one overall time limit of a step, which every wait and every request must respect. */
-class Deadline {
-    clock;
-    totalMs;
-    startedAt;
-    constructor(clock, totalMs) {
-        this.clock = clock;
-        this.totalMs = totalMs;
-        this.startedAt = clock.now();
-    }
-    elapsedMs() {
-        return this.clock.now() - this.startedAt;
-    }
-    remainingMs() {
-        return Math.max(0, this.totalMs - this.elapsedMs());
-    }
-    expired() {
-        return this.remainingMs() <= 0;
-    }
-}
-/** The step was cancelled (the workflow was cancelled, or the deadline passed mid-request). */
-class CancelledError extends Error {
-    constructor(message = "Cancelled") {
-        super(message);
-        this.name = "CancelledError";
-    }
-}
-/** The step's overall `timeout` ran out before a request could be made. */
-class DeadlineError extends Error {
-    constructor(request) {
-        super(`The step's timeout ran out before ${request} could be sent`);
-        this.name = "DeadlineError";
-    }
-}
-
-;// CONCATENATED MODULE: ./src/api/errors.ts
+/***/ 3249:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D5: () => (/* binding */ RetryAfterPastDeadlineError),
+/* harmony export */   F9: () => (/* binding */ HttpStatusError),
+/* harmony export */   HN: () => (/* binding */ ForeignOriginError),
+/* harmony export */   Y2: () => (/* binding */ mayHaveTakenEffect),
+/* harmony export */   dg: () => (/* binding */ isTransient),
+/* harmony export */   i5: () => (/* binding */ NoAnswerError),
+/* harmony export */   qx: () => (/* binding */ UnexpectedAnswerError),
+/* harmony export */   zM: () => (/* binding */ isStatus)
+/* harmony export */ });
 /** The API answered, with a status that is not a success. */
 class HttpStatusError extends Error {
     status;
@@ -30562,88 +29319,117 @@ function isStatus(error, status) {
     return error instanceof HttpStatusError && error.status === status;
 }
 
-;// CONCATENATED MODULE: ./src/api/transport.ts
+
+/***/ }),
+
+/***/ 7018:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F0: () => (/* binding */ RateLimitGate),
+/* harmony export */   LH: () => (/* binding */ withRetries),
+/* harmony export */   Q4: () => (/* binding */ backoffDelayMs),
+/* harmony export */   cO: () => (/* binding */ DEFAULT_RETRY_POLICY)
+/* harmony export */ });
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7607);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3249);
 
 
-
-
-
-const USER_AGENT = "vps-snapshot-action";
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
-/** Errors that happen before a byte is sent: the API cannot have seen the request. */
-const CONNECT_ERROR_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH"]);
+/** At most 5 tries of one request, waits of up to 0.5, 1, 2, 4 s (random below that: full jitter). */
+const DEFAULT_RETRY_POLICY = {
+    maxAttempts: 5,
+    baseDelayMs: 500,
+    maxDelayMs: 15_000,
+};
 /**
- * http-client hands a handler the options before `http.request`, which is the only place a
- * per-request abort signal can reach the socket; without it a hung or trickling answer would hold
- * the step until the job's own limit.
+ * A 429 on any request pauses every request of the step until its `Retry-After`: many workers
+ * that each retried on their own would keep the account over its rate limit.
  */
-class AbortSignalHandler {
-    signal;
-    constructor(signal) {
-        this.signal = signal;
+class RateLimitGate {
+    clock;
+    resumeAt = 0;
+    constructor(clock) {
+        this.clock = clock;
     }
-    prepareRequest(options) {
-        options.signal = this.signal;
+    pauseFor(ms) {
+        this.resumeAt = Math.max(this.resumeAt, this.clock.now() + ms);
     }
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        throw new Error("AbortSignalHandler does not authenticate");
+    async wait(deadline, signal) {
+        for (;;) {
+            const pause = Math.min(this.resumeAt - this.clock.now(), deadline.remainingMs());
+            if (pause <= 0)
+                return;
+            await this.clock.sleep(pause, signal);
+        }
     }
 }
-function httpTransport(token) {
-    return async ({ method, url, body, timeoutMs, signal, label }) => {
-        const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)));
-        const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
-        const client = new lib_HttpClient(USER_AGENT, [new auth_BearerCredentialHandler(token), new AbortSignalHandler(abort)], 
-        // The abort signal is the real limit; the socket timeout only backs it up.
-        { allowRedirects: false, allowRetries: false, socketTimeout: timeoutMs + 1_000 });
-        let answered = false;
+function backoffDelayMs(attempt, policy, random) {
+    return random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+}
+/**
+ * Runs `operation` until it succeeds, `shouldRetry` says no, the tries run out, or the next wait
+ * would end past the deadline (then the last error is thrown: waiting would only hide it; a
+ * `Retry-After` past the deadline becomes a `RetryAfterPastDeadlineError` that says so).
+ */
+async function withRetries(operation, shouldRetry, policy, context) {
+    for (let attempt = 1;; attempt++) {
+        await context.gate.wait(context.deadline, context.signal);
         try {
-            const response = await client.request(method, url, body === undefined ? null : JSON.stringify(body), { accept: "application/json", "content-type": "application/json" });
-            answered = true;
-            const text = await readBody(response.message);
-            return {
-                status: response.message.statusCode ?? 0,
-                headers: response.message.headers,
-                body: text,
-            };
+            return await operation();
         }
         catch (error) {
-            if (signal?.aborted)
-                throw new CancelledError(`Cancelled during ${label}`);
-            if (timeout.aborted) {
-                throw new NoAnswerError("timeout", label, true, `nothing complete within ${formatDuration(timeoutMs)}`);
+            if (!shouldRetry(error) || attempt >= policy.maxAttempts)
+                throw error;
+            const remainingMs = context.deadline.remainingMs();
+            const retryAfter = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HttpStatusError */ .F9 ? error.retryAfterMs : undefined;
+            if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HttpStatusError */ .F9 &&
+                retryAfter !== undefined &&
+                retryAfter >= remainingMs) {
+                // Never paused on, and never passed to the gate: it would hold every other request too.
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RetryAfterPastDeadlineError */ .D5(error, (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(retryAfter), (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(remainingMs));
             }
-            const detail = error instanceof Error ? error.message : String(error);
-            if (answered)
-                throw new NoAnswerError("truncated", label, true, detail);
-            const code = error.code ?? "";
-            throw new NoAnswerError("connection", label, !CONNECT_ERROR_CODES.has(code), detail);
+            if (retryAfter !== undefined && (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isStatus */ .zM)(error, 429))
+                context.gate.pauseFor(retryAfter);
+            const delayMs = retryAfter ?? backoffDelayMs(attempt, policy, context.random);
+            if (delayMs >= remainingMs)
+                throw error;
+            context.onRetry?.({ attempt, delayMs, error });
+            await context.clock.sleep(delayMs, context.signal);
         }
-        finally {
-            client.dispose();
-        }
-    };
-}
-async function readBody(message) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of message) {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-            message.destroy();
-            throw new Error(`the answer is larger than ${MAX_BODY_BYTES} bytes`);
-        }
-        chunks.push(chunk);
     }
-    if (!message.complete)
-        throw new Error("the connection closed before the answer was complete");
-    return Buffer.concat(chunks).toString("utf8");
 }
 
-;// CONCATENATED MODULE: ./src/constants.ts
+
+/***/ }),
+
+/***/ 705:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ RESTORING),
+/* harmony export */   V: () => (/* binding */ SnapshotStatus)
+/* harmony export */ });
+const SnapshotStatus = {
+    inProgress: "in_progress",
+    completed: "completed",
+};
+/** The one server status the action relies on: a restore is under way. */
+const RESTORING = "restoring";
+
+
+/***/ }),
+
+/***/ 7242:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G0: () => (/* binding */ Inputs),
+/* harmony export */   Ox: () => (/* binding */ RESTORE_TIMEOUT_MS),
+/* harmony export */   Uw: () => (/* binding */ State),
+/* harmony export */   Zy: () => (/* binding */ SNAPSHOT_LIMIT_PER_SERVER),
+/* harmony export */   rK: () => (/* binding */ DEFAULT_API_URL),
+/* harmony export */   tY: () => (/* binding */ Outputs)
+/* harmony export */ });
 /** Every name the workflow sees, written once: inputs, outputs and the saved state. */
 const Inputs = {
     apiToken: "api-token",
@@ -30689,2174 +29475,1904 @@ const RESTORE_TIMEOUT_MS = 45 * 60_000;
 /** The provider allows this many snapshots per server; in progress ones count. */
 const SNAPSHOT_LIMIT_PER_SERVER = 5;
 
-;// CONCATENATED MODULE: ./src/runner/cancellation.ts
 
-/** How long the step may take to stop once cancelled; the runner kills it a few seconds later. */
-const EXIT_WITHIN_MS = 1_500;
+/***/ }),
+
+/***/ 7607:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */ });
+const MS_PER_UNIT = {
+    s: 1_000,
+    m: 60_000,
+    h: 3_600_000,
+    d: 86_400_000,
+};
 /**
- * A cancelled workflow sends SIGINT (then SIGTERM, then kills). The step then stops every wait and
- * request, says which snapshots it had made (already in the outputs, which are written as soon as
- * each id is known), and exits promptly.
+ * Reads `90s`, `15m`, `1h`, `7d`, or plain seconds (`300`, `0.5`) into milliseconds.
+ * Returns undefined for anything else, so the caller can name the input in its error.
  */
-function stopOnCancel(io, outputSoFar, controller, exit) {
-    const onSignal = (signal) => {
-        if (controller.signal.aborted)
-            return;
-        controller.abort();
-        const made = outputSoFar(Outputs.snapshotIds);
-        io.log.warning(`The step was cancelled (${signal}). ` +
-            (made && made !== "{}"
-                ? `Snapshots made so far, server to snapshot: ${made}. They are in the outputs ` +
-                    `${Outputs.snapshotId} and ${Outputs.snapshotIds}.`
-                : "No snapshot id was known yet."));
-        setTimeout(() => exit(1), EXIT_WITHIN_MS).unref();
+function parseDuration(text) {
+    const match = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/i.exec(text.trim());
+    if (!match)
+        return undefined;
+    const [, amount = "", unit = ""] = match;
+    const ms = Number(amount) * (MS_PER_UNIT[unit.toLowerCase() || "s"] ?? 0);
+    return Number.isFinite(ms) ? Math.round(ms) : undefined;
+}
+/** `45s`, `2m 05s`, `1h 02m`, `3d 04h`: short enough for a log line, exact enough for a person. */
+function formatDuration(ms) {
+    const totalSeconds = Math.max(0, Math.round(ms / 1000));
+    const days = Math.floor(totalSeconds / 86_400);
+    if (days >= 2)
+        return `${days}d ${String(Math.floor((totalSeconds % 86_400) / 3600)).padStart(2, "0")}h`;
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    if (hours > 0)
+        return `${hours}h ${String(minutes).padStart(2, "0")}m`;
+    if (minutes > 0)
+        return `${minutes}m ${String(seconds).padStart(2, "0")}s`;
+    return `${seconds}s`;
+}
+
+
+/***/ }),
+
+/***/ 4891:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D: () => (/* binding */ forEachConcurrently),
+/* harmony export */   s: () => (/* binding */ SERVER_CONCURRENCY)
+/* harmony export */ });
+/** Servers are handled this many at a time: enough for a fleet, few enough to be polite. */
+const SERVER_CONCURRENCY = 10;
+/**
+ * Runs `work` for every item with at most `limit` at once, in input order of start. Each call
+ * handles its own errors: one server's failure must not stop the others.
+ */
+async function forEachConcurrently(items, limit, work) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const item = items[next++];
+            await work(item);
+        }
     };
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/***/ }),
+
+/***/ 8708:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   GK: () => (/* binding */ restoreSnapshotOnce),
+/* harmony export */   gP: () => (/* binding */ createSnapshotOnce)
+/* harmony export */ });
+/* unused harmony export RESEND_RESTORE_WITHIN_MS */
+/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
+/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1778);
+/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(705);
+/* harmony import */ var _server_snapshots_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7349);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7607);
+/* harmony import */ var _api_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7018);
+
+
+
+
+
+
 /**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
+ * Sends a request that changes state so that it takes effect at most once. After an answer that
+ * leaves the outcome unknown (a reset, a timeout, a 5xx), the request is sent again only when a
+ * look at the API shows that it did nothing; an effect that is found is taken as the result.
  */
-function utils_toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function utils_toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
-    return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
-    };
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
-
-
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function command_issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
-}
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-//# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
-// For internal use, subject to change.
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-
-
-
-function file_command_issueFileCommand(command, message) {
-    const filePath = process.env[`GITHUB_${command}`];
-    if (!filePath) {
-        throw new Error(`Unable to find environment variable for file command ${command}`);
-    }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
-        throw new Error(`Missing file at path: ${filePath}`);
-    }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
-        encoding: 'utf8'
-    });
-}
-function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
-    // These should realistically never happen, but just in case someone finds a
-    // way to exploit uuid generation let's not allow keys or values that contain
-    // the delimiter.
-    if (key.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (convertedValue.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
-}
-//# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
+async function sendExactlyOnce(spec, context) {
+    const { clock, deadline, policy, random, log, signal } = context;
+    for (let attempt = 1;; attempt++) {
         try {
-            yield stat(fsPath);
+            return { value: await spec.send(), recovered: false };
         }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
+        catch (error) {
+            if (!(0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .mayHaveTakenEffect */ .Y2)(error))
+                throw error;
+            const delayMs = (0,_api_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .backoffDelayMs */ .Q4)(attempt, policy, random);
+            if (delayMs >= deadline.remainingMs())
+                throw error;
+            log.warning(`${spec.request} got no clear answer (${error.message}); ` +
+                `checking ${spec.check} before sending anything again.`);
+            // A moment's pause lets an API that was slow to answer finish what it started.
+            await clock.sleep(delayMs, signal);
+            const effect = await spec.findEffect(error);
+            if (effect !== undefined)
+                return { value: effect, recovered: true };
+            if (attempt >= policy.maxAttempts)
+                throw error;
+            log.info(`${spec.request} did nothing: sending it again (try ${attempt + 1} of ` +
+                `${policy.maxAttempts}, ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a)(deadline.remainingMs())} left).`);
         }
-        return true;
-    });
+    }
 }
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
+/** Creates one snapshot, never two: a snapshot with the name that was not there before is the one. */
+function createSnapshotOnce(api, request, idsBefore, context) {
+    const what = `The create request for server ${request.server_id}`;
+    return sendExactlyOnce({
+        send: () => api.createSnapshot(request),
+        request: what,
+        check: "whether the snapshot was made",
+        findEffect: async (sendError) => {
+            const unknown = `${what} got no clear answer (${sendError.message}), and the server's ` +
+                `snapshots could not be listed to check. A snapshot named ${request.name} may exist: ` +
+                "check the server before running the step again.";
+            const listed = await lookOrExplain(() => (0,_server_snapshots_js__WEBPACK_IMPORTED_MODULE_5__/* .readServerList */ .wM)(api, request.server_id), unknown);
+            const made = listed.snapshots
+                .filter((s) => s.name === request.name && !idsBefore.has(s.id))
+                .sort((a, b) => a.id - b.id)[0];
+            if (made)
+                context.log.info(`Snapshot ${made.id} (${made.name}) was made; using it.`);
+            // Not found in a list that moved while it was read proves nothing: never send it again then.
+            if (!made && !listed.complete)
+                throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__/* .StepFailure */ .pH(`${unknown} (its list kept changing)`);
+            return made;
+        },
+    }, context);
+}
+/**
+ * Starts one restore, never two: a restore destroys what was written since the snapshot, and a
+ * second one started after the first finished would destroy it again. A server found `restoring`
+ * means the lost request was accepted.
+ */
+function restoreSnapshotOnce(api, snapshot, context) {
+    const serverId = snapshot.server.id;
+    const what = `The restore request for server ${serverId} (snapshot ${snapshot.id})`;
+    let firstSentAt;
+    return sendExactlyOnce({
+        send: () => {
+            firstSentAt ??= context.clock.now();
+            return api.restoreSnapshot(snapshot.id);
+        },
+        request: what,
+        check: "the server's status",
+        findEffect: async (sendError) => {
+            const server = await lookOrExplain(() => api.getServer(serverId), `${what} got no clear answer (${sendError.message}), and the server's ` +
+                `status could not be checked. The restore may have started: check server ${serverId} ` +
+                "before running the step again.");
+            if (server.status === _api_types_js__WEBPACK_IMPORTED_MODULE_2__/* .RESTORING */ .O) {
+                context.log.info(`Server ${serverId} is restoring: the request was accepted.`);
+                return { server };
+            }
+            // The provider's restores take 5 to 15 minutes, so soon after the request a server that
+            // is not restoring never started one. Later, it may have started and finished already.
+            const sinceFirstSend = context.clock.now() - (firstSentAt ?? context.clock.now());
+            if (sinceFirstSend > RESEND_RESTORE_WITHIN_MS) {
+                throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__/* .StepFailure */ .pH(`${what} got no clear answer (${sendError.message}), and server ` +
+                    `${serverId} is ${server.status}, not restoring, ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a)(sinceFirstSend)} ` +
+                    "later: the restore may have started and already finished, so it is not sent again. " +
+                    `Check server ${serverId} before running the step again.`);
+            }
+            return undefined;
+        },
+    }, context);
+}
+/**
+ * A restore is sent again only while a finished restore is impossible: well under the provider's
+ * shortest stated restore time of 5 minutes.
+ */
+const RESEND_RESTORE_WITHIN_MS = 60_000;
+async function lookOrExplain(look, explanation) {
+    try {
+        return await look();
+    }
+    catch (error) {
+        throw new Error(`${explanation} (${error.message})`, { cause: error });
+    }
+}
+
+
+/***/ }),
+
+/***/ 9673:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   n: () => (/* binding */ findNamed),
+/* harmony export */   r: () => (/* binding */ snapshotsForSelection)
+/* harmony export */ });
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
+/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1778);
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4891);
+/* harmony import */ var _server_snapshots_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7349);
+
+
+
+
+/**
+ * Each snapshot the selection names, in its order: the snapshot where it exists and, in a map,
+ * belongs to the server it is paired with; else a sentence that says why not.
+ */
+function findNamed(selection, snapshots) {
+    const byId = new Map(snapshots.map((s) => [s.id, s]));
+    const pairs = selection.kind === "ids"
+        ? selection.ids.map((snapshotId) => ({ snapshotId, serverId: undefined }))
+        : selection.pairs;
+    return pairs.map(({ snapshotId, serverId }) => {
+        const snapshot = byId.get(snapshotId);
+        if (!snapshot) {
+            return {
+                problem: serverId === undefined
+                    ? `Snapshot ${snapshotId} does not exist: it is not among the account's snapshots.`
+                    : `Snapshot ${snapshotId} (for server ${serverId}) does not exist: it is not among ` +
+                        `server ${serverId}'s snapshots.`,
+            };
+        }
+        if (serverId !== undefined && snapshot.server.id !== serverId) {
+            return {
+                problem: `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} pairs server ${serverId} with snapshot ${snapshotId}, ` +
+                    `but that snapshot belongs to server ${snapshot.server.id}.`,
+            };
+        }
+        return { snapshot };
     });
 }
 /**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ * The snapshots a selection names (to restore or to wait for), read at a cost that grows with the servers named, not with
+ * the account: each named server's own list for a `snapshot-ids` map or `latest`; the account's
+ * list, walked once, only for plain ids, which name no server. A list that moved while it was read
+ * is read again; one that still did is not trusted to say what is missing or what is newest.
  */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
+async function snapshotsForSelection(api, selection, serverIds) {
+    switch (selection.kind) {
+        case "by-server":
+            return serversSnapshots(api, [...new Set(selection.pairs.map((p) => p.serverId))]);
+        case "latest":
+            return serversSnapshots(api, serverIds);
+        case "ids":
+            return accountSnapshots(api, selection.ids);
     }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
 }
+async function serversSnapshots(api, serverIds) {
+    const found = [];
+    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_2__/* .forEachConcurrently */ .D)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_2__/* .SERVER_CONCURRENCY */ .s, async (serverId) => {
+        const list = await (0,_server_snapshots_js__WEBPACK_IMPORTED_MODULE_3__/* .readServerList */ .wM)(api, serverId);
+        if (!list.complete) {
+            throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__/* .StepFailure */ .pH(`The snapshots of server ${serverId} changed while they were read, twice, so which ` +
+                "exist and which is newest is not known for sure. Run the step again.");
+        }
+        found.push(...list.snapshots);
+    });
+    return found;
+}
+async function accountSnapshots(api, ids) {
+    for (let read = 1;; read++) {
+        const account = await api.listSnapshots();
+        const missing = ids.filter((id) => !account.snapshots.some((s) => s.id === id));
+        if (account.complete || missing.length === 0)
+            return account.snapshots;
+        if (read >= 2) {
+            throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__/* .StepFailure */ .pH(`Snapshot ${missing.join(", ")} could not be found for sure: the account's list changed ` +
+                "while it was read, twice. Run the step again, or name each snapshot with its server " +
+                "(the snapshot-ids map of the create step), which reads only that server's list.");
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 2728:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   q8: () => (/* binding */ planRestore),
+/* harmony export */   uK: () => (/* binding */ sameServerProblems)
+/* harmony export */ });
+/* unused harmony export latestRestorable */
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
+/* harmony import */ var _named_snapshots_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9673);
+/* harmony import */ var _snapshots_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2753);
+
+
+
 /**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
+ * Decides which snapshot each server goes back to, from the account's snapshots: nothing that is
+ * missing, unfinished or of another server, and never two snapshots for one server.
  */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
+function planRestore(selection, serverIds, namePrefix, snapshots) {
+    const problems = [];
+    const chosen = [];
+    if (selection.kind !== "latest") {
+        for (const named of (0,_named_snapshots_js__WEBPACK_IMPORTED_MODULE_1__/* .findNamed */ .n)(selection, snapshots)) {
+            if ("problem" in named)
+                problems.push(named.problem);
+            else if ((0,_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .isCompleted */ .Yw)(named.snapshot))
+                chosen.push(named.snapshot);
             else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
+                const { snapshot } = named;
+                problems.push(`Snapshot ${(0,_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .describeSnapshot */ .e4)(snapshot)} is ${snapshot.status}, not completed: it cannot be restored.`);
             }
         }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec_exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
     }
     else {
-        issueCommand('add-path', {}, inputPath);
+        for (const serverId of serverIds) {
+            const latest = latestRestorable(snapshots, serverId, namePrefix);
+            if (latest)
+                chosen.push(latest);
+            else {
+                problems.push(`Server ${serverId} has no completed snapshot whose name starts with "${namePrefix}": ` +
+                    "nothing to restore it to.");
+            }
+        }
     }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+    return { targets: chosen, problems: [...problems, ...sameServerProblems(chosen)] };
 }
+/** The newest completed snapshot of ours: never one in progress, never one without the prefix. */
+function latestRestorable(snapshots, serverId, namePrefix) {
+    return (0,_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .newestFirst */ .ll)(snapshots.filter((s) => s.server.id === serverId && (0,_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .isCompleted */ .Yw)(s) && (0,_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .isManaged */ .yF)(s, namePrefix)))[0];
+}
+/** A server can be restored to only one snapshot: a sentence for each server named twice. */
+function sameServerProblems(chosen) {
+    const byServer = new Map();
+    for (const s of chosen)
+        byServer.set(s.server.id, [...(byServer.get(s.server.id) ?? []), s]);
+    return [...byServer]
+        .filter(([, group]) => group.length > 1)
+        .map(([serverId, group]) => `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} names ${group.length} snapshots of server ${serverId} ` +
+        `(${group.map((s) => s.id).join(", ")}): a server can be restored to only one.`);
+}
+
+
+/***/ }),
+
+/***/ 9424:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  xA: () => (/* binding */ RESTORE_COLUMNS),
+  HY: () => (/* binding */ restoreRow),
+  hb: () => (/* binding */ restoreServers)
+});
+
+// EXTERNAL MODULE: ./src/api/types.ts
+var types = __nccwpck_require__(705);
+// EXTERNAL MODULE: ./src/fleet/concurrency.ts
+var concurrency = __nccwpck_require__(4891);
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __nccwpck_require__(7607);
+// EXTERNAL MODULE: ./src/fleet/exactly-once.ts
+var exactly_once = __nccwpck_require__(8708);
+// EXTERNAL MODULE: ./src/fleet/wait-until.ts
+var wait_until = __nccwpck_require__(2214);
+// EXTERNAL MODULE: ./src/workflow/explain.ts
+var explain = __nccwpck_require__(1778);
+// EXTERNAL MODULE: ./src/api/errors.ts
+var errors = __nccwpck_require__(3249);
+// EXTERNAL MODULE: ./src/fleet/wait-for-each.ts
+var wait_for_each = __nccwpck_require__(4023);
+;// CONCATENATED MODULE: ./src/fleet/wait-for-restores.ts
+
+
+
+
 /**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
+ * Waits until no server is `restoring` any more. The provider documents no way to see a restore
+ * finish; the servers API's status is the closest fact there is.
  */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
+async function waitForRestores(api, serverIds, options) {
+    const waited = await (0,wait_for_each/* waitForEach */.e)(new Map(serverIds.map((id) => [id, { id, status: types/* RESTORING */.O }])), {
+        look: async (pending) => new Map(await Promise.all(pending.map((id) => serverStatus(api, id)))),
+        isSettled: (server) => server?.status !== types/* RESTORING */.O,
+        progress: (states, elapsedMs) => [...states]
+            .map(([id, server]) => `Server ${id}: ${server?.status ?? "gone"}`)
+            .join("; ")
+            .concat(` (${(0,duration/* formatDuration */.a)(elapsedMs)} elapsed)`),
+    }, options);
+    return new Map([...waited].map(([id, end]) => [
+        id,
+        {
+            kind: !end.settled ? "timed-out" : end.state ? "finished" : "vanished",
+            status: end.state?.status ?? "gone",
+            elapsedMs: end.elapsedMs,
+            lastFailure: end.lastFailure,
+        },
+    ]));
+}
+async function serverStatus(api, serverId) {
+    try {
+        return [serverId, await api.getServer(serverId)];
     }
-    if (options && options.trimWhitespace === false) {
-        return val;
+    catch (error) {
+        if ((0,errors/* isStatus */.zM)(error, 404))
+            return [serverId, undefined];
+        throw error;
     }
-    return val.trim();
 }
+
+;// CONCATENATED MODULE: ./src/fleet/restore-servers.ts
+
+
+
+
+
+
+
+/** A final server status that means the restore went wrong, as far as words can tell. */
+const FAILED_STATUS = /error|fail/i;
 /**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
+ * Restores each server to its snapshot, each restore started at most once, then (with `wait`)
+ * waits for every server until it is no longer restoring. Shared by restore mode and the rollback
+ * post step, so both say and do the same.
  */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_namespaceObject.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
+async function restoreServers(targets, options, context) {
+    const { log, deadline } = context;
+    const results = targets.map((snapshot) => ({ snapshot, startedAtMs: 0 }));
+    if (results.length === 0)
+        return results;
+    const sayStarted = (line) => (options.announce ? log.warning(line) : log.info(line));
+    await log.group(`Starting ${results.length} restore(s)`, () => (0,concurrency/* forEachConcurrently */.D)(results, concurrency/* SERVER_CONCURRENCY */.s, async (result) => {
+        const { snapshot } = result;
+        const serverId = snapshot.server.id;
+        result.startedAtMs = deadline.elapsedMs();
         try {
-            result = yield fn();
+            const answer = await (0,exactly_once/* restoreSnapshotOnce */.GK)(context.api, snapshot, context);
+            result.serverStatus = answer.value.server?.status ?? types/* RESTORING */.O;
+            sayStarted(`Server ${serverId}: restore from snapshot ${snapshot.id} (${snapshot.name}) started.`);
         }
-        finally {
-            endGroup();
+        catch (error) {
+            result.failure = (0,explain/* explainFailure */.SP)(error, {
+                kind: "restore",
+                serverId,
+                snapshotId: snapshot.id,
+            });
+            result.endedAtMs = deadline.elapsedMs();
+            log.info(`Server ${serverId}: failed. ${result.failure}`);
         }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
+    }));
+    const started = results.filter((r) => !r.failure);
+    if (options.wait && started.length > 0) {
+        await log.group(`Waiting for ${started.length} restore(s) to finish`, () => waitForStarted(started, options, context));
     }
-    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
+    return results;
+}
+async function waitForStarted(started, options, context) {
+    const { api, clock, deadline, log, signal } = context;
+    try {
+        const waited = await waitForRestores(api, started.map((r) => r.snapshot.server.id), { clock, deadline, maxIntervalMs: options.pollIntervalMs, log, signal });
+        for (const result of started) {
+            const serverId = result.snapshot.server.id;
+            const outcome = waited.get(serverId);
+            if (!outcome)
+                continue;
+            result.serverStatus = outcome.status;
+            result.endedAtMs = outcome.elapsedMs;
+            if (outcome.kind === "vanished") {
+                result.failure = `Server ${serverId} disappeared (HTTP 404) while it was being restored.`;
+            }
+            else if (outcome.kind === "timed-out") {
+                result.failure =
+                    `Server ${serverId} is still restoring after the ${(0,duration/* formatDuration */.a)(deadline.totalMs)} ` +
+                        "timeout. The restore goes on at the provider; do not start another one." +
+                        (0,wait_until/* lastCheckFailed */.c)(outcome.lastFailure);
+            }
+            else if (FAILED_STATUS.test(outcome.status)) {
+                result.failure = `Server ${serverId} ended the restore with status "${outcome.status}".`;
+            }
+        }
+    }
+    catch (error) {
+        // An error no further check can fix (a refused token) ends every wait.
+        for (const result of started) {
+            result.failure = (0,explain/* explainFailure */.SP)(error, {
+                kind: "wait-restore",
+                serverId: result.snapshot.server.id,
+            });
+        }
+    }
+}
+const RESTORE_COLUMNS = ["Server", "Snapshot", "Name", "Created", "Server status", "Took"];
+function restoreRow(result) {
+    const { snapshot } = result;
+    return [
+        String(snapshot.server.id),
+        String(snapshot.id),
+        snapshot.name,
+        snapshot.created_at,
+        result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? ""),
+        result.endedAtMs === undefined ? "" : (0,duration/* formatDuration */.a)(result.endedAtMs - result.startedAtMs),
+    ];
+}
+
+
+/***/ }),
+
+/***/ 7349:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   YT: () => (/* binding */ snapshotsByServer),
+/* harmony export */   rL: () => (/* binding */ AccountSize),
+/* harmony export */   wM: () => (/* binding */ readServerList)
+/* harmony export */ });
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4891);
+
+/**
+ * What a step has learned of the account's list: how many pages it has. An account may hold
+ * thousands of snapshots, so a fleet reads the account's list only while that costs no more
+ * requests than reading each server's own list.
+ */
+class AccountSize {
+    pages;
 }
 /**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
+ * The snapshots of each server, at a cost of min(pages of the account's list, servers) requests:
+ * the account's list while it has no more pages than there are servers, else each server's own
+ * filtered list. (The first read of a fleet that does not yet know the account's size may cost one
+ * request more: the first page of the account's list, which tells its size; and so does a read of
+ * the account's list that moved while it was read.)
  */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
+async function snapshotsByServer(api, serverIds, size = new AccountSize()) {
+    const lists = { byServer: new Map(), provesAbsence: new Map(), failed: new Map() };
+    if (serverIds.length > 1 && (size.pages ?? 0) <= serverIds.length) {
+        const account = await api.listSnapshots(undefined, { maxPages: serverIds.length });
+        size.pages = account.pages;
+        // A walk that moved may lack any server's snapshots: each server's own list is read instead.
+        if (account.pages <= serverIds.length && account.complete) {
+            for (const id of serverIds) {
+                lists.byServer.set(id, []);
+                lists.provesAbsence.set(id, false);
+            }
+            for (const snapshot of account.snapshots)
+                lists.byServer.get(snapshot.server.id)?.push(snapshot);
+            return lists;
+        }
+    }
+    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_0__/* .forEachConcurrently */ .D)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_0__/* .SERVER_CONCURRENCY */ .s, async (serverId) => {
+        try {
+            const own = await api.listSnapshots(serverId);
+            lists.byServer.set(serverId, own.snapshots);
+            lists.provesAbsence.set(serverId, own.complete);
+        }
+        catch (error) {
+            lists.failed.set(serverId, error);
+        }
     });
+    return lists;
 }
 /**
- * Summary exports
+ * The server's snapshots, with a second read when the first was not complete (the list moved
+ * while it was read); still not complete after that, it says so rather than be trusted.
  */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/runner/untrusted.ts
-/**
- * Every line the step writes to its log passes here, and so does every piece of text the API sent
- * (names, descriptions, statuses, dates, error messages) that it contains. The runner executes a
- * log line that starts with `::` (or the older `##[`) as a workflow command: a snapshot named
- * "x\n::set-output name=snapshot-id::666" must not set an output, raise an annotation or stop the
- * log's commands. So no line break survives, and a line that would start a command is defused.
- */
-function untrusted(text) {
-    return oneLine(text).replace(COMMAND_START, (_, space, start) => `${space}${start.split("").join(" ")}`);
+async function readServerList(api, serverId) {
+    const first = await api.listSnapshots(serverId);
+    return first.complete ? first : api.listSnapshots(serverId);
 }
-/** Line breaks and other control characters, each run made one space: the text stays one line. */
-function oneLine(text) {
-    return text.replace(LINE_BREAKS_AND_CONTROLS, " ");
-}
-// Matching control characters is the point here.
-// eslint-disable-next-line no-control-regex
-const LINE_BREAKS_AND_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
-const COMMAND_START = /^(\s*)(::|##\[)/;
 
-;// CONCATENATED MODULE: ./src/runner/io.ts
+
+/***/ }),
+
+/***/ 2753:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   KW: () => (/* binding */ age),
+/* harmony export */   WN: () => (/* binding */ hasFailed),
+/* harmony export */   Yw: () => (/* binding */ isCompleted),
+/* harmony export */   aF: () => (/* binding */ createdAtMs),
+/* harmony export */   e4: () => (/* binding */ describeSnapshot),
+/* harmony export */   ll: () => (/* binding */ newestFirst),
+/* harmony export */   yF: () => (/* binding */ isManaged)
+/* harmony export */ });
+/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
+
+
+/** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
+function isManaged(snapshot, namePrefix) {
+    return snapshot.name.startsWith(namePrefix);
+}
+function isCompleted(snapshot) {
+    return snapshot.status === _api_types_js__WEBPACK_IMPORTED_MODULE_0__/* .SnapshotStatus */ .V.completed;
+}
+/**
+ * A snapshot that ended without completing and can never be restored. The API documents no
+ * failure value; only these unmistakable words count, so that an undocumented status of a
+ * snapshot still being made (`pending`, `queued`) is never taken for a failure and deleted.
+ */
+const FAILED_STATUSES = new Set(["failed", "error"]);
+function hasFailed(snapshot) {
+    return FAILED_STATUSES.has(snapshot.status);
+}
+/** `created_at` in ms; NaN when the API sent something that is not a date. */
+function createdAtMs(snapshot) {
+    return Date.parse(snapshot.created_at);
+}
+/** Newest first by `created_at`, never by id or list order; an unreadable date sorts last. */
+function newestFirst(snapshots) {
+    const time = (s) => {
+        const ms = createdAtMs(s);
+        return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+    };
+    return [...snapshots].sort((a, b) => time(b) - time(a) || b.id - a.id);
+}
+/** `801 (pre-deploy-abc, server 12345)`: a snapshot as a sentence names it. */
+function describeSnapshot(snapshot) {
+    return `${snapshot.id} (${snapshot.name}, server ${snapshot.server.id})`;
+}
+/** How old a snapshot is at `now`, for a person: `3d 04h`. */
+function age(snapshot, now) {
+    const ms = createdAtMs(snapshot);
+    return Number.isNaN(ms) ? "unknown age" : (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(now.getTime() - ms);
+}
+
+
+/***/ }),
+
+/***/ 4023:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   e: () => (/* binding */ waitForEach)
+/* harmony export */ });
+/* harmony import */ var _wait_until_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2214);
+
+/**
+ * Waits for several things at once (snapshots being made, servers being restored) until each has
+ * settled or the deadline comes. One check looks at all the pending ones together, so a fleet
+ * costs what its `look` costs, not one request per thing.
+ */
+async function waitForEach(initial, spec, options) {
+    const states = new Map(initial);
+    const ended = new Map();
+    const unsettled = (end) => {
+        const elapsedMs = options.deadline.elapsedMs();
+        for (const [key, state] of states) {
+            if (!ended.has(key))
+                ended.set(key, { state, settled: false, elapsedMs, ...end });
+        }
+        return ended;
+    };
+    // Already settled when the wait begins (a snapshot that completed while the build ran): no check.
+    for (const [key, state] of states) {
+        if (spec.isSettled(state)) {
+            ended.set(key, { state, settled: true, elapsedMs: options.deadline.elapsedMs() });
+        }
+    }
+    if (ended.size === states.size)
+        return ended;
+    let outcome;
+    try {
+        outcome = await (0,_wait_until_js__WEBPACK_IMPORTED_MODULE_0__/* .waitUntil */ .a)(async () => {
+            const pending = [...states.keys()].filter((key) => !ended.has(key));
+            const seen = await spec.look(pending);
+            const elapsedMs = options.deadline.elapsedMs();
+            for (const key of pending) {
+                if (!seen.has(key))
+                    continue;
+                const state = seen.get(key);
+                states.set(key, state);
+                if (spec.isSettled(state))
+                    ended.set(key, { state, settled: true, elapsedMs });
+            }
+            options.log.info(spec.progress(states, elapsedMs));
+            return ended.size === states.size ? ended : undefined;
+        }, options);
+    }
+    catch (error) {
+        // What had settled stays settled: a refused check ends only the waits still open.
+        return unsettled({ error });
+    }
+    return outcome.done ? ended : unsettled({ lastFailure: outcome.lastFailure });
+}
+
+
+/***/ }),
+
+/***/ 2214:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ waitUntil),
+/* harmony export */   c: () => (/* binding */ lastCheckFailed)
+/* harmony export */ });
+/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
+/* harmony import */ var _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4587);
+
+
+/** The first gap; gaps double from here up to the poll interval, so quick work is seen quickly. */
+const FIRST_INTERVAL_MS = 1_000;
+/**
+ * The last check is aimed this long before the deadline so that its request, too, ends by the
+ * deadline instead of being cut off by it.
+ */
+const FINAL_CHECK_ALLOWANCE_MS = 1_000;
+/**
+ * A check that would start with less than this left (a busy machine overslept) is not made: its
+ * request could only be cut off, and its failure would hide why the checks before it failed.
+ */
+const TOO_LATE_TO_CHECK_MS = 250;
+/**
+ * Calls `check` after each gap until it returns a value or the deadline comes. A transient failure
+ * of one check (the API briefly unreachable) only costs that check; any other error ends the wait
+ * at once, because waiting cannot fix it.
+ */
+async function waitUntil(check, { clock, deadline, maxIntervalMs, log, signal }) {
+    let lastFailure;
+    for (let round = 0;; round++) {
+        const usable = deadline.remainingMs() - Math.min(FINAL_CHECK_ALLOWANCE_MS, deadline.totalMs / 4);
+        if (usable <= 0 && round > 0)
+            return { done: false, lastFailure };
+        const gap = Math.min(maxIntervalMs, FIRST_INTERVAL_MS * 2 ** round);
+        await clock.sleep(Math.max(0, Math.min(gap, usable)), signal);
+        if (round > 0 && deadline.remainingMs() < TOO_LATE_TO_CHECK_MS) {
+            return { done: false, lastFailure };
+        }
+        try {
+            const value = await check();
+            if (value !== undefined)
+                return { done: true, value };
+            lastFailure = undefined;
+        }
+        catch (error) {
+            if (error instanceof _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .DeadlineError */ .j3)
+                return { done: false, lastFailure };
+            if (!(0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg)(error))
+                throw error;
+            lastFailure = error instanceof Error ? error.message : String(error);
+            log.warning(`A status check failed (${lastFailure}); the next check will try again.`);
+        }
+    }
+}
+/** Why a wait that timed out could not see the end: the last check failed, not the provider. */
+function lastCheckFailed(lastFailure) {
+    return lastFailure ? ` The last status check failed: ${lastFailure}.` : "";
+}
+
+
+/***/ }),
+
+/***/ 9407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5838);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6661);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8509);
+
+
+
+
+// The only top-level code: one bundle serves the main and the post step; the state that the main
+// step saved tells them apart.
+const deps = (0,_step_js__WEBPACK_IMPORTED_MODULE_3__/* .actionDeps */ .tQ)();
+await (deps.io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.isPost) === "true" ? _post_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e : _main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)(deps);
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 5838:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+// UNUSED EXPORTS: runMain
+
+// EXTERNAL MODULE: ./src/constants.ts
+var constants = __nccwpck_require__(7242);
+// EXTERNAL MODULE: ./src/workflow/inputs.ts
+var inputs = __nccwpck_require__(9624);
+// EXTERNAL MODULE: ./src/step.ts + 25 modules
+var step = __nccwpck_require__(8509);
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __nccwpck_require__(7607);
+// EXTERNAL MODULE: ./src/workflow/explain.ts
+var explain = __nccwpck_require__(1778);
+// EXTERNAL MODULE: ./src/fleet/concurrency.ts
+var concurrency = __nccwpck_require__(4891);
+// EXTERNAL MODULE: ./src/fleet/exactly-once.ts
+var exactly_once = __nccwpck_require__(8708);
+// EXTERNAL MODULE: ./src/fleet/snapshots.ts
+var fleet_snapshots = __nccwpck_require__(2753);
+;// CONCATENATED MODULE: ./src/fleet/retention.ts
+
+function mayBeDeleted(snapshot, ownership) {
+    return ((0,fleet_snapshots/* isManaged */.yF)(snapshot, ownership.namePrefix) &&
+        ((0,fleet_snapshots/* isCompleted */.Yw)(snapshot) || (0,fleet_snapshots/* hasFailed */.WN)(snapshot)) &&
+        !ownership.protectedIds.has(snapshot.id) &&
+        !Number.isNaN((0,fleet_snapshots/* createdAtMs */.aF)(snapshot)));
+}
+/**
+ * One server's snapshots: keep the newest `keep` completed ones of ours (and the young ones),
+ * delete the rest of ours, and every failed one of ours whatever `keep` says.
+ */
+function snapshotsToPrune(snapshots, policy) {
+    const candidates = (0,fleet_snapshots/* newestFirst */.ll)(snapshots.filter((s) => mayBeDeleted(s, policy)));
+    const tooYoung = (s) => policy.olderThanMs !== undefined && policy.now.getTime() - (0,fleet_snapshots/* createdAtMs */.aF)(s) < policy.olderThanMs;
+    const beyondKeep = [
+        ...candidates.filter(fleet_snapshots/* hasFailed */.WN),
+        ...candidates.filter(fleet_snapshots/* isCompleted */.Yw).slice(policy.keep),
+    ];
+    const deleted = (0,fleet_snapshots/* newestFirst */.ll)(beyondKeep.filter((s) => !tooYoung(s)));
+    const deletedIds = new Set(deleted.map((s) => s.id));
+    return { deleted, kept: snapshots.filter((s) => !deletedIds.has(s.id)) };
+}
+/**
+ * The snapshots of ours to delete so that `needed` slots come free (the failed ones first, then
+ * the oldest completed), or undefined when there are not enough of ours: then nothing at all is
+ * deleted, since deleting some would not help.
+ */
+function snapshotsToMakeRoom(snapshots, needed, ownership) {
+    if (needed <= 0)
+        return [];
+    const oldestFirst = (0,fleet_snapshots/* newestFirst */.ll)(snapshots.filter((s) => mayBeDeleted(s, ownership))).reverse();
+    const order = [...oldestFirst.filter(fleet_snapshots/* hasFailed */.WN), ...oldestFirst.filter(fleet_snapshots/* isCompleted */.Yw)];
+    return order.length >= needed ? order.slice(0, needed) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/fleet/server-slots.ts
+
+
 
 
 /**
- * The runner's IO, with every text that leaves the program passed through the redactor, and every
- * log line made one line that cannot start a workflow command (`untrusted`).
+ * Applies `if-exists` to the snapshots that already have this step's name on the server:
+ * fail before creating, reuse the newest one, or delete them all to make a new one.
  */
-function coreIO(redactor) {
-    const clean = (text) => redactor.redact(text);
-    const line = (text) => untrusted(clean(text));
+async function applyIfExists(serverId, existing, settings, context) {
+    const sameName = (0,fleet_snapshots/* newestFirst */.ll)(existing.filter((s) => s.name === settings.name));
+    const [newest] = sameName;
+    if (!newest)
+        return { remaining: existing };
+    switch (settings.ifExists) {
+        case "fail":
+            throw new explain/* StepFailure */.pH(`Server ${serverId} already has snapshot ${newest.id} named ${settings.name} ` +
+                `(${newest.status}, ${(0,fleet_snapshots/* age */.KW)(newest, context.now)} old). Set ${constants/* Inputs */.G0.ifExists}: reuse to use ` +
+                "it, or replace to delete it and make a new one.");
+        case "reuse":
+            context.log.info(`Server ${serverId}: reusing snapshot ${newest.id} (${newest.name}, ${newest.status}).`);
+            return { reuse: newest, remaining: existing };
+        case "replace": {
+            const gone = await deleteAll(sameName, context, `replaced (${constants/* Inputs */.G0.ifExists}: replace)`);
+            return { remaining: existing.filter((s) => !gone.has(s.id)) };
+        }
+    }
+}
+/**
+ * Applies `on-limit` when the server already holds the provider's maximum: fail, or delete just
+ * enough of ours, failed ones first, then the oldest completed. When not enough of ours may go,
+ * nothing is deleted.
+ */
+async function makeRoom(serverId, existing, settings, context) {
+    const needed = existing.length - constants/* SNAPSHOT_LIMIT_PER_SERVER */.Zy + 1;
+    if (needed <= 0)
+        return { remaining: existing };
+    const atLimit = `Server ${serverId} already has ${existing.length} snapshots, the provider's limit is ` +
+        `${constants/* SNAPSHOT_LIMIT_PER_SERVER */.Zy}: ${listing(existing, context.now)}.`;
+    if (settings.onLimit === "fail") {
+        throw new explain/* StepFailure */.pH(`${atLimit} ${constants/* Inputs */.G0.onLimit} is fail, so nothing was deleted. Delete one (mode: delete), ` +
+            `or set ${constants/* Inputs */.G0.onLimit}: delete-oldest to let this action delete its failed or oldest completed snapshot.`);
+    }
+    const chosen = snapshotsToMakeRoom(existing, needed, {
+        namePrefix: settings.namePrefix,
+        protectedIds: new Set(),
+    });
+    if (!chosen) {
+        throw new explain/* StepFailure */.pH(`${atLimit} Too few of them may be deleted by this action (only completed or failed snapshots whose ` +
+            `name starts with "${settings.namePrefix}"), so nothing was deleted. Delete one yourself ` +
+            "(mode: delete with its id) to make room.");
+    }
+    const gone = await deleteAll(chosen, context, `to make room (${constants/* Inputs */.G0.onLimit}: delete-oldest)`);
+    return { remaining: existing.filter((s) => !gone.has(s.id)) };
+}
+/** Deletes one by one, so that a failure stops the deleting; returns the ids now gone. */
+async function deleteAll(snapshots, context, why) {
+    const gone = new Set();
+    for (const snapshot of snapshots) {
+        const outcome = await context.api.deleteSnapshot(snapshot.id);
+        context.log.info(`Server ${snapshot.server.id}: ${outcome === "deleted" ? "deleted" : "found already gone"} ` +
+            `snapshot ${snapshot.id} (${snapshot.name}, ${snapshot.status}, ${(0,fleet_snapshots/* age */.KW)(snapshot, context.now)} old): ${why}.`);
+        gone.add(snapshot.id);
+        if (outcome === "deleted")
+            context.onDeleted(snapshot.id);
+    }
+    return gone;
+}
+function listing(snapshots, now) {
+    return (0,fleet_snapshots/* newestFirst */.ll)(snapshots)
+        .map((s) => `${s.id} ${s.name} (${s.status}, ${(0,fleet_snapshots/* age */.KW)(s, now)} old)`)
+        .join(", ");
+}
+
+// EXTERNAL MODULE: ./src/fleet/server-snapshots.ts
+var server_snapshots = __nccwpck_require__(7349);
+// EXTERNAL MODULE: ./src/api/errors.ts
+var errors = __nccwpck_require__(3249);
+// EXTERNAL MODULE: ./src/api/types.ts
+var types = __nccwpck_require__(705);
+// EXTERNAL MODULE: ./src/fleet/wait-for-each.ts
+var wait_for_each = __nccwpck_require__(4023);
+;// CONCATENATED MODULE: ./src/fleet/wait-for-snapshots.ts
+
+
+
+
+
+/** How many snapshots a progress line names one by one before it only counts them. */
+const NAMED_IN_PROGRESS_LINE = 5;
+/**
+ * Waits until every snapshot has ended. A check reads each server's snapshots at the cost of
+ * min(pages of the account's list, servers) requests (see `snapshotsByServer`). A snapshot is
+ * "gone" only when its server's own complete list lacks it: missing from the account's list, which
+ * moves while it is read, is first confirmed there. A server whose list fails concerns only that
+ * server's snapshots: a passing failure skips them for one check, a final one ends their wait.
+ */
+async function waitForSnapshots(api, snapshots, options, size = new server_snapshots/* AccountSize */.rL()) {
+    const made = new Map(snapshots.map((s) => [s.id, s]));
+    const waited = await (0,wait_for_each/* waitForEach */.e)(new Map(snapshots.map((s) => [s.id, { snapshot: s }])), {
+        look: (pending) => look(api, pending.map((id) => made.get(id)), size, options.log),
+        // Only `in_progress` is documented as unfinished; gone and failed checks are ends too.
+        isSettled: (seen) => !("snapshot" in seen) || seen.snapshot.status !== types/* SnapshotStatus */.V.inProgress,
+        progress: (states, elapsedMs) => progressLine(snapshots, states, elapsedMs),
+    }, options);
+    return new Map([...waited].map(([id, end]) => [id, resultOf(end, made.get(id))]));
+}
+async function look(api, pending, size, log) {
+    const lists = await (0,server_snapshots/* snapshotsByServer */.YT)(api, [...new Set(pending.map((s) => s.server.id))], size);
+    const passing = [...lists.failed].filter(([, error]) => (0,errors/* isTransient */.dg)(error));
+    // Every server's list failed for a passing reason: the whole check failed, and says so.
+    if (passing.length > 0 && passing.length === lists.failed.size && lists.byServer.size === 0) {
+        throw passing[0]?.[1];
+    }
+    for (const [serverId, error] of passing) {
+        log.warning(`The status check of server ${serverId} failed (${messageOf(error)}); the next check will try again.`);
+    }
+    const ownLists = new Map();
+    const ownListOf = (serverId) => {
+        const read = ownLists.get(serverId) ?? readOwnList(api, serverId);
+        ownLists.set(serverId, read);
+        return read;
+    };
+    const seen = new Map();
+    for (const made of pending) {
+        const serverId = made.server.id;
+        let now;
+        if (lists.failed.has(serverId)) {
+            now = afterFailure(lists.failed.get(serverId));
+        }
+        else {
+            now = find(made, lists.byServer.get(serverId) ?? [], lists.provesAbsence.get(serverId));
+            // Missing from a list that cannot prove an absence: the server's own list decides.
+            if (now === undefined) {
+                const own = await ownListOf(serverId);
+                now = "error" in own ? afterFailure(own.error) : find(made, own.snapshots, own.complete);
+            }
+        }
+        if (now)
+            seen.set(made.id, now);
+    }
+    return seen;
+}
+async function readOwnList(api, serverId) {
+    try {
+        return await (0,server_snapshots/* readServerList */.wM)(api, serverId);
+    }
+    catch (error) {
+        return { error };
+    }
+}
+/** Listed, gone for sure, or undefined: not seen for sure this time. */
+function find(made, listed, provesAbsence = false) {
+    const snapshot = listed.find((s) => s.id === made.id);
+    if (snapshot)
+        return { snapshot };
+    return provesAbsence ? { gone: true } : undefined;
+}
+/** A passing failure leaves the snapshot for the next check; any other ends its wait. */
+function afterFailure(error) {
+    return (0,errors/* isTransient */.dg)(error) ? undefined : { error };
+}
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+function resultOf(end, made) {
+    const { state, elapsedMs, lastFailure } = end;
+    const snapshot = "snapshot" in state ? state.snapshot : made;
+    if (end.error !== undefined)
+        return { kind: "error", snapshot, elapsedMs, error: end.error };
+    if (!end.settled)
+        return { kind: "timed-out", snapshot, elapsedMs, lastFailure };
+    if ("error" in state)
+        return { kind: "error", snapshot, elapsedMs, error: state.error };
+    if ("gone" in state)
+        return { kind: "vanished", snapshot, elapsedMs };
+    // Any status but the two documented ones is an end that is not success.
+    const kind = snapshot.status === types/* SnapshotStatus */.V.completed ? "completed" : "failed";
+    return { kind, snapshot, elapsedMs };
+}
+function progressLine(all, states, elapsedMs) {
+    const elapsed = `${(0,duration/* formatDuration */.a)(elapsedMs)} elapsed`;
+    const statusOf = (s) => {
+        const seen = states.get(s.id);
+        if (!seen || "snapshot" in seen)
+            return seen?.snapshot.status ?? s.status;
+        return "gone" in seen ? "gone from the list" : "could not be checked";
+    };
+    if (all.length <= NAMED_IN_PROGRESS_LINE) {
+        const named = all.map((s) => `snapshot ${s.id} of server ${s.server.id}: ${statusOf(s)}`);
+        return `${capitalize(named.join("; "))} (${elapsed})`;
+    }
+    const count = (status) => all.filter((s) => statusOf(s) === status).length;
+    const completed = count(types/* SnapshotStatus */.V.completed);
+    const inProgress = count(types/* SnapshotStatus */.V.inProgress);
+    const ended = all.length - completed - inProgress;
+    return (`${completed} of ${all.length} snapshots completed, ${inProgress} in progress` +
+        `${ended > 0 ? `, ${ended} ended otherwise` : ""} (${elapsed})`);
+}
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// EXTERNAL MODULE: ./src/fleet/wait-until.ts
+var wait_until = __nccwpck_require__(2214);
+;// CONCATENATED MODULE: ./src/fleet/create-snapshots.ts
+
+
+
+
+
+
+
+
+/**
+ * Snapshots each server, each snapshot created at most once, then (with `wait`) waits for all of
+ * them with one check for the fleet. One server's failure does not stop the others.
+ */
+async function createSnapshots(settings, context) {
+    const { log, deadline } = context;
+    const results = settings.serverIds.map((serverId) => ({
+        serverId,
+        startedAtMs: 0,
+    }));
+    // Learned by the first read of the servers' snapshots, used by every check of the wait.
+    const accountSize = new server_snapshots/* AccountSize */.rL();
+    await log.group(`Creating snapshot ${settings.name}`, async () => {
+        let existing;
+        try {
+            existing = await (0,server_snapshots/* snapshotsByServer */.YT)(context.api, settings.serverIds, accountSize);
+        }
+        catch (error) {
+            const failure = (0,explain/* explainFailure */.SP)(error, { kind: "list" });
+            for (const result of results)
+                result.failure = failure;
+            return;
+        }
+        await (0,concurrency/* forEachConcurrently */.D)(results, concurrency/* SERVER_CONCURRENCY */.s, async (result) => {
+            result.startedAtMs = deadline.elapsedMs();
+            const { serverId } = result;
+            if (existing.failed.has(serverId)) {
+                result.failure = (0,explain/* explainFailure */.SP)(existing.failed.get(serverId), { kind: "list", serverId });
+                return;
+            }
+            const onServer = existing.byServer.get(serverId) ?? [];
+            await createOnServer(result, onServer, settings, context);
+            if (!result.snapshot && context.signal?.aborted) {
+                await lookAfterCancel(result, onServer, settings.name, context);
+            }
+            if (result.snapshot)
+                context.onAccepted(madeSnapshots(results));
+        });
+    });
+    const accepted = results.filter((r) => r.snapshot);
+    if (settings.wait)
+        await waitForResults(accepted, settings.pollIntervalMs, context, accountSize);
+    return results;
+}
+/** The snapshots the results hold, in server order. */
+function madeSnapshots(results) {
+    return results.flatMap((r) => (r.snapshot ? [r.snapshot] : []));
+}
+async function createOnServer(result, existing, settings, context) {
+    const { serverId } = result;
+    try {
+        const prepared = await applyIfExists(serverId, existing, settings, context);
+        if (prepared.reuse) {
+            result.snapshot = prepared.reuse;
+            result.reused = true;
+            return;
+        }
+        const created = await createWithRoom(serverId, prepared.remaining, settings, context);
+        result.snapshot = created.value;
+        result.adopted = created.recovered;
+        context.log.info(`Server ${serverId}: snapshot ${created.value.id} (${created.value.name}) ` +
+            `${created.recovered ? "was made" : "accepted"}, status ${created.value.status}.`);
+    }
+    catch (error) {
+        result.failure = (0,explain/* explainFailure */.SP)(error, {
+            kind: "create",
+            serverId,
+            snapshotsOnServer: existing.length,
+        });
+        result.endedAtMs = context.deadline.elapsedMs();
+        context.log.info(`Server ${serverId}: failed. ${result.failure}`);
+    }
+}
+/**
+ * The step was cancelled before this server's snapshot was known, maybe with the create request
+ * open: the API may have made the snapshot all the same. One quick look for a new snapshot with
+ * the step's name, within the runner's cancellation window, names it (and puts it in the outputs)
+ * or says what to look for.
+ */
+async function lookAfterCancel(result, before, name, context) {
+    const { serverId } = result;
+    const idsBefore = new Set(before.map((s) => s.id));
+    let found;
+    try {
+        const listed = await context.lastLook().listSnapshots(serverId);
+        found = listed.snapshots.find((s) => s.name === name && !idsBefore.has(s.id));
+    }
+    catch {
+        // Nothing more can be learned in the time left; the message below says what to look for.
+    }
+    if (found) {
+        result.snapshot = found;
+        result.adopted = true;
+        context.log.warning(`Cancelled, but server ${serverId}'s snapshot ${found.id} (${found.name}, ${found.status}) ` +
+            "had been made: its id is in the outputs snapshot-id and snapshot-ids.");
+    }
+    else {
+        context.log.warning(`Cancelled before server ${serverId}'s snapshot was known: no snapshot named ${name} was ` +
+            `found on it yet. The create request may still be carried out: look for a snapshot ` +
+            `named ${name} on server ${serverId}.`);
+    }
+}
+/**
+ * Makes room under the provider's limit, then creates. Another run can take the freed slot between
+ * the two; a create refused for the limit then gets one more round of the same, never a loop.
+ */
+async function createWithRoom(serverId, existing, settings, context) {
+    const request = { server_id: serverId, name: settings.name, description: settings.description };
+    let onServer = existing;
+    for (let round = 1;; round++) {
+        const { remaining } = await makeRoom(serverId, onServer, settings, context);
+        try {
+            return await (0,exactly_once/* createSnapshotOnce */.gP)(context.api, request, new Set(remaining.map((s) => s.id)), context);
+        }
+        catch (error) {
+            if (!(0,explain/* reportsSnapshotLimit */.fC)(error) || round > 1)
+                throw error;
+            context.log.info(`Server ${serverId}: the API still reports the snapshot limit; making room once more.`);
+            onServer = (await context.api.listSnapshots(serverId)).snapshots;
+        }
+    }
+}
+/**
+ * Waits for the results' snapshots, in a log group of its own, and writes each one's end into its
+ * result: the wait of create mode and of wait mode alike.
+ */
+async function waitForResults(results, pollIntervalMs, context, accountSize = new server_snapshots/* AccountSize */.rL()) {
+    const { api, clock, deadline, log, signal } = context;
+    if (results.length === 0)
+        return;
+    const waited = await log.group(`Waiting for ${plural(results.length, "snapshot")} to complete`, () => waitForSnapshots(api, madeSnapshots(results), { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal }, accountSize));
+    for (const result of results) {
+        const outcome = waited.get(result.snapshot.id);
+        if (outcome)
+            applyWaitEnd(result, outcome, deadline.totalMs);
+    }
+}
+function applyWaitEnd(result, outcome, timeoutMs) {
+    const snapshot = result.snapshot;
+    result.snapshot = outcome.snapshot;
+    result.endedAtMs = outcome.elapsedMs;
+    const which = `Snapshot ${snapshot.id} of server ${result.serverId}`;
+    switch (outcome.kind) {
+        case "completed":
+            return;
+        case "failed":
+            result.failure = `${which} ended with status "${outcome.snapshot.status}" instead of completed.`;
+            return;
+        case "vanished":
+            result.failure = `${which} disappeared from the server's snapshots while it was being made: was it deleted elsewhere?`;
+            return;
+        case "error":
+            result.failure = (0,explain/* explainFailure */.SP)(outcome.error, {
+                kind: "wait",
+                serverId: result.serverId,
+                snapshotId: snapshot.id,
+            });
+            return;
+        case "timed-out":
+            result.failure =
+                `${which} is still ${outcome.snapshot.status} after the ${(0,duration/* formatDuration */.a)(timeoutMs)} ` +
+                    "timeout. It may still complete: its id is in the outputs. Raise timeout if this server needs longer." +
+                    (0,wait_until/* lastCheckFailed */.c)(outcome.lastFailure);
+    }
+}
+const SNAPSHOT_COLUMNS = ["Server", "Snapshot", "Name", "Status", "Size", "Took"];
+function snapshotRow(result) {
+    const { snapshot } = result;
+    const took = result.endedAtMs === undefined ? "" : (0,duration/* formatDuration */.a)(result.endedAtMs - result.startedAtMs);
+    const status = result.failure && !snapshot ? "failed" : (snapshot?.status ?? "");
+    const how = result.adopted ? " (found after a lost answer)" : result.reused ? " (reused)" : "";
+    return [
+        String(result.serverId),
+        snapshot ? String(snapshot.id) : "",
+        snapshot?.name ?? "",
+        `${status}${how}`,
+        typeof snapshot?.size_mb === "number" ? `${snapshot.size_mb} MB` : "",
+        took,
+    ];
+}
+function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+// EXTERNAL MODULE: ./src/workflow/outputs.ts
+var outputs = __nccwpck_require__(6327);
+// EXTERNAL MODULE: ./src/workflow/rollback-state.ts
+var rollback_state = __nccwpck_require__(3337);
+;// CONCATENATED MODULE: ./src/modes/create.ts
+
+
+
+/**
+ * Snapshots every server: `if-exists` and `on-limit` first, each snapshot created at most once,
+ * then (with `wait`) one wait for all of them.
+ */
+async function runCreate(settings, context) {
+    const { setOutput } = context;
+    const deletedIds = [];
+    (0,outputs/* publishDeleted */.Vi)(setOutput, deletedIds);
+    const results = await createSnapshots(settings, {
+        ...context,
+        now: context.clock.wallNow(),
+        onDeleted: (id) => {
+            deletedIds.push(id);
+            (0,outputs/* publishDeleted */.Vi)(setOutput, deletedIds);
+        },
+        // Published as soon as each is accepted, so a later failure or cancellation still has it.
+        onAccepted: (made) => {
+            (0,outputs/* publishSnapshots */.jD)(setOutput, made);
+            if (settings.rollbackOnFailure)
+                (0,rollback_state/* saveRollbackTargets */.mF)(context.saveState, made);
+        },
+    });
+    const made = madeSnapshots(results);
+    if (settings.wait && made.length > 0)
+        (0,outputs/* publishSnapshots */.jD)(setOutput, made);
     return {
-        getInput: (name) => getInput(name),
-        setOutput: (name, value) => setOutput(name, clean(value)),
-        getState: (name) => getState(name),
-        saveState: (name, value) => saveState(name, clean(value)),
-        setSecret: (value) => core_setSecret(value),
-        setFailed: (message) => setFailed(clean(message)),
-        writeSummary: async (markdown) => {
-            await summary.addRaw(clean(markdown), true).write();
-        },
-        log: {
-            info: (message) => info(line(message)),
-            warning: (message) => warning(line(message)),
-            error: (message) => error(line(message)),
-            debug: (message) => core_debug(line(message)),
-            group: (title, body) => group(line(title), body),
-        },
+        title: "VPS snapshots",
+        columns: SNAPSHOT_COLUMNS,
+        rows: results.map(snapshotRow),
+        failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
+        notes: settings.wait
+            ? []
+            : ["Not waited for (wait is false): the snapshots may still be in progress."],
     };
 }
 
-;// CONCATENATED MODULE: ./src/workflow/id-list.ts
-/** Ids separated by commas, spaces or newlines; a repeated id is kept once, with a note. */
-function parseIdList(inputName, text, problems, notes) {
-    const ids = [];
-    for (const token of text.split(/[\s,]+/).filter(Boolean)) {
-        const id = /^\d+$/.test(token) ? Number(token) : Number.NaN;
-        if (!Number.isSafeInteger(id) || id <= 0) {
-            problems.push(`${inputName} "${token}" is not a positive integer`);
+// EXTERNAL MODULE: ./src/workflow/snapshot-selection.ts
+var snapshot_selection = __nccwpck_require__(3578);
+;// CONCATENATED MODULE: ./src/modes/delete.ts
+
+
+
+
+
+/** Deletes exactly the snapshots named; one already gone (404) is no failure, and says so. */
+async function runDelete(settings, context) {
+    const { api, log, setOutput } = context;
+    const ids = (0,snapshot_selection/* selectedIds */.G)(settings.snapshots);
+    const { known, complete } = await knownSnapshots(context, ids.length);
+    const results = new Map();
+    const failures = [];
+    const deleteOne = async (id) => {
+        try {
+            const outcome = await api.deleteSnapshot(id);
+            results.set(id, outcome === "deleted" ? "deleted" : "already gone");
+            log.info(outcome === "deleted"
+                ? `Deleted snapshot ${id}.`
+                : `Snapshot ${id} was already gone (HTTP 404).`);
         }
-        else if (ids.includes(id)) {
-            notes.push(`${inputName} lists ${id} more than once; it is used once.`);
+        catch (error) {
+            results.set(id, "failed");
+            failures.push((0,explain/* explainFailure */.SP)(error, { kind: "delete", snapshotId: id }));
         }
-        else {
-            ids.push(id);
-        }
+    };
+    const sayWouldDelete = (id) => {
+        const snapshot = known.get(id);
+        results.set(id, snapshot || !complete ? "would be deleted" : "not found");
+        log.info(`Dry run: would delete snapshot ${snapshot ? (0,fleet_snapshots/* describeSnapshot */.e4)(snapshot) : id}.`);
+    };
+    const title = `${settings.dryRun ? "Dry run: deleting" : "Deleting"} ${ids.length} snapshot(s)`;
+    await log.group(title, async () => {
+        if (settings.dryRun)
+            ids.forEach(sayWouldDelete);
+        else
+            await (0,concurrency/* forEachConcurrently */.D)(ids, concurrency/* SERVER_CONCURRENCY */.s, deleteOne);
+    });
+    (0,outputs/* publishDeleted */.Vi)(setOutput, ids.filter((id) => results.get(id) === "deleted"));
+    return {
+        title: settings.dryRun ? "VPS snapshots to delete (dry run)" : "VPS snapshots deleted",
+        columns: ["Snapshot", "Name", "Server", "Result"],
+        rows: ids.map((id) => {
+            const snapshot = known.get(id);
+            return [
+                String(id),
+                snapshot?.name ?? "",
+                snapshot ? String(snapshot.server.id) : "",
+                results.get(id) ?? "",
+            ];
+        }),
+        failures,
+        notes: settings.dryRun ? ["Dry run: nothing was deleted."] : [],
+    };
+}
+/**
+ * The account's snapshots, only to name them in the log and the summary: the delete does not depend
+ * on it, so a failure here is a warning, and an account whose list has more pages than there are
+ * ids to delete is not walked (its first page names what it can).
+ */
+async function knownSnapshots(context, idCount) {
+    try {
+        const account = await context.api.listSnapshots(undefined, { maxPages: idCount });
+        return { known: new Map(account.snapshots.map((s) => [s.id, s])), complete: account.complete };
     }
-    return ids;
+    catch (error) {
+        context.log.warning((0,explain/* explainFailure */.SP)(error, { kind: "list" }));
+        return { known: new Map(), complete: false };
+    }
 }
 
+;// CONCATENATED MODULE: ./src/modes/list.ts
+
+
+
+
+/** The snapshots of each server, newest first, as the `snapshots` output and a summary table. */
+async function runList(settings, context) {
+    const { api, clock, log, setOutput } = context;
+    const failures = [];
+    let found = [];
+    await log.group(`Listing the snapshots of ${settings.serverIds.length} server(s)`, async () => {
+        try {
+            const lists = await (0,server_snapshots/* snapshotsByServer */.YT)(api, settings.serverIds);
+            for (const serverId of settings.serverIds) {
+                const error = lists.failed.get(serverId);
+                if (error !== undefined)
+                    failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list", serverId }));
+                const snapshots = lists.byServer.get(serverId) ?? [];
+                if (error === undefined)
+                    log.info(`Server ${serverId}: ${snapshots.length} snapshot(s).`);
+                found = found.concat(snapshots);
+            }
+        }
+        catch (error) {
+            failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list" }));
+        }
+    });
+    const snapshots = (0,fleet_snapshots/* newestFirst */.ll)(found);
+    setOutput(constants/* Outputs */.tY.snapshots, JSON.stringify(snapshots));
+    const now = clock.wallNow();
+    return {
+        title: "VPS snapshots",
+        columns: ["Server", "Snapshot", "Name", "Status", "Size", "Created", "Age"],
+        rows: snapshots.map((s) => [
+            String(s.server.id),
+            String(s.id),
+            s.name,
+            s.status,
+            typeof s.size_mb === "number" ? `${s.size_mb} MB` : "",
+            s.created_at,
+            (0,fleet_snapshots/* age */.KW)(s, now),
+        ]),
+        failures,
+        notes: snapshots.length === 0 ? ["No snapshots."] : [],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/modes/prune.ts
+
+
+
+
+
+
+
+/**
+ * Per server: keeps the newest `keep` completed snapshots of ours (and, with `older-than`, every
+ * younger one), deletes the rest of ours. Snapshots without the prefix and unfinished ones are
+ * never touched.
+ */
+async function runPrune(settings, context) {
+    const { api, log, setOutput, clock } = context;
+    const now = clock.wallNow();
+    const fates = new Map();
+    const failures = [];
+    const deletedIds = [];
+    const deleteOne = async (snapshot) => {
+        const what = `snapshot ${(0,fleet_snapshots/* describeSnapshot */.e4)(snapshot)}, ${(0,fleet_snapshots/* age */.KW)(snapshot, now)} old`;
+        try {
+            const outcome = await api.deleteSnapshot(snapshot.id);
+            log.info(outcome === "deleted" ? `Deleted ${what}.` : `Found ${what} already gone.`);
+            if (outcome === "deleted")
+                deletedIds.push(snapshot.id);
+            return outcome === "deleted" ? "deleted" : "already gone";
+        }
+        catch (error) {
+            failures.push((0,explain/* explainFailure */.SP)(error, { kind: "delete", snapshotId: snapshot.id }));
+            return "delete failed";
+        }
+    };
+    const pruneServer = async ([serverId, snapshots]) => {
+        const decision = snapshotsToPrune(snapshots, {
+            namePrefix: settings.namePrefix,
+            keep: settings.keep,
+            olderThanMs: settings.olderThanMs,
+            now,
+            protectedIds: new Set(),
+        });
+        for (const snapshot of decision.kept)
+            fates.set(snapshot, "kept");
+        log.info(`Server ${serverId}: ${snapshots.length} snapshot(s), ${decision.deleted.length} to delete.`);
+        // One at a time per server: a failing delete stops nothing else, and the log stays in order.
+        for (const snapshot of decision.deleted) {
+            fates.set(snapshot, settings.dryRun ? "would be deleted" : await deleteOne(snapshot));
+        }
+    };
+    const title = `${settings.dryRun ? "Dry run: pruning" : "Pruning"} ${settings.serverIds.length} server(s)`;
+    await log.group(title, async () => {
+        try {
+            const lists = await (0,server_snapshots/* snapshotsByServer */.YT)(api, settings.serverIds);
+            for (const [serverId, error] of lists.failed) {
+                failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list", serverId }));
+            }
+            await (0,concurrency/* forEachConcurrently */.D)([...lists.byServer], concurrency/* SERVER_CONCURRENCY */.s, pruneServer);
+        }
+        catch (error) {
+            failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list" }));
+        }
+    });
+    const all = (0,fleet_snapshots/* newestFirst */.ll)([...fates.keys()]);
+    (0,outputs/* publishDeleted */.Vi)(setOutput, deletedIds);
+    setOutput(constants/* Outputs */.tY.snapshots, JSON.stringify(all.filter((s) => !["deleted", "already gone"].includes(fates.get(s) ?? ""))));
+    return {
+        title: settings.dryRun ? "VPS snapshots to prune (dry run)" : "VPS snapshots pruned",
+        columns: ["Server", "Snapshot", "Name", "Status", "Age", "Result"],
+        rows: all.map((s) => [
+            String(s.server.id),
+            String(s.id),
+            s.name,
+            s.status,
+            (0,fleet_snapshots/* age */.KW)(s, now),
+            fates.get(s) ?? "",
+        ]),
+        failures,
+        notes: [
+            `Kept the newest ${settings.keep} completed snapshot(s) whose name starts with "${settings.namePrefix}"` +
+                `${settings.olderThanMs === undefined ? "" : ", and every one younger than older-than"}; ` +
+                "those of ours that failed are deleted whatever keep says (they can never be restored); " +
+                "other snapshots are never deleted.",
+            ...(settings.dryRun ? ["Dry run: nothing was deleted."] : []),
+        ],
+    };
+}
+
+// EXTERNAL MODULE: ./src/fleet/named-snapshots.ts
+var named_snapshots = __nccwpck_require__(9673);
+// EXTERNAL MODULE: ./src/fleet/restore-plan.ts
+var restore_plan = __nccwpck_require__(2728);
+// EXTERNAL MODULE: ./src/fleet/restore-servers.ts + 1 modules
+var restore_servers = __nccwpck_require__(9424);
+;// CONCATENATED MODULE: ./src/modes/restore.ts
+
+
+
+
+
+
+
+const TITLE = "VPS restore";
+/**
+ * Restores servers to snapshots. Every named snapshot is checked first (it exists, is completed,
+ * belongs to its server); if any check fails, no restore at all is sent: a restore cannot be
+ * undone, so a half-right request is not carried out halfway.
+ */
+async function runRestore(settings, context) {
+    const { api, log, setOutput } = context;
+    const selection = settings.snapshots;
+    let plan;
+    try {
+        const snapshots = await (0,named_snapshots/* snapshotsForSelection */.r)(api, selection, settings.serverIds);
+        plan = (0,restore_plan/* planRestore */.q8)(selection, settings.serverIds, settings.namePrefix, snapshots);
+    }
+    catch (error) {
+        return failedReport([(0,explain/* explainFailure */.SP)(error, { kind: "list" })]);
+    }
+    if (plan.problems.length > 0) {
+        return failedReport([...plan.problems, "Nothing was restored."]);
+    }
+    (0,outputs/* publishSnapshots */.jD)(setOutput, plan.targets);
+    if (settings.dryRun) {
+        for (const target of plan.targets) {
+            log.info(`Dry run: would restore server ${target.server.id} to snapshot ${(0,fleet_snapshots/* describeSnapshot */.e4)(target)}, made ${target.created_at}.`);
+        }
+        return {
+            title: `${TITLE} (dry run)`,
+            columns: restore_servers/* RESTORE_COLUMNS */.xA,
+            rows: plan.targets.map((snapshot) => (0,restore_servers/* restoreRow */.HY)({ snapshot, startedAtMs: 0, serverStatus: "would be restored" })),
+            failures: [],
+            notes: ["Dry run: nothing was restored."],
+        };
+    }
+    log.warning(`Restoring ${plan.targets.map((t) => `server ${t.server.id} to snapshot ${t.id}`).join(", ")}: ` +
+        "everything written to these servers since their snapshot is lost.");
+    const results = await (0,restore_servers/* restoreServers */.hb)(plan.targets, settings, context);
+    const [first] = results;
+    if (first?.serverStatus)
+        setOutput(constants/* Outputs */.tY.serverStatus, first.serverStatus);
+    return {
+        title: TITLE,
+        columns: restore_servers/* RESTORE_COLUMNS */.xA,
+        rows: results.map(restore_servers/* restoreRow */.HY),
+        failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
+        notes: settings.wait
+            ? []
+            : ["Not waited for (wait is false): the servers may still be restoring."],
+    };
+}
+function failedReport(failures) {
+    return { title: TITLE, columns: [], rows: [], failures, notes: [] };
+}
+
+;// CONCATENATED MODULE: ./src/modes/wait.ts
+
+
+
+
+
+
+const wait_TITLE = "VPS snapshots";
+/**
+ * Waits for snapshots that an earlier step started (create with `wait: false`, at the start of the
+ * pipeline, so that the snapshot is made while the build runs), exactly as create waits for its
+ * own. It changes nothing at the provider: it only reads lists.
+ */
+async function runWait(settings, context) {
+    const { api, setOutput } = context;
+    const selection = settings.snapshots;
+    let named;
+    try {
+        named = (0,named_snapshots/* findNamed */.n)(selection, await (0,named_snapshots/* snapshotsForSelection */.r)(api, selection, []));
+    }
+    catch (error) {
+        return wait_failedReport([(0,explain/* explainFailure */.SP)(error, { kind: "list" })]);
+    }
+    const problems = named.flatMap((n) => ("problem" in n ? [n.problem] : []));
+    const snapshots = named.flatMap((n) => ("snapshot" in n ? [n.snapshot] : []));
+    // A rollback restores each server to one snapshot: two of one server leave it undecided.
+    if (settings.rollbackOnFailure)
+        problems.push(...(0,restore_plan/* sameServerProblems */.uK)(snapshots));
+    if (problems.length > 0)
+        return wait_failedReport([...problems, "Nothing was waited for."]);
+    (0,outputs/* publishSnapshots */.jD)(setOutput, snapshots);
+    if (settings.rollbackOnFailure)
+        (0,rollback_state/* saveRollbackTargets */.mF)(context.saveState, snapshots);
+    const results = snapshots.map((snapshot) => ({
+        serverId: snapshot.server.id,
+        startedAtMs: 0,
+        snapshot,
+    }));
+    await waitForResults(results, settings.pollIntervalMs, context);
+    (0,outputs/* publishSnapshots */.jD)(setOutput, madeSnapshots(results));
+    return {
+        title: wait_TITLE,
+        columns: SNAPSHOT_COLUMNS,
+        rows: results.map(snapshotRow),
+        failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
+        notes: ["Waited for snapshots that an earlier step started; nothing was changed."],
+    };
+}
+function wait_failedReport(failures) {
+    return { title: wait_TITLE, columns: [], rows: [], failures, notes: [] };
+}
+
+// EXTERNAL MODULE: ./src/workflow/summary.ts
+var summary = __nccwpck_require__(4157);
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+
+const MODE_RUNNERS = {
+    create: runCreate,
+    wait: runWait,
+    restore: runRestore,
+    prune: runPrune,
+    delete: runDelete,
+    list: runList,
+};
+/** The main step, as the bundle's entry and `@github/local-action` start it. */
+function run(deps = (0,step/* actionDeps */.tQ)()) {
+    return (0,step/* runStep */.eg)(runMain, deps);
+}
+/** The main step: read the inputs, do the mode, write the summary; fail with one clear message. */
+async function runMain(deps) {
+    const { io } = deps;
+    (0,step/* maskToken */.gg)(deps);
+    // Marks the next run of this bundle in the same job as the post step.
+    io.saveState(constants/* State */.Uw.isPost, "true");
+    let settings;
+    try {
+        const parsed = (0,inputs/* parseInputs */.TL)(io.getInput, deps.runContext());
+        settings = parsed.settings;
+        for (const note of parsed.notes)
+            io.log.info(`Note: ${note}`);
+    }
+    catch (error) {
+        if (!(error instanceof inputs/* InputError */.dz))
+            throw error;
+        io.setFailed(error.message);
+        return;
+    }
+    try {
+        const report = await MODE_RUNNERS[settings.mode](settings, (0,step/* createModeContext */.DZ)(settings, deps));
+        await (0,summary/* finishStep */.IT)(io, report);
+        // Last, so that a step that failed, timed out or was cancelled never leaves it behind: the
+        // post step restores only after a main step that got this far.
+        if (settings.rollbackOnFailure && report.failures.length === 0)
+            (0,rollback_state/* saveMainSucceeded */.Kt)(io.saveState);
+    }
+    catch (error) {
+        io.setFailed(error instanceof Error ? error.message : String(error));
+    }
+}
+
+
+/***/ }),
+
+/***/ 6661:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   e: () => (/* binding */ run)
+/* harmony export */ });
+/* unused harmony export runPost */
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
+/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1778);
+/* harmony import */ var _workflow_inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9624);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8509);
+/* harmony import */ var _fleet_named_snapshots_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9673);
+/* harmony import */ var _fleet_restore_plan_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2728);
+/* harmony import */ var _fleet_restore_servers_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9424);
+/* harmony import */ var _workflow_rollback_state_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3337);
+/* harmony import */ var _workflow_summary_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(4157);
+
+
+
+
+
+
+
+
+
+
+const TITLE = "VPS rollback";
+/** The post step, as the bundle's entry and `@github/local-action` start it. */
+function run(deps = (0,_step_js__WEBPACK_IMPORTED_MODULE_4__/* .actionDeps */ .tQ)()) {
+    return (0,_step_js__WEBPACK_IMPORTED_MODULE_4__/* .runStep */ .eg)(runPost, deps);
+}
+/**
+ * The post step, which the runner starts only when the job has failed (`post-if: failure()`):
+ * with `rollback-on-failure: true`, and only after a main step that succeeded (every snapshot
+ * completed, so the deploy after it ran on top of them), it restores every server to the snapshot
+ * that step made. It never restores anything else.
+ */
+async function runPost(deps) {
+    const { io } = deps;
+    (0,_step_js__WEBPACK_IMPORTED_MODULE_4__/* .maskToken */ .gg)(deps);
+    const enabled = (0,_workflow_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .parseBoolean */ .yG)(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure, io.getInput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure).trim(), false, []);
+    if (!enabled) {
+        io.log.info("Rollback is off (rollback-on-failure: false): nothing was restored.");
+        return;
+    }
+    const state = (0,_workflow_rollback_state_js__WEBPACK_IMPORTED_MODULE_8__/* .readRollbackState */ .IS)(io.getState);
+    if (state.problems.length > 0) {
+        io.setFailed(`Rollback: the saved state is unreadable (${state.problems.join("; ")}); nothing was restored.`);
+        return;
+    }
+    if (!state.targets) {
+        io.log.info("Rollback: this step made no snapshot, so there is nothing to roll back.");
+        return;
+    }
+    if (!state.succeeded) {
+        await reportNoRollback(io, state);
+        return;
+    }
+    const { settings } = (0,_workflow_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .parseInputs */ .TL)(io.getInput, deps.runContext());
+    const context = (0,_step_js__WEBPACK_IMPORTED_MODULE_4__/* .createModeContext */ .DZ)({ ...settings, timeoutMs: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .RESTORE_TIMEOUT_MS */ .Ox }, deps);
+    // Not a group of its own: the restores group their lines, and groups cannot nest.
+    io.log.info("Rolling back: the job failed after this step, and rollback-on-failure is true.");
+    await rollBack(state.targets, settings, context, io);
+}
+/**
+ * The main step failed, timed out or was cancelled: the steps after it, the deploy among them,
+ * never ran, so a restore would only destroy what was written since the snapshot.
+ */
+async function reportNoRollback(io, state) {
+    const sentence = "Nothing was rolled back: this step did not succeed (it failed, timed out or was cancelled), " +
+        "so the steps after it, the deploy among them, never ran. To restore by hand anyway, run " +
+        `this action with ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode}: restore and ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId}: ${state.targetsText} ` +
+        "(the snapshot-ids output of this step).";
+    io.log.info(sentence);
+    await (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_9__/* .finishStep */ .IT)(io, { title: TITLE, columns: [], rows: [], failures: [], notes: [sentence] });
+}
+async function rollBack(pairs, settings, context, io) {
+    let plan;
+    try {
+        const selection = { kind: "by-server", pairs };
+        const snapshots = await (0,_fleet_named_snapshots_js__WEBPACK_IMPORTED_MODULE_5__/* .snapshotsForSelection */ .r)(context.api, selection, []);
+        plan = (0,_fleet_restore_plan_js__WEBPACK_IMPORTED_MODULE_6__/* .planRestore */ .q8)(selection, [], settings.namePrefix, snapshots);
+    }
+    catch (error) {
+        await (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_9__/* .finishStep */ .IT)(io, {
+            title: TITLE,
+            columns: [],
+            rows: [],
+            failures: [
+                `Rollback failed, nothing was restored: ${(0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_2__/* .explainFailure */ .SP)(error, { kind: "list" })}`,
+            ],
+            notes: [],
+        });
+        return;
+    }
+    const cannot = plan.problems.map((p) => `Not rolled back: ${p}`);
+    for (const line of cannot)
+        io.log.error(line);
+    const results = await (0,_fleet_restore_servers_js__WEBPACK_IMPORTED_MODULE_7__/* .restoreServers */ .hb)(plan.targets, { wait: true, pollIntervalMs: settings.pollIntervalMs, announce: true }, context);
+    const restored = results.filter((r) => !r.failure);
+    for (const result of restored) {
+        io.log.info(`Rolled back server ${result.snapshot.server.id} to snapshot ${result.snapshot.id} ` +
+            `(${result.snapshot.name}); server status ${result.serverStatus}.`);
+    }
+    const planned = new Set(plan.targets.map((s) => s.id));
+    const notPlanned = pairs.filter((p) => !planned.has(p.snapshotId));
+    await (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_9__/* .finishStep */ .IT)(io, {
+        title: TITLE,
+        columns: _fleet_restore_servers_js__WEBPACK_IMPORTED_MODULE_7__/* .RESTORE_COLUMNS */ .xA,
+        rows: [
+            ...results.map(_fleet_restore_servers_js__WEBPACK_IMPORTED_MODULE_7__/* .restoreRow */ .HY),
+            ...notPlanned.map((p) => [
+                String(p.serverId),
+                String(p.snapshotId),
+                "",
+                "",
+                "not restored",
+                "",
+            ]),
+        ],
+        failures: [...cannot, ...results.flatMap((r) => (r.failure ? [`Rollback: ${r.failure}`] : []))],
+        notes: [rollbackSentence(restored.length, pairs.length)],
+    });
+}
+/** What the summary says happened, and nothing more: a restore that did not finish is not counted. */
+function rollbackSentence(restored, total) {
+    const servers = `${restored} of ${total} server${total === 1 ? "" : "s"}`;
+    const done = `Restored ${servers} to the snapshot this step made, because the job failed after it ` +
+        `(waited up to ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .RESTORE_TIMEOUT_MS */ .Ox)} for the restores).`;
+    return restored === total ? done : `${done} The others were not: see why above.`;
+}
+
+
+/***/ }),
+
+/***/ 4587:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  cc: () => (/* binding */ CancelledError),
+  B2: () => (/* binding */ Deadline),
+  j3: () => (/* binding */ DeadlineError),
+  ml: () => (/* binding */ systemClock)
+});
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/runner/clock.ts
+
+const systemClock = {
+    now: () => performance.now(),
+    wallNow: () => new Date(),
+    sleep: async (ms, signal) => {
+        try {
+            await (0,promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, { signal });
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw new CancelledError("Cancelled while waiting");
+            throw error;
+        }
+    },
+};
+/** The one overall time limit of a step, which every wait and every request must respect. */
+class Deadline {
+    clock;
+    totalMs;
+    startedAt;
+    constructor(clock, totalMs) {
+        this.clock = clock;
+        this.totalMs = totalMs;
+        this.startedAt = clock.now();
+    }
+    elapsedMs() {
+        return this.clock.now() - this.startedAt;
+    }
+    remainingMs() {
+        return Math.max(0, this.totalMs - this.elapsedMs());
+    }
+    expired() {
+        return this.remainingMs() <= 0;
+    }
+}
+/** The step was cancelled (the workflow was cancelled, or the deadline passed mid-request). */
+class CancelledError extends Error {
+    constructor(message = "Cancelled") {
+        super(message);
+        this.name = "CancelledError";
+    }
+}
+/** The step's overall `timeout` ran out before a request could be made. */
+class DeadlineError extends Error {
+    constructor(request) {
+        super(`The step's timeout ran out before ${request} could be sent`);
+        this.name = "DeadlineError";
+    }
+}
+
+
+/***/ }),
+
+/***/ 7854:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  yD: () => (/* binding */ currentRunContext),
+  GO: () => (/* binding */ defaultDescription),
+  J0: () => (/* binding */ defaultSnapshotName)
+});
+
+// UNUSED EXPORTS: runUrl
+
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
@@ -32868,12 +31384,12 @@ class Context {
         var _a, _b, _c;
         this.payload = {};
         if (process.env.GITHUB_EVENT_PATH) {
-            if ((0,external_fs_namespaceObject.existsSync)(process.env.GITHUB_EVENT_PATH)) {
-                this.payload = JSON.parse((0,external_fs_namespaceObject.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            if ((0,external_fs_.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
             }
             else {
                 const path = process.env.GITHUB_EVENT_PATH;
-                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_namespaceObject.EOL}`);
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_.EOL}`);
             }
         }
         this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -32912,8 +31428,10 @@ class Context {
 //# sourceMappingURL=context.js.map
 // EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
 var lib = __nccwpck_require__(9659);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
-var utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -32943,7 +31461,7 @@ function getProxyAgentDispatcher(destinationUrl) {
 }
 function getProxyFetch(destinationUrl) {
     const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
-    const proxyFetch = (url, opts) => utils_awaiter(this, void 0, void 0, function* () {
+    const proxyFetch = (url, opts) => __awaiter(this, void 0, void 0, function* () {
         return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
     });
     return proxyFetch;
@@ -33147,7 +31665,7 @@ var DEFAULTS = {
 };
 
 // pkg/dist-src/util/lowercase-keys.js
-function dist_bundle_lowercaseKeys(object) {
+function lowercaseKeys(object) {
   if (!object) {
     return {};
   }
@@ -33199,7 +31717,7 @@ function merge(defaults, route, options) {
   } else {
     options = Object.assign({}, route);
   }
-  options.headers = dist_bundle_lowercaseKeys(options.headers);
+  options.headers = lowercaseKeys(options.headers);
   removeUndefinedProperties(options);
   removeUndefinedProperties(options.headers);
   const mergedOptions = mergeDeep(defaults || {}, options);
@@ -37891,337 +36409,54 @@ function defaultDescription(run) {
         .join(": ");
 }
 
-;// CONCATENATED MODULE: ./src/workflow/snapshot-selection.ts
 
+/***/ }),
 
-function parseSnapshotSelection(text, problems, notes) {
-    if (text === "")
-        return undefined;
-    if (text.toLowerCase() === "latest")
-        return { kind: "latest" };
-    if (text.startsWith("{"))
-        return parseServerMap(text, problems);
-    return { kind: "ids", ids: parseIdList(Inputs.snapshotId, text, problems, notes) };
-}
-/** The `snapshot-ids` output of a create step: `{"12345":802,"12346":803}`. */
-function parseServerMap(text, problems) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        problems.push(`${Inputs.snapshotId} starts with "{" but is not valid JSON: ${text}`);
-        return undefined;
-    }
-    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-        problems.push(`${Inputs.snapshotId} must be a JSON object of server id to snapshot id`);
-        return undefined;
-    }
-    const pairs = [];
-    for (const [server, snapshot] of Object.entries(parsed)) {
-        const serverId = positiveInteger(server);
-        const snapshotId = positiveInteger(snapshot);
-        if (serverId === undefined || snapshotId === undefined) {
-            problems.push(`${Inputs.snapshotId} maps ${JSON.stringify(server)} to ${JSON.stringify(snapshot)}: ` +
-                "both must be positive integers");
-        }
-        else {
-            pairs.push({ serverId, snapshotId });
-        }
-    }
-    if (pairs.length === 0 && problems.length === 0) {
-        problems.push(`${Inputs.snapshotId} is an empty JSON object: no snapshot to use`);
-    }
-    return { kind: "by-server", pairs };
-}
-function positiveInteger(value) {
-    const text = typeof value === "number" ? String(value) : value;
-    if (typeof text !== "string" || !/^\d+$/.test(text))
-        return undefined;
-    const number = Number(text);
-    return Number.isSafeInteger(number) && number > 0 ? number : undefined;
-}
-/** Every snapshot id the selection names (for delete, which needs no server). */
-function selectedIds(selection) {
-    switch (selection.kind) {
-        case "ids":
-            return selection.ids;
-        case "by-server":
-            return selection.pairs.map((p) => p.snapshotId);
-        case "latest":
-            return [];
-    }
-}
+/***/ 1012:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-;// CONCATENATED MODULE: ./src/workflow/inputs.ts
-
-
-
-
-
-const MODES = ["create", "wait", "restore", "prune", "delete", "list"];
-const IF_EXISTS = ["fail", "reuse", "replace"];
-const ON_LIMIT = ["delete-oldest", "fail"];
-/** The modes whose post step can roll back: those that see their snapshots complete. */
-const ROLLBACK_MODES = ["create", "wait"];
-/** All the bad inputs at once, so a user fixes them in one round instead of one per run. */
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(`The step's inputs are not valid:\n${problems.map((p) => `- ${p}`).join("\n")}`);
-        this.problems = problems;
-        this.name = "InputError";
-    }
-}
-const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
-const DEFAULT_NAME_PREFIX = "pre-deploy-";
-/** create, wait and restore wait for the provider; the other modes only bound their retries with it. */
-const DEFAULT_TIMEOUT_MS = {
-    create: 30 * 60_000,
-    wait: 30 * 60_000,
-    restore: RESTORE_TIMEOUT_MS,
-    prune: 10 * 60_000,
-    delete: 10 * 60_000,
-    list: 10 * 60_000,
-};
-const DEFAULT_POLL_INTERVAL_MS = 10_000;
-const DEFAULT_KEEP = 2;
-function parseInputs(read, run) {
-    const problems = [];
-    const notes = [];
-    const input = (name) => read(name).trim();
-    const apiToken = input(Inputs.apiToken);
-    if (!apiToken)
-        problems.push(`${Inputs.apiToken} is required: pass the API token from a secret`);
-    const apiUrl = parseApiUrl(input(Inputs.apiUrl) || DEFAULT_API_URL, problems);
-    const mode = parseChoice(Inputs.mode, input(Inputs.mode), MODES, problems);
-    const ifExists = parseChoice(Inputs.ifExists, input(Inputs.ifExists), IF_EXISTS, problems);
-    const onLimit = parseChoice(Inputs.onLimit, input(Inputs.onLimit), ON_LIMIT, problems);
-    const keep = parseKeep(input(Inputs.keep), problems);
-    const olderThanText = input(Inputs.olderThan);
-    const olderThanMs = olderThanText
-        ? parsePositiveDuration(Inputs.olderThan, olderThanText, 0, problems)
-        : undefined;
-    const serverIdText = input(Inputs.serverId);
-    const serverIds = parseIdList(Inputs.serverId, serverIdText, problems, notes);
-    const snapshots = parseSnapshotSelection(input(Inputs.snapshotId), problems, notes);
-    if (mode)
-        checkModeNeeds(mode, serverIdText, snapshots, problems);
-    const namePrefix = input(Inputs.namePrefix) || DEFAULT_NAME_PREFIX;
-    if (!NAME_PATTERN.test(namePrefix)) {
-        problems.push(`${Inputs.namePrefix} "${namePrefix}" may contain only letters, digits, hyphens and underscores`);
-    }
-    const explicitName = input(Inputs.name);
-    if (explicitName && !NAME_PATTERN.test(explicitName)) {
-        problems.push(`${Inputs.name} "${explicitName}" may contain only letters, digits, hyphens and underscores`);
-    }
-    if (mode === "create" && explicitName && !explicitName.startsWith(namePrefix)) {
-        notes.push(`${Inputs.name} "${explicitName}" does not start with ${Inputs.namePrefix} "${namePrefix}": ` +
-            "prune and on-limit will never delete it, so it stays until you delete it yourself.");
-    }
-    const name = explicitName || defaultSnapshotName(namePrefix, run);
-    const wait = parseBoolean(Inputs.wait, input(Inputs.wait), true, problems);
-    const dryRun = parseBoolean(Inputs.dryRun, input(Inputs.dryRun), false, problems);
-    const rollbackOnFailure = parseBoolean(Inputs.rollbackOnFailure, input(Inputs.rollbackOnFailure), false, problems);
-    if (mode && rollbackOnFailure)
-        checkRollback(mode, wait, problems);
-    if (mode === "wait" && !wait) {
-        problems.push(`${Inputs.wait}: false has no meaning in mode wait, which only waits`);
-    }
-    const timeoutMs = parsePositiveDuration(Inputs.timeout, input(Inputs.timeout), DEFAULT_TIMEOUT_MS[mode ?? "create"], problems);
-    const pollIntervalMs = parsePositiveDuration(Inputs.pollInterval, input(Inputs.pollInterval), DEFAULT_POLL_INTERVAL_MS, problems);
-    if (problems.length > 0 || !mode)
-        throw new InputError(problems);
-    return {
-        settings: {
-            apiToken,
-            apiUrl,
-            mode,
-            serverIds,
-            name,
-            namePrefix,
-            description: input(Inputs.description) || defaultDescription(run),
-            snapshots,
-            ifExists: ifExists ?? "fail",
-            onLimit: onLimit ?? "delete-oldest",
-            keep,
-            olderThanMs,
-            wait,
-            timeoutMs,
-            pollIntervalMs,
-            dryRun,
-            rollbackOnFailure,
-        },
-        notes,
-    };
-}
-/** The inputs each mode cannot do without, checked with the rest before any request. */
-function checkModeNeeds(mode, serverIdText, snapshots, problems) {
-    const hasServers = serverIdText.replace(/[\s,]/g, "") !== "";
-    const needsServers = mode === "create" ||
-        mode === "prune" ||
-        mode === "list" ||
-        (mode === "restore" && snapshots?.kind === "latest");
-    if (needsServers && !hasServers) {
-        problems.push(mode === "restore"
-            ? `${Inputs.serverId} is required with ${Inputs.snapshotId} "latest": whose latest snapshot?`
-            : `${Inputs.serverId} is required in mode ${mode}`);
-    }
-    if ((mode === "restore" || mode === "delete" || mode === "wait") && !snapshots) {
-        problems.push(`${Inputs.snapshotId} is required in mode ${mode}`);
-    }
-    if ((mode === "delete" || mode === "wait") && snapshots?.kind === "latest") {
-        problems.push(`${Inputs.snapshotId} "latest" is only for mode restore: name the snapshots to ${mode === "wait" ? "wait for by id, or pass the snapshot-ids output of the create step" : "delete by id"}`);
-    }
-}
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ oneLine),
+/* harmony export */   b: () => (/* binding */ untrusted)
+/* harmony export */ });
 /**
- * A rollback restores servers, which destroys data: it is only right after a step that saw every
- * snapshot complete, so that the deploy after it is known to have come after the snapshot.
+ * Every line the step writes to its log passes here, and so does every piece of text the API sent
+ * (names, descriptions, statuses, dates, error messages) that it contains. The runner executes a
+ * log line that starts with `::` (or the older `##[`) as a workflow command: a snapshot named
+ * "x\n::set-output name=snapshot-id::666" must not set an output, raise an annotation or stop the
+ * log's commands. So no line break survives, and a line that would start a command is defused.
  */
-function checkRollback(mode, wait, problems) {
-    if (!ROLLBACK_MODES.includes(mode)) {
-        problems.push(`${Inputs.rollbackOnFailure} applies only to mode ${ROLLBACK_MODES.join(" or ")}, not ${mode}`);
-    }
-    else if (mode === "create" && !wait) {
-        problems.push(`${Inputs.rollbackOnFailure}: true needs ${Inputs.wait}: true on a create step: a step that ` +
-            "did not see the snapshot complete cannot know that the deploy came after it. Keep " +
-            `${Inputs.wait}: false here and put ${Inputs.rollbackOnFailure} on a later step with ` +
-            `${Inputs.mode}: wait, just before the deploy`);
-    }
+function untrusted(text) {
+    return oneLine(text).replace(COMMAND_START, (_, space, start) => `${space}${start.split("").join(" ")}`);
 }
-const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-/** `user:password@` in a URL: never repeated back, wherever the rest of the URL is quoted. */
-const CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
-function parseApiUrl(input, problems) {
-    const text = input.replace(CREDENTIALS, "$1***@");
-    if (text !== input) {
-        problems.push(`${Inputs.apiUrl} must not contain credentials (${text}): pass the token as ${Inputs.apiToken}, and rotate a password that was written there`);
-    }
-    let url;
-    try {
-        url = new URL(input);
-    }
-    catch {
-        problems.push(`${Inputs.apiUrl} "${text}" is not a URL`);
-        return text;
-    }
-    const loopback = LOOPBACK_HOST.test(url.hostname);
-    if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
-        problems.push(`${Inputs.apiUrl} "${text}" must use https:// (plain http:// is allowed only for a loopback host)`);
-    }
-    if (url.search || url.hash) {
-        problems.push(`${Inputs.apiUrl} "${text}" must not have a query or a fragment`);
-    }
-    return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+/** Line breaks and other control characters, each run made one space: the text stays one line. */
+function oneLine(text) {
+    return text.replace(LINE_BREAKS_AND_CONTROLS, " ");
 }
-/** One of a fixed set of words; the first is the default when the input is empty. */
-function parseChoice(inputName, text, choices, problems) {
-    if (text === "")
-        return choices[0];
-    const choice = choices.find((c) => c === text.toLowerCase());
-    if (!choice)
-        problems.push(`${inputName} "${text}" is not one of: ${choices.join(", ")}`);
-    return choice;
-}
-function parseKeep(text, problems) {
-    if (text === "")
-        return DEFAULT_KEEP;
-    if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
-        problems.push(`${Inputs.keep} "${text}" is not a whole number (0 or more)`);
-        return DEFAULT_KEEP;
-    }
-    return Number(text);
-}
-/** The one reading of a true/false input, for the main step's inputs and the post step alike. */
-function parseBoolean(inputName, text, fallback, problems) {
-    if (text === "")
-        return fallback;
-    // The same words as YAML 1.2's core schema, which is what core.getBooleanInput accepts.
-    if (["true", "True", "TRUE"].includes(text))
-        return true;
-    if (["false", "False", "FALSE"].includes(text))
-        return false;
-    problems.push(`${inputName} "${text}" is not true or false`);
-    return fallback;
-}
-function parsePositiveDuration(inputName, text, fallback, problems) {
-    if (text === "")
-        return fallback;
-    const ms = parseDuration(text);
-    if (ms === undefined || ms <= 0) {
-        problems.push(`${inputName} "${text}" is not a positive duration (examples: 90s, 15m, 1h, or plain seconds)`);
-        return fallback;
-    }
-    return ms;
-}
-
-;// CONCATENATED MODULE: ./src/api/retry.ts
+// Matching control characters is the point here.
+// eslint-disable-next-line no-control-regex
+const LINE_BREAKS_AND_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+const COMMAND_START = /^(\s*)(::|##\[)/;
 
 
-/** At most 5 tries of one request, waits of up to 0.5, 1, 2, 4 s (random below that: full jitter). */
-const DEFAULT_RETRY_POLICY = {
-    maxAttempts: 5,
-    baseDelayMs: 500,
-    maxDelayMs: 15_000,
-};
-/**
- * A 429 on any request pauses every request of the step until its `Retry-After`: many workers
- * that each retried on their own would keep the account over its rate limit.
- */
-class RateLimitGate {
-    clock;
-    resumeAt = 0;
-    constructor(clock) {
-        this.clock = clock;
-    }
-    pauseFor(ms) {
-        this.resumeAt = Math.max(this.resumeAt, this.clock.now() + ms);
-    }
-    async wait(deadline, signal) {
-        for (;;) {
-            const pause = Math.min(this.resumeAt - this.clock.now(), deadline.remainingMs());
-            if (pause <= 0)
-                return;
-            await this.clock.sleep(pause, signal);
-        }
-    }
-}
-function backoffDelayMs(attempt, policy, random) {
-    return random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-}
-/**
- * Runs `operation` until it succeeds, `shouldRetry` says no, the tries run out, or the next wait
- * would end past the deadline (then the last error is thrown: waiting would only hide it; a
- * `Retry-After` past the deadline becomes a `RetryAfterPastDeadlineError` that says so).
- */
-async function withRetries(operation, shouldRetry, policy, context) {
-    for (let attempt = 1;; attempt++) {
-        await context.gate.wait(context.deadline, context.signal);
-        try {
-            return await operation();
-        }
-        catch (error) {
-            if (!shouldRetry(error) || attempt >= policy.maxAttempts)
-                throw error;
-            const remainingMs = context.deadline.remainingMs();
-            const retryAfter = error instanceof HttpStatusError ? error.retryAfterMs : undefined;
-            if (error instanceof HttpStatusError &&
-                retryAfter !== undefined &&
-                retryAfter >= remainingMs) {
-                // Never paused on, and never passed to the gate: it would hold every other request too.
-                throw new RetryAfterPastDeadlineError(error, formatDuration(retryAfter), formatDuration(remainingMs));
-            }
-            if (retryAfter !== undefined && isStatus(error, 429))
-                context.gate.pauseFor(retryAfter);
-            const delayMs = retryAfter ?? backoffDelayMs(attempt, policy, context.random);
-            if (delayMs >= remainingMs)
-                throw error;
-            context.onRetry?.({ attempt, delayMs, error });
-            await context.clock.sleep(delayMs, context.signal);
-        }
-    }
-}
+/***/ }),
 
+/***/ 8509:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  tQ: () => (/* binding */ actionDeps),
+  DZ: () => (/* binding */ createModeContext),
+  gg: () => (/* binding */ maskToken),
+  eg: () => (/* binding */ runStep)
+});
+
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __nccwpck_require__(7607);
+// EXTERNAL MODULE: ./src/api/retry.ts
+var retry = __nccwpck_require__(7018);
 ;// CONCATENATED MODULE: ./src/api/answers.ts
 /**
  * The API documents no error body format. These are the common shapes: `{"detail": "..."}`,
@@ -38278,6 +36513,10 @@ function parseRetryAfter(header, wallNow) {
     return Math.max(0, at - wallNow.getTime());
 }
 
+// EXTERNAL MODULE: ./src/runner/clock.ts + 1 modules
+var runner_clock = __nccwpck_require__(4587);
+// EXTERNAL MODULE: ./src/api/errors.ts
+var errors = __nccwpck_require__(3249);
 ;// CONCATENATED MODULE: ./src/api/http-api.ts
 
 
@@ -38325,7 +36564,7 @@ class HttpSnapshotsApi {
             }
             catch (error) {
                 // A page the API linked to is gone: the list shrank while it was read.
-                if (page > 1 && isStatus(error, 404)) {
+                if (page > 1 && (0,errors/* isStatus */.zM)(error, 404)) {
                     complete = false;
                     break;
                 }
@@ -38333,7 +36572,7 @@ class HttpSnapshotsApi {
             }
             const { results, count, next } = (answer ?? {});
             if (!Array.isArray(results))
-                throw new UnexpectedAnswerError(label, "no `results` list");
+                throw new errors/* UnexpectedAnswerError */.qx(label, "no `results` list");
             if (typeof count === "number")
                 counts.push(count);
             for (const item of results) {
@@ -38353,7 +36592,7 @@ class HttpSnapshotsApi {
             if (url === null)
                 break;
             if (read.has(url)) {
-                throw new UnexpectedAnswerError(label, `its paging loops: the next page, ${this.label("GET", url)}, was already read`);
+                throw new errors/* UnexpectedAnswerError */.qx(label, `its paging loops: the next page, ${this.label("GET", url)}, was already read`);
             }
             if (options.maxPages !== undefined && pages > options.maxPages) {
                 complete = false;
@@ -38361,7 +36600,7 @@ class HttpSnapshotsApi {
             }
             const announced = Math.max(0, ...counts);
             if (page >= Math.ceil(announced / Math.max(1, pageLength)) + 1) {
-                throw new UnexpectedAnswerError(label, `the list goes on past the ${announced} snapshots it announced`);
+                throw new errors/* UnexpectedAnswerError */.qx(label, `the list goes on past the ${announced} snapshots it announced`);
             }
         }
         const [firstCount] = counts;
@@ -38380,7 +36619,7 @@ class HttpSnapshotsApi {
         if (!isSnapshot(snapshot)) {
             // Accepted, so made, but not described: as good as a lost answer, which the caller settles
             // by looking for the snapshot with its name.
-            throw new NoAnswerError("incomplete", label, true, "no snapshot id, name, status or server");
+            throw new errors/* NoAnswerError */.i5("incomplete", label, true, "no snapshot id, name, status or server");
         }
         return snapshot;
     }
@@ -38393,14 +36632,14 @@ class HttpSnapshotsApi {
         let earlierTryMayHaveDeleted = false;
         try {
             await this.withRetries(() => this.send("DELETE", url), (error) => {
-                earlierTryMayHaveDeleted ||= mayHaveTakenEffect(error);
-                return isTransient(error);
+                earlierTryMayHaveDeleted ||= (0,errors/* mayHaveTakenEffect */.Y2)(error);
+                return (0,errors/* isTransient */.dg)(error);
             });
             return "deleted";
         }
         catch (error) {
             // A 404 after a try whose answer was lost is most likely that try's own work.
-            if (isStatus(error, 404))
+            if ((0,errors/* isStatus */.zM)(error, 404))
                 return earlierTryMayHaveDeleted ? "deleted" : "already-gone";
             throw error;
         }
@@ -38410,30 +36649,30 @@ class HttpSnapshotsApi {
         const label = this.label("GET", url);
         const server = (await this.readJson(url));
         if (typeof server?.id !== "number" || typeof server.status !== "string") {
-            throw new UnexpectedAnswerError(label, "no server `id` and `status`");
+            throw new errors/* UnexpectedAnswerError */.qx(label, "no server `id` and `status`");
         }
         return server;
     }
     /** GETs are safe to repeat; a 2xx whose body is empty or not JSON counts as a failed try. */
     readJson(url) {
-        return this.withRetries(async () => requireBody(await this.send("GET", url), this.label("GET", url)), isTransient);
+        return this.withRetries(async () => requireBody(await this.send("GET", url), this.label("GET", url)), errors/* isTransient */.dg);
     }
     /**
      * A request that changes state is repeated only where the failure proves it was not processed
      * (a 429, a refused connection); any other doubt goes back to the caller.
      */
     sendOnce(method, url, body) {
-        return this.withRetries(() => this.send(method, url, body), (error) => isTransient(error) && !mayHaveTakenEffect(error));
+        return this.withRetries(() => this.send(method, url, body), (error) => (0,errors/* isTransient */.dg)(error) && !(0,errors/* mayHaveTakenEffect */.Y2)(error));
     }
     withRetries(operation, shouldRetry) {
         const { clock, deadline, gate, random, signal, log, policy } = this.options;
-        return withRetries(operation, shouldRetry, policy, {
+        return (0,retry/* withRetries */.LH)(operation, shouldRetry, policy, {
             clock,
             deadline,
             gate,
             random,
             signal,
-            onRetry: ({ attempt, delayMs, error }) => log.info(`${errorText(error)}; trying again in ${formatDuration(delayMs)} ` +
+            onRetry: ({ attempt, delayMs, error }) => log.info(`${errorText(error)}; trying again in ${(0,duration/* formatDuration */.a)(delayMs)} ` +
                 `(try ${attempt + 1} of ${policy.maxAttempts}).`),
         });
     }
@@ -38444,7 +36683,7 @@ class HttpSnapshotsApi {
         for (let redirects = 0;; redirects++) {
             const label = this.label(method, target);
             if (deadline.expired())
-                throw new DeadlineError(label);
+                throw new runner_clock/* DeadlineError */.j3(label);
             const timeoutMs = Math.min(requestTimeoutMs, deadline.remainingMs());
             const answer = await transport({ method, url: target, body, timeoutMs, signal, label });
             this.options.log.debug(`${label} -> HTTP ${answer.status}`);
@@ -38453,13 +36692,13 @@ class HttpSnapshotsApi {
             const location = answer.headers.location;
             if (answer.status >= 300 && answer.status < 400 && location && method === "GET") {
                 if (redirects >= MAX_REDIRECTS) {
-                    throw new UnexpectedAnswerError(label, `more than ${MAX_REDIRECTS} redirects`);
+                    throw new errors/* UnexpectedAnswerError */.qx(label, `more than ${MAX_REDIRECTS} redirects`);
                 }
                 target = this.sameOriginLink(location, target, label) ?? target;
                 continue;
             }
             const retryAfter = parseRetryAfter(headerText(answer.headers["retry-after"]), this.options.clock.wallNow());
-            throw new HttpStatusError(answer.status, redactor.redact(apiMessageFrom(answer.body)), label, retryAfter);
+            throw new errors/* HttpStatusError */.F9(answer.status, redactor.redact(apiMessageFrom(answer.body)), label, retryAfter);
         }
     }
     /** Paging links and redirects are followed only on the API's own origin, which has the token. */
@@ -38468,7 +36707,7 @@ class HttpSnapshotsApi {
             return null;
         const target = new URL(link, from);
         if (target.origin !== this.origin)
-            throw new ForeignOriginError(label, target.origin, this.origin);
+            throw new errors/* ForeignOriginError */.HN(label, target.origin, this.origin);
         return target.href;
     }
     label(method, url) {
@@ -38488,12 +36727,12 @@ function parseBody(text, label) {
         return JSON.parse(text);
     }
     catch {
-        throw new NoAnswerError("not-json", label, true, "the body is not JSON");
+        throw new errors/* NoAnswerError */.i5("not-json", label, true, "the body is not JSON");
     }
 }
 function requireBody(value, label) {
     if (value === undefined)
-        throw new NoAnswerError("not-json", label, true, "the body is empty");
+        throw new errors/* NoAnswerError */.i5("not-json", label, true, "the body is empty");
     return value;
 }
 function headerText(value) {
@@ -38511,19 +36750,3173 @@ function isSnapshot(value) {
 }
 function checkSnapshot(value, label) {
     if (!isSnapshot(value)) {
-        throw new UnexpectedAnswerError(label, "a snapshot without id, name, status or server");
+        throw new errors/* UnexpectedAnswerError */.qx(label, "a snapshot without id, name, status or server");
     }
     return value;
 }
 
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class lib_HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class auth_BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: ./src/api/transport.ts
+
+
+
+
+
+const USER_AGENT = "vps-snapshot-action";
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Errors that happen before a byte is sent: the API cannot have seen the request. */
+const CONNECT_ERROR_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH"]);
+/**
+ * http-client hands a handler the options before `http.request`, which is the only place a
+ * per-request abort signal can reach the socket; without it a hung or trickling answer would hold
+ * the step until the job's own limit.
+ */
+class AbortSignalHandler {
+    signal;
+    constructor(signal) {
+        this.signal = signal;
+    }
+    prepareRequest(options) {
+        options.signal = this.signal;
+    }
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        throw new Error("AbortSignalHandler does not authenticate");
+    }
+}
+function httpTransport(token) {
+    return async ({ method, url, body, timeoutMs, signal, label }) => {
+        const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)));
+        const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
+        const client = new lib_HttpClient(USER_AGENT, [new auth_BearerCredentialHandler(token), new AbortSignalHandler(abort)], 
+        // The abort signal is the real limit; the socket timeout only backs it up.
+        { allowRedirects: false, allowRetries: false, socketTimeout: timeoutMs + 1_000 });
+        let answered = false;
+        try {
+            const response = await client.request(method, url, body === undefined ? null : JSON.stringify(body), { accept: "application/json", "content-type": "application/json" });
+            answered = true;
+            const text = await readBody(response.message);
+            return {
+                status: response.message.statusCode ?? 0,
+                headers: response.message.headers,
+                body: text,
+            };
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw new runner_clock/* CancelledError */.cc(`Cancelled during ${label}`);
+            if (timeout.aborted) {
+                throw new errors/* NoAnswerError */.i5("timeout", label, true, `nothing complete within ${(0,duration/* formatDuration */.a)(timeoutMs)}`);
+            }
+            const detail = error instanceof Error ? error.message : String(error);
+            if (answered)
+                throw new errors/* NoAnswerError */.i5("truncated", label, true, detail);
+            const code = error.code ?? "";
+            throw new errors/* NoAnswerError */.i5("connection", label, !CONNECT_ERROR_CODES.has(code), detail);
+        }
+        finally {
+            client.dispose();
+        }
+    };
+}
+async function readBody(message) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of message) {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+            message.destroy();
+            throw new Error(`the answer is larger than ${MAX_BODY_BYTES} bytes`);
+        }
+        chunks.push(chunk);
+    }
+    if (!message.complete)
+        throw new Error("the connection closed before the answer was complete");
+    return Buffer.concat(chunks).toString("utf8");
+}
+
+// EXTERNAL MODULE: ./src/constants.ts
+var constants = __nccwpck_require__(7242);
+;// CONCATENATED MODULE: ./src/runner/cancellation.ts
+
+/** How long the step may take to stop once cancelled; the runner kills it a few seconds later. */
+const EXIT_WITHIN_MS = 1_500;
+/**
+ * A cancelled workflow sends SIGINT (then SIGTERM, then kills). The step then stops every wait and
+ * request, says which snapshots it had made (already in the outputs, which are written as soon as
+ * each id is known), and exits promptly.
+ */
+function stopOnCancel(io, outputSoFar, controller, exit) {
+    const onSignal = (signal) => {
+        if (controller.signal.aborted)
+            return;
+        controller.abort();
+        const made = outputSoFar(constants/* Outputs */.tY.snapshotIds);
+        io.log.warning(`The step was cancelled (${signal}). ` +
+            (made && made !== "{}"
+                ? `Snapshots made so far, server to snapshot: ${made}. They are in the outputs ` +
+                    `${constants/* Outputs */.tY.snapshotId} and ${constants/* Outputs */.tY.snapshotIds}.`
+                : "No snapshot id was known yet."));
+        setTimeout(() => exit(1), EXIT_WITHIN_MS).unref();
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+}
+
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Sanitizes an input into a string so it can be passed into issueCommand safely
+ * @param input input to sanitize into a string
+ */
+function utils_toCommandValue(input) {
+    if (input === null || input === undefined) {
+        return '';
+    }
+    else if (typeof input === 'string' || input instanceof String) {
+        return input;
+    }
+    return JSON.stringify(input);
+}
+/**
+ *
+ * @param annotationProperties
+ * @returns The command properties to send with the actual annotation command
+ * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
+ */
+function utils_toCommandProperties(annotationProperties) {
+    if (!Object.keys(annotationProperties).length) {
+        return {};
+    }
+    return {
+        title: annotationProperties.title,
+        file: annotationProperties.file,
+        line: annotationProperties.startLine,
+        endLine: annotationProperties.endLine,
+        col: annotationProperties.startColumn,
+        endColumn: annotationProperties.endColumn
+    };
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+
+
+/**
+ * Issues a command to the GitHub Actions runner
+ *
+ * @param command - The command name to issue
+ * @param properties - Additional properties for the command (key-value pairs)
+ * @param message - The message to include with the command
+ * @remarks
+ * This function outputs a specially formatted string to stdout that the Actions
+ * runner interprets as a command. These commands can control workflow behavior,
+ * set outputs, create annotations, mask values, and more.
+ *
+ * Command Format:
+ *   ::name key=value,key=value::message
+ *
+ * @example
+ * ```typescript
+ * // Issue a warning annotation
+ * issueCommand('warning', {}, 'This is a warning message');
+ * // Output: ::warning::This is a warning message
+ *
+ * // Set an environment variable
+ * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
+ * // Output: ::set-env name=MY_VAR::some value
+ *
+ * // Add a secret mask
+ * issueCommand('add-mask', {}, 'secretValue123');
+ * // Output: ::add-mask::secretValue123
+ * ```
+ *
+ * @internal
+ * This is an internal utility function that powers the public API functions
+ * such as setSecret, warning, error, and exportVariable.
+ */
+function command_issueCommand(command, properties, message) {
+    const cmd = new Command(command, properties, message);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
+}
+function command_issue(name, message = '') {
+    command_issueCommand(name, {}, message);
+}
+const CMD_STRING = '::';
+class Command {
+    constructor(command, properties, message) {
+        if (!command) {
+            command = 'missing.command';
+        }
+        this.command = command;
+        this.properties = properties;
+        this.message = message;
+    }
+    toString() {
+        let cmdStr = CMD_STRING + this.command;
+        if (this.properties && Object.keys(this.properties).length > 0) {
+            cmdStr += ' ';
+            let first = true;
+            for (const key in this.properties) {
+                if (this.properties.hasOwnProperty(key)) {
+                    const val = this.properties[key];
+                    if (val) {
+                        if (first) {
+                            first = false;
+                        }
+                        else {
+                            cmdStr += ',';
+                        }
+                        cmdStr += `${key}=${escapeProperty(val)}`;
+                    }
+                }
+            }
+        }
+        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+        return cmdStr;
+    }
+}
+function escapeData(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+function escapeProperty(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/:/g, '%3A')
+        .replace(/,/g, '%2C');
+}
+//# sourceMappingURL=command.js.map
+;// CONCATENATED MODULE: external "crypto"
+const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+// For internal use, subject to change.
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+
+
+
+function file_command_issueFileCommand(command, message) {
+    const filePath = process.env[`GITHUB_${command}`];
+    if (!filePath) {
+        throw new Error(`Unable to find environment variable for file command ${command}`);
+    }
+    if (!external_fs_.existsSync(filePath)) {
+        throw new Error(`Missing file at path: ${filePath}`);
+    }
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+        encoding: 'utf8'
+    });
+}
+function file_command_prepareKeyValueMessage(key, value) {
+    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const convertedValue = utils_toCommandValue(value);
+    // These should realistically never happen, but just in case someone finds a
+    // way to exploit uuid generation let's not allow keys or values that contain
+    // the delimiter.
+    if (key.includes(delimiter)) {
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    }
+    if (convertedValue.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
+}
+//# sourceMappingURL=file-command.js.map
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class oidc_utils_OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_.constants.O_RDONLY;
+function exists(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_namespaceObject.dirname(filePath);
+                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_namespaceObject.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec_exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = tr.argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new tr.ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_.platform();
+const arch = external_os_.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    command_issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    command_issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    command_issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
+    }
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./src/runner/untrusted.ts
+var untrusted = __nccwpck_require__(1012);
+;// CONCATENATED MODULE: ./src/runner/io.ts
+
+
+/**
+ * The runner's IO, with every text that leaves the program passed through the redactor, and every
+ * log line made one line that cannot start a workflow command (`untrusted`).
+ */
+function coreIO(redactor) {
+    const clean = (text) => redactor.redact(text);
+    const line = (text) => (0,untrusted/* untrusted */.b)(clean(text));
+    return {
+        getInput: (name) => getInput(name),
+        setOutput: (name, value) => setOutput(name, clean(value)),
+        getState: (name) => getState(name),
+        saveState: (name, value) => saveState(name, clean(value)),
+        setSecret: (value) => core_setSecret(value),
+        setFailed: (message) => setFailed(clean(message)),
+        writeSummary: async (markdown) => {
+            await summary.addRaw(clean(markdown), true).write();
+        },
+        log: {
+            info: (message) => info(line(message)),
+            warning: (message) => warning(line(message)),
+            error: (message) => error(line(message)),
+            debug: (message) => core_debug(line(message)),
+            group: (title, body) => group(line(title), body),
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/runner/redact.ts
+const MASK = "***";
+/**
+ * Removes every secret from text that may reach a log, an error, an output or the summary.
+ * The runner masks registered secrets in the log only; outputs and the summary are not masked,
+ * and an API may echo the token back in an error body.
+ */
+class Redactor {
+    secrets = [];
+    add(secret) {
+        // Very short values would mask ordinary words; a real token is never that short.
+        if (secret.length >= 4 && !this.secrets.includes(secret))
+            this.secrets.push(secret);
+    }
+    redact(text) {
+        let result = text;
+        for (const secret of this.secrets)
+            result = result.split(secret).join(MASK);
+        return result;
+    }
+}
+
+// EXTERNAL MODULE: ./src/runner/run-context.ts + 23 modules
+var run_context = __nccwpck_require__(7854);
 ;// CONCATENATED MODULE: ./src/step.ts
 
 
 
 
+
+
+
+
+
+/**
+ * The real collaborators: the runner's IO, the system clock, HTTP, and a cancellation that stops
+ * every wait and request on SIGINT or SIGTERM. The bundle's entry and `@github/local-action` (which
+ * calls `run()` of main.ts or post.ts) both start a step with these.
+ */
+function actionDeps() {
+    const redactor = new Redactor();
+    const runnerIO = coreIO(redactor);
+    const outputs = new Map();
+    const io = {
+        ...runnerIO,
+        setOutput: (name, value) => {
+            outputs.set(name, value);
+            runnerIO.setOutput(name, value);
+        },
+    };
+    const controller = new AbortController();
+    stopOnCancel(io, (name) => outputs.get(name), controller, (code) => process.exit(code));
+    return {
+        io,
+        clock: runner_clock/* systemClock */.ml,
+        random: Math.random,
+        redactor,
+        runContext: run_context/* currentRunContext */.yD,
+        transport: httpTransport,
+        signal: controller.signal,
+    };
+}
+/** Runs a step; an error nobody foresaw fails the step with its stack rather than crash it. */
+async function runStep(step, deps) {
+    try {
+        await step(deps);
+    }
+    catch (error) {
+        deps.io.setFailed(`Unexpected error: ${error instanceof Error ? error.stack : String(error)}`);
+    }
+}
 /** Masks the token before anything else can print it. */
 function maskToken({ io, redactor }) {
-    const token = io.getInput(Inputs.apiToken).trim();
+    const token = io.getInput(constants/* Inputs */.G0.apiToken).trim();
     if (!token)
         return;
     io.setSecret(token);
@@ -38537,12 +39930,12 @@ const LAST_LOOK_MS = 1_000;
 /** The API client and collaborators of one step, all bound to the step's one deadline. */
 function createModeContext(api, deps) {
     const { io, clock, random, signal } = deps;
-    const deadline = new Deadline(clock, api.timeoutMs);
-    const policy = DEFAULT_RETRY_POLICY;
+    const deadline = new runner_clock/* Deadline */.B2(clock, api.timeoutMs);
+    const policy = retry/* DEFAULT_RETRY_POLICY */.cO;
     return {
         api: httpApi(api, deadline, deps, signal),
         // Not tied to the step's cancel signal, which is what it looks after.
-        lastLook: () => httpApi(api, new Deadline(clock, LAST_LOOK_MS), deps, undefined),
+        lastLook: () => httpApi(api, new runner_clock/* Deadline */.B2(clock, LAST_LOOK_MS), deps, undefined),
         clock,
         deadline,
         policy,
@@ -38559,8 +39952,8 @@ function httpApi(api, deadline, { io, clock, random, redactor, transport }, sign
         transport: transport(api.apiToken),
         clock,
         deadline,
-        gate: new RateLimitGate(clock),
-        policy: DEFAULT_RETRY_POLICY,
+        gate: new retry/* RateLimitGate */.F0(clock),
+        policy: retry/* DEFAULT_RETRY_POLICY */.cO,
         random,
         redactor,
         log: io.log,
@@ -38569,7 +39962,20 @@ function httpApi(api, deadline, { io, clock, random, redactor, transport }, sign
     });
 }
 
-;// CONCATENATED MODULE: ./src/workflow/explain.ts
+
+/***/ }),
+
+/***/ 1778:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   SP: () => (/* binding */ explainFailure),
+/* harmony export */   fC: () => (/* binding */ reportsSnapshotLimit),
+/* harmony export */   pH: () => (/* binding */ StepFailure)
+/* harmony export */ });
+/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
+/* harmony import */ var _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4587);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
 
 
 
@@ -38585,10 +39991,10 @@ function explainFailure(error, operation) {
     const detail = error instanceof Error ? error.message : String(error);
     if (error instanceof StepFailure)
         return detail;
-    if (isStatus(error, 401)) {
-        return `The API refused the token (${detail}). Check the secret passed as ${Inputs.apiToken}.`;
+    if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 401)) {
+        return `The API refused the token (${detail}). Check the secret passed as ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.apiToken}.`;
     }
-    if (error instanceof CancelledError)
+    if (error instanceof _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc)
         return `Cancelled: ${detail}.`;
     switch (operation.kind) {
         case "create":
@@ -38607,793 +40013,288 @@ function explainFailure(error, operation) {
 }
 function explainCreateFailure(error, detail, operation) {
     const server = `server ${operation.serverId}`;
-    if (isStatus(error, 404)) {
-        return `Server ${operation.serverId} does not exist, or this token cannot see it (${detail}). Check ${Inputs.serverId}.`;
+    if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 404)) {
+        return `Server ${operation.serverId} does not exist, or this token cannot see it (${detail}). Check ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.serverId}.`;
     }
-    const atLimit = (operation.snapshotsOnServer ?? 0) >= SNAPSHOT_LIMIT_PER_SERVER;
-    if (reportsSnapshotLimit(error) || (isStatus(error, 400) && atLimit)) {
-        return (`Could not create a snapshot of ${server}: it already has ${SNAPSHOT_LIMIT_PER_SERVER} snapshots, ` +
-            `the provider's limit (${detail}). Delete one, or let ${Inputs.onLimit}: delete-oldest make room.`);
+    const atLimit = (operation.snapshotsOnServer ?? 0) >= _constants_js__WEBPACK_IMPORTED_MODULE_2__/* .SNAPSHOT_LIMIT_PER_SERVER */ .Zy;
+    if (reportsSnapshotLimit(error) || ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 400) && atLimit)) {
+        return (`Could not create a snapshot of ${server}: it already has ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .SNAPSHOT_LIMIT_PER_SERVER */ .Zy} snapshots, ` +
+            `the provider's limit (${detail}). Delete one, or let ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.onLimit}: delete-oldest make room.`);
     }
-    if (isStatus(error, 400))
+    if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 400))
         return `The API refused to create a snapshot of ${server} (${detail}).`;
     return `Could not create a snapshot of ${server}: ${detail}`;
 }
 /** A create refused because the server is full; the API documents no error code, only words. */
 function reportsSnapshotLimit(error) {
-    return isStatus(error, 400) && /limit|at most|maximum/i.test(error.apiMessage);
+    return (0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 400) && /limit|at most|maximum/i.test(error.apiMessage);
 }
 function explainRestoreFailure(error, detail, { serverId, snapshotId }) {
-    if (isStatus(error, 404))
+    if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 404))
         return `Snapshot ${snapshotId} does not exist (${detail}).`;
-    if (isStatus(error, 400)) {
+    if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 400)) {
         return `Server ${serverId} cannot be restored from snapshot ${snapshotId} now (${detail}).`;
     }
     return `Could not restore server ${serverId} from snapshot ${snapshotId}: ${detail}`;
 }
 
-;// CONCATENATED MODULE: ./src/fleet/concurrency.ts
-/** Servers are handled this many at a time: enough for a fleet, few enough to be polite. */
-const SERVER_CONCURRENCY = 10;
-/**
- * Runs `work` for every item with at most `limit` at once, in input order of start. Each call
- * handles its own errors: one server's failure must not stop the others.
- */
-async function forEachConcurrently(items, limit, work) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const item = items[next++];
-            await work(item);
+
+/***/ }),
+
+/***/ 7317:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   h: () => (/* binding */ parseIdList)
+/* harmony export */ });
+/** Ids separated by commas, spaces or newlines; a repeated id is kept once, with a note. */
+function parseIdList(inputName, text, problems, notes) {
+    const ids = [];
+    for (const token of text.split(/[\s,]+/).filter(Boolean)) {
+        const id = /^\d+$/.test(token) ? Number(token) : Number.NaN;
+        if (!Number.isSafeInteger(id) || id <= 0) {
+            problems.push(`${inputName} "${token}" is not a positive integer`);
         }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-;// CONCATENATED MODULE: ./src/api/types.ts
-const SnapshotStatus = {
-    inProgress: "in_progress",
-    completed: "completed",
-};
-/** The one server status the action relies on: a restore is under way. */
-const RESTORING = "restoring";
-
-;// CONCATENATED MODULE: ./src/fleet/server-snapshots.ts
-
-/**
- * What a step has learned of the account's list: how many pages it has. An account may hold
- * thousands of snapshots, so a fleet reads the account's list only while that costs no more
- * requests than reading each server's own list.
- */
-class AccountSize {
-    pages;
-}
-/**
- * The snapshots of each server, at a cost of min(pages of the account's list, servers) requests:
- * the account's list while it has no more pages than there are servers, else each server's own
- * filtered list. (The first read of a fleet that does not yet know the account's size may cost one
- * request more: the first page of the account's list, which tells its size; and so does a read of
- * the account's list that moved while it was read.)
- */
-async function snapshotsByServer(api, serverIds, size = new AccountSize()) {
-    const lists = { byServer: new Map(), provesAbsence: new Map(), failed: new Map() };
-    if (serverIds.length > 1 && (size.pages ?? 0) <= serverIds.length) {
-        const account = await api.listSnapshots(undefined, { maxPages: serverIds.length });
-        size.pages = account.pages;
-        // A walk that moved may lack any server's snapshots: each server's own list is read instead.
-        if (account.pages <= serverIds.length && account.complete) {
-            for (const id of serverIds) {
-                lists.byServer.set(id, []);
-                lists.provesAbsence.set(id, false);
-            }
-            for (const snapshot of account.snapshots)
-                lists.byServer.get(snapshot.server.id)?.push(snapshot);
-            return lists;
-        }
-    }
-    await forEachConcurrently(serverIds, SERVER_CONCURRENCY, async (serverId) => {
-        try {
-            const own = await api.listSnapshots(serverId);
-            lists.byServer.set(serverId, own.snapshots);
-            lists.provesAbsence.set(serverId, own.complete);
-        }
-        catch (error) {
-            lists.failed.set(serverId, error);
-        }
-    });
-    return lists;
-}
-/**
- * The server's snapshots, with a second read when the first was not complete (the list moved
- * while it was read); still not complete after that, it says so rather than be trusted.
- */
-async function readServerList(api, serverId) {
-    const first = await api.listSnapshots(serverId);
-    return first.complete ? first : api.listSnapshots(serverId);
-}
-
-;// CONCATENATED MODULE: ./src/fleet/exactly-once.ts
-
-
-
-
-
-
-/**
- * Sends a request that changes state so that it takes effect at most once. After an answer that
- * leaves the outcome unknown (a reset, a timeout, a 5xx), the request is sent again only when a
- * look at the API shows that it did nothing; an effect that is found is taken as the result.
- */
-async function sendExactlyOnce(spec, context) {
-    const { clock, deadline, policy, random, log, signal } = context;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return { value: await spec.send(), recovered: false };
-        }
-        catch (error) {
-            if (!mayHaveTakenEffect(error))
-                throw error;
-            const delayMs = backoffDelayMs(attempt, policy, random);
-            if (delayMs >= deadline.remainingMs())
-                throw error;
-            log.warning(`${spec.request} got no clear answer (${error.message}); ` +
-                `checking ${spec.check} before sending anything again.`);
-            // A moment's pause lets an API that was slow to answer finish what it started.
-            await clock.sleep(delayMs, signal);
-            const effect = await spec.findEffect(error);
-            if (effect !== undefined)
-                return { value: effect, recovered: true };
-            if (attempt >= policy.maxAttempts)
-                throw error;
-            log.info(`${spec.request} did nothing: sending it again (try ${attempt + 1} of ` +
-                `${policy.maxAttempts}, ${formatDuration(deadline.remainingMs())} left).`);
-        }
-    }
-}
-/** Creates one snapshot, never two: a snapshot with the name that was not there before is the one. */
-function createSnapshotOnce(api, request, idsBefore, context) {
-    const what = `The create request for server ${request.server_id}`;
-    return sendExactlyOnce({
-        send: () => api.createSnapshot(request),
-        request: what,
-        check: "whether the snapshot was made",
-        findEffect: async (sendError) => {
-            const unknown = `${what} got no clear answer (${sendError.message}), and the server's ` +
-                `snapshots could not be listed to check. A snapshot named ${request.name} may exist: ` +
-                "check the server before running the step again.";
-            const listed = await lookOrExplain(() => readServerList(api, request.server_id), unknown);
-            const made = listed.snapshots
-                .filter((s) => s.name === request.name && !idsBefore.has(s.id))
-                .sort((a, b) => a.id - b.id)[0];
-            if (made)
-                context.log.info(`Snapshot ${made.id} (${made.name}) was made; using it.`);
-            // Not found in a list that moved while it was read proves nothing: never send it again then.
-            if (!made && !listed.complete)
-                throw new StepFailure(`${unknown} (its list kept changing)`);
-            return made;
-        },
-    }, context);
-}
-/**
- * Starts one restore, never two: a restore destroys what was written since the snapshot, and a
- * second one started after the first finished would destroy it again. A server found `restoring`
- * means the lost request was accepted.
- */
-function restoreSnapshotOnce(api, snapshot, context) {
-    const serverId = snapshot.server.id;
-    const what = `The restore request for server ${serverId} (snapshot ${snapshot.id})`;
-    let firstSentAt;
-    return sendExactlyOnce({
-        send: () => {
-            firstSentAt ??= context.clock.now();
-            return api.restoreSnapshot(snapshot.id);
-        },
-        request: what,
-        check: "the server's status",
-        findEffect: async (sendError) => {
-            const server = await lookOrExplain(() => api.getServer(serverId), `${what} got no clear answer (${sendError.message}), and the server's ` +
-                `status could not be checked. The restore may have started: check server ${serverId} ` +
-                "before running the step again.");
-            if (server.status === RESTORING) {
-                context.log.info(`Server ${serverId} is restoring: the request was accepted.`);
-                return { server };
-            }
-            // The provider's restores take 5 to 15 minutes, so soon after the request a server that
-            // is not restoring never started one. Later, it may have started and finished already.
-            const sinceFirstSend = context.clock.now() - (firstSentAt ?? context.clock.now());
-            if (sinceFirstSend > RESEND_RESTORE_WITHIN_MS) {
-                throw new StepFailure(`${what} got no clear answer (${sendError.message}), and server ` +
-                    `${serverId} is ${server.status}, not restoring, ${formatDuration(sinceFirstSend)} ` +
-                    "later: the restore may have started and already finished, so it is not sent again. " +
-                    `Check server ${serverId} before running the step again.`);
-            }
-            return undefined;
-        },
-    }, context);
-}
-/**
- * A restore is sent again only while a finished restore is impossible: well under the provider's
- * shortest stated restore time of 5 minutes.
- */
-const RESEND_RESTORE_WITHIN_MS = 60_000;
-async function lookOrExplain(look, explanation) {
-    try {
-        return await look();
-    }
-    catch (error) {
-        throw new Error(`${explanation} (${error.message})`, { cause: error });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/fleet/snapshots.ts
-
-
-/** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
-function isManaged(snapshot, namePrefix) {
-    return snapshot.name.startsWith(namePrefix);
-}
-function isCompleted(snapshot) {
-    return snapshot.status === SnapshotStatus.completed;
-}
-/**
- * A snapshot that ended without completing and can never be restored. The API documents no
- * failure value; only these unmistakable words count, so that an undocumented status of a
- * snapshot still being made (`pending`, `queued`) is never taken for a failure and deleted.
- */
-const FAILED_STATUSES = new Set(["failed", "error"]);
-function hasFailed(snapshot) {
-    return FAILED_STATUSES.has(snapshot.status);
-}
-/** `created_at` in ms; NaN when the API sent something that is not a date. */
-function createdAtMs(snapshot) {
-    return Date.parse(snapshot.created_at);
-}
-/** Newest first by `created_at`, never by id or list order; an unreadable date sorts last. */
-function newestFirst(snapshots) {
-    const time = (s) => {
-        const ms = createdAtMs(s);
-        return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
-    };
-    return [...snapshots].sort((a, b) => time(b) - time(a) || b.id - a.id);
-}
-/** `801 (pre-deploy-abc, server 12345)`: a snapshot as a sentence names it. */
-function describeSnapshot(snapshot) {
-    return `${snapshot.id} (${snapshot.name}, server ${snapshot.server.id})`;
-}
-/** How old a snapshot is at `now`, for a person: `3d 04h`. */
-function age(snapshot, now) {
-    const ms = createdAtMs(snapshot);
-    return Number.isNaN(ms) ? "unknown age" : formatDuration(now.getTime() - ms);
-}
-
-;// CONCATENATED MODULE: ./src/fleet/retention.ts
-
-function mayBeDeleted(snapshot, ownership) {
-    return (isManaged(snapshot, ownership.namePrefix) &&
-        (isCompleted(snapshot) || hasFailed(snapshot)) &&
-        !ownership.protectedIds.has(snapshot.id) &&
-        !Number.isNaN(createdAtMs(snapshot)));
-}
-/**
- * One server's snapshots: keep the newest `keep` completed ones of ours (and the young ones),
- * delete the rest of ours, and every failed one of ours whatever `keep` says.
- */
-function snapshotsToPrune(snapshots, policy) {
-    const candidates = newestFirst(snapshots.filter((s) => mayBeDeleted(s, policy)));
-    const tooYoung = (s) => policy.olderThanMs !== undefined && policy.now.getTime() - createdAtMs(s) < policy.olderThanMs;
-    const beyondKeep = [
-        ...candidates.filter(hasFailed),
-        ...candidates.filter(isCompleted).slice(policy.keep),
-    ];
-    const deleted = newestFirst(beyondKeep.filter((s) => !tooYoung(s)));
-    const deletedIds = new Set(deleted.map((s) => s.id));
-    return { deleted, kept: snapshots.filter((s) => !deletedIds.has(s.id)) };
-}
-/**
- * The snapshots of ours to delete so that `needed` slots come free (the failed ones first, then
- * the oldest completed), or undefined when there are not enough of ours: then nothing at all is
- * deleted, since deleting some would not help.
- */
-function snapshotsToMakeRoom(snapshots, needed, ownership) {
-    if (needed <= 0)
-        return [];
-    const oldestFirst = newestFirst(snapshots.filter((s) => mayBeDeleted(s, ownership))).reverse();
-    const order = [...oldestFirst.filter(hasFailed), ...oldestFirst.filter(isCompleted)];
-    return order.length >= needed ? order.slice(0, needed) : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/fleet/server-slots.ts
-
-
-
-
-/**
- * Applies `if-exists` to the snapshots that already have this step's name on the server:
- * fail before creating, reuse the newest one, or delete them all to make a new one.
- */
-async function applyIfExists(serverId, existing, settings, context) {
-    const sameName = newestFirst(existing.filter((s) => s.name === settings.name));
-    const [newest] = sameName;
-    if (!newest)
-        return { remaining: existing };
-    switch (settings.ifExists) {
-        case "fail":
-            throw new StepFailure(`Server ${serverId} already has snapshot ${newest.id} named ${settings.name} ` +
-                `(${newest.status}, ${age(newest, context.now)} old). Set ${Inputs.ifExists}: reuse to use ` +
-                "it, or replace to delete it and make a new one.");
-        case "reuse":
-            context.log.info(`Server ${serverId}: reusing snapshot ${newest.id} (${newest.name}, ${newest.status}).`);
-            return { reuse: newest, remaining: existing };
-        case "replace": {
-            const gone = await deleteAll(sameName, context, `replaced (${Inputs.ifExists}: replace)`);
-            return { remaining: existing.filter((s) => !gone.has(s.id)) };
-        }
-    }
-}
-/**
- * Applies `on-limit` when the server already holds the provider's maximum: fail, or delete just
- * enough of ours, failed ones first, then the oldest completed. When not enough of ours may go,
- * nothing is deleted.
- */
-async function makeRoom(serverId, existing, settings, context) {
-    const needed = existing.length - SNAPSHOT_LIMIT_PER_SERVER + 1;
-    if (needed <= 0)
-        return { remaining: existing };
-    const atLimit = `Server ${serverId} already has ${existing.length} snapshots, the provider's limit is ` +
-        `${SNAPSHOT_LIMIT_PER_SERVER}: ${listing(existing, context.now)}.`;
-    if (settings.onLimit === "fail") {
-        throw new StepFailure(`${atLimit} ${Inputs.onLimit} is fail, so nothing was deleted. Delete one (mode: delete), ` +
-            `or set ${Inputs.onLimit}: delete-oldest to let this action delete its failed or oldest completed snapshot.`);
-    }
-    const chosen = snapshotsToMakeRoom(existing, needed, {
-        namePrefix: settings.namePrefix,
-        protectedIds: new Set(),
-    });
-    if (!chosen) {
-        throw new StepFailure(`${atLimit} Too few of them may be deleted by this action (only completed or failed snapshots whose ` +
-            `name starts with "${settings.namePrefix}"), so nothing was deleted. Delete one yourself ` +
-            "(mode: delete with its id) to make room.");
-    }
-    const gone = await deleteAll(chosen, context, `to make room (${Inputs.onLimit}: delete-oldest)`);
-    return { remaining: existing.filter((s) => !gone.has(s.id)) };
-}
-/** Deletes one by one, so that a failure stops the deleting; returns the ids now gone. */
-async function deleteAll(snapshots, context, why) {
-    const gone = new Set();
-    for (const snapshot of snapshots) {
-        const outcome = await context.api.deleteSnapshot(snapshot.id);
-        context.log.info(`Server ${snapshot.server.id}: ${outcome === "deleted" ? "deleted" : "found already gone"} ` +
-            `snapshot ${snapshot.id} (${snapshot.name}, ${snapshot.status}, ${age(snapshot, context.now)} old): ${why}.`);
-        gone.add(snapshot.id);
-        if (outcome === "deleted")
-            context.onDeleted(snapshot.id);
-    }
-    return gone;
-}
-function listing(snapshots, now) {
-    return newestFirst(snapshots)
-        .map((s) => `${s.id} ${s.name} (${s.status}, ${age(s, now)} old)`)
-        .join(", ");
-}
-
-;// CONCATENATED MODULE: ./src/fleet/wait-until.ts
-
-
-/** The first gap; gaps double from here up to the poll interval, so quick work is seen quickly. */
-const FIRST_INTERVAL_MS = 1_000;
-/**
- * The last check is aimed this long before the deadline so that its request, too, ends by the
- * deadline instead of being cut off by it.
- */
-const FINAL_CHECK_ALLOWANCE_MS = 1_000;
-/**
- * A check that would start with less than this left (a busy machine overslept) is not made: its
- * request could only be cut off, and its failure would hide why the checks before it failed.
- */
-const TOO_LATE_TO_CHECK_MS = 250;
-/**
- * Calls `check` after each gap until it returns a value or the deadline comes. A transient failure
- * of one check (the API briefly unreachable) only costs that check; any other error ends the wait
- * at once, because waiting cannot fix it.
- */
-async function waitUntil(check, { clock, deadline, maxIntervalMs, log, signal }) {
-    let lastFailure;
-    for (let round = 0;; round++) {
-        const usable = deadline.remainingMs() - Math.min(FINAL_CHECK_ALLOWANCE_MS, deadline.totalMs / 4);
-        if (usable <= 0 && round > 0)
-            return { done: false, lastFailure };
-        const gap = Math.min(maxIntervalMs, FIRST_INTERVAL_MS * 2 ** round);
-        await clock.sleep(Math.max(0, Math.min(gap, usable)), signal);
-        if (round > 0 && deadline.remainingMs() < TOO_LATE_TO_CHECK_MS) {
-            return { done: false, lastFailure };
-        }
-        try {
-            const value = await check();
-            if (value !== undefined)
-                return { done: true, value };
-            lastFailure = undefined;
-        }
-        catch (error) {
-            if (error instanceof DeadlineError)
-                return { done: false, lastFailure };
-            if (!isTransient(error))
-                throw error;
-            lastFailure = error instanceof Error ? error.message : String(error);
-            log.warning(`A status check failed (${lastFailure}); the next check will try again.`);
-        }
-    }
-}
-/** Why a wait that timed out could not see the end: the last check failed, not the provider. */
-function lastCheckFailed(lastFailure) {
-    return lastFailure ? ` The last status check failed: ${lastFailure}.` : "";
-}
-
-;// CONCATENATED MODULE: ./src/fleet/wait-for-each.ts
-
-/**
- * Waits for several things at once (snapshots being made, servers being restored) until each has
- * settled or the deadline comes. One check looks at all the pending ones together, so a fleet
- * costs what its `look` costs, not one request per thing.
- */
-async function waitForEach(initial, spec, options) {
-    const states = new Map(initial);
-    const ended = new Map();
-    const unsettled = (end) => {
-        const elapsedMs = options.deadline.elapsedMs();
-        for (const [key, state] of states) {
-            if (!ended.has(key))
-                ended.set(key, { state, settled: false, elapsedMs, ...end });
-        }
-        return ended;
-    };
-    // Already settled when the wait begins (a snapshot that completed while the build ran): no check.
-    for (const [key, state] of states) {
-        if (spec.isSettled(state)) {
-            ended.set(key, { state, settled: true, elapsedMs: options.deadline.elapsedMs() });
-        }
-    }
-    if (ended.size === states.size)
-        return ended;
-    let outcome;
-    try {
-        outcome = await waitUntil(async () => {
-            const pending = [...states.keys()].filter((key) => !ended.has(key));
-            const seen = await spec.look(pending);
-            const elapsedMs = options.deadline.elapsedMs();
-            for (const key of pending) {
-                if (!seen.has(key))
-                    continue;
-                const state = seen.get(key);
-                states.set(key, state);
-                if (spec.isSettled(state))
-                    ended.set(key, { state, settled: true, elapsedMs });
-            }
-            options.log.info(spec.progress(states, elapsedMs));
-            return ended.size === states.size ? ended : undefined;
-        }, options);
-    }
-    catch (error) {
-        // What had settled stays settled: a refused check ends only the waits still open.
-        return unsettled({ error });
-    }
-    return outcome.done ? ended : unsettled({ lastFailure: outcome.lastFailure });
-}
-
-;// CONCATENATED MODULE: ./src/fleet/wait-for-snapshots.ts
-
-
-
-
-
-/** How many snapshots a progress line names one by one before it only counts them. */
-const NAMED_IN_PROGRESS_LINE = 5;
-/**
- * Waits until every snapshot has ended. A check reads each server's snapshots at the cost of
- * min(pages of the account's list, servers) requests (see `snapshotsByServer`). A snapshot is
- * "gone" only when its server's own complete list lacks it: missing from the account's list, which
- * moves while it is read, is first confirmed there. A server whose list fails concerns only that
- * server's snapshots: a passing failure skips them for one check, a final one ends their wait.
- */
-async function waitForSnapshots(api, snapshots, options, size = new AccountSize()) {
-    const made = new Map(snapshots.map((s) => [s.id, s]));
-    const waited = await waitForEach(new Map(snapshots.map((s) => [s.id, { snapshot: s }])), {
-        look: (pending) => look(api, pending.map((id) => made.get(id)), size, options.log),
-        // Only `in_progress` is documented as unfinished; gone and failed checks are ends too.
-        isSettled: (seen) => !("snapshot" in seen) || seen.snapshot.status !== SnapshotStatus.inProgress,
-        progress: (states, elapsedMs) => progressLine(snapshots, states, elapsedMs),
-    }, options);
-    return new Map([...waited].map(([id, end]) => [id, resultOf(end, made.get(id))]));
-}
-async function look(api, pending, size, log) {
-    const lists = await snapshotsByServer(api, [...new Set(pending.map((s) => s.server.id))], size);
-    const passing = [...lists.failed].filter(([, error]) => isTransient(error));
-    // Every server's list failed for a passing reason: the whole check failed, and says so.
-    if (passing.length > 0 && passing.length === lists.failed.size && lists.byServer.size === 0) {
-        throw passing[0]?.[1];
-    }
-    for (const [serverId, error] of passing) {
-        log.warning(`The status check of server ${serverId} failed (${messageOf(error)}); the next check will try again.`);
-    }
-    const ownLists = new Map();
-    const ownListOf = (serverId) => {
-        const read = ownLists.get(serverId) ?? readOwnList(api, serverId);
-        ownLists.set(serverId, read);
-        return read;
-    };
-    const seen = new Map();
-    for (const made of pending) {
-        const serverId = made.server.id;
-        let now;
-        if (lists.failed.has(serverId)) {
-            now = afterFailure(lists.failed.get(serverId));
+        else if (ids.includes(id)) {
+            notes.push(`${inputName} lists ${id} more than once; it is used once.`);
         }
         else {
-            now = find(made, lists.byServer.get(serverId) ?? [], lists.provesAbsence.get(serverId));
-            // Missing from a list that cannot prove an absence: the server's own list decides.
-            if (now === undefined) {
-                const own = await ownListOf(serverId);
-                now = "error" in own ? afterFailure(own.error) : find(made, own.snapshots, own.complete);
-            }
+            ids.push(id);
         }
-        if (now)
-            seen.set(made.id, now);
     }
-    return seen;
+    return ids;
 }
-async function readOwnList(api, serverId) {
-    try {
-        return await readServerList(api, serverId);
+
+
+/***/ }),
+
+/***/ 9624:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   TL: () => (/* binding */ parseInputs),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   yG: () => (/* binding */ parseBoolean)
+/* harmony export */ });
+/* unused harmony exports MODES, IF_EXISTS, ON_LIMIT */
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
+/* harmony import */ var _id_list_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7317);
+/* harmony import */ var _runner_run_context_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7854);
+/* harmony import */ var _snapshot_selection_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3578);
+
+
+
+
+
+const MODES = ["create", "wait", "restore", "prune", "delete", "list"];
+const IF_EXISTS = ["fail", "reuse", "replace"];
+const ON_LIMIT = ["delete-oldest", "fail"];
+/** The modes whose post step can roll back: those that see their snapshots complete. */
+const ROLLBACK_MODES = ["create", "wait"];
+/** All the bad inputs at once, so a user fixes them in one round instead of one per run. */
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(`The step's inputs are not valid:\n${problems.map((p) => `- ${p}`).join("\n")}`);
+        this.problems = problems;
+        this.name = "InputError";
     }
-    catch (error) {
-        return { error };
+}
+const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+const DEFAULT_NAME_PREFIX = "pre-deploy-";
+/** create, wait and restore wait for the provider; the other modes only bound their retries with it. */
+const DEFAULT_TIMEOUT_MS = {
+    create: 30 * 60_000,
+    wait: 30 * 60_000,
+    restore: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .RESTORE_TIMEOUT_MS */ .Ox,
+    prune: 10 * 60_000,
+    delete: 10 * 60_000,
+    list: 10 * 60_000,
+};
+const DEFAULT_POLL_INTERVAL_MS = 10_000;
+const DEFAULT_KEEP = 2;
+function parseInputs(read, run) {
+    const problems = [];
+    const notes = [];
+    const input = (name) => read(name).trim();
+    const apiToken = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiToken);
+    if (!apiToken)
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiToken} is required: pass the API token from a secret`);
+    const apiUrl = parseApiUrl(input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiUrl) || _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .DEFAULT_API_URL */ .rK, problems);
+    const mode = parseChoice(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode), MODES, problems);
+    const ifExists = parseChoice(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.ifExists, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.ifExists), IF_EXISTS, problems);
+    const onLimit = parseChoice(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.onLimit, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.onLimit), ON_LIMIT, problems);
+    const keep = parseKeep(input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.keep), problems);
+    const olderThanText = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.olderThan);
+    const olderThanMs = olderThanText
+        ? parsePositiveDuration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.olderThan, olderThanText, 0, problems)
+        : undefined;
+    const serverIdText = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId);
+    const serverIds = (0,_id_list_js__WEBPACK_IMPORTED_MODULE_4__/* .parseIdList */ .h)(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId, serverIdText, problems, notes);
+    const snapshots = (0,_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_3__/* .parseSnapshotSelection */ .k)(input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId), problems, notes);
+    if (mode)
+        checkModeNeeds(mode, serverIdText, snapshots, problems);
+    const namePrefix = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.namePrefix) || DEFAULT_NAME_PREFIX;
+    if (!NAME_PATTERN.test(namePrefix)) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.namePrefix} "${namePrefix}" may contain only letters, digits, hyphens and underscores`);
     }
-}
-/** Listed, gone for sure, or undefined: not seen for sure this time. */
-function find(made, listed, provesAbsence = false) {
-    const snapshot = listed.find((s) => s.id === made.id);
-    if (snapshot)
-        return { snapshot };
-    return provesAbsence ? { gone: true } : undefined;
-}
-/** A passing failure leaves the snapshot for the next check; any other ends its wait. */
-function afterFailure(error) {
-    return isTransient(error) ? undefined : { error };
-}
-function messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-function resultOf(end, made) {
-    const { state, elapsedMs, lastFailure } = end;
-    const snapshot = "snapshot" in state ? state.snapshot : made;
-    if (end.error !== undefined)
-        return { kind: "error", snapshot, elapsedMs, error: end.error };
-    if (!end.settled)
-        return { kind: "timed-out", snapshot, elapsedMs, lastFailure };
-    if ("error" in state)
-        return { kind: "error", snapshot, elapsedMs, error: state.error };
-    if ("gone" in state)
-        return { kind: "vanished", snapshot, elapsedMs };
-    // Any status but the two documented ones is an end that is not success.
-    const kind = snapshot.status === SnapshotStatus.completed ? "completed" : "failed";
-    return { kind, snapshot, elapsedMs };
-}
-function progressLine(all, states, elapsedMs) {
-    const elapsed = `${formatDuration(elapsedMs)} elapsed`;
-    const statusOf = (s) => {
-        const seen = states.get(s.id);
-        if (!seen || "snapshot" in seen)
-            return seen?.snapshot.status ?? s.status;
-        return "gone" in seen ? "gone from the list" : "could not be checked";
+    const explicitName = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.name);
+    if (explicitName && !NAME_PATTERN.test(explicitName)) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.name} "${explicitName}" may contain only letters, digits, hyphens and underscores`);
+    }
+    if (mode === "create" && explicitName && !explicitName.startsWith(namePrefix)) {
+        notes.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.name} "${explicitName}" does not start with ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.namePrefix} "${namePrefix}": ` +
+            "prune and on-limit will never delete it, so it stays until you delete it yourself.");
+    }
+    const name = explicitName || (0,_runner_run_context_js__WEBPACK_IMPORTED_MODULE_2__/* .defaultSnapshotName */ .J0)(namePrefix, run);
+    const wait = parseBoolean(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.wait, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.wait), true, problems);
+    const dryRun = parseBoolean(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.dryRun, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.dryRun), false, problems);
+    const rollbackOnFailure = parseBoolean(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure), false, problems);
+    if (mode && rollbackOnFailure)
+        checkRollback(mode, wait, problems);
+    if (mode === "wait" && !wait) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.wait}: false has no meaning in mode wait, which only waits`);
+    }
+    const timeoutMs = parsePositiveDuration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.timeout, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.timeout), DEFAULT_TIMEOUT_MS[mode ?? "create"], problems);
+    const pollIntervalMs = parsePositiveDuration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.pollInterval, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.pollInterval), DEFAULT_POLL_INTERVAL_MS, problems);
+    if (problems.length > 0 || !mode)
+        throw new InputError(problems);
+    return {
+        settings: {
+            apiToken,
+            apiUrl,
+            mode,
+            serverIds,
+            name,
+            namePrefix,
+            description: input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.description) || (0,_runner_run_context_js__WEBPACK_IMPORTED_MODULE_2__/* .defaultDescription */ .GO)(run),
+            snapshots,
+            ifExists: ifExists ?? "fail",
+            onLimit: onLimit ?? "delete-oldest",
+            keep,
+            olderThanMs,
+            wait,
+            timeoutMs,
+            pollIntervalMs,
+            dryRun,
+            rollbackOnFailure,
+        },
+        notes,
     };
-    if (all.length <= NAMED_IN_PROGRESS_LINE) {
-        const named = all.map((s) => `snapshot ${s.id} of server ${s.server.id}: ${statusOf(s)}`);
-        return `${capitalize(named.join("; "))} (${elapsed})`;
+}
+/** The inputs each mode cannot do without, checked with the rest before any request. */
+function checkModeNeeds(mode, serverIdText, snapshots, problems) {
+    const hasServers = serverIdText.replace(/[\s,]/g, "") !== "";
+    const needsServers = mode === "create" ||
+        mode === "prune" ||
+        mode === "list" ||
+        (mode === "restore" && snapshots?.kind === "latest");
+    if (needsServers && !hasServers) {
+        problems.push(mode === "restore"
+            ? `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId} is required with ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} "latest": whose latest snapshot?`
+            : `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId} is required in mode ${mode}`);
     }
-    const count = (status) => all.filter((s) => statusOf(s) === status).length;
-    const completed = count(SnapshotStatus.completed);
-    const inProgress = count(SnapshotStatus.inProgress);
-    const ended = all.length - completed - inProgress;
-    return (`${completed} of ${all.length} snapshots completed, ${inProgress} in progress` +
-        `${ended > 0 ? `, ${ended} ended otherwise` : ""} (${elapsed})`);
-}
-function capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-;// CONCATENATED MODULE: ./src/fleet/create-snapshots.ts
-
-
-
-
-
-
-
-
-/**
- * Snapshots each server, each snapshot created at most once, then (with `wait`) waits for all of
- * them with one check for the fleet. One server's failure does not stop the others.
- */
-async function createSnapshots(settings, context) {
-    const { log, deadline } = context;
-    const results = settings.serverIds.map((serverId) => ({
-        serverId,
-        startedAtMs: 0,
-    }));
-    // Learned by the first read of the servers' snapshots, used by every check of the wait.
-    const accountSize = new AccountSize();
-    await log.group(`Creating snapshot ${settings.name}`, async () => {
-        let existing;
-        try {
-            existing = await snapshotsByServer(context.api, settings.serverIds, accountSize);
-        }
-        catch (error) {
-            const failure = explainFailure(error, { kind: "list" });
-            for (const result of results)
-                result.failure = failure;
-            return;
-        }
-        await forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
-            result.startedAtMs = deadline.elapsedMs();
-            const { serverId } = result;
-            if (existing.failed.has(serverId)) {
-                result.failure = explainFailure(existing.failed.get(serverId), { kind: "list", serverId });
-                return;
-            }
-            const onServer = existing.byServer.get(serverId) ?? [];
-            await createOnServer(result, onServer, settings, context);
-            if (!result.snapshot && context.signal?.aborted) {
-                await lookAfterCancel(result, onServer, settings.name, context);
-            }
-            if (result.snapshot)
-                context.onAccepted(madeSnapshots(results));
-        });
-    });
-    const accepted = results.filter((r) => r.snapshot);
-    if (settings.wait)
-        await waitForResults(accepted, settings.pollIntervalMs, context, accountSize);
-    return results;
-}
-/** The snapshots the results hold, in server order. */
-function madeSnapshots(results) {
-    return results.flatMap((r) => (r.snapshot ? [r.snapshot] : []));
-}
-async function createOnServer(result, existing, settings, context) {
-    const { serverId } = result;
-    try {
-        const prepared = await applyIfExists(serverId, existing, settings, context);
-        if (prepared.reuse) {
-            result.snapshot = prepared.reuse;
-            result.reused = true;
-            return;
-        }
-        const created = await createWithRoom(serverId, prepared.remaining, settings, context);
-        result.snapshot = created.value;
-        result.adopted = created.recovered;
-        context.log.info(`Server ${serverId}: snapshot ${created.value.id} (${created.value.name}) ` +
-            `${created.recovered ? "was made" : "accepted"}, status ${created.value.status}.`);
+    if ((mode === "restore" || mode === "delete" || mode === "wait") && !snapshots) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} is required in mode ${mode}`);
     }
-    catch (error) {
-        result.failure = explainFailure(error, {
-            kind: "create",
-            serverId,
-            snapshotsOnServer: existing.length,
-        });
-        result.endedAtMs = context.deadline.elapsedMs();
-        context.log.info(`Server ${serverId}: failed. ${result.failure}`);
+    if ((mode === "delete" || mode === "wait") && snapshots?.kind === "latest") {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} "latest" is only for mode restore: name the snapshots to ${mode === "wait" ? "wait for by id, or pass the snapshot-ids output of the create step" : "delete by id"}`);
     }
 }
 /**
- * The step was cancelled before this server's snapshot was known, maybe with the create request
- * open: the API may have made the snapshot all the same. One quick look for a new snapshot with
- * the step's name, within the runner's cancellation window, names it (and puts it in the outputs)
- * or says what to look for.
+ * A rollback restores servers, which destroys data: it is only right after a step that saw every
+ * snapshot complete, so that the deploy after it is known to have come after the snapshot.
  */
-async function lookAfterCancel(result, before, name, context) {
-    const { serverId } = result;
-    const idsBefore = new Set(before.map((s) => s.id));
-    let found;
+function checkRollback(mode, wait, problems) {
+    if (!ROLLBACK_MODES.includes(mode)) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure} applies only to mode ${ROLLBACK_MODES.join(" or ")}, not ${mode}`);
+    }
+    else if (mode === "create" && !wait) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure}: true needs ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.wait}: true on a create step: a step that ` +
+            "did not see the snapshot complete cannot know that the deploy came after it. Keep " +
+            `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.wait}: false here and put ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure} on a later step with ` +
+            `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode}: wait, just before the deploy`);
+    }
+}
+const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+/** `user:password@` in a URL: never repeated back, wherever the rest of the URL is quoted. */
+const CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
+function parseApiUrl(input, problems) {
+    const text = input.replace(CREDENTIALS, "$1***@");
+    if (text !== input) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiUrl} must not contain credentials (${text}): pass the token as ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiToken}, and rotate a password that was written there`);
+    }
+    let url;
     try {
-        const listed = await context.lastLook().listSnapshots(serverId);
-        found = listed.snapshots.find((s) => s.name === name && !idsBefore.has(s.id));
+        url = new URL(input);
     }
     catch {
-        // Nothing more can be learned in the time left; the message below says what to look for.
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiUrl} "${text}" is not a URL`);
+        return text;
     }
-    if (found) {
-        result.snapshot = found;
-        result.adopted = true;
-        context.log.warning(`Cancelled, but server ${serverId}'s snapshot ${found.id} (${found.name}, ${found.status}) ` +
-            "had been made: its id is in the outputs snapshot-id and snapshot-ids.");
+    const loopback = LOOPBACK_HOST.test(url.hostname);
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiUrl} "${text}" must use https:// (plain http:// is allowed only for a loopback host)`);
     }
-    else {
-        context.log.warning(`Cancelled before server ${serverId}'s snapshot was known: no snapshot named ${name} was ` +
-            `found on it yet. The create request may still be carried out: look for a snapshot ` +
-            `named ${name} on server ${serverId}.`);
+    if (url.search || url.hash) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiUrl} "${text}" must not have a query or a fragment`);
     }
+    return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
-/**
- * Makes room under the provider's limit, then creates. Another run can take the freed slot between
- * the two; a create refused for the limit then gets one more round of the same, never a loop.
- */
-async function createWithRoom(serverId, existing, settings, context) {
-    const request = { server_id: serverId, name: settings.name, description: settings.description };
-    let onServer = existing;
-    for (let round = 1;; round++) {
-        const { remaining } = await makeRoom(serverId, onServer, settings, context);
-        try {
-            return await createSnapshotOnce(context.api, request, new Set(remaining.map((s) => s.id)), context);
-        }
-        catch (error) {
-            if (!reportsSnapshotLimit(error) || round > 1)
-                throw error;
-            context.log.info(`Server ${serverId}: the API still reports the snapshot limit; making room once more.`);
-            onServer = (await context.api.listSnapshots(serverId)).snapshots;
-        }
+/** One of a fixed set of words; the first is the default when the input is empty. */
+function parseChoice(inputName, text, choices, problems) {
+    if (text === "")
+        return choices[0];
+    const choice = choices.find((c) => c === text.toLowerCase());
+    if (!choice)
+        problems.push(`${inputName} "${text}" is not one of: ${choices.join(", ")}`);
+    return choice;
+}
+function parseKeep(text, problems) {
+    if (text === "")
+        return DEFAULT_KEEP;
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.keep} "${text}" is not a whole number (0 or more)`);
+        return DEFAULT_KEEP;
     }
+    return Number(text);
 }
-/**
- * Waits for the results' snapshots, in a log group of its own, and writes each one's end into its
- * result: the wait of create mode and of wait mode alike.
- */
-async function waitForResults(results, pollIntervalMs, context, accountSize = new AccountSize()) {
-    const { api, clock, deadline, log, signal } = context;
-    if (results.length === 0)
-        return;
-    const waited = await log.group(`Waiting for ${plural(results.length, "snapshot")} to complete`, () => waitForSnapshots(api, madeSnapshots(results), { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal }, accountSize));
-    for (const result of results) {
-        const outcome = waited.get(result.snapshot.id);
-        if (outcome)
-            applyWaitEnd(result, outcome, deadline.totalMs);
+/** The one reading of a true/false input, for the main step's inputs and the post step alike. */
+function parseBoolean(inputName, text, fallback, problems) {
+    if (text === "")
+        return fallback;
+    // The same words as YAML 1.2's core schema, which is what core.getBooleanInput accepts.
+    if (["true", "True", "TRUE"].includes(text))
+        return true;
+    if (["false", "False", "FALSE"].includes(text))
+        return false;
+    problems.push(`${inputName} "${text}" is not true or false`);
+    return fallback;
+}
+function parsePositiveDuration(inputName, text, fallback, problems) {
+    if (text === "")
+        return fallback;
+    const ms = (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E)(text);
+    if (ms === undefined || ms <= 0) {
+        problems.push(`${inputName} "${text}" is not a positive duration (examples: 90s, 15m, 1h, or plain seconds)`);
+        return fallback;
     }
-}
-function applyWaitEnd(result, outcome, timeoutMs) {
-    const snapshot = result.snapshot;
-    result.snapshot = outcome.snapshot;
-    result.endedAtMs = outcome.elapsedMs;
-    const which = `Snapshot ${snapshot.id} of server ${result.serverId}`;
-    switch (outcome.kind) {
-        case "completed":
-            return;
-        case "failed":
-            result.failure = `${which} ended with status "${outcome.snapshot.status}" instead of completed.`;
-            return;
-        case "vanished":
-            result.failure = `${which} disappeared from the server's snapshots while it was being made: was it deleted elsewhere?`;
-            return;
-        case "error":
-            result.failure = explainFailure(outcome.error, {
-                kind: "wait",
-                serverId: result.serverId,
-                snapshotId: snapshot.id,
-            });
-            return;
-        case "timed-out":
-            result.failure =
-                `${which} is still ${outcome.snapshot.status} after the ${formatDuration(timeoutMs)} ` +
-                    "timeout. It may still complete: its id is in the outputs. Raise timeout if this server needs longer." +
-                    lastCheckFailed(outcome.lastFailure);
-    }
-}
-const SNAPSHOT_COLUMNS = ["Server", "Snapshot", "Name", "Status", "Size", "Took"];
-function snapshotRow(result) {
-    const { snapshot } = result;
-    const took = result.endedAtMs === undefined ? "" : formatDuration(result.endedAtMs - result.startedAtMs);
-    const status = result.failure && !snapshot ? "failed" : (snapshot?.status ?? "");
-    const how = result.adopted ? " (found after a lost answer)" : result.reused ? " (reused)" : "";
-    return [
-        String(result.serverId),
-        snapshot ? String(snapshot.id) : "",
-        snapshot?.name ?? "",
-        `${status}${how}`,
-        typeof snapshot?.size_mb === "number" ? `${snapshot.size_mb} MB` : "",
-        took,
-    ];
-}
-function plural(count, noun) {
-    return `${count} ${noun}${count === 1 ? "" : "s"}`;
+    return ms;
 }
 
-;// CONCATENATED MODULE: ./src/workflow/outputs.ts
+
+/***/ }),
+
+/***/ 6327:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Vi: () => (/* binding */ publishDeleted),
+/* harmony export */   fs: () => (/* binding */ snapshotIdsByServer),
+/* harmony export */   jD: () => (/* binding */ publishSnapshots)
+/* harmony export */ });
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
 
 /**
  * Sets the outputs that describe snapshots, in server order: the first one is the one the
@@ -39402,671 +40303,150 @@ function plural(count, noun) {
  */
 function publishSnapshots(setOutput, snapshots) {
     const [first] = snapshots;
-    setOutput(Outputs.snapshotIds, JSON.stringify(snapshotIdsByServer(snapshots)));
-    setOutput(Outputs.snapshots, JSON.stringify(snapshots));
+    setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.snapshotIds, JSON.stringify(snapshotIdsByServer(snapshots)));
+    setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.snapshots, JSON.stringify(snapshots));
     if (!first)
         return;
-    setOutput(Outputs.snapshotId, String(first.id));
-    setOutput(Outputs.snapshotName, first.name);
-    setOutput(Outputs.snapshotStatus, first.status);
-    setOutput(Outputs.snapshotSizeMb, typeof first.size_mb === "number" ? String(first.size_mb) : "");
-    setOutput(Outputs.snapshotCreatedAt, first.created_at ?? "");
+    setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.snapshotId, String(first.id));
+    setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.snapshotName, first.name);
+    setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.snapshotStatus, first.status);
+    setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.snapshotSizeMb, typeof first.size_mb === "number" ? String(first.size_mb) : "");
+    setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.snapshotCreatedAt, first.created_at ?? "");
 }
 function snapshotIdsByServer(snapshots) {
     return Object.fromEntries(snapshots.map((s) => [String(s.server.id), s.id]));
 }
 function publishDeleted(setOutput, snapshotIds) {
-    setOutput(Outputs.deletedSnapshotIds, JSON.stringify(snapshotIds));
+    setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.deletedSnapshotIds, JSON.stringify(snapshotIds));
 }
 
-;// CONCATENATED MODULE: ./src/workflow/rollback-state.ts
+
+/***/ }),
+
+/***/ 3337:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   IS: () => (/* binding */ readRollbackState),
+/* harmony export */   Kt: () => (/* binding */ saveMainSucceeded),
+/* harmony export */   mF: () => (/* binding */ saveRollbackTargets)
+/* harmony export */ });
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
+/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6327);
+/* harmony import */ var _snapshot_selection_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3578);
 
 
 
 function saveRollbackTargets(saveState, snapshots) {
-    saveState(State.rollbackTargets, JSON.stringify(snapshotIdsByServer(snapshots)));
+    saveState(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.rollbackTargets, JSON.stringify((0,_outputs_js__WEBPACK_IMPORTED_MODULE_1__/* .snapshotIdsByServer */ .fs)(snapshots)));
 }
 /** The last thing a main step with `rollback-on-failure` does, and only when it succeeded. */
 function saveMainSucceeded(saveState) {
-    saveState(State.mainSucceeded, "true");
+    saveState(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.mainSucceeded, "true");
 }
 function readRollbackState(getState) {
-    const targetsText = getState(State.rollbackTargets);
+    const targetsText = getState(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.rollbackTargets);
     const problems = [];
-    const selection = targetsText ? parseSnapshotSelection(targetsText, problems, []) : undefined;
+    const selection = targetsText ? (0,_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_2__/* .parseSnapshotSelection */ .k)(targetsText, problems, []) : undefined;
     if (selection && selection.kind !== "by-server")
         problems.push("not a server-to-snapshot map");
     return {
         targets: selection?.kind === "by-server" && problems.length === 0 ? selection.pairs : undefined,
         targetsText,
-        succeeded: getState(State.mainSucceeded) === "true",
+        succeeded: getState(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.mainSucceeded) === "true",
         problems,
     };
 }
 
-;// CONCATENATED MODULE: ./src/modes/create.ts
+
+/***/ }),
+
+/***/ 3578:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ selectedIds),
+/* harmony export */   k: () => (/* binding */ parseSnapshotSelection)
+/* harmony export */ });
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
+/* harmony import */ var _id_list_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7317);
 
 
-
-/**
- * Snapshots every server: `if-exists` and `on-limit` first, each snapshot created at most once,
- * then (with `wait`) one wait for all of them.
- */
-async function runCreate(settings, context) {
-    const { setOutput } = context;
-    const deletedIds = [];
-    publishDeleted(setOutput, deletedIds);
-    const results = await createSnapshots(settings, {
-        ...context,
-        now: context.clock.wallNow(),
-        onDeleted: (id) => {
-            deletedIds.push(id);
-            publishDeleted(setOutput, deletedIds);
-        },
-        // Published as soon as each is accepted, so a later failure or cancellation still has it.
-        onAccepted: (made) => {
-            publishSnapshots(setOutput, made);
-            if (settings.rollbackOnFailure)
-                saveRollbackTargets(context.saveState, made);
-        },
-    });
-    const made = madeSnapshots(results);
-    if (settings.wait && made.length > 0)
-        publishSnapshots(setOutput, made);
-    return {
-        title: "VPS snapshots",
-        columns: SNAPSHOT_COLUMNS,
-        rows: results.map(snapshotRow),
-        failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
-        notes: settings.wait
-            ? []
-            : ["Not waited for (wait is false): the snapshots may still be in progress."],
-    };
+function parseSnapshotSelection(text, problems, notes) {
+    if (text === "")
+        return undefined;
+    if (text.toLowerCase() === "latest")
+        return { kind: "latest" };
+    if (text.startsWith("{"))
+        return parseServerMap(text, problems);
+    return { kind: "ids", ids: (0,_id_list_js__WEBPACK_IMPORTED_MODULE_1__/* .parseIdList */ .h)(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId, text, problems, notes) };
 }
-
-;// CONCATENATED MODULE: ./src/modes/delete.ts
-
-
-
-
-
-/** Deletes exactly the snapshots named; one already gone (404) is no failure, and says so. */
-async function runDelete(settings, context) {
-    const { api, log, setOutput } = context;
-    const ids = selectedIds(settings.snapshots);
-    const { known, complete } = await knownSnapshots(context, ids.length);
-    const results = new Map();
-    const failures = [];
-    const deleteOne = async (id) => {
-        try {
-            const outcome = await api.deleteSnapshot(id);
-            results.set(id, outcome === "deleted" ? "deleted" : "already gone");
-            log.info(outcome === "deleted"
-                ? `Deleted snapshot ${id}.`
-                : `Snapshot ${id} was already gone (HTTP 404).`);
-        }
-        catch (error) {
-            results.set(id, "failed");
-            failures.push(explainFailure(error, { kind: "delete", snapshotId: id }));
-        }
-    };
-    const sayWouldDelete = (id) => {
-        const snapshot = known.get(id);
-        results.set(id, snapshot || !complete ? "would be deleted" : "not found");
-        log.info(`Dry run: would delete snapshot ${snapshot ? describeSnapshot(snapshot) : id}.`);
-    };
-    const title = `${settings.dryRun ? "Dry run: deleting" : "Deleting"} ${ids.length} snapshot(s)`;
-    await log.group(title, async () => {
-        if (settings.dryRun)
-            ids.forEach(sayWouldDelete);
-        else
-            await forEachConcurrently(ids, SERVER_CONCURRENCY, deleteOne);
-    });
-    publishDeleted(setOutput, ids.filter((id) => results.get(id) === "deleted"));
-    return {
-        title: settings.dryRun ? "VPS snapshots to delete (dry run)" : "VPS snapshots deleted",
-        columns: ["Snapshot", "Name", "Server", "Result"],
-        rows: ids.map((id) => {
-            const snapshot = known.get(id);
-            return [
-                String(id),
-                snapshot?.name ?? "",
-                snapshot ? String(snapshot.server.id) : "",
-                results.get(id) ?? "",
-            ];
-        }),
-        failures,
-        notes: settings.dryRun ? ["Dry run: nothing was deleted."] : [],
-    };
-}
-/**
- * The account's snapshots, only to name them in the log and the summary: the delete does not depend
- * on it, so a failure here is a warning, and an account whose list has more pages than there are
- * ids to delete is not walked (its first page names what it can).
- */
-async function knownSnapshots(context, idCount) {
+/** The `snapshot-ids` output of a create step: `{"12345":802,"12346":803}`. */
+function parseServerMap(text, problems) {
+    let parsed;
     try {
-        const account = await context.api.listSnapshots(undefined, { maxPages: idCount });
-        return { known: new Map(account.snapshots.map((s) => [s.id, s])), complete: account.complete };
+        parsed = JSON.parse(text);
     }
-    catch (error) {
-        context.log.warning(explainFailure(error, { kind: "list" }));
-        return { known: new Map(), complete: false };
+    catch {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} starts with "{" but is not valid JSON: ${text}`);
+        return undefined;
     }
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} must be a JSON object of server id to snapshot id`);
+        return undefined;
+    }
+    const pairs = [];
+    for (const [server, snapshot] of Object.entries(parsed)) {
+        const serverId = positiveInteger(server);
+        const snapshotId = positiveInteger(snapshot);
+        if (serverId === undefined || snapshotId === undefined) {
+            problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} maps ${JSON.stringify(server)} to ${JSON.stringify(snapshot)}: ` +
+                "both must be positive integers");
+        }
+        else {
+            pairs.push({ serverId, snapshotId });
+        }
+    }
+    if (pairs.length === 0 && problems.length === 0) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} is an empty JSON object: no snapshot to use`);
+    }
+    return { kind: "by-server", pairs };
 }
-
-;// CONCATENATED MODULE: ./src/modes/list.ts
-
-
-
-
-/** The snapshots of each server, newest first, as the `snapshots` output and a summary table. */
-async function runList(settings, context) {
-    const { api, clock, log, setOutput } = context;
-    const failures = [];
-    let found = [];
-    await log.group(`Listing the snapshots of ${settings.serverIds.length} server(s)`, async () => {
-        try {
-            const lists = await snapshotsByServer(api, settings.serverIds);
-            for (const serverId of settings.serverIds) {
-                const error = lists.failed.get(serverId);
-                if (error !== undefined)
-                    failures.push(explainFailure(error, { kind: "list", serverId }));
-                const snapshots = lists.byServer.get(serverId) ?? [];
-                if (error === undefined)
-                    log.info(`Server ${serverId}: ${snapshots.length} snapshot(s).`);
-                found = found.concat(snapshots);
-            }
-        }
-        catch (error) {
-            failures.push(explainFailure(error, { kind: "list" }));
-        }
-    });
-    const snapshots = newestFirst(found);
-    setOutput(Outputs.snapshots, JSON.stringify(snapshots));
-    const now = clock.wallNow();
-    return {
-        title: "VPS snapshots",
-        columns: ["Server", "Snapshot", "Name", "Status", "Size", "Created", "Age"],
-        rows: snapshots.map((s) => [
-            String(s.server.id),
-            String(s.id),
-            s.name,
-            s.status,
-            typeof s.size_mb === "number" ? `${s.size_mb} MB` : "",
-            s.created_at,
-            age(s, now),
-        ]),
-        failures,
-        notes: snapshots.length === 0 ? ["No snapshots."] : [],
-    };
+function positiveInteger(value) {
+    const text = typeof value === "number" ? String(value) : value;
+    if (typeof text !== "string" || !/^\d+$/.test(text))
+        return undefined;
+    const number = Number(text);
+    return Number.isSafeInteger(number) && number > 0 ? number : undefined;
 }
-
-;// CONCATENATED MODULE: ./src/modes/prune.ts
-
-
-
-
-
-
-
-/**
- * Per server: keeps the newest `keep` completed snapshots of ours (and, with `older-than`, every
- * younger one), deletes the rest of ours. Snapshots without the prefix and unfinished ones are
- * never touched.
- */
-async function runPrune(settings, context) {
-    const { api, log, setOutput, clock } = context;
-    const now = clock.wallNow();
-    const fates = new Map();
-    const failures = [];
-    const deletedIds = [];
-    const deleteOne = async (snapshot) => {
-        const what = `snapshot ${describeSnapshot(snapshot)}, ${age(snapshot, now)} old`;
-        try {
-            const outcome = await api.deleteSnapshot(snapshot.id);
-            log.info(outcome === "deleted" ? `Deleted ${what}.` : `Found ${what} already gone.`);
-            if (outcome === "deleted")
-                deletedIds.push(snapshot.id);
-            return outcome === "deleted" ? "deleted" : "already gone";
-        }
-        catch (error) {
-            failures.push(explainFailure(error, { kind: "delete", snapshotId: snapshot.id }));
-            return "delete failed";
-        }
-    };
-    const pruneServer = async ([serverId, snapshots]) => {
-        const decision = snapshotsToPrune(snapshots, {
-            namePrefix: settings.namePrefix,
-            keep: settings.keep,
-            olderThanMs: settings.olderThanMs,
-            now,
-            protectedIds: new Set(),
-        });
-        for (const snapshot of decision.kept)
-            fates.set(snapshot, "kept");
-        log.info(`Server ${serverId}: ${snapshots.length} snapshot(s), ${decision.deleted.length} to delete.`);
-        // One at a time per server: a failing delete stops nothing else, and the log stays in order.
-        for (const snapshot of decision.deleted) {
-            fates.set(snapshot, settings.dryRun ? "would be deleted" : await deleteOne(snapshot));
-        }
-    };
-    const title = `${settings.dryRun ? "Dry run: pruning" : "Pruning"} ${settings.serverIds.length} server(s)`;
-    await log.group(title, async () => {
-        try {
-            const lists = await snapshotsByServer(api, settings.serverIds);
-            for (const [serverId, error] of lists.failed) {
-                failures.push(explainFailure(error, { kind: "list", serverId }));
-            }
-            await forEachConcurrently([...lists.byServer], SERVER_CONCURRENCY, pruneServer);
-        }
-        catch (error) {
-            failures.push(explainFailure(error, { kind: "list" }));
-        }
-    });
-    const all = newestFirst([...fates.keys()]);
-    publishDeleted(setOutput, deletedIds);
-    setOutput(Outputs.snapshots, JSON.stringify(all.filter((s) => !["deleted", "already gone"].includes(fates.get(s) ?? ""))));
-    return {
-        title: settings.dryRun ? "VPS snapshots to prune (dry run)" : "VPS snapshots pruned",
-        columns: ["Server", "Snapshot", "Name", "Status", "Age", "Result"],
-        rows: all.map((s) => [
-            String(s.server.id),
-            String(s.id),
-            s.name,
-            s.status,
-            age(s, now),
-            fates.get(s) ?? "",
-        ]),
-        failures,
-        notes: [
-            `Kept the newest ${settings.keep} completed snapshot(s) whose name starts with "${settings.namePrefix}"` +
-                `${settings.olderThanMs === undefined ? "" : ", and every one younger than older-than"}; ` +
-                "those of ours that failed are deleted whatever keep says (they can never be restored); " +
-                "other snapshots are never deleted.",
-            ...(settings.dryRun ? ["Dry run: nothing was deleted."] : []),
-        ],
-    };
-}
-
-;// CONCATENATED MODULE: ./src/fleet/named-snapshots.ts
-
-
-
-
-/**
- * Each snapshot the selection names, in its order: the snapshot where it exists and, in a map,
- * belongs to the server it is paired with; else a sentence that says why not.
- */
-function findNamed(selection, snapshots) {
-    const byId = new Map(snapshots.map((s) => [s.id, s]));
-    const pairs = selection.kind === "ids"
-        ? selection.ids.map((snapshotId) => ({ snapshotId, serverId: undefined }))
-        : selection.pairs;
-    return pairs.map(({ snapshotId, serverId }) => {
-        const snapshot = byId.get(snapshotId);
-        if (!snapshot) {
-            return {
-                problem: serverId === undefined
-                    ? `Snapshot ${snapshotId} does not exist: it is not among the account's snapshots.`
-                    : `Snapshot ${snapshotId} (for server ${serverId}) does not exist: it is not among ` +
-                        `server ${serverId}'s snapshots.`,
-            };
-        }
-        if (serverId !== undefined && snapshot.server.id !== serverId) {
-            return {
-                problem: `${Inputs.snapshotId} pairs server ${serverId} with snapshot ${snapshotId}, ` +
-                    `but that snapshot belongs to server ${snapshot.server.id}.`,
-            };
-        }
-        return { snapshot };
-    });
-}
-/**
- * The snapshots a selection names (to restore or to wait for), read at a cost that grows with the servers named, not with
- * the account: each named server's own list for a `snapshot-ids` map or `latest`; the account's
- * list, walked once, only for plain ids, which name no server. A list that moved while it was read
- * is read again; one that still did is not trusted to say what is missing or what is newest.
- */
-async function snapshotsForSelection(api, selection, serverIds) {
+/** Every snapshot id the selection names (for delete, which needs no server). */
+function selectedIds(selection) {
     switch (selection.kind) {
-        case "by-server":
-            return serversSnapshots(api, [...new Set(selection.pairs.map((p) => p.serverId))]);
-        case "latest":
-            return serversSnapshots(api, serverIds);
         case "ids":
-            return accountSnapshots(api, selection.ids);
-    }
-}
-async function serversSnapshots(api, serverIds) {
-    const found = [];
-    await forEachConcurrently(serverIds, SERVER_CONCURRENCY, async (serverId) => {
-        const list = await readServerList(api, serverId);
-        if (!list.complete) {
-            throw new StepFailure(`The snapshots of server ${serverId} changed while they were read, twice, so which ` +
-                "exist and which is newest is not known for sure. Run the step again.");
-        }
-        found.push(...list.snapshots);
-    });
-    return found;
-}
-async function accountSnapshots(api, ids) {
-    for (let read = 1;; read++) {
-        const account = await api.listSnapshots();
-        const missing = ids.filter((id) => !account.snapshots.some((s) => s.id === id));
-        if (account.complete || missing.length === 0)
-            return account.snapshots;
-        if (read >= 2) {
-            throw new StepFailure(`Snapshot ${missing.join(", ")} could not be found for sure: the account's list changed ` +
-                "while it was read, twice. Run the step again, or name each snapshot with its server " +
-                "(the snapshot-ids map of the create step), which reads only that server's list.");
-        }
+            return selection.ids;
+        case "by-server":
+            return selection.pairs.map((p) => p.snapshotId);
+        case "latest":
+            return [];
     }
 }
 
-;// CONCATENATED MODULE: ./src/fleet/restore-plan.ts
 
+/***/ }),
 
+/***/ 4157:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/**
- * Decides which snapshot each server goes back to, from the account's snapshots: nothing that is
- * missing, unfinished or of another server, and never two snapshots for one server.
- */
-function planRestore(selection, serverIds, namePrefix, snapshots) {
-    const problems = [];
-    const chosen = [];
-    if (selection.kind !== "latest") {
-        for (const named of findNamed(selection, snapshots)) {
-            if ("problem" in named)
-                problems.push(named.problem);
-            else if (isCompleted(named.snapshot))
-                chosen.push(named.snapshot);
-            else {
-                const { snapshot } = named;
-                problems.push(`Snapshot ${describeSnapshot(snapshot)} is ${snapshot.status}, not completed: it cannot be restored.`);
-            }
-        }
-    }
-    else {
-        for (const serverId of serverIds) {
-            const latest = latestRestorable(snapshots, serverId, namePrefix);
-            if (latest)
-                chosen.push(latest);
-            else {
-                problems.push(`Server ${serverId} has no completed snapshot whose name starts with "${namePrefix}": ` +
-                    "nothing to restore it to.");
-            }
-        }
-    }
-    return { targets: chosen, problems: [...problems, ...sameServerProblems(chosen)] };
-}
-/** The newest completed snapshot of ours: never one in progress, never one without the prefix. */
-function latestRestorable(snapshots, serverId, namePrefix) {
-    return newestFirst(snapshots.filter((s) => s.server.id === serverId && isCompleted(s) && isManaged(s, namePrefix)))[0];
-}
-/** A server can be restored to only one snapshot: a sentence for each server named twice. */
-function sameServerProblems(chosen) {
-    const byServer = new Map();
-    for (const s of chosen)
-        byServer.set(s.server.id, [...(byServer.get(s.server.id) ?? []), s]);
-    return [...byServer]
-        .filter(([, group]) => group.length > 1)
-        .map(([serverId, group]) => `${Inputs.snapshotId} names ${group.length} snapshots of server ${serverId} ` +
-        `(${group.map((s) => s.id).join(", ")}): a server can be restored to only one.`);
-}
-
-;// CONCATENATED MODULE: ./src/fleet/wait-for-restores.ts
-
-
-
-
-/**
- * Waits until no server is `restoring` any more. The provider documents no way to see a restore
- * finish; the servers API's status is the closest fact there is.
- */
-async function waitForRestores(api, serverIds, options) {
-    const waited = await waitForEach(new Map(serverIds.map((id) => [id, { id, status: RESTORING }])), {
-        look: async (pending) => new Map(await Promise.all(pending.map((id) => serverStatus(api, id)))),
-        isSettled: (server) => server?.status !== RESTORING,
-        progress: (states, elapsedMs) => [...states]
-            .map(([id, server]) => `Server ${id}: ${server?.status ?? "gone"}`)
-            .join("; ")
-            .concat(` (${formatDuration(elapsedMs)} elapsed)`),
-    }, options);
-    return new Map([...waited].map(([id, end]) => [
-        id,
-        {
-            kind: !end.settled ? "timed-out" : end.state ? "finished" : "vanished",
-            status: end.state?.status ?? "gone",
-            elapsedMs: end.elapsedMs,
-            lastFailure: end.lastFailure,
-        },
-    ]));
-}
-async function serverStatus(api, serverId) {
-    try {
-        return [serverId, await api.getServer(serverId)];
-    }
-    catch (error) {
-        if (isStatus(error, 404))
-            return [serverId, undefined];
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/fleet/restore-servers.ts
-
-
-
-
-
-
-
-/** A final server status that means the restore went wrong, as far as words can tell. */
-const FAILED_STATUS = /error|fail/i;
-/**
- * Restores each server to its snapshot, each restore started at most once, then (with `wait`)
- * waits for every server until it is no longer restoring. Shared by restore mode and the rollback
- * post step, so both say and do the same.
- */
-async function restoreServers(targets, options, context) {
-    const { log, deadline } = context;
-    const results = targets.map((snapshot) => ({ snapshot, startedAtMs: 0 }));
-    if (results.length === 0)
-        return results;
-    const sayStarted = (line) => (options.announce ? log.warning(line) : log.info(line));
-    await log.group(`Starting ${results.length} restore(s)`, () => forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
-        const { snapshot } = result;
-        const serverId = snapshot.server.id;
-        result.startedAtMs = deadline.elapsedMs();
-        try {
-            const answer = await restoreSnapshotOnce(context.api, snapshot, context);
-            result.serverStatus = answer.value.server?.status ?? RESTORING;
-            sayStarted(`Server ${serverId}: restore from snapshot ${snapshot.id} (${snapshot.name}) started.`);
-        }
-        catch (error) {
-            result.failure = explainFailure(error, {
-                kind: "restore",
-                serverId,
-                snapshotId: snapshot.id,
-            });
-            result.endedAtMs = deadline.elapsedMs();
-            log.info(`Server ${serverId}: failed. ${result.failure}`);
-        }
-    }));
-    const started = results.filter((r) => !r.failure);
-    if (options.wait && started.length > 0) {
-        await log.group(`Waiting for ${started.length} restore(s) to finish`, () => waitForStarted(started, options, context));
-    }
-    return results;
-}
-async function waitForStarted(started, options, context) {
-    const { api, clock, deadline, log, signal } = context;
-    try {
-        const waited = await waitForRestores(api, started.map((r) => r.snapshot.server.id), { clock, deadline, maxIntervalMs: options.pollIntervalMs, log, signal });
-        for (const result of started) {
-            const serverId = result.snapshot.server.id;
-            const outcome = waited.get(serverId);
-            if (!outcome)
-                continue;
-            result.serverStatus = outcome.status;
-            result.endedAtMs = outcome.elapsedMs;
-            if (outcome.kind === "vanished") {
-                result.failure = `Server ${serverId} disappeared (HTTP 404) while it was being restored.`;
-            }
-            else if (outcome.kind === "timed-out") {
-                result.failure =
-                    `Server ${serverId} is still restoring after the ${formatDuration(deadline.totalMs)} ` +
-                        "timeout. The restore goes on at the provider; do not start another one." +
-                        lastCheckFailed(outcome.lastFailure);
-            }
-            else if (FAILED_STATUS.test(outcome.status)) {
-                result.failure = `Server ${serverId} ended the restore with status "${outcome.status}".`;
-            }
-        }
-    }
-    catch (error) {
-        // An error no further check can fix (a refused token) ends every wait.
-        for (const result of started) {
-            result.failure = explainFailure(error, {
-                kind: "wait-restore",
-                serverId: result.snapshot.server.id,
-            });
-        }
-    }
-}
-const RESTORE_COLUMNS = ["Server", "Snapshot", "Name", "Created", "Server status", "Took"];
-function restoreRow(result) {
-    const { snapshot } = result;
-    return [
-        String(snapshot.server.id),
-        String(snapshot.id),
-        snapshot.name,
-        snapshot.created_at,
-        result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? ""),
-        result.endedAtMs === undefined ? "" : formatDuration(result.endedAtMs - result.startedAtMs),
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/modes/restore.ts
-
-
-
-
-
-
-
-const TITLE = "VPS restore";
-/**
- * Restores servers to snapshots. Every named snapshot is checked first (it exists, is completed,
- * belongs to its server); if any check fails, no restore at all is sent: a restore cannot be
- * undone, so a half-right request is not carried out halfway.
- */
-async function runRestore(settings, context) {
-    const { api, log, setOutput } = context;
-    const selection = settings.snapshots;
-    let plan;
-    try {
-        const snapshots = await snapshotsForSelection(api, selection, settings.serverIds);
-        plan = planRestore(selection, settings.serverIds, settings.namePrefix, snapshots);
-    }
-    catch (error) {
-        return failedReport([explainFailure(error, { kind: "list" })]);
-    }
-    if (plan.problems.length > 0) {
-        return failedReport([...plan.problems, "Nothing was restored."]);
-    }
-    publishSnapshots(setOutput, plan.targets);
-    if (settings.dryRun) {
-        for (const target of plan.targets) {
-            log.info(`Dry run: would restore server ${target.server.id} to snapshot ${describeSnapshot(target)}, made ${target.created_at}.`);
-        }
-        return {
-            title: `${TITLE} (dry run)`,
-            columns: RESTORE_COLUMNS,
-            rows: plan.targets.map((snapshot) => restoreRow({ snapshot, startedAtMs: 0, serverStatus: "would be restored" })),
-            failures: [],
-            notes: ["Dry run: nothing was restored."],
-        };
-    }
-    log.warning(`Restoring ${plan.targets.map((t) => `server ${t.server.id} to snapshot ${t.id}`).join(", ")}: ` +
-        "everything written to these servers since their snapshot is lost.");
-    const results = await restoreServers(plan.targets, settings, context);
-    const [first] = results;
-    if (first?.serverStatus)
-        setOutput(Outputs.serverStatus, first.serverStatus);
-    return {
-        title: TITLE,
-        columns: RESTORE_COLUMNS,
-        rows: results.map(restoreRow),
-        failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
-        notes: settings.wait
-            ? []
-            : ["Not waited for (wait is false): the servers may still be restoring."],
-    };
-}
-function failedReport(failures) {
-    return { title: TITLE, columns: [], rows: [], failures, notes: [] };
-}
-
-;// CONCATENATED MODULE: ./src/modes/wait.ts
-
-
-
-
-
-
-const wait_TITLE = "VPS snapshots";
-/**
- * Waits for snapshots that an earlier step started (create with `wait: false`, at the start of the
- * pipeline, so that the snapshot is made while the build runs), exactly as create waits for its
- * own. It changes nothing at the provider: it only reads lists.
- */
-async function runWait(settings, context) {
-    const { api, setOutput } = context;
-    const selection = settings.snapshots;
-    let named;
-    try {
-        named = findNamed(selection, await snapshotsForSelection(api, selection, []));
-    }
-    catch (error) {
-        return wait_failedReport([explainFailure(error, { kind: "list" })]);
-    }
-    const problems = named.flatMap((n) => ("problem" in n ? [n.problem] : []));
-    const snapshots = named.flatMap((n) => ("snapshot" in n ? [n.snapshot] : []));
-    // A rollback restores each server to one snapshot: two of one server leave it undecided.
-    if (settings.rollbackOnFailure)
-        problems.push(...sameServerProblems(snapshots));
-    if (problems.length > 0)
-        return wait_failedReport([...problems, "Nothing was waited for."]);
-    publishSnapshots(setOutput, snapshots);
-    if (settings.rollbackOnFailure)
-        saveRollbackTargets(context.saveState, snapshots);
-    const results = snapshots.map((snapshot) => ({
-        serverId: snapshot.server.id,
-        startedAtMs: 0,
-        snapshot,
-    }));
-    await waitForResults(results, settings.pollIntervalMs, context);
-    publishSnapshots(setOutput, madeSnapshots(results));
-    return {
-        title: wait_TITLE,
-        columns: SNAPSHOT_COLUMNS,
-        rows: results.map(snapshotRow),
-        failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
-        notes: ["Waited for snapshots that an earlier step started; nothing was changed."],
-    };
-}
-function wait_failedReport(failures) {
-    return { title: wait_TITLE, columns: [], rows: [], failures, notes: [] };
-}
-
-;// CONCATENATED MODULE: ./src/workflow/summary.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   IT: () => (/* binding */ finishStep)
+/* harmony export */ });
+/* unused harmony exports escapeCell, renderReport, writeReport */
+/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1012);
 
 /** Text from the API (names, descriptions, messages) must not break the table or inject markup. */
 function escapeCell(text) {
     // A table row is one line: any line break would end it.
-    return oneLine(text)
+    return (0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_0__/* .oneLine */ .T)(text)
         .replace(/\\/g, "\\\\")
         .replace(/&/g, "&amp;")
         .replace(/</g, "&lt;")
@@ -40108,228 +40488,387 @@ async function finishStep(io, report) {
         io.setFailed([...new Set(report.failures)].join("\n"));
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
 
+/***/ }),
 
+/***/ 2613:
+/***/ ((module) => {
 
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
+/***/ }),
 
+/***/ 4434:
+/***/ ((module) => {
 
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
+/***/ }),
 
+/***/ 9896:
+/***/ ((module) => {
 
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
+/***/ }),
 
-const MODE_RUNNERS = {
-    create: runCreate,
-    wait: runWait,
-    restore: runRestore,
-    prune: runPrune,
-    delete: runDelete,
-    list: runList,
-};
-/** The main step: read the inputs, do the mode, write the summary; fail with one clear message. */
-async function runMain(deps) {
-    const { io } = deps;
-    maskToken(deps);
-    // Marks the next run of this bundle in the same job as the post step.
-    io.saveState(State.isPost, "true");
-    let settings;
-    try {
-        const parsed = parseInputs(io.getInput, deps.runContext());
-        settings = parsed.settings;
-        for (const note of parsed.notes)
-            io.log.info(`Note: ${note}`);
-    }
-    catch (error) {
-        if (!(error instanceof InputError))
-            throw error;
-        io.setFailed(error.message);
-        return;
-    }
-    try {
-        const report = await MODE_RUNNERS[settings.mode](settings, createModeContext(settings, deps));
-        await finishStep(io, report);
-        // Last, so that a step that failed, timed out or was cancelled never leaves it behind: the
-        // post step restores only after a main step that got this far.
-        if (settings.rollbackOnFailure && report.failures.length === 0)
-            saveMainSucceeded(io.saveState);
-    }
-    catch (error) {
-        io.setFailed(error instanceof Error ? error.message : String(error));
-    }
-}
+/***/ 8611:
+/***/ ((module) => {
 
-;// CONCATENATED MODULE: ./src/post.ts
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 
+/***/ }),
 
+/***/ 5692:
+/***/ ((module) => {
 
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 
+/***/ }),
 
+/***/ 9278:
+/***/ ((module) => {
 
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
+/***/ }),
 
+/***/ 4589:
+/***/ ((module) => {
 
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
 
-const post_TITLE = "VPS rollback";
-/**
- * The post step, which the runner starts only when the job has failed (`post-if: failure()`):
- * with `rollback-on-failure: true`, and only after a main step that succeeded (every snapshot
- * completed, so the deploy after it ran on top of them), it restores every server to the snapshot
- * that step made. It never restores anything else.
- */
-async function runPost(deps) {
-    const { io } = deps;
-    maskToken(deps);
-    const enabled = parseBoolean(Inputs.rollbackOnFailure, io.getInput(Inputs.rollbackOnFailure).trim(), false, []);
-    if (!enabled) {
-        io.log.info("Rollback is off (rollback-on-failure: false): nothing was restored.");
-        return;
-    }
-    const state = readRollbackState(io.getState);
-    if (state.problems.length > 0) {
-        io.setFailed(`Rollback: the saved state is unreadable (${state.problems.join("; ")}); nothing was restored.`);
-        return;
-    }
-    if (!state.targets) {
-        io.log.info("Rollback: this step made no snapshot, so there is nothing to roll back.");
-        return;
-    }
-    if (!state.succeeded) {
-        await reportNoRollback(io, state);
-        return;
-    }
-    const { settings } = parseInputs(io.getInput, deps.runContext());
-    const context = createModeContext({ ...settings, timeoutMs: RESTORE_TIMEOUT_MS }, deps);
-    // Not a group of its own: the restores group their lines, and groups cannot nest.
-    io.log.info("Rolling back: the job failed after this step, and rollback-on-failure is true.");
-    await rollBack(state.targets, settings, context, io);
-}
-/**
- * The main step failed, timed out or was cancelled: the steps after it, the deploy among them,
- * never ran, so a restore would only destroy what was written since the snapshot.
- */
-async function reportNoRollback(io, state) {
-    const sentence = "Nothing was rolled back: this step did not succeed (it failed, timed out or was cancelled), " +
-        "so the steps after it, the deploy among them, never ran. To restore by hand anyway, run " +
-        `this action with ${Inputs.mode}: restore and ${Inputs.snapshotId}: ${state.targetsText} ` +
-        "(the snapshot-ids output of this step).";
-    io.log.info(sentence);
-    await finishStep(io, { title: post_TITLE, columns: [], rows: [], failures: [], notes: [sentence] });
-}
-async function rollBack(pairs, settings, context, io) {
-    let plan;
-    try {
-        const selection = { kind: "by-server", pairs };
-        const snapshots = await snapshotsForSelection(context.api, selection, []);
-        plan = planRestore(selection, [], settings.namePrefix, snapshots);
-    }
-    catch (error) {
-        await finishStep(io, {
-            title: post_TITLE,
-            columns: [],
-            rows: [],
-            failures: [
-                `Rollback failed, nothing was restored: ${explainFailure(error, { kind: "list" })}`,
-            ],
-            notes: [],
-        });
-        return;
-    }
-    const cannot = plan.problems.map((p) => `Not rolled back: ${p}`);
-    for (const line of cannot)
-        io.log.error(line);
-    const results = await restoreServers(plan.targets, { wait: true, pollIntervalMs: settings.pollIntervalMs, announce: true }, context);
-    const restored = results.filter((r) => !r.failure);
-    for (const result of restored) {
-        io.log.info(`Rolled back server ${result.snapshot.server.id} to snapshot ${result.snapshot.id} ` +
-            `(${result.snapshot.name}); server status ${result.serverStatus}.`);
-    }
-    const planned = new Set(plan.targets.map((s) => s.id));
-    const notPlanned = pairs.filter((p) => !planned.has(p.snapshotId));
-    await finishStep(io, {
-        title: post_TITLE,
-        columns: RESTORE_COLUMNS,
-        rows: [
-            ...results.map(restoreRow),
-            ...notPlanned.map((p) => [
-                String(p.serverId),
-                String(p.snapshotId),
-                "",
-                "",
-                "not restored",
-                "",
-            ]),
-        ],
-        failures: [...cannot, ...results.flatMap((r) => (r.failure ? [`Rollback: ${r.failure}`] : []))],
-        notes: [rollbackSentence(restored.length, pairs.length)],
-    });
-}
-/** What the summary says happened, and nothing more: a restore that did not finish is not counted. */
-function rollbackSentence(restored, total) {
-    const servers = `${restored} of ${total} server${total === 1 ? "" : "s"}`;
-    const done = `Restored ${servers} to the snapshot this step made, because the job failed after it ` +
-        `(waited up to ${formatDuration(RESTORE_TIMEOUT_MS)} for the restores).`;
-    return restored === total ? done : `${done} The others were not: see why above.`;
-}
+/***/ }),
 
-;// CONCATENATED MODULE: ./src/runner/redact.ts
-const MASK = "***";
-/**
- * Removes every secret from text that may reach a log, an error, an output or the summary.
- * The runner masks registered secrets in the log only; outputs and the summary are not masked,
- * and an API may echo the token back in an error body.
- */
-class Redactor {
-    secrets = [];
-    add(secret) {
-        // Very short values would mask ordinary words; a real token is never that short.
-        if (secret.length >= 4 && !this.secrets.includes(secret))
-            this.secrets.push(secret);
-    }
-    redact(text) {
-        let result = text;
-        for (const secret of this.secrets)
-            result = result.split(secret).join(MASK);
-        return result;
-    }
-}
+/***/ 6698:
+/***/ ((module) => {
 
-;// CONCATENATED MODULE: ./src/index.ts
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
 
+/***/ }),
 
+/***/ 4573:
+/***/ ((module) => {
 
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
 
+/***/ }),
 
+/***/ 7540:
+/***/ ((module) => {
 
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
 
+/***/ }),
 
+/***/ 7598:
+/***/ ((module) => {
 
-// The only top-level code: wire the real collaborators, then run the main or the post step. One
-// bundle serves both; the state that the main step saved tells them apart.
-const redactor = new Redactor();
-const runnerIO = coreIO(redactor);
-const outputs = new Map();
-const io = {
-    ...runnerIO,
-    setOutput: (name, value) => {
-        outputs.set(name, value);
-        runnerIO.setOutput(name, value);
-    },
-};
-const controller = new AbortController();
-stopOnCancel(io, (name) => outputs.get(name), controller, (code) => process.exit(code));
-const deps = {
-    io,
-    clock: systemClock,
-    random: Math.random,
-    redactor,
-    runContext: currentRunContext,
-    transport: httpTransport,
-    signal: controller.signal,
-};
-const step = io.getState(State.isPost) === "true" ? runPost : runMain;
-step(deps).catch((error) => {
-    io.setFailed(`Unexpected error: ${error instanceof Error ? error.stack : String(error)}`);
-});
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/async module */
+/******/ (() => {
+/******/ 	var webpackQueues = typeof Symbol === "function" ? Symbol("webpack queues") : "__webpack_queues__";
+/******/ 	var webpackExports = typeof Symbol === "function" ? Symbol("webpack exports") : "__webpack_exports__";
+/******/ 	var webpackError = typeof Symbol === "function" ? Symbol("webpack error") : "__webpack_error__";
+/******/ 	var resolveQueue = (queue) => {
+/******/ 		if(queue && queue.d < 1) {
+/******/ 			queue.d = 1;
+/******/ 			queue.forEach((fn) => (fn.r--));
+/******/ 			queue.forEach((fn) => (fn.r-- ? fn.r++ : fn()));
+/******/ 		}
+/******/ 	}
+/******/ 	var wrapDeps = (deps) => (deps.map((dep) => {
+/******/ 		if(dep !== null && typeof dep === "object") {
+/******/ 			if(dep[webpackQueues]) return dep;
+/******/ 			if(dep.then) {
+/******/ 				var queue = [];
+/******/ 				queue.d = 0;
+/******/ 				dep.then((r) => {
+/******/ 					obj[webpackExports] = r;
+/******/ 					resolveQueue(queue);
+/******/ 				}, (e) => {
+/******/ 					obj[webpackError] = e;
+/******/ 					resolveQueue(queue);
+/******/ 				});
+/******/ 				var obj = {};
+/******/ 				obj[webpackQueues] = (fn) => (fn(queue));
+/******/ 				return obj;
+/******/ 			}
+/******/ 		}
+/******/ 		var ret = {};
+/******/ 		ret[webpackQueues] = x => {};
+/******/ 		ret[webpackExports] = dep;
+/******/ 		return ret;
+/******/ 	}));
+/******/ 	__nccwpck_require__.a = (module, body, hasAwait) => {
+/******/ 		var queue;
+/******/ 		hasAwait && ((queue = []).d = -1);
+/******/ 		var depQueues = new Set();
+/******/ 		var exports = module.exports;
+/******/ 		var currentDeps;
+/******/ 		var outerResolve;
+/******/ 		var reject;
+/******/ 		var promise = new Promise((resolve, rej) => {
+/******/ 			reject = rej;
+/******/ 			outerResolve = resolve;
+/******/ 		});
+/******/ 		promise[webpackExports] = exports;
+/******/ 		promise[webpackQueues] = (fn) => (queue && fn(queue), depQueues.forEach(fn), promise["catch"](x => {}));
+/******/ 		module.exports = promise;
+/******/ 		body((deps) => {
+/******/ 			currentDeps = wrapDeps(deps);
+/******/ 			var fn;
+/******/ 			var getResult = () => (currentDeps.map((d) => {
+/******/ 				if(d[webpackError]) throw d[webpackError];
+/******/ 				return d[webpackExports];
+/******/ 			}))
+/******/ 			var promise = new Promise((resolve) => {
+/******/ 				fn = () => (resolve(getResult));
+/******/ 				fn.r = 0;
+/******/ 				var fnQueue = (q) => (q !== queue && !depQueues.has(q) && (depQueues.add(q), q && !q.d && (fn.r++, q.push(fn))));
+/******/ 				currentDeps.map((dep) => (dep[webpackQueues](fnQueue)));
+/******/ 			});
+/******/ 			return fn.r ? promise : getResult();
+/******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
+/******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/************************************************************************/
+/******/ 
+/******/ // startup
+/******/ // Load entry module and return exports
+/******/ // This entry module used 'module' so it can't be inlined
+/******/ var __webpack_exports__ = __nccwpck_require__(9407);
+/******/ __webpack_exports__ = await __webpack_exports__;
+/******/ 

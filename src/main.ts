@@ -1,7 +1,7 @@
 import { State } from "./constants.js";
 import { InputError, type Mode, parseInputs, type Settings } from "./workflow/inputs.js";
 import type { ModeContext } from "./modes/context.js";
-import { type ActionDeps, createModeContext, maskToken } from "./step.js";
+import { type ActionDeps, actionDeps, createModeContext, maskToken, runStep } from "./step.js";
 import { runCreate } from "./modes/create.js";
 import { runDelete } from "./modes/delete.js";
 import { runList } from "./modes/list.js";
@@ -21,6 +21,11 @@ const MODE_RUNNERS: Record<Mode, ModeRunner> = {
   delete: runDelete,
   list: runList,
 };
+
+/** The main step, as the bundle's entry and `@github/local-action` start it. */
+export function run(deps: ActionDeps = actionDeps()): Promise<void> {
+  return runStep(runMain, deps);
+}
 
 /** The main step: read the inputs, do the mode, write the summary; fail with one clear message. */
 export async function runMain(deps: ActionDeps): Promise<void> {

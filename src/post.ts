@@ -4,7 +4,7 @@ import { explainFailure } from "./workflow/explain.js";
 import { parseBoolean, parseInputs, type Settings } from "./workflow/inputs.js";
 import type { ActionIO } from "./runner/io.js";
 import type { ModeContext } from "./modes/context.js";
-import { type ActionDeps, createModeContext, maskToken } from "./step.js";
+import { type ActionDeps, actionDeps, createModeContext, maskToken, runStep } from "./step.js";
 import { snapshotsForSelection } from "./fleet/named-snapshots.js";
 import { planRestore } from "./fleet/restore-plan.js";
 import { RESTORE_COLUMNS, restoreRow, restoreServers } from "./fleet/restore-servers.js";
@@ -13,6 +13,11 @@ import type { ServerSnapshotPair } from "./workflow/snapshot-selection.js";
 import { finishStep } from "./workflow/summary.js";
 
 const TITLE = "VPS rollback";
+
+/** The post step, as the bundle's entry and `@github/local-action` start it. */
+export function run(deps: ActionDeps = actionDeps()): Promise<void> {
+  return runStep(runPost, deps);
+}
 
 /**
  * The post step, which the runner starts only when the job has failed (`post-if: failure()`):

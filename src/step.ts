@@ -1,12 +1,13 @@
 import { HttpSnapshotsApi, requestTimeoutFor } from "./api/http-api.js";
 import { DEFAULT_RETRY_POLICY, RateLimitGate } from "./api/retry.js";
-import type { Transport } from "./api/transport.js";
+import { httpTransport, type Transport } from "./api/transport.js";
 import { Inputs } from "./constants.js";
 import type { ModeContext } from "./modes/context.js";
-import { type Clock, Deadline } from "./runner/clock.js";
-import type { ActionIO } from "./runner/io.js";
-import type { Redactor } from "./runner/redact.js";
-import type { RunContext } from "./runner/run-context.js";
+import { stopOnCancel } from "./runner/cancellation.js";
+import { type Clock, Deadline, systemClock } from "./runner/clock.js";
+import { type ActionIO, coreIO } from "./runner/io.js";
+import { Redactor } from "./runner/redact.js";
+import { currentRunContext, type RunContext } from "./runner/run-context.js";
 
 /** Everything the main and post steps need from outside; `index.ts` passes the real ones. */
 export interface ActionDeps {
@@ -17,6 +18,52 @@ export interface ActionDeps {
   runContext: () => RunContext;
   transport: (token: string) => Transport;
   signal?: AbortSignal;
+}
+
+/**
+ * The real collaborators: the runner's IO, the system clock, HTTP, and a cancellation that stops
+ * every wait and request on SIGINT or SIGTERM. The bundle's entry and `@github/local-action` (which
+ * calls `run()` of main.ts or post.ts) both start a step with these.
+ */
+export function actionDeps(): ActionDeps {
+  const redactor = new Redactor();
+  const runnerIO = coreIO(redactor);
+  const outputs = new Map<string, string>();
+  const io: ActionIO = {
+    ...runnerIO,
+    setOutput: (name, value) => {
+      outputs.set(name, value);
+      runnerIO.setOutput(name, value);
+    },
+  };
+  const controller = new AbortController();
+  stopOnCancel(
+    io,
+    (name) => outputs.get(name),
+    controller,
+    (code) => process.exit(code),
+  );
+  return {
+    io,
+    clock: systemClock,
+    random: Math.random,
+    redactor,
+    runContext: currentRunContext,
+    transport: httpTransport,
+    signal: controller.signal,
+  };
+}
+
+/** Runs a step; an error nobody foresaw fails the step with its stack rather than crash it. */
+export async function runStep(
+  step: (deps: ActionDeps) => Promise<void>,
+  deps: ActionDeps,
+): Promise<void> {
+  try {
+    await step(deps);
+  } catch (error) {
+    deps.io.setFailed(`Unexpected error: ${error instanceof Error ? error.stack : String(error)}`);
+  }
 }
 
 /** Masks the token before anything else can print it. */
