@@ -29220,10 +29220,15 @@ module.exports = {
 /* harmony export */   HN: () => (/* binding */ ForeignOriginError),
 /* harmony export */   Y2: () => (/* binding */ mayHaveTakenEffect),
 /* harmony export */   dg: () => (/* binding */ isTransient),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   i5: () => (/* binding */ NoAnswerError),
 /* harmony export */   qx: () => (/* binding */ UnexpectedAnswerError),
 /* harmony export */   zM: () => (/* binding */ isStatus)
 /* harmony export */ });
+/** What an error says, whatever was thrown. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
 /** The API answered, with a status that is not a success. */
 class HttpStatusError extends Error {
     status;
@@ -30019,7 +30024,12 @@ class AccountSize {
  * the account's list that moved while it was read.)
  */
 async function snapshotsByServer(api, serverIds, size = new AccountSize()) {
-    const lists = { byServer: new Map(), provesAbsence: new Map(), failed: new Map() };
+    const lists = {
+        byServer: new Map(),
+        provesAbsence: new Map(),
+        failed: new Map(),
+        fromAccount: false,
+    };
     if (serverIds.length > 1 && (size.pages ?? 0) <= serverIds.length) {
         const account = await api.listSnapshots(undefined, { maxPages: serverIds.length });
         size.pages = account.pages;
@@ -30031,12 +30041,12 @@ async function snapshotsByServer(api, serverIds, size = new AccountSize()) {
             }
             for (const snapshot of account.snapshots)
                 lists.byServer.get(snapshot.server.id)?.push(snapshot);
-            return lists;
+            return { ...lists, fromAccount: true };
         }
     }
     await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_0__/* .forEachConcurrently */ .D)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_0__/* .SERVER_CONCURRENCY */ .s, async (serverId) => {
         try {
-            const own = await api.listSnapshots(serverId);
+            const own = await readServerList(api, serverId);
             lists.byServer.set(serverId, own.snapshots);
             lists.provesAbsence.set(serverId, own.complete);
         }
@@ -30225,7 +30235,7 @@ async function waitUntil(check, { clock, deadline, maxIntervalMs, log, signal })
                 return { done: false, lastFailure };
             if (!(0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg)(error))
                 throw error;
-            lastFailure = error instanceof Error ? error.message : String(error);
+            lastFailure = (0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error);
             log.warning(`A status check failed (${lastFailure}); the next check will try again.`);
         }
     }
@@ -30271,6 +30281,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: runMain
 
+// EXTERNAL MODULE: ./src/api/errors.ts
+var errors = __nccwpck_require__(3249);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
 // EXTERNAL MODULE: ./src/workflow/inputs.ts
@@ -30399,8 +30411,6 @@ function listing(snapshots, now) {
 
 // EXTERNAL MODULE: ./src/fleet/server-snapshots.ts
 var server_snapshots = __nccwpck_require__(7349);
-// EXTERNAL MODULE: ./src/api/errors.ts
-var errors = __nccwpck_require__(3249);
 // EXTERNAL MODULE: ./src/api/types.ts
 var types = __nccwpck_require__(705);
 // EXTERNAL MODULE: ./src/fleet/wait-for-each.ts
@@ -30434,11 +30444,12 @@ async function look(api, pending, size, log) {
     const lists = await (0,server_snapshots/* snapshotsByServer */.YT)(api, [...new Set(pending.map((s) => s.server.id))], size);
     const passing = [...lists.failed].filter(([, error]) => (0,errors/* isTransient */.dg)(error));
     // Every server's list failed for a passing reason: the whole check failed, and says so.
-    if (passing.length > 0 && passing.length === lists.failed.size && lists.byServer.size === 0) {
-        throw passing[0]?.[1];
+    const [firstPassing] = passing;
+    if (firstPassing && lists.byServer.size === 0 && passing.length === lists.failed.size) {
+        throw firstPassing[1];
     }
     for (const [serverId, error] of passing) {
-        log.warning(`The status check of server ${serverId} failed (${messageOf(error)}); the next check will try again.`);
+        log.warning(`The status check of server ${serverId} failed (${(0,errors/* errorMessage */.gJ)(error)}); the next check will try again.`);
     }
     const ownLists = new Map();
     const ownListOf = (serverId) => {
@@ -30455,8 +30466,8 @@ async function look(api, pending, size, log) {
         }
         else {
             now = find(made, lists.byServer.get(serverId) ?? [], lists.provesAbsence.get(serverId));
-            // Missing from a list that cannot prove an absence: the server's own list decides.
-            if (now === undefined) {
+            // Missing from the account's list, which moves while it is read: the server's own decides.
+            if (now === undefined && lists.fromAccount) {
                 const own = await ownListOf(serverId);
                 now = "error" in own ? afterFailure(own.error) : find(made, own.snapshots, own.complete);
             }
@@ -30484,9 +30495,6 @@ function find(made, listed, provesAbsence = false) {
 /** A passing failure leaves the snapshot for the next check; any other ends its wait. */
 function afterFailure(error) {
     return (0,errors/* isTransient */.dg)(error) ? undefined : { error };
-}
-function messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 function resultOf(end, made) {
     const { state, elapsedMs, lastFailure } = end;
@@ -31105,6 +31113,7 @@ var summary = __nccwpck_require__(4157);
 
 
 
+
 const MODE_RUNNERS = {
     create: runCreate,
     wait: runWait,
@@ -31145,7 +31154,7 @@ async function runMain(deps) {
             (0,rollback_state/* saveMainSucceeded */.Kt)(io.saveState);
     }
     catch (error) {
-        io.setFailed(error instanceof Error ? error.message : String(error));
+        io.setFailed((0,errors/* errorMessage */.gJ)(error));
     }
 }
 
@@ -36672,7 +36681,7 @@ class HttpSnapshotsApi {
             gate,
             random,
             signal,
-            onRetry: ({ attempt, delayMs, error }) => log.info(`${errorText(error)}; trying again in ${(0,duration/* formatDuration */.a)(delayMs)} ` +
+            onRetry: ({ attempt, delayMs, error }) => log.info(`${(0,errors/* errorMessage */.gJ)(error)}; trying again in ${(0,duration/* formatDuration */.a)(delayMs)} ` +
                 `(try ${attempt + 1} of ${policy.maxAttempts}).`),
         });
     }
@@ -36737,9 +36746,6 @@ function requireBody(value, label) {
 }
 function headerText(value) {
     return Array.isArray(value) ? value[0] : value;
-}
-function errorText(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 function isSnapshot(value) {
     const item = value;
@@ -37683,7 +37689,7 @@ function httpTransport(token) {
             if (timeout.aborted) {
                 throw new errors/* NoAnswerError */.i5("timeout", label, true, `nothing complete within ${(0,duration/* formatDuration */.a)(timeoutMs)}`);
             }
-            const detail = error instanceof Error ? error.message : String(error);
+            const detail = (0,errors/* errorMessage */.gJ)(error);
             if (answered)
                 throw new errors/* NoAnswerError */.i5("truncated", label, true, detail);
             const code = error.code ?? "";
@@ -39988,7 +39994,7 @@ class StepFailure extends Error {
 }
 /** The sentence a person reads when an operation fails: what happened, the API's words, what next. */
 function explainFailure(error, operation) {
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = (0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error);
     if (error instanceof StepFailure)
         return detail;
     if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 401)) {

@@ -26,6 +26,19 @@ const servers = Array.from({ length: FLEET }, (_, i) => ({
   name: `bench-${i + 1}`,
 }));
 
+/**
+ * The wait's checks and the list requests they cost: each check logs one progress line, and the
+ * simulator counts the list requests made after the last create.
+ * @param {import("../simulator/server.js").Simulator} sim
+ * @param {import("./run-action.js").RunResult} result
+ */
+function waitCost(sim, result) {
+  const lastCreate = Math.max(...sim.requestsFor("create-snapshot").map((r) => r.seq));
+  const lists = sim.requestsFor("list-snapshots").filter((r) => r.seq > lastCreate).length;
+  const checks = result.stdout.split("\n").filter((l) => / \(\d+s elapsed\)$/.test(l)).length;
+  return { lists, checks };
+}
+
 /** @param {number[]} serverIds */
 async function createAndWait(serverIds) {
   const sim = await startSimulator({ servers, snapshotDurationMs: SNAPSHOT_MS, pageSize: 100 });
@@ -40,12 +53,7 @@ async function createAndWait(serverIds) {
       timeoutMs: 120_000,
     });
     if (result.exitCode !== 0) throw new Error(`the step failed:\n${result.stdout}`);
-    const creates = sim.requestsFor("create-snapshot");
-    const lastCreate = Math.max(...creates.map((r) => r.seq));
-    const lists = sim.requestsFor("list-snapshots").filter((r) => r.seq > lastCreate).length;
-    // Each check logs one progress line; the list requests it cost are counted by the simulator.
-    const checks = result.stdout.split("\n").filter((l) => / \(\d+s elapsed\)$/.test(l)).length;
-    return { ms: result.durationMs, lists, checks, requests: sim.requests.length };
+    return { ms: result.durationMs, ...waitCost(sim, result), requests: sim.requests.length };
   } finally {
     await sim.close();
   }
@@ -102,9 +110,7 @@ async function fleetAndRollback(large) {
     };
     const main = await runAction({ inputs, timeoutMs: 120_000 });
     if (main.exitCode !== 0) throw new Error(`the step failed:\n${main.stdout}`);
-    const lastCreate = Math.max(...sim.requestsFor("create-snapshot").map((r) => r.seq));
-    const lists = sim.requestsFor("list-snapshots").filter((r) => r.seq > lastCreate).length;
-    const checks = main.stdout.split("\n").filter((l) => / \(\d+s elapsed\)$/.test(l)).length;
+    const { lists, checks } = waitCost(sim, main);
     const before = sim.requests.length;
     const post = await runPostStep({ inputs, state: main.savedState, jobStatus: "failure" });
     if (post?.exitCode !== 0) throw new Error(`the rollback failed:\n${post?.stdout}`);

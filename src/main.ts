@@ -1,3 +1,4 @@
+import { errorMessage } from "./api/errors.js";
 import { State } from "./constants.js";
 import { InputError, type Mode, parseInputs, type Settings } from "./workflow/inputs.js";
 import type { ModeContext } from "./modes/context.js";
@@ -52,6 +53,6 @@ export async function runMain(deps: ActionDeps): Promise<void> {
     // post step restores only after a main step that got this far.
     if (settings.rollbackOnFailure && report.failures.length === 0) saveMainSucceeded(io.saveState);
   } catch (error) {
-    io.setFailed(error instanceof Error ? error.message : String(error));
+    io.setFailed(errorMessage(error));
   }
 }

@@ -1,3 +1,8 @@
+/** What an error says, whatever was thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** The API answered, with a status that is not a success. */
 export class HttpStatusError extends Error {
   constructor(

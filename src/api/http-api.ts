@@ -6,6 +6,7 @@ import { type RateLimitGate, type RetryPolicy, withRetries } from "./retry.js";
 import { apiMessageFrom, parseRetryAfter } from "./answers.js";
 import { DeadlineError } from "../runner/clock.js";
 import {
+  errorMessage,
   ForeignOriginError,
   HttpStatusError,
   isStatus,
@@ -216,7 +217,7 @@ export class HttpSnapshotsApi implements SnapshotsApi {
       signal,
       onRetry: ({ attempt, delayMs, error }) =>
         log.info(
-          `${errorText(error)}; trying again in ${formatDuration(delayMs)} ` +
+          `${errorMessage(error)}; trying again in ${formatDuration(delayMs)} ` +
             `(try ${attempt + 1} of ${policy.maxAttempts}).`,
         ),
     });
@@ -290,10 +291,6 @@ function requireBody(value: unknown, label: string): unknown {
 
 function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function isSnapshot(value: unknown): value is Snapshot {

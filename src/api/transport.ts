@@ -4,7 +4,7 @@ import { BearerCredentialHandler } from "@actions/http-client/lib/auth";
 import type { RequestHandler } from "@actions/http-client/lib/interfaces";
 import { formatDuration } from "../duration.js";
 import { CancelledError } from "../runner/clock.js";
-import { NoAnswerError } from "./errors.js";
+import { errorMessage, NoAnswerError } from "./errors.js";
 
 export interface HttpExchange {
   method: "GET" | "POST" | "DELETE";
@@ -84,7 +84,7 @@ export function httpTransport(token: string): Transport {
           `nothing complete within ${formatDuration(timeoutMs)}`,
         );
       }
-      const detail = error instanceof Error ? error.message : String(error);
+      const detail = errorMessage(error);
       if (answered) throw new NoAnswerError("truncated", label, true, detail);
       const code = (error as NodeJS.ErrnoException).code ?? "";
       throw new NoAnswerError("connection", label, !CONNECT_ERROR_CODES.has(code), detail);

@@ -18,6 +18,8 @@ export interface ServerLists {
    * Read off the account's list, which moves while it is read, an absence must be confirmed.
    */
   provesAbsence: Map<number, boolean>;
+  /** The snapshots came from the account's list (so an absence is worth a look at the server's). */
+  fromAccount: boolean;
   /** A server whose list could not be read, with why: only that server is concerned. */
   failed: Map<number, unknown>;
 }
@@ -34,7 +36,12 @@ export async function snapshotsByServer(
   serverIds: readonly number[],
   size: AccountSize = new AccountSize(),
 ): Promise<ServerLists> {
-  const lists: ServerLists = { byServer: new Map(), provesAbsence: new Map(), failed: new Map() };
+  const lists: ServerLists = {
+    byServer: new Map(),
+    provesAbsence: new Map(),
+    failed: new Map(),
+    fromAccount: false,
+  };
   if (serverIds.length > 1 && (size.pages ?? 0) <= serverIds.length) {
     const account = await api.listSnapshots(undefined, { maxPages: serverIds.length });
     size.pages = account.pages;
@@ -46,12 +53,12 @@ export async function snapshotsByServer(
       }
       for (const snapshot of account.snapshots)
         lists.byServer.get(snapshot.server.id)?.push(snapshot);
-      return lists;
+      return { ...lists, fromAccount: true };
     }
   }
   await forEachConcurrently(serverIds, SERVER_CONCURRENCY, async (serverId) => {
     try {
-      const own = await api.listSnapshots(serverId);
+      const own = await readServerList(api, serverId);
       lists.byServer.set(serverId, own.snapshots);
       lists.provesAbsence.set(serverId, own.complete);
     } catch (error) {

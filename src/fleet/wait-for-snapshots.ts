@@ -1,4 +1,4 @@
-import { isTransient } from "../api/errors.js";
+import { errorMessage, isTransient } from "../api/errors.js";
 import {
   type Snapshot,
   type SnapshotList,
@@ -72,12 +72,13 @@ async function look(
   const lists = await snapshotsByServer(api, [...new Set(pending.map((s) => s.server.id))], size);
   const passing = [...lists.failed].filter(([, error]) => isTransient(error));
   // Every server's list failed for a passing reason: the whole check failed, and says so.
-  if (passing.length > 0 && passing.length === lists.failed.size && lists.byServer.size === 0) {
-    throw passing[0]?.[1];
+  const [firstPassing] = passing;
+  if (firstPassing && lists.byServer.size === 0 && passing.length === lists.failed.size) {
+    throw firstPassing[1];
   }
   for (const [serverId, error] of passing) {
     log.warning(
-      `The status check of server ${serverId} failed (${messageOf(error)}); the next check will try again.`,
+      `The status check of server ${serverId} failed (${errorMessage(error)}); the next check will try again.`,
     );
   }
 
@@ -95,8 +96,8 @@ async function look(
       now = afterFailure(lists.failed.get(serverId));
     } else {
       now = find(made, lists.byServer.get(serverId) ?? [], lists.provesAbsence.get(serverId));
-      // Missing from a list that cannot prove an absence: the server's own list decides.
-      if (now === undefined) {
+      // Missing from the account's list, which moves while it is read: the server's own decides.
+      if (now === undefined && lists.fromAccount) {
         const own = await ownListOf(serverId);
         now = "error" in own ? afterFailure(own.error) : find(made, own.snapshots, own.complete);
       }
@@ -126,10 +127,6 @@ function find(made: Snapshot, listed: Snapshot[], provesAbsence = false): Seen |
 /** A passing failure leaves the snapshot for the next check; any other ends its wait. */
 function afterFailure(error: unknown): Seen | undefined {
   return isTransient(error) ? undefined : { error };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function resultOf(end: WaitEnd<Seen>, made: Snapshot): SnapshotWaitResult {

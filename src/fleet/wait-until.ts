@@ -1,4 +1,4 @@
-import { isTransient } from "../api/errors.js";
+import { errorMessage, isTransient } from "../api/errors.js";
 import { DeadlineError } from "../runner/clock.js";
 import type { Clock, Deadline } from "../runner/clock.js";
 import type { Logger } from "../runner/logger.js";
@@ -54,7 +54,7 @@ export async function waitUntil<T>(
     } catch (error) {
       if (error instanceof DeadlineError) return { done: false, lastFailure };
       if (!isTransient(error)) throw error;
-      lastFailure = error instanceof Error ? error.message : String(error);
+      lastFailure = errorMessage(error);
       log.warning(`A status check failed (${lastFailure}); the next check will try again.`);
     }
   }

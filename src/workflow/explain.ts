@@ -1,4 +1,4 @@
-import { type HttpStatusError, isStatus } from "../api/errors.js";
+import { errorMessage, type HttpStatusError, isStatus } from "../api/errors.js";
 import { CancelledError } from "../runner/clock.js";
 import { Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "../constants.js";
 
@@ -20,7 +20,7 @@ export class StepFailure extends Error {
 
 /** The sentence a person reads when an operation fails: what happened, the API's words, what next. */
 export function explainFailure(error: unknown, operation: Operation): string {
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   if (error instanceof StepFailure) return detail;
   if (isStatus(error, 401)) {
     return `The API refused the token (${detail}). Check the secret passed as ${Inputs.apiToken}.`;
