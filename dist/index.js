@@ -29432,6 +29432,7 @@ const RESTORING = "restoring";
 /* harmony export */   Ox: () => (/* binding */ RESTORE_TIMEOUT_MS),
 /* harmony export */   Uw: () => (/* binding */ State),
 /* harmony export */   Zy: () => (/* binding */ SNAPSHOT_LIMIT_PER_SERVER),
+/* harmony export */   h$: () => (/* binding */ JobEnv),
 /* harmony export */   rK: () => (/* binding */ DEFAULT_API_URL),
 /* harmony export */   tY: () => (/* binding */ Outputs)
 /* harmony export */ });
@@ -29470,6 +29471,18 @@ const State = {
     isPost: "isPost",
     rollbackTargets: "rollbackTargets",
     mainSucceeded: "mainSucceeded",
+    rollbackKey: "rollbackKey",
+};
+/**
+ * What steps of this action tell each other through the job's environment (`GITHUB_ENV`), which
+ * the runner hands to every later step and to every post step of the job: the saved state of one
+ * step is its own post step's alone.
+ */
+const JobEnv = {
+    /** The rollbacks that main steps armed, as JSON: `[{"key":…,"mode":…,"targets":{…}}]`. */
+    armedRollbacks: "VPS_SNAPSHOT_ARMED_ROLLBACKS",
+    /** The keys of the armed rollbacks that a `mode: confirm` step disarmed, as a JSON array. */
+    confirmedRollbacks: "VPS_SNAPSHOT_CONFIRMED_ROLLBACKS",
 };
 const DEFAULT_API_URL = "https://admin.vps.org/api/v1";
 /**
@@ -29775,6 +29788,8 @@ async function accountSnapshots(api, ids) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   e9: () => (/* binding */ describeSelection),
+/* harmony export */   fT: () => (/* binding */ serversNamedBy),
 /* harmony export */   q8: () => (/* binding */ planRestore),
 /* harmony export */   uK: () => (/* binding */ sameServerProblems)
 /* harmony export */ });
@@ -29831,6 +29846,30 @@ function sameServerProblems(chosen) {
         .map(([serverId, group]) => `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} names ${group.length} snapshots of server ${serverId} ` +
         `(${group.map((s) => s.id).join(", ")}): a server can be restored to only one.`);
 }
+/** The servers a selection names itself (none for plain ids: their snapshots tell). */
+function serversNamedBy(selection, serverIds) {
+    switch (selection.kind) {
+        case "by-server":
+            return [...new Set(selection.pairs.map((p) => p.serverId))];
+        case "latest":
+            return [...serverIds];
+        case "ids":
+            return undefined;
+    }
+}
+/** `server 12345 to snapshot 801, server 12346 to snapshot 802`: what a restore was asked to do. */
+function describeSelection(selection, serverIds) {
+    switch (selection.kind) {
+        case "by-server":
+            return selection.pairs
+                .map((p) => `server ${p.serverId} to snapshot ${p.snapshotId}`)
+                .join(", ");
+        case "latest":
+            return `server ${serverIds.join(", ")} to the latest snapshot of ours`;
+        case "ids":
+            return `snapshot ${selection.ids.join(", ")}`;
+    }
+}
 
 
 /***/ }),
@@ -29842,6 +29881,7 @@ function sameServerProblems(chosen) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   xA: () => (/* binding */ RESTORE_COLUMNS),
+  Hs: () => (/* binding */ prepareRestores),
   HY: () => (/* binding */ restoreRow),
   hb: () => (/* binding */ restoreServers)
 });
@@ -29901,6 +29941,12 @@ async function serverStatus(api, serverId) {
     }
 }
 
+// EXTERNAL MODULE: ./src/fleet/named-snapshots.ts
+var named_snapshots = __nccwpck_require__(9673);
+// EXTERNAL MODULE: ./src/fleet/restore-plan.ts
+var restore_plan = __nccwpck_require__(2728);
+// EXTERNAL MODULE: ./src/fleet/server-checks.ts
+var server_checks = __nccwpck_require__(7079);
 ;// CONCATENATED MODULE: ./src/fleet/restore-servers.ts
 
 
@@ -29909,6 +29955,37 @@ async function serverStatus(api, serverId) {
 
 
 
+
+
+
+/**
+ * Resolves every snapshot and checks every server before the first restore: a restore cannot be
+ * undone, so a half-right request is not carried out halfway. The servers that the selection
+ * names are checked while their lists are read; plain ids name no server, so theirs are checked
+ * once the snapshots are found.
+ */
+async function prepareRestores(selection, serverIds, namePrefix, context) {
+    const { api, log } = context;
+    const named = (0,restore_plan/* serversNamedBy */.fT)(selection, serverIds);
+    const [read, early] = await Promise.all([
+        (0,named_snapshots/* snapshotsForSelection */.r)(api, selection, serverIds).then((snapshots) => ({ snapshots }), (error) => ({ error })),
+        named && (0,server_checks/* checkServers */.F)(api, named, "restore", log),
+    ]);
+    if ("error" in read) {
+        const failure = (0,explain/* explainFailure */.SP)(read.error, { kind: "list" });
+        return {
+            targets: [],
+            problems: [
+                ...(early?.problems ?? []),
+                `Could not read the snapshots to restore (${(0,restore_plan/* describeSelection */.e9)(selection, serverIds)}): ${failure}`,
+            ],
+        };
+    }
+    const plan = (0,restore_plan/* planRestore */.q8)(selection, serverIds, namePrefix, read.snapshots);
+    const targetServers = [...new Set(plan.targets.map((t) => t.server.id))];
+    const checks = early ?? (await (0,server_checks/* checkServers */.F)(api, targetServers, "restore", log));
+    return { targets: plan.targets, problems: [...plan.problems, ...checks.problems] };
+}
 /** A final server status that means the restore went wrong, as far as words can tell. */
 const FAILED_STATUS = /error|fail/i;
 /**
@@ -29928,7 +30005,8 @@ async function restoreServers(targets, options, context) {
         result.startedAtMs = deadline.elapsedMs();
         try {
             const answer = await (0,exactly_once/* restoreSnapshotOnce */.GK)(context.api, snapshot, context);
-            result.serverStatus = answer.value.server?.status ?? types/* RESTORING */.O;
+            const status = answer.value.server?.status;
+            result.serverStatus = typeof status === "string" ? status : types/* RESTORING */.O;
             sayStarted(`Server ${serverId}: restore from snapshot ${snapshot.id} (${snapshot.name}) started.`);
         }
         catch (error) {
@@ -29958,17 +30036,19 @@ async function waitForStarted(started, options, context) {
                 continue;
             result.serverStatus = outcome.status;
             result.endedAtMs = outcome.elapsedMs;
+            const snapshotId = result.snapshot.id;
             if (outcome.kind === "vanished") {
-                result.failure = `Server ${serverId} disappeared (HTTP 404) while it was being restored.`;
+                result.failure = `Server ${serverId} disappeared (HTTP 404) while it was being restored to snapshot ${snapshotId}.`;
             }
             else if (outcome.kind === "timed-out") {
                 result.failure =
-                    `Server ${serverId} is still restoring after the ${(0,duration/* formatDuration */.a)(deadline.totalMs)} ` +
-                        "timeout. The restore goes on at the provider; do not start another one." +
+                    `Server ${serverId} is still restoring to snapshot ${snapshotId} after the ` +
+                        `${(0,duration/* formatDuration */.a)(deadline.totalMs)} timeout. The restore goes on at the provider; do ` +
+                        "not start another one." +
                         (0,wait_until/* lastCheckFailed */.c)(outcome.lastFailure);
             }
             else if (FAILED_STATUS.test(outcome.status)) {
-                result.failure = `Server ${serverId} ended the restore with status "${outcome.status}".`;
+                result.failure = `Server ${serverId} ended the restore to snapshot ${snapshotId} with status "${outcome.status}".`;
             }
         }
     }
@@ -29978,6 +30058,7 @@ async function waitForStarted(started, options, context) {
             result.failure = (0,explain/* explainFailure */.SP)(error, {
                 kind: "wait-restore",
                 serverId: result.snapshot.server.id,
+                snapshotId: result.snapshot.id,
             });
         }
     }
@@ -29993,6 +30074,82 @@ function restoreRow(result) {
         result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? ""),
         result.endedAtMs === undefined ? "" : (0,duration/* formatDuration */.a)(result.endedAtMs - result.startedAtMs),
     ];
+}
+
+
+/***/ }),
+
+/***/ 7079:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ checkServers)
+/* harmony export */ });
+/* unused harmony export statusProblem */
+/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
+/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(705);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
+/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1778);
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4891);
+
+
+
+
+
+/** Statuses the provider's own examples show a server taking a snapshot or a restore in. */
+const READY_STATUSES = new Set(["active", "stopped"]);
+/**
+ * Every server, before the first change to any: it exists and the token sees it, and its status
+ * allows the change. One request per server, all at once; a server whose status the provider does
+ * not document proceeds, with a warning, since refusing it could block a working server for good.
+ */
+async function checkServers(api, serverIds, change, log) {
+    const checks = { servers: new Map(), problems: [] };
+    const found = new Map();
+    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_4__/* .forEachConcurrently */ .D)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_4__/* .SERVER_CONCURRENCY */ .s, async (serverId) => {
+        try {
+            found.set(serverId, await api.getServer(serverId));
+        }
+        catch (error) {
+            found.set(serverId, unreachable(error, serverId));
+        }
+    });
+    // In the order the user named them, whichever answered first.
+    for (const serverId of serverIds) {
+        const server = found.get(serverId);
+        if (typeof server === "string") {
+            checks.problems.push(server);
+            continue;
+        }
+        checks.servers.set(serverId, server);
+        const problem = statusProblem(server, change);
+        if (problem)
+            checks.problems.push(problem);
+        else if (!READY_STATUSES.has(server.status)) {
+            log.warning(`Server ${serverId} is "${server.status}", a status the provider does not document: ` +
+                `going on with the ${change}.`);
+        }
+    }
+    return checks;
+}
+function unreachable(error, serverId) {
+    if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 404)) {
+        return (`Server ${serverId} does not exist, or this token cannot see it (${error.message}). ` +
+            `Check ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.serverId}.`);
+    }
+    return (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_3__/* .explainFailure */ .SP)(error, { kind: "server", serverId });
+}
+/** Why the server must not be changed now, or undefined. */
+function statusProblem(server, change) {
+    const what = change === "snapshot" ? "a snapshot of it" : "a restore";
+    if (server.status === _api_types_js__WEBPACK_IMPORTED_MODULE_1__/* .RESTORING */ .O) {
+        return (`Server ${server.id} is restoring: ${what} must wait until that restore has finished ` +
+            "(its status is active or stopped again).");
+    }
+    if (server.status === "suspended") {
+        return `Server ${server.id} is suspended: the provider allows ${what} only once it is active or stopped again.`;
+    }
+    return undefined;
 }
 
 
@@ -30077,11 +30234,14 @@ async function readServerList(api, serverId) {
 /* harmony export */   Yw: () => (/* binding */ isCompleted),
 /* harmony export */   aF: () => (/* binding */ createdAtMs),
 /* harmony export */   e4: () => (/* binding */ describeSnapshot),
+/* harmony export */   lP: () => (/* binding */ sizeText),
 /* harmony export */   ll: () => (/* binding */ newestFirst),
 /* harmony export */   yF: () => (/* binding */ isManaged)
 /* harmony export */ });
 /* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
+/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1012);
+
 
 
 /** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
@@ -30100,9 +30260,12 @@ const FAILED_STATUSES = new Set(["failed", "error"]);
 function hasFailed(snapshot) {
     return FAILED_STATUSES.has(snapshot.status);
 }
-/** `created_at` in ms; NaN when the API sent something that is not a date. */
+/**
+ * `created_at` in ms; NaN when the API sent something that is not a date. Only text is read as a
+ * date: `Date.parse` would take the number 5 for the year 2001, and a prune would trust it.
+ */
 function createdAtMs(snapshot) {
-    return Date.parse(snapshot.created_at);
+    return typeof snapshot.created_at === "string" ? Date.parse(snapshot.created_at) : Number.NaN;
 }
 /** Newest first by `created_at`, never by id or list order; an unreadable date sorts last. */
 function newestFirst(snapshots) {
@@ -30115,6 +30278,10 @@ function newestFirst(snapshots) {
 /** `801 (pre-deploy-abc, server 12345)`: a snapshot as a sentence names it. */
 function describeSnapshot(snapshot) {
     return `${snapshot.id} (${snapshot.name}, server ${snapshot.server.id})`;
+}
+/** `2048 MB`; a size the API sent as something else than a number, as it came. */
+function sizeText(snapshot) {
+    return typeof snapshot.size_mb === "number" ? `${snapshot.size_mb} MB` : (0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_2__/* .asText */ .e1)(snapshot.size_mb);
 }
 /** How old a snapshot is at `now`, for a person: `3d 04h`. */
 function age(snapshot, now) {
@@ -30253,7 +30420,7 @@ function lastCheckFailed(lastFailure) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5838);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8937);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6661);
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8509);
 
@@ -30270,7 +30437,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5838:
+/***/ 8937:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30297,6 +30464,8 @@ var explain = __nccwpck_require__(1778);
 var concurrency = __nccwpck_require__(4891);
 // EXTERNAL MODULE: ./src/fleet/exactly-once.ts
 var exactly_once = __nccwpck_require__(8708);
+// EXTERNAL MODULE: ./src/fleet/server-checks.ts
+var server_checks = __nccwpck_require__(7079);
 // EXTERNAL MODULE: ./src/fleet/snapshots.ts
 var fleet_snapshots = __nccwpck_require__(2753);
 ;// CONCATENATED MODULE: ./src/fleet/retention.ts
@@ -30341,25 +30510,29 @@ function snapshotsToMakeRoom(snapshots, needed, ownership) {
 
 
 /**
- * Applies `if-exists` to the snapshots that already have this step's name on the server:
- * fail before creating, reuse the newest one, or delete them all to make a new one.
+ * Applies `if-exists` (fail before creating, reuse the newest one with the step's name, or delete
+ * them all to make a new one), then `on-limit`. Pure: it throws, naming the server, what the step
+ * could not do on it, and changes nothing.
  */
-async function applyIfExists(serverId, existing, settings, context) {
+function planSlot(serverId, existing, settings, now) {
     const sameName = (0,fleet_snapshots/* newestFirst */.ll)(existing.filter((s) => s.name === settings.name));
     const [newest] = sameName;
     if (!newest)
-        return { remaining: existing };
+        return planRoom(serverId, existing, settings, now);
     switch (settings.ifExists) {
         case "fail":
             throw new explain/* StepFailure */.pH(`Server ${serverId} already has snapshot ${newest.id} named ${settings.name} ` +
-                `(${newest.status}, ${(0,fleet_snapshots/* age */.KW)(newest, context.now)} old). Set ${constants/* Inputs */.G0.ifExists}: reuse to use ` +
+                `(${newest.status}, ${(0,fleet_snapshots/* age */.KW)(newest, now)} old). Set ${constants/* Inputs */.G0.ifExists}: reuse to use ` +
                 "it, or replace to delete it and make a new one.");
         case "reuse":
-            context.log.info(`Server ${serverId}: reusing snapshot ${newest.id} (${newest.name}, ${newest.status}).`);
-            return { reuse: newest, remaining: existing };
+            return { reuse: newest, deletions: [], remaining: existing };
         case "replace": {
-            const gone = await deleteAll(sameName, context, `replaced (${constants/* Inputs */.G0.ifExists}: replace)`);
-            return { remaining: existing.filter((s) => !gone.has(s.id)) };
+            const room = planRoom(serverId, existing.filter((s) => s.name !== settings.name), settings, now);
+            const why = `replaced (${constants/* Inputs */.G0.ifExists}: replace)`;
+            return {
+                ...room,
+                deletions: [...sameName.map((snapshot) => ({ snapshot, why })), ...room.deletions],
+            };
         }
     }
 }
@@ -30368,12 +30541,12 @@ async function applyIfExists(serverId, existing, settings, context) {
  * enough of ours, failed ones first, then the oldest completed. When not enough of ours may go,
  * nothing is deleted.
  */
-async function makeRoom(serverId, existing, settings, context) {
+function planRoom(serverId, existing, settings, now) {
     const needed = existing.length - constants/* SNAPSHOT_LIMIT_PER_SERVER */.Zy + 1;
     if (needed <= 0)
-        return { remaining: existing };
+        return { deletions: [], remaining: existing };
     const atLimit = `Server ${serverId} already has ${existing.length} snapshots, the provider's limit is ` +
-        `${constants/* SNAPSHOT_LIMIT_PER_SERVER */.Zy}: ${listing(existing, context.now)}.`;
+        `${constants/* SNAPSHOT_LIMIT_PER_SERVER */.Zy}: ${listing(existing, now)}.`;
     if (settings.onLimit === "fail") {
         throw new explain/* StepFailure */.pH(`${atLimit} ${constants/* Inputs */.G0.onLimit} is fail, so nothing was deleted. Delete one (mode: delete), ` +
             `or set ${constants/* Inputs */.G0.onLimit}: delete-oldest to let this action delete its failed or oldest completed snapshot.`);
@@ -30387,21 +30560,22 @@ async function makeRoom(serverId, existing, settings, context) {
             `name starts with "${settings.namePrefix}"), so nothing was deleted. Delete one yourself ` +
             "(mode: delete with its id) to make room.");
     }
-    const gone = await deleteAll(chosen, context, `to make room (${constants/* Inputs */.G0.onLimit}: delete-oldest)`);
-    return { remaining: existing.filter((s) => !gone.has(s.id)) };
+    const why = `to make room (${constants/* Inputs */.G0.onLimit}: delete-oldest)`;
+    const gone = new Set(chosen.map((s) => s.id));
+    return {
+        deletions: chosen.map((snapshot) => ({ snapshot, why })),
+        remaining: existing.filter((s) => !gone.has(s.id)),
+    };
 }
-/** Deletes one by one, so that a failure stops the deleting; returns the ids now gone. */
-async function deleteAll(snapshots, context, why) {
-    const gone = new Set();
-    for (const snapshot of snapshots) {
+/** Deletes one by one, so that a failure stops the deleting. */
+async function deleteForSlot(plan, context) {
+    for (const { snapshot, why } of plan.deletions) {
         const outcome = await context.api.deleteSnapshot(snapshot.id);
         context.log.info(`Server ${snapshot.server.id}: ${outcome === "deleted" ? "deleted" : "found already gone"} ` +
             `snapshot ${snapshot.id} (${snapshot.name}, ${snapshot.status}, ${(0,fleet_snapshots/* age */.KW)(snapshot, context.now)} old): ${why}.`);
-        gone.add(snapshot.id);
         if (outcome === "deleted")
             context.onDeleted(snapshot.id);
     }
-    return gone;
 }
 function listing(snapshots, now) {
     return (0,fleet_snapshots/* newestFirst */.ll)(snapshots)
@@ -30545,64 +30719,90 @@ var wait_until = __nccwpck_require__(2214);
 
 
 
+
+
 /**
- * Snapshots each server, each snapshot created at most once, then (with `wait`) waits for all of
- * them with one check for the fleet. One server's failure does not stop the others.
+ * Reads every server and its snapshots at once and decides, for each, what `if-exists` and
+ * `on-limit` will do, before anything changes anywhere: a typo in a fleet, a suspended server or
+ * one too full to make room on must not cost the other servers a snapshot.
  */
-async function createSnapshots(settings, context) {
+async function prepareCreates(settings, context, size) {
+    const { api, log, now } = context;
+    const [checks, read] = await Promise.all([
+        (0,server_checks/* checkServers */.F)(api, settings.serverIds, "snapshot", log),
+        (0,server_snapshots/* snapshotsByServer */.YT)(api, settings.serverIds, size).then((lists) => ({ lists }), (error) => ({ error })),
+    ]);
+    if ("error" in read) {
+        return {
+            plans: new Map(),
+            problems: [...checks.problems, (0,explain/* explainFailure */.SP)(read.error, { kind: "list" })],
+        };
+    }
+    const { lists } = read;
+    const prepared = { plans: new Map(), problems: [...checks.problems] };
+    for (const serverId of settings.serverIds) {
+        if (lists.failed.has(serverId)) {
+            prepared.problems.push((0,explain/* explainFailure */.SP)(lists.failed.get(serverId), { kind: "list", serverId }));
+            continue;
+        }
+        const existing = lists.byServer.get(serverId) ?? [];
+        try {
+            const plan = planSlot(serverId, existing, settings, now);
+            prepared.plans.set(serverId, plan);
+            const server = checks.servers.get(serverId);
+            if (server)
+                log.info(`Server ${serverId}: ${server.status}, ${planSentence(existing, plan)}.`);
+        }
+        catch (error) {
+            prepared.problems.push((0,explain/* explainFailure */.SP)(error, { kind: "create", serverId }));
+        }
+    }
+    return prepared;
+}
+function planSentence(existing, plan) {
+    const held = plural(existing.length, "snapshot");
+    if (plan.reuse)
+        return `${held}; reusing snapshot ${plan.reuse.id}`;
+    const deleting = plan.deletions.map((d) => d.snapshot.id).join(", ");
+    return plan.deletions.length > 0 ? `${held}; deleting ${deleting} first` : held;
+}
+/**
+ * Carries out each server's plan, each snapshot created at most once. One server's failure here
+ * (the API refuses a create) does not stop the others: the checks before found nothing wrong.
+ */
+async function createOnServers(plans, settings, context) {
     const { log, deadline } = context;
-    const results = settings.serverIds.map((serverId) => ({
+    const results = [...plans.keys()].map((serverId) => ({
         serverId,
         startedAtMs: 0,
     }));
-    // Learned by the first read of the servers' snapshots, used by every check of the wait.
-    const accountSize = new server_snapshots/* AccountSize */.rL();
-    await log.group(`Creating snapshot ${settings.name}`, async () => {
-        let existing;
-        try {
-            existing = await (0,server_snapshots/* snapshotsByServer */.YT)(context.api, settings.serverIds, accountSize);
+    await log.group(`Creating snapshot ${settings.name}`, () => (0,concurrency/* forEachConcurrently */.D)(results, concurrency/* SERVER_CONCURRENCY */.s, async (result) => {
+        result.startedAtMs = deadline.elapsedMs();
+        const plan = plans.get(result.serverId);
+        await createOnServer(result, plan, settings, context);
+        if (!result.snapshot && context.signal?.aborted) {
+            await lookAfterCancel(result, plan.remaining, settings.name, context);
         }
-        catch (error) {
-            const failure = (0,explain/* explainFailure */.SP)(error, { kind: "list" });
-            for (const result of results)
-                result.failure = failure;
-            return;
-        }
-        await (0,concurrency/* forEachConcurrently */.D)(results, concurrency/* SERVER_CONCURRENCY */.s, async (result) => {
-            result.startedAtMs = deadline.elapsedMs();
-            const { serverId } = result;
-            if (existing.failed.has(serverId)) {
-                result.failure = (0,explain/* explainFailure */.SP)(existing.failed.get(serverId), { kind: "list", serverId });
-                return;
-            }
-            const onServer = existing.byServer.get(serverId) ?? [];
-            await createOnServer(result, onServer, settings, context);
-            if (!result.snapshot && context.signal?.aborted) {
-                await lookAfterCancel(result, onServer, settings.name, context);
-            }
-            if (result.snapshot)
-                context.onAccepted(madeSnapshots(results));
-        });
-    });
-    const accepted = results.filter((r) => r.snapshot);
-    if (settings.wait)
-        await waitForResults(accepted, settings.pollIntervalMs, context, accountSize);
+        if (result.snapshot)
+            context.onAccepted(madeSnapshots(results));
+    }));
     return results;
 }
 /** The snapshots the results hold, in server order. */
 function madeSnapshots(results) {
     return results.flatMap((r) => (r.snapshot ? [r.snapshot] : []));
 }
-async function createOnServer(result, existing, settings, context) {
+async function createOnServer(result, plan, settings, context) {
     const { serverId } = result;
     try {
-        const prepared = await applyIfExists(serverId, existing, settings, context);
-        if (prepared.reuse) {
-            result.snapshot = prepared.reuse;
+        if (plan.reuse) {
+            result.snapshot = plan.reuse;
             result.reused = true;
+            context.log.info(`Server ${serverId}: reusing snapshot ${plan.reuse.id} (${plan.reuse.name}, ${plan.reuse.status}).`);
             return;
         }
-        const created = await createWithRoom(serverId, prepared.remaining, settings, context);
+        await deleteForSlot(plan, context);
+        const created = await createWithRoom(serverId, plan.remaining, settings, context);
         result.snapshot = created.value;
         result.adopted = created.recovered;
         context.log.info(`Server ${serverId}: snapshot ${created.value.id} (${created.value.name}) ` +
@@ -30612,7 +30812,7 @@ async function createOnServer(result, existing, settings, context) {
         result.failure = (0,explain/* explainFailure */.SP)(error, {
             kind: "create",
             serverId,
-            snapshotsOnServer: existing.length,
+            snapshotsOnServer: plan.remaining.length,
         });
         result.endedAtMs = context.deadline.elapsedMs();
         context.log.info(`Server ${serverId}: failed. ${result.failure}`);
@@ -30648,22 +30848,24 @@ async function lookAfterCancel(result, before, name, context) {
     }
 }
 /**
- * Makes room under the provider's limit, then creates. Another run can take the freed slot between
- * the two; a create refused for the limit then gets one more round of the same, never a loop.
+ * Creates, on a server whose room was made by its plan. Another run can take the freed slot in
+ * between; a create refused for the limit then gets one more round of making room, never a loop.
  */
-async function createWithRoom(serverId, existing, settings, context) {
+async function createWithRoom(serverId, remaining, settings, context) {
     const request = { server_id: serverId, name: settings.name, description: settings.description };
-    let onServer = existing;
+    let onServer = remaining;
     for (let round = 1;; round++) {
-        const { remaining } = await makeRoom(serverId, onServer, settings, context);
         try {
-            return await (0,exactly_once/* createSnapshotOnce */.gP)(context.api, request, new Set(remaining.map((s) => s.id)), context);
+            return await (0,exactly_once/* createSnapshotOnce */.gP)(context.api, request, new Set(onServer.map((s) => s.id)), context);
         }
         catch (error) {
             if (!(0,explain/* reportsSnapshotLimit */.fC)(error) || round > 1)
                 throw error;
             context.log.info(`Server ${serverId}: the API still reports the snapshot limit; making room once more.`);
-            onServer = (await context.api.listSnapshots(serverId)).snapshots;
+            const listed = (await context.api.listSnapshots(serverId)).snapshots;
+            const room = planRoom(serverId, listed, settings, context.now);
+            await deleteForSlot(room, context);
+            onServer = room.remaining;
         }
     }
 }
@@ -30721,7 +30923,7 @@ function snapshotRow(result) {
         snapshot ? String(snapshot.id) : "",
         snapshot?.name ?? "",
         `${status}${how}`,
-        typeof snapshot?.size_mb === "number" ? `${snapshot.size_mb} MB` : "",
+        snapshot ? (0,fleet_snapshots/* sizeText */.lP)(snapshot) : "",
         took,
     ];
 }
@@ -30737,17 +30939,36 @@ var rollback_state = __nccwpck_require__(3337);
 
 
 
+
+const TITLE = "VPS snapshots";
 /**
- * Snapshots every server: `if-exists` and `on-limit` first, each snapshot created at most once,
- * then (with `wait`) one wait for all of them.
+ * Snapshots every server: reads and checks every server and decides `if-exists` and `on-limit`
+ * for each before anything changes, then creates each snapshot at most once, then (with `wait`)
+ * waits for all of them at once.
  */
 async function runCreate(settings, context) {
-    const { setOutput } = context;
+    const { setOutput, log } = context;
+    const now = context.clock.wallNow();
     const deletedIds = [];
     (0,outputs/* publishDeleted */.Vi)(setOutput, deletedIds);
-    const results = await createSnapshots(settings, {
+    // Learned by the first read of the servers' snapshots, used by every check of the wait.
+    const accountSize = new server_snapshots/* AccountSize */.rL();
+    const prepared = await log.group(`Checking ${settings.serverIds.length} server(s) before any change`, () => prepareCreates(settings, { ...context, now }, accountSize));
+    if (prepared.problems.length > 0) {
+        return {
+            title: TITLE,
+            columns: [],
+            rows: [],
+            failures: [
+                ...prepared.problems,
+                "Nothing was changed on any server: every server is checked before the first change.",
+            ],
+            notes: [],
+        };
+    }
+    const results = await createOnServers(prepared.plans, settings, {
         ...context,
-        now: context.clock.wallNow(),
+        now,
         onDeleted: (id) => {
             deletedIds.push(id);
             (0,outputs/* publishDeleted */.Vi)(setOutput, deletedIds);
@@ -30759,17 +30980,21 @@ async function runCreate(settings, context) {
                 (0,rollback_state/* saveRollbackTargets */.mF)(context.saveState, made);
         },
     });
-    const made = madeSnapshots(results);
-    if (settings.wait && made.length > 0)
-        (0,outputs/* publishSnapshots */.jD)(setOutput, made);
+    const accepted = results.filter((r) => r.snapshot);
+    if (settings.wait) {
+        await waitForResults(accepted, settings.pollIntervalMs, context, accountSize);
+        if (accepted.length > 0)
+            (0,outputs/* publishSnapshots */.jD)(setOutput, madeSnapshots(results));
+    }
     return {
-        title: "VPS snapshots",
+        title: TITLE,
         columns: SNAPSHOT_COLUMNS,
         rows: results.map(snapshotRow),
         failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
         notes: settings.wait
             ? []
             : ["Not waited for (wait is false): the snapshots may still be in progress."],
+        rollbackTargets: madeSnapshots(results),
     };
 }
 
@@ -30884,7 +31109,7 @@ async function runList(settings, context) {
             String(s.id),
             s.name,
             s.status,
-            typeof s.size_mb === "number" ? `${s.size_mb} MB` : "",
+            (0,fleet_snapshots/* sizeText */.lP)(s),
             s.created_at,
             (0,fleet_snapshots/* age */.KW)(s, now),
         ]),
@@ -30980,47 +31205,37 @@ async function runPrune(settings, context) {
     };
 }
 
-// EXTERNAL MODULE: ./src/fleet/named-snapshots.ts
-var named_snapshots = __nccwpck_require__(9673);
-// EXTERNAL MODULE: ./src/fleet/restore-plan.ts
-var restore_plan = __nccwpck_require__(2728);
 // EXTERNAL MODULE: ./src/fleet/restore-servers.ts + 1 modules
 var restore_servers = __nccwpck_require__(9424);
+// EXTERNAL MODULE: ./src/runner/untrusted.ts
+var untrusted = __nccwpck_require__(1012);
 ;// CONCATENATED MODULE: ./src/modes/restore.ts
 
 
 
 
 
-
-
-const TITLE = "VPS restore";
+const restore_TITLE = "VPS restore";
 /**
- * Restores servers to snapshots. Every named snapshot is checked first (it exists, is completed,
- * belongs to its server); if any check fails, no restore at all is sent: a restore cannot be
- * undone, so a half-right request is not carried out halfway.
+ * Restores servers to snapshots. Every named snapshot (it exists, is completed, belongs to its
+ * server) and every server (it exists, its status allows a restore) is checked first; if any
+ * check fails, no restore at all is sent.
  */
 async function runRestore(settings, context) {
-    const { api, log, setOutput } = context;
+    const { log, setOutput } = context;
     const selection = settings.snapshots;
-    let plan;
-    try {
-        const snapshots = await (0,named_snapshots/* snapshotsForSelection */.r)(api, selection, settings.serverIds);
-        plan = (0,restore_plan/* planRestore */.q8)(selection, settings.serverIds, settings.namePrefix, snapshots);
-    }
-    catch (error) {
-        return failedReport([(0,explain/* explainFailure */.SP)(error, { kind: "list" })]);
-    }
+    const plan = await (0,restore_servers/* prepareRestores */.Hs)(selection, settings.serverIds, settings.namePrefix, context);
     if (plan.problems.length > 0) {
         return failedReport([...plan.problems, "Nothing was restored."]);
     }
     (0,outputs/* publishSnapshots */.jD)(setOutput, plan.targets);
     if (settings.dryRun) {
         for (const target of plan.targets) {
-            log.info(`Dry run: would restore server ${target.server.id} to snapshot ${(0,fleet_snapshots/* describeSnapshot */.e4)(target)}, made ${target.created_at}.`);
+            log.info(`Dry run: would restore server ${target.server.id} to snapshot ${(0,fleet_snapshots/* describeSnapshot */.e4)(target)}, ` +
+                `made ${(0,untrusted/* asText */.e1)(target.created_at) || "at a time the API did not give"}.`);
         }
         return {
-            title: `${TITLE} (dry run)`,
+            title: `${restore_TITLE} (dry run)`,
             columns: restore_servers/* RESTORE_COLUMNS */.xA,
             rows: plan.targets.map((snapshot) => (0,restore_servers/* restoreRow */.HY)({ snapshot, startedAtMs: 0, serverStatus: "would be restored" })),
             failures: [],
@@ -31034,7 +31249,7 @@ async function runRestore(settings, context) {
     if (first?.serverStatus)
         setOutput(constants/* Outputs */.tY.serverStatus, first.serverStatus);
     return {
-        title: TITLE,
+        title: restore_TITLE,
         columns: restore_servers/* RESTORE_COLUMNS */.xA,
         rows: results.map(restore_servers/* restoreRow */.HY),
         failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
@@ -31044,9 +31259,13 @@ async function runRestore(settings, context) {
     };
 }
 function failedReport(failures) {
-    return { title: TITLE, columns: [], rows: [], failures, notes: [] };
+    return { title: restore_TITLE, columns: [], rows: [], failures, notes: [] };
 }
 
+// EXTERNAL MODULE: ./src/fleet/named-snapshots.ts
+var named_snapshots = __nccwpck_require__(9673);
+// EXTERNAL MODULE: ./src/fleet/restore-plan.ts
+var restore_plan = __nccwpck_require__(2728);
 ;// CONCATENATED MODULE: ./src/modes/wait.ts
 
 
@@ -31093,10 +31312,43 @@ async function runWait(settings, context) {
         rows: results.map(snapshotRow),
         failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
         notes: ["Waited for snapshots that an earlier step started; nothing was changed."],
+        rollbackTargets: madeSnapshots(results),
     };
 }
 function wait_failedReport(failures) {
     return { title: wait_TITLE, columns: [], rows: [], failures, notes: [] };
+}
+
+;// CONCATENATED MODULE: ./src/modes/confirm.ts
+
+
+/**
+ * `mode: confirm`: the deploy is good from here on. The post step cannot tell which step failed,
+ * so without this a failed notification or a prune after a good deploy would restore the servers
+ * and destroy everything written since the snapshot. It sends no request and needs no token.
+ */
+function runConfirm(io) {
+    const { disarmed, problems } = (0,rollback_state/* confirmRollbacks */.W0)(io);
+    for (const problem of problems)
+        io.log.warning(`Confirm: ${problem}; it was left out.`);
+    const rows = disarmed.flatMap((rollback) => Object.entries(rollback.targets).map(([server, snapshot]) => [
+        server,
+        snapshot,
+        `${constants/* Inputs */.G0.mode}: ${rollback.mode}`,
+    ]));
+    const said = disarmed.length === 0
+        ? "No rollback was armed before this step in this job (no earlier step of this action with " +
+            `${constants/* Inputs */.G0.rollbackOnFailure}: true succeeded), so there was none to disarm.`
+        : `Disarmed ${rows.length} rollback(s): if the job fails from here on, no server is ` +
+            "restored; the post steps say so and how to restore by hand.";
+    io.log.info(`Deploy confirmed. ${said}`);
+    return {
+        title: "VPS deploy confirmed",
+        columns: ["Server", "Snapshot", "Armed by"],
+        rows,
+        failures: [],
+        notes: [said],
+    };
 }
 
 // EXTERNAL MODULE: ./src/workflow/summary.ts
@@ -31114,6 +31366,8 @@ var summary = __nccwpck_require__(4157);
 
 
 
+
+/** The modes that call the API; confirm only writes to the job's environment. */
 const MODE_RUNNERS = {
     create: runCreate,
     wait: runWait,
@@ -31146,12 +31400,15 @@ async function runMain(deps) {
         return;
     }
     try {
-        const report = await MODE_RUNNERS[settings.mode](settings, (0,step/* createModeContext */.DZ)(settings, deps));
+        const report = settings.mode === "confirm"
+            ? runConfirm(io)
+            : await MODE_RUNNERS[settings.mode](settings, (0,step/* createModeContext */.DZ)(settings, deps));
         await (0,summary/* finishStep */.IT)(io, report);
-        // Last, so that a step that failed, timed out or was cancelled never leaves it behind: the
-        // post step restores only after a main step that got this far.
-        if (settings.rollbackOnFailure && report.failures.length === 0)
-            (0,rollback_state/* saveMainSucceeded */.Kt)(io.saveState);
+        // Last, so that a step that failed, timed out or was cancelled never arms it: the post step
+        // restores only after a main step that got this far.
+        if (settings.rollbackOnFailure && report.failures.length === 0 && report.rollbackTargets) {
+            (0,rollback_state/* armRollback */.zf)(io, settings.mode, report.rollbackTargets);
+        }
     }
     catch (error) {
         io.setFailed((0,errors/* errorMessage */.gJ)(error));
@@ -31170,16 +31427,12 @@ async function runMain(deps) {
 /* unused harmony export runPost */
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
-/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1778);
-/* harmony import */ var _workflow_inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9624);
-/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8509);
-/* harmony import */ var _fleet_named_snapshots_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9673);
-/* harmony import */ var _fleet_restore_plan_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2728);
-/* harmony import */ var _fleet_restore_servers_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9424);
-/* harmony import */ var _workflow_rollback_state_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3337);
-/* harmony import */ var _workflow_summary_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(4157);
-
-
+/* harmony import */ var _workflow_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9624);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8509);
+/* harmony import */ var _fleet_restore_plan_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2728);
+/* harmony import */ var _fleet_restore_servers_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9424);
+/* harmony import */ var _workflow_rollback_state_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3337);
+/* harmony import */ var _workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4157);
 
 
 
@@ -31190,24 +31443,25 @@ async function runMain(deps) {
 
 const TITLE = "VPS rollback";
 /** The post step, as the bundle's entry and `@github/local-action` start it. */
-function run(deps = (0,_step_js__WEBPACK_IMPORTED_MODULE_4__/* .actionDeps */ .tQ)()) {
-    return (0,_step_js__WEBPACK_IMPORTED_MODULE_4__/* .runStep */ .eg)(runPost, deps);
+function run(deps = (0,_step_js__WEBPACK_IMPORTED_MODULE_3__/* .actionDeps */ .tQ)()) {
+    return (0,_step_js__WEBPACK_IMPORTED_MODULE_3__/* .runStep */ .eg)(runPost, deps);
 }
 /**
  * The post step, which the runner starts only when the job has failed (`post-if: failure()`):
  * with `rollback-on-failure: true`, and only after a main step that succeeded (every snapshot
  * completed, so the deploy after it ran on top of them), it restores every server to the snapshot
- * that step made. It never restores anything else.
+ * that step made or waited for, unless a `mode: confirm` step has declared the deploy good since.
+ * It never restores anything else.
  */
 async function runPost(deps) {
     const { io } = deps;
-    (0,_step_js__WEBPACK_IMPORTED_MODULE_4__/* .maskToken */ .gg)(deps);
-    const enabled = (0,_workflow_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .parseBoolean */ .yG)(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure, io.getInput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure).trim(), false, []);
+    (0,_step_js__WEBPACK_IMPORTED_MODULE_3__/* .maskToken */ .gg)(deps);
+    const enabled = (0,_workflow_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseBoolean */ .yG)(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure, io.getInput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure).trim(), false, []);
     if (!enabled) {
         io.log.info("Rollback is off (rollback-on-failure: false): nothing was restored.");
         return;
     }
-    const state = (0,_workflow_rollback_state_js__WEBPACK_IMPORTED_MODULE_8__/* .readRollbackState */ .IS)(io.getState);
+    const state = (0,_workflow_rollback_state_js__WEBPACK_IMPORTED_MODULE_6__/* .readRollbackState */ .IS)(io.getState, io.getEnv);
     if (state.problems.length > 0) {
         io.setFailed(`Rollback: the saved state is unreadable (${state.problems.join("; ")}); nothing was restored.`);
         return;
@@ -31217,79 +31471,73 @@ async function runPost(deps) {
         return;
     }
     if (!state.succeeded) {
-        await reportNoRollback(io, state);
+        await reportNoRollback(io, "this step did not succeed (it failed, timed out or was cancelled), so the steps after it, " +
+            "the deploy among them, never ran", state);
         return;
     }
-    const { settings } = (0,_workflow_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .parseInputs */ .TL)(io.getInput, deps.runContext());
-    const context = (0,_step_js__WEBPACK_IMPORTED_MODULE_4__/* .createModeContext */ .DZ)({ ...settings, timeoutMs: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .RESTORE_TIMEOUT_MS */ .Ox }, deps);
+    if (state.confirmed) {
+        await reportNoRollback(io, `the deploy was confirmed by a step with ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode}: confirm after this step, so the ` +
+            "job failed after the deploy was known to be good", state);
+        return;
+    }
+    const { settings } = (0,_workflow_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseInputs */ .TL)(io.getInput, deps.runContext());
+    const context = (0,_step_js__WEBPACK_IMPORTED_MODULE_3__/* .createModeContext */ .DZ)({ ...settings, timeoutMs: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .RESTORE_TIMEOUT_MS */ .Ox }, deps);
     // Not a group of its own: the restores group their lines, and groups cannot nest.
     io.log.info("Rolling back: the job failed after this step, and rollback-on-failure is true.");
     await rollBack(state.targets, settings, context, io);
 }
-/**
- * The main step failed, timed out or was cancelled: the steps after it, the deploy among them,
- * never ran, so a restore would only destroy what was written since the snapshot.
- */
-async function reportNoRollback(io, state) {
-    const sentence = "Nothing was rolled back: this step did not succeed (it failed, timed out or was cancelled), " +
-        "so the steps after it, the deploy among them, never ran. To restore by hand anyway, run " +
-        `this action with ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode}: restore and ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId}: ${state.targetsText} ` +
+/** Why nothing is restored, and the input that restores by hand all the same. */
+async function reportNoRollback(io, why, state) {
+    const sentence = `Nothing was rolled back: ${why}. To restore by hand anyway, run this action with ` +
+        `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode}: restore and ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId}: ${state.targetsText} ` +
         "(the snapshot-ids output of this step).";
     io.log.info(sentence);
-    await (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_9__/* .finishStep */ .IT)(io, { title: TITLE, columns: [], rows: [], failures: [], notes: [sentence] });
+    await (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__/* .finishStep */ .IT)(io, { title: TITLE, columns: [], rows: [], failures: [], notes: [sentence] });
 }
 async function rollBack(pairs, settings, context, io) {
-    let plan;
-    try {
-        const selection = { kind: "by-server", pairs };
-        const snapshots = await (0,_fleet_named_snapshots_js__WEBPACK_IMPORTED_MODULE_5__/* .snapshotsForSelection */ .r)(context.api, selection, []);
-        plan = (0,_fleet_restore_plan_js__WEBPACK_IMPORTED_MODULE_6__/* .planRestore */ .q8)(selection, [], settings.namePrefix, snapshots);
-    }
-    catch (error) {
-        await (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_9__/* .finishStep */ .IT)(io, {
+    const selection = { kind: "by-server", pairs };
+    const plan = await (0,_fleet_restore_servers_js__WEBPACK_IMPORTED_MODULE_5__/* .prepareRestores */ .Hs)(selection, [], settings.namePrefix, context);
+    const notRestored = (p) => [
+        p.serverId,
+        p.snapshotId,
+        "",
+        "",
+        "not restored",
+        "",
+    ];
+    if (plan.problems.length > 0) {
+        await (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__/* .finishStep */ .IT)(io, {
             title: TITLE,
-            columns: [],
-            rows: [],
+            columns: _fleet_restore_servers_js__WEBPACK_IMPORTED_MODULE_5__/* .RESTORE_COLUMNS */ .xA,
+            rows: pairs.map(notRestored),
             failures: [
-                `Rollback failed, nothing was restored: ${(0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_2__/* .explainFailure */ .SP)(error, { kind: "list" })}`,
+                ...plan.problems.map((p) => `Not rolled back: ${p}`),
+                `Rollback failed before any restore, so nothing was restored (${(0,_fleet_restore_plan_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSelection */ .e9)(selection, [])}): ` +
+                    "every server and snapshot is checked first.",
             ],
             notes: [],
         });
         return;
     }
-    const cannot = plan.problems.map((p) => `Not rolled back: ${p}`);
-    for (const line of cannot)
-        io.log.error(line);
-    const results = await (0,_fleet_restore_servers_js__WEBPACK_IMPORTED_MODULE_7__/* .restoreServers */ .hb)(plan.targets, { wait: true, pollIntervalMs: settings.pollIntervalMs, announce: true }, context);
+    const results = await (0,_fleet_restore_servers_js__WEBPACK_IMPORTED_MODULE_5__/* .restoreServers */ .hb)(plan.targets, { wait: true, pollIntervalMs: settings.pollIntervalMs, announce: true }, context);
     const restored = results.filter((r) => !r.failure);
     for (const result of restored) {
         io.log.info(`Rolled back server ${result.snapshot.server.id} to snapshot ${result.snapshot.id} ` +
             `(${result.snapshot.name}); server status ${result.serverStatus}.`);
     }
-    const planned = new Set(plan.targets.map((s) => s.id));
-    const notPlanned = pairs.filter((p) => !planned.has(p.snapshotId));
-    await (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_9__/* .finishStep */ .IT)(io, {
+    await (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__/* .finishStep */ .IT)(io, {
         title: TITLE,
-        columns: _fleet_restore_servers_js__WEBPACK_IMPORTED_MODULE_7__/* .RESTORE_COLUMNS */ .xA,
-        rows: [
-            ...results.map(_fleet_restore_servers_js__WEBPACK_IMPORTED_MODULE_7__/* .restoreRow */ .HY),
-            ...notPlanned.map((p) => [
-                String(p.serverId),
-                String(p.snapshotId),
-                "",
-                "",
-                "not restored",
-                "",
-            ]),
-        ],
-        failures: [...cannot, ...results.flatMap((r) => (r.failure ? [`Rollback: ${r.failure}`] : []))],
-        notes: [rollbackSentence(restored.length, pairs.length)],
+        columns: _fleet_restore_servers_js__WEBPACK_IMPORTED_MODULE_5__/* .RESTORE_COLUMNS */ .xA,
+        rows: results.map(_fleet_restore_servers_js__WEBPACK_IMPORTED_MODULE_5__/* .restoreRow */ .HY),
+        failures: results.flatMap((r) => (r.failure ? [`Rollback: ${r.failure}`] : [])),
+        notes: [rollbackSentence(restored.length, pairs.length, settings.mode)],
     });
 }
 /** What the summary says happened, and nothing more: a restore that did not finish is not counted. */
-function rollbackSentence(restored, total) {
+function rollbackSentence(restored, total, mode) {
     const servers = `${restored} of ${total} server${total === 1 ? "" : "s"}`;
-    const done = `Restored ${servers} to the snapshot this step made, because the job failed after it ` +
+    const snapshot = mode === "wait" ? "the snapshot this step waited for" : "the snapshot this step made";
+    const done = `Restored ${servers} to ${snapshot}, because the job failed after it ` +
         `(waited up to ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .RESTORE_TIMEOUT_MS */ .Ox)} for the restores).`;
     return restored === total ? done : `${done} The others were not: see why above.`;
 }
@@ -36425,18 +36673,44 @@ function defaultDescription(run) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   T: () => (/* binding */ oneLine),
-/* harmony export */   b: () => (/* binding */ untrusted)
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   bp: () => (/* binding */ untrusted),
+/* harmony export */   e1: () => (/* binding */ asText),
+/* harmony export */   mU: () => (/* binding */ untrustedLines)
 /* harmony export */ });
 /**
  * Every line the step writes to its log passes here, and so does every piece of text the API sent
  * (names, descriptions, statuses, dates, error messages) that it contains. The runner executes a
- * log line that starts with `::` (or the older `##[`) as a workflow command: a snapshot named
- * "x\n::set-output name=snapshot-id::666" must not set an output, raise an annotation or stop the
- * log's commands. So no line break survives, and a line that would start a command is defused.
+ * log line as a workflow command in two forms: `::name::data` at the start of the line after any
+ * whitespace, and the older `##[name]data` anywhere in the line. A snapshot named
+ * "x ##[set-output name=snapshot-id;]666" or "x\n::set-output name=snapshot-id::666" must not set
+ * an output, raise an annotation or stop the log's commands. So no line break survives, a `::` that
+ * would start the line is split, and so is every `##[`.
  */
 function untrusted(text) {
-    return oneLine(text).replace(COMMAND_START, (_, space, start) => `${space}${start.split("").join(" ")}`);
+    return oneLine(text)
+        .replace(OLD_COMMAND, "# ")
+        .replace(COMMAND_START, (_, space) => `${space}: :`);
+}
+/** `untrusted` for text whose line breaks mean something (a failure that lists several). */
+function untrustedLines(text) {
+    return text
+        .split(/\r\n|\r|\n/)
+        .map(untrusted)
+        .join("\n");
+}
+/**
+ * Any JSON value the API sent, as a person reads it: a field documented as text can come as a
+ * number, `null`, an object or not at all, and must still show, never break a line or a cell.
+ */
+function asText(value) {
+    if (typeof value === "string")
+        return value;
+    if (value === null || value === undefined)
+        return "";
+    if (typeof value === "object")
+        return JSON.stringify(value);
+    return String(value);
 }
 /** Line breaks and other control characters, each run made one space: the text stays one line. */
 function oneLine(text) {
@@ -36445,7 +36719,12 @@ function oneLine(text) {
 // Matching control characters is the point here.
 // eslint-disable-next-line no-control-regex
 const LINE_BREAKS_AND_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
-const COMMAND_START = /^(\s*)(::|##\[)/;
+// Each `#` right before a `#[` gets a space after it, so no `##[` is left however many `#` came
+// before (`###[`, `##[##[`). A visible space: the runner compares with ICU, which skips zero-width
+// characters.
+const OLD_COMMAND = /#(?=#\[)/g;
+// The runner trims with .NET's char.IsWhiteSpace: \p{Z} and U+0085 besides what \s covers.
+const COMMAND_START = /^([\s\p{Z}\u0085]*)::/u;
 
 
 /***/ }),
@@ -37753,7 +38032,7 @@ var external_os_ = __nccwpck_require__(857);
  * Sanitizes an input into a string so it can be passed into issueCommand safely
  * @param input input to sanitize into a string
  */
-function utils_toCommandValue(input) {
+function toCommandValue(input) {
     if (input === null || input === undefined) {
         return '';
     }
@@ -37860,13 +38139,13 @@ class Command {
     }
 }
 function escapeData(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A');
 }
 function escapeProperty(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A')
@@ -37894,13 +38173,13 @@ function file_command_issueFileCommand(command, message) {
     if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
-function file_command_prepareKeyValueMessage(key, value) {
+function prepareKeyValueMessage(key, value) {
     const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -39543,9 +39822,9 @@ function exportVariable(name, val) {
     process.env[name] = convertedVal;
     const filePath = process.env['GITHUB_ENV'] || '';
     if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+        return file_command_issueFileCommand('ENV', prepareKeyValueMessage(name, val));
     }
-    issueCommand('set-env', { name }, convertedVal);
+    command_issueCommand('set-env', { name }, convertedVal);
 }
 /**
  * Registers a secret which will get masked from logs
@@ -39660,10 +39939,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
     process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+    command_issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -39782,9 +40061,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('STATE', prepareKeyValueMessage(name, value));
     }
-    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
+    command_issueCommand('save-state', { name }, toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.
@@ -39824,18 +40103,20 @@ var untrusted = __nccwpck_require__(1012);
 
 /**
  * The runner's IO, with every text that leaves the program passed through the redactor, and every
- * log line made one line that cannot start a workflow command (`untrusted`).
+ * line of the log and of the failure made one that cannot carry a workflow command (`untrusted`).
  */
 function coreIO(redactor) {
     const clean = (text) => redactor.redact(text);
-    const line = (text) => (0,untrusted/* untrusted */.b)(clean(text));
+    const line = (text) => (0,untrusted/* untrusted */.bp)(clean(text));
     return {
         getInput: (name) => getInput(name),
         setOutput: (name, value) => setOutput(name, clean(value)),
         getState: (name) => getState(name),
         saveState: (name, value) => saveState(name, clean(value)),
+        getEnv: (name) => process.env[name] ?? "",
+        exportVariable: (name, value) => exportVariable(name, clean(value)),
         setSecret: (value) => core_setSecret(value),
-        setFailed: (message) => setFailed(clean(message)),
+        setFailed: (message) => setFailed((0,untrusted/* untrustedLines */.mU)(clean(message))),
         writeSummary: async (markdown) => {
             await summary.addRaw(clean(markdown), true).write();
         },
@@ -39998,7 +40279,10 @@ function explainFailure(error, operation) {
     if (error instanceof StepFailure)
         return detail;
     if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 401)) {
-        return `The API refused the token (${detail}). Check the secret passed as ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.apiToken}.`;
+        // Not which request: every request of the step carries the same token, and a fleet's many
+        // refusals are then said once.
+        const words = error.apiMessage ? `: ${error.apiMessage}` : "";
+        return `The API refused the token (HTTP 401${words}). Check the secret passed as ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.apiToken}.`;
     }
     if (error instanceof _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc)
         return `Cancelled: ${detail}.`;
@@ -40012,7 +40296,9 @@ function explainFailure(error, operation) {
         case "restore":
             return explainRestoreFailure(error, detail, operation);
         case "wait-restore":
-            return `Could not follow the restore of server ${operation.serverId}: ${detail}`;
+            return `Could not follow the restore of server ${operation.serverId} to snapshot ${operation.snapshotId}: ${detail}`;
+        case "server":
+            return `Could not check server ${operation.serverId} before changing anything: ${detail}`;
         case "delete":
             return `Could not delete snapshot ${operation.snapshotId}: ${detail}`;
     }
@@ -40036,8 +40322,9 @@ function reportsSnapshotLimit(error) {
     return (0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 400) && /limit|at most|maximum/i.test(error.apiMessage);
 }
 function explainRestoreFailure(error, detail, { serverId, snapshotId }) {
-    if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 404))
-        return `Snapshot ${snapshotId} does not exist (${detail}).`;
+    if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 404)) {
+        return `Could not restore server ${serverId} to snapshot ${snapshotId}: the snapshot does not exist (${detail}).`;
+    }
     if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 400)) {
         return `Server ${serverId} cannot be restored from snapshot ${snapshotId} now (${detail}).`;
     }
@@ -40093,7 +40380,7 @@ function parseIdList(inputName, text, problems, notes) {
 
 
 
-const MODES = ["create", "wait", "restore", "prune", "delete", "list"];
+const MODES = ["create", "wait", "restore", "prune", "delete", "list", "confirm"];
 const IF_EXISTS = ["fail", "reuse", "replace"];
 const ON_LIMIT = ["delete-oldest", "fail"];
 /** The modes whose post step can roll back: those that see their snapshots complete. */
@@ -40117,6 +40404,7 @@ const DEFAULT_TIMEOUT_MS = {
     prune: 10 * 60_000,
     delete: 10 * 60_000,
     list: 10 * 60_000,
+    confirm: 10 * 60_000,
 };
 const DEFAULT_POLL_INTERVAL_MS = 10_000;
 const DEFAULT_KEEP = 2;
@@ -40124,11 +40412,13 @@ function parseInputs(read, run) {
     const problems = [];
     const notes = [];
     const input = (name) => read(name).trim();
-    const apiToken = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiToken);
-    if (!apiToken)
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiToken} is required: pass the API token from a secret`);
-    const apiUrl = parseApiUrl(input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiUrl) || _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .DEFAULT_API_URL */ .rK, problems);
     const mode = parseChoice(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode), MODES, problems);
+    const apiToken = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiToken);
+    // Every mode but confirm calls the API; action.yml cannot say so, so it is checked here.
+    if (!apiToken && mode !== "confirm") {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiToken} is required: pass the API token from a secret`);
+    }
+    const apiUrl = parseApiUrl(input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiUrl) || _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .DEFAULT_API_URL */ .rK, problems);
     const ifExists = parseChoice(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.ifExists, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.ifExists), IF_EXISTS, problems);
     const onLimit = parseChoice(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.onLimit, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.onLimit), ON_LIMIT, problems);
     const keep = parseKeep(input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.keep), problems);
@@ -40200,6 +40490,12 @@ function checkModeNeeds(mode, serverIdText, snapshots, problems) {
         problems.push(mode === "restore"
             ? `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId} is required with ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} "latest": whose latest snapshot?`
             : `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId} is required in mode ${mode}`);
+    }
+    if (mode === "confirm") {
+        const given = [hasServers && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId, snapshots && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId];
+        for (const name of given.filter(Boolean)) {
+            problems.push(`${name} has no meaning in mode confirm, which confirms every rollback armed before it in the job`);
+        }
     }
     if ((mode === "restore" || mode === "delete" || mode === "wait") && !snapshots) {
         problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} is required in mode ${mode}`);
@@ -40301,6 +40597,8 @@ function parsePositiveDuration(inputName, text, fallback, problems) {
 /* harmony export */   jD: () => (/* binding */ publishSnapshots)
 /* harmony export */ });
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
+/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1012);
+
 
 /**
  * Sets the outputs that describe snapshots, in server order: the first one is the one the
@@ -40317,7 +40615,7 @@ function publishSnapshots(setOutput, snapshots) {
     setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.snapshotName, first.name);
     setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.snapshotStatus, first.status);
     setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.snapshotSizeMb, typeof first.size_mb === "number" ? String(first.size_mb) : "");
-    setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.snapshotCreatedAt, first.created_at ?? "");
+    setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.snapshotCreatedAt, (0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .asText */ .e1)(first.created_at));
 }
 function snapshotIdsByServer(snapshots) {
     return Object.fromEntries(snapshots.map((s) => [String(s.server.id), s.id]));
@@ -40334,34 +40632,96 @@ function publishDeleted(setOutput, snapshotIds) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   IS: () => (/* binding */ readRollbackState),
-/* harmony export */   Kt: () => (/* binding */ saveMainSucceeded),
-/* harmony export */   mF: () => (/* binding */ saveRollbackTargets)
+/* harmony export */   W0: () => (/* binding */ confirmRollbacks),
+/* harmony export */   mF: () => (/* binding */ saveRollbackTargets),
+/* harmony export */   zf: () => (/* binding */ armRollback)
 /* harmony export */ });
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
-/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6327);
-/* harmony import */ var _snapshot_selection_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3578);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
+/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6327);
+/* harmony import */ var _snapshot_selection_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3578);
+
 
 
 
 function saveRollbackTargets(saveState, snapshots) {
-    saveState(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.rollbackTargets, JSON.stringify((0,_outputs_js__WEBPACK_IMPORTED_MODULE_1__/* .snapshotIdsByServer */ .fs)(snapshots)));
+    saveState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.rollbackTargets, JSON.stringify((0,_outputs_js__WEBPACK_IMPORTED_MODULE_2__/* .snapshotIdsByServer */ .fs)(snapshots)));
 }
-/** The last thing a main step with `rollback-on-failure` does, and only when it succeeded. */
-function saveMainSucceeded(saveState) {
-    saveState(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.mainSucceeded, "true");
+/**
+ * The last thing a main step with `rollback-on-failure` does, and only when it succeeded: from
+ * here a failure of the job restores these snapshots, until a confirm step disarms it.
+ */
+function armRollback(io, mode, snapshots) {
+    const key = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomUUID)();
+    const armed = { key, mode, targets: (0,_outputs_js__WEBPACK_IMPORTED_MODULE_2__/* .snapshotIdsByServer */ .fs)(snapshots) };
+    io.exportVariable(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .JobEnv */ .h$.armedRollbacks, JSON.stringify([...readArmed(io.getEnv).rollbacks, armed]));
+    io.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.rollbackKey, key);
+    io.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.mainSucceeded, "true");
 }
-function readRollbackState(getState) {
-    const targetsText = getState(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.rollbackTargets);
+/**
+ * `mode: confirm`: disarms every rollback armed so far in the job. Returns the ones it disarmed
+ * now (not those an earlier confirm step already had), and what in the environment it could not
+ * read.
+ */
+function confirmRollbacks(io) {
+    const armed = readArmed(io.getEnv);
+    const confirmed = readConfirmed(io.getEnv);
+    const disarmed = armed.rollbacks.filter((r) => !confirmed.keys.includes(r.key));
+    io.exportVariable(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .JobEnv */ .h$.confirmedRollbacks, JSON.stringify([...confirmed.keys, ...disarmed.map((r) => r.key)]));
+    return { disarmed, problems: [...armed.problems, ...confirmed.problems] };
+}
+function readRollbackState(getState, getEnv) {
+    const targetsText = getState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.rollbackTargets);
     const problems = [];
-    const selection = targetsText ? (0,_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_2__/* .parseSnapshotSelection */ .k)(targetsText, problems, []) : undefined;
+    const selection = targetsText ? (0,_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_3__/* .parseSnapshotSelection */ .k)(targetsText, problems, []) : undefined;
     if (selection && selection.kind !== "by-server")
         problems.push("not a server-to-snapshot map");
+    const key = getState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.rollbackKey);
     return {
         targets: selection?.kind === "by-server" && problems.length === 0 ? selection.pairs : undefined,
         targetsText,
-        succeeded: getState(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.mainSucceeded) === "true",
+        succeeded: getState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.mainSucceeded) === "true",
+        confirmed: key !== "" && readConfirmed(getEnv).keys.includes(key),
         problems,
     };
+}
+function readArmed(getEnv) {
+    const parsed = parseJsonArray(getEnv(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .JobEnv */ .h$.armedRollbacks), _constants_js__WEBPACK_IMPORTED_MODULE_1__/* .JobEnv */ .h$.armedRollbacks);
+    const rollbacks = parsed.items.filter(isArmedRollback);
+    const problems = [...parsed.problems];
+    if (rollbacks.length < parsed.items.length) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .JobEnv */ .h$.armedRollbacks} holds entries that are not armed rollbacks`);
+    }
+    return { rollbacks, problems };
+}
+function readConfirmed(getEnv) {
+    const parsed = parseJsonArray(getEnv(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .JobEnv */ .h$.confirmedRollbacks), _constants_js__WEBPACK_IMPORTED_MODULE_1__/* .JobEnv */ .h$.confirmedRollbacks);
+    return {
+        keys: parsed.items.filter((k) => typeof k === "string"),
+        problems: parsed.problems,
+    };
+}
+/** Any step of the job can write the environment: what is not ours to read is set aside, said. */
+function parseJsonArray(text, name) {
+    if (text.trim() === "")
+        return { items: [], problems: [] };
+    try {
+        const value = JSON.parse(text);
+        if (Array.isArray(value))
+            return { items: value, problems: [] };
+    }
+    catch {
+        // Said below, with the name of the variable.
+    }
+    return { items: [], problems: [`${name} in the job's environment is not a JSON array`] };
+}
+function isArmedRollback(value) {
+    const item = value;
+    return (typeof item?.key === "string" &&
+        typeof item.mode === "string" &&
+        typeof item.targets === "object" &&
+        item.targets !== null);
 }
 
 
@@ -40413,10 +40773,59 @@ function parseServerMap(text, problems) {
             pairs.push({ serverId, snapshotId });
         }
     }
+    problems.push(...serversNamedTwice(text));
     if (pairs.length === 0 && problems.length === 0) {
         problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} is an empty JSON object: no snapshot to use`);
     }
     return { kind: "by-server", pairs };
+}
+/**
+ * One problem for each server the map names more than once, with the keys as written. Read from
+ * the text, since `JSON.parse` keeps only the last of a repeated key, and the spellings of one id
+ * (`"1"`, `"01"`, `"\u0031"`) are different keys to it.
+ */
+function serversNamedTwice(json) {
+    const keysByServer = new Map();
+    for (const { written, key } of topLevelKeys(json)) {
+        const serverId = positiveInteger(key);
+        if (serverId !== undefined) {
+            keysByServer.set(serverId, [...(keysByServer.get(serverId) ?? []), written]);
+        }
+    }
+    return [...keysByServer]
+        .filter(([, keys]) => keys.length > 1)
+        .map(([serverId, keys]) => `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} names server ${serverId} ${keys.length} times (keys ${keys.join(", ")}): ` +
+        "a server can have only one snapshot in the map");
+}
+/** The keys of a valid JSON object's text, in order and repeats kept: each as written and decoded. */
+function topLevelKeys(json) {
+    const keys = [];
+    let depth = 0;
+    for (let i = 0; i < json.length; i++) {
+        const char = json[i];
+        if (char === "{" || char === "[")
+            depth++;
+        else if (char === "}" || char === "]")
+            depth--;
+        else if (char === '"') {
+            const end = closingQuote(json, i);
+            FOLLOWED_BY_COLON.lastIndex = end + 1;
+            if (depth === 1 && FOLLOWED_BY_COLON.test(json)) {
+                const written = json.slice(i, end + 1);
+                keys.push({ written, key: JSON.parse(written) });
+            }
+            i = end;
+        }
+    }
+    return keys;
+}
+const FOLLOWED_BY_COLON = /\s*:/y;
+/** The index of the quote that ends the string starting at `start`, skipping escaped characters. */
+function closingQuote(json, start) {
+    let i = start + 1;
+    while (json[i] !== '"')
+        i += json[i] === "\\" ? 2 : 1;
+    return i;
 }
 function positiveInteger(value) {
     const text = typeof value === "number" ? String(value) : value;
@@ -40447,12 +40856,14 @@ function selectedIds(selection) {
 /* harmony export */   IT: () => (/* binding */ finishStep)
 /* harmony export */ });
 /* unused harmony exports escapeCell, renderReport, writeReport */
-/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1012);
+/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
+/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1012);
+
 
 /** Text from the API (names, descriptions, messages) must not break the table or inject markup. */
-function escapeCell(text) {
+function escapeCell(value) {
     // A table row is one line: any line break would end it.
-    return (0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_0__/* .oneLine */ .T)(text)
+    return (0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)((0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .asText */ .e1)(value))
         .replace(/\\/g, "\\\\")
         .replace(/&/g, "&amp;")
         .replace(/</g, "&lt;")
@@ -40475,14 +40886,28 @@ function renderReport(report) {
         lines.push(`- ${escapeCell(note)}`);
     return `${lines.join("\n")}\n`;
 }
-/** A summary that cannot be written (no GITHUB_STEP_SUMMARY, a full disk) never fails the step. */
+/**
+ * A summary that cannot be written (no GITHUB_STEP_SUMMARY, a full disk) never fails the step, and
+ * what it would have said goes to the log instead: what was restored or deleted is never lost.
+ */
 async function writeReport(write, report, log) {
     try {
         await write(renderReport(report));
     }
     catch (error) {
-        log.warning(`Could not write the job summary: ${error.message}`);
+        log.warning(`Could not write the job summary (${(0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)}); what it would have said follows.`);
+        for (const line of reportLines(report))
+            log.info(line);
     }
+}
+/** The report as plain log lines: each row as `column: value` pairs. */
+function reportLines(report) {
+    return [
+        report.title,
+        ...report.rows.map((row) => report.columns.map((column, i) => `${column}: ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .asText */ .e1)(row[i])}`).join("; ")),
+        ...report.failures.map((failure) => `Failed: ${failure}`),
+        ...report.notes,
+    ];
 }
 /**
  * Ends a step: the summary first, then one failure naming each distinct problem. A fleet can fail
@@ -40809,6 +41234,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

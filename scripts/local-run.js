@@ -49,6 +49,7 @@ if (values.post !== undefined) {
   const post = await runPostStep({
     inputs,
     state: main.savedState,
+    env: main.exportedEnv,
     jobStatus,
     onOutput: show,
   });

@@ -33,6 +33,8 @@ export const BUNDLE = path.join(root, "dist", "index.js");
  * @property {string} stderr
  * @property {Record<string, string>} outputs   the last value of each output
  * @property {Record<string, string>} savedState
+ * @property {Record<string, string>} exportedEnv  what the step added to the job's environment
+ *   (GITHUB_ENV), which the runner hands to every later step and post step of the job
  * @property {string} summary
  * @property {number} durationMs
  */
@@ -194,9 +196,9 @@ export async function runAction(options) {
   for (const timer of timers) if (timer) clearTimeout(timer);
   const durationMs = performance.now() - started;
 
-  const [outputText, stateText, summary] = await Promise.all(
-    [files.GITHUB_OUTPUT, files.GITHUB_STATE, files.GITHUB_STEP_SUMMARY].map((f) =>
-      readFile(f, "utf8"),
+  const [outputText, stateText, summary, envText] = await Promise.all(
+    [files.GITHUB_OUTPUT, files.GITHUB_STATE, files.GITHUB_STEP_SUMMARY, files.GITHUB_ENV].map(
+      (f) => readFile(f, "utf8"),
     ),
   );
   await rm(dir, { recursive: true, force: true });
@@ -207,6 +209,7 @@ export async function runAction(options) {
     stderr,
     outputs: parseCommandFile(outputText ?? ""),
     savedState: parseCommandFile(stateText ?? ""),
+    exportedEnv: parseCommandFile(envText ?? ""),
     summary: summary ?? "",
     durationMs,
   };

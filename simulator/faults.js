@@ -20,7 +20,8 @@ import { ROUTE_NAMES } from "./routes.js";
  *   | { type: "apply-then-remove", snapshotIds: number[] }
  *   | { type: "next-loop", page?: number }
  *   | { type: "repeat-items", count?: number }
- *   | { type: "slim-answer", fields?: string[] }} Fault
+ *   | { type: "slim-answer", fields?: string[] }
+ *   | { type: "delay", ms: number }} Fault
  * @typedef {Fault["type"]} FaultType
  * @typedef {{ route: RouteName | "*", method?: string, times?: number, skip?: number, serverId?: number, fault: Fault }} FaultSpec
  * @typedef {{ id: number, route: string, method: string | null, serverId: number | null, timesLeft: number, skipLeft: number, fault: Fault }} ArmedFault
@@ -42,6 +43,7 @@ const FAULT_TYPES = new Set([
   "next-loop",
   "repeat-items",
   "slim-answer",
+  "delay",
 ]);
 
 /** @type {ReadonlySet<FaultType>} */
@@ -135,6 +137,9 @@ function checkSpec(spec) {
   }
   if (spec.fault.type === "apply-then-remove" && !(spec.fault.snapshotIds?.length > 0)) {
     throw new Error("Simulator: an apply-then-remove fault needs snapshotIds");
+  }
+  if (spec.fault.type === "delay" && !(Number.isFinite(spec.fault.ms) && spec.fault.ms >= 0)) {
+    throw new Error(`Simulator: a delay fault needs ms >= 0 (got ${spec.fault.ms})`);
   }
   const { times = 1, skip = 0 } = spec;
   if (!(times >= 1) || !(skip >= 0)) {

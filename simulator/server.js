@@ -47,6 +47,20 @@ import { createWorld } from "./world.js";
  *   now?: () => number,
  * }} SimulatorOptions
  *
+ * A request as it arrived, before any answer.
+ * @typedef {{
+ *   at: number,
+ *   method: string,
+ *   url: URL,
+ *   match: import("./routes.js").RouteMatch,
+ *   authorization: string | null,
+ *   query: Record<string, string>,
+ *   rawBody: string,
+ * }} IncomingRequest
+ *
+ * A request once answered, in the order of the answers; `at` is when it arrived, which a `delay`
+ * fault puts that many milliseconds before its answer. `status` is "hang" for a request that got
+ * no answer: a hang fault, or a delay its client did not wait out.
  * @typedef {{
  *   seq: number,
  *   at: number,
@@ -168,6 +182,39 @@ export async function startSimulator(options = {}) {
     const query = Object.fromEntries(url.searchParams);
     // Faults come first: a proxy in front of the API answers before the API authenticates.
     const fault = faults.take(match.route, method, serverOf(match, query, rawBody));
+    /** @type {IncomingRequest} */
+    const request = { at, method, url, match, authorization, query, rawBody };
+    if (fault?.type === "delay") {
+      // Held in front of the API, then served as if no fault were armed. A client that gives up,
+      // or close(), ends the wait: the request never reaches the API and gets no answer.
+      const timer = setTimeout(() => {
+        res.off("close", dropped);
+        try {
+          answer(res, request, null, "delay");
+        } catch (error) {
+          answerSimulatorBug(res, error);
+        }
+      }, fault.ms);
+      const dropped = () => {
+        clearTimeout(timer);
+        logRequest(request, "hang", "delay");
+      };
+      res.on("close", dropped);
+      return;
+    }
+    answer(res, request, fault, fault?.type ?? null);
+  }
+
+  /**
+   * Lets the API answer, unless the fault stops the request before it, sends what the client gets,
+   * and logs the request.
+   * @param {ServerResponse} res
+   * @param {IncomingRequest} request
+   * @param {Fault | null} fault the fault that shapes the answer
+   * @param {LoggedRequest["fault"]} loggedFault the fault the request met, for the log
+   */
+  function answer(res, request, fault, loggedFault) {
+    const { method, url, match, authorization, query, rawBody } = request;
     const apiReply =
       fault === null || faultLetsRequestApply(fault)
         ? api.answer({
@@ -183,6 +230,15 @@ export async function startSimulator(options = {}) {
     changeWorldAfter(match.route, url, fault, apiReply);
     const reply = (fault && faultReply(fault, apiReply)) ?? apiReply;
     const status = deliver(res, fault, reply && api.echoAuthorization(reply, authorization));
+    logRequest(request, status, loggedFault);
+  }
+
+  /**
+   * @param {IncomingRequest} request
+   * @param {LoggedRequest["status"]} status
+   * @param {LoggedRequest["fault"]} fault
+   */
+  function logRequest({ at, method, url, match, authorization, query, rawBody }, status, fault) {
     requests.push({
       seq: requests.length + 1,
       at,
@@ -193,7 +249,7 @@ export async function startSimulator(options = {}) {
       authorization,
       body: parseLoggedBody(rawBody),
       status,
-      fault: fault?.type ?? null,
+      fault,
     });
   }
 

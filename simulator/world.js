@@ -16,6 +16,7 @@
  *   sizeMb?: number | null,
  *   createdAt?: string,
  *   description?: string | null,
+ *   raw?: Record<string, unknown>,
  * }} SnapshotSeed
  * @typedef {{ snapshotDurationMs?: number, snapshotOutcome?: string, restoreDurationMs?: number }} ServerTimings
  * @typedef {{ id: number, name: string, status: string }} ServerView
@@ -52,6 +53,7 @@
  *   sizeMb: number | null,
  *   readyAtMs: number,
  *   outcome: string,
+ *   raw: Record<string, unknown>,
  * }} SnapshotRecord
  */
 
@@ -96,10 +98,16 @@ export function createWorld(config) {
     return { id: server.id, name: server.name, status: restoring ? "restoring" : server.status };
   }
 
-  /** @param {SnapshotRecord} record @returns {SnapshotView} */
+  /**
+   * A seed's `raw` fields go out as given, over the documented ones: the data an API sends that
+   * its document does not promise (`created_at: null`, an object for a date). One given as
+   * undefined is left out of the answer.
+   * @param {SnapshotRecord} record
+   * @returns {SnapshotView}
+   */
   function snapshotView(record) {
     const status = now() >= record.readyAtMs ? record.outcome : "in_progress";
-    return {
+    const view = {
       id: record.id,
       server: { id: record.serverId, name: record.serverName },
       name: record.name,
@@ -108,6 +116,7 @@ export function createWorld(config) {
       created_at: formatTimestamp(record.createdAtMs),
       description: record.description,
     };
+    return /** @type {SnapshotView} */ ({ ...view, ...record.raw });
   }
 
   /**
@@ -157,6 +166,7 @@ export function createWorld(config) {
       sizeMb: seed.sizeMb ?? null,
       readyAtMs: Number.NEGATIVE_INFINITY,
       outcome: seed.status ?? "completed",
+      raw: seed.raw ?? {},
     });
     return snapshotView(record);
   }
@@ -175,6 +185,7 @@ export function createWorld(config) {
       sizeMb: null,
       readyAtMs: createdAtMs + (timings.snapshotDurationMs ?? config.snapshotDurationMs),
       outcome: timings.snapshotOutcome ?? config.snapshotOutcome,
+      raw: {},
     });
     creations.push(record.id);
     return snapshotView(record);

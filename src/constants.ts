@@ -38,6 +38,19 @@ export const State = {
   isPost: "isPost",
   rollbackTargets: "rollbackTargets",
   mainSucceeded: "mainSucceeded",
+  rollbackKey: "rollbackKey",
+} as const;
+
+/**
+ * What steps of this action tell each other through the job's environment (`GITHUB_ENV`), which
+ * the runner hands to every later step and to every post step of the job: the saved state of one
+ * step is its own post step's alone.
+ */
+export const JobEnv = {
+  /** The rollbacks that main steps armed, as JSON: `[{"key":…,"mode":…,"targets":{…}}]`. */
+  armedRollbacks: "VPS_SNAPSHOT_ARMED_ROLLBACKS",
+  /** The keys of the armed rollbacks that a `mode: confirm` step disarmed, as a JSON array. */
+  confirmedRollbacks: "VPS_SNAPSHOT_CONFIRMED_ROLLBACKS",
 } as const;
 
 export const DEFAULT_API_URL = "https://admin.vps.org/api/v1";

@@ -9,12 +9,14 @@ import { runList } from "./modes/list.js";
 import { runPrune } from "./modes/prune.js";
 import { runRestore } from "./modes/restore.js";
 import { runWait } from "./modes/wait.js";
-import { saveMainSucceeded } from "./workflow/rollback-state.js";
+import { runConfirm } from "./modes/confirm.js";
+import { armRollback } from "./workflow/rollback-state.js";
 import { finishStep, type ModeReport } from "./workflow/summary.js";
 
 type ModeRunner = (settings: Settings, context: ModeContext) => Promise<ModeReport>;
 
-const MODE_RUNNERS: Record<Mode, ModeRunner> = {
+/** The modes that call the API; confirm only writes to the job's environment. */
+const MODE_RUNNERS: Record<Exclude<Mode, "confirm">, ModeRunner> = {
   create: runCreate,
   wait: runWait,
   restore: runRestore,
@@ -47,11 +49,16 @@ export async function runMain(deps: ActionDeps): Promise<void> {
   }
 
   try {
-    const report = await MODE_RUNNERS[settings.mode](settings, createModeContext(settings, deps));
+    const report =
+      settings.mode === "confirm"
+        ? runConfirm(io)
+        : await MODE_RUNNERS[settings.mode](settings, createModeContext(settings, deps));
     await finishStep(io, report);
-    // Last, so that a step that failed, timed out or was cancelled never leaves it behind: the
-    // post step restores only after a main step that got this far.
-    if (settings.rollbackOnFailure && report.failures.length === 0) saveMainSucceeded(io.saveState);
+    // Last, so that a step that failed, timed out or was cancelled never arms it: the post step
+    // restores only after a main step that got this far.
+    if (settings.rollbackOnFailure && report.failures.length === 0 && report.rollbackTargets) {
+      armRollback(io, settings.mode, report.rollbackTargets);
+    }
   } catch (error) {
     io.setFailed(errorMessage(error));
   }

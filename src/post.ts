@@ -1,13 +1,16 @@
 import { Inputs, RESTORE_TIMEOUT_MS } from "./constants.js";
 import { formatDuration } from "./duration.js";
-import { explainFailure } from "./workflow/explain.js";
-import { parseBoolean, parseInputs, type Settings } from "./workflow/inputs.js";
+import { type Mode, parseBoolean, parseInputs, type Settings } from "./workflow/inputs.js";
 import type { ActionIO } from "./runner/io.js";
 import type { ModeContext } from "./modes/context.js";
 import { type ActionDeps, actionDeps, createModeContext, maskToken, runStep } from "./step.js";
-import { snapshotsForSelection } from "./fleet/named-snapshots.js";
-import { planRestore } from "./fleet/restore-plan.js";
-import { RESTORE_COLUMNS, restoreRow, restoreServers } from "./fleet/restore-servers.js";
+import { describeSelection } from "./fleet/restore-plan.js";
+import {
+  prepareRestores,
+  RESTORE_COLUMNS,
+  restoreRow,
+  restoreServers,
+} from "./fleet/restore-servers.js";
 import { readRollbackState, type RollbackState } from "./workflow/rollback-state.js";
 import type { ServerSnapshotPair } from "./workflow/snapshot-selection.js";
 import { finishStep } from "./workflow/summary.js";
@@ -23,7 +26,8 @@ export function run(deps: ActionDeps = actionDeps()): Promise<void> {
  * The post step, which the runner starts only when the job has failed (`post-if: failure()`):
  * with `rollback-on-failure: true`, and only after a main step that succeeded (every snapshot
  * completed, so the deploy after it ran on top of them), it restores every server to the snapshot
- * that step made. It never restores anything else.
+ * that step made or waited for, unless a `mode: confirm` step has declared the deploy good since.
+ * It never restores anything else.
  */
 export async function runPost(deps: ActionDeps): Promise<void> {
   const { io } = deps;
@@ -38,7 +42,7 @@ export async function runPost(deps: ActionDeps): Promise<void> {
     io.log.info("Rollback is off (rollback-on-failure: false): nothing was restored.");
     return;
   }
-  const state = readRollbackState(io.getState);
+  const state = readRollbackState(io.getState, io.getEnv);
   if (state.problems.length > 0) {
     io.setFailed(
       `Rollback: the saved state is unreadable (${state.problems.join("; ")}); nothing was restored.`,
@@ -50,7 +54,21 @@ export async function runPost(deps: ActionDeps): Promise<void> {
     return;
   }
   if (!state.succeeded) {
-    await reportNoRollback(io, state);
+    await reportNoRollback(
+      io,
+      "this step did not succeed (it failed, timed out or was cancelled), so the steps after it, " +
+        "the deploy among them, never ran",
+      state,
+    );
+    return;
+  }
+  if (state.confirmed) {
+    await reportNoRollback(
+      io,
+      `the deploy was confirmed by a step with ${Inputs.mode}: confirm after this step, so the ` +
+        "job failed after the deploy was known to be good",
+      state,
+    );
     return;
   }
 
@@ -61,15 +79,11 @@ export async function runPost(deps: ActionDeps): Promise<void> {
   await rollBack(state.targets, settings, context, io);
 }
 
-/**
- * The main step failed, timed out or was cancelled: the steps after it, the deploy among them,
- * never ran, so a restore would only destroy what was written since the snapshot.
- */
-async function reportNoRollback(io: ActionIO, state: RollbackState): Promise<void> {
+/** Why nothing is restored, and the input that restores by hand all the same. */
+async function reportNoRollback(io: ActionIO, why: string, state: RollbackState): Promise<void> {
   const sentence =
-    "Nothing was rolled back: this step did not succeed (it failed, timed out or was cancelled), " +
-    "so the steps after it, the deploy among them, never ran. To restore by hand anyway, run " +
-    `this action with ${Inputs.mode}: restore and ${Inputs.snapshotId}: ${state.targetsText} ` +
+    `Nothing was rolled back: ${why}. To restore by hand anyway, run this action with ` +
+    `${Inputs.mode}: restore and ${Inputs.snapshotId}: ${state.targetsText} ` +
     "(the snapshot-ids output of this step).";
   io.log.info(sentence);
   await finishStep(io, { title: TITLE, columns: [], rows: [], failures: [], notes: [sentence] });
@@ -81,25 +95,30 @@ async function rollBack(
   context: ModeContext,
   io: ActionIO,
 ): Promise<void> {
-  let plan;
-  try {
-    const selection = { kind: "by-server", pairs } as const;
-    const snapshots = await snapshotsForSelection(context.api, selection, []);
-    plan = planRestore(selection, [], settings.namePrefix, snapshots);
-  } catch (error) {
+  const selection = { kind: "by-server", pairs } as const;
+  const plan = await prepareRestores(selection, [], settings.namePrefix, context);
+  const notRestored = (p: ServerSnapshotPair) => [
+    p.serverId,
+    p.snapshotId,
+    "",
+    "",
+    "not restored",
+    "",
+  ];
+  if (plan.problems.length > 0) {
     await finishStep(io, {
       title: TITLE,
-      columns: [],
-      rows: [],
+      columns: RESTORE_COLUMNS,
+      rows: pairs.map(notRestored),
       failures: [
-        `Rollback failed, nothing was restored: ${explainFailure(error, { kind: "list" })}`,
+        ...plan.problems.map((p) => `Not rolled back: ${p}`),
+        `Rollback failed before any restore, so nothing was restored (${describeSelection(selection, [])}): ` +
+          "every server and snapshot is checked first.",
       ],
       notes: [],
     });
     return;
   }
-  const cannot = plan.problems.map((p) => `Not rolled back: ${p}`);
-  for (const line of cannot) io.log.error(line);
   const results = await restoreServers(
     plan.targets,
     { wait: true, pollIntervalMs: settings.pollIntervalMs, announce: true },
@@ -112,32 +131,22 @@ async function rollBack(
         `(${result.snapshot.name}); server status ${result.serverStatus}.`,
     );
   }
-  const planned = new Set(plan.targets.map((s) => s.id));
-  const notPlanned = pairs.filter((p) => !planned.has(p.snapshotId));
   await finishStep(io, {
     title: TITLE,
     columns: RESTORE_COLUMNS,
-    rows: [
-      ...results.map(restoreRow),
-      ...notPlanned.map((p) => [
-        String(p.serverId),
-        String(p.snapshotId),
-        "",
-        "",
-        "not restored",
-        "",
-      ]),
-    ],
-    failures: [...cannot, ...results.flatMap((r) => (r.failure ? [`Rollback: ${r.failure}`] : []))],
-    notes: [rollbackSentence(restored.length, pairs.length)],
+    rows: results.map(restoreRow),
+    failures: results.flatMap((r) => (r.failure ? [`Rollback: ${r.failure}`] : [])),
+    notes: [rollbackSentence(restored.length, pairs.length, settings.mode)],
   });
 }
 
 /** What the summary says happened, and nothing more: a restore that did not finish is not counted. */
-function rollbackSentence(restored: number, total: number): string {
+function rollbackSentence(restored: number, total: number, mode: Mode): string {
   const servers = `${restored} of ${total} server${total === 1 ? "" : "s"}`;
+  const snapshot =
+    mode === "wait" ? "the snapshot this step waited for" : "the snapshot this step made";
   const done =
-    `Restored ${servers} to the snapshot this step made, because the job failed after it ` +
+    `Restored ${servers} to ${snapshot}, because the job failed after it ` +
     `(waited up to ${formatDuration(RESTORE_TIMEOUT_MS)} for the restores).`;
   return restored === total ? done : `${done} The others were not: see why above.`;
 }

@@ -1,12 +1,17 @@
-/** A snapshot as the API describes it; fields the API adds beyond these are kept as they came. */
+/**
+ * A snapshot as the API describes it; fields the API adds beyond these are kept as they came. Only
+ * the id, name, status and server id are checked on arrival, so the rest is whatever JSON came.
+ */
 export interface Snapshot {
   id: number;
-  server: { id: number; name?: string };
+  server: { id: number; name?: unknown };
   name: string;
   status: string;
-  size_mb: number | null;
-  created_at: string;
-  description?: string | null;
+  /** A number, or null while the snapshot is made, as documented. */
+  size_mb?: unknown;
+  /** An ISO 8601 date, as documented. */
+  created_at?: unknown;
+  description?: unknown;
 }
 
 export interface Server {
@@ -21,10 +26,11 @@ export interface CreateSnapshotRequest {
   description?: string;
 }
 
+/** The answer to a restore, as it came: none of it is checked on arrival. */
 export interface RestoreAnswer {
-  status?: string;
-  message?: string;
-  server?: { id: number; name?: string; status?: string };
+  status?: unknown;
+  message?: unknown;
+  server?: { id?: unknown; name?: unknown; status?: unknown } | null;
 }
 
 export type DeleteOutcome = "deleted" | "already-gone";

@@ -4,9 +4,17 @@ import { explainFailure, reportsSnapshotLimit } from "../workflow/explain.js";
 import type { Settings } from "../workflow/inputs.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 import { createSnapshotOnce, type ExactlyOnceContext } from "./exactly-once.js";
-import { applyIfExists, makeRoom, type SlotContext } from "./server-slots.js";
-import { AccountSize, type ServerLists, snapshotsByServer } from "./server-snapshots.js";
+import { checkServers } from "./server-checks.js";
+import {
+  deleteForSlot,
+  planRoom,
+  planSlot,
+  type SlotContext,
+  type SlotPlan,
+} from "./server-slots.js";
+import { AccountSize, snapshotsByServer } from "./server-snapshots.js";
 import { type SnapshotWaitResult, waitForSnapshots } from "./wait-for-snapshots.js";
+import { sizeText } from "./snapshots.js";
 import { lastCheckFailed } from "./wait-until.js";
 
 /** What happened on one server, as it becomes known. */
@@ -46,49 +54,92 @@ export type CreateSettings = Pick<
   | "pollIntervalMs"
 >;
 
+/** What the checks before any change found: a plan for every server, or what stops the step. */
+export interface PreparedCreates {
+  plans: Map<number, SlotPlan>;
+  /** One sentence per problem; any problem means nothing may be changed on any server. */
+  problems: string[];
+}
+
 /**
- * Snapshots each server, each snapshot created at most once, then (with `wait`) waits for all of
- * them with one check for the fleet. One server's failure does not stop the others.
+ * Reads every server and its snapshots at once and decides, for each, what `if-exists` and
+ * `on-limit` will do, before anything changes anywhere: a typo in a fleet, a suspended server or
+ * one too full to make room on must not cost the other servers a snapshot.
  */
-export async function createSnapshots(
+export async function prepareCreates(
+  settings: CreateSettings,
+  context: Pick<CreateContext, "api" | "log" | "now">,
+  size: AccountSize,
+): Promise<PreparedCreates> {
+  const { api, log, now } = context;
+  const [checks, read] = await Promise.all([
+    checkServers(api, settings.serverIds, "snapshot", log),
+    snapshotsByServer(api, settings.serverIds, size).then(
+      (lists) => ({ lists }),
+      (error: unknown) => ({ error }),
+    ),
+  ]);
+  if ("error" in read) {
+    return {
+      plans: new Map(),
+      problems: [...checks.problems, explainFailure(read.error, { kind: "list" })],
+    };
+  }
+  const { lists } = read;
+  const prepared: PreparedCreates = { plans: new Map(), problems: [...checks.problems] };
+  for (const serverId of settings.serverIds) {
+    if (lists.failed.has(serverId)) {
+      prepared.problems.push(
+        explainFailure(lists.failed.get(serverId), { kind: "list", serverId }),
+      );
+      continue;
+    }
+    const existing = lists.byServer.get(serverId) ?? [];
+    try {
+      const plan = planSlot(serverId, existing, settings, now);
+      prepared.plans.set(serverId, plan);
+      const server = checks.servers.get(serverId);
+      if (server)
+        log.info(`Server ${serverId}: ${server.status}, ${planSentence(existing, plan)}.`);
+    } catch (error) {
+      prepared.problems.push(explainFailure(error, { kind: "create", serverId }));
+    }
+  }
+  return prepared;
+}
+
+function planSentence(existing: Snapshot[], plan: SlotPlan): string {
+  const held = plural(existing.length, "snapshot");
+  if (plan.reuse) return `${held}; reusing snapshot ${plan.reuse.id}`;
+  const deleting = plan.deletions.map((d) => d.snapshot.id).join(", ");
+  return plan.deletions.length > 0 ? `${held}; deleting ${deleting} first` : held;
+}
+
+/**
+ * Carries out each server's plan, each snapshot created at most once. One server's failure here
+ * (the API refuses a create) does not stop the others: the checks before found nothing wrong.
+ */
+export async function createOnServers(
+  plans: ReadonlyMap<number, SlotPlan>,
   settings: CreateSettings,
   context: CreateContext,
 ): Promise<SnapshotResult[]> {
   const { log, deadline } = context;
-  const results = settings.serverIds.map((serverId): SnapshotResult => ({
+  const results = [...plans.keys()].map((serverId): SnapshotResult => ({
     serverId,
     startedAtMs: 0,
   }));
-  // Learned by the first read of the servers' snapshots, used by every check of the wait.
-  const accountSize = new AccountSize();
-
-  await log.group(`Creating snapshot ${settings.name}`, async () => {
-    let existing: ServerLists;
-    try {
-      existing = await snapshotsByServer(context.api, settings.serverIds, accountSize);
-    } catch (error) {
-      const failure = explainFailure(error, { kind: "list" });
-      for (const result of results) result.failure = failure;
-      return;
-    }
-    await forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
+  await log.group(`Creating snapshot ${settings.name}`, () =>
+    forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
       result.startedAtMs = deadline.elapsedMs();
-      const { serverId } = result;
-      if (existing.failed.has(serverId)) {
-        result.failure = explainFailure(existing.failed.get(serverId), { kind: "list", serverId });
-        return;
-      }
-      const onServer = existing.byServer.get(serverId) ?? [];
-      await createOnServer(result, onServer, settings, context);
+      const plan = plans.get(result.serverId) as SlotPlan;
+      await createOnServer(result, plan, settings, context);
       if (!result.snapshot && context.signal?.aborted) {
-        await lookAfterCancel(result, onServer, settings.name, context);
+        await lookAfterCancel(result, plan.remaining, settings.name, context);
       }
       if (result.snapshot) context.onAccepted(madeSnapshots(results));
-    });
-  });
-
-  const accepted = results.filter((r) => r.snapshot);
-  if (settings.wait) await waitForResults(accepted, settings.pollIntervalMs, context, accountSize);
+    }),
+  );
   return results;
 }
 
@@ -99,19 +150,22 @@ export function madeSnapshots(results: SnapshotResult[]): Snapshot[] {
 
 async function createOnServer(
   result: SnapshotResult,
-  existing: Snapshot[],
+  plan: SlotPlan,
   settings: CreateSettings,
   context: CreateContext,
 ): Promise<void> {
   const { serverId } = result;
   try {
-    const prepared = await applyIfExists(serverId, existing, settings, context);
-    if (prepared.reuse) {
-      result.snapshot = prepared.reuse;
+    if (plan.reuse) {
+      result.snapshot = plan.reuse;
       result.reused = true;
+      context.log.info(
+        `Server ${serverId}: reusing snapshot ${plan.reuse.id} (${plan.reuse.name}, ${plan.reuse.status}).`,
+      );
       return;
     }
-    const created = await createWithRoom(serverId, prepared.remaining, settings, context);
+    await deleteForSlot(plan, context);
+    const created = await createWithRoom(serverId, plan.remaining, settings, context);
     result.snapshot = created.value;
     result.adopted = created.recovered;
     context.log.info(
@@ -122,7 +176,7 @@ async function createOnServer(
     result.failure = explainFailure(error, {
       kind: "create",
       serverId,
-      snapshotsOnServer: existing.length,
+      snapshotsOnServer: plan.remaining.length,
     });
     result.endedAtMs = context.deadline.elapsedMs();
     context.log.info(`Server ${serverId}: failed. ${result.failure}`);
@@ -167,24 +221,23 @@ async function lookAfterCancel(
 }
 
 /**
- * Makes room under the provider's limit, then creates. Another run can take the freed slot between
- * the two; a create refused for the limit then gets one more round of the same, never a loop.
+ * Creates, on a server whose room was made by its plan. Another run can take the freed slot in
+ * between; a create refused for the limit then gets one more round of making room, never a loop.
  */
 async function createWithRoom(
   serverId: number,
-  existing: Snapshot[],
+  remaining: Snapshot[],
   settings: CreateSettings,
   context: CreateContext,
 ) {
   const request = { server_id: serverId, name: settings.name, description: settings.description };
-  let onServer = existing;
+  let onServer = remaining;
   for (let round = 1; ; round++) {
-    const { remaining } = await makeRoom(serverId, onServer, settings, context);
     try {
       return await createSnapshotOnce(
         context.api,
         request,
-        new Set(remaining.map((s) => s.id)),
+        new Set(onServer.map((s) => s.id)),
         context,
       );
     } catch (error) {
@@ -192,7 +245,10 @@ async function createWithRoom(
       context.log.info(
         `Server ${serverId}: the API still reports the snapshot limit; making room once more.`,
       );
-      onServer = (await context.api.listSnapshots(serverId)).snapshots;
+      const listed = (await context.api.listSnapshots(serverId)).snapshots;
+      const room = planRoom(serverId, listed, settings, context.now);
+      await deleteForSlot(room, context);
+      onServer = room.remaining;
     }
   }
 }
@@ -267,7 +323,7 @@ export function snapshotRow(result: SnapshotResult): string[] {
     snapshot ? String(snapshot.id) : "",
     snapshot?.name ?? "",
     `${status}${how}`,
-    typeof snapshot?.size_mb === "number" ? `${snapshot.size_mb} MB` : "",
+    snapshot ? sizeText(snapshot) : "",
     took,
   ];
 }

@@ -72,3 +72,35 @@ export function sameServerProblems(chosen: Snapshot[]): string[] {
         `(${group.map((s) => s.id).join(", ")}): a server can be restored to only one.`,
     );
 }
+
+/** The servers a selection names itself (none for plain ids: their snapshots tell). */
+export function serversNamedBy(
+  selection: SnapshotSelection,
+  serverIds: readonly number[],
+): number[] | undefined {
+  switch (selection.kind) {
+    case "by-server":
+      return [...new Set(selection.pairs.map((p) => p.serverId))];
+    case "latest":
+      return [...serverIds];
+    case "ids":
+      return undefined;
+  }
+}
+
+/** `server 12345 to snapshot 801, server 12346 to snapshot 802`: what a restore was asked to do. */
+export function describeSelection(
+  selection: SnapshotSelection,
+  serverIds: readonly number[],
+): string {
+  switch (selection.kind) {
+    case "by-server":
+      return selection.pairs
+        .map((p) => `server ${p.serverId} to snapshot ${p.snapshotId}`)
+        .join(", ");
+    case "latest":
+      return `server ${serverIds.join(", ")} to the latest snapshot of ours`;
+    case "ids":
+      return `snapshot ${selection.ids.join(", ")}`;
+  }
+}

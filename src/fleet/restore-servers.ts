@@ -5,6 +5,10 @@ import { type ExactlyOnceContext, restoreSnapshotOnce } from "./exactly-once.js"
 import { lastCheckFailed } from "./wait-until.js";
 import { explainFailure } from "../workflow/explain.js";
 import { waitForRestores } from "./wait-for-restores.js";
+import type { SnapshotSelection } from "../workflow/snapshot-selection.js";
+import { snapshotsForSelection } from "./named-snapshots.js";
+import { describeSelection, planRestore, serversNamedBy } from "./restore-plan.js";
+import { checkServers } from "./server-checks.js";
 
 /** One server's restore, as it becomes known. */
 export interface RestoreResult {
@@ -25,6 +29,49 @@ export interface RestoreOptions {
 /** What restoring needs: the API, and the collaborators that send each restore exactly once. */
 export interface RestoreContext extends ExactlyOnceContext {
   api: SnapshotsApi;
+}
+
+/** Every target resolved and every server checked; any problem means no restore at all. */
+export interface PreparedRestores {
+  targets: Snapshot[];
+  problems: string[];
+}
+
+/**
+ * Resolves every snapshot and checks every server before the first restore: a restore cannot be
+ * undone, so a half-right request is not carried out halfway. The servers that the selection
+ * names are checked while their lists are read; plain ids name no server, so theirs are checked
+ * once the snapshots are found.
+ */
+export async function prepareRestores(
+  selection: SnapshotSelection,
+  serverIds: readonly number[],
+  namePrefix: string,
+  context: Pick<RestoreContext, "api" | "log">,
+): Promise<PreparedRestores> {
+  const { api, log } = context;
+  const named = serversNamedBy(selection, serverIds);
+  const [read, early] = await Promise.all([
+    snapshotsForSelection(api, selection, serverIds).then(
+      (snapshots) => ({ snapshots }),
+      (error: unknown) => ({ error }),
+    ),
+    named && checkServers(api, named, "restore", log),
+  ]);
+  if ("error" in read) {
+    const failure = explainFailure(read.error, { kind: "list" });
+    return {
+      targets: [],
+      problems: [
+        ...(early?.problems ?? []),
+        `Could not read the snapshots to restore (${describeSelection(selection, serverIds)}): ${failure}`,
+      ],
+    };
+  }
+  const plan = planRestore(selection, serverIds, namePrefix, read.snapshots);
+  const targetServers = [...new Set(plan.targets.map((t) => t.server.id))];
+  const checks = early ?? (await checkServers(api, targetServers, "restore", log));
+  return { targets: plan.targets, problems: [...plan.problems, ...checks.problems] };
 }
 
 /** A final server status that means the restore went wrong, as far as words can tell. */
@@ -52,7 +99,8 @@ export async function restoreServers(
       result.startedAtMs = deadline.elapsedMs();
       try {
         const answer = await restoreSnapshotOnce(context.api, snapshot, context);
-        result.serverStatus = answer.value.server?.status ?? RESTORING;
+        const status = answer.value.server?.status;
+        result.serverStatus = typeof status === "string" ? status : RESTORING;
         sayStarted(
           `Server ${serverId}: restore from snapshot ${snapshot.id} (${snapshot.name}) started.`,
         );
@@ -95,15 +143,17 @@ async function waitForStarted(
       if (!outcome) continue;
       result.serverStatus = outcome.status;
       result.endedAtMs = outcome.elapsedMs;
+      const snapshotId = result.snapshot.id;
       if (outcome.kind === "vanished") {
-        result.failure = `Server ${serverId} disappeared (HTTP 404) while it was being restored.`;
+        result.failure = `Server ${serverId} disappeared (HTTP 404) while it was being restored to snapshot ${snapshotId}.`;
       } else if (outcome.kind === "timed-out") {
         result.failure =
-          `Server ${serverId} is still restoring after the ${formatDuration(deadline.totalMs)} ` +
-          "timeout. The restore goes on at the provider; do not start another one." +
+          `Server ${serverId} is still restoring to snapshot ${snapshotId} after the ` +
+          `${formatDuration(deadline.totalMs)} timeout. The restore goes on at the provider; do ` +
+          "not start another one." +
           lastCheckFailed(outcome.lastFailure);
       } else if (FAILED_STATUS.test(outcome.status)) {
-        result.failure = `Server ${serverId} ended the restore with status "${outcome.status}".`;
+        result.failure = `Server ${serverId} ended the restore to snapshot ${snapshotId} with status "${outcome.status}".`;
       }
     }
   } catch (error) {
@@ -112,6 +162,7 @@ async function waitForStarted(
       result.failure = explainFailure(error, {
         kind: "wait-restore",
         serverId: result.snapshot.server.id,
+        snapshotId: result.snapshot.id,
       });
     }
   }
@@ -119,7 +170,7 @@ async function waitForStarted(
 
 export const RESTORE_COLUMNS = ["Server", "Snapshot", "Name", "Created", "Server status", "Took"];
 
-export function restoreRow(result: RestoreResult): string[] {
+export function restoreRow(result: RestoreResult): unknown[] {
   const { snapshot } = result;
   return [
     String(snapshot.server.id),

@@ -6,11 +6,19 @@ import type { Logger } from "../runner/logger.js";
 import { snapshotsToMakeRoom } from "./retention.js";
 import { age, newestFirst } from "./snapshots.js";
 
-/** What is left on a server after preparing it for a new snapshot. */
-export interface Prepared {
+/** What a server needs before its new snapshot: decided before anything is changed anywhere. */
+export interface SlotPlan {
   /** `if-exists: reuse` found this one: no new snapshot is made. */
   reuse?: Snapshot;
+  /** Deleted before the create, in this order. */
+  deletions: Deletion[];
+  /** What is left on the server once the deletions are done. */
   remaining: Snapshot[];
+}
+
+interface Deletion {
+  snapshot: Snapshot;
+  why: string;
 }
 
 export interface SlotContext {
@@ -21,34 +29,43 @@ export interface SlotContext {
   onDeleted: (snapshotId: number) => void;
 }
 
+type SlotSettings = Pick<Settings, "name" | "ifExists" | "onLimit" | "namePrefix">;
+
 /**
- * Applies `if-exists` to the snapshots that already have this step's name on the server:
- * fail before creating, reuse the newest one, or delete them all to make a new one.
+ * Applies `if-exists` (fail before creating, reuse the newest one with the step's name, or delete
+ * them all to make a new one), then `on-limit`. Pure: it throws, naming the server, what the step
+ * could not do on it, and changes nothing.
  */
-export async function applyIfExists(
+export function planSlot(
   serverId: number,
   existing: Snapshot[],
-  settings: Pick<Settings, "name" | "ifExists">,
-  context: SlotContext,
-): Promise<Prepared> {
+  settings: SlotSettings,
+  now: Date,
+): SlotPlan {
   const sameName = newestFirst(existing.filter((s) => s.name === settings.name));
   const [newest] = sameName;
-  if (!newest) return { remaining: existing };
+  if (!newest) return planRoom(serverId, existing, settings, now);
   switch (settings.ifExists) {
     case "fail":
       throw new StepFailure(
         `Server ${serverId} already has snapshot ${newest.id} named ${settings.name} ` +
-          `(${newest.status}, ${age(newest, context.now)} old). Set ${Inputs.ifExists}: reuse to use ` +
+          `(${newest.status}, ${age(newest, now)} old). Set ${Inputs.ifExists}: reuse to use ` +
           "it, or replace to delete it and make a new one.",
       );
     case "reuse":
-      context.log.info(
-        `Server ${serverId}: reusing snapshot ${newest.id} (${newest.name}, ${newest.status}).`,
-      );
-      return { reuse: newest, remaining: existing };
+      return { reuse: newest, deletions: [], remaining: existing };
     case "replace": {
-      const gone = await deleteAll(sameName, context, `replaced (${Inputs.ifExists}: replace)`);
-      return { remaining: existing.filter((s) => !gone.has(s.id)) };
+      const room = planRoom(
+        serverId,
+        existing.filter((s) => s.name !== settings.name),
+        settings,
+        now,
+      );
+      const why = `replaced (${Inputs.ifExists}: replace)`;
+      return {
+        ...room,
+        deletions: [...sameName.map((snapshot) => ({ snapshot, why })), ...room.deletions],
+      };
     }
   }
 }
@@ -58,17 +75,17 @@ export async function applyIfExists(
  * enough of ours, failed ones first, then the oldest completed. When not enough of ours may go,
  * nothing is deleted.
  */
-export async function makeRoom(
+export function planRoom(
   serverId: number,
   existing: Snapshot[],
   settings: Pick<Settings, "onLimit" | "namePrefix">,
-  context: SlotContext,
-): Promise<Prepared> {
+  now: Date,
+): SlotPlan {
   const needed = existing.length - SNAPSHOT_LIMIT_PER_SERVER + 1;
-  if (needed <= 0) return { remaining: existing };
+  if (needed <= 0) return { deletions: [], remaining: existing };
   const atLimit =
     `Server ${serverId} already has ${existing.length} snapshots, the provider's limit is ` +
-    `${SNAPSHOT_LIMIT_PER_SERVER}: ${listing(existing, context.now)}.`;
+    `${SNAPSHOT_LIMIT_PER_SERVER}: ${listing(existing, now)}.`;
   if (settings.onLimit === "fail") {
     throw new StepFailure(
       `${atLimit} ${Inputs.onLimit} is fail, so nothing was deleted. Delete one (mode: delete), ` +
@@ -86,27 +103,24 @@ export async function makeRoom(
         "(mode: delete with its id) to make room.",
     );
   }
-  const gone = await deleteAll(chosen, context, `to make room (${Inputs.onLimit}: delete-oldest)`);
-  return { remaining: existing.filter((s) => !gone.has(s.id)) };
+  const why = `to make room (${Inputs.onLimit}: delete-oldest)`;
+  const gone = new Set(chosen.map((s) => s.id));
+  return {
+    deletions: chosen.map((snapshot) => ({ snapshot, why })),
+    remaining: existing.filter((s) => !gone.has(s.id)),
+  };
 }
 
-/** Deletes one by one, so that a failure stops the deleting; returns the ids now gone. */
-async function deleteAll(
-  snapshots: Snapshot[],
-  context: SlotContext,
-  why: string,
-): Promise<Set<number>> {
-  const gone = new Set<number>();
-  for (const snapshot of snapshots) {
+/** Deletes one by one, so that a failure stops the deleting. */
+export async function deleteForSlot(plan: SlotPlan, context: SlotContext): Promise<void> {
+  for (const { snapshot, why } of plan.deletions) {
     const outcome = await context.api.deleteSnapshot(snapshot.id);
     context.log.info(
       `Server ${snapshot.server.id}: ${outcome === "deleted" ? "deleted" : "found already gone"} ` +
         `snapshot ${snapshot.id} (${snapshot.name}, ${snapshot.status}, ${age(snapshot, context.now)} old): ${why}.`,
     );
-    gone.add(snapshot.id);
     if (outcome === "deleted") context.onDeleted(snapshot.id);
   }
-  return gone;
 }
 
 function listing(snapshots: Snapshot[], now: Date): string {

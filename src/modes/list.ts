@@ -3,7 +3,7 @@ import { Outputs } from "../constants.js";
 import { explainFailure } from "../workflow/explain.js";
 import type { Settings } from "../workflow/inputs.js";
 import { snapshotsByServer } from "../fleet/server-snapshots.js";
-import { age, newestFirst } from "../fleet/snapshots.js";
+import { age, newestFirst, sizeText } from "../fleet/snapshots.js";
 import type { ModeReport } from "../workflow/summary.js";
 import type { ModeContext } from "./context.js";
 
@@ -38,7 +38,7 @@ export async function runList(settings: Settings, context: ModeContext): Promise
       String(s.id),
       s.name,
       s.status,
-      typeof s.size_mb === "number" ? `${s.size_mb} MB` : "",
+      sizeText(s),
       s.created_at,
       age(s, now),
     ]),

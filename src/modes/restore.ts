@@ -1,33 +1,30 @@
 import { Outputs } from "../constants.js";
-import { explainFailure } from "../workflow/explain.js";
 import type { Settings } from "../workflow/inputs.js";
 import { publishSnapshots } from "../workflow/outputs.js";
-import { snapshotsForSelection } from "../fleet/named-snapshots.js";
-import { planRestore } from "../fleet/restore-plan.js";
-import { RESTORE_COLUMNS, restoreRow, restoreServers } from "../fleet/restore-servers.js";
+import {
+  prepareRestores,
+  RESTORE_COLUMNS,
+  restoreRow,
+  restoreServers,
+} from "../fleet/restore-servers.js";
 import type { SnapshotSelection } from "../workflow/snapshot-selection.js";
 import { describeSnapshot } from "../fleet/snapshots.js";
+import { asText } from "../runner/untrusted.js";
 import type { ModeReport } from "../workflow/summary.js";
 import type { ModeContext } from "./context.js";
 
 const TITLE = "VPS restore";
 
 /**
- * Restores servers to snapshots. Every named snapshot is checked first (it exists, is completed,
- * belongs to its server); if any check fails, no restore at all is sent: a restore cannot be
- * undone, so a half-right request is not carried out halfway.
+ * Restores servers to snapshots. Every named snapshot (it exists, is completed, belongs to its
+ * server) and every server (it exists, its status allows a restore) is checked first; if any
+ * check fails, no restore at all is sent.
  */
 export async function runRestore(settings: Settings, context: ModeContext): Promise<ModeReport> {
-  const { api, log, setOutput } = context;
+  const { log, setOutput } = context;
   const selection = settings.snapshots as SnapshotSelection;
 
-  let plan;
-  try {
-    const snapshots = await snapshotsForSelection(api, selection, settings.serverIds);
-    plan = planRestore(selection, settings.serverIds, settings.namePrefix, snapshots);
-  } catch (error) {
-    return failedReport([explainFailure(error, { kind: "list" })]);
-  }
+  const plan = await prepareRestores(selection, settings.serverIds, settings.namePrefix, context);
   if (plan.problems.length > 0) {
     return failedReport([...plan.problems, "Nothing was restored."]);
   }
@@ -36,7 +33,8 @@ export async function runRestore(settings: Settings, context: ModeContext): Prom
   if (settings.dryRun) {
     for (const target of plan.targets) {
       log.info(
-        `Dry run: would restore server ${target.server.id} to snapshot ${describeSnapshot(target)}, made ${target.created_at}.`,
+        `Dry run: would restore server ${target.server.id} to snapshot ${describeSnapshot(target)}, ` +
+          `made ${asText(target.created_at) || "at a time the API did not give"}.`,
       );
     }
     return {

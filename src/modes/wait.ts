@@ -53,6 +53,7 @@ export async function runWait(settings: Settings, context: ModeContext): Promise
     rows: results.map(snapshotRow),
     failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
     notes: ["Waited for snapshots that an earlier step started; nothing was changed."],
+    rollbackTargets: madeSnapshots(results),
   };
 }
 

@@ -1,7 +1,7 @@
 import * as core from "@actions/core";
 import type { Logger } from "./logger.js";
 import type { Redactor } from "./redact.js";
-import { untrusted } from "./untrusted.js";
+import { untrusted, untrustedLines } from "./untrusted.js";
 
 /**
  * Everything the program reads from or writes to the Actions runner. Only `coreIO` touches
@@ -12,6 +12,10 @@ export interface ActionIO {
   setOutput(name: string, value: string): void;
   getState(name: string): string;
   saveState(name: string, value: string): void;
+  /** Read from the job's environment, which earlier steps may have added to. */
+  getEnv(name: string): string;
+  /** Added to the job's environment, for every later step and post step of the job. */
+  exportVariable(name: string, value: string): void;
   setSecret(value: string): void;
   setFailed(message: string): void;
   writeSummary(markdown: string): Promise<void>;
@@ -20,7 +24,7 @@ export interface ActionIO {
 
 /**
  * The runner's IO, with every text that leaves the program passed through the redactor, and every
- * log line made one line that cannot start a workflow command (`untrusted`).
+ * line of the log and of the failure made one that cannot carry a workflow command (`untrusted`).
  */
 export function coreIO(redactor: Redactor): ActionIO {
   const clean = (text: string) => redactor.redact(text);
@@ -30,8 +34,10 @@ export function coreIO(redactor: Redactor): ActionIO {
     setOutput: (name, value) => core.setOutput(name, clean(value)),
     getState: (name) => core.getState(name),
     saveState: (name, value) => core.saveState(name, clean(value)),
+    getEnv: (name) => process.env[name] ?? "",
+    exportVariable: (name, value) => core.exportVariable(name, clean(value)),
     setSecret: (value) => core.setSecret(value),
-    setFailed: (message) => core.setFailed(clean(message)),
+    setFailed: (message) => core.setFailed(untrustedLines(clean(message))),
     writeSummary: async (markdown) => {
       await core.summary.addRaw(clean(markdown), true).write();
     },

@@ -7,7 +7,8 @@ export type Operation =
   | { kind: "list"; serverId?: number }
   | { kind: "wait"; serverId: number; snapshotId: number }
   | { kind: "restore"; serverId: number; snapshotId: number }
-  | { kind: "wait-restore"; serverId: number }
+  | { kind: "wait-restore"; serverId: number; snapshotId: number }
+  | { kind: "server"; serverId: number }
   | { kind: "delete"; snapshotId: number };
 
 /** A failure already put in a person's words by the code that saw it; shown as it is. */
@@ -23,7 +24,10 @@ export function explainFailure(error: unknown, operation: Operation): string {
   const detail = errorMessage(error);
   if (error instanceof StepFailure) return detail;
   if (isStatus(error, 401)) {
-    return `The API refused the token (${detail}). Check the secret passed as ${Inputs.apiToken}.`;
+    // Not which request: every request of the step carries the same token, and a fleet's many
+    // refusals are then said once.
+    const words = error.apiMessage ? `: ${error.apiMessage}` : "";
+    return `The API refused the token (HTTP 401${words}). Check the secret passed as ${Inputs.apiToken}.`;
   }
   if (error instanceof CancelledError) return `Cancelled: ${detail}.`;
   switch (operation.kind) {
@@ -36,7 +40,9 @@ export function explainFailure(error: unknown, operation: Operation): string {
     case "restore":
       return explainRestoreFailure(error, detail, operation);
     case "wait-restore":
-      return `Could not follow the restore of server ${operation.serverId}: ${detail}`;
+      return `Could not follow the restore of server ${operation.serverId} to snapshot ${operation.snapshotId}: ${detail}`;
+    case "server":
+      return `Could not check server ${operation.serverId} before changing anything: ${detail}`;
     case "delete":
       return `Could not delete snapshot ${operation.snapshotId}: ${detail}`;
   }
@@ -72,7 +78,9 @@ function explainRestoreFailure(
   detail: string,
   { serverId, snapshotId }: Extract<Operation, { kind: "restore" }>,
 ): string {
-  if (isStatus(error, 404)) return `Snapshot ${snapshotId} does not exist (${detail}).`;
+  if (isStatus(error, 404)) {
+    return `Could not restore server ${serverId} to snapshot ${snapshotId}: the snapshot does not exist (${detail}).`;
+  }
   if (isStatus(error, 400)) {
     return `Server ${serverId} cannot be restored from snapshot ${snapshotId} now (${detail}).`;
   }

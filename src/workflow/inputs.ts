@@ -4,7 +4,7 @@ import { parseIdList } from "./id-list.js";
 import { defaultDescription, defaultSnapshotName, type RunContext } from "../runner/run-context.js";
 import { parseSnapshotSelection, type SnapshotSelection } from "./snapshot-selection.js";
 
-export const MODES = ["create", "wait", "restore", "prune", "delete", "list"] as const;
+export const MODES = ["create", "wait", "restore", "prune", "delete", "list", "confirm"] as const;
 export const IF_EXISTS = ["fail", "reuse", "replace"] as const;
 export const ON_LIMIT = ["delete-oldest", "fail"] as const;
 export type Mode = (typeof MODES)[number];
@@ -56,6 +56,7 @@ const DEFAULT_TIMEOUT_MS: Record<Mode, number> = {
   prune: 10 * 60_000,
   delete: 10 * 60_000,
   list: 10 * 60_000,
+  confirm: 10 * 60_000,
 };
 const DEFAULT_POLL_INTERVAL_MS = 10_000;
 const DEFAULT_KEEP = 2;
@@ -65,12 +66,15 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
   const notes: string[] = [];
   const input = (name: string) => read(name).trim();
 
+  const mode = parseChoice(Inputs.mode, input(Inputs.mode), MODES, problems);
   const apiToken = input(Inputs.apiToken);
-  if (!apiToken) problems.push(`${Inputs.apiToken} is required: pass the API token from a secret`);
+  // Every mode but confirm calls the API; action.yml cannot say so, so it is checked here.
+  if (!apiToken && mode !== "confirm") {
+    problems.push(`${Inputs.apiToken} is required: pass the API token from a secret`);
+  }
 
   const apiUrl = parseApiUrl(input(Inputs.apiUrl) || DEFAULT_API_URL, problems);
 
-  const mode = parseChoice(Inputs.mode, input(Inputs.mode), MODES, problems);
   const ifExists = parseChoice(Inputs.ifExists, input(Inputs.ifExists), IF_EXISTS, problems);
   const onLimit = parseChoice(Inputs.onLimit, input(Inputs.onLimit), ON_LIMIT, problems);
   const keep = parseKeep(input(Inputs.keep), problems);
@@ -173,6 +177,14 @@ function checkModeNeeds(
         ? `${Inputs.serverId} is required with ${Inputs.snapshotId} "latest": whose latest snapshot?`
         : `${Inputs.serverId} is required in mode ${mode}`,
     );
+  }
+  if (mode === "confirm") {
+    const given = [hasServers && Inputs.serverId, snapshots && Inputs.snapshotId];
+    for (const name of given.filter(Boolean)) {
+      problems.push(
+        `${name} has no meaning in mode confirm, which confirms every rollback armed before it in the job`,
+      );
+    }
   }
   if ((mode === "restore" || mode === "delete" || mode === "wait") && !snapshots) {
     problems.push(`${Inputs.snapshotId} is required in mode ${mode}`);

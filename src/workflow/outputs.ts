@@ -1,5 +1,6 @@
 import type { Snapshot } from "../api/types.js";
 import { Outputs } from "../constants.js";
+import { asText } from "../runner/untrusted.js";
 
 export type SetOutput = (name: string, value: string) => void;
 
@@ -17,10 +18,10 @@ export function publishSnapshots(setOutput: SetOutput, snapshots: Snapshot[]): v
   setOutput(Outputs.snapshotName, first.name);
   setOutput(Outputs.snapshotStatus, first.status);
   setOutput(Outputs.snapshotSizeMb, typeof first.size_mb === "number" ? String(first.size_mb) : "");
-  setOutput(Outputs.snapshotCreatedAt, first.created_at ?? "");
+  setOutput(Outputs.snapshotCreatedAt, asText(first.created_at));
 }
 
-export function snapshotIdsByServer(snapshots: Snapshot[]): Record<string, number> {
+export function snapshotIdsByServer(snapshots: readonly Snapshot[]): Record<string, number> {
   return Object.fromEntries(snapshots.map((s) => [String(s.server.id), s.id]));
 }
 

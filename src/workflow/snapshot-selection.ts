@@ -49,10 +49,63 @@ function parseServerMap(text: string, problems: string[]): SnapshotSelection | u
       pairs.push({ serverId, snapshotId });
     }
   }
+  problems.push(...serversNamedTwice(text));
   if (pairs.length === 0 && problems.length === 0) {
     problems.push(`${Inputs.snapshotId} is an empty JSON object: no snapshot to use`);
   }
   return { kind: "by-server", pairs };
+}
+
+/**
+ * One problem for each server the map names more than once, with the keys as written. Read from
+ * the text, since `JSON.parse` keeps only the last of a repeated key, and the spellings of one id
+ * (`"1"`, `"01"`, `"\u0031"`) are different keys to it.
+ */
+function serversNamedTwice(json: string): string[] {
+  const keysByServer = new Map<number, string[]>();
+  for (const { written, key } of topLevelKeys(json)) {
+    const serverId = positiveInteger(key);
+    if (serverId !== undefined) {
+      keysByServer.set(serverId, [...(keysByServer.get(serverId) ?? []), written]);
+    }
+  }
+  return [...keysByServer]
+    .filter(([, keys]) => keys.length > 1)
+    .map(
+      ([serverId, keys]) =>
+        `${Inputs.snapshotId} names server ${serverId} ${keys.length} times (keys ${keys.join(", ")}): ` +
+        "a server can have only one snapshot in the map",
+    );
+}
+
+/** The keys of a valid JSON object's text, in order and repeats kept: each as written and decoded. */
+function topLevelKeys(json: string): { written: string; key: string }[] {
+  const keys: { written: string; key: string }[] = [];
+  let depth = 0;
+  for (let i = 0; i < json.length; i++) {
+    const char = json[i];
+    if (char === "{" || char === "[") depth++;
+    else if (char === "}" || char === "]") depth--;
+    else if (char === '"') {
+      const end = closingQuote(json, i);
+      FOLLOWED_BY_COLON.lastIndex = end + 1;
+      if (depth === 1 && FOLLOWED_BY_COLON.test(json)) {
+        const written = json.slice(i, end + 1);
+        keys.push({ written, key: JSON.parse(written) as string });
+      }
+      i = end;
+    }
+  }
+  return keys;
+}
+
+const FOLLOWED_BY_COLON = /\s*:/y;
+
+/** The index of the quote that ends the string starting at `start`, skipping escaped characters. */
+function closingQuote(json: string, start: number): number {
+  let i = start + 1;
+  while (json[i] !== '"') i += json[i] === "\\" ? 2 : 1;
+  return i;
 }
 
 function positiveInteger(value: unknown): number | undefined {

@@ -1,22 +1,27 @@
+import { errorMessage } from "../api/errors.js";
+import type { Snapshot } from "../api/types.js";
 import type { ActionIO } from "../runner/io.js";
 import type { Logger } from "../runner/logger.js";
-import { oneLine } from "../runner/untrusted.js";
+import { asText, oneLine } from "../runner/untrusted.js";
 
 /** What a mode did, as the job summary shows it. */
 export interface ModeReport {
   title: string;
   columns: string[];
-  rows: string[][];
+  /** Each cell any JSON value, as the API sent it or as the mode put it: rendering makes it text. */
+  rows: unknown[][];
   /** One sentence per thing that went wrong; the step fails when there is any. */
   failures: string[];
   /** Lines under the table that are not failures (a dry run's disclaimer, ...). */
   notes: string[];
+  /** create and wait: the snapshots that a rollback would restore the servers to. */
+  rollbackTargets?: Snapshot[];
 }
 
 /** Text from the API (names, descriptions, messages) must not break the table or inject markup. */
-export function escapeCell(text: string): string {
+export function escapeCell(value: unknown): string {
   // A table row is one line: any line break would end it.
-  return oneLine(text)
+  return oneLine(asText(value))
     .replace(/\\/g, "\\\\")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
@@ -38,7 +43,10 @@ export function renderReport(report: ModeReport): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** A summary that cannot be written (no GITHUB_STEP_SUMMARY, a full disk) never fails the step. */
+/**
+ * A summary that cannot be written (no GITHUB_STEP_SUMMARY, a full disk) never fails the step, and
+ * what it would have said goes to the log instead: what was restored or deleted is never lost.
+ */
 export async function writeReport(
   write: (markdown: string) => Promise<void>,
   report: ModeReport,
@@ -47,8 +55,23 @@ export async function writeReport(
   try {
     await write(renderReport(report));
   } catch (error) {
-    log.warning(`Could not write the job summary: ${(error as Error).message}`);
+    log.warning(
+      `Could not write the job summary (${errorMessage(error)}); what it would have said follows.`,
+    );
+    for (const line of reportLines(report)) log.info(line);
   }
+}
+
+/** The report as plain log lines: each row as `column: value` pairs. */
+function reportLines(report: ModeReport): string[] {
+  return [
+    report.title,
+    ...report.rows.map((row) =>
+      report.columns.map((column, i) => `${column}: ${asText(row[i])}`).join("; "),
+    ),
+    ...report.failures.map((failure) => `Failed: ${failure}`),
+    ...report.notes,
+  ];
 }
 
 /**

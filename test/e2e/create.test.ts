@@ -25,15 +25,18 @@ describe("create: success", () => {
     expect(made?.description).toContain("https://github.com/octo-org/shop/actions/runs/9876543210");
   });
 
-  it("lists, creates once, then polls the server's own list", async () => {
+  it("checks the server and lists its snapshots, creates once, then polls the server's own list", async () => {
     const sim = await simulator();
     await run(sim, { "server-id": "12345" });
     const calls = sim.requests.map((r) =>
       `${r.method} ${r.path} ${r.query.server_id ?? ""}`.trim(),
     );
-    expect(calls[0]).toBe("GET /api/v1/snapshots/ 12345");
-    expect(calls[1]).toBe("POST /api/v1/snapshots/");
-    expect(calls.slice(2).every((c) => c === "GET /api/v1/snapshots/ 12345")).toBe(true);
+    expect(calls.slice(0, 2).sort()).toEqual([
+      "GET /api/v1/servers/12345/",
+      "GET /api/v1/snapshots/ 12345",
+    ]);
+    expect(calls[2]).toBe("POST /api/v1/snapshots/");
+    expect(calls.slice(3).every((c) => c === "GET /api/v1/snapshots/ 12345")).toBe(true);
     expect(sim.requestsFor("create-snapshot")[0]?.body).toMatchObject({
       server_id: 12345,
       name: NAME,
@@ -84,7 +87,11 @@ describe("create: wait false", () => {
     expect(result.outputs["snapshot-status"]).toBe("in_progress");
     expect(result.outputs["snapshot-size-mb"]).toBe("");
     expect(result.outputs["snapshot-id"]).toBe(String(sim.snapshotsOf(12345)[0]?.id));
-    expect(sim.requests.map((r) => r.route)).toEqual(["list-snapshots", "create-snapshot"]);
+    expect(sim.requests.map((r) => r.route).sort()).toEqual([
+      "create-snapshot",
+      "get-server",
+      "list-snapshots",
+    ]);
     expect(result.summary).toMatch(/Not waited for/);
   });
 });
@@ -148,14 +155,15 @@ describe("create: the snapshot does not complete", () => {
 });
 
 describe("create: the API refuses", () => {
-  it("401: says the token was refused, sends nothing more", async () => {
+  it("401: says the token was refused, once, and sends nothing after the checks", async () => {
     const sim = await simulator();
     const result = await run(sim, { "server-id": "12345", "api-token": "wrong-token-1234" });
     expect(result.exitCode).toBe(1);
-    expect(failureOf(result)).toMatch(
-      /^The API refused the token \(HTTP 401 from GET \/snapshots\/\?server_id=12345: Invalid token\.\)\. Check the secret/,
-    );
-    expect(sim.requests).toHaveLength(1);
+    expect(failureOf(result).split("\n")).toEqual([
+      "The API refused the token (HTTP 401: Invalid token.). Check the secret passed as api-token.",
+      "Nothing was changed on any server: every server is checked before the first change.",
+    ]);
+    expect(sim.requests.map((r) => r.route).sort()).toEqual(["get-server", "list-snapshots"]);
   });
 
   it("404: says the server does not exist", async () => {

@@ -119,7 +119,7 @@ describe("surprises during a restore's wait", () => {
     const result = await running;
     expect(result.exitCode).toBe(1);
     expect(failureOf(result)).toMatch(
-      /Server 12345 disappeared \(HTTP 404\) while it was being restored/,
+      /Server 12345 disappeared \(HTTP 404\) while it was being restored to snapshot 801/,
     );
     expect(result.durationMs).toBeLessThan(8_000);
   });

@@ -2,15 +2,7 @@ import { describe, expect, it } from "vitest";
 import { setTimeout as delay } from "node:timers/promises";
 import { type RunResult, runAction, runPostStep } from "../../scripts/run-action.js";
 import type { Simulator } from "../../simulator/server.js";
-import {
-  assertGroupsDoNotNest,
-  assertNoCrash,
-  assertNoToken,
-  everythingVisible,
-  failureOf,
-  groupsOf,
-  simulator,
-} from "./support.js";
+import { createThenEndJob, everythingVisible, failureOf, groupsOf, simulator } from "./support.js";
 
 /** The `::warning::` annotations a run raised. */
 function warningsOf(result: RunResult | null): string[] {
@@ -18,36 +10,6 @@ function warningsOf(result: RunResult | null): string[] {
     .split("\n")
     .filter((line) => line.startsWith("::warning::"))
     .map((line) => line.slice("::warning::".length));
-}
-
-/** A create step, then the post step the runner starts at the end of a job that went `jobStatus`. */
-async function createThenEndJob(
-  sim: Simulator,
-  inputs: Record<string, string>,
-  jobStatus: "success" | "failure",
-  /** What happens between the main step and the end of the job (the deploy, a person). */
-  meanwhile: (main: RunResult) => Promise<void> = async () => {},
-) {
-  const allInputs = {
-    "api-url": sim.url,
-    "api-token": sim.token,
-    "poll-interval": "0.3s",
-    ...inputs,
-  };
-  const main = await runAction({ inputs: allInputs, timeoutMs: 60_000 });
-  await meanwhile(main);
-  const post = await runPostStep({
-    inputs: allInputs,
-    state: main.savedState,
-    jobStatus,
-    timeoutMs: 60_000,
-  });
-  for (const result of [main, post]) {
-    if (result) assertNoToken(result, sim.token);
-    if (result) assertNoCrash(result);
-    if (result) assertGroupsDoNotNest(result);
-  }
-  return { main, post };
 }
 
 describe("rollback post step", () => {
@@ -233,25 +195,38 @@ describe("rollback post step: never after a main step that did not succeed", () 
 });
 
 describe("rollback post step: a truthful report", () => {
-  it("a snapshot deleted before the post step: the other server is restored, the step fails naming both", async () => {
+  it("a snapshot deleted before the post step: nothing is restored, the step names it", async () => {
     const sim = await simulator();
-    const inputs = { "server-id": "12345 12346", "rollback-on-failure": "true" };
+    const inputs = { "server-id": "12346 12345", "rollback-on-failure": "true" };
     const { main, post } = await createThenEndJob(sim, inputs, "failure", async (done) => {
       const ids = JSON.parse(done.outputs["snapshot-ids"] ?? "{}");
       sim.removeSnapshot(ids["12346"]);
     });
     const ids = JSON.parse(main.outputs["snapshot-ids"] ?? "{}");
     expect(main.exitCode).toBe(0);
-    expect(sim.restores.map((r) => [r.serverId, r.snapshotId])).toEqual([[12345, ids["12345"]]]);
+    expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
     expect(post?.exitCode).toBe(1);
-    expect(failureOf(post as RunResult)).toContain(
+    const failure = failureOf(post as RunResult);
+    expect(failure).toContain(
       `Not rolled back: Snapshot ${ids["12346"]} (for server 12346) does not exist`,
     );
-    expect(warningsOf(post)).toHaveLength(1);
-    expect(post?.summary).toContain("Restored 1 of 2 servers to the snapshot this step made");
-    expect(post?.summary).toContain("The others were not");
+    expect(failure).toContain(
+      `Rollback failed before any restore, so nothing was restored (server 12345 to snapshot ${ids["12345"]}, server 12346 to snapshot ${ids["12346"]})`,
+    );
+    expect(warningsOf(post)).toHaveLength(0);
     expect(post?.summary).toContain(`| 12346 | ${ids["12346"]} |  |  | not restored |  |`);
-    expect(post?.summary).not.toMatch(/servers were restored/);
+    expect(post?.summary).toContain(`| 12345 | ${ids["12345"]} |  |  | not restored |  |`);
+  });
+
+  it("a server that is suspended by the time of the post step: nothing is restored", async () => {
+    const sim = await simulator();
+    const inputs = { "server-id": "12345 12346", "rollback-on-failure": "true" };
+    const { post } = await createThenEndJob(sim, inputs, "failure", async () => {
+      sim.setServerStatus(12346, "suspended");
+    });
+    expect(post?.exitCode).toBe(1);
+    expect(failureOf(post as RunResult)).toMatch(/Not rolled back: Server 12346 is suspended/);
+    expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
   });
 
   it("a restore the API refuses: fails naming the server and the snapshot, claims nothing", async () => {

@@ -53,7 +53,10 @@ describe("restore: by id", () => {
     const result = await run(sim, { mode: "restore", "snapshot-id": "801", wait: "false" });
     expect(result.exitCode).toBe(0);
     expect(result.outputs["server-status"]).toBe("restoring");
-    expect(sim.requestsFor("get-server")).toHaveLength(0);
+    // The one check before the restore; none after it.
+    const routes = sim.requests.map((r) => r.route);
+    expect(routes.filter((r) => r === "get-server")).toHaveLength(1);
+    expect(routes.lastIndexOf("get-server")).toBeLessThan(routes.indexOf("restore-snapshot"));
   });
 });
 
@@ -157,15 +160,70 @@ describe("restore: refuses what cannot be restored, sending no restore at all", 
     expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
   });
 
+  it("a map naming one server twice, as a repeated key or two spellings of its id: before any request", async () => {
+    const sim = await simulator({
+      snapshots: [
+        { id: 801, serverId: 12345, name: "pre-deploy-a" },
+        { id: 802, serverId: 12345, name: "pre-deploy-b" },
+      ],
+    });
+    const maps: [string, string][] = [
+      ['{"12345":801,"12345":802}', '"12345", "12345"'],
+      ['{"12345":801,"012345":802}', '"12345", "012345"'],
+      [String.raw`{"12345":801,"\u00312345":802}`, String.raw`"12345", "\u00312345"`],
+    ];
+    for (const [map, keys] of maps) {
+      const result = await run(sim, { mode: "restore", "snapshot-id": map });
+      expect(result.exitCode).toBe(1);
+      expect(failureOf(result)).toContain(
+        `snapshot-id names server 12345 2 times (keys ${keys}): a server can have only one snapshot in the map`,
+      );
+    }
+    expect(sim.requests).toHaveLength(0);
+    expect(sim.restores).toHaveLength(0);
+  });
+
   it("a server the API says cannot be restored now (400), with its reason", async () => {
     const sim = await simulator({ snapshots: [{ id: 801, serverId: 12345, name: "a" }] });
-    sim.setServerStatus(12345, "restoring");
+    sim.addFault({
+      route: "restore-snapshot",
+      fault: { type: "status", status: 400, message: "Server is not in a valid state." },
+    });
     const result = await run(sim, { mode: "restore", "snapshot-id": "801" });
     expect(result.exitCode).toBe(1);
     expect(failureOf(result)).toMatch(
-      /Server 12345 cannot be restored from snapshot 801 now \(HTTP 400.*not in a state that allows a restore/,
+      /Server 12345 cannot be restored from snapshot 801 now \(HTTP 400.*not in a valid state/,
     );
     expect(sim.restores).toHaveLength(0);
+  });
+
+  it("a server already restoring or suspended, found by the check before any restore", async () => {
+    const sim = await simulator({
+      snapshots: [
+        { id: 801, serverId: 12345, name: "a" },
+        { id: 802, serverId: 12346, name: "b" },
+      ],
+    });
+    sim.setServerStatus(12345, "restoring");
+    sim.setServerStatus(12346, "suspended");
+    const result = await run(sim, { mode: "restore", "snapshot-id": '{"12346":802,"12345":801}' });
+    expect(result.exitCode).toBe(1);
+    expect(failureOf(result).split("\n")).toEqual([
+      expect.stringMatching(/^Server 12345 is restoring: a restore must wait/),
+      expect.stringMatching(/^Server 12346 is suspended: /),
+      "Nothing was restored.",
+    ]);
+    expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
+  });
+
+  it("a server that does not exist, beside a good one: no restore at all", async () => {
+    const sim = await simulator({ snapshots: [{ id: 801, serverId: 12345, name: "a" }] });
+    const result = await run(sim, { mode: "restore", "snapshot-id": '{"12345":801,"99999":818}' });
+    expect(result.exitCode).toBe(1);
+    expect(failureOf(result)).toMatch(/^Server 99999 does not exist, or this token cannot see it/m);
+    expect(failureOf(result)).toMatch(/Snapshot 818 \(for server 99999\) does not exist/);
+    expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
+    expect(sim.requestsFor("get-server")).toHaveLength(2);
   });
 });
 
@@ -220,7 +278,7 @@ describe("restore: never sent twice by accident", () => {
     });
     expect(result.exitCode).toBe(1);
     expect(failureOf(result)).toMatch(
-      /Server 12345 is still restoring after the 4s timeout\. The restore goes on/,
+      /Server 12345 is still restoring to snapshot 801 after the 4s timeout\. The restore goes on/,
     );
     expect(sim.restores).toHaveLength(1);
   });

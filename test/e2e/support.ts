@@ -1,5 +1,5 @@
 import { afterEach } from "vitest";
-import { type RunResult, runAction } from "../../scripts/run-action.js";
+import { type RunResult, runAction, runPostStep } from "../../scripts/run-action.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../simulator/server.js";
 
 const open: Simulator[] = [];
@@ -33,6 +33,62 @@ export async function run(
   assertNoCrash(result);
   assertGroupsDoNotNest(result);
   return result;
+}
+
+export type JobStatus = "success" | "failure" | "cancelled";
+
+/**
+ * One job of several steps of this action, as the runner runs it: each main step in order, with
+ * the job's environment as the steps before it left it (GITHUB_ENV); then, as the job ended
+ * `jobStatus` (a step between them, the deploy, decides that), the post steps in reverse order,
+ * each with its own step's saved state and the environment as it is by then.
+ */
+export async function runJob(
+  sim: Simulator,
+  steps: Record<string, string>[],
+  jobStatus: JobStatus,
+  /** What happens after the last main step and before the post steps (the deploy, a person). */
+  meanwhile: (mains: RunResult[]) => Promise<void> = async () => {},
+): Promise<{ mains: RunResult[]; posts: (RunResult | null)[] }> {
+  const defaults = { "api-url": sim.url, "api-token": sim.token, "poll-interval": "0.3s" };
+  let env: Record<string, string> = {};
+  const mains: RunResult[] = [];
+  for (const inputs of steps) {
+    const main = await runAction({ inputs: { ...defaults, ...inputs }, env, timeoutMs: 60_000 });
+    env = { ...env, ...main.exportedEnv };
+    mains.push(main);
+  }
+  await meanwhile(mains);
+  const posts: (RunResult | null)[] = [];
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const post = await runPostStep({
+      inputs: { ...defaults, ...steps[i] },
+      state: mains[i]?.savedState,
+      env,
+      jobStatus,
+      timeoutMs: 60_000,
+    });
+    if (post) env = { ...env, ...post.exportedEnv };
+    posts[i] = post;
+  }
+  for (const result of [...mains, ...posts]) {
+    if (!result) continue;
+    assertNoToken(result, sim.token);
+    assertNoCrash(result);
+    assertGroupsDoNotNest(result);
+  }
+  return { mains, posts };
+}
+
+/** A create step, then the post step the runner starts at the end of a job that went `jobStatus`. */
+export async function createThenEndJob(
+  sim: Simulator,
+  inputs: Record<string, string>,
+  jobStatus: JobStatus,
+  meanwhile: (main: RunResult) => Promise<void> = async () => {},
+): Promise<{ main: RunResult; post: RunResult | null }> {
+  const job = await runJob(sim, [inputs], jobStatus, ([main]) => meanwhile(main as RunResult));
+  return { main: job.mains[0] as RunResult, post: job.posts[0] ?? null };
 }
 
 /** The runner cannot nest log groups: a group opened inside another swallows its end. */

@@ -174,7 +174,9 @@ describe("mode wait: across jobs (needs.snapshot.outputs.snapshot-ids) and the r
       [12346, ids["12346"]],
     ]);
     expect(post?.stdout.split("\n").filter((l) => l.startsWith("::warning::"))).toHaveLength(2);
-    expect(post?.summary).toContain("Restored 2 of 2 servers");
+    expect(post?.summary).toContain(
+      "Restored 2 of 2 servers to the snapshot this step waited for, because the job failed after it",
+    );
   });
 
   it("a job that succeeds: the post step does not run, nothing is restored", async () => {

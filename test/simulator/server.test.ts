@@ -297,6 +297,25 @@ describe("listing snapshots", () => {
     expect(answer.json.results.map((s: { name: string }) => s.name)).toEqual(["b", "c", "a"]);
   });
 
+  it("sends a seed's raw fields as given, over the documented ones, and leaves out undefined", async () => {
+    const sim = await start({
+      snapshots: [
+        { serverId: 12345, name: "a", raw: { created_at: null, size_mb: { gb: 2 } } },
+        { serverId: 12345, name: "b", raw: { created_at: undefined, extra: [1] } },
+      ],
+    });
+    const { results } = (await call(sim, "GET", "/snapshots/?server_id=12345")).json as Page;
+    const [a, b] = [...results].sort((x, y) => x.id - y.id);
+    expect(a).toMatchObject({
+      name: "a",
+      status: "completed",
+      created_at: null,
+      size_mb: { gb: 2 },
+    });
+    expect(b).toMatchObject({ name: "b", extra: [1] });
+    expect(b).not.toHaveProperty("created_at");
+  });
+
   it("keeps one server's snapshots with server_id", async () => {
     const sim = await start({ snapshots: seeds });
     const answer = await call(sim, "GET", "/snapshots/?server_id=12345");
@@ -881,6 +900,73 @@ describe("faults that let the request take effect", () => {
   });
 });
 
+describe("a delay fault: the request waits in front of the API, then is served as usual", () => {
+  it("answers as the API would once the delay is over; requests after it go by meanwhile", async () => {
+    const clock = manualClock();
+    const sim = await start({ now: clock.now });
+    sim.addFault({ route: "create-snapshot", fault: { type: "delay", ms: 400 } });
+    const delayed = createSnapshot(sim, { server_id: 12345, name: "a" });
+    await until(() => sim.faultsInjected === 1);
+    clock.advance(1_000);
+    expect((await call(sim, "GET", "/servers/")).status).toBe(200);
+    expect(sim.snapshots()).toEqual([]);
+    const answer = await delayed;
+    expect(answer.status).toBe(201);
+    expect(answer.json).toMatchObject({ id: 801, name: "a", server: { id: 12345 } });
+    expect(sim.creations).toEqual([801]);
+    // Logged once answered, with the time it arrived.
+    expect(sim.requests).toMatchObject([
+      { seq: 1, route: "list-servers", at: T0 + 1_000, status: 200, fault: null },
+      { seq: 2, route: "create-snapshot", at: T0, status: 201, fault: "delay" },
+    ]);
+  });
+
+  it("holds only the requests it is armed for: any route, one method, one server, some times", async () => {
+    const sim = await start();
+    sim.addFault({
+      route: "*",
+      method: "get",
+      serverId: 12346,
+      times: 2,
+      fault: { type: "delay", ms: 20 },
+    });
+    await call(sim, "GET", "/servers/12345/");
+    await createSnapshot(sim, { server_id: 12346, name: "a" });
+    await call(sim, "GET", "/servers/12346/");
+    await call(sim, "GET", "/snapshots/?server_id=12346");
+    await call(sim, "GET", "/servers/12346/");
+    expect(sim.requests.map((r) => [r.method, r.path, r.status, r.fault])).toEqual([
+      ["GET", "/api/v1/servers/12345/", 200, null],
+      ["POST", "/api/v1/snapshots/", 201, null],
+      ["GET", "/api/v1/servers/12346/", 200, "delay"],
+      ["GET", "/api/v1/snapshots/", 200, "delay"],
+      ["GET", "/api/v1/servers/12346/", 200, null],
+    ]);
+  });
+
+  it("a client that stops waiting gets no answer, and the request never reaches the API", async () => {
+    const sim = await start();
+    sim.addFault({ route: "create-snapshot", fault: { type: "delay", ms: 300 } });
+    const signal = AbortSignal.timeout(50);
+    await expect(
+      call(sim, "POST", "/snapshots/", { body: { server_id: 12345, name: "a" }, signal }),
+    ).rejects.toThrow();
+    await until(() => sim.requests.length === 1);
+    await sleep(400);
+    expect(sim.requests).toMatchObject([
+      { route: "create-snapshot", status: "hang", fault: "delay" },
+    ]);
+    expect(sim.snapshots()).toEqual([]);
+  });
+
+  it("refuses a delay without a number of milliseconds", async () => {
+    const sim = await start();
+    // @ts-expect-error: a delay needs ms
+    expect(() => sim.addFault({ route: "*", fault: { type: "delay" } })).toThrow(/ms >= 0/);
+    expect(() => sim.addFault({ route: "*", fault: { type: "delay", ms: -1 } })).toThrow(/ms >= 0/);
+  });
+});
+
 describe("answers that leave out what the document promises", () => {
   it("slim-answer: the snapshot is created, the answer has no server object", async () => {
     const sim = await start({ now: () => T0 });
@@ -1108,5 +1194,17 @@ describe("closing", () => {
     expect(Date.now() - began).toBeLessThan(500);
     expect(await hung).toBe("failed");
     expect(await idle).toBe("");
+  });
+
+  it("resolves promptly with a delayed request waiting, which then never reaches the API", async () => {
+    const sim = await start();
+    sim.addFault({ route: "create-snapshot", fault: { type: "delay", ms: 2_000 } });
+    const delayed = createSnapshot(sim, { server_id: 12345, name: "a" }).catch(() => "failed");
+    await until(() => sim.faultsInjected === 1);
+    const began = Date.now();
+    await sim.close();
+    expect(Date.now() - began).toBeLessThan(500);
+    expect(await delayed).toBe("failed");
+    expect(sim.snapshots()).toEqual([]);
   });
 });

@@ -47,6 +47,7 @@ describe("the contract: action.yml, the README and the code name the same things
       post: "dist/index.js",
       "post-if": "failure()",
     });
-    expect(action.inputs["api-token"].required).toBe(true);
+    // A confirm step needs no token; every other mode refuses to start without one (inputs.ts).
+    expect(action.inputs["api-token"].required).toBe(false);
   });
 });

@@ -67,7 +67,7 @@ describe("explaining failures in a person's words", () => {
   it("401: the token was refused, check the secret", () => {
     const text = explainFailure(http(401, "Invalid token."), { kind: "create", serverId: 1 });
     expect(text).toMatch(
-      /refused the token \(HTTP 401 .*Invalid token\.\)\. Check the secret passed as api-token/,
+      /refused the token \(HTTP 401: Invalid token\.\)\. Check the secret passed as api-token/,
     );
   });
 

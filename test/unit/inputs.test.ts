@@ -253,3 +253,32 @@ describe("durations", () => {
     expect(formatDuration(3_720_000)).toBe("1h 02m");
   });
 });
+
+describe("inputs: mode confirm", () => {
+  it("needs no token and no server", () => {
+    expect(parse({ mode: "confirm" }).settings.mode).toBe("confirm");
+  });
+
+  it("every other mode still needs the token", () => {
+    for (const mode of ["create", "wait", "restore", "prune", "delete", "list"]) {
+      expect(problemsOf({ mode, "server-id": "1", "snapshot-id": "2" })).toContain(
+        "api-token is required: pass the API token from a secret",
+      );
+    }
+  });
+
+  it("refuses server-id, snapshot-id and rollback-on-failure, which it has no use for", () => {
+    expect(
+      problemsOf({
+        mode: "confirm",
+        "server-id": "1",
+        "snapshot-id": "2",
+        "rollback-on-failure": "true",
+      }),
+    ).toEqual([
+      "server-id has no meaning in mode confirm, which confirms every rollback armed before it in the job",
+      "snapshot-id has no meaning in mode confirm, which confirms every rollback armed before it in the job",
+      "rollback-on-failure applies only to mode create or wait, not confirm",
+    ]);
+  });
+});

@@ -15,6 +15,8 @@ function fakeIO(inputs: Record<string, string>, state: Record<string, string>) {
     getState: (name) => state[name] ?? "",
     setOutput: () => {},
     saveState: () => {},
+    getEnv: () => "",
+    exportVariable: () => {},
     setSecret: () => {},
     setFailed: (message) => failed.push(message),
     writeSummary: async (markdown) => {

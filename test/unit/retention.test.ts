@@ -49,11 +49,12 @@ const policy = fc.record({
   olderThanMs: fc.option(fc.integer({ min: 1, max: 30 * DAY }), { nil: undefined }),
 });
 
+// The generated snapshots all carry an ISO date.
+const msOf = (s: Snapshot) => Date.parse(s.created_at as string);
 const failed = (s: Snapshot) => s.status === "failed" || s.status === "error";
 const completed = (s: Snapshot) => s.status === "completed";
 const deletable = (s: Snapshot) => s.name.startsWith(PREFIX) && (completed(s) || failed(s));
-const newestFirst = (set: Snapshot[]) =>
-  [...set].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id);
+const newestFirst = (set: Snapshot[]) => [...set].sort((a, b) => msOf(b) - msOf(a) || b.id - a.id);
 const RUNS = { numRuns: 3_000 };
 
 describe("retention: what prune may delete (property-based)", () => {
@@ -89,7 +90,7 @@ describe("retention: what prune may delete (property-based)", () => {
         const ours = newestFirst(snapshots.filter(deletable));
         const oursCompleted = ours.filter(completed);
         const young = (s: Snapshot) =>
-          p.olderThanMs !== undefined && NOW.getTime() - Date.parse(s.created_at) < p.olderThanMs;
+          p.olderThanMs !== undefined && NOW.getTime() - msOf(s) < p.olderThanMs;
         const expected = [...ours.filter(failed), ...oursCompleted.slice(p.keep)].filter(
           (s) => !young(s),
         );
@@ -108,9 +109,7 @@ describe("retention: what prune may delete (property-based)", () => {
         // Distinct dates (whole seconds less a few ms), so that no tie-break can matter.
         const distinct = snapshots.map((s, i) => ({
           ...s,
-          created_at: new Date(
-            Math.floor(Date.parse(s.created_at) / 1000) * 1000 - i,
-          ).toISOString(),
+          created_at: new Date(Math.floor(msOf(s) / 1000) * 1000 - i).toISOString(),
         }));
         const relabelled = distinct.map((s, i) => ({
           ...s,
@@ -148,11 +147,9 @@ describe("retention: making room under the limit (property-based)", () => {
         if (chosenCompleted.length > 0) {
           for (const s of ours.filter(failed)) expect(chosen).toContain(s);
         }
-        const newestChosen = Math.max(...chosenCompleted.map((s) => Date.parse(s.created_at)));
+        const newestChosen = Math.max(...chosenCompleted.map(msOf));
         const oldestLeft = Math.min(
-          ...ours
-            .filter((s) => completed(s) && !chosen?.includes(s))
-            .map((s) => Date.parse(s.created_at)),
+          ...ours.filter((s) => completed(s) && !chosen?.includes(s)).map(msOf),
         );
         if (chosenCompleted.length) expect(newestChosen).toBeLessThanOrEqual(oldestLeft);
       }),
@@ -226,6 +223,11 @@ describe("retention: cases", () => {
     const set = [
       { ...snap(1, "pre-deploy-a", 9), created_at: "yesterday" },
       snap(2, "pre-deploy-b", 20),
+      // Date.parse would read the number 5 as the year 2001, and 2024 as that year.
+      ...[5, 2024, null, { at: at(30) }, undefined].map((created_at, i) => ({
+        ...snap(10 + i, "pre-deploy-odd", 30),
+        created_at,
+      })),
     ];
     const { deleted } = snapshotsToPrune(set, {
       namePrefix: PREFIX,

@@ -1,6 +1,36 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { escapeCell, renderReport, writeReport } from "../../src/workflow/summary.js";
+import {
+  escapeCell,
+  type ModeReport,
+  renderReport,
+  writeReport,
+} from "../../src/workflow/summary.js";
 import { recordingLogger } from "../support/fakes.js";
+
+const report = (rows: unknown[][], columns = ["Server", "Snapshot"]): ModeReport => ({
+  title: "VPS snapshots",
+  columns,
+  rows,
+  failures: [],
+  notes: [],
+});
+
+/** What any JSON value (or a field left out) reads as in a cell, before escaping. */
+const asCellText = (value: unknown): string =>
+  typeof value === "string"
+    ? value
+    : value === null || value === undefined
+      ? ""
+      : typeof value === "object"
+        ? JSON.stringify(value)
+        : String(value);
+
+/** The `|` that separate cells, once escaped backslashes and escaped pipes are taken out. */
+const liveSeparators = (line: string) =>
+  line.replace(/\\\\/g, "").replace(/\\\|/g, "").split("|").length - 1;
+
+const anyCell = fc.oneof(fc.jsonValue(), fc.constant(undefined));
 
 describe("job summary", () => {
   it("renders a table, failures and notes", () => {
@@ -21,16 +51,92 @@ describe("job summary", () => {
       "a\\|b&lt;script&gt;x&lt;/script&gt; next \\`code\\` \\*bold\\* \\[link\\](u) &amp; \\_",
     );
   });
+});
 
-  it("a summary that cannot be written only warns", async () => {
+describe("job summary: any JSON value in a cell", () => {
+  it("shows null and a missing field as empty, numbers and booleans as text, objects as JSON", () => {
+    const text = renderReport(
+      report(
+        [[null, undefined, 2024, false, { at: "x|y" }, ["<b>", 1], "2026-11-22T12:00:00Z"]],
+        ["a", "b", "c", "d", "e", "f", "g"],
+      ),
+    );
+    expect(text).toContain(
+      '|  |  | 2024 | false | {"at":"x\\|y"} | \\["&lt;b&gt;",1\\] | 2026-11-22T12:00:00Z |',
+    );
+  });
+
+  it("renders every row, each cell its value's text escaped, one line of one cell each (generated cases)", () => {
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 1, max: 6 })
+          .chain((width) =>
+            fc.tuple(
+              fc.constant(width),
+              fc.array(fc.array(anyCell, { minLength: width, maxLength: width }), { maxLength: 5 }),
+            ),
+          ),
+        ([width, rows]) => {
+          const columns = Array.from({ length: width }, (_, i) => `Column ${i + 1}`);
+          const lines = renderReport(report(rows, columns)).split("\n");
+          const rowLines = lines.slice(4, 4 + rows.length);
+          expect(rowLines).toHaveLength(rows.length);
+          rows.forEach((row, i) => {
+            const line = rowLines[i] as string;
+            expect(line).toBe(`| ${row.map((v) => escapeCell(asCellText(v))).join(" | ")} |`);
+            expect(liveSeparators(line)).toBe(width + 1);
+          });
+        },
+      ),
+      { numRuns: 1_000 },
+    );
+  });
+});
+
+describe("job summary that cannot be written", () => {
+  const cannotWrite = async () => {
+    throw new Error("Unable to access summary file: '/nowhere/summary.md'");
+  };
+
+  it("warns, and logs the rows as column: value, the failures and the notes", async () => {
     const log = recordingLogger();
     await writeReport(
-      async () => {
-        throw new Error("Unable to find environment variable for $GITHUB_STEP_SUMMARY");
+      cannotWrite,
+      {
+        title: "VPS snapshots pruned",
+        columns: ["Server", "Snapshot", "Created", "Result"],
+        rows: [
+          ["12345", "902", "2026-11-13T12:00:00Z", "deleted"],
+          ["12345", "905", null, "kept"],
+        ],
+        failures: ["Snapshot 903 could not be deleted (HTTP 500)."],
+        notes: ["Dry run: nothing was deleted."],
       },
-      { title: "t", columns: [], rows: [], failures: [], notes: [] },
       log,
     );
-    expect(log.warnings[0]).toMatch(/Could not write the job summary/);
+    expect(log.warnings).toEqual([
+      "Could not write the job summary (Unable to access summary file: '/nowhere/summary.md'); what it would have said follows.",
+    ]);
+    expect(log.lines.slice(1)).toEqual([
+      "VPS snapshots pruned",
+      "Server: 12345; Snapshot: 902; Created: 2026-11-13T12:00:00Z; Result: deleted",
+      "Server: 12345; Snapshot: 905; Created: ; Result: kept",
+      "Failed: Snapshot 903 could not be deleted (HTTP 500).",
+      "Dry run: nothing was deleted.",
+    ]);
+  });
+
+  it("logs every row whatever JSON its cells hold (generated cases)", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(anyCell, anyCell), { maxLength: 5 }), async (rows) => {
+        const log = recordingLogger();
+        await writeReport(cannotWrite, report(rows), log);
+        expect(log.lines.slice(2)).toEqual(
+          rows.map(([a, b]) => `Server: ${asCellText(a)}; Snapshot: ${asCellText(b)}`),
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 });

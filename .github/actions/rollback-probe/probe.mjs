@@ -51,17 +51,40 @@ async function settledRecord(file) {
 }
 
 /**
+ * Everything that must hold when no restore may happen (the deploy was confirmed).
+ * @param {SimulatorRecord} record
+ * @param {number} snapshotId
+ */
+function problemsWithNoRestore(record, snapshotId) {
+  const problems = madeProblems(record, snapshotId);
+  const restoreRequests = record.requests.filter((r) => r.route === "restore-snapshot");
+  if (restoreRequests.length > 0 || record.restores.length > 0) {
+    problems.push(`expected no restore, got ${restoreRequests.length} restore request(s)`);
+  }
+  return problems;
+}
+
+/** @param {SimulatorRecord} record @param {number} snapshotId */
+function madeProblems(record, snapshotId) {
+  const problems = [];
+  if (JSON.stringify(record.creations) !== JSON.stringify([snapshotId])) {
+    problems.push(`expected one snapshot made, ${snapshotId}; made: [${record.creations}]`);
+  }
+  if (record.deletions.length > 0) {
+    problems.push(`expected no deletion; deleted: [${record.deletions.map((d) => d.snapshotId)}]`);
+  }
+  return problems;
+}
+
+/**
  * Everything that must hold; an empty list means the rollback did exactly what it should.
  * @param {SimulatorRecord} record
  * @param {number} serverId
  * @param {number} snapshotId
  */
 function problemsWith(record, serverId, snapshotId) {
-  const problems = [];
+  const problems = madeProblems(record, snapshotId);
   const restoreRequests = record.requests.filter((r) => r.route === "restore-snapshot");
-  if (JSON.stringify(record.creations) !== JSON.stringify([snapshotId])) {
-    problems.push(`expected one snapshot made, ${snapshotId}; made: [${record.creations}]`);
-  }
   if (restoreRequests.length !== 1) {
     problems.push(`expected one restore request, got ${restoreRequests.length}`);
   }
@@ -71,9 +94,6 @@ function problemsWith(record, serverId, snapshotId) {
       `expected exactly one restore, server ${serverId} to snapshot ${snapshotId}; ` +
         `restores: [${restores.join("; ")}]`,
     );
-  }
-  if (record.deletions.length > 0) {
-    problems.push(`expected no deletion; deleted: [${record.deletions.map((d) => d.snapshotId)}]`);
   }
   const restoreAt = record.requests.findIndex((r) => r.route === "restore-snapshot");
   const checksAfter = record.requests.slice(restoreAt + 1).filter((r) => r.route === "get-server");
@@ -97,13 +117,20 @@ async function post() {
   const record = await settledRecord(file);
   console.log("Requests the simulator served:");
   for (const r of record.requests) console.log(`  ${r.method} ${r.path} -> ${r.status}`);
-  const problems = problemsWith(record, serverId, Number(expected));
+  const restoreExpected = input("expect") !== "none";
+  const problems = restoreExpected
+    ? problemsWith(record, serverId, Number(expected))
+    : problemsWithNoRestore(record, Number(expected));
   if (problems.length > 0) {
     fail(`The rollback did not do exactly what it should:\n- ${problems.join("\n- ")}`);
     return;
   }
-  const verdict = `restored server ${serverId} to snapshot ${expected}`;
-  console.log(`Verdict: ${verdict} (one restore request, no deletion, status checked after).`);
+  const verdict = restoreExpected
+    ? `restored server ${serverId} to snapshot ${expected}`
+    : `kept server ${serverId} as deployed, snapshot ${expected} unused`;
+  console.log(
+    `Verdict: ${verdict} (no deletion${restoreExpected ? ", status checked after the restore" : ", no restore request"}).`,
+  );
   appendTo("GITHUB_ENV", `ROLLBACK_VERDICT=${verdict}`);
   appendTo("GITHUB_STEP_SUMMARY", `Rollback probe: ${verdict}.`);
 }
@@ -115,7 +142,9 @@ if (process.env.STATE_armed === "true") {
   readRecord(file); // the simulator must already be writing its record
   appendTo("GITHUB_STATE", "armed=true");
   console.log(
-    `Armed: after the post steps of the later steps, ${file} must show exactly one restore, ` +
-      `of server ${input("server-id")} to the snapshot in EXPECTED_SNAPSHOT_ID.`,
+    input("expect") === "none"
+      ? `Armed: after the post steps of the later steps, ${file} must show no restore at all.`
+      : `Armed: after the post steps of the later steps, ${file} must show exactly one restore, ` +
+          `of server ${input("server-id")} to the snapshot in EXPECTED_SNAPSHOT_ID.`,
   );
 }

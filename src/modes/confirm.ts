@@ -1,0 +1,35 @@
+import { Inputs } from "../constants.js";
+import type { ActionIO } from "../runner/io.js";
+import { confirmRollbacks } from "../workflow/rollback-state.js";
+import type { ModeReport } from "../workflow/summary.js";
+
+/**
+ * `mode: confirm`: the deploy is good from here on. The post step cannot tell which step failed,
+ * so without this a failed notification or a prune after a good deploy would restore the servers
+ * and destroy everything written since the snapshot. It sends no request and needs no token.
+ */
+export function runConfirm(io: Pick<ActionIO, "getEnv" | "exportVariable" | "log">): ModeReport {
+  const { disarmed, problems } = confirmRollbacks(io);
+  for (const problem of problems) io.log.warning(`Confirm: ${problem}; it was left out.`);
+  const rows = disarmed.flatMap((rollback) =>
+    Object.entries(rollback.targets).map(([server, snapshot]) => [
+      server,
+      snapshot,
+      `${Inputs.mode}: ${rollback.mode}`,
+    ]),
+  );
+  const said =
+    disarmed.length === 0
+      ? "No rollback was armed before this step in this job (no earlier step of this action with " +
+        `${Inputs.rollbackOnFailure}: true succeeded), so there was none to disarm.`
+      : `Disarmed ${rows.length} rollback(s): if the job fails from here on, no server is ` +
+        "restored; the post steps say so and how to restore by hand.";
+  io.log.info(`Deploy confirmed. ${said}`);
+  return {
+    title: "VPS deploy confirmed",
+    columns: ["Server", "Snapshot", "Armed by"],
+    rows,
+    failures: [],
+    notes: [said],
+  };
+}

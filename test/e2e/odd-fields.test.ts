@@ -1,0 +1,167 @@
+import { describe, expect, it } from "vitest";
+import type { Snapshot } from "../../src/api/types.js";
+import { ACTION_SERVERS } from "../../simulator/seeds.js";
+import { failureOf, json, run, simulator } from "./support.js";
+
+const daysAgo = (days: number) =>
+  new Date(Date.now() - days * 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");
+
+/**
+ * One snapshot of ours per server, each with a `created_at` the API document does not promise, and
+ * the other fields odd too: a size that is no number, a description and a server name that are no
+ * text.
+ */
+const ODD = [
+  { label: "object", createdAt: { at: "2026-11-20T00:00:00Z" }, sizeMb: { gb: 2 } },
+  { label: "null", createdAt: null, sizeMb: "2 GB" },
+  { label: "number", createdAt: 2024, sizeMb: true },
+  { label: "missing", createdAt: undefined, sizeMb: undefined },
+];
+const SERVERS = [...ACTION_SERVERS, { id: 12348, name: "web-server-04" }];
+const serverOf = (i: number) => SERVERS[i]?.id as number;
+const allServers = SERVERS.map((s) => s.id).join(" ");
+
+const oddWorld = () =>
+  simulator({
+    servers: SERVERS,
+    snapshots: [
+      ...ODD.map(({ label, createdAt, sizeMb }, i) => ({
+        id: 801 + i,
+        serverId: serverOf(i),
+        name: `pre-deploy-${label}`,
+        raw: {
+          created_at: createdAt,
+          size_mb: sizeMb,
+          description: { text: "not a string" },
+          server: { id: serverOf(i), name: 42 },
+        },
+      })),
+      { id: 900, serverId: 12345, name: "pre-deploy-dated", createdAt: daysAgo(9) },
+    ],
+  });
+
+/** The summary's table, line by line: its header and separator first. */
+const tableOf = (summary: string) => summary.split("\n").filter((line) => line.startsWith("|"));
+
+describe("odd API data: list", () => {
+  it("lists snapshots whose created_at is null, a number, an object or missing, in a table", async () => {
+    const sim = await oddWorld();
+    const result = await run(sim, { mode: "list", "server-id": allServers });
+    expect(result.exitCode).toBe(0);
+    expect(tableOf(result.summary)).toEqual([
+      "| Server | Snapshot | Name | Status | Size | Created | Age |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
+      expect.stringMatching(/^\| 12345 \| 900 \| pre-deploy-dated \| completed \| \d+ MB \| /),
+      "| 12348 | 804 | pre-deploy-missing | completed |  |  | unknown age |",
+      "| 12347 | 803 | pre-deploy-number | completed | true | 2024 | unknown age |",
+      "| 12346 | 802 | pre-deploy-null | completed | 2 GB |  | unknown age |",
+      '| 12345 | 801 | pre-deploy-object | completed | {"gb":2} | {"at":"2026-11-20T00:00:00Z"} | unknown age |',
+    ]);
+    expect(json<Snapshot[]>(result.outputs.snapshots).map((s) => s.id)).toEqual([
+      900, 804, 803, 802, 801,
+    ]);
+  });
+});
+
+describe("odd API data: prune", () => {
+  it("a dry run tables them, and keeps every one whose date cannot be read (a number is no date)", async () => {
+    const sim = await oddWorld();
+    const result = await run(sim, {
+      mode: "prune",
+      "server-id": allServers,
+      keep: "0",
+      "dry-run": "true",
+    });
+    expect(result.exitCode).toBe(0);
+    expect(sim.requestsFor("delete-snapshot")).toHaveLength(0);
+    expect(tableOf(result.summary)).toEqual([
+      "| Server | Snapshot | Name | Status | Age | Result |",
+      "| --- | --- | --- | --- | --- | --- |",
+      "| 12345 | 900 | pre-deploy-dated | completed | 9d 00h | would be deleted |",
+      "| 12348 | 804 | pre-deploy-missing | completed | unknown age | kept |",
+      "| 12347 | 803 | pre-deploy-number | completed | unknown age | kept |",
+      "| 12346 | 802 | pre-deploy-null | completed | unknown age | kept |",
+      "| 12345 | 801 | pre-deploy-object | completed | unknown age | kept |",
+    ]);
+  });
+});
+
+describe("odd API data: restore", () => {
+  it("a dry run tables them, says when each was made as the API put it, and sets text outputs", async () => {
+    const sim = await oddWorld();
+    const map = Object.fromEntries(ODD.map((_, i) => [serverOf(i), 801 + i]));
+    const result = await run(sim, {
+      mode: "restore",
+      "snapshot-id": JSON.stringify(map),
+      "dry-run": "true",
+    });
+    expect(result.exitCode).toBe(0);
+    expect(sim.restores).toHaveLength(0);
+    expect(tableOf(result.summary)).toEqual([
+      "| Server | Snapshot | Name | Created | Server status | Took |",
+      "| --- | --- | --- | --- | --- | --- |",
+      '| 12345 | 801 | pre-deploy-object | {"at":"2026-11-20T00:00:00Z"} | would be restored |  |',
+      "| 12346 | 802 | pre-deploy-null |  | would be restored |  |",
+      "| 12347 | 803 | pre-deploy-number | 2024 | would be restored |  |",
+      "| 12348 | 804 | pre-deploy-missing |  | would be restored |  |",
+    ]);
+    const dryRunLines = result.stdout.split("\n").filter((line) => line.startsWith("Dry run:"));
+    expect(dryRunLines.map((line) => line.replace(/.*\), made /, "made "))).toEqual([
+      'made {"at":"2026-11-20T00:00:00Z"}.',
+      "made at a time the API did not give.",
+      "made 2024.",
+      "made at a time the API did not give.",
+    ]);
+    expect(result.outputs["snapshot-created-at"]).toBe('{"at":"2026-11-20T00:00:00Z"}');
+  });
+
+  it("a restore answer whose server status is no text is taken as restoring", async () => {
+    const sim = await simulator({
+      snapshots: [
+        { id: 801, serverId: 12345, name: "pre-deploy-a", createdAt: "2026-11-20T00:00:00Z" },
+      ],
+    });
+    sim.addFault({
+      route: "restore-snapshot",
+      fault: {
+        type: "apply-then-status",
+        status: 200,
+        body: '{"status": "success", "server": {"id": 12345, "status": {"code": 3}}}',
+      },
+    });
+    const result = await run(sim, { mode: "restore", "snapshot-id": "801", wait: "false" });
+    expect(failureOf(result)).toBe("");
+    expect(sim.restores).toHaveLength(1);
+    expect(result.outputs["server-status"]).toBe("restoring");
+    expect(tableOf(result.summary)).toContain(
+      "| 12345 | 801 | pre-deploy-a | 2026-11-20T00:00:00Z | restoring |  |",
+    );
+  });
+});
+
+describe("a job summary that cannot be written", () => {
+  it("leaves what was deleted in the log, row by row", async () => {
+    const sim = await simulator({
+      snapshots: [
+        { id: 901, serverId: 12345, name: "pre-deploy-new", createdAt: daysAgo(2) },
+        { id: 902, serverId: 12345, name: "pre-deploy-old", createdAt: daysAgo(9) },
+      ],
+    });
+    const result = await run(
+      sim,
+      { mode: "prune", "server-id": "12345", keep: "1" },
+      { env: { GITHUB_STEP_SUMMARY: "/nonexistent-directory/summary.md" } },
+    );
+    expect(result.exitCode).toBe(0);
+    expect(sim.deletions.map((d) => d.snapshotId)).toEqual([902]);
+    expect(result.summary).toBe("");
+    expect(result.stdout).toMatch(/::warning::Could not write the job summary \(.*summary\.md/);
+    const lines = result.stdout.split("\n");
+    expect(lines).toContain(
+      "Server: 12345; Snapshot: 902; Name: pre-deploy-old; Status: completed; Age: 9d 00h; Result: deleted",
+    );
+    expect(lines).toContain(
+      "Server: 12345; Snapshot: 901; Name: pre-deploy-new; Status: completed; Age: 2d 00h; Result: kept",
+    );
+  });
+});
