@@ -5,15 +5,21 @@ import tseslint from "typescript-eslint";
 
 /**
  * The layers of src/, lowest first: each folder may import the folders before it, never one after
- * it (README, "Layout"). The root's words every layer shares (constants, duration) import no
- * folder; the steps (index, main, post, step) are imported by none.
+ * it (CONTRIBUTING.md, "Layout"), from however deep a file sits (`../../modes/…` too). The root's
+ * words every layer shares (constants, duration) import no folder; the steps (index, main, post,
+ * step) are imported by none.
  */
 const LAYERS = ["runner", "api", "workflow", "fleet", "modes"];
-const STEPS = ["index", "main", "post", "step"].map((name) => `../${name}.js`);
+const STEPS = ["index", "main", "post", "step"];
+/** Any number of `../` before the name: a file two folders down reaches a layer as `../../x/`. */
+const upTo = (/** @type {string} */ target) => `^(\\.\\./)+${target}`;
 /** Only runner/ touches the Actions toolkit, so everything else runs with fakes in tests. */
 const TOOLKIT = ["@actions/core", "@actions/core/*", "@actions/github", "@actions/github/*"];
 
-/** @param {string} files @param {{ group: string[], message: string }[]} patterns */
+/**
+ * @param {string} files
+ * @param {({ group: string[], message: string } | { regex: string, message: string })[]} patterns
+ */
 function restrict(files, patterns) {
   return { files: [files], rules: { "no-restricted-imports": ["error", { patterns }] } };
 }
@@ -23,15 +29,33 @@ const toolkitRule = {
   message: "Only src/runner/ imports the Actions toolkit: take what you need through ActionIO.",
 };
 
-const layerRules = LAYERS.map((folder, level) =>
-  restrict(`src/${folder}/**/*.ts`, [
+/** What a folder of src/ may not import: the layers above it and the steps. */
+const layerPatterns = (/** @type {string} */ folder) => {
+  const above = LAYERS.slice(LAYERS.indexOf(folder) + 1);
+  return [
     {
-      group: [...LAYERS.slice(level + 1).map((higher) => `../${higher}/*`), ...STEPS],
-      message: `src/${folder}/ is below ${LAYERS.slice(level + 1).join(", ") || "no folder"} and the steps: it may not import them.`,
+      regex: upTo(
+        `(${[...above.map((f) => `${f}/`), ...STEPS.map((s) => `${s}\\.js$`)].join("|")})`,
+      ),
+      message: `src/${folder}/ is below ${above.join(", ") || "no folder"} and the steps: it may not import them.`,
     },
     ...(folder === "runner" ? [] : [toolkitRule]),
-  ]),
-);
+  ];
+};
+
+const layerRules = LAYERS.map((folder) => restrict(`src/${folder}/**/*.ts`, layerPatterns(folder)));
+
+/**
+ * Inside fleet/, the pure rules decide and import no operation, list reading or wait, so that
+ * every rule is tested without an API.
+ */
+const pureRules = restrict("src/fleet/rules/*.ts", [
+  ...layerPatterns("fleet"),
+  {
+    regex: "^\\.\\./(?!\\.\\./)",
+    message: "src/fleet/rules/ is pure: it imports only other rules and the layers below fleet/.",
+  },
+]);
 
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "coverage/"] },
@@ -54,4 +78,5 @@ export default tseslint.config(
     toolkitRule,
   ]),
   ...layerRules,
+  pureRules,
 );

@@ -29471,7 +29471,7 @@ const State = {
     isPost: "isPost",
     rollbackTargets: "rollbackTargets",
     mainSucceeded: "mainSucceeded",
-    rollbackKey: "rollbackKey",
+    armedRollback: "armedRollback",
 };
 /**
  * What steps of this action tell each other through the job's environment (`GITHUB_ENV`), which
@@ -29578,7 +29578,7 @@ async function forEachConcurrently(items, limit, work) {
 /* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
 /* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1778);
 /* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(705);
-/* harmony import */ var _server_snapshots_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7349);
+/* harmony import */ var _lists_server_lists_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1015);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7607);
 /* harmony import */ var _api_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7018);
 
@@ -29593,7 +29593,7 @@ async function forEachConcurrently(items, limit, work) {
  * look at the API shows that it did nothing; an effect that is found is taken as the result.
  */
 async function sendExactlyOnce(spec, context) {
-    const { clock, deadline, policy, random, log, signal } = context;
+    const { clock, deadline, policy = _api_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_RETRY_POLICY */ .cO, random, log, signal } = context;
     for (let attempt = 1;; attempt++) {
         try {
             return { value: await spec.send(), recovered: false };
@@ -29629,7 +29629,7 @@ function createSnapshotOnce(api, request, idsBefore, context) {
             const unknown = `${what} got no clear answer (${sendError.message}), and the server's ` +
                 `snapshots could not be listed to check. A snapshot named ${request.name} may exist: ` +
                 "check the server before running the step again.";
-            const listed = await lookOrExplain(() => (0,_server_snapshots_js__WEBPACK_IMPORTED_MODULE_5__/* .readServerList */ .wM)(api, request.server_id), unknown);
+            const listed = await lookOrExplain(() => (0,_lists_server_lists_js__WEBPACK_IMPORTED_MODULE_5__/* .readServerList */ .wM)(api, request.server_id), unknown);
             const made = listed.snapshots
                 .filter((s) => s.name === request.name && !idsBefore.has(s.id))
                 .sort((a, b) => a.id - b.id)[0];
@@ -29696,54 +29696,22 @@ async function lookOrExplain(look, explanation) {
 
 /***/ }),
 
-/***/ 9673:
+/***/ 2405:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   n: () => (/* binding */ findNamed),
 /* harmony export */   r: () => (/* binding */ snapshotsForSelection)
 /* harmony export */ });
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
-/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1778);
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4891);
-/* harmony import */ var _server_snapshots_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7349);
-
-
+/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1778);
+/* harmony import */ var _server_lists_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1015);
 
 
 /**
- * Each snapshot the selection names, in its order: the snapshot where it exists and, in a map,
- * belongs to the server it is paired with; else a sentence that says why not.
- */
-function findNamed(selection, snapshots) {
-    const byId = new Map(snapshots.map((s) => [s.id, s]));
-    const pairs = selection.kind === "ids"
-        ? selection.ids.map((snapshotId) => ({ snapshotId, serverId: undefined }))
-        : selection.pairs;
-    return pairs.map(({ snapshotId, serverId }) => {
-        const snapshot = byId.get(snapshotId);
-        if (!snapshot) {
-            return {
-                problem: serverId === undefined
-                    ? `Snapshot ${snapshotId} does not exist: it is not among the account's snapshots.`
-                    : `Snapshot ${snapshotId} (for server ${serverId}) does not exist: it is not among ` +
-                        `server ${serverId}'s snapshots.`,
-            };
-        }
-        if (serverId !== undefined && snapshot.server.id !== serverId) {
-            return {
-                problem: `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} pairs server ${serverId} with snapshot ${snapshotId}, ` +
-                    `but that snapshot belongs to server ${snapshot.server.id}.`,
-            };
-        }
-        return { snapshot };
-    });
-}
-/**
- * The snapshots a selection names (to restore or to wait for), read at a cost that grows with the servers named, not with
- * the account: each named server's own list for a `snapshot-ids` map or `latest`; the account's
- * list, walked once, only for plain ids, which name no server. A list that moved while it was read
- * is read again; one that still did is not trusted to say what is missing or what is newest.
+ * The snapshots a selection names (to restore or to wait for), read at a cost that grows with the
+ * servers named, not with the account: each named server's own list for a `snapshot-ids` map or
+ * `latest`; the account's list, walked once, only for plain ids, which name no server. A list
+ * that moved while it was read is read again; one that still did is not trusted to say what is
+ * missing or what is newest.
  */
 async function snapshotsForSelection(api, selection, serverIds) {
     switch (selection.kind) {
@@ -29755,16 +29723,18 @@ async function snapshotsForSelection(api, selection, serverIds) {
             return accountSnapshots(api, selection.ids);
     }
 }
+/** Every named server's snapshots for sure, or an error: a guess could pick the wrong snapshot. */
 async function serversSnapshots(api, serverIds) {
     const found = [];
-    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_2__/* .forEachConcurrently */ .D)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_2__/* .SERVER_CONCURRENCY */ .s, async (serverId) => {
-        const list = await (0,_server_snapshots_js__WEBPACK_IMPORTED_MODULE_3__/* .readServerList */ .wM)(api, serverId);
+    for (const [serverId, list] of await (0,_server_lists_js__WEBPACK_IMPORTED_MODULE_1__/* .readServerLists */ .nS)(api, serverIds)) {
+        if ("error" in list)
+            throw list.error;
         if (!list.complete) {
-            throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__/* .StepFailure */ .pH(`The snapshots of server ${serverId} changed while they were read, twice, so which ` +
+            throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__/* .StepFailure */ .pH(`The snapshots of server ${serverId} changed while they were read, twice, so which ` +
                 "exist and which is newest is not known for sure. Run the step again.");
         }
         found.push(...list.snapshots);
-    });
+    }
     return found;
 }
 async function accountSnapshots(api, ids) {
@@ -29774,7 +29744,7 @@ async function accountSnapshots(api, ids) {
         if (account.complete || missing.length === 0)
             return account.snapshots;
         if (read >= 2) {
-            throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__/* .StepFailure */ .pH(`Snapshot ${missing.join(", ")} could not be found for sure: the account's list changed ` +
+            throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__/* .StepFailure */ .pH(`Snapshot ${missing.join(", ")} could not be found for sure: the account's list changed ` +
                 "while it was read, twice. Run the step again, or name each snapshot with its server " +
                 "(the snapshot-ids map of the create step), which reads only that server's list.");
         }
@@ -29784,20 +29754,295 @@ async function accountSnapshots(api, ids) {
 
 /***/ }),
 
-/***/ 2728:
+/***/ 1015:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   JB: () => (/* binding */ readOwnList),
+/* harmony export */   YT: () => (/* binding */ snapshotsByServer),
+/* harmony export */   nS: () => (/* binding */ readServerLists),
+/* harmony export */   wM: () => (/* binding */ readServerList)
+/* harmony export */ });
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4891);
+
+/**
+ * The server's snapshots, with a second read when the first was not complete (the list moved
+ * while it was read); still not complete after that, it says so rather than be trusted.
+ */
+async function readServerList(api, serverId) {
+    const first = await api.listSnapshots(serverId);
+    return first.complete ? first : api.listSnapshots(serverId);
+}
+/** The server's own list, or why it could not be read. */
+async function readOwnList(api, serverId) {
+    try {
+        return await readServerList(api, serverId);
+    }
+    catch (error) {
+        return { error };
+    }
+}
+/** Each server's own list, all at once; one that fails holds its error. */
+async function readServerLists(api, serverIds) {
+    const lists = new Map();
+    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_0__/* .forEachConcurrently */ .D)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_0__/* .SERVER_CONCURRENCY */ .s, async (serverId) => {
+        lists.set(serverId, await readOwnList(api, serverId));
+    });
+    return lists;
+}
+/**
+ * The snapshots of each server, at a cost of min(pages of the account's list, servers) requests:
+ * the account's list while it has no more pages than there are servers, else each server's own
+ * filtered list. (A fleet's first read, which does not yet know `accountPages`, may cost one
+ * request more: the first page of the account's list, which tells its size; and so does a read of
+ * the account's list that moved while it was read.)
+ */
+async function snapshotsByServer(api, serverIds, accountPages) {
+    const found = {
+        byServer: new Map(),
+        provesAbsence: new Map(),
+        failed: new Map(),
+        fromAccount: false,
+        accountPages,
+    };
+    if (serverIds.length > 1 && (accountPages ?? 0) <= serverIds.length) {
+        const account = await api.listSnapshots(undefined, { maxPages: serverIds.length });
+        found.accountPages = account.pages;
+        // A walk that moved may lack any server's snapshots: each server's own list is read instead.
+        if (account.pages <= serverIds.length && account.complete) {
+            for (const id of serverIds) {
+                found.byServer.set(id, []);
+                found.provesAbsence.set(id, false);
+            }
+            for (const snapshot of account.snapshots) {
+                found.byServer.get(snapshot.server.id)?.push(snapshot);
+            }
+            return { ...found, fromAccount: true };
+        }
+    }
+    for (const [serverId, list] of await readServerLists(api, serverIds)) {
+        if ("error" in list) {
+            found.failed.set(serverId, list.error);
+        }
+        else {
+            found.byServer.set(serverId, list.snapshots);
+            found.provesAbsence.set(serverId, list.complete);
+        }
+    }
+    return found;
+}
+
+
+/***/ }),
+
+/***/ 8280:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Hs: () => (/* binding */ prepareRestores),
+  oX: () => (/* binding */ startRestores),
+  HE: () => (/* binding */ waitForRestoreResults)
+});
+
+// EXTERNAL MODULE: ./src/api/types.ts
+var types = __nccwpck_require__(705);
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __nccwpck_require__(7607);
+// EXTERNAL MODULE: ./src/workflow/explain.ts
+var explain = __nccwpck_require__(1778);
+// EXTERNAL MODULE: ./src/fleet/concurrency.ts
+var concurrency = __nccwpck_require__(4891);
+// EXTERNAL MODULE: ./src/fleet/exactly-once.ts
+var exactly_once = __nccwpck_require__(8708);
+// EXTERNAL MODULE: ./src/fleet/lists/selected.ts
+var selected = __nccwpck_require__(2405);
+// EXTERNAL MODULE: ./src/fleet/rules/restore-plan.ts
+var restore_plan = __nccwpck_require__(3596);
+// EXTERNAL MODULE: ./src/fleet/server-checks.ts + 1 modules
+var server_checks = __nccwpck_require__(3210);
+// EXTERNAL MODULE: ./src/api/errors.ts
+var errors = __nccwpck_require__(3249);
+// EXTERNAL MODULE: ./src/fleet/wait/each.ts
+var each = __nccwpck_require__(511);
+;// CONCATENATED MODULE: ./src/fleet/wait/restores.ts
+
+
+
+
+/**
+ * Waits until no server is `restoring` any more. The provider documents no way to see a restore
+ * finish; the servers API's status is the closest fact there is.
+ */
+async function waitForRestores(api, serverIds, options) {
+    const waited = await (0,each/* waitForEach */.e)(new Map(serverIds.map((id) => [id, { id, status: types/* RESTORING */.O }])), {
+        look: async (pending) => new Map(await Promise.all(pending.map((id) => serverStatus(api, id)))),
+        isSettled: (server) => server?.status !== types/* RESTORING */.O,
+        progress: (states, elapsedMs) => [...states]
+            .map(([id, server]) => `Server ${id}: ${server?.status ?? "gone"}`)
+            .join("; ")
+            .concat(` (${(0,duration/* formatDuration */.a)(elapsedMs)} elapsed)`),
+    }, options);
+    return new Map([...waited].map(([id, end]) => [
+        id,
+        {
+            kind: !end.settled ? "timed-out" : end.state ? "finished" : "vanished",
+            status: end.state?.status ?? "gone",
+            elapsedMs: end.elapsedMs,
+            lastFailure: end.lastFailure,
+        },
+    ]));
+}
+async function serverStatus(api, serverId) {
+    try {
+        return [serverId, await api.getServer(serverId)];
+    }
+    catch (error) {
+        if ((0,errors/* isStatus */.zM)(error, 404))
+            return [serverId, undefined];
+        throw error;
+    }
+}
+
+// EXTERNAL MODULE: ./src/fleet/wait/until.ts
+var until = __nccwpck_require__(8544);
+;// CONCATENATED MODULE: ./src/fleet/restore.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * Resolves every snapshot and checks every server before the first restore: a restore cannot be
+ * undone, so a half-right request is not carried out halfway. The servers that the selection
+ * names are checked while their lists are read; plain ids name no server, so theirs are checked
+ * once the snapshots are found.
+ */
+async function prepareRestores(selection, serverIds, namePrefix, context) {
+    const { api, log } = context;
+    const named = (0,restore_plan/* serversNamedBy */.fT)(selection, serverIds);
+    const [read, early] = await Promise.all([
+        (0,selected/* snapshotsForSelection */.r)(api, selection, serverIds).then((snapshots) => ({ snapshots }), (error) => ({ error })),
+        named && (0,server_checks/* checkServers */.F)(api, named, "restore", log),
+    ]);
+    if ("error" in read) {
+        const failure = (0,explain/* explainFailure */.SP)(read.error, { kind: "list" });
+        return {
+            targets: [],
+            problems: [
+                ...(early?.problems ?? []),
+                `Could not read the snapshots to restore (${(0,restore_plan/* describeSelection */.e9)(selection, serverIds)}): ${failure}`,
+            ],
+        };
+    }
+    const plan = (0,restore_plan/* planRestore */.q8)(selection, serverIds, namePrefix, read.snapshots);
+    const targetServers = [...new Set(plan.targets.map((t) => t.server.id))];
+    const checks = early ?? (await (0,server_checks/* checkServers */.F)(api, targetServers, "restore", log));
+    return { targets: plan.targets, problems: [...plan.problems, ...checks.problems] };
+}
+/** A final server status that means the restore went wrong, as far as words can tell. */
+const FAILED_STATUS = /error|fail/i;
+/**
+ * Starts each server's restore, each at most once (a second restore would destroy again what was
+ * written since the first): the change of restore mode and of the rollback post step alike.
+ */
+async function startRestores(targets, options, context) {
+    const { log, deadline } = context;
+    const results = targets.map((snapshot) => ({ snapshot, startedAtMs: 0 }));
+    if (results.length === 0)
+        return results;
+    const sayStarted = (line) => (options.announce ? log.warning(line) : log.info(line));
+    await log.group(`Starting ${results.length} restore(s)`, () => (0,concurrency/* forEachConcurrently */.D)(results, concurrency/* SERVER_CONCURRENCY */.s, async (result) => {
+        const { snapshot } = result;
+        const serverId = snapshot.server.id;
+        result.startedAtMs = deadline.elapsedMs();
+        try {
+            const answer = await (0,exactly_once/* restoreSnapshotOnce */.GK)(context.api, snapshot, context);
+            const status = answer.value.server?.status;
+            result.serverStatus = typeof status === "string" ? status : types/* RESTORING */.O;
+            sayStarted(`Server ${serverId}: restore from snapshot ${snapshot.id} (${snapshot.name}) started.`);
+        }
+        catch (error) {
+            result.failure = (0,explain/* explainFailure */.SP)(error, {
+                kind: "restore",
+                serverId,
+                snapshotId: snapshot.id,
+            });
+            result.endedAtMs = deadline.elapsedMs();
+            log.info(`Server ${serverId}: failed. ${result.failure}`);
+        }
+    }));
+    return results;
+}
+/**
+ * Waits, in a log group of its own, until every started restore's server is no longer
+ * `restoring`, and writes each one's end into its result.
+ */
+async function waitForRestoreResults(results, pollIntervalMs, context) {
+    const started = results.filter((r) => !r.failure);
+    if (started.length === 0)
+        return;
+    await context.log.group(`Waiting for ${started.length} restore(s) to finish`, () => waitForStarted(started, pollIntervalMs, context));
+}
+async function waitForStarted(started, pollIntervalMs, context) {
+    const { api, clock, deadline, log, signal } = context;
+    try {
+        const waited = await waitForRestores(api, started.map((r) => r.snapshot.server.id), { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal });
+        for (const result of started) {
+            const serverId = result.snapshot.server.id;
+            const outcome = waited.get(serverId);
+            if (!outcome)
+                continue;
+            result.serverStatus = outcome.status;
+            result.endedAtMs = outcome.elapsedMs;
+            const snapshotId = result.snapshot.id;
+            if (outcome.kind === "vanished") {
+                result.failure = `Server ${serverId} disappeared (HTTP 404) while it was being restored to snapshot ${snapshotId}.`;
+            }
+            else if (outcome.kind === "timed-out") {
+                result.failure =
+                    `Server ${serverId} is still restoring to snapshot ${snapshotId} after the ` +
+                        `${(0,duration/* formatDuration */.a)(deadline.totalMs)} timeout. The restore goes on at the provider; do ` +
+                        "not start another one." +
+                        (0,until/* lastCheckFailed */.c)(outcome.lastFailure);
+            }
+            else if (FAILED_STATUS.test(outcome.status)) {
+                result.failure = `Server ${serverId} ended the restore to snapshot ${snapshotId} with status "${outcome.status}".`;
+            }
+        }
+    }
+    catch (error) {
+        // An error no further check can fix (a refused token) ends every wait.
+        for (const result of started) {
+            result.failure = (0,explain/* explainFailure */.SP)(error, {
+                kind: "wait-restore",
+                serverId: result.snapshot.server.id,
+                snapshotId: result.snapshot.id,
+            });
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 3596:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   e9: () => (/* binding */ describeSelection),
 /* harmony export */   fT: () => (/* binding */ serversNamedBy),
-/* harmony export */   q8: () => (/* binding */ planRestore),
-/* harmony export */   uK: () => (/* binding */ sameServerProblems)
+/* harmony export */   q8: () => (/* binding */ planRestore)
 /* harmony export */ });
 /* unused harmony export latestRestorable */
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
-/* harmony import */ var _named_snapshots_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9673);
-/* harmony import */ var _snapshots_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2753);
-
+/* harmony import */ var _selection_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1698);
+/* harmony import */ var _snapshots_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7533);
 
 
 /**
@@ -29808,14 +30053,14 @@ function planRestore(selection, serverIds, namePrefix, snapshots) {
     const problems = [];
     const chosen = [];
     if (selection.kind !== "latest") {
-        for (const named of (0,_named_snapshots_js__WEBPACK_IMPORTED_MODULE_1__/* .findNamed */ .n)(selection, snapshots)) {
+        for (const named of (0,_selection_js__WEBPACK_IMPORTED_MODULE_0__/* .findNamed */ .n)(selection, snapshots)) {
             if ("problem" in named)
                 problems.push(named.problem);
-            else if ((0,_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .isCompleted */ .Yw)(named.snapshot))
+            else if ((0,_snapshots_js__WEBPACK_IMPORTED_MODULE_1__/* .isCompleted */ .Yw)(named.snapshot))
                 chosen.push(named.snapshot);
             else {
                 const { snapshot } = named;
-                problems.push(`Snapshot ${(0,_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .describeSnapshot */ .e4)(snapshot)} is ${snapshot.status}, not completed: it cannot be restored.`);
+                problems.push(`Snapshot ${(0,_snapshots_js__WEBPACK_IMPORTED_MODULE_1__/* .describeSnapshot */ .e4)(snapshot)} is ${snapshot.status}, not completed: it cannot be restored.`);
             }
         }
     }
@@ -29830,21 +30075,11 @@ function planRestore(selection, serverIds, namePrefix, snapshots) {
             }
         }
     }
-    return { targets: chosen, problems: [...problems, ...sameServerProblems(chosen)] };
+    return { targets: chosen, problems: [...problems, ...(0,_selection_js__WEBPACK_IMPORTED_MODULE_0__/* .sameServerProblems */ .u)(chosen)] };
 }
 /** The newest completed snapshot of ours: never one in progress, never one without the prefix. */
 function latestRestorable(snapshots, serverId, namePrefix) {
-    return (0,_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .newestFirst */ .ll)(snapshots.filter((s) => s.server.id === serverId && (0,_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .isCompleted */ .Yw)(s) && (0,_snapshots_js__WEBPACK_IMPORTED_MODULE_2__/* .isManaged */ .yF)(s, namePrefix)))[0];
-}
-/** A server can be restored to only one snapshot: a sentence for each server named twice. */
-function sameServerProblems(chosen) {
-    const byServer = new Map();
-    for (const s of chosen)
-        byServer.set(s.server.id, [...(byServer.get(s.server.id) ?? []), s]);
-    return [...byServer]
-        .filter(([, group]) => group.length > 1)
-        .map(([serverId, group]) => `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} names ${group.length} snapshots of server ${serverId} ` +
-        `(${group.map((s) => s.id).join(", ")}): a server can be restored to only one.`);
+    return (0,_snapshots_js__WEBPACK_IMPORTED_MODULE_1__/* .newestFirst */ .ll)(snapshots.filter((s) => s.server.id === serverId && (0,_snapshots_js__WEBPACK_IMPORTED_MODULE_1__/* .isCompleted */ .Yw)(s) && (0,_snapshots_js__WEBPACK_IMPORTED_MODULE_1__/* .isManaged */ .yF)(s, namePrefix)))[0];
 }
 /** The servers a selection names itself (none for plain ids: their snapshots tell). */
 function serversNamedBy(selection, serverIds) {
@@ -29874,358 +30109,58 @@ function describeSelection(selection, serverIds) {
 
 /***/ }),
 
-/***/ 9424:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  xA: () => (/* binding */ RESTORE_COLUMNS),
-  Hs: () => (/* binding */ prepareRestores),
-  HY: () => (/* binding */ restoreRow),
-  hb: () => (/* binding */ restoreServers)
-});
-
-// EXTERNAL MODULE: ./src/api/types.ts
-var types = __nccwpck_require__(705);
-// EXTERNAL MODULE: ./src/fleet/concurrency.ts
-var concurrency = __nccwpck_require__(4891);
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __nccwpck_require__(7607);
-// EXTERNAL MODULE: ./src/fleet/exactly-once.ts
-var exactly_once = __nccwpck_require__(8708);
-// EXTERNAL MODULE: ./src/fleet/wait-until.ts
-var wait_until = __nccwpck_require__(2214);
-// EXTERNAL MODULE: ./src/workflow/explain.ts
-var explain = __nccwpck_require__(1778);
-// EXTERNAL MODULE: ./src/api/errors.ts
-var errors = __nccwpck_require__(3249);
-// EXTERNAL MODULE: ./src/fleet/wait-for-each.ts
-var wait_for_each = __nccwpck_require__(4023);
-;// CONCATENATED MODULE: ./src/fleet/wait-for-restores.ts
-
-
-
-
-/**
- * Waits until no server is `restoring` any more. The provider documents no way to see a restore
- * finish; the servers API's status is the closest fact there is.
- */
-async function waitForRestores(api, serverIds, options) {
-    const waited = await (0,wait_for_each/* waitForEach */.e)(new Map(serverIds.map((id) => [id, { id, status: types/* RESTORING */.O }])), {
-        look: async (pending) => new Map(await Promise.all(pending.map((id) => serverStatus(api, id)))),
-        isSettled: (server) => server?.status !== types/* RESTORING */.O,
-        progress: (states, elapsedMs) => [...states]
-            .map(([id, server]) => `Server ${id}: ${server?.status ?? "gone"}`)
-            .join("; ")
-            .concat(` (${(0,duration/* formatDuration */.a)(elapsedMs)} elapsed)`),
-    }, options);
-    return new Map([...waited].map(([id, end]) => [
-        id,
-        {
-            kind: !end.settled ? "timed-out" : end.state ? "finished" : "vanished",
-            status: end.state?.status ?? "gone",
-            elapsedMs: end.elapsedMs,
-            lastFailure: end.lastFailure,
-        },
-    ]));
-}
-async function serverStatus(api, serverId) {
-    try {
-        return [serverId, await api.getServer(serverId)];
-    }
-    catch (error) {
-        if ((0,errors/* isStatus */.zM)(error, 404))
-            return [serverId, undefined];
-        throw error;
-    }
-}
-
-// EXTERNAL MODULE: ./src/fleet/named-snapshots.ts
-var named_snapshots = __nccwpck_require__(9673);
-// EXTERNAL MODULE: ./src/fleet/restore-plan.ts
-var restore_plan = __nccwpck_require__(2728);
-// EXTERNAL MODULE: ./src/fleet/server-checks.ts
-var server_checks = __nccwpck_require__(7079);
-;// CONCATENATED MODULE: ./src/fleet/restore-servers.ts
-
-
-
-
-
-
-
-
-
-
-/**
- * Resolves every snapshot and checks every server before the first restore: a restore cannot be
- * undone, so a half-right request is not carried out halfway. The servers that the selection
- * names are checked while their lists are read; plain ids name no server, so theirs are checked
- * once the snapshots are found.
- */
-async function prepareRestores(selection, serverIds, namePrefix, context) {
-    const { api, log } = context;
-    const named = (0,restore_plan/* serversNamedBy */.fT)(selection, serverIds);
-    const [read, early] = await Promise.all([
-        (0,named_snapshots/* snapshotsForSelection */.r)(api, selection, serverIds).then((snapshots) => ({ snapshots }), (error) => ({ error })),
-        named && (0,server_checks/* checkServers */.F)(api, named, "restore", log),
-    ]);
-    if ("error" in read) {
-        const failure = (0,explain/* explainFailure */.SP)(read.error, { kind: "list" });
-        return {
-            targets: [],
-            problems: [
-                ...(early?.problems ?? []),
-                `Could not read the snapshots to restore (${(0,restore_plan/* describeSelection */.e9)(selection, serverIds)}): ${failure}`,
-            ],
-        };
-    }
-    const plan = (0,restore_plan/* planRestore */.q8)(selection, serverIds, namePrefix, read.snapshots);
-    const targetServers = [...new Set(plan.targets.map((t) => t.server.id))];
-    const checks = early ?? (await (0,server_checks/* checkServers */.F)(api, targetServers, "restore", log));
-    return { targets: plan.targets, problems: [...plan.problems, ...checks.problems] };
-}
-/** A final server status that means the restore went wrong, as far as words can tell. */
-const FAILED_STATUS = /error|fail/i;
-/**
- * Restores each server to its snapshot, each restore started at most once, then (with `wait`)
- * waits for every server until it is no longer restoring. Shared by restore mode and the rollback
- * post step, so both say and do the same.
- */
-async function restoreServers(targets, options, context) {
-    const { log, deadline } = context;
-    const results = targets.map((snapshot) => ({ snapshot, startedAtMs: 0 }));
-    if (results.length === 0)
-        return results;
-    const sayStarted = (line) => (options.announce ? log.warning(line) : log.info(line));
-    await log.group(`Starting ${results.length} restore(s)`, () => (0,concurrency/* forEachConcurrently */.D)(results, concurrency/* SERVER_CONCURRENCY */.s, async (result) => {
-        const { snapshot } = result;
-        const serverId = snapshot.server.id;
-        result.startedAtMs = deadline.elapsedMs();
-        try {
-            const answer = await (0,exactly_once/* restoreSnapshotOnce */.GK)(context.api, snapshot, context);
-            const status = answer.value.server?.status;
-            result.serverStatus = typeof status === "string" ? status : types/* RESTORING */.O;
-            sayStarted(`Server ${serverId}: restore from snapshot ${snapshot.id} (${snapshot.name}) started.`);
-        }
-        catch (error) {
-            result.failure = (0,explain/* explainFailure */.SP)(error, {
-                kind: "restore",
-                serverId,
-                snapshotId: snapshot.id,
-            });
-            result.endedAtMs = deadline.elapsedMs();
-            log.info(`Server ${serverId}: failed. ${result.failure}`);
-        }
-    }));
-    const started = results.filter((r) => !r.failure);
-    if (options.wait && started.length > 0) {
-        await log.group(`Waiting for ${started.length} restore(s) to finish`, () => waitForStarted(started, options, context));
-    }
-    return results;
-}
-async function waitForStarted(started, options, context) {
-    const { api, clock, deadline, log, signal } = context;
-    try {
-        const waited = await waitForRestores(api, started.map((r) => r.snapshot.server.id), { clock, deadline, maxIntervalMs: options.pollIntervalMs, log, signal });
-        for (const result of started) {
-            const serverId = result.snapshot.server.id;
-            const outcome = waited.get(serverId);
-            if (!outcome)
-                continue;
-            result.serverStatus = outcome.status;
-            result.endedAtMs = outcome.elapsedMs;
-            const snapshotId = result.snapshot.id;
-            if (outcome.kind === "vanished") {
-                result.failure = `Server ${serverId} disappeared (HTTP 404) while it was being restored to snapshot ${snapshotId}.`;
-            }
-            else if (outcome.kind === "timed-out") {
-                result.failure =
-                    `Server ${serverId} is still restoring to snapshot ${snapshotId} after the ` +
-                        `${(0,duration/* formatDuration */.a)(deadline.totalMs)} timeout. The restore goes on at the provider; do ` +
-                        "not start another one." +
-                        (0,wait_until/* lastCheckFailed */.c)(outcome.lastFailure);
-            }
-            else if (FAILED_STATUS.test(outcome.status)) {
-                result.failure = `Server ${serverId} ended the restore to snapshot ${snapshotId} with status "${outcome.status}".`;
-            }
-        }
-    }
-    catch (error) {
-        // An error no further check can fix (a refused token) ends every wait.
-        for (const result of started) {
-            result.failure = (0,explain/* explainFailure */.SP)(error, {
-                kind: "wait-restore",
-                serverId: result.snapshot.server.id,
-                snapshotId: result.snapshot.id,
-            });
-        }
-    }
-}
-const RESTORE_COLUMNS = ["Server", "Snapshot", "Name", "Created", "Server status", "Took"];
-function restoreRow(result) {
-    const { snapshot } = result;
-    return [
-        String(snapshot.server.id),
-        String(snapshot.id),
-        snapshot.name,
-        snapshot.created_at,
-        result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? ""),
-        result.endedAtMs === undefined ? "" : (0,duration/* formatDuration */.a)(result.endedAtMs - result.startedAtMs),
-    ];
-}
-
-
-/***/ }),
-
-/***/ 7079:
+/***/ 1698:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   F: () => (/* binding */ checkServers)
+/* harmony export */   n: () => (/* binding */ findNamed),
+/* harmony export */   u: () => (/* binding */ sameServerProblems)
 /* harmony export */ });
-/* unused harmony export statusProblem */
-/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
-/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(705);
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
-/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1778);
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4891);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
 
-
-
-
-
-/** Statuses the provider's own examples show a server taking a snapshot or a restore in. */
-const READY_STATUSES = new Set(["active", "stopped"]);
 /**
- * Every server, before the first change to any: it exists and the token sees it, and its status
- * allows the change. One request per server, all at once; a server whose status the provider does
- * not document proceeds, with a warning, since refusing it could block a working server for good.
+ * Each snapshot the selection names, in its order: the snapshot where it exists and, in a map,
+ * belongs to the server it is paired with; else a sentence that says why not.
  */
-async function checkServers(api, serverIds, change, log) {
-    const checks = { servers: new Map(), problems: [] };
-    const found = new Map();
-    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_4__/* .forEachConcurrently */ .D)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_4__/* .SERVER_CONCURRENCY */ .s, async (serverId) => {
-        try {
-            found.set(serverId, await api.getServer(serverId));
+function findNamed(selection, snapshots) {
+    const byId = new Map(snapshots.map((s) => [s.id, s]));
+    const pairs = selection.kind === "ids"
+        ? selection.ids.map((snapshotId) => ({ snapshotId, serverId: undefined }))
+        : selection.pairs;
+    return pairs.map(({ snapshotId, serverId }) => {
+        const snapshot = byId.get(snapshotId);
+        if (!snapshot) {
+            return {
+                problem: serverId === undefined
+                    ? `Snapshot ${snapshotId} does not exist: it is not among the account's snapshots.`
+                    : `Snapshot ${snapshotId} (for server ${serverId}) does not exist: it is not among ` +
+                        `server ${serverId}'s snapshots.`,
+            };
         }
-        catch (error) {
-            found.set(serverId, unreachable(error, serverId));
+        if (serverId !== undefined && snapshot.server.id !== serverId) {
+            return {
+                problem: `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} pairs server ${serverId} with snapshot ${snapshotId}, ` +
+                    `but that snapshot belongs to server ${snapshot.server.id}.`,
+            };
         }
+        return { snapshot };
     });
-    // In the order the user named them, whichever answered first.
-    for (const serverId of serverIds) {
-        const server = found.get(serverId);
-        if (typeof server === "string") {
-            checks.problems.push(server);
-            continue;
-        }
-        checks.servers.set(serverId, server);
-        const problem = statusProblem(server, change);
-        if (problem)
-            checks.problems.push(problem);
-        else if (!READY_STATUSES.has(server.status)) {
-            log.warning(`Server ${serverId} is "${server.status}", a status the provider does not document: ` +
-                `going on with the ${change}.`);
-        }
-    }
-    return checks;
 }
-function unreachable(error, serverId) {
-    if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 404)) {
-        return (`Server ${serverId} does not exist, or this token cannot see it (${error.message}). ` +
-            `Check ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.serverId}.`);
-    }
-    return (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_3__/* .explainFailure */ .SP)(error, { kind: "server", serverId });
-}
-/** Why the server must not be changed now, or undefined. */
-function statusProblem(server, change) {
-    const what = change === "snapshot" ? "a snapshot of it" : "a restore";
-    if (server.status === _api_types_js__WEBPACK_IMPORTED_MODULE_1__/* .RESTORING */ .O) {
-        return (`Server ${server.id} is restoring: ${what} must wait until that restore has finished ` +
-            "(its status is active or stopped again).");
-    }
-    if (server.status === "suspended") {
-        return `Server ${server.id} is suspended: the provider allows ${what} only once it is active or stopped again.`;
-    }
-    return undefined;
+/** A server can be restored to only one snapshot: a sentence for each server named twice. */
+function sameServerProblems(chosen) {
+    const byServer = new Map();
+    for (const s of chosen)
+        byServer.set(s.server.id, [...(byServer.get(s.server.id) ?? []), s]);
+    return [...byServer]
+        .filter(([, group]) => group.length > 1)
+        .map(([serverId, group]) => `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} names ${group.length} snapshots of server ${serverId} ` +
+        `(${group.map((s) => s.id).join(", ")}): a server can be restored to only one.`);
 }
 
 
 /***/ }),
 
-/***/ 7349:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   YT: () => (/* binding */ snapshotsByServer),
-/* harmony export */   rL: () => (/* binding */ AccountSize),
-/* harmony export */   wM: () => (/* binding */ readServerList)
-/* harmony export */ });
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4891);
-
-/**
- * What a step has learned of the account's list: how many pages it has. An account may hold
- * thousands of snapshots, so a fleet reads the account's list only while that costs no more
- * requests than reading each server's own list.
- */
-class AccountSize {
-    pages;
-}
-/**
- * The snapshots of each server, at a cost of min(pages of the account's list, servers) requests:
- * the account's list while it has no more pages than there are servers, else each server's own
- * filtered list. (The first read of a fleet that does not yet know the account's size may cost one
- * request more: the first page of the account's list, which tells its size; and so does a read of
- * the account's list that moved while it was read.)
- */
-async function snapshotsByServer(api, serverIds, size = new AccountSize()) {
-    const lists = {
-        byServer: new Map(),
-        provesAbsence: new Map(),
-        failed: new Map(),
-        fromAccount: false,
-    };
-    if (serverIds.length > 1 && (size.pages ?? 0) <= serverIds.length) {
-        const account = await api.listSnapshots(undefined, { maxPages: serverIds.length });
-        size.pages = account.pages;
-        // A walk that moved may lack any server's snapshots: each server's own list is read instead.
-        if (account.pages <= serverIds.length && account.complete) {
-            for (const id of serverIds) {
-                lists.byServer.set(id, []);
-                lists.provesAbsence.set(id, false);
-            }
-            for (const snapshot of account.snapshots)
-                lists.byServer.get(snapshot.server.id)?.push(snapshot);
-            return { ...lists, fromAccount: true };
-        }
-    }
-    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_0__/* .forEachConcurrently */ .D)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_0__/* .SERVER_CONCURRENCY */ .s, async (serverId) => {
-        try {
-            const own = await readServerList(api, serverId);
-            lists.byServer.set(serverId, own.snapshots);
-            lists.provesAbsence.set(serverId, own.complete);
-        }
-        catch (error) {
-            lists.failed.set(serverId, error);
-        }
-    });
-    return lists;
-}
-/**
- * The server's snapshots, with a second read when the first was not complete (the list moved
- * while it was read); still not complete after that, it says so rather than be trusted.
- */
-async function readServerList(api, serverId) {
-    const first = await api.listSnapshots(serverId);
-    return first.complete ? first : api.listSnapshots(serverId);
-}
-
-
-/***/ }),
-
-/***/ 2753:
+/***/ 7533:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -30292,13 +30227,109 @@ function age(snapshot, now) {
 
 /***/ }),
 
-/***/ 4023:
+/***/ 3210:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  F: () => (/* binding */ checkServers)
+});
+
+// EXTERNAL MODULE: ./src/api/errors.ts
+var errors = __nccwpck_require__(3249);
+// EXTERNAL MODULE: ./src/constants.ts
+var constants = __nccwpck_require__(7242);
+// EXTERNAL MODULE: ./src/workflow/explain.ts
+var explain = __nccwpck_require__(1778);
+// EXTERNAL MODULE: ./src/fleet/concurrency.ts
+var concurrency = __nccwpck_require__(4891);
+// EXTERNAL MODULE: ./src/api/types.ts
+var types = __nccwpck_require__(705);
+;// CONCATENATED MODULE: ./src/fleet/rules/server-status.ts
+
+/** Statuses the provider's own examples show a server taking a snapshot or a restore in. */
+const READY_STATUSES = new Set(["active", "stopped"]);
+/**
+ * What a server's status means for a change: refused (why), ready, or a status the provider does
+ * not document, which goes on with a warning: refusing it could block a working server for good.
+ */
+function statusVerdict(server, change) {
+    const what = change === "snapshot" ? "a snapshot of it" : "a restore";
+    if (server.status === types/* RESTORING */.O) {
+        return {
+            refused: `Server ${server.id} is restoring: ${what} must wait until that restore has finished ` +
+                "(its status is active or stopped again).",
+        };
+    }
+    if (server.status === "suspended") {
+        return {
+            refused: `Server ${server.id} is suspended: the provider allows ${what} only once it is active or stopped again.`,
+        };
+    }
+    if (READY_STATUSES.has(server.status))
+        return { ready: true };
+    return {
+        undocumented: `Server ${server.id} is "${server.status}", a status the provider does not document: ` +
+            `going on with the ${change}.`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/fleet/server-checks.ts
+
+
+
+
+
+/**
+ * Every server, before the first change to any: it exists and the token sees it, and its status
+ * allows the change. One request per server, all at once.
+ */
+async function checkServers(api, serverIds, change, log) {
+    const checks = { servers: new Map(), problems: [] };
+    const found = new Map();
+    await (0,concurrency/* forEachConcurrently */.D)(serverIds, concurrency/* SERVER_CONCURRENCY */.s, async (serverId) => {
+        try {
+            found.set(serverId, await api.getServer(serverId));
+        }
+        catch (error) {
+            found.set(serverId, unreachable(error, serverId));
+        }
+    });
+    // In the order the user named them, whichever answered first.
+    for (const serverId of serverIds) {
+        const server = found.get(serverId);
+        if (typeof server === "string") {
+            checks.problems.push(server);
+            continue;
+        }
+        checks.servers.set(serverId, server);
+        const verdict = statusVerdict(server, change);
+        if ("refused" in verdict)
+            checks.problems.push(verdict.refused);
+        if ("undocumented" in verdict)
+            log.warning(verdict.undocumented);
+    }
+    return checks;
+}
+function unreachable(error, serverId) {
+    if ((0,errors/* isStatus */.zM)(error, 404)) {
+        return (`Server ${serverId} does not exist, or this token cannot see it (${error.message}). ` +
+            `Check ${constants/* Inputs */.G0.serverId}.`);
+    }
+    return (0,explain/* explainFailure */.SP)(error, { kind: "server", serverId });
+}
+
+
+/***/ }),
+
+/***/ 511:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   e: () => (/* binding */ waitForEach)
 /* harmony export */ });
-/* harmony import */ var _wait_until_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2214);
+/* harmony import */ var _until_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8544);
 
 /**
  * Waits for several things at once (snapshots being made, servers being restored) until each has
@@ -30326,7 +30357,7 @@ async function waitForEach(initial, spec, options) {
         return ended;
     let outcome;
     try {
-        outcome = await (0,_wait_until_js__WEBPACK_IMPORTED_MODULE_0__/* .waitUntil */ .a)(async () => {
+        outcome = await (0,_until_js__WEBPACK_IMPORTED_MODULE_0__/* .waitUntil */ .a)(async () => {
             const pending = [...states.keys()].filter((key) => !ended.has(key));
             const seen = await spec.look(pending);
             const elapsedMs = options.deadline.elapsedMs();
@@ -30352,7 +30383,7 @@ async function waitForEach(initial, spec, options) {
 
 /***/ }),
 
-/***/ 2214:
+/***/ 8544:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -30419,25 +30450,25 @@ function lastCheckFailed(lastFailure) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8937);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6661);
-/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8509);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(409);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6661);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8509);
+/* harmony import */ var _workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2642);
 
 
 
 
 // The only top-level code: one bundle serves the main and the post step; the state that the main
 // step saved tells them apart.
-const deps = (0,_step_js__WEBPACK_IMPORTED_MODULE_3__/* .actionDeps */ .tQ)();
-await (deps.io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .State */ .Uw.isPost) === "true" ? _post_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e : _main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)(deps);
+const deps = (0,_step_js__WEBPACK_IMPORTED_MODULE_2__/* .actionDeps */ .tQ)();
+await ((0,_workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_3__/* .isPostStep */ .pq)(deps.io.getState) ? _post_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e : _main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(deps);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 8937:
+/***/ 409:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30450,12 +30481,46 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/api/errors.ts
 var errors = __nccwpck_require__(3249);
-// EXTERNAL MODULE: ./src/constants.ts
-var constants = __nccwpck_require__(7242);
 // EXTERNAL MODULE: ./src/workflow/inputs.ts
 var inputs = __nccwpck_require__(9624);
 // EXTERNAL MODULE: ./src/step.ts + 25 modules
 var step = __nccwpck_require__(8509);
+// EXTERNAL MODULE: ./src/constants.ts
+var constants = __nccwpck_require__(7242);
+// EXTERNAL MODULE: ./src/workflow/rollback-handoff.ts
+var rollback_handoff = __nccwpck_require__(2642);
+;// CONCATENATED MODULE: ./src/modes/confirm.ts
+
+
+/**
+ * `mode: confirm`: the deploy is good from here on. The post step cannot tell which step failed,
+ * so without this a failed notification or a prune after a good deploy would restore the servers
+ * and destroy everything written since the snapshot. It sends no request and needs no token.
+ */
+function runConfirm(io) {
+    const { disarmed, problems } = (0,rollback_handoff/* confirmRollbacks */.W0)(io);
+    for (const problem of problems)
+        io.log.warning(`Confirm: ${problem}; it was left out.`);
+    const rows = disarmed.flatMap((rollback) => Object.entries(rollback.targets).map(([server, snapshot]) => [
+        server,
+        snapshot,
+        `${constants/* Inputs */.G0.mode}: ${rollback.mode}`,
+    ]));
+    const said = disarmed.length === 0
+        ? "No rollback was armed before this step in this job (no earlier step of this action with " +
+            `${constants/* Inputs */.G0.rollbackOnFailure}: true succeeded), so there was none to disarm.`
+        : `Disarmed ${rows.length} rollback(s): if the job fails from here on, no server is ` +
+            "restored; the post steps say so and how to restore by hand.";
+    io.log.info(`Deploy confirmed. ${said}`);
+    return {
+        title: "VPS deploy confirmed",
+        columns: ["Server", "Snapshot", "Armed by"],
+        rows,
+        failures: [],
+        notes: [said],
+    };
+}
+
 // EXTERNAL MODULE: ./src/duration.ts
 var duration = __nccwpck_require__(7607);
 // EXTERNAL MODULE: ./src/workflow/explain.ts
@@ -30464,30 +30529,29 @@ var explain = __nccwpck_require__(1778);
 var concurrency = __nccwpck_require__(4891);
 // EXTERNAL MODULE: ./src/fleet/exactly-once.ts
 var exactly_once = __nccwpck_require__(8708);
-// EXTERNAL MODULE: ./src/fleet/server-checks.ts
-var server_checks = __nccwpck_require__(7079);
-// EXTERNAL MODULE: ./src/fleet/snapshots.ts
-var fleet_snapshots = __nccwpck_require__(2753);
-;// CONCATENATED MODULE: ./src/fleet/retention.ts
+// EXTERNAL MODULE: ./src/fleet/lists/server-lists.ts
+var server_lists = __nccwpck_require__(1015);
+// EXTERNAL MODULE: ./src/fleet/rules/snapshots.ts
+var rules_snapshots = __nccwpck_require__(7533);
+;// CONCATENATED MODULE: ./src/fleet/rules/retention.ts
 
 function mayBeDeleted(snapshot, ownership) {
-    return ((0,fleet_snapshots/* isManaged */.yF)(snapshot, ownership.namePrefix) &&
-        ((0,fleet_snapshots/* isCompleted */.Yw)(snapshot) || (0,fleet_snapshots/* hasFailed */.WN)(snapshot)) &&
-        !ownership.protectedIds.has(snapshot.id) &&
-        !Number.isNaN((0,fleet_snapshots/* createdAtMs */.aF)(snapshot)));
+    return ((0,rules_snapshots/* isManaged */.yF)(snapshot, ownership.namePrefix) &&
+        ((0,rules_snapshots/* isCompleted */.Yw)(snapshot) || (0,rules_snapshots/* hasFailed */.WN)(snapshot)) &&
+        !Number.isNaN((0,rules_snapshots/* createdAtMs */.aF)(snapshot)));
 }
 /**
  * One server's snapshots: keep the newest `keep` completed ones of ours (and the young ones),
  * delete the rest of ours, and every failed one of ours whatever `keep` says.
  */
 function snapshotsToPrune(snapshots, policy) {
-    const candidates = (0,fleet_snapshots/* newestFirst */.ll)(snapshots.filter((s) => mayBeDeleted(s, policy)));
-    const tooYoung = (s) => policy.olderThanMs !== undefined && policy.now.getTime() - (0,fleet_snapshots/* createdAtMs */.aF)(s) < policy.olderThanMs;
+    const candidates = (0,rules_snapshots/* newestFirst */.ll)(snapshots.filter((s) => mayBeDeleted(s, policy)));
+    const tooYoung = (s) => policy.olderThanMs !== undefined && policy.now.getTime() - (0,rules_snapshots/* createdAtMs */.aF)(s) < policy.olderThanMs;
     const beyondKeep = [
-        ...candidates.filter(fleet_snapshots/* hasFailed */.WN),
-        ...candidates.filter(fleet_snapshots/* isCompleted */.Yw).slice(policy.keep),
+        ...candidates.filter(rules_snapshots/* hasFailed */.WN),
+        ...candidates.filter(rules_snapshots/* isCompleted */.Yw).slice(policy.keep),
     ];
-    const deleted = (0,fleet_snapshots/* newestFirst */.ll)(beyondKeep.filter((s) => !tooYoung(s)));
+    const deleted = (0,rules_snapshots/* newestFirst */.ll)(beyondKeep.filter((s) => !tooYoung(s)));
     const deletedIds = new Set(deleted.map((s) => s.id));
     return { deleted, kept: snapshots.filter((s) => !deletedIds.has(s.id)) };
 }
@@ -30499,12 +30563,12 @@ function snapshotsToPrune(snapshots, policy) {
 function snapshotsToMakeRoom(snapshots, needed, ownership) {
     if (needed <= 0)
         return [];
-    const oldestFirst = (0,fleet_snapshots/* newestFirst */.ll)(snapshots.filter((s) => mayBeDeleted(s, ownership))).reverse();
-    const order = [...oldestFirst.filter(fleet_snapshots/* hasFailed */.WN), ...oldestFirst.filter(fleet_snapshots/* isCompleted */.Yw)];
+    const oldestFirst = (0,rules_snapshots/* newestFirst */.ll)(snapshots.filter((s) => mayBeDeleted(s, ownership))).reverse();
+    const order = [...oldestFirst.filter(rules_snapshots/* hasFailed */.WN), ...oldestFirst.filter(rules_snapshots/* isCompleted */.Yw)];
     return order.length >= needed ? order.slice(0, needed) : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/fleet/server-slots.ts
+;// CONCATENATED MODULE: ./src/fleet/rules/slots.ts
 
 
 
@@ -30515,14 +30579,14 @@ function snapshotsToMakeRoom(snapshots, needed, ownership) {
  * could not do on it, and changes nothing.
  */
 function planSlot(serverId, existing, settings, now) {
-    const sameName = (0,fleet_snapshots/* newestFirst */.ll)(existing.filter((s) => s.name === settings.name));
+    const sameName = (0,rules_snapshots/* newestFirst */.ll)(existing.filter((s) => s.name === settings.name));
     const [newest] = sameName;
     if (!newest)
         return planRoom(serverId, existing, settings, now);
     switch (settings.ifExists) {
         case "fail":
             throw new explain/* StepFailure */.pH(`Server ${serverId} already has snapshot ${newest.id} named ${settings.name} ` +
-                `(${newest.status}, ${(0,fleet_snapshots/* age */.KW)(newest, now)} old). Set ${constants/* Inputs */.G0.ifExists}: reuse to use ` +
+                `(${newest.status}, ${(0,rules_snapshots/* age */.KW)(newest, now)} old). Set ${constants/* Inputs */.G0.ifExists}: reuse to use ` +
                 "it, or replace to delete it and make a new one.");
         case "reuse":
             return { reuse: newest, deletions: [], remaining: existing };
@@ -30553,7 +30617,6 @@ function planRoom(serverId, existing, settings, now) {
     }
     const chosen = snapshotsToMakeRoom(existing, needed, {
         namePrefix: settings.namePrefix,
-        protectedIds: new Set(),
     });
     if (!chosen) {
         throw new explain/* StepFailure */.pH(`${atLimit} Too few of them may be deleted by this action (only completed or failed snapshots whose ` +
@@ -30567,29 +30630,23 @@ function planRoom(serverId, existing, settings, now) {
         remaining: existing.filter((s) => !gone.has(s.id)),
     };
 }
-/** Deletes one by one, so that a failure stops the deleting. */
-async function deleteForSlot(plan, context) {
-    for (const { snapshot, why } of plan.deletions) {
-        const outcome = await context.api.deleteSnapshot(snapshot.id);
-        context.log.info(`Server ${snapshot.server.id}: ${outcome === "deleted" ? "deleted" : "found already gone"} ` +
-            `snapshot ${snapshot.id} (${snapshot.name}, ${snapshot.status}, ${(0,fleet_snapshots/* age */.KW)(snapshot, context.now)} old): ${why}.`);
-        if (outcome === "deleted")
-            context.onDeleted(snapshot.id);
-    }
-}
 function listing(snapshots, now) {
-    return (0,fleet_snapshots/* newestFirst */.ll)(snapshots)
-        .map((s) => `${s.id} ${s.name} (${s.status}, ${(0,fleet_snapshots/* age */.KW)(s, now)} old)`)
+    return (0,rules_snapshots/* newestFirst */.ll)(snapshots)
+        .map((s) => `${s.id} ${s.name} (${s.status}, ${(0,rules_snapshots/* age */.KW)(s, now)} old)`)
         .join(", ");
 }
 
-// EXTERNAL MODULE: ./src/fleet/server-snapshots.ts
-var server_snapshots = __nccwpck_require__(7349);
+// EXTERNAL MODULE: ./src/fleet/server-checks.ts + 1 modules
+var server_checks = __nccwpck_require__(3210);
 // EXTERNAL MODULE: ./src/api/types.ts
 var types = __nccwpck_require__(705);
-// EXTERNAL MODULE: ./src/fleet/wait-for-each.ts
-var wait_for_each = __nccwpck_require__(4023);
-;// CONCATENATED MODULE: ./src/fleet/wait-for-snapshots.ts
+// EXTERNAL MODULE: ./src/fleet/wait/each.ts
+var each = __nccwpck_require__(511);
+// EXTERNAL MODULE: ./src/fleet/wait/until.ts
+var until = __nccwpck_require__(8544);
+;// CONCATENATED MODULE: ./src/fleet/wait/snapshots.ts
+
+
 
 
 
@@ -30604,18 +30661,25 @@ const NAMED_IN_PROGRESS_LINE = 5;
  * moves while it is read, is first confirmed there. A server whose list fails concerns only that
  * server's snapshots: a passing failure skips them for one check, a final one ends their wait.
  */
-async function waitForSnapshots(api, snapshots, options, size = new server_snapshots/* AccountSize */.rL()) {
+async function waitForSnapshots(api, snapshots, options, accountPages) {
     const made = new Map(snapshots.map((s) => [s.id, s]));
-    const waited = await (0,wait_for_each/* waitForEach */.e)(new Map(snapshots.map((s) => [s.id, { snapshot: s }])), {
-        look: (pending) => look(api, pending.map((id) => made.get(id)), size, options.log),
+    // What each check learns of the account's size decides how the next one reads.
+    let pages = accountPages;
+    const waited = await (0,each/* waitForEach */.e)(new Map(snapshots.map((s) => [s.id, { snapshot: s }])), {
+        look: async (pending) => {
+            const checked = await look(api, pending.map((id) => made.get(id)), pages, options.log);
+            pages = checked.accountPages;
+            return checked.seen;
+        },
         // Only `in_progress` is documented as unfinished; gone and failed checks are ends too.
         isSettled: (seen) => !("snapshot" in seen) || seen.snapshot.status !== types/* SnapshotStatus */.V.inProgress,
         progress: (states, elapsedMs) => progressLine(snapshots, states, elapsedMs),
     }, options);
     return new Map([...waited].map(([id, end]) => [id, resultOf(end, made.get(id))]));
 }
-async function look(api, pending, size, log) {
-    const lists = await (0,server_snapshots/* snapshotsByServer */.YT)(api, [...new Set(pending.map((s) => s.server.id))], size);
+async function look(api, pending, accountPages, log) {
+    const serverIds = [...new Set(pending.map((s) => s.server.id))];
+    const lists = await (0,server_lists/* snapshotsByServer */.YT)(api, serverIds, accountPages);
     const passing = [...lists.failed].filter(([, error]) => (0,errors/* isTransient */.dg)(error));
     // Every server's list failed for a passing reason: the whole check failed, and says so.
     const [firstPassing] = passing;
@@ -30627,7 +30691,7 @@ async function look(api, pending, size, log) {
     }
     const ownLists = new Map();
     const ownListOf = (serverId) => {
-        const read = ownLists.get(serverId) ?? readOwnList(api, serverId);
+        const read = ownLists.get(serverId) ?? (0,server_lists/* readOwnList */.JB)(api, serverId);
         ownLists.set(serverId, read);
         return read;
     };
@@ -30649,15 +30713,7 @@ async function look(api, pending, size, log) {
         if (now)
             seen.set(made.id, now);
     }
-    return seen;
-}
-async function readOwnList(api, serverId) {
-    try {
-        return await (0,server_snapshots/* readServerList */.wM)(api, serverId);
-    }
-    catch (error) {
-        return { error };
-    }
+    return { seen, accountPages: lists.accountPages };
 }
 /** Listed, gone for sure, or undefined: not seen for sure this time. */
 function find(made, listed, provesAbsence = false) {
@@ -30707,12 +30763,55 @@ function progressLine(all, states, elapsedMs) {
 function capitalize(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
 }
+/** The snapshots the results hold, in server order. */
+function madeSnapshots(results) {
+    return results.flatMap((r) => (r.snapshot ? [r.snapshot] : []));
+}
+/**
+ * Waits for the results' snapshots, in a log group of its own, and writes each one's end into its
+ * result: the wait of create mode and of wait mode alike.
+ */
+async function waitForResults(results, pollIntervalMs, context, accountPages) {
+    const { api, clock, deadline, log, signal } = context;
+    if (results.length === 0)
+        return;
+    const waited = await log.group(`Waiting for ${results.length} snapshot${results.length === 1 ? "" : "s"} to complete`, () => waitForSnapshots(api, madeSnapshots(results), { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal }, accountPages));
+    for (const result of results) {
+        const outcome = waited.get(result.snapshot.id);
+        if (outcome)
+            applyWaitEnd(result, outcome, deadline.totalMs);
+    }
+}
+function applyWaitEnd(result, outcome, timeoutMs) {
+    const snapshot = result.snapshot;
+    result.snapshot = outcome.snapshot;
+    result.endedAtMs = outcome.elapsedMs;
+    const which = `Snapshot ${snapshot.id} of server ${result.serverId}`;
+    switch (outcome.kind) {
+        case "completed":
+            return;
+        case "failed":
+            result.failure = `${which} ended with status "${outcome.snapshot.status}" instead of completed.`;
+            return;
+        case "vanished":
+            result.failure = `${which} disappeared from the server's snapshots while it was being made: was it deleted elsewhere?`;
+            return;
+        case "error":
+            result.failure = (0,explain/* explainFailure */.SP)(outcome.error, {
+                kind: "wait",
+                serverId: result.serverId,
+                snapshotId: snapshot.id,
+            });
+            return;
+        case "timed-out":
+            result.failure =
+                `${which} is still ${outcome.snapshot.status} after the ${(0,duration/* formatDuration */.a)(timeoutMs)} ` +
+                    "timeout. It may still complete: its id is in the outputs. Raise timeout if this server needs longer." +
+                    (0,until/* lastCheckFailed */.c)(outcome.lastFailure);
+    }
+}
 
-// EXTERNAL MODULE: ./src/fleet/wait-until.ts
-var wait_until = __nccwpck_require__(2214);
-;// CONCATENATED MODULE: ./src/fleet/create-snapshots.ts
-
-
+;// CONCATENATED MODULE: ./src/fleet/create.ts
 
 
 
@@ -30726,20 +30825,25 @@ var wait_until = __nccwpck_require__(2214);
  * `on-limit` will do, before anything changes anywhere: a typo in a fleet, a suspended server or
  * one too full to make room on must not cost the other servers a snapshot.
  */
-async function prepareCreates(settings, context, size) {
+async function prepareCreates(settings, context) {
     const { api, log, now } = context;
     const [checks, read] = await Promise.all([
         (0,server_checks/* checkServers */.F)(api, settings.serverIds, "snapshot", log),
-        (0,server_snapshots/* snapshotsByServer */.YT)(api, settings.serverIds, size).then((lists) => ({ lists }), (error) => ({ error })),
+        (0,server_lists/* snapshotsByServer */.YT)(api, settings.serverIds, undefined).then((lists) => ({ lists }), (error) => ({ error })),
     ]);
     if ("error" in read) {
         return {
             plans: new Map(),
             problems: [...checks.problems, (0,explain/* explainFailure */.SP)(read.error, { kind: "list" })],
+            accountPages: undefined,
         };
     }
     const { lists } = read;
-    const prepared = { plans: new Map(), problems: [...checks.problems] };
+    const prepared = {
+        plans: new Map(),
+        problems: [...checks.problems],
+        accountPages: lists.accountPages,
+    };
     for (const serverId of settings.serverIds) {
         if (lists.failed.has(serverId)) {
             prepared.problems.push((0,explain/* explainFailure */.SP)(lists.failed.get(serverId), { kind: "list", serverId }));
@@ -30760,7 +30864,7 @@ async function prepareCreates(settings, context, size) {
     return prepared;
 }
 function planSentence(existing, plan) {
-    const held = plural(existing.length, "snapshot");
+    const held = `${existing.length} snapshot(s)`;
     if (plan.reuse)
         return `${held}; reusing snapshot ${plan.reuse.id}`;
     const deleting = plan.deletions.map((d) => d.snapshot.id).join(", ");
@@ -30772,10 +30876,7 @@ function planSentence(existing, plan) {
  */
 async function createOnServers(plans, settings, context) {
     const { log, deadline } = context;
-    const results = [...plans.keys()].map((serverId) => ({
-        serverId,
-        startedAtMs: 0,
-    }));
+    const results = [...plans.keys()].map((serverId) => ({ serverId }));
     await log.group(`Creating snapshot ${settings.name}`, () => (0,concurrency/* forEachConcurrently */.D)(results, concurrency/* SERVER_CONCURRENCY */.s, async (result) => {
         result.startedAtMs = deadline.elapsedMs();
         const plan = plans.get(result.serverId);
@@ -30787,10 +30888,6 @@ async function createOnServers(plans, settings, context) {
             context.onAccepted(madeSnapshots(results));
     }));
     return results;
-}
-/** The snapshots the results hold, in server order. */
-function madeSnapshots(results) {
-    return results.flatMap((r) => (r.snapshot ? [r.snapshot] : []));
 }
 async function createOnServer(result, plan, settings, context) {
     const { serverId } = result;
@@ -30869,102 +30966,46 @@ async function createWithRoom(serverId, remaining, settings, context) {
         }
     }
 }
-/**
- * Waits for the results' snapshots, in a log group of its own, and writes each one's end into its
- * result: the wait of create mode and of wait mode alike.
- */
-async function waitForResults(results, pollIntervalMs, context, accountSize = new server_snapshots/* AccountSize */.rL()) {
-    const { api, clock, deadline, log, signal } = context;
-    if (results.length === 0)
-        return;
-    const waited = await log.group(`Waiting for ${plural(results.length, "snapshot")} to complete`, () => waitForSnapshots(api, madeSnapshots(results), { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal }, accountSize));
-    for (const result of results) {
-        const outcome = waited.get(result.snapshot.id);
-        if (outcome)
-            applyWaitEnd(result, outcome, deadline.totalMs);
+/** Deletes one by one, so that a failure stops the deleting. */
+async function deleteForSlot(plan, context) {
+    for (const { snapshot, why } of plan.deletions) {
+        const outcome = await context.api.deleteSnapshot(snapshot.id);
+        context.log.info(`Server ${snapshot.server.id}: ${outcome === "deleted" ? "deleted" : "found already gone"} ` +
+            `snapshot ${snapshot.id} (${snapshot.name}, ${snapshot.status}, ${(0,rules_snapshots/* age */.KW)(snapshot, context.now)} old): ${why}.`);
+        if (outcome === "deleted")
+            context.onDeleted(snapshot.id);
     }
-}
-function applyWaitEnd(result, outcome, timeoutMs) {
-    const snapshot = result.snapshot;
-    result.snapshot = outcome.snapshot;
-    result.endedAtMs = outcome.elapsedMs;
-    const which = `Snapshot ${snapshot.id} of server ${result.serverId}`;
-    switch (outcome.kind) {
-        case "completed":
-            return;
-        case "failed":
-            result.failure = `${which} ended with status "${outcome.snapshot.status}" instead of completed.`;
-            return;
-        case "vanished":
-            result.failure = `${which} disappeared from the server's snapshots while it was being made: was it deleted elsewhere?`;
-            return;
-        case "error":
-            result.failure = (0,explain/* explainFailure */.SP)(outcome.error, {
-                kind: "wait",
-                serverId: result.serverId,
-                snapshotId: snapshot.id,
-            });
-            return;
-        case "timed-out":
-            result.failure =
-                `${which} is still ${outcome.snapshot.status} after the ${(0,duration/* formatDuration */.a)(timeoutMs)} ` +
-                    "timeout. It may still complete: its id is in the outputs. Raise timeout if this server needs longer." +
-                    (0,wait_until/* lastCheckFailed */.c)(outcome.lastFailure);
-    }
-}
-const SNAPSHOT_COLUMNS = ["Server", "Snapshot", "Name", "Status", "Size", "Took"];
-function snapshotRow(result) {
-    const { snapshot } = result;
-    const took = result.endedAtMs === undefined ? "" : (0,duration/* formatDuration */.a)(result.endedAtMs - result.startedAtMs);
-    const status = result.failure && !snapshot ? "failed" : (snapshot?.status ?? "");
-    const how = result.adopted ? " (found after a lost answer)" : result.reused ? " (reused)" : "";
-    return [
-        String(result.serverId),
-        snapshot ? String(snapshot.id) : "",
-        snapshot?.name ?? "",
-        `${status}${how}`,
-        snapshot ? (0,fleet_snapshots/* sizeText */.lP)(snapshot) : "",
-        took,
-    ];
-}
-function plural(count, noun) {
-    return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 // EXTERNAL MODULE: ./src/workflow/outputs.ts
 var outputs = __nccwpck_require__(6327);
-// EXTERNAL MODULE: ./src/workflow/rollback-state.ts
-var rollback_state = __nccwpck_require__(3337);
+// EXTERNAL MODULE: ./src/workflow/summary.ts
+var summary = __nccwpck_require__(4157);
 ;// CONCATENATED MODULE: ./src/modes/create.ts
+
+
+
 
 
 
 
 const TITLE = "VPS snapshots";
 /**
- * Snapshots every server: reads and checks every server and decides `if-exists` and `on-limit`
- * for each before anything changes, then creates each snapshot at most once, then (with `wait`)
- * waits for all of them at once.
+ * Snapshots every server, reading like restore: read and check every server and decide
+ * `if-exists` and `on-limit` for each, before anything changes; then change (each snapshot
+ * created at most once); then (with `wait`) wait for all of them at once; then report.
  */
 async function runCreate(settings, context) {
     const { setOutput, log } = context;
     const now = context.clock.wallNow();
     const deletedIds = [];
     (0,outputs/* publishDeleted */.Vi)(setOutput, deletedIds);
-    // Learned by the first read of the servers' snapshots, used by every check of the wait.
-    const accountSize = new server_snapshots/* AccountSize */.rL();
-    const prepared = await log.group(`Checking ${settings.serverIds.length} server(s) before any change`, () => prepareCreates(settings, { ...context, now }, accountSize));
+    const prepared = await log.group(`Checking ${settings.serverIds.length} server(s) before any change`, () => prepareCreates(settings, { ...context, now }));
     if (prepared.problems.length > 0) {
-        return {
-            title: TITLE,
-            columns: [],
-            rows: [],
-            failures: [
-                ...prepared.problems,
-                "Nothing was changed on any server: every server is checked before the first change.",
-            ],
-            notes: [],
-        };
+        return (0,summary/* failedReport */.kS)(TITLE, [
+            ...prepared.problems,
+            "Nothing was changed on any server: every server is checked before the first change.",
+        ]);
     }
     const results = await createOnServers(prepared.plans, settings, {
         ...context,
@@ -30977,15 +31018,16 @@ async function runCreate(settings, context) {
         onAccepted: (made) => {
             (0,outputs/* publishSnapshots */.jD)(setOutput, made);
             if (settings.rollbackOnFailure)
-                (0,rollback_state/* saveRollbackTargets */.mF)(context.saveState, made);
+                (0,rollback_handoff/* saveRollbackTargets */.mF)(context.saveState, made);
         },
     });
     const accepted = results.filter((r) => r.snapshot);
     if (settings.wait) {
-        await waitForResults(accepted, settings.pollIntervalMs, context, accountSize);
+        await waitForResults(accepted, settings.pollIntervalMs, context, prepared.accountPages);
         if (accepted.length > 0)
             (0,outputs/* publishSnapshots */.jD)(setOutput, madeSnapshots(results));
     }
+    const { mode, apiUrl, pollIntervalMs, rollbackOnFailure } = settings;
     return {
         title: TITLE,
         columns: SNAPSHOT_COLUMNS,
@@ -30994,8 +31036,28 @@ async function runCreate(settings, context) {
         notes: settings.wait
             ? []
             : ["Not waited for (wait is false): the snapshots may still be in progress."],
-        rollbackTargets: madeSnapshots(results),
+        rollback: rollbackOnFailure
+            ? { mode, apiUrl, pollIntervalMs, targets: madeSnapshots(results) }
+            : undefined,
     };
+}
+/** The table of create mode and of wait mode, which waits exactly as create does. */
+const SNAPSHOT_COLUMNS = ["Server", "Snapshot", "Name", "Status", "Size", "Took"];
+function snapshotRow(result) {
+    const { snapshot } = result;
+    const took = result.endedAtMs === undefined
+        ? ""
+        : (0,duration/* formatDuration */.a)(result.endedAtMs - (result.startedAtMs ?? 0));
+    const status = result.failure && !snapshot ? "failed" : (snapshot?.status ?? "");
+    const how = result.adopted ? " (found after a lost answer)" : result.reused ? " (reused)" : "";
+    return [
+        result.serverId,
+        snapshot?.id ?? "",
+        snapshot?.name ?? "",
+        `${status}${how}`,
+        snapshot ? (0,rules_snapshots/* sizeText */.lP)(snapshot) : "",
+        took,
+    ];
 }
 
 // EXTERNAL MODULE: ./src/workflow/snapshot-selection.ts
@@ -31029,7 +31091,7 @@ async function runDelete(settings, context) {
     const sayWouldDelete = (id) => {
         const snapshot = known.get(id);
         results.set(id, snapshot || !complete ? "would be deleted" : "not found");
-        log.info(`Dry run: would delete snapshot ${snapshot ? (0,fleet_snapshots/* describeSnapshot */.e4)(snapshot) : id}.`);
+        log.info(`Dry run: would delete snapshot ${snapshot ? (0,rules_snapshots/* describeSnapshot */.e4)(snapshot) : id}.`);
     };
     const title = `${settings.dryRun ? "Dry run: deleting" : "Deleting"} ${ids.length} snapshot(s)`;
     await log.group(title, async () => {
@@ -31083,7 +31145,7 @@ async function runList(settings, context) {
     let found = [];
     await log.group(`Listing the snapshots of ${settings.serverIds.length} server(s)`, async () => {
         try {
-            const lists = await (0,server_snapshots/* snapshotsByServer */.YT)(api, settings.serverIds);
+            const lists = await (0,server_lists/* snapshotsByServer */.YT)(api, settings.serverIds, undefined);
             for (const serverId of settings.serverIds) {
                 const error = lists.failed.get(serverId);
                 if (error !== undefined)
@@ -31098,7 +31160,7 @@ async function runList(settings, context) {
             failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list" }));
         }
     });
-    const snapshots = (0,fleet_snapshots/* newestFirst */.ll)(found);
+    const snapshots = (0,rules_snapshots/* newestFirst */.ll)(found);
     setOutput(constants/* Outputs */.tY.snapshots, JSON.stringify(snapshots));
     const now = clock.wallNow();
     return {
@@ -31109,9 +31171,9 @@ async function runList(settings, context) {
             String(s.id),
             s.name,
             s.status,
-            (0,fleet_snapshots/* sizeText */.lP)(s),
+            (0,rules_snapshots/* sizeText */.lP)(s),
             s.created_at,
-            (0,fleet_snapshots/* age */.KW)(s, now),
+            (0,rules_snapshots/* age */.KW)(s, now),
         ]),
         failures,
         notes: snapshots.length === 0 ? ["No snapshots."] : [],
@@ -31138,7 +31200,7 @@ async function runPrune(settings, context) {
     const failures = [];
     const deletedIds = [];
     const deleteOne = async (snapshot) => {
-        const what = `snapshot ${(0,fleet_snapshots/* describeSnapshot */.e4)(snapshot)}, ${(0,fleet_snapshots/* age */.KW)(snapshot, now)} old`;
+        const what = `snapshot ${(0,rules_snapshots/* describeSnapshot */.e4)(snapshot)}, ${(0,rules_snapshots/* age */.KW)(snapshot, now)} old`;
         try {
             const outcome = await api.deleteSnapshot(snapshot.id);
             log.info(outcome === "deleted" ? `Deleted ${what}.` : `Found ${what} already gone.`);
@@ -31157,7 +31219,6 @@ async function runPrune(settings, context) {
             keep: settings.keep,
             olderThanMs: settings.olderThanMs,
             now,
-            protectedIds: new Set(),
         });
         for (const snapshot of decision.kept)
             fates.set(snapshot, "kept");
@@ -31170,7 +31231,7 @@ async function runPrune(settings, context) {
     const title = `${settings.dryRun ? "Dry run: pruning" : "Pruning"} ${settings.serverIds.length} server(s)`;
     await log.group(title, async () => {
         try {
-            const lists = await (0,server_snapshots/* snapshotsByServer */.YT)(api, settings.serverIds);
+            const lists = await (0,server_lists/* snapshotsByServer */.YT)(api, settings.serverIds, undefined);
             for (const [serverId, error] of lists.failed) {
                 failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list", serverId }));
             }
@@ -31180,7 +31241,7 @@ async function runPrune(settings, context) {
             failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list" }));
         }
     });
-    const all = (0,fleet_snapshots/* newestFirst */.ll)([...fates.keys()]);
+    const all = (0,rules_snapshots/* newestFirst */.ll)([...fates.keys()]);
     (0,outputs/* publishDeleted */.Vi)(setOutput, deletedIds);
     setOutput(constants/* Outputs */.tY.snapshots, JSON.stringify(all.filter((s) => !["deleted", "already gone"].includes(fates.get(s) ?? ""))));
     return {
@@ -31191,7 +31252,7 @@ async function runPrune(settings, context) {
             String(s.id),
             s.name,
             s.status,
-            (0,fleet_snapshots/* age */.KW)(s, now),
+            (0,rules_snapshots/* age */.KW)(s, now),
             fates.get(s) ?? "",
         ]),
         failures,
@@ -31205,68 +31266,15 @@ async function runPrune(settings, context) {
     };
 }
 
-// EXTERNAL MODULE: ./src/fleet/restore-servers.ts + 1 modules
-var restore_servers = __nccwpck_require__(9424);
-// EXTERNAL MODULE: ./src/runner/untrusted.ts
-var untrusted = __nccwpck_require__(1012);
-;// CONCATENATED MODULE: ./src/modes/restore.ts
-
-
-
-
-
-const restore_TITLE = "VPS restore";
-/**
- * Restores servers to snapshots. Every named snapshot (it exists, is completed, belongs to its
- * server) and every server (it exists, its status allows a restore) is checked first; if any
- * check fails, no restore at all is sent.
- */
-async function runRestore(settings, context) {
-    const { log, setOutput } = context;
-    const selection = settings.snapshots;
-    const plan = await (0,restore_servers/* prepareRestores */.Hs)(selection, settings.serverIds, settings.namePrefix, context);
-    if (plan.problems.length > 0) {
-        return failedReport([...plan.problems, "Nothing was restored."]);
-    }
-    (0,outputs/* publishSnapshots */.jD)(setOutput, plan.targets);
-    if (settings.dryRun) {
-        for (const target of plan.targets) {
-            log.info(`Dry run: would restore server ${target.server.id} to snapshot ${(0,fleet_snapshots/* describeSnapshot */.e4)(target)}, ` +
-                `made ${(0,untrusted/* asText */.e1)(target.created_at) || "at a time the API did not give"}.`);
-        }
-        return {
-            title: `${restore_TITLE} (dry run)`,
-            columns: restore_servers/* RESTORE_COLUMNS */.xA,
-            rows: plan.targets.map((snapshot) => (0,restore_servers/* restoreRow */.HY)({ snapshot, startedAtMs: 0, serverStatus: "would be restored" })),
-            failures: [],
-            notes: ["Dry run: nothing was restored."],
-        };
-    }
-    log.warning(`Restoring ${plan.targets.map((t) => `server ${t.server.id} to snapshot ${t.id}`).join(", ")}: ` +
-        "everything written to these servers since their snapshot is lost.");
-    const results = await (0,restore_servers/* restoreServers */.hb)(plan.targets, settings, context);
-    const [first] = results;
-    if (first?.serverStatus)
-        setOutput(constants/* Outputs */.tY.serverStatus, first.serverStatus);
-    return {
-        title: restore_TITLE,
-        columns: restore_servers/* RESTORE_COLUMNS */.xA,
-        rows: results.map(restore_servers/* restoreRow */.HY),
-        failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
-        notes: settings.wait
-            ? []
-            : ["Not waited for (wait is false): the servers may still be restoring."],
-    };
-}
-function failedReport(failures) {
-    return { title: restore_TITLE, columns: [], rows: [], failures, notes: [] };
-}
-
-// EXTERNAL MODULE: ./src/fleet/named-snapshots.ts
-var named_snapshots = __nccwpck_require__(9673);
-// EXTERNAL MODULE: ./src/fleet/restore-plan.ts
-var restore_plan = __nccwpck_require__(2728);
+// EXTERNAL MODULE: ./src/modes/restore.ts
+var restore = __nccwpck_require__(7322);
+// EXTERNAL MODULE: ./src/fleet/lists/selected.ts
+var selected = __nccwpck_require__(2405);
+// EXTERNAL MODULE: ./src/fleet/rules/selection.ts
+var rules_selection = __nccwpck_require__(1698);
 ;// CONCATENATED MODULE: ./src/modes/wait.ts
+
+
 
 
 
@@ -31284,75 +31292,41 @@ async function runWait(settings, context) {
     const selection = settings.snapshots;
     let named;
     try {
-        named = (0,named_snapshots/* findNamed */.n)(selection, await (0,named_snapshots/* snapshotsForSelection */.r)(api, selection, []));
+        named = (0,rules_selection/* findNamed */.n)(selection, await (0,selected/* snapshotsForSelection */.r)(api, selection, []));
     }
     catch (error) {
-        return wait_failedReport([(0,explain/* explainFailure */.SP)(error, { kind: "list" })]);
+        return (0,summary/* failedReport */.kS)(wait_TITLE, [(0,explain/* explainFailure */.SP)(error, { kind: "list" })]);
     }
     const problems = named.flatMap((n) => ("problem" in n ? [n.problem] : []));
     const snapshots = named.flatMap((n) => ("snapshot" in n ? [n.snapshot] : []));
     // A rollback restores each server to one snapshot: two of one server leave it undecided.
     if (settings.rollbackOnFailure)
-        problems.push(...(0,restore_plan/* sameServerProblems */.uK)(snapshots));
+        problems.push(...(0,rules_selection/* sameServerProblems */.u)(snapshots));
     if (problems.length > 0)
-        return wait_failedReport([...problems, "Nothing was waited for."]);
+        return (0,summary/* failedReport */.kS)(wait_TITLE, [...problems, "Nothing was waited for."]);
     (0,outputs/* publishSnapshots */.jD)(setOutput, snapshots);
     if (settings.rollbackOnFailure)
-        (0,rollback_state/* saveRollbackTargets */.mF)(context.saveState, snapshots);
+        (0,rollback_handoff/* saveRollbackTargets */.mF)(context.saveState, snapshots);
+    // Their work began before this step: the time each took is the time waited for it.
     const results = snapshots.map((snapshot) => ({
         serverId: snapshot.server.id,
-        startedAtMs: 0,
         snapshot,
     }));
     await waitForResults(results, settings.pollIntervalMs, context);
     (0,outputs/* publishSnapshots */.jD)(setOutput, madeSnapshots(results));
+    const { mode, apiUrl, pollIntervalMs, rollbackOnFailure } = settings;
     return {
         title: wait_TITLE,
         columns: SNAPSHOT_COLUMNS,
         rows: results.map(snapshotRow),
         failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
         notes: ["Waited for snapshots that an earlier step started; nothing was changed."],
-        rollbackTargets: madeSnapshots(results),
-    };
-}
-function wait_failedReport(failures) {
-    return { title: wait_TITLE, columns: [], rows: [], failures, notes: [] };
-}
-
-;// CONCATENATED MODULE: ./src/modes/confirm.ts
-
-
-/**
- * `mode: confirm`: the deploy is good from here on. The post step cannot tell which step failed,
- * so without this a failed notification or a prune after a good deploy would restore the servers
- * and destroy everything written since the snapshot. It sends no request and needs no token.
- */
-function runConfirm(io) {
-    const { disarmed, problems } = (0,rollback_state/* confirmRollbacks */.W0)(io);
-    for (const problem of problems)
-        io.log.warning(`Confirm: ${problem}; it was left out.`);
-    const rows = disarmed.flatMap((rollback) => Object.entries(rollback.targets).map(([server, snapshot]) => [
-        server,
-        snapshot,
-        `${constants/* Inputs */.G0.mode}: ${rollback.mode}`,
-    ]));
-    const said = disarmed.length === 0
-        ? "No rollback was armed before this step in this job (no earlier step of this action with " +
-            `${constants/* Inputs */.G0.rollbackOnFailure}: true succeeded), so there was none to disarm.`
-        : `Disarmed ${rows.length} rollback(s): if the job fails from here on, no server is ` +
-            "restored; the post steps say so and how to restore by hand.";
-    io.log.info(`Deploy confirmed. ${said}`);
-    return {
-        title: "VPS deploy confirmed",
-        columns: ["Server", "Snapshot", "Armed by"],
-        rows,
-        failures: [],
-        notes: [said],
+        rollback: rollbackOnFailure
+            ? { mode, apiUrl, pollIntervalMs, targets: madeSnapshots(results) }
+            : undefined,
     };
 }
 
-// EXTERNAL MODULE: ./src/workflow/summary.ts
-var summary = __nccwpck_require__(4157);
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -31366,16 +31340,6 @@ var summary = __nccwpck_require__(4157);
 
 
 
-
-/** The modes that call the API; confirm only writes to the job's environment. */
-const MODE_RUNNERS = {
-    create: runCreate,
-    wait: runWait,
-    restore: runRestore,
-    prune: runPrune,
-    delete: runDelete,
-    list: runList,
-};
 /** The main step, as the bundle's entry and `@github/local-action` start it. */
 function run(deps = (0,step/* actionDeps */.tQ)()) {
     return (0,step/* runStep */.eg)(runMain, deps);
@@ -31384,8 +31348,7 @@ function run(deps = (0,step/* actionDeps */.tQ)()) {
 async function runMain(deps) {
     const { io } = deps;
     (0,step/* maskToken */.gg)(deps);
-    // Marks the next run of this bundle in the same job as the post step.
-    io.saveState(constants/* State */.Uw.isPost, "true");
+    (0,rollback_handoff/* markMainStepRan */.IZ)(io.saveState);
     let settings;
     try {
         const parsed = (0,inputs/* parseInputs */.TL)(io.getInput, deps.runContext());
@@ -31402,17 +31365,120 @@ async function runMain(deps) {
     try {
         const report = settings.mode === "confirm"
             ? runConfirm(io)
-            : await MODE_RUNNERS[settings.mode](settings, (0,step/* createModeContext */.DZ)(settings, deps));
+            : await runMode(settings, (0,step/* createModeContext */.DZ)(settings, deps));
         await (0,summary/* finishStep */.IT)(io, report);
         // Last, so that a step that failed, timed out or was cancelled never arms it: the post step
         // restores only after a main step that got this far.
-        if (settings.rollbackOnFailure && report.failures.length === 0 && report.rollbackTargets) {
-            (0,rollback_state/* armRollback */.zf)(io, settings.mode, report.rollbackTargets);
-        }
+        if (report.failures.length === 0 && report.rollback)
+            (0,rollback_handoff/* armRollback */.zf)(io, report.rollback);
     }
     catch (error) {
         io.setFailed((0,errors/* errorMessage */.gJ)(error));
     }
+}
+function runMode(settings, context) {
+    switch (settings.mode) {
+        case "create":
+            return runCreate(settings, context);
+        case "wait":
+            return runWait(settings, context);
+        case "restore":
+            return (0,restore/* runRestore */.YL)(settings, context);
+        case "prune":
+            return runPrune(settings, context);
+        case "delete":
+            return runDelete(settings, context);
+        case "list":
+            return runList(settings, context);
+    }
+}
+
+
+/***/ }),
+
+/***/ 7322:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   HY: () => (/* binding */ restoreRow),
+/* harmony export */   YL: () => (/* binding */ runRestore),
+/* harmony export */   bs: () => (/* binding */ pairRow),
+/* harmony export */   xA: () => (/* binding */ RESTORE_COLUMNS)
+/* harmony export */ });
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
+/* harmony import */ var _fleet_restore_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8280);
+/* harmony import */ var _fleet_rules_snapshots_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7533);
+/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1012);
+/* harmony import */ var _workflow_outputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6327);
+/* harmony import */ var _workflow_summary_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4157);
+
+
+
+
+
+
+
+const TITLE = "VPS restore";
+/**
+ * Restores servers to snapshots: read and check every snapshot (it exists, is completed, belongs
+ * to its server) and every server (it exists, its status allows a restore); if any check fails,
+ * no restore at all is sent. Then restore, each at most once, and (with `wait`) wait; then report.
+ * The rollback post step takes the same path.
+ */
+async function runRestore(settings, context) {
+    const { log, setOutput } = context;
+    const plan = await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .prepareRestores */ .Hs)(settings.snapshots, settings.serverIds, settings.namePrefix, context);
+    if (plan.problems.length > 0) {
+        return (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .failedReport */ .kS)(TITLE, [...plan.problems, "Nothing was restored."]);
+    }
+    (0,_workflow_outputs_js__WEBPACK_IMPORTED_MODULE_4__/* .publishSnapshots */ .jD)(setOutput, plan.targets);
+    if (settings.dryRun) {
+        for (const target of plan.targets) {
+            log.info(`Dry run: would restore server ${target.server.id} to snapshot ${(0,_fleet_rules_snapshots_js__WEBPACK_IMPORTED_MODULE_3__/* .describeSnapshot */ .e4)(target)}, ` +
+                `made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_6__/* .asText */ .e1)(target.created_at) || "at a time the API did not give"}.`);
+        }
+        return {
+            title: `${TITLE} (dry run)`,
+            columns: RESTORE_COLUMNS,
+            rows: plan.targets.map((snapshot) => plannedRow(snapshot, "would be restored")),
+            failures: [],
+            notes: ["Dry run: nothing was restored."],
+        };
+    }
+    log.warning(`Restoring ${plan.targets.map((t) => `server ${t.server.id} to snapshot ${t.id}`).join(", ")}: ` +
+        "everything written to these servers since their snapshot is lost.");
+    const results = await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .startRestores */ .oX)(plan.targets, { announce: false }, context);
+    if (settings.wait)
+        await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .waitForRestoreResults */ .HE)(results, settings.pollIntervalMs, context);
+    const [first] = results;
+    if (first?.serverStatus)
+        setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.serverStatus, first.serverStatus);
+    return {
+        title: TITLE,
+        columns: RESTORE_COLUMNS,
+        rows: results.map(restoreRow),
+        failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
+        notes: settings.wait
+            ? []
+            : ["Not waited for (wait is false): the servers may still be restoring."],
+    };
+}
+/** The table of restore mode and of the rollback post step. */
+const RESTORE_COLUMNS = ["Server", "Snapshot", "Name", "Created", "Server status", "Took"];
+function restoreRow(result) {
+    const { snapshot } = result;
+    const status = result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? "");
+    const took = result.endedAtMs === undefined ? "" : (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(result.endedAtMs - result.startedAtMs);
+    return [...plannedRow(snapshot, status).slice(0, 5), took];
+}
+/** A snapshot found and checked, but not (or not yet) restored. */
+function plannedRow(snapshot, status) {
+    return [snapshot.server.id, snapshot.id, snapshot.name, snapshot.created_at, status, ""];
+}
+/** A server and snapshot that a check stopped before they were even found. */
+function pairRow(pair, status) {
+    return [pair.serverId, pair.snapshotId, "", "", status, ""];
 }
 
 
@@ -31427,11 +31493,11 @@ async function runMain(deps) {
 /* unused harmony export runPost */
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
-/* harmony import */ var _workflow_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9624);
+/* harmony import */ var _modes_restore_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7322);
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8509);
-/* harmony import */ var _fleet_restore_plan_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2728);
-/* harmony import */ var _fleet_restore_servers_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9424);
-/* harmony import */ var _workflow_rollback_state_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3337);
+/* harmony import */ var _fleet_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3596);
+/* harmony import */ var _fleet_restore_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8280);
+/* harmony import */ var _workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2642);
 /* harmony import */ var _workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4157);
 
 
@@ -31456,70 +31522,63 @@ function run(deps = (0,_step_js__WEBPACK_IMPORTED_MODULE_3__/* .actionDeps */ .t
 async function runPost(deps) {
     const { io } = deps;
     (0,_step_js__WEBPACK_IMPORTED_MODULE_3__/* .maskToken */ .gg)(deps);
-    const enabled = (0,_workflow_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseBoolean */ .yG)(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure, io.getInput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure).trim(), false, []);
-    if (!enabled) {
-        io.log.info("Rollback is off (rollback-on-failure: false): nothing was restored.");
-        return;
+    const handoff = (0,_workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_6__/* .readRollbackHandoff */ .r5)(io);
+    switch (handoff.kind) {
+        case "off":
+            io.log.info("Rollback is off (rollback-on-failure: false): nothing was restored.");
+            return;
+        case "unreadable":
+            io.setFailed(`Rollback: the saved state is unreadable (${handoff.problems.join("; ")}); nothing was restored.`);
+            return;
+        case "nothing-made":
+            io.log.info("Rollback: this step made no snapshot, so there is nothing to roll back.");
+            return;
+        case "not-succeeded":
+            return reportNoRollback(io, "this step did not succeed (it failed, timed out or was cancelled), so the steps after " +
+                "it, the deploy among them, never ran", handoff.targetsText);
+        case "confirmed":
+            return reportNoRollback(io, `the deploy was confirmed by a step with ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode}: confirm after this step, so the ` +
+                "job failed after the deploy was known to be good", handoff.targetsText);
+        case "due": {
+            const api = {
+                apiUrl: handoff.apiUrl,
+                apiToken: io.getInput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiToken).trim(),
+                timeoutMs: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .RESTORE_TIMEOUT_MS */ .Ox,
+            };
+            // Not a group of its own: the restores group their lines, and groups cannot nest.
+            io.log.info("Rolling back: the job failed after this step, and rollback-on-failure is true.");
+            return rollBack(handoff, (0,_step_js__WEBPACK_IMPORTED_MODULE_3__/* .createModeContext */ .DZ)(api, deps), io);
+        }
     }
-    const state = (0,_workflow_rollback_state_js__WEBPACK_IMPORTED_MODULE_6__/* .readRollbackState */ .IS)(io.getState, io.getEnv);
-    if (state.problems.length > 0) {
-        io.setFailed(`Rollback: the saved state is unreadable (${state.problems.join("; ")}); nothing was restored.`);
-        return;
-    }
-    if (!state.targets) {
-        io.log.info("Rollback: this step made no snapshot, so there is nothing to roll back.");
-        return;
-    }
-    if (!state.succeeded) {
-        await reportNoRollback(io, "this step did not succeed (it failed, timed out or was cancelled), so the steps after it, " +
-            "the deploy among them, never ran", state);
-        return;
-    }
-    if (state.confirmed) {
-        await reportNoRollback(io, `the deploy was confirmed by a step with ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode}: confirm after this step, so the ` +
-            "job failed after the deploy was known to be good", state);
-        return;
-    }
-    const { settings } = (0,_workflow_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseInputs */ .TL)(io.getInput, deps.runContext());
-    const context = (0,_step_js__WEBPACK_IMPORTED_MODULE_3__/* .createModeContext */ .DZ)({ ...settings, timeoutMs: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .RESTORE_TIMEOUT_MS */ .Ox }, deps);
-    // Not a group of its own: the restores group their lines, and groups cannot nest.
-    io.log.info("Rolling back: the job failed after this step, and rollback-on-failure is true.");
-    await rollBack(state.targets, settings, context, io);
 }
 /** Why nothing is restored, and the input that restores by hand all the same. */
-async function reportNoRollback(io, why, state) {
+async function reportNoRollback(io, why, targetsText) {
     const sentence = `Nothing was rolled back: ${why}. To restore by hand anyway, run this action with ` +
-        `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode}: restore and ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId}: ${state.targetsText} ` +
+        `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode}: restore and ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId}: ${targetsText} ` +
         "(the snapshot-ids output of this step).";
     io.log.info(sentence);
     await (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__/* .finishStep */ .IT)(io, { title: TITLE, columns: [], rows: [], failures: [], notes: [sentence] });
 }
-async function rollBack(pairs, settings, context, io) {
-    const selection = { kind: "by-server", pairs };
-    const plan = await (0,_fleet_restore_servers_js__WEBPACK_IMPORTED_MODULE_5__/* .prepareRestores */ .Hs)(selection, [], settings.namePrefix, context);
-    const notRestored = (p) => [
-        p.serverId,
-        p.snapshotId,
-        "",
-        "",
-        "not restored",
-        "",
-    ];
+/** Restore mode's path (check everything, then restore and wait), with the rollback's words. */
+async function rollBack(rollback, context, io) {
+    const selection = { kind: "by-server", pairs: rollback.targets };
+    const plan = await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_5__/* .prepareRestores */ .Hs)(selection, [], "", context);
     if (plan.problems.length > 0) {
         await (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__/* .finishStep */ .IT)(io, {
             title: TITLE,
-            columns: _fleet_restore_servers_js__WEBPACK_IMPORTED_MODULE_5__/* .RESTORE_COLUMNS */ .xA,
-            rows: pairs.map(notRestored),
+            columns: _modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .RESTORE_COLUMNS */ .xA,
+            rows: rollback.targets.map((pair) => (0,_modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .pairRow */ .bs)(pair, "not restored")),
             failures: [
                 ...plan.problems.map((p) => `Not rolled back: ${p}`),
-                `Rollback failed before any restore, so nothing was restored (${(0,_fleet_restore_plan_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSelection */ .e9)(selection, [])}): ` +
+                `Rollback failed before any restore, so nothing was restored (${(0,_fleet_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSelection */ .e9)(selection, [])}): ` +
                     "every server and snapshot is checked first.",
             ],
             notes: [],
         });
         return;
     }
-    const results = await (0,_fleet_restore_servers_js__WEBPACK_IMPORTED_MODULE_5__/* .restoreServers */ .hb)(plan.targets, { wait: true, pollIntervalMs: settings.pollIntervalMs, announce: true }, context);
+    const results = await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_5__/* .startRestores */ .oX)(plan.targets, { announce: true }, context);
+    await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_5__/* .waitForRestoreResults */ .HE)(results, rollback.pollIntervalMs, context);
     const restored = results.filter((r) => !r.failure);
     for (const result of restored) {
         io.log.info(`Rolled back server ${result.snapshot.server.id} to snapshot ${result.snapshot.id} ` +
@@ -31527,16 +31586,17 @@ async function rollBack(pairs, settings, context, io) {
     }
     await (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__/* .finishStep */ .IT)(io, {
         title: TITLE,
-        columns: _fleet_restore_servers_js__WEBPACK_IMPORTED_MODULE_5__/* .RESTORE_COLUMNS */ .xA,
-        rows: results.map(_fleet_restore_servers_js__WEBPACK_IMPORTED_MODULE_5__/* .restoreRow */ .HY),
+        columns: _modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .RESTORE_COLUMNS */ .xA,
+        rows: results.map(_modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .restoreRow */ .HY),
         failures: results.flatMap((r) => (r.failure ? [`Rollback: ${r.failure}`] : [])),
-        notes: [rollbackSentence(restored.length, pairs.length, settings.mode)],
+        notes: [rollbackSentence(restored.length, rollback)],
     });
 }
 /** What the summary says happened, and nothing more: a restore that did not finish is not counted. */
-function rollbackSentence(restored, total, mode) {
+function rollbackSentence(restored, rollback) {
+    const total = rollback.targets.length;
     const servers = `${restored} of ${total} server${total === 1 ? "" : "s"}`;
-    const snapshot = mode === "wait" ? "the snapshot this step waited for" : "the snapshot this step made";
+    const snapshot = rollback.mode === "wait" ? "the snapshot this step waited for" : "the snapshot this step made";
     const done = `Restored ${servers} to ${snapshot}, because the job failed after it ` +
         `(waited up to ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .RESTORE_TIMEOUT_MS */ .Ox)} for the restores).`;
     return restored === total ? done : `${done} The others were not: see why above.`;
@@ -31623,8 +31683,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   GO: () => (/* binding */ defaultDescription),
   J0: () => (/* binding */ defaultSnapshotName)
 });
-
-// UNUSED EXPORTS: runUrl
 
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
@@ -40218,14 +40276,12 @@ const LAST_LOOK_MS = 1_000;
 function createModeContext(api, deps) {
     const { io, clock, random, signal } = deps;
     const deadline = new runner_clock/* Deadline */.B2(clock, api.timeoutMs);
-    const policy = retry/* DEFAULT_RETRY_POLICY */.cO;
     return {
         api: httpApi(api, deadline, deps, signal),
         // Not tied to the step's cancel signal, which is what it looks after.
         lastLook: () => httpApi(api, new runner_clock/* Deadline */.B2(clock, LAST_LOOK_MS), deps, undefined),
         clock,
         deadline,
-        policy,
         random,
         log: io.log,
         setOutput: io.setOutput,
@@ -40369,7 +40425,6 @@ function parseIdList(inputName, text, problems, notes) {
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   yG: () => (/* binding */ parseBoolean)
 /* harmony export */ });
-/* unused harmony exports MODES, IF_EXISTS, ON_LIMIT */
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
 /* harmony import */ var _id_list_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7317);
@@ -40456,28 +40511,59 @@ function parseInputs(read, run) {
     const pollIntervalMs = parsePositiveDuration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.pollInterval, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.pollInterval), DEFAULT_POLL_INTERVAL_MS, problems);
     if (problems.length > 0 || !mode)
         throw new InputError(problems);
-    return {
-        settings: {
-            apiToken,
-            apiUrl,
-            mode,
-            serverIds,
-            name,
-            namePrefix,
-            description: input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.description) || (0,_runner_run_context_js__WEBPACK_IMPORTED_MODULE_2__/* .defaultDescription */ .GO)(run),
-            snapshots,
-            ifExists: ifExists ?? "fail",
-            onLimit: onLimit ?? "delete-oldest",
-            keep,
-            olderThanMs,
-            wait,
-            timeoutMs,
-            pollIntervalMs,
-            dryRun,
-            rollbackOnFailure,
-        },
-        notes,
-    };
+    const api = { apiToken, apiUrl, timeoutMs };
+    const settings = (() => {
+        switch (mode) {
+            case "create":
+                return {
+                    mode,
+                    ...api,
+                    serverIds,
+                    name,
+                    namePrefix,
+                    description: input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.description) || (0,_runner_run_context_js__WEBPACK_IMPORTED_MODULE_2__/* .defaultDescription */ .GO)(run),
+                    ifExists: ifExists ?? "fail",
+                    onLimit: onLimit ?? "delete-oldest",
+                    wait,
+                    pollIntervalMs,
+                    rollbackOnFailure,
+                };
+            case "wait":
+                return { mode, ...api, snapshots: named(snapshots), pollIntervalMs, rollbackOnFailure };
+            case "restore":
+                return {
+                    mode,
+                    ...api,
+                    snapshots: given(snapshots),
+                    serverIds,
+                    namePrefix,
+                    wait,
+                    pollIntervalMs,
+                    dryRun,
+                };
+            case "prune":
+                return { mode, ...api, serverIds, namePrefix, keep, olderThanMs, dryRun };
+            case "delete":
+                return { mode, ...api, snapshots: named(snapshots), dryRun };
+            case "list":
+                return { mode, ...api, serverIds };
+            case "confirm":
+                return { mode };
+        }
+    })();
+    return { settings, notes };
+}
+/** `checkModeNeeds` has made sure of it; a failure here is a bug, not a bad input. */
+function given(selection) {
+    if (!selection)
+        throw new Error("snapshot-id was checked as given, but is missing");
+    return selection;
+}
+function named(selection) {
+    const checked = given(selection);
+    if (checked.kind === "latest")
+        throw new Error('snapshot-id "latest" was checked as refused');
+    return checked;
 }
 /** The inputs each mode cannot do without, checked with the rest before any request. */
 function checkModeNeeds(mode, serverIdText, snapshots, problems) {
@@ -40627,36 +40713,48 @@ function publishDeleted(setOutput, snapshotIds) {
 
 /***/ }),
 
-/***/ 3337:
+/***/ 2642:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   IS: () => (/* binding */ readRollbackState),
+/* harmony export */   IZ: () => (/* binding */ markMainStepRan),
 /* harmony export */   W0: () => (/* binding */ confirmRollbacks),
 /* harmony export */   mF: () => (/* binding */ saveRollbackTargets),
+/* harmony export */   pq: () => (/* binding */ isPostStep),
+/* harmony export */   r5: () => (/* binding */ readRollbackHandoff),
 /* harmony export */   zf: () => (/* binding */ armRollback)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
-/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6327);
-/* harmony import */ var _snapshot_selection_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3578);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9624);
+/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6327);
+/* harmony import */ var _snapshot_selection_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3578);
 
 
 
 
+
+/** The main step's first act: the next run of this bundle in the job is its post step. */
+function markMainStepRan(saveState) {
+    saveState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.isPost, "true");
+}
+function isPostStep(getState) {
+    return getState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.isPost) === "true";
+}
 function saveRollbackTargets(saveState, snapshots) {
-    saveState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.rollbackTargets, JSON.stringify((0,_outputs_js__WEBPACK_IMPORTED_MODULE_2__/* .snapshotIdsByServer */ .fs)(snapshots)));
+    saveState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.rollbackTargets, JSON.stringify((0,_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotIdsByServer */ .fs)(snapshots)));
 }
 /**
  * The last thing a main step with `rollback-on-failure` does, and only when it succeeded: from
  * here a failure of the job restores these snapshots, until a confirm step disarms it.
  */
-function armRollback(io, mode, snapshots) {
+function armRollback(io, rollback) {
     const key = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomUUID)();
-    const armed = { key, mode, targets: (0,_outputs_js__WEBPACK_IMPORTED_MODULE_2__/* .snapshotIdsByServer */ .fs)(snapshots) };
+    const { mode, apiUrl, pollIntervalMs, targets } = rollback;
+    const armed = { key, mode, targets: (0,_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotIdsByServer */ .fs)(targets) };
     io.exportVariable(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .JobEnv */ .h$.armedRollbacks, JSON.stringify([...readArmed(io.getEnv).rollbacks, armed]));
-    io.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.rollbackKey, key);
+    io.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.armedRollback, JSON.stringify({ key, mode, apiUrl, pollIntervalMs }));
     io.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.mainSucceeded, "true");
 }
 /**
@@ -40671,20 +40769,51 @@ function confirmRollbacks(io) {
     io.exportVariable(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .JobEnv */ .h$.confirmedRollbacks, JSON.stringify([...confirmed.keys, ...disarmed.map((r) => r.key)]));
     return { disarmed, problems: [...armed.problems, ...confirmed.problems] };
 }
-function readRollbackState(getState, getEnv) {
-    const targetsText = getState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.rollbackTargets);
+/** Everything the post step needs to know, read once. */
+function readRollbackHandoff(io) {
+    const enabled = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseBoolean */ .yG)(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.rollbackOnFailure, io.getInput(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.rollbackOnFailure).trim(), false, []);
+    if (!enabled)
+        return { kind: "off" };
+    const targetsText = io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.rollbackTargets);
     const problems = [];
-    const selection = targetsText ? (0,_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_3__/* .parseSnapshotSelection */ .k)(targetsText, problems, []) : undefined;
+    const selection = targetsText ? (0,_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_4__/* .parseSnapshotSelection */ .k)(targetsText, problems, []) : undefined;
     if (selection && selection.kind !== "by-server")
         problems.push("not a server-to-snapshot map");
-    const key = getState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.rollbackKey);
-    return {
-        targets: selection?.kind === "by-server" && problems.length === 0 ? selection.pairs : undefined,
-        targetsText,
-        succeeded: getState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.mainSucceeded) === "true",
-        confirmed: key !== "" && readConfirmed(getEnv).keys.includes(key),
-        problems,
-    };
+    if (problems.length > 0)
+        return { kind: "unreadable", problems };
+    if (selection?.kind !== "by-server")
+        return { kind: "nothing-made" };
+    if (io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.mainSucceeded) !== "true")
+        return { kind: "not-succeeded", targetsText };
+    const armed = parseArmedState(io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.armedRollback));
+    if (!armed)
+        return { kind: "unreadable", problems: ["the armed rollback is not readable"] };
+    if (readConfirmed(io.getEnv).keys.includes(armed.key)) {
+        return { kind: "confirmed", targetsText };
+    }
+    const { mode, apiUrl, pollIntervalMs } = armed;
+    return { kind: "due", targets: selection.pairs, targetsText, mode, apiUrl, pollIntervalMs };
+}
+function parseArmedState(text) {
+    try {
+        const value = JSON.parse(text);
+        if (typeof value?.key === "string" &&
+            value.key !== "" &&
+            typeof value.mode === "string" &&
+            typeof value.apiUrl === "string" &&
+            typeof value.pollIntervalMs === "number") {
+            return {
+                key: value.key,
+                mode: value.mode,
+                apiUrl: value.apiUrl,
+                pollIntervalMs: value.pollIntervalMs,
+            };
+        }
+    }
+    catch {
+        // Said by the caller: the post step restores nothing it cannot read for sure.
+    }
+    return undefined;
 }
 function readArmed(getEnv) {
     const parsed = parseJsonArray(getEnv(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .JobEnv */ .h$.armedRollbacks), _constants_js__WEBPACK_IMPORTED_MODULE_1__/* .JobEnv */ .h$.armedRollbacks);
@@ -40836,14 +40965,7 @@ function positiveInteger(value) {
 }
 /** Every snapshot id the selection names (for delete, which needs no server). */
 function selectedIds(selection) {
-    switch (selection.kind) {
-        case "ids":
-            return selection.ids;
-        case "by-server":
-            return selection.pairs.map((p) => p.snapshotId);
-        case "latest":
-            return [];
-    }
+    return selection.kind === "ids" ? selection.ids : selection.pairs.map((p) => p.snapshotId);
 }
 
 
@@ -40853,13 +40975,18 @@ function selectedIds(selection) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   IT: () => (/* binding */ finishStep)
+/* harmony export */   IT: () => (/* binding */ finishStep),
+/* harmony export */   kS: () => (/* binding */ failedReport)
 /* harmony export */ });
 /* unused harmony exports escapeCell, renderReport, writeReport */
 /* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
 /* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1012);
 
 
+/** A step that stopped before it did anything: only what stopped it. */
+function failedReport(title, failures) {
+    return { title, columns: [], rows: [], failures, notes: [] };
+}
 /** Text from the API (names, descriptions, messages) must not break the table or inject markup. */
 function escapeCell(value) {
     // A table row is one line: any line break would end it.

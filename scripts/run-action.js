@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-export const BUNDLE = path.join(root, "dist", "index.js");
+const BUNDLE = path.join(root, "dist", "index.js");
 
 /**
  * @typedef {object} RunOptions
@@ -45,7 +45,7 @@ async function actionMetadata() {
 }
 
 /** The defaults that action.yml declares, which the runner passes for inputs a workflow omits. */
-export async function actionDefaults() {
+async function actionDefaults() {
   const action = await actionMetadata();
   return Object.fromEntries(
     Object.entries(action.inputs ?? {}).flatMap(([name, spec]) =>
@@ -59,7 +59,7 @@ export async function actionDefaults() {
  * how the job went.
  * @param {"success" | "failure" | "cancelled"} jobStatus
  */
-export async function postStepRuns(jobStatus) {
+async function postStepRuns(jobStatus) {
   const action = await actionMetadata();
   if (!action.runs.post) return false;
   const condition = (action.runs["post-if"] ?? "always()").trim();
@@ -86,7 +86,7 @@ export async function runPostStep(options) {
 }
 
 /** @param {string} name */
-export function inputVariable(name) {
+function inputVariable(name) {
   return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
 }
 
@@ -95,7 +95,7 @@ export function inputVariable(name) {
  * @param {string} text
  * @returns {Record<string, string>}
  */
-export function parseCommandFile(text) {
+function parseCommandFile(text) {
   /** @type {Record<string, string>} */
   const values = {};
   const lines = text.split("\n");

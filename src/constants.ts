@@ -32,13 +32,11 @@ export const Outputs = {
   serverStatus: "server-status",
 } as const;
 
-export type OutputName = (typeof Outputs)[keyof typeof Outputs];
-
 export const State = {
   isPost: "isPost",
   rollbackTargets: "rollbackTargets",
   mainSucceeded: "mainSucceeded",
-  rollbackKey: "rollbackKey",
+  armedRollback: "armedRollback",
 } as const;
 
 /**

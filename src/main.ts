@@ -1,29 +1,16 @@
 import { errorMessage } from "./api/errors.js";
-import { State } from "./constants.js";
-import { InputError, type Mode, parseInputs, type Settings } from "./workflow/inputs.js";
-import type { ModeContext } from "./modes/context.js";
+import { InputError, parseInputs, type Settings } from "./workflow/inputs.js";
+import type { CreateModeContext } from "./modes/context.js";
 import { type ActionDeps, actionDeps, createModeContext, maskToken, runStep } from "./step.js";
+import { runConfirm } from "./modes/confirm.js";
 import { runCreate } from "./modes/create.js";
 import { runDelete } from "./modes/delete.js";
 import { runList } from "./modes/list.js";
 import { runPrune } from "./modes/prune.js";
 import { runRestore } from "./modes/restore.js";
 import { runWait } from "./modes/wait.js";
-import { runConfirm } from "./modes/confirm.js";
-import { armRollback } from "./workflow/rollback-state.js";
+import { armRollback, markMainStepRan } from "./workflow/rollback-handoff.js";
 import { finishStep, type ModeReport } from "./workflow/summary.js";
-
-type ModeRunner = (settings: Settings, context: ModeContext) => Promise<ModeReport>;
-
-/** The modes that call the API; confirm only writes to the job's environment. */
-const MODE_RUNNERS: Record<Exclude<Mode, "confirm">, ModeRunner> = {
-  create: runCreate,
-  wait: runWait,
-  restore: runRestore,
-  prune: runPrune,
-  delete: runDelete,
-  list: runList,
-};
 
 /** The main step, as the bundle's entry and `@github/local-action` start it. */
 export function run(deps: ActionDeps = actionDeps()): Promise<void> {
@@ -34,8 +21,7 @@ export function run(deps: ActionDeps = actionDeps()): Promise<void> {
 export async function runMain(deps: ActionDeps): Promise<void> {
   const { io } = deps;
   maskToken(deps);
-  // Marks the next run of this bundle in the same job as the post step.
-  io.saveState(State.isPost, "true");
+  markMainStepRan(io.saveState);
 
   let settings: Settings;
   try {
@@ -52,14 +38,32 @@ export async function runMain(deps: ActionDeps): Promise<void> {
     const report =
       settings.mode === "confirm"
         ? runConfirm(io)
-        : await MODE_RUNNERS[settings.mode](settings, createModeContext(settings, deps));
+        : await runMode(settings, createModeContext(settings, deps));
     await finishStep(io, report);
     // Last, so that a step that failed, timed out or was cancelled never arms it: the post step
     // restores only after a main step that got this far.
-    if (settings.rollbackOnFailure && report.failures.length === 0 && report.rollbackTargets) {
-      armRollback(io, settings.mode, report.rollbackTargets);
-    }
+    if (report.failures.length === 0 && report.rollback) armRollback(io, report.rollback);
   } catch (error) {
     io.setFailed(errorMessage(error));
+  }
+}
+
+function runMode(
+  settings: Exclude<Settings, { mode: "confirm" }>,
+  context: CreateModeContext,
+): Promise<ModeReport> {
+  switch (settings.mode) {
+    case "create":
+      return runCreate(settings, context);
+    case "wait":
+      return runWait(settings, context);
+    case "restore":
+      return runRestore(settings, context);
+    case "prune":
+      return runPrune(settings, context);
+    case "delete":
+      return runDelete(settings, context);
+    case "list":
+      return runList(settings, context);
   }
 }

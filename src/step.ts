@@ -2,7 +2,8 @@ import { HttpSnapshotsApi, requestTimeoutFor } from "./api/http-api.js";
 import { DEFAULT_RETRY_POLICY, RateLimitGate } from "./api/retry.js";
 import { httpTransport, type Transport } from "./api/transport.js";
 import { Inputs } from "./constants.js";
-import type { ModeContext } from "./modes/context.js";
+import type { ApiSettings } from "./workflow/inputs.js";
+import type { CreateModeContext } from "./modes/context.js";
 import { stopOnCancel } from "./runner/cancellation.js";
 import { type Clock, Deadline, systemClock } from "./runner/clock.js";
 import { type ActionIO, coreIO } from "./runner/io.js";
@@ -80,24 +81,16 @@ export function maskToken({ io, redactor }: ActionDeps): void {
  */
 const LAST_LOOK_MS = 1_000;
 
-interface ApiSettings {
-  apiUrl: string;
-  apiToken: string;
-  timeoutMs: number;
-}
-
 /** The API client and collaborators of one step, all bound to the step's one deadline. */
-export function createModeContext(api: ApiSettings, deps: ActionDeps): ModeContext {
+export function createModeContext(api: ApiSettings, deps: ActionDeps): CreateModeContext {
   const { io, clock, random, signal } = deps;
   const deadline = new Deadline(clock, api.timeoutMs);
-  const policy = DEFAULT_RETRY_POLICY;
   return {
     api: httpApi(api, deadline, deps, signal),
     // Not tied to the step's cancel signal, which is what it looks after.
     lastLook: () => httpApi(api, new Deadline(clock, LAST_LOOK_MS), deps, undefined),
     clock,
     deadline,
-    policy,
     random,
     log: io.log,
     setOutput: io.setOutput,

@@ -8,15 +8,16 @@ import {
   type SnapshotsApi,
 } from "../api/types.js";
 import type { Clock, Deadline } from "../runner/clock.js";
-import { readServerList } from "./server-snapshots.js";
+import { readServerList } from "./lists/server-lists.js";
 import { formatDuration } from "../duration.js";
 import type { Logger } from "../runner/logger.js";
-import { backoffDelayMs, type RetryPolicy } from "../api/retry.js";
+import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from "../api/retry.js";
 
 export interface ExactlyOnceContext {
   clock: Clock;
   deadline: Deadline;
-  policy: RetryPolicy;
+  /** The provider's retry policy unless a test needs another. */
+  policy?: RetryPolicy;
   random: () => number;
   log: Logger;
   signal?: AbortSignal;
@@ -47,7 +48,7 @@ async function sendExactlyOnce<T>(
   spec: OnceSpec<T>,
   context: ExactlyOnceContext,
 ): Promise<SentOnce<T>> {
-  const { clock, deadline, policy, random, log, signal } = context;
+  const { clock, deadline, policy = DEFAULT_RETRY_POLICY, random, log, signal } = context;
   for (let attempt = 1; ; attempt++) {
     try {
       return { value: await spec.send(), recovered: false };

@@ -1,14 +1,10 @@
 import { isStatus } from "../api/errors.js";
-import { RESTORING, type Server, type SnapshotsApi } from "../api/types.js";
+import type { Server, SnapshotsApi } from "../api/types.js";
 import { Inputs } from "../constants.js";
 import type { Logger } from "../runner/logger.js";
 import { explainFailure } from "../workflow/explain.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
-
-export type ServerChange = "snapshot" | "restore";
-
-/** Statuses the provider's own examples show a server taking a snapshot or a restore in. */
-const READY_STATUSES: ReadonlySet<string> = new Set(["active", "stopped"]);
+import { type ServerChange, statusVerdict } from "./rules/server-status.js";
 
 export interface ServerChecks {
   servers: Map<number, Server>;
@@ -18,8 +14,7 @@ export interface ServerChecks {
 
 /**
  * Every server, before the first change to any: it exists and the token sees it, and its status
- * allows the change. One request per server, all at once; a server whose status the provider does
- * not document proceeds, with a warning, since refusing it could block a working server for good.
+ * allows the change. One request per server, all at once.
  */
 export async function checkServers(
   api: SnapshotsApi,
@@ -44,14 +39,9 @@ export async function checkServers(
       continue;
     }
     checks.servers.set(serverId, server);
-    const problem = statusProblem(server, change);
-    if (problem) checks.problems.push(problem);
-    else if (!READY_STATUSES.has(server.status)) {
-      log.warning(
-        `Server ${serverId} is "${server.status}", a status the provider does not document: ` +
-          `going on with the ${change}.`,
-      );
-    }
+    const verdict = statusVerdict(server, change);
+    if ("refused" in verdict) checks.problems.push(verdict.refused);
+    if ("undocumented" in verdict) log.warning(verdict.undocumented);
   }
   return checks;
 }
@@ -64,19 +54,4 @@ function unreachable(error: unknown, serverId: number): string {
     );
   }
   return explainFailure(error, { kind: "server", serverId });
-}
-
-/** Why the server must not be changed now, or undefined. */
-export function statusProblem(server: Server, change: ServerChange): string | undefined {
-  const what = change === "snapshot" ? "a snapshot of it" : "a restore";
-  if (server.status === RESTORING) {
-    return (
-      `Server ${server.id} is restoring: ${what} must wait until that restore has finished ` +
-      "(its status is active or stopped again)."
-    );
-  }
-  if (server.status === "suspended") {
-    return `Server ${server.id} is suspended: the provider allows ${what} only once it is active or stopped again.`;
-  }
-  return undefined;
 }

@@ -1,6 +1,6 @@
 import { Inputs } from "../constants.js";
 import type { ActionIO } from "../runner/io.js";
-import { confirmRollbacks } from "../workflow/rollback-state.js";
+import { confirmRollbacks } from "../workflow/rollback-handoff.js";
 import type { ModeReport } from "../workflow/summary.js";
 
 /**

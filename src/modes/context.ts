@@ -1,20 +1,26 @@
 import type { SnapshotsApi } from "../api/types.js";
-import type { RetryPolicy } from "../api/retry.js";
 import type { Clock, Deadline } from "../runner/clock.js";
 import type { Logger } from "../runner/logger.js";
 import type { SetOutput } from "../workflow/outputs.js";
 
-/** What every mode is handed: the API and the collaborators it must not create itself. */
+/** What every mode that calls the API is handed: the API and the collaborators it must not make. */
 export interface ModeContext {
   api: SnapshotsApi;
-  /** A client for one look after the step was cancelled, when `api` no longer sends anything. */
-  lastLook: () => SnapshotsApi;
   clock: Clock;
+  /** The step's one deadline, which every wait and request respects. */
   deadline: Deadline;
-  policy: RetryPolicy;
   random: () => number;
   log: Logger;
   setOutput: SetOutput;
-  saveState: (name: string, value: string) => void;
   signal?: AbortSignal;
+}
+
+/** create and wait record, as soon as each is known, the snapshots a rollback would restore. */
+export interface SnapshotModeContext extends ModeContext {
+  saveState: (name: string, value: string) => void;
+}
+
+/** create also takes one look after a cancellation, when `api` no longer sends anything. */
+export interface CreateModeContext extends SnapshotModeContext {
+  lastLook: () => SnapshotsApi;
 }

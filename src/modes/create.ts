@@ -1,48 +1,38 @@
-import {
-  createOnServers,
-  madeSnapshots,
-  prepareCreates,
-  SNAPSHOT_COLUMNS,
-  snapshotRow,
-  waitForResults,
-} from "../fleet/create-snapshots.js";
-import { AccountSize } from "../fleet/server-snapshots.js";
-import type { Settings } from "../workflow/inputs.js";
+import { formatDuration } from "../duration.js";
+import { createOnServers, prepareCreates } from "../fleet/create.js";
+import { sizeText } from "../fleet/rules/snapshots.js";
+import { madeSnapshots, type SnapshotResult, waitForResults } from "../fleet/wait/snapshots.js";
+import type { CreateSettings } from "../workflow/inputs.js";
 import { publishDeleted, publishSnapshots } from "../workflow/outputs.js";
-import { saveRollbackTargets } from "../workflow/rollback-state.js";
-import type { ModeReport } from "../workflow/summary.js";
-import type { ModeContext } from "./context.js";
+import { saveRollbackTargets } from "../workflow/rollback-handoff.js";
+import { failedReport, type ModeReport } from "../workflow/summary.js";
+import type { CreateModeContext } from "./context.js";
 
 const TITLE = "VPS snapshots";
 
 /**
- * Snapshots every server: reads and checks every server and decides `if-exists` and `on-limit`
- * for each before anything changes, then creates each snapshot at most once, then (with `wait`)
- * waits for all of them at once.
+ * Snapshots every server, reading like restore: read and check every server and decide
+ * `if-exists` and `on-limit` for each, before anything changes; then change (each snapshot
+ * created at most once); then (with `wait`) wait for all of them at once; then report.
  */
-export async function runCreate(settings: Settings, context: ModeContext): Promise<ModeReport> {
+export async function runCreate(
+  settings: CreateSettings,
+  context: CreateModeContext,
+): Promise<ModeReport> {
   const { setOutput, log } = context;
   const now = context.clock.wallNow();
   const deletedIds: number[] = [];
   publishDeleted(setOutput, deletedIds);
-  // Learned by the first read of the servers' snapshots, used by every check of the wait.
-  const accountSize = new AccountSize();
 
   const prepared = await log.group(
     `Checking ${settings.serverIds.length} server(s) before any change`,
-    () => prepareCreates(settings, { ...context, now }, accountSize),
+    () => prepareCreates(settings, { ...context, now }),
   );
   if (prepared.problems.length > 0) {
-    return {
-      title: TITLE,
-      columns: [],
-      rows: [],
-      failures: [
-        ...prepared.problems,
-        "Nothing was changed on any server: every server is checked before the first change.",
-      ],
-      notes: [],
-    };
+    return failedReport(TITLE, [
+      ...prepared.problems,
+      "Nothing was changed on any server: every server is checked before the first change.",
+    ]);
   }
 
   const results = await createOnServers(prepared.plans, settings, {
@@ -60,10 +50,11 @@ export async function runCreate(settings: Settings, context: ModeContext): Promi
   });
   const accepted = results.filter((r) => r.snapshot);
   if (settings.wait) {
-    await waitForResults(accepted, settings.pollIntervalMs, context, accountSize);
+    await waitForResults(accepted, settings.pollIntervalMs, context, prepared.accountPages);
     if (accepted.length > 0) publishSnapshots(setOutput, madeSnapshots(results));
   }
 
+  const { mode, apiUrl, pollIntervalMs, rollbackOnFailure } = settings;
   return {
     title: TITLE,
     columns: SNAPSHOT_COLUMNS,
@@ -72,6 +63,29 @@ export async function runCreate(settings: Settings, context: ModeContext): Promi
     notes: settings.wait
       ? []
       : ["Not waited for (wait is false): the snapshots may still be in progress."],
-    rollbackTargets: madeSnapshots(results),
+    rollback: rollbackOnFailure
+      ? { mode, apiUrl, pollIntervalMs, targets: madeSnapshots(results) }
+      : undefined,
   };
+}
+
+/** The table of create mode and of wait mode, which waits exactly as create does. */
+export const SNAPSHOT_COLUMNS = ["Server", "Snapshot", "Name", "Status", "Size", "Took"];
+
+export function snapshotRow(result: SnapshotResult): unknown[] {
+  const { snapshot } = result;
+  const took =
+    result.endedAtMs === undefined
+      ? ""
+      : formatDuration(result.endedAtMs - (result.startedAtMs ?? 0));
+  const status = result.failure && !snapshot ? "failed" : (snapshot?.status ?? "");
+  const how = result.adopted ? " (found after a lost answer)" : result.reused ? " (reused)" : "";
+  return [
+    result.serverId,
+    snapshot?.id ?? "",
+    snapshot?.name ?? "",
+    `${status}${how}`,
+    snapshot ? sizeText(snapshot) : "",
+    took,
+  ];
 }

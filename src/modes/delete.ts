@@ -1,19 +1,22 @@
 import type { Snapshot } from "../api/types.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "../fleet/concurrency.js";
 import { explainFailure } from "../workflow/explain.js";
-import type { Settings } from "../workflow/inputs.js";
+import type { DeleteSettings } from "../workflow/inputs.js";
 import { publishDeleted } from "../workflow/outputs.js";
-import { type SnapshotSelection, selectedIds } from "../workflow/snapshot-selection.js";
-import { describeSnapshot } from "../fleet/snapshots.js";
+import { selectedIds } from "../workflow/snapshot-selection.js";
+import { describeSnapshot } from "../fleet/rules/snapshots.js";
 import type { ModeReport } from "../workflow/summary.js";
 import type { ModeContext } from "./context.js";
 
 type DeleteResult = "deleted" | "already gone" | "would be deleted" | "not found" | "failed";
 
 /** Deletes exactly the snapshots named; one already gone (404) is no failure, and says so. */
-export async function runDelete(settings: Settings, context: ModeContext): Promise<ModeReport> {
+export async function runDelete(
+  settings: DeleteSettings,
+  context: ModeContext,
+): Promise<ModeReport> {
   const { api, log, setOutput } = context;
-  const ids = selectedIds(settings.snapshots as SnapshotSelection);
+  const ids = selectedIds(settings.snapshots);
   const { known, complete } = await knownSnapshots(context, ids.length);
   const results = new Map<number, DeleteResult>();
   const failures: string[] = [];

@@ -1,20 +1,20 @@
 import type { Snapshot } from "../api/types.js";
 import { Outputs } from "../constants.js";
 import { explainFailure } from "../workflow/explain.js";
-import type { Settings } from "../workflow/inputs.js";
-import { snapshotsByServer } from "../fleet/server-snapshots.js";
-import { age, newestFirst, sizeText } from "../fleet/snapshots.js";
+import type { ListSettings } from "../workflow/inputs.js";
+import { snapshotsByServer } from "../fleet/lists/server-lists.js";
+import { age, newestFirst, sizeText } from "../fleet/rules/snapshots.js";
 import type { ModeReport } from "../workflow/summary.js";
 import type { ModeContext } from "./context.js";
 
 /** The snapshots of each server, newest first, as the `snapshots` output and a summary table. */
-export async function runList(settings: Settings, context: ModeContext): Promise<ModeReport> {
+export async function runList(settings: ListSettings, context: ModeContext): Promise<ModeReport> {
   const { api, clock, log, setOutput } = context;
   const failures: string[] = [];
   let found: Snapshot[] = [];
   await log.group(`Listing the snapshots of ${settings.serverIds.length} server(s)`, async () => {
     try {
-      const lists = await snapshotsByServer(api, settings.serverIds);
+      const lists = await snapshotsByServer(api, settings.serverIds, undefined);
       for (const serverId of settings.serverIds) {
         const error = lists.failed.get(serverId);
         if (error !== undefined) failures.push(explainFailure(error, { kind: "list", serverId }));

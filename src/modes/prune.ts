@@ -1,12 +1,12 @@
 import type { Snapshot } from "../api/types.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "../fleet/concurrency.js";
 import { explainFailure } from "../workflow/explain.js";
-import type { Settings } from "../workflow/inputs.js";
+import type { PruneSettings } from "../workflow/inputs.js";
 import { publishDeleted } from "../workflow/outputs.js";
 import { Outputs } from "../constants.js";
-import { snapshotsToPrune } from "../fleet/retention.js";
-import { snapshotsByServer } from "../fleet/server-snapshots.js";
-import { age, describeSnapshot, newestFirst } from "../fleet/snapshots.js";
+import { snapshotsToPrune } from "../fleet/rules/retention.js";
+import { snapshotsByServer } from "../fleet/lists/server-lists.js";
+import { age, describeSnapshot, newestFirst } from "../fleet/rules/snapshots.js";
 import type { ModeReport } from "../workflow/summary.js";
 import type { ModeContext } from "./context.js";
 
@@ -17,7 +17,7 @@ type Fate = "kept" | "deleted" | "already gone" | "would be deleted" | "delete f
  * younger one), deletes the rest of ours. Snapshots without the prefix and unfinished ones are
  * never touched.
  */
-export async function runPrune(settings: Settings, context: ModeContext): Promise<ModeReport> {
+export async function runPrune(settings: PruneSettings, context: ModeContext): Promise<ModeReport> {
   const { api, log, setOutput, clock } = context;
   const now = clock.wallNow();
   const fates = new Map<Snapshot, Fate>();
@@ -43,7 +43,6 @@ export async function runPrune(settings: Settings, context: ModeContext): Promis
       keep: settings.keep,
       olderThanMs: settings.olderThanMs,
       now,
-      protectedIds: new Set(),
     });
     for (const snapshot of decision.kept) fates.set(snapshot, "kept");
     log.info(
@@ -58,7 +57,7 @@ export async function runPrune(settings: Settings, context: ModeContext): Promis
   const title = `${settings.dryRun ? "Dry run: pruning" : "Pruning"} ${settings.serverIds.length} server(s)`;
   await log.group(title, async () => {
     try {
-      const lists = await snapshotsByServer(api, settings.serverIds);
+      const lists = await snapshotsByServer(api, settings.serverIds, undefined);
       for (const [serverId, error] of lists.failed) {
         failures.push(explainFailure(error, { kind: "list", serverId }));
       }

@@ -1,32 +1,41 @@
+import type { Snapshot } from "../api/types.js";
 import { Outputs } from "../constants.js";
-import type { Settings } from "../workflow/inputs.js";
-import { publishSnapshots } from "../workflow/outputs.js";
+import { formatDuration } from "../duration.js";
 import {
   prepareRestores,
-  RESTORE_COLUMNS,
-  restoreRow,
-  restoreServers,
-} from "../fleet/restore-servers.js";
-import type { SnapshotSelection } from "../workflow/snapshot-selection.js";
-import { describeSnapshot } from "../fleet/snapshots.js";
+  type RestoreResult,
+  startRestores,
+  waitForRestoreResults,
+} from "../fleet/restore.js";
+import { describeSnapshot } from "../fleet/rules/snapshots.js";
 import { asText } from "../runner/untrusted.js";
-import type { ModeReport } from "../workflow/summary.js";
+import type { RestoreSettings } from "../workflow/inputs.js";
+import { publishSnapshots } from "../workflow/outputs.js";
+import type { ServerSnapshotPair } from "../workflow/snapshot-selection.js";
+import { failedReport, type ModeReport } from "../workflow/summary.js";
 import type { ModeContext } from "./context.js";
 
 const TITLE = "VPS restore";
 
 /**
- * Restores servers to snapshots. Every named snapshot (it exists, is completed, belongs to its
- * server) and every server (it exists, its status allows a restore) is checked first; if any
- * check fails, no restore at all is sent.
+ * Restores servers to snapshots: read and check every snapshot (it exists, is completed, belongs
+ * to its server) and every server (it exists, its status allows a restore); if any check fails,
+ * no restore at all is sent. Then restore, each at most once, and (with `wait`) wait; then report.
+ * The rollback post step takes the same path.
  */
-export async function runRestore(settings: Settings, context: ModeContext): Promise<ModeReport> {
+export async function runRestore(
+  settings: RestoreSettings,
+  context: ModeContext,
+): Promise<ModeReport> {
   const { log, setOutput } = context;
-  const selection = settings.snapshots as SnapshotSelection;
-
-  const plan = await prepareRestores(selection, settings.serverIds, settings.namePrefix, context);
+  const plan = await prepareRestores(
+    settings.snapshots,
+    settings.serverIds,
+    settings.namePrefix,
+    context,
+  );
   if (plan.problems.length > 0) {
-    return failedReport([...plan.problems, "Nothing was restored."]);
+    return failedReport(TITLE, [...plan.problems, "Nothing was restored."]);
   }
 
   publishSnapshots(setOutput, plan.targets);
@@ -40,9 +49,7 @@ export async function runRestore(settings: Settings, context: ModeContext): Prom
     return {
       title: `${TITLE} (dry run)`,
       columns: RESTORE_COLUMNS,
-      rows: plan.targets.map((snapshot) =>
-        restoreRow({ snapshot, startedAtMs: 0, serverStatus: "would be restored" }),
-      ),
+      rows: plan.targets.map((snapshot) => plannedRow(snapshot, "would be restored")),
       failures: [],
       notes: ["Dry run: nothing was restored."],
     };
@@ -52,7 +59,8 @@ export async function runRestore(settings: Settings, context: ModeContext): Prom
     `Restoring ${plan.targets.map((t) => `server ${t.server.id} to snapshot ${t.id}`).join(", ")}: ` +
       "everything written to these servers since their snapshot is lost.",
   );
-  const results = await restoreServers(plan.targets, settings, context);
+  const results = await startRestores(plan.targets, { announce: false }, context);
+  if (settings.wait) await waitForRestoreResults(results, settings.pollIntervalMs, context);
   const [first] = results;
   if (first?.serverStatus) setOutput(Outputs.serverStatus, first.serverStatus);
   return {
@@ -66,6 +74,24 @@ export async function runRestore(settings: Settings, context: ModeContext): Prom
   };
 }
 
-function failedReport(failures: string[]): ModeReport {
-  return { title: TITLE, columns: [], rows: [], failures, notes: [] };
+/** The table of restore mode and of the rollback post step. */
+export const RESTORE_COLUMNS = ["Server", "Snapshot", "Name", "Created", "Server status", "Took"];
+
+export function restoreRow(result: RestoreResult): unknown[] {
+  const { snapshot } = result;
+  const status =
+    result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? "");
+  const took =
+    result.endedAtMs === undefined ? "" : formatDuration(result.endedAtMs - result.startedAtMs);
+  return [...plannedRow(snapshot, status).slice(0, 5), took];
+}
+
+/** A snapshot found and checked, but not (or not yet) restored. */
+function plannedRow(snapshot: Snapshot, status: string): unknown[] {
+  return [snapshot.server.id, snapshot.id, snapshot.name, snapshot.created_at, status, ""];
+}
+
+/** A server and snapshot that a check stopped before they were even found. */
+export function pairRow(pair: ServerSnapshotPair, status: string): unknown[] {
+  return [pair.serverId, pair.snapshotId, "", "", status, ""];
 }

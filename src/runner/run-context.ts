@@ -23,7 +23,7 @@ export function currentRunContext(): RunContext {
   };
 }
 
-export function runUrl(run: RunContext): string | undefined {
+function runUrl(run: RunContext): string | undefined {
   if (!run.repository || !run.runId) return undefined;
   return `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`;
 }

@@ -2,35 +2,95 @@ import { DEFAULT_API_URL, Inputs, RESTORE_TIMEOUT_MS } from "../constants.js";
 import { parseDuration } from "../duration.js";
 import { parseIdList } from "./id-list.js";
 import { defaultDescription, defaultSnapshotName, type RunContext } from "../runner/run-context.js";
-import { parseSnapshotSelection, type SnapshotSelection } from "./snapshot-selection.js";
+import {
+  type NamedSelection,
+  parseSnapshotSelection,
+  type SnapshotSelection,
+} from "./snapshot-selection.js";
 
-export const MODES = ["create", "wait", "restore", "prune", "delete", "list", "confirm"] as const;
-export const IF_EXISTS = ["fail", "reuse", "replace"] as const;
-export const ON_LIMIT = ["delete-oldest", "fail"] as const;
-export type Mode = (typeof MODES)[number];
+const MODES = ["create", "wait", "restore", "prune", "delete", "list", "confirm"] as const;
+const IF_EXISTS = ["fail", "reuse", "replace"] as const;
+const ON_LIMIT = ["delete-oldest", "fail"] as const;
+type Mode = (typeof MODES)[number];
 /** The modes whose post step can roll back: those that see their snapshots complete. */
 const ROLLBACK_MODES: readonly Mode[] = ["create", "wait"];
 
-/** Every input, checked and typed: the rest of the program never reads an input itself. */
-export interface Settings {
+type IfExists = (typeof IF_EXISTS)[number];
+type OnLimit = (typeof ON_LIMIT)[number];
+
+/** What every mode that calls the API needs to reach it. */
+export interface ApiSettings {
   apiToken: string;
   apiUrl: string;
-  mode: Mode;
+  /** The step's one deadline for every wait and request. */
+  timeoutMs: number;
+}
+
+export interface CreateSettings extends ApiSettings {
+  mode: "create";
   serverIds: number[];
   name: string;
   namePrefix: string;
   description: string;
-  snapshots: SnapshotSelection | undefined;
-  ifExists: (typeof IF_EXISTS)[number];
-  onLimit: (typeof ON_LIMIT)[number];
-  keep: number;
-  olderThanMs: number | undefined;
+  ifExists: IfExists;
+  onLimit: OnLimit;
   wait: boolean;
-  timeoutMs: number;
   pollIntervalMs: number;
-  dryRun: boolean;
   rollbackOnFailure: boolean;
 }
+
+export interface WaitSettings extends ApiSettings {
+  mode: "wait";
+  snapshots: NamedSelection;
+  pollIntervalMs: number;
+  rollbackOnFailure: boolean;
+}
+
+export interface RestoreSettings extends ApiSettings {
+  mode: "restore";
+  snapshots: SnapshotSelection;
+  /** The servers of `snapshot-id: latest`. */
+  serverIds: number[];
+  namePrefix: string;
+  wait: boolean;
+  pollIntervalMs: number;
+  dryRun: boolean;
+}
+
+export interface PruneSettings extends ApiSettings {
+  mode: "prune";
+  serverIds: number[];
+  namePrefix: string;
+  keep: number;
+  olderThanMs: number | undefined;
+  dryRun: boolean;
+}
+
+export interface DeleteSettings extends ApiSettings {
+  mode: "delete";
+  snapshots: NamedSelection;
+  dryRun: boolean;
+}
+
+export interface ListSettings extends ApiSettings {
+  mode: "list";
+  serverIds: number[];
+}
+
+/** `mode: confirm` sends no request: it needs nothing but the mode. */
+interface ConfirmSettings {
+  mode: "confirm";
+}
+
+/** Every input, checked and typed, in the shape of its mode: no mode reads an input itself. */
+export type Settings =
+  | CreateSettings
+  | WaitSettings
+  | RestoreSettings
+  | PruneSettings
+  | DeleteSettings
+  | ListSettings
+  | ConfirmSettings;
 
 export interface ParsedInputs {
   settings: Settings;
@@ -134,28 +194,59 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
   );
 
   if (problems.length > 0 || !mode) throw new InputError(problems);
-  return {
-    settings: {
-      apiToken,
-      apiUrl,
-      mode,
-      serverIds,
-      name,
-      namePrefix,
-      description: input(Inputs.description) || defaultDescription(run),
-      snapshots,
-      ifExists: ifExists ?? "fail",
-      onLimit: onLimit ?? "delete-oldest",
-      keep,
-      olderThanMs,
-      wait,
-      timeoutMs,
-      pollIntervalMs,
-      dryRun,
-      rollbackOnFailure,
-    },
-    notes,
-  };
+  const api = { apiToken, apiUrl, timeoutMs };
+  const settings = ((): Settings => {
+    switch (mode) {
+      case "create":
+        return {
+          mode,
+          ...api,
+          serverIds,
+          name,
+          namePrefix,
+          description: input(Inputs.description) || defaultDescription(run),
+          ifExists: ifExists ?? "fail",
+          onLimit: onLimit ?? "delete-oldest",
+          wait,
+          pollIntervalMs,
+          rollbackOnFailure,
+        };
+      case "wait":
+        return { mode, ...api, snapshots: named(snapshots), pollIntervalMs, rollbackOnFailure };
+      case "restore":
+        return {
+          mode,
+          ...api,
+          snapshots: given(snapshots),
+          serverIds,
+          namePrefix,
+          wait,
+          pollIntervalMs,
+          dryRun,
+        };
+      case "prune":
+        return { mode, ...api, serverIds, namePrefix, keep, olderThanMs, dryRun };
+      case "delete":
+        return { mode, ...api, snapshots: named(snapshots), dryRun };
+      case "list":
+        return { mode, ...api, serverIds };
+      case "confirm":
+        return { mode };
+    }
+  })();
+  return { settings, notes };
+}
+
+/** `checkModeNeeds` has made sure of it; a failure here is a bug, not a bad input. */
+function given(selection: SnapshotSelection | undefined): SnapshotSelection {
+  if (!selection) throw new Error("snapshot-id was checked as given, but is missing");
+  return selection;
+}
+
+function named(selection: SnapshotSelection | undefined): NamedSelection {
+  const checked = given(selection);
+  if (checked.kind === "latest") throw new Error('snapshot-id "latest" was checked as refused');
+  return checked;
 }
 
 /** The inputs each mode cannot do without, checked with the rest before any request. */

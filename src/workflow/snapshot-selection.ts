@@ -12,6 +12,9 @@ export type SnapshotSelection =
   | { kind: "by-server"; pairs: ServerSnapshotPair[] }
   | { kind: "latest" };
 
+/** Snapshots named by id, or by a `snapshot-ids` map of server to snapshot: all but `latest`. */
+export type NamedSelection = Exclude<SnapshotSelection, { kind: "latest" }>;
+
 export function parseSnapshotSelection(
   text: string,
   problems: string[],
@@ -116,13 +119,6 @@ function positiveInteger(value: unknown): number | undefined {
 }
 
 /** Every snapshot id the selection names (for delete, which needs no server). */
-export function selectedIds(selection: SnapshotSelection): number[] {
-  switch (selection.kind) {
-    case "ids":
-      return selection.ids;
-    case "by-server":
-      return selection.pairs.map((p) => p.snapshotId);
-    case "latest":
-      return [];
-  }
+export function selectedIds(selection: NamedSelection): number[] {
+  return selection.kind === "ids" ? selection.ids : selection.pairs.map((p) => p.snapshotId);
 }

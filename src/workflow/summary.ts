@@ -1,5 +1,5 @@
 import { errorMessage } from "../api/errors.js";
-import type { Snapshot } from "../api/types.js";
+import type { RollbackToArm } from "./rollback-handoff.js";
 import type { ActionIO } from "../runner/io.js";
 import type { Logger } from "../runner/logger.js";
 import { asText, oneLine } from "../runner/untrusted.js";
@@ -14,8 +14,13 @@ export interface ModeReport {
   failures: string[];
   /** Lines under the table that are not failures (a dry run's disclaimer, ...). */
   notes: string[];
-  /** create and wait: the snapshots that a rollback would restore the servers to. */
-  rollbackTargets?: Snapshot[];
+  /** create and wait with `rollback-on-failure`: what to arm once the step has succeeded. */
+  rollback?: RollbackToArm;
+}
+
+/** A step that stopped before it did anything: only what stopped it. */
+export function failedReport(title: string, failures: string[]): ModeReport {
+  return { title, columns: [], rows: [], failures, notes: [] };
 }
 
 /** Text from the API (names, descriptions, messages) must not break the table or inject markup. */

@@ -92,7 +92,7 @@ export async function createThenEndJob(
 }
 
 /** The runner cannot nest log groups: a group opened inside another swallows its end. */
-export function assertGroupsDoNotNest(result: RunResult): void {
+function assertGroupsDoNotNest(result: RunResult): void {
   let open = false;
   for (const line of result.stdout.split("\n")) {
     if (line.startsWith("::group::")) {
@@ -113,14 +113,14 @@ export function groupsOf(result: RunResult): string[] {
 }
 
 /** The action speaks through workflow commands on stdout; anything on stderr is a crash. */
-export function assertNoCrash(result: RunResult): void {
+function assertNoCrash(result: RunResult): void {
   if (result.stderr.trim() !== "") {
     throw new Error(`The action wrote to stderr:\n${result.stderr}\nstdout:\n${result.stdout}`);
   }
 }
 
 /** The token may appear only in the runner's mask command, nowhere a person or a step can see. */
-export function assertNoToken(result: RunResult, token: string): void {
+function assertNoToken(result: RunResult, token: string): void {
   if (everythingVisible(result).includes(token)) {
     throw new Error(`The raw token appears in what the action wrote:\n${result.stdout}`);
   }

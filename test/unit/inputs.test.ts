@@ -15,8 +15,10 @@ const run: RunContext = {
 
 const valid = { "api-token": "tok-123456", "server-id": "12345" };
 
+/** Each test names the mode whose settings it reads: they are read here as one flat record. */
 function parse(inputs: Record<string, string>) {
-  return parseInputs((name) => inputs[name] ?? "", run);
+  const parsed = parseInputs((name) => inputs[name] ?? "", run);
+  return { ...parsed, settings: { ...parsed.settings } as Record<string, unknown> };
 }
 
 function problemsOf(inputs: Record<string, string>): string[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../../src/api/types.js";
-import { latestRestorable, planRestore } from "../../src/fleet/restore-plan.js";
+import { latestRestorable, planRestore } from "../../src/fleet/rules/restore-plan.js";
 import { parseSnapshotSelection } from "../../src/workflow/snapshot-selection.js";
 
 function snap(

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../../src/api/types.js";
-import { snapshotsToMakeRoom, snapshotsToPrune } from "../../src/fleet/retention.js";
+import { snapshotsToMakeRoom, snapshotsToPrune } from "../../src/fleet/rules/retention.js";
 
 const PREFIX = "pre-deploy-";
 const NOW = new Date("2026-11-22T12:00:00Z");
@@ -58,21 +58,11 @@ const newestFirst = (set: Snapshot[]) => [...set].sort((a, b) => msOf(b) - msOf(
 const RUNS = { numRuns: 3_000 };
 
 describe("retention: what prune may delete (property-based)", () => {
-  it("never chooses a snapshot that is not ours, in progress (or of an unknown status), or just made", () => {
+  it("never chooses a snapshot that is not ours, or in progress (or of an unknown status)", () => {
     fc.assert(
-      fc.property(snapshotSet, policy, fc.nat(), (snapshots, p, pick) => {
-        const justMade = snapshots[pick % Math.max(1, snapshots.length)];
-        const protectedIds = new Set(justMade ? [justMade.id] : []);
-        const { deleted } = snapshotsToPrune(snapshots, {
-          ...p,
-          namePrefix: PREFIX,
-          now: NOW,
-          protectedIds,
-        });
-        for (const s of deleted) {
-          expect(deletable(s)).toBe(true);
-          expect(protectedIds.has(s.id)).toBe(false);
-        }
+      fc.property(snapshotSet, policy, (snapshots, p) => {
+        const { deleted } = snapshotsToPrune(snapshots, { ...p, namePrefix: PREFIX, now: NOW });
+        for (const s of deleted) expect(deletable(s)).toBe(true);
       }),
       RUNS,
     );
@@ -85,7 +75,6 @@ describe("retention: what prune may delete (property-based)", () => {
           ...p,
           namePrefix: PREFIX,
           now: NOW,
-          protectedIds: new Set(),
         });
         const ours = newestFirst(snapshots.filter(deletable));
         const oursCompleted = ours.filter(completed);
@@ -117,7 +106,7 @@ describe("retention: what prune may delete (property-based)", () => {
         }));
         const reversed = [...relabelled].reverse();
         const run = (set: Snapshot[]) =>
-          snapshotsToPrune(set, { ...p, namePrefix: PREFIX, now: NOW, protectedIds: new Set() })
+          snapshotsToPrune(set, { ...p, namePrefix: PREFIX, now: NOW })
             .deleted.map((s) => s.created_at)
             .sort();
         expect(run(reversed)).toEqual(run(distinct));
@@ -133,7 +122,6 @@ describe("retention: making room under the limit (property-based)", () => {
       fc.property(snapshotSet, fc.integer({ min: 0, max: 6 }), (snapshots, needed) => {
         const chosen = snapshotsToMakeRoom(snapshots, needed, {
           namePrefix: PREFIX,
-          protectedIds: new Set(),
         });
         const ours = snapshots.filter(deletable);
         if (needed > ours.length) {
@@ -179,7 +167,6 @@ describe("retention: cases", () => {
       namePrefix: PREFIX,
       keep: 0,
       now: NOW,
-      protectedIds: new Set(),
     });
     expect(deleted.map((s) => s.id)).toEqual([1]);
   });
@@ -197,7 +184,6 @@ describe("retention: cases", () => {
       namePrefix: PREFIX,
       keep: 2,
       now: NOW,
-      protectedIds: new Set(),
     });
     expect(deleted.map((s) => s.id)).toEqual([2, 3]);
   });
@@ -211,9 +197,7 @@ describe("retention: cases", () => {
       snap(5, "pre-deploy-e", 0, "in_progress"),
     ];
     const room = (needed: number) =>
-      snapshotsToMakeRoom(set, needed, { namePrefix: PREFIX, protectedIds: new Set() })?.map(
-        (s) => s.id,
-      );
+      snapshotsToMakeRoom(set, needed, { namePrefix: PREFIX })?.map((s) => s.id);
     expect(room(1)).toEqual([2]);
     expect(room(2)).toEqual([2, 1]);
     expect(room(4)).toBeUndefined();
@@ -233,7 +217,6 @@ describe("retention: cases", () => {
       namePrefix: PREFIX,
       keep: 0,
       now: NOW,
-      protectedIds: new Set(),
     });
     expect(deleted.map((s) => s.id)).toEqual([2]);
   });
@@ -249,7 +232,6 @@ describe("retention: cases", () => {
       keep: 1,
       olderThanMs: 7 * DAY,
       now: NOW,
-      protectedIds: new Set(),
     });
     expect(deleted.map((s) => s.id)).toEqual([3]);
   });

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { HttpStatusError, NoAnswerError } from "../../src/api/errors.js";
 import type { Snapshot, SnapshotList, SnapshotsApi } from "../../src/api/types.js";
 import { Deadline } from "../../src/runner/clock.js";
-import { waitUntil } from "../../src/fleet/wait-until.js";
-import { waitForRestores } from "../../src/fleet/wait-for-restores.js";
-import { waitForSnapshots } from "../../src/fleet/wait-for-snapshots.js";
+import { waitUntil } from "../../src/fleet/wait/until.js";
+import { waitForRestores } from "../../src/fleet/wait/restores.js";
+import { waitForSnapshots } from "../../src/fleet/wait/snapshots.js";
 import { FakeClock, recordingLogger } from "../support/fakes.js";
 
 function options(totalMs: number, maxIntervalMs = 10_000) {

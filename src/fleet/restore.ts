@@ -1,14 +1,14 @@
 import { RESTORING, type Snapshot, type SnapshotsApi } from "../api/types.js";
-import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 import { formatDuration } from "../duration.js";
-import { type ExactlyOnceContext, restoreSnapshotOnce } from "./exactly-once.js";
-import { lastCheckFailed } from "./wait-until.js";
 import { explainFailure } from "../workflow/explain.js";
-import { waitForRestores } from "./wait-for-restores.js";
 import type { SnapshotSelection } from "../workflow/snapshot-selection.js";
-import { snapshotsForSelection } from "./named-snapshots.js";
-import { describeSelection, planRestore, serversNamedBy } from "./restore-plan.js";
+import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
+import { type ExactlyOnceContext, restoreSnapshotOnce } from "./exactly-once.js";
+import { snapshotsForSelection } from "./lists/selected.js";
+import { describeSelection, planRestore, serversNamedBy } from "./rules/restore-plan.js";
 import { checkServers } from "./server-checks.js";
+import { waitForRestores } from "./wait/restores.js";
+import { lastCheckFailed } from "./wait/until.js";
 
 /** One server's restore, as it becomes known. */
 export interface RestoreResult {
@@ -19,11 +19,9 @@ export interface RestoreResult {
   failure?: string;
 }
 
-export interface RestoreOptions {
-  wait: boolean;
-  pollIntervalMs: number;
+export interface StartOptions {
   /** Raise a warning annotation for each restore started, so it shows on the run's page. */
-  announce?: boolean;
+  announce: boolean;
 }
 
 /** What restoring needs: the API, and the collaborators that send each restore exactly once. */
@@ -78,13 +76,12 @@ export async function prepareRestores(
 const FAILED_STATUS = /error|fail/i;
 
 /**
- * Restores each server to its snapshot, each restore started at most once, then (with `wait`)
- * waits for every server until it is no longer restoring. Shared by restore mode and the rollback
- * post step, so both say and do the same.
+ * Starts each server's restore, each at most once (a second restore would destroy again what was
+ * written since the first): the change of restore mode and of the rollback post step alike.
  */
-export async function restoreServers(
+export async function startRestores(
   targets: Snapshot[],
-  options: RestoreOptions,
+  options: StartOptions,
   context: RestoreContext,
 ): Promise<RestoreResult[]> {
   const { log, deadline } = context;
@@ -115,19 +112,28 @@ export async function restoreServers(
       }
     }),
   );
-
-  const started = results.filter((r) => !r.failure);
-  if (options.wait && started.length > 0) {
-    await log.group(`Waiting for ${started.length} restore(s) to finish`, () =>
-      waitForStarted(started, options, context),
-    );
-  }
   return results;
+}
+
+/**
+ * Waits, in a log group of its own, until every started restore's server is no longer
+ * `restoring`, and writes each one's end into its result.
+ */
+export async function waitForRestoreResults(
+  results: RestoreResult[],
+  pollIntervalMs: number,
+  context: RestoreContext,
+): Promise<void> {
+  const started = results.filter((r) => !r.failure);
+  if (started.length === 0) return;
+  await context.log.group(`Waiting for ${started.length} restore(s) to finish`, () =>
+    waitForStarted(started, pollIntervalMs, context),
+  );
 }
 
 async function waitForStarted(
   started: RestoreResult[],
-  options: RestoreOptions,
+  pollIntervalMs: number,
   context: RestoreContext,
 ): Promise<void> {
   const { api, clock, deadline, log, signal } = context;
@@ -135,7 +141,7 @@ async function waitForStarted(
     const waited = await waitForRestores(
       api,
       started.map((r) => r.snapshot.server.id),
-      { clock, deadline, maxIntervalMs: options.pollIntervalMs, log, signal },
+      { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal },
     );
     for (const result of started) {
       const serverId = result.snapshot.server.id;
@@ -166,18 +172,4 @@ async function waitForStarted(
       });
     }
   }
-}
-
-export const RESTORE_COLUMNS = ["Server", "Snapshot", "Name", "Created", "Server status", "Took"];
-
-export function restoreRow(result: RestoreResult): unknown[] {
-  const { snapshot } = result;
-  return [
-    String(snapshot.server.id),
-    String(snapshot.id),
-    snapshot.name,
-    snapshot.created_at,
-    result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? ""),
-    result.endedAtMs === undefined ? "" : formatDuration(result.endedAtMs - result.startedAtMs),
-  ];
 }

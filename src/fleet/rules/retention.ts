@@ -1,20 +1,17 @@
-import type { Snapshot } from "../api/types.js";
+import type { Snapshot } from "../../api/types.js";
 import { createdAtMs, hasFailed, isCompleted, isManaged, newestFirst } from "./snapshots.js";
 
 /**
  * Which snapshots a prune or `on-limit` may delete. Pure: the same snapshots and settings always
  * give the same answer, and the answer depends on `created_at` alone, never on ids or list order.
  *
- * Only a snapshot that is ours (its name starts with the prefix), completed or failed, not
- * protected (the one this run made or reuses) and with a readable `created_at` may ever be
- * deleted. Anything else (a snapshot someone made by hand, one in progress) is left for a person.
- * A failed one of ours goes first: it can never be restored, and left alone it would hold one of
+ * Only a snapshot that is ours (its name starts with the prefix), completed or failed, and with a
+ * readable `created_at` may ever be deleted. Anything else (a snapshot someone made by hand, one
+ * in progress) is left for a person. A failed one of ours goes first: it can never be restored, and left alone it would hold one of
  * the server's five places for good.
  */
 export interface Ownership {
   namePrefix: string;
-  /** Never deleted, whatever else holds: the snapshot this run made or reuses. */
-  protectedIds: ReadonlySet<number>;
 }
 
 export interface PrunePolicy extends Ownership {
@@ -34,7 +31,6 @@ function mayBeDeleted(snapshot: Snapshot, ownership: Ownership): boolean {
   return (
     isManaged(snapshot, ownership.namePrefix) &&
     (isCompleted(snapshot) || hasFailed(snapshot)) &&
-    !ownership.protectedIds.has(snapshot.id) &&
     !Number.isNaN(createdAtMs(snapshot))
   );
 }

@@ -1,7 +1,6 @@
-import type { Snapshot } from "../api/types.js";
-import { Inputs } from "../constants.js";
-import type { SnapshotSelection } from "../workflow/snapshot-selection.js";
-import { findNamed } from "./named-snapshots.js";
+import type { Snapshot } from "../../api/types.js";
+import type { SnapshotSelection } from "../../workflow/snapshot-selection.js";
+import { findNamed, sameServerProblems } from "./selection.js";
 import { describeSnapshot, isCompleted, isManaged, newestFirst } from "./snapshots.js";
 
 export interface RestorePlan {
@@ -58,19 +57,6 @@ export function latestRestorable(
   return newestFirst(
     snapshots.filter((s) => s.server.id === serverId && isCompleted(s) && isManaged(s, namePrefix)),
   )[0];
-}
-
-/** A server can be restored to only one snapshot: a sentence for each server named twice. */
-export function sameServerProblems(chosen: Snapshot[]): string[] {
-  const byServer = new Map<number, Snapshot[]>();
-  for (const s of chosen) byServer.set(s.server.id, [...(byServer.get(s.server.id) ?? []), s]);
-  return [...byServer]
-    .filter(([, group]) => group.length > 1)
-    .map(
-      ([serverId, group]) =>
-        `${Inputs.snapshotId} names ${group.length} snapshots of server ${serverId} ` +
-        `(${group.map((s) => s.id).join(", ")}): a server can be restored to only one.`,
-    );
 }
 
 /** The servers a selection names itself (none for plain ids: their snapshots tell). */

@@ -1,8 +1,7 @@
-import { StepFailure } from "../workflow/explain.js";
-import type { Snapshot, SnapshotsApi } from "../api/types.js";
-import { Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "../constants.js";
-import type { Settings } from "../workflow/inputs.js";
-import type { Logger } from "../runner/logger.js";
+import type { Snapshot } from "../../api/types.js";
+import { Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "../../constants.js";
+import { StepFailure } from "../../workflow/explain.js";
+import type { CreateSettings } from "../../workflow/inputs.js";
 import { snapshotsToMakeRoom } from "./retention.js";
 import { age, newestFirst } from "./snapshots.js";
 
@@ -21,15 +20,7 @@ interface Deletion {
   why: string;
 }
 
-export interface SlotContext {
-  api: SnapshotsApi;
-  log: Logger;
-  now: Date;
-  /** Told at once of each deletion, so the output holds it even if the step fails later. */
-  onDeleted: (snapshotId: number) => void;
-}
-
-type SlotSettings = Pick<Settings, "name" | "ifExists" | "onLimit" | "namePrefix">;
+type SlotSettings = Pick<CreateSettings, "name" | "ifExists" | "onLimit" | "namePrefix">;
 
 /**
  * Applies `if-exists` (fail before creating, reuse the newest one with the step's name, or delete
@@ -78,7 +69,7 @@ export function planSlot(
 export function planRoom(
   serverId: number,
   existing: Snapshot[],
-  settings: Pick<Settings, "onLimit" | "namePrefix">,
+  settings: Pick<CreateSettings, "onLimit" | "namePrefix">,
   now: Date,
 ): SlotPlan {
   const needed = existing.length - SNAPSHOT_LIMIT_PER_SERVER + 1;
@@ -94,7 +85,6 @@ export function planRoom(
   }
   const chosen = snapshotsToMakeRoom(existing, needed, {
     namePrefix: settings.namePrefix,
-    protectedIds: new Set(),
   });
   if (!chosen) {
     throw new StepFailure(
@@ -109,18 +99,6 @@ export function planRoom(
     deletions: chosen.map((snapshot) => ({ snapshot, why })),
     remaining: existing.filter((s) => !gone.has(s.id)),
   };
-}
-
-/** Deletes one by one, so that a failure stops the deleting. */
-export async function deleteForSlot(plan: SlotPlan, context: SlotContext): Promise<void> {
-  for (const { snapshot, why } of plan.deletions) {
-    const outcome = await context.api.deleteSnapshot(snapshot.id);
-    context.log.info(
-      `Server ${snapshot.server.id}: ${outcome === "deleted" ? "deleted" : "found already gone"} ` +
-        `snapshot ${snapshot.id} (${snapshot.name}, ${snapshot.status}, ${age(snapshot, context.now)} old): ${why}.`,
-    );
-    if (outcome === "deleted") context.onDeleted(snapshot.id);
-  }
 }
 
 function listing(snapshots: Snapshot[], now: Date): string {

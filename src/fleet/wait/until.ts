@@ -1,7 +1,7 @@
-import { errorMessage, isTransient } from "../api/errors.js";
-import { DeadlineError } from "../runner/clock.js";
-import type { Clock, Deadline } from "../runner/clock.js";
-import type { Logger } from "../runner/logger.js";
+import { errorMessage, isTransient } from "../../api/errors.js";
+import { DeadlineError } from "../../runner/clock.js";
+import type { Clock, Deadline } from "../../runner/clock.js";
+import type { Logger } from "../../runner/logger.js";
 
 export interface WaitOptions {
   clock: Clock;

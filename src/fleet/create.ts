@@ -1,64 +1,35 @@
 import type { Snapshot, SnapshotsApi } from "../api/types.js";
-import { formatDuration } from "../duration.js";
+import type { Logger } from "../runner/logger.js";
 import { explainFailure, reportsSnapshotLimit } from "../workflow/explain.js";
-import type { Settings } from "../workflow/inputs.js";
+import type { CreateSettings } from "../workflow/inputs.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 import { createSnapshotOnce, type ExactlyOnceContext } from "./exactly-once.js";
+import { snapshotsByServer } from "./lists/server-lists.js";
+import { planRoom, planSlot, type SlotPlan } from "./rules/slots.js";
+import { age } from "./rules/snapshots.js";
 import { checkServers } from "./server-checks.js";
-import {
-  deleteForSlot,
-  planRoom,
-  planSlot,
-  type SlotContext,
-  type SlotPlan,
-} from "./server-slots.js";
-import { AccountSize, snapshotsByServer } from "./server-snapshots.js";
-import { type SnapshotWaitResult, waitForSnapshots } from "./wait-for-snapshots.js";
-import { sizeText } from "./snapshots.js";
-import { lastCheckFailed } from "./wait-until.js";
+import { madeSnapshots, type SnapshotResult } from "./wait/snapshots.js";
 
-/** What happened on one server, as it becomes known. */
-export interface SnapshotResult {
-  serverId: number;
-  startedAtMs: number;
-  snapshot?: Snapshot;
-  adopted?: boolean;
-  reused?: boolean;
-  endedAtMs?: number;
-  failure?: string;
-}
-
-/** What waiting for snapshots needs. */
-export type WaitContext = Pick<ExactlyOnceContext, "clock" | "deadline" | "log" | "signal"> & {
+/** What creating needs: the API, the exactly-once collaborators, and what to tell as it goes. */
+export interface CreateContext extends ExactlyOnceContext {
   api: SnapshotsApi;
-};
-
-/** What creating needs: the API, the exactly-once collaborators, and the server-slot rules. */
-export interface CreateContext extends ExactlyOnceContext, SlotContext {
-  api: SnapshotsApi;
+  /** For the ages of snapshots in the log: the wall clock's now when the step began. */
+  now: Date;
+  /** Told at once of each deletion, so the output holds it even if the step fails later. */
+  onDeleted: (snapshotId: number) => void;
   /** Told as soon as each snapshot is accepted, with every one accepted so far. */
   onAccepted: (made: Snapshot[]) => void;
   /** A client for one look after a cancellation (see `lookAfterCancel`). */
   lastLook: () => SnapshotsApi;
 }
 
-export type CreateSettings = Pick<
-  Settings,
-  | "serverIds"
-  | "name"
-  | "namePrefix"
-  | "description"
-  | "ifExists"
-  | "onLimit"
-  | "wait"
-  | "pollIntervalMs"
->;
-
 /** What the checks before any change found: a plan for every server, or what stops the step. */
 export interface PreparedCreates {
   plans: Map<number, SlotPlan>;
   /** One sentence per problem; any problem means nothing may be changed on any server. */
   problems: string[];
+  /** What the read learned of the account's size, for the wait's checks. */
+  accountPages: number | undefined;
 }
 
 /**
@@ -68,13 +39,12 @@ export interface PreparedCreates {
  */
 export async function prepareCreates(
   settings: CreateSettings,
-  context: Pick<CreateContext, "api" | "log" | "now">,
-  size: AccountSize,
+  context: { api: SnapshotsApi; log: Logger; now: Date },
 ): Promise<PreparedCreates> {
   const { api, log, now } = context;
   const [checks, read] = await Promise.all([
     checkServers(api, settings.serverIds, "snapshot", log),
-    snapshotsByServer(api, settings.serverIds, size).then(
+    snapshotsByServer(api, settings.serverIds, undefined).then(
       (lists) => ({ lists }),
       (error: unknown) => ({ error }),
     ),
@@ -83,10 +53,15 @@ export async function prepareCreates(
     return {
       plans: new Map(),
       problems: [...checks.problems, explainFailure(read.error, { kind: "list" })],
+      accountPages: undefined,
     };
   }
   const { lists } = read;
-  const prepared: PreparedCreates = { plans: new Map(), problems: [...checks.problems] };
+  const prepared: PreparedCreates = {
+    plans: new Map(),
+    problems: [...checks.problems],
+    accountPages: lists.accountPages,
+  };
   for (const serverId of settings.serverIds) {
     if (lists.failed.has(serverId)) {
       prepared.problems.push(
@@ -109,7 +84,7 @@ export async function prepareCreates(
 }
 
 function planSentence(existing: Snapshot[], plan: SlotPlan): string {
-  const held = plural(existing.length, "snapshot");
+  const held = `${existing.length} snapshot(s)`;
   if (plan.reuse) return `${held}; reusing snapshot ${plan.reuse.id}`;
   const deleting = plan.deletions.map((d) => d.snapshot.id).join(", ");
   return plan.deletions.length > 0 ? `${held}; deleting ${deleting} first` : held;
@@ -125,10 +100,7 @@ export async function createOnServers(
   context: CreateContext,
 ): Promise<SnapshotResult[]> {
   const { log, deadline } = context;
-  const results = [...plans.keys()].map((serverId): SnapshotResult => ({
-    serverId,
-    startedAtMs: 0,
-  }));
+  const results = [...plans.keys()].map((serverId): SnapshotResult => ({ serverId }));
   await log.group(`Creating snapshot ${settings.name}`, () =>
     forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
       result.startedAtMs = deadline.elapsedMs();
@@ -141,11 +113,6 @@ export async function createOnServers(
     }),
   );
   return results;
-}
-
-/** The snapshots the results hold, in server order. */
-export function madeSnapshots(results: SnapshotResult[]): Snapshot[] {
-  return results.flatMap((r) => (r.snapshot ? [r.snapshot] : []));
 }
 
 async function createOnServer(
@@ -253,81 +220,14 @@ async function createWithRoom(
   }
 }
 
-/**
- * Waits for the results' snapshots, in a log group of its own, and writes each one's end into its
- * result: the wait of create mode and of wait mode alike.
- */
-export async function waitForResults(
-  results: SnapshotResult[],
-  pollIntervalMs: number,
-  context: WaitContext,
-  accountSize = new AccountSize(),
-): Promise<void> {
-  const { api, clock, deadline, log, signal } = context;
-  if (results.length === 0) return;
-  const waited = await log.group(
-    `Waiting for ${plural(results.length, "snapshot")} to complete`,
-    () =>
-      waitForSnapshots(
-        api,
-        madeSnapshots(results),
-        { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal },
-        accountSize,
-      ),
-  );
-  for (const result of results) {
-    const outcome = waited.get((result.snapshot as Snapshot).id);
-    if (outcome) applyWaitEnd(result, outcome, deadline.totalMs);
+/** Deletes one by one, so that a failure stops the deleting. */
+async function deleteForSlot(plan: SlotPlan, context: CreateContext): Promise<void> {
+  for (const { snapshot, why } of plan.deletions) {
+    const outcome = await context.api.deleteSnapshot(snapshot.id);
+    context.log.info(
+      `Server ${snapshot.server.id}: ${outcome === "deleted" ? "deleted" : "found already gone"} ` +
+        `snapshot ${snapshot.id} (${snapshot.name}, ${snapshot.status}, ${age(snapshot, context.now)} old): ${why}.`,
+    );
+    if (outcome === "deleted") context.onDeleted(snapshot.id);
   }
-}
-
-function applyWaitEnd(result: SnapshotResult, outcome: SnapshotWaitResult, timeoutMs: number) {
-  const snapshot = result.snapshot as Snapshot;
-  result.snapshot = outcome.snapshot;
-  result.endedAtMs = outcome.elapsedMs;
-  const which = `Snapshot ${snapshot.id} of server ${result.serverId}`;
-  switch (outcome.kind) {
-    case "completed":
-      return;
-    case "failed":
-      result.failure = `${which} ended with status "${outcome.snapshot.status}" instead of completed.`;
-      return;
-    case "vanished":
-      result.failure = `${which} disappeared from the server's snapshots while it was being made: was it deleted elsewhere?`;
-      return;
-    case "error":
-      result.failure = explainFailure(outcome.error, {
-        kind: "wait",
-        serverId: result.serverId,
-        snapshotId: snapshot.id,
-      });
-      return;
-    case "timed-out":
-      result.failure =
-        `${which} is still ${outcome.snapshot.status} after the ${formatDuration(timeoutMs)} ` +
-        "timeout. It may still complete: its id is in the outputs. Raise timeout if this server needs longer." +
-        lastCheckFailed(outcome.lastFailure);
-  }
-}
-
-export const SNAPSHOT_COLUMNS = ["Server", "Snapshot", "Name", "Status", "Size", "Took"];
-
-export function snapshotRow(result: SnapshotResult): string[] {
-  const { snapshot } = result;
-  const took =
-    result.endedAtMs === undefined ? "" : formatDuration(result.endedAtMs - result.startedAtMs);
-  const status = result.failure && !snapshot ? "failed" : (snapshot?.status ?? "");
-  const how = result.adopted ? " (found after a lost answer)" : result.reused ? " (reused)" : "";
-  return [
-    String(result.serverId),
-    snapshot ? String(snapshot.id) : "",
-    snapshot?.name ?? "",
-    `${status}${how}`,
-    snapshot ? sizeText(snapshot) : "",
-    took,
-  ];
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }

@@ -1,8 +1,8 @@
-import { isStatus } from "../api/errors.js";
-import { RESTORING, type Server, type SnapshotsApi } from "../api/types.js";
-import { formatDuration } from "../duration.js";
-import { waitForEach } from "./wait-for-each.js";
-import type { WaitOptions } from "./wait-until.js";
+import { isStatus } from "../../api/errors.js";
+import { RESTORING, type Server, type SnapshotsApi } from "../../api/types.js";
+import { formatDuration } from "../../duration.js";
+import { waitForEach } from "./each.js";
+import type { WaitOptions } from "./until.js";
 
 export interface ServerWaitResult {
   kind: "finished" | "vanished" | "timed-out";

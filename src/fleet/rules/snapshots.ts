@@ -1,6 +1,6 @@
-import { SnapshotStatus, type Snapshot } from "../api/types.js";
-import { formatDuration } from "../duration.js";
-import { asText } from "../runner/untrusted.js";
+import { SnapshotStatus, type Snapshot } from "../../api/types.js";
+import { formatDuration } from "../../duration.js";
+import { asText } from "../../runner/untrusted.js";
 
 /** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
 export function isManaged(snapshot: Snapshot, namePrefix: string): boolean {

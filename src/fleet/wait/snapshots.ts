@@ -1,15 +1,11 @@
-import { errorMessage, isTransient } from "../api/errors.js";
-import {
-  type Snapshot,
-  type SnapshotList,
-  SnapshotStatus,
-  type SnapshotsApi,
-} from "../api/types.js";
-import { formatDuration } from "../duration.js";
-import { AccountSize, readServerList, snapshotsByServer } from "./server-snapshots.js";
-import { type WaitEnd, waitForEach } from "./wait-for-each.js";
-import type { WaitOptions } from "./wait-until.js";
-import type { Logger } from "../runner/logger.js";
+import { errorMessage, isTransient } from "../../api/errors.js";
+import { type Snapshot, SnapshotStatus, type SnapshotsApi } from "../../api/types.js";
+import { formatDuration } from "../../duration.js";
+import type { Logger } from "../../runner/logger.js";
+import { explainFailure } from "../../workflow/explain.js";
+import { readOwnList, type ServerList, snapshotsByServer } from "../lists/server-lists.js";
+import { type WaitEnd, waitForEach } from "./each.js";
+import { lastCheckFailed, type WaitOptions } from "./until.js";
 
 export interface SnapshotWaitResult {
   kind: "completed" | "failed" | "vanished" | "timed-out" | "error";
@@ -40,19 +36,24 @@ export async function waitForSnapshots(
   api: SnapshotsApi,
   snapshots: Snapshot[],
   options: WaitOptions,
-  size: AccountSize = new AccountSize(),
+  accountPages?: number,
 ): Promise<Map<number, SnapshotWaitResult>> {
   const made = new Map(snapshots.map((s) => [s.id, s]));
+  // What each check learns of the account's size decides how the next one reads.
+  let pages = accountPages;
   const waited = await waitForEach<number, Seen>(
     new Map(snapshots.map((s) => [s.id, { snapshot: s }])),
     {
-      look: (pending) =>
-        look(
+      look: async (pending) => {
+        const checked = await look(
           api,
           pending.map((id) => made.get(id) as Snapshot),
-          size,
+          pages,
           options.log,
-        ),
+        );
+        pages = checked.accountPages;
+        return checked.seen;
+      },
       // Only `in_progress` is documented as unfinished; gone and failed checks are ends too.
       isSettled: (seen) =>
         !("snapshot" in seen) || seen.snapshot.status !== SnapshotStatus.inProgress,
@@ -66,10 +67,11 @@ export async function waitForSnapshots(
 async function look(
   api: SnapshotsApi,
   pending: Snapshot[],
-  size: AccountSize,
+  accountPages: number | undefined,
   log: Logger,
-): Promise<Map<number, Seen>> {
-  const lists = await snapshotsByServer(api, [...new Set(pending.map((s) => s.server.id))], size);
+): Promise<{ seen: Map<number, Seen>; accountPages: number | undefined }> {
+  const serverIds = [...new Set(pending.map((s) => s.server.id))];
+  const lists = await snapshotsByServer(api, serverIds, accountPages);
   const passing = [...lists.failed].filter(([, error]) => isTransient(error));
   // Every server's list failed for a passing reason: the whole check failed, and says so.
   const [firstPassing] = passing;
@@ -82,7 +84,7 @@ async function look(
     );
   }
 
-  const ownLists = new Map<number, Promise<OwnList>>();
+  const ownLists = new Map<number, Promise<ServerList>>();
   const ownListOf = (serverId: number) => {
     const read = ownLists.get(serverId) ?? readOwnList(api, serverId);
     ownLists.set(serverId, read);
@@ -104,17 +106,7 @@ async function look(
     }
     if (now) seen.set(made.id, now);
   }
-  return seen;
-}
-
-type OwnList = SnapshotList | { error: unknown };
-
-async function readOwnList(api: SnapshotsApi, serverId: number): Promise<OwnList> {
-  try {
-    return await readServerList(api, serverId);
-  } catch (error) {
-    return { error };
-  }
+  return { seen, accountPages: lists.accountPages };
 }
 
 /** Listed, gone for sure, or undefined: not seen for sure this time. */
@@ -168,4 +160,83 @@ function progressLine(
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** What happened on one server, as it becomes known: made (or reused, or waited for), then its end. */
+export interface SnapshotResult {
+  serverId: number;
+  /** When its work began, on the deadline's clock; the step's start when not given. */
+  startedAtMs?: number;
+  snapshot?: Snapshot;
+  adopted?: boolean;
+  reused?: boolean;
+  endedAtMs?: number;
+  failure?: string;
+}
+
+/** What waiting for snapshots needs. */
+export interface WaitContext extends Omit<WaitOptions, "maxIntervalMs"> {
+  api: SnapshotsApi;
+}
+
+/** The snapshots the results hold, in server order. */
+export function madeSnapshots(results: readonly SnapshotResult[]): Snapshot[] {
+  return results.flatMap((r) => (r.snapshot ? [r.snapshot] : []));
+}
+
+/**
+ * Waits for the results' snapshots, in a log group of its own, and writes each one's end into its
+ * result: the wait of create mode and of wait mode alike.
+ */
+export async function waitForResults(
+  results: SnapshotResult[],
+  pollIntervalMs: number,
+  context: WaitContext,
+  accountPages?: number,
+): Promise<void> {
+  const { api, clock, deadline, log, signal } = context;
+  if (results.length === 0) return;
+  const waited = await log.group(
+    `Waiting for ${results.length} snapshot${results.length === 1 ? "" : "s"} to complete`,
+    () =>
+      waitForSnapshots(
+        api,
+        madeSnapshots(results),
+        { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal },
+        accountPages,
+      ),
+  );
+  for (const result of results) {
+    const outcome = waited.get((result.snapshot as Snapshot).id);
+    if (outcome) applyWaitEnd(result, outcome, deadline.totalMs);
+  }
+}
+
+function applyWaitEnd(result: SnapshotResult, outcome: SnapshotWaitResult, timeoutMs: number) {
+  const snapshot = result.snapshot as Snapshot;
+  result.snapshot = outcome.snapshot;
+  result.endedAtMs = outcome.elapsedMs;
+  const which = `Snapshot ${snapshot.id} of server ${result.serverId}`;
+  switch (outcome.kind) {
+    case "completed":
+      return;
+    case "failed":
+      result.failure = `${which} ended with status "${outcome.snapshot.status}" instead of completed.`;
+      return;
+    case "vanished":
+      result.failure = `${which} disappeared from the server's snapshots while it was being made: was it deleted elsewhere?`;
+      return;
+    case "error":
+      result.failure = explainFailure(outcome.error, {
+        kind: "wait",
+        serverId: result.serverId,
+        snapshotId: snapshot.id,
+      });
+      return;
+    case "timed-out":
+      result.failure =
+        `${which} is still ${outcome.snapshot.status} after the ${formatDuration(timeoutMs)} ` +
+        "timeout. It may still complete: its id is in the outputs. Raise timeout if this server needs longer." +
+        lastCheckFailed(outcome.lastFailure);
+  }
 }

@@ -1,4 +1,4 @@
-import { type WaitOptions, waitUntil } from "./wait-until.js";
+import { type WaitOptions, waitUntil } from "./until.js";
 
 /** How one awaited thing ended: settled, or still unsettled when the deadline came. */
 export interface WaitEnd<S> {

@@ -4,11 +4,12 @@ import { JobEnv, State } from "../../src/constants.js";
 import {
   armRollback,
   confirmRollbacks,
-  readRollbackState,
-} from "../../src/workflow/rollback-state.js";
+  readRollbackHandoff,
+  saveRollbackTargets,
+} from "../../src/workflow/rollback-handoff.js";
 
 /** One job: the saved state of one step, and the environment every step of the job shares. */
-function job() {
+function job(inputs: Record<string, string> = { "rollback-on-failure": "true" }) {
   const env: Record<string, string> = {};
   const state: Record<string, string> = {};
   return {
@@ -23,6 +24,7 @@ function job() {
         state[name] = value;
       },
       getState: (name: string) => state[name] ?? "",
+      getInput: (name: string) => inputs[name] ?? "",
     },
   };
 }
@@ -30,41 +32,66 @@ function job() {
 const snapshot = (id: number, serverId: number) =>
   ({ id, server: { id: serverId }, name: "pre-deploy-x", status: "completed" }) as Snapshot;
 
+/** A main step that made its snapshots and succeeded. */
+function succeed(io: ReturnType<typeof job>["io"], mode: string, snapshots: Snapshot[]) {
+  saveRollbackTargets(io.saveState, snapshots);
+  armRollback(io, {
+    mode,
+    apiUrl: "https://api.test/v1",
+    pollIntervalMs: 1_000,
+    targets: snapshots,
+  });
+}
+
 describe("the rollback hand-off", () => {
   it("an armed rollback stands until a confirm step disarms it", () => {
     const { io } = job();
-    armRollback(io, "create", [snapshot(801, 12345)]);
-    expect(readRollbackState(io.getState, io.getEnv)).toMatchObject({
-      succeeded: true,
-      confirmed: false,
+    succeed(io, "create", [snapshot(801, 12345)]);
+    expect(readRollbackHandoff(io)).toMatchObject({
+      kind: "due",
+      targets: [{ serverId: 12345, snapshotId: 801 }],
+      mode: "create",
+      apiUrl: "https://api.test/v1",
+      pollIntervalMs: 1_000,
     });
     const { disarmed } = confirmRollbacks(io);
     expect(disarmed).toEqual([expect.objectContaining({ targets: { 12345: 801 } })]);
-    expect(readRollbackState(io.getState, io.getEnv).confirmed).toBe(true);
+    expect(readRollbackHandoff(io).kind).toBe("confirmed");
   });
 
   it("a second confirm step disarms only what was armed since the first", () => {
     const { io, state } = job();
-    armRollback(io, "create", [snapshot(801, 12345)]);
+    succeed(io, "create", [snapshot(801, 12345)]);
     confirmRollbacks(io);
-    armRollback({ ...io, saveState: () => {} }, "wait", [snapshot(802, 12346)]);
+    succeed({ ...io, saveState: () => {} }, "wait", [snapshot(802, 12346)]);
     expect(confirmRollbacks(io).disarmed.map((r) => r.targets)).toEqual([{ 12346: 802 }]);
     expect(state[State.mainSucceeded]).toBe("true");
   });
 
   it("the environment can only disarm: a forged confirmation of another key changes nothing", () => {
     const { io, env } = job();
-    armRollback(io, "create", [snapshot(801, 12345)]);
+    succeed(io, "create", [snapshot(801, 12345)]);
     env[JobEnv.confirmedRollbacks] = JSON.stringify(["someone-else"]);
-    expect(readRollbackState(io.getState, io.getEnv).confirmed).toBe(false);
+    expect(readRollbackHandoff(io).kind).toBe("due");
   });
 
-  it("a state with no key (a step from before confirm existed) is never taken as confirmed", () => {
+  it("a success without an armed record is never taken as confirmed, nor restored", () => {
     const { io, env } = job();
     io.saveState(State.rollbackTargets, '{"12345":801}');
     io.saveState(State.mainSucceeded, "true");
     env[JobEnv.confirmedRollbacks] = JSON.stringify([""]);
-    expect(readRollbackState(io.getState, io.getEnv).confirmed).toBe(false);
+    expect(readRollbackHandoff(io).kind).toBe("unreadable");
+  });
+
+  it("says what the post step must do in every other case", () => {
+    expect(readRollbackHandoff(job({}).io).kind).toBe("off");
+    const { io } = job();
+    expect(readRollbackHandoff(io).kind).toBe("nothing-made");
+    saveRollbackTargets(io.saveState, [snapshot(801, 12345)]);
+    expect(readRollbackHandoff(io)).toEqual({
+      kind: "not-succeeded",
+      targetsText: '{"12345":801}',
+    });
   });
 
   it("what another step wrote that is not ours to read is set aside, and said", () => {
