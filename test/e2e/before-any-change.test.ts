@@ -1,14 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { snapshotsOn } from "../support/fixtures.js";
 import { failureOf, json, run, simulator } from "./support.js";
 
 /** Five snapshots on one server, taken a day apart: `prefix`ed ones may go under on-limit. */
 const fullServer = (serverId: number, prefix: string, firstId: number) =>
-  Array.from({ length: 5 }, (_, i) => ({
-    id: firstId + i,
-    serverId,
-    name: `${prefix}${i}`,
-    createdAt: `2026-01-0${i + 1}T00:00:00Z`,
-  }));
+  snapshotsOn(serverId, 5, { prefix, firstId, firstDay: "2026-01-01" });
 
 describe("create: every server is checked before anything changes", () => {
   it("a missing, a suspended and a full server: every problem named at once, nothing deleted or made", async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { snapshotsOn } from "../support/fixtures.js";
 import { failureOf, run, simulator } from "./support.js";
 
 describe("cancellation", () => {
@@ -25,13 +26,37 @@ describe("cancellation", () => {
   );
 });
 
+describe("cancelled with the create request open", () => {
+  it("the API made the snapshot: one look finds it, names it, puts it in the outputs", async () => {
+    const sim = await simulator();
+    sim.addFault({ route: "create-snapshot", fault: { type: "apply-then-hang" } });
+    const result = await run(sim, { "server-id": "12345" }, { killAfterMs: 1_500 });
+    const made = sim.creations[0];
+    expect(made).toBeDefined();
+    expect(result.outputs["snapshot-id"]).toBe(String(made));
+    expect(result.outputs["snapshot-ids"]).toBe(JSON.stringify({ 12345: made }));
+    expect(result.stdout).toMatch(new RegExp(`Cancelled, but server 12345's snapshot ${made}`));
+    expect(result.durationMs - 1_500).toBeLessThan(2_000);
+  });
+
+  it("nothing made yet: says which name to look for", async () => {
+    const sim = await simulator();
+    sim.addFault({ route: "create-snapshot", fault: { type: "hang" } });
+    const result = await run(sim, { "server-id": "12345" }, { killAfterMs: 1_500 });
+    expect(sim.creations).toHaveLength(0);
+    expect(result.stdout).toMatch(
+      /no snapshot named pre-deploy-1a2b3c4-9876543210-1 was found on it yet.*look for a snapshot named pre-deploy-1a2b3c4-9876543210-1 on server 12345/,
+    );
+    expect(result.durationMs - 1_500).toBeLessThan(2_000);
+  });
+});
+
 describe("paging and redirects stay on the API's origin", () => {
   it("follows next links on the API's own origin across pages", async () => {
-    const seeds = Array.from({ length: 7 }, (_, i) => ({
-      serverId: 12345,
-      name: `pre-deploy-${i}`,
-    }));
-    const sim = await simulator({ pageSize: 2, snapshots: seeds.slice(0, 4) });
+    const sim = await simulator({
+      pageSize: 2,
+      snapshots: snapshotsOn(12345, 4, { prefix: "pre-deploy-" }),
+    });
     const result = await run(sim, { mode: "list", "server-id": "12345 12346" });
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.outputs.snapshots ?? "[]")).toHaveLength(4);

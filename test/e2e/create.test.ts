@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { everythingVisible, failureOf, json, run, simulator } from "./support.js";
-
-const NAME = "pre-deploy-1a2b3c4-9876543210-1";
+import { everythingVisible, failureOf, json, run, SNAPSHOT_NAME, simulator } from "./support.js";
 
 describe("create: success", () => {
   it("creates one snapshot, waits for it, and sets every output", async () => {
@@ -12,11 +10,11 @@ describe("create: success", () => {
     expect(failureOf(result)).toBe("");
     const [made] = sim.snapshotsOf(12345);
     expect(sim.snapshotsOf(12345)).toHaveLength(1);
-    expect(made).toMatchObject({ name: NAME, status: "completed" });
+    expect(made).toMatchObject({ name: SNAPSHOT_NAME, status: "completed" });
     expect(result.outputs).toMatchObject({
       "snapshot-id": String(made?.id),
       "snapshot-ids": JSON.stringify({ 12345: made?.id }),
-      "snapshot-name": NAME,
+      "snapshot-name": SNAPSHOT_NAME,
       "snapshot-status": "completed",
       "snapshot-size-mb": String(made?.size_mb),
       "snapshot-created-at": made?.created_at,
@@ -39,7 +37,7 @@ describe("create: success", () => {
     expect(calls.slice(3).every((c) => c === "GET /api/v1/snapshots/ 12345")).toBe(true);
     expect(sim.requestsFor("create-snapshot")[0]?.body).toMatchObject({
       server_id: 12345,
-      name: NAME,
+      name: SNAPSHOT_NAME,
     });
     for (const request of sim.requests) expect(request.authorization).toBe(`Bearer ${sim.token}`);
   });
@@ -174,25 +172,6 @@ describe("create: the API refuses", () => {
     expect(sim.snapshots()).toHaveLength(0);
   });
 
-  it("400 at the limit: names the limit of 5 and deletes nothing", async () => {
-    const seeds = Array.from({ length: 5 }, (_, i) => ({
-      serverId: 12345,
-      name: `manual-${i}`,
-      createdAt: `2026-01-0${i + 1}T00:00:00Z`,
-    }));
-    const sim = await simulator({ snapshots: seeds });
-    const result = await run(sim, { "server-id": "12345" });
-    expect(result.exitCode).toBe(1);
-    expect(failureOf(result)).toMatch(/already has 5 snapshots, the provider's limit/);
-    expect(
-      sim
-        .snapshotsOf(12345)
-        .map((s) => s.name)
-        .sort(),
-    ).toEqual(seeds.map((s) => s.name));
-    expect(sim.requestsFor("delete-snapshot")).toHaveLength(0);
-  });
-
   it("400 for another reason: gives the API's own words", async () => {
     const sim = await simulator();
     sim.addFault({
@@ -287,6 +266,21 @@ describe("create: bad inputs fail before any request", () => {
     expect(failure).toMatch(/^The step's inputs are not valid:/);
     for (const input of ['server-id "x"', 'timeout "soon"', 'wait "nah"'])
       expect(failure).toContain(input);
+    expect(sim.requests).toHaveLength(0);
+  });
+});
+
+describe("create: credentials in api-url", () => {
+  it.each([
+    "https://deploy:s3cr3t-pa55@admin.vps.org/api/v1",
+    "http://deploy:s3cr3t-pa55@example.com/api/v1",
+    "https://deploy:s3cr3t-pa55@/nohost",
+  ])("%s is refused before any request, and the password is never echoed", async (url) => {
+    const sim = await simulator();
+    const result = await run(sim, { "server-id": "12345", "api-url": url });
+    expect(result.exitCode).toBe(1);
+    expect(failureOf(result)).toMatch(/api-url must not contain credentials/);
+    expect(`${result.stdout}${result.summary}`).not.toContain("s3cr3t-pa55");
     expect(sim.requests).toHaveLength(0);
   });
 });

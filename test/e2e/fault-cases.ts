@@ -7,6 +7,12 @@ import { failureOf, run, simulator } from "./support.js";
  * The fault suite: every route the action uses, every fault the network and the API can throw, over
  * real loopback sockets against the committed bundle. A request is tried at most 5 times, so one
  * transient fault costs at most a few requests more than a clean run (BOUND below).
+ *
+ * Each route's suite runs from a file of its own, faults-<route>.test.ts, which only calls
+ * faultSuite(route): vitest runs the tests of one file one after another, and files side by side on
+ * its workers (maxWorkers in vitest.config.ts), so five small files end about when the longest one
+ * does, where one file of all five suites would take their sum (about two minutes) and outlast
+ * the rest of the suite. The faults that are not ridden out are in faults.test.ts.
  */
 export const STEP = { timeout: "20s", "poll-interval": "0.5s" };
 /** Requests a whole scenario may make with one fault in it: a clean run needs 3 to 8. */

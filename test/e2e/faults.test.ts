@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Fault } from "../../simulator/server.js";
 import { seeded, STEP } from "./fault-cases.js";
-import { failureOf, run, simulator } from "./support.js";
+import { failureOf, json, run, simulator } from "./support.js";
 
 describe("fault suite: faults that do not pass fail clearly, within the deadline, without a storm", () => {
   it.each([
@@ -122,5 +122,45 @@ describe("surprises during a restore's wait", () => {
       /Server 12345 disappeared \(HTTP 404\) while it was being restored to snapshot 801/,
     );
     expect(result.durationMs).toBeLessThan(8_000);
+  });
+});
+
+describe("Retry-After past the deadline", () => {
+  it("fails at once, saying what the API asked and what the timeout leaves", async () => {
+    const sim = await simulator({ snapshotDurationMs: 5_000 });
+    sim.addFault({
+      route: "list-snapshots",
+      skip: 1,
+      times: 100,
+      fault: { type: "status", status: 429, retryAfter: 3600 },
+    });
+    const result = await run(sim, { "server-id": "12345", timeout: "20s" });
+    expect(result.exitCode).toBe(1);
+    expect(failureOf(result)).toMatch(
+      /The API asked to wait 1h 00m before trying again, and the timeout leaves \d+s, so it is not tried again/,
+    );
+    expect(failureOf(result)).not.toMatch(/Raise timeout/);
+    expect(result.durationMs).toBeLessThan(10_000);
+  });
+
+  it("on a fleet, fails only the throttled server; the others complete, unpaused", async () => {
+    const sim = await simulator({ snapshotDurationMs: 1_500 });
+    sim.addFault({
+      route: "create-snapshot",
+      serverId: 12346,
+      fault: { type: "status", status: 429, retryAfter: 3600 },
+    });
+    const result = await run(sim, { "server-id": "12345 12346 12347", timeout: "20s" });
+    expect(result.exitCode).toBe(1);
+    const failure = failureOf(result);
+    expect(failure).toMatch(/server 12346.*asked to wait 1h 00m/);
+    expect(failure).not.toMatch(/12345|12347/);
+    expect(Object.keys(json<Record<string, number>>(result.outputs["snapshot-ids"]))).toEqual([
+      "12345",
+      "12347",
+    ]);
+    expect(result.summary).toMatch(/\| 12345 \| \d+ \| .* \| completed \|/);
+    expect(result.summary).toMatch(/\| 12347 \| \d+ \| .* \| completed \|/);
+    expect(result.durationMs).toBeLessThan(12_000);
   });
 });

@@ -2,10 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../scripts/run-action.js";
 import type { Simulator } from "../../simulator/server.js";
 import type { Snapshot } from "../../src/api/types.js";
+import { servers } from "../support/fixtures.js";
 import { createThenEndJob, failureOf, json, run, simulator } from "./support.js";
-
-const servers = (count: number) =>
-  Array.from({ length: count }, (_, i) => ({ id: 20_001 + i, name: `web-${i + 1}` }));
 
 describe("fleet: several servers in one step", () => {
   it("creates one snapshot per server, all accepted before the wait, one list per check", async () => {

@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../../src/api/types.js";
 import { ACTION_SERVERS } from "../../simulator/seeds.js";
+import { daysAgo } from "../support/fixtures.js";
 import { failureOf, json, run, simulator } from "./support.js";
-
-const daysAgo = (days: number) =>
-  new Date(Date.now() - days * 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");
 
 /**
  * One snapshot of ours per server, each with a `created_at` the API document does not promise, and
@@ -163,5 +161,20 @@ describe("a job summary that cannot be written", () => {
     expect(lines).toContain(
       "Server: 12345; Snapshot: 901; Name: pre-deploy-new; Status: completed; Age: 2d 00h; Result: kept",
     );
+  });
+});
+
+describe("odd API data: a create answer slimmer than documented", () => {
+  it.each([
+    ["without the server object", undefined],
+    ["with only the id", ["id"]],
+  ])("%s: adopted through the list, snapshot-id set", async (_case, fields) => {
+    const sim = await simulator();
+    sim.addFault({ route: "create-snapshot", fault: { type: "slim-answer", fields } });
+    const result = await run(sim, { "server-id": "12345" });
+    expect(result.exitCode).toBe(0);
+    expect(sim.creations).toHaveLength(1);
+    expect(result.outputs["snapshot-id"]).toBe(String(sim.creations[0]));
+    expect(result.stdout).toMatch(/was made; using it/);
   });
 });

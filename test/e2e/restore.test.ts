@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { onServer, snapshotsOn } from "../support/fixtures.js";
 import { failureOf, groupsOf, json, run, simulator } from "./support.js";
 
 const day = (n: number) => `2026-11-${String(n).padStart(2, "0")}T10:00:00Z`;
@@ -65,16 +66,12 @@ describe("restore: latest", () => {
     const sim = await simulator({
       listOrder: "shuffled",
       snapshots: [
-        { id: 801, serverId: 12345, name: "pre-deploy-old", createdAt: day(1) },
-        { id: 805, serverId: 12345, name: "pre-deploy-good", createdAt: day(3) },
-        {
-          id: 802,
-          serverId: 12345,
-          name: "pre-deploy-busy",
-          createdAt: day(5),
-          status: "in_progress",
-        },
-        { id: 803, serverId: 12345, name: "manual-newest", createdAt: day(6) },
+        ...onServer(12345, [
+          { id: 801, name: "pre-deploy-old", createdAt: day(1) },
+          { id: 805, name: "pre-deploy-good", createdAt: day(3) },
+          { id: 802, name: "pre-deploy-busy", createdAt: day(5), status: "in_progress" },
+          { id: 803, name: "manual-newest", createdAt: day(6) },
+        ]),
         { id: 804, serverId: 12346, name: "pre-deploy-other-server", createdAt: day(7) },
       ],
     });
@@ -147,12 +144,7 @@ describe("restore: refuses what cannot be restored, sending no restore at all", 
   });
 
   it("two snapshots for one server", async () => {
-    const sim = await simulator({
-      snapshots: [
-        { id: 801, serverId: 12345, name: "a" },
-        { id: 802, serverId: 12345, name: "b" },
-      ],
-    });
+    const sim = await simulator({ snapshots: snapshotsOn(12345, ["a", "b"], { firstId: 801 }) });
     const result = await run(sim, { mode: "restore", "snapshot-id": "801 802" });
     expect(failureOf(result)).toMatch(
       /names 2 snapshots of server 12345 \(801, 802\): a server can be restored to only one/,
@@ -162,10 +154,7 @@ describe("restore: refuses what cannot be restored, sending no restore at all", 
 
   it("a map naming one server twice, as a repeated key or two spellings of its id: before any request", async () => {
     const sim = await simulator({
-      snapshots: [
-        { id: 801, serverId: 12345, name: "pre-deploy-a" },
-        { id: 802, serverId: 12345, name: "pre-deploy-b" },
-      ],
+      snapshots: snapshotsOn(12345, ["a", "b"], { prefix: "pre-deploy-", firstId: 801 }),
     });
     const maps: [string, string][] = [
       ['{"12345":801,"12345":802}', '"12345", "12345"'],
@@ -199,10 +188,7 @@ describe("restore: refuses what cannot be restored, sending no restore at all", 
 
   it("a server already restoring or suspended, found by the check before any restore", async () => {
     const sim = await simulator({
-      snapshots: [
-        { id: 801, serverId: 12345, name: "a" },
-        { id: 802, serverId: 12346, name: "b" },
-      ],
+      snapshots: snapshotsOn((n) => 12345 + n, ["a", "b"], { firstId: 801 }),
     });
     sim.setServerStatus(12345, "restoring");
     sim.setServerStatus(12346, "suspended");

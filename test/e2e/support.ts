@@ -2,6 +2,12 @@ import { afterEach } from "vitest";
 import { type RunResult, runAction, runPostStep } from "../../scripts/run-action.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../simulator/server.js";
 
+/**
+ * The name a create step gives its snapshot when none is set: name-prefix, then the commit, the run
+ * and the attempt that scripts/run-action.js hands every run (GITHUB_SHA, GITHUB_RUN_ID, 1).
+ */
+export const SNAPSHOT_NAME = "pre-deploy-1a2b3c4-9876543210-1";
+
 const open: Simulator[] = [];
 
 afterEach(async () => {
@@ -15,6 +21,11 @@ export async function simulator(options: SimulatorOptions = {}): Promise<Simulat
   return sim;
 }
 
+/** A step's inputs against `sim`, with its URL and token and a short poll interval. */
+export function inputsFor(sim: Simulator, inputs: Record<string, string>): Record<string, string> {
+  return { "api-url": sim.url, "api-token": sim.token, "poll-interval": "0.3s", ...inputs };
+}
+
 /**
  * Runs the committed bundle against the simulator with the runner's environment. Every run of
  * every end-to-end test is also checked for the raw token in all that the action wrote.
@@ -25,7 +36,7 @@ export async function run(
   extra: Partial<Parameters<typeof runAction>[0]> = {},
 ): Promise<RunResult> {
   const result = await runAction({
-    inputs: { "api-url": sim.url, "api-token": sim.token, "poll-interval": "0.3s", ...inputs },
+    inputs: inputsFor(sim, inputs),
     timeoutMs: 60_000,
     ...extra,
   });
@@ -50,11 +61,10 @@ export async function runJob(
   /** What happens after the last main step and before the post steps (the deploy, a person). */
   meanwhile: (mains: RunResult[]) => Promise<void> = async () => {},
 ): Promise<{ mains: RunResult[]; posts: (RunResult | null)[] }> {
-  const defaults = { "api-url": sim.url, "api-token": sim.token, "poll-interval": "0.3s" };
   let env: Record<string, string> = {};
   const mains: RunResult[] = [];
   for (const inputs of steps) {
-    const main = await runAction({ inputs: { ...defaults, ...inputs }, env, timeoutMs: 60_000 });
+    const main = await runAction({ inputs: inputsFor(sim, inputs), env, timeoutMs: 60_000 });
     env = { ...env, ...main.exportedEnv };
     mains.push(main);
   }
@@ -62,7 +72,7 @@ export async function runJob(
   const posts: (RunResult | null)[] = [];
   for (let i = steps.length - 1; i >= 0; i--) {
     const post = await runPostStep({
-      inputs: { ...defaults, ...steps[i] },
+      inputs: inputsFor(sim, steps[i] ?? {}),
       state: mains[i]?.savedState,
       env,
       jobStatus,
@@ -147,6 +157,11 @@ export function everythingVisible(result: RunResult): string {
     JSON.stringify(result.savedState),
     result.summary,
   ].join("\n");
+}
+
+/** The ids of these snapshots, lowest first. */
+export function sortedIds(snapshots: readonly { id: number }[]): number[] {
+  return snapshots.map((s) => s.id).sort((a, b) => a - b);
 }
 
 export function json<T = unknown>(text: string | undefined): T {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../scripts/run-action.js";
 import type { FaultSpec } from "../../simulator/faults.js";
+import { daysAgo } from "../support/fixtures.js";
 import { runnerCommand } from "../support/runner-commands.js";
 import { failureOf, run, simulator } from "./support.js";
 
@@ -14,8 +15,6 @@ const PAYLOAD =
 const hostile = (text: string) => `${text} ${PAYLOAD}`;
 const STEERED = ["666", "667", "668"];
 const DEFUSED = "# #[set-output name=snapshot-id;]666";
-const DAY_MS = 86_400_000;
-const daysAgo = (days: number) => new Date(Date.now() - days * DAY_MS).toISOString();
 
 /** Server 12345, full (5 snapshots), its older ones named, described and marked by the API. */
 function hostileSnapshots() {
@@ -117,5 +116,55 @@ describe("an API error message carries no workflow command into the log or the f
     const result = await run(sim, inputs);
     expect(result.stdout).toContain(`refused ${DEFUSED}`);
     expectNoInjectedCommand(result);
+  });
+});
+
+/** The same, for a command after a plain line break, and for markup in the summary. */
+describe("untrusted text from the API: line breaks and markup", () => {
+  const FORGED = "evil\n::set-output name=snapshot-id::666\r\n::warning::pwned | <b>bold</b>";
+
+  /** Every line of the log that the runner would take as a command is one the action meant. */
+  function expectOnlyOurCommands(stdout: string) {
+    for (const line of stdout.split("\n")) {
+      if (!/^\s*(::|##\[)/.test(line)) continue;
+      expect(line).toMatch(/^::(group|endgroup|add-mask|debug|error|warning|notice)::/);
+      expect(line).not.toMatch(/^::warning::pwned|^::set-output/);
+    }
+  }
+
+  it("names, descriptions and statuses never start a workflow command or break the summary", async () => {
+    const sim = await simulator({
+      snapshots: [
+        { id: 901, serverId: 12345, name: FORGED, description: FORGED, status: "completed" },
+        { id: 902, serverId: 12345, name: "pre-deploy-x", status: "\n::notice::odd" },
+      ],
+    });
+    const modes: Record<string, string>[] = [
+      { mode: "list", "server-id": "12345" },
+      { mode: "restore", "snapshot-id": "901", "dry-run": "true" },
+      { mode: "delete", "snapshot-id": "901", "dry-run": "true" },
+      { mode: "prune", "server-id": "12345", keep: "0", "dry-run": "true", "name-prefix": "evil" },
+    ];
+    for (const inputs of modes) {
+      const result = await run(sim, inputs);
+      expectOnlyOurCommands(result.stdout);
+      expect(result.outputs["snapshot-id"]).not.toBe("666");
+      expect(result.summary).not.toMatch(/<b>/);
+      for (const line of result.summary.split("\n").filter((l) => l.startsWith("|"))) {
+        expect(line).toMatch(/\|$/);
+      }
+    }
+  });
+
+  it("an API error message is one line, never a command", async () => {
+    const sim = await simulator();
+    sim.addFault({
+      route: "create-snapshot",
+      fault: { type: "status", status: 400, message: FORGED },
+    });
+    const result = await run(sim, { "server-id": "12345" });
+    expect(result.exitCode).toBe(1);
+    expectOnlyOurCommands(result.stdout);
+    expect(failureOf(result)).toMatch(/evil ::set-output name=snapshot-id::666 ::warning::pwned/);
   });
 });

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { runPostStep } from "../../scripts/run-action.js";
 import type { Snapshot } from "../../src/api/types.js";
 import type { Simulator } from "../../simulator/server.js";
-import { failureOf, groupsOf, json, run, simulator } from "./support.js";
+import { snapshotsOn } from "../support/fixtures.js";
+import { failureOf, groupsOf, inputsFor, json, run, SNAPSHOT_NAME, simulator } from "./support.js";
 
 /** Pattern (a) and (b) of the README: a create step that does not wait, then, later, mode wait. */
 async function startSnapshots(sim: Simulator, serverIds: string) {
@@ -32,7 +33,7 @@ describe("mode wait: one job (create with wait: false first, mode wait before th
     expect(json(waited.outputs["snapshot-ids"])).toEqual(ids);
     expect(waited.outputs).toMatchObject({
       "snapshot-id": String(ids["12345"]),
-      "snapshot-name": "pre-deploy-1a2b3c4-9876543210-1",
+      "snapshot-name": SNAPSHOT_NAME,
       "snapshot-status": "completed",
       "snapshot-size-mb": expect.stringMatching(/^\d+$/),
       "snapshot-created-at": expect.stringMatching(/^\d{4}-/),
@@ -138,15 +139,12 @@ describe("mode wait: across jobs (needs.snapshot.outputs.snapshot-ids) and the r
     jobStatus: "success" | "failure",
     extra: Record<string, string> = {},
   ) {
-    const inputs = {
-      "api-url": sim.url,
-      "api-token": sim.token,
-      "poll-interval": "0.3s",
+    const inputs = inputsFor(sim, {
       mode: "wait",
       "snapshot-id": snapshotIds,
       "rollback-on-failure": "true",
       ...extra,
-    };
+    });
     const waited = await run(sim, inputs);
     const post = await runPostStep({
       inputs,
@@ -205,10 +203,7 @@ describe("mode wait: across jobs (needs.snapshot.outputs.snapshot-ids) and the r
 
   it("with rollback-on-failure, two snapshots of one server are refused before the wait", async () => {
     const sim = await simulator({
-      snapshots: [
-        { id: 801, serverId: 12345, name: "pre-deploy-a" },
-        { id: 802, serverId: 12345, name: "pre-deploy-b" },
-      ],
+      snapshots: snapshotsOn(12345, ["a", "b"], { prefix: "pre-deploy-", firstId: 801 }),
     });
     const { waited } = await deployJob(sim, "801 802", "failure");
     expect(waited.exitCode).toBe(1);

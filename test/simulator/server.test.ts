@@ -11,6 +11,7 @@ import {
   type SnapshotView,
   startSimulator,
 } from "../../simulator/server.js";
+import { snapshotsOn } from "../support/fixtures.js";
 
 const T0 = Date.parse("2025-01-15T18:30:00Z");
 const CREATE_MESSAGE =
@@ -337,10 +338,7 @@ describe("listing snapshots", () => {
   });
 
   it("shuffles deterministically and still lists every snapshot", async () => {
-    const many = Array.from({ length: 8 }, (_, i) => ({
-      serverId: 12345 + (i % 3),
-      name: `s${i}`,
-    }));
+    const many = snapshotsOn((n) => 12345 + (n % 3), 8, { prefix: "s" });
     const sim = await start({ snapshots: many, listOrder: "shuffled", seed: 7 });
     const first = (await call(sim, "GET", "/snapshots/")).json.results.map(
       (s: { id: number }) => s.id,
@@ -354,11 +352,7 @@ describe("listing snapshots", () => {
 });
 
 describe("paging the snapshot list", () => {
-  const five = Array.from({ length: 5 }, (_, i) => ({
-    serverId: 12345,
-    name: `s${i}`,
-    createdAt: `2025-01-0${i + 1}T00:00:00Z`,
-  }));
+  const five = snapshotsOn(12345, 5, { prefix: "s", firstDay: "2025-01-01" });
 
   it("follows next links through every page, keeping the query", async () => {
     const sim = await start({ snapshots: five, pageSize: 2 });
@@ -403,11 +397,7 @@ describe("paging the snapshot list", () => {
 
 describe("a list that moves while it is read", () => {
   // Ids 801 to 805, listed newest first: 805, 804 | 803, 802 | 801.
-  const five = Array.from({ length: 5 }, (_, i) => ({
-    serverId: 12345 + (i % 2),
-    name: `s${i}`,
-    createdAt: `2025-01-0${i + 1}T00:00:00Z`,
-  }));
+  const five = snapshotsOn((n) => 12345 + (n % 2), 5, { prefix: "s", firstDay: "2025-01-01" });
 
   it("tells a hook which page it served, of which list", async () => {
     const sim = await start({ snapshots: five, pageSize: 2 });
@@ -515,11 +505,7 @@ describe("a list that moves while it is read", () => {
 });
 
 describe("faults in paging", () => {
-  const five = Array.from({ length: 5 }, (_, i) => ({
-    serverId: 12345,
-    name: `s${i}`,
-    createdAt: `2025-01-0${i + 1}T00:00:00Z`,
-  }));
+  const five = snapshotsOn(12345, 5, { prefix: "s", firstDay: "2025-01-01" });
 
   it("next-loop: next points back at the first page, keeping the query", async () => {
     const sim = await start({ snapshots: five, pageSize: 2 });

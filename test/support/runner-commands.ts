@@ -1,3 +1,4 @@
+import fc from "fast-check";
 /**
  * A model of how the Actions runner (actions/runner) finds a workflow command in one log line, so
  * that tests can ask the runner's own question of what the action writes, not a guess at it.
@@ -74,3 +75,37 @@ function registered(info: string): string | null {
   const name = (space < 0 ? info : info.slice(0, space)).toUpperCase().toLowerCase();
   return RUNNER_COMMANDS.has(name) ? name : null;
 }
+
+// The ways a line can carry a command to the runner, and what sits around them in a name.
+const hostilePieces = fc.constantFrom(
+  "\n",
+  "\r\n",
+  "\r",
+  "\u2028",
+  "\u0085",
+  "\u200b",
+  "::",
+  ":",
+  "##[",
+  "###[",
+  "##[##[",
+  "#",
+  "[",
+  "]",
+  " ",
+  "\t",
+  "\u00a0",
+  "\u3000",
+  "::set-output name=snapshot-id::666",
+  "##[set-output name=snapshot-id;]666",
+  "::warning::x",
+  "##[stop-commands]t0k3n",
+  "ſet-output ",
+  "|",
+  "<b>",
+  "\\",
+  "a",
+);
+export const hostileText = fc
+  .array(hostilePieces, { maxLength: 12 })
+  .map((parts) => parts.join(""));

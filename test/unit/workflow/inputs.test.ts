@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, parseDuration } from "../../src/duration.js";
-import { InputError, parseInputs } from "../../src/workflow/inputs.js";
-import type { RunContext } from "../../src/runner/run-context.js";
+import { InputError, parseInputs } from "../../../src/workflow/inputs.js";
+import type { RunContext } from "../../../src/runner/run-context.js";
 
 const run: RunContext = {
   repository: "octo-org/shop",
@@ -229,30 +228,6 @@ describe("inputs: every bad input is named, all in one error", () => {
   it("warns that a name outside name-prefix is not managed by prune", () => {
     const { notes } = parse({ ...valid, name: "manual-1" });
     expect(notes.join("\n")).toMatch(/does not start with name-prefix "pre-deploy-"/);
-  });
-});
-
-describe("durations", () => {
-  it.each([
-    ["90s", 90_000],
-    ["15m", 900_000],
-    ["1h", 3_600_000],
-    ["7d", 604_800_000],
-    ["300", 300_000],
-    ["0.5", 500],
-    ["2M", 120_000],
-  ])("%s is %d ms", (text, ms) => {
-    expect(parseDuration(text)).toBe(ms);
-  });
-
-  it.each(["", "m", "5 minutes", "1h30m", "-1s", "1e3"])("rejects %j", (text) => {
-    expect(parseDuration(text)).toBeUndefined();
-  });
-
-  it("formats elapsed time for log lines", () => {
-    expect(formatDuration(4_400)).toBe("4s");
-    expect(formatDuration(125_000)).toBe("2m 05s");
-    expect(formatDuration(3_720_000)).toBe("1h 02m");
   });
 });
 

@@ -5,8 +5,9 @@ import {
   type ModeReport,
   renderReport,
   writeReport,
-} from "../../src/workflow/summary.js";
-import { recordingLogger } from "../support/fakes.js";
+} from "../../../src/workflow/summary.js";
+import { recordingLogger } from "../../support/fakes.js";
+import { hostileText } from "../../support/runner-commands.js";
 
 const report = (rows: unknown[][], columns = ["Server", "Snapshot"]): ModeReport => ({
   title: "VPS snapshots",
@@ -33,6 +34,19 @@ const liveSeparators = (line: string) =>
 const anyCell = fc.oneof(fc.jsonValue(), fc.constant(undefined));
 
 describe("job summary", () => {
+  it("a summary cell stays one cell of one row (generated cases)", () => {
+    fc.assert(
+      fc.property(fc.oneof(hostileText, fc.string()), (text) => {
+        const cell = escapeCell(text);
+        expect(cell).not.toMatch(/[\r\n\u2028\u2029\u0085]/);
+        // What is left once escaped backslashes and escaped pipes are taken out: no live pipe.
+        expect(cell.replace(/\\\\/g, "").replace(/\\\|/g, "")).not.toContain("|");
+        expect(cell).not.toMatch(/<[a-z]/i);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
   it("renders a table, failures and notes", () => {
     const text = renderReport({
       title: "VPS snapshots",

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { Snapshot } from "../../src/api/types.js";
-import { JobEnv, State } from "../../src/constants.js";
+import type { Snapshot } from "../../../src/api/types.js";
+import { JobEnv, State } from "../../../src/constants.js";
 import {
   armRollback,
   confirmRollbacks,
   readRollbackHandoff,
   saveRollbackTargets,
-} from "../../src/workflow/rollback-handoff.js";
+} from "../../../src/workflow/rollback-handoff.js";
+import { apiSnapshot } from "../../support/fixtures.js";
 
 /** One job: the saved state of one step, and the environment every step of the job shares. */
 function job(inputs: Record<string, string> = { "rollback-on-failure": "true" }) {
@@ -29,8 +30,7 @@ function job(inputs: Record<string, string> = { "rollback-on-failure": "true" })
   };
 }
 
-const snapshot = (id: number, serverId: number) =>
-  ({ id, server: { id: serverId }, name: "pre-deploy-x", status: "completed" }) as Snapshot;
+const snapshot = (id: number, serverId: number) => apiSnapshot({ id, server: { id: serverId } });
 
 /** A main step that made its snapshots and succeeded. */
 function succeed(io: ReturnType<typeof job>["io"], mode: string, snapshots: Snapshot[]) {

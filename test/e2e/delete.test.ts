@@ -1,14 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { Snapshot } from "../../src/api/types.js";
+import { snapshotsOn } from "../support/fixtures.js";
 import { failureOf, groupsOf, json, run, simulator } from "./support.js";
 
 describe("delete", () => {
   it("deletes exactly the ids given, says which were already gone, touches nothing else", async () => {
     const sim = await simulator({
       snapshots: [
-        { id: 801, serverId: 12345, name: "pre-deploy-a" },
-        { id: 802, serverId: 12345, name: "pre-deploy-b" },
-        { id: 803, serverId: 12345, name: "pre-deploy-c" },
+        ...snapshotsOn(12345, ["a", "b", "c"], { prefix: "pre-deploy-", firstId: 801 }),
         { id: 804, serverId: 12346, name: "manual" },
       ],
     });
@@ -30,10 +28,7 @@ describe("delete", () => {
 
   it("takes the snapshot-ids JSON of a create step", async () => {
     const sim = await simulator({
-      snapshots: [
-        { id: 801, serverId: 12345, name: "a" },
-        { id: 802, serverId: 12346, name: "b" },
-      ],
+      snapshots: snapshotsOn((n) => 12345 + n, ["a", "b"], { firstId: 801 }),
     });
     const result = await run(sim, { mode: "delete", "snapshot-id": '{"12345":801}' });
     expect(result.exitCode).toBe(0);
@@ -70,51 +65,5 @@ describe("delete", () => {
     const result = await run(sim, { mode: "delete", "snapshot-id": "801" });
     expect(result.exitCode).toBe(0);
     expect(result.outputs["deleted-snapshot-ids"]).toBe("[801]");
-  });
-});
-
-describe("list", () => {
-  it("outputs the server's snapshots newest first by created_at, with a summary table", async () => {
-    const sim = await simulator({
-      listOrder: "shuffled",
-      snapshots: [
-        { id: 810, serverId: 12345, name: "pre-deploy-old", createdAt: "2026-11-01T00:00:00Z" },
-        { id: 803, serverId: 12345, name: "pre-deploy-new", createdAt: "2026-11-20T00:00:00Z" },
-        { id: 805, serverId: 12345, name: "manual", createdAt: "2026-11-10T00:00:00Z" },
-        { id: 806, serverId: 12346, name: "elsewhere" },
-      ],
-    });
-    const result = await run(sim, { mode: "list", "server-id": "12345" });
-    expect(result.exitCode).toBe(0);
-    expect(json<Snapshot[]>(result.outputs.snapshots).map((s) => s.id)).toEqual([803, 805, 810]);
-    expect(result.summary).toMatch(
-      /\| Server \| Snapshot \| Name \| Status \| Size \| Created \| Age \|/,
-    );
-    expect(groupsOf(result)).toEqual(["Listing the snapshots of 1 server(s)"]);
-    expect(result.summary).toMatch(/\| 12345 \| 803 \| pre-deploy-new \| completed \|/);
-    expect(sim.requests.every((r) => r.method === "GET")).toBe(true);
-  });
-
-  it("lists several servers into one output", async () => {
-    const sim = await simulator({
-      snapshots: [
-        { id: 801, serverId: 12345, name: "a" },
-        { id: 802, serverId: 12346, name: "b" },
-        { id: 803, serverId: 12347, name: "c" },
-      ],
-    });
-    const result = await run(sim, { mode: "list", "server-id": "12345,12346" });
-    expect(
-      json<Snapshot[]>(result.outputs.snapshots)
-        .map((s) => s.id)
-        .sort(),
-    ).toEqual([801, 802]);
-  });
-
-  it("needs server-id", async () => {
-    const sim = await simulator();
-    const result = await run(sim, { mode: "list" });
-    expect(failureOf(result)).toMatch(/server-id is required in mode list/);
-    expect(sim.requests).toHaveLength(0);
   });
 });

@@ -4,13 +4,14 @@ import {
   HttpStatusError,
   NoAnswerError,
   UnexpectedAnswerError,
-} from "../../src/api/errors.js";
-import { HttpSnapshotsApi } from "../../src/api/http-api.js";
-import type { HttpAnswer, HttpExchange } from "../../src/api/transport.js";
-import { Deadline } from "../../src/runner/clock.js";
-import { Redactor } from "../../src/runner/redact.js";
-import { DEFAULT_RETRY_POLICY, RateLimitGate } from "../../src/api/retry.js";
-import { FakeClock, recordingLogger } from "../support/fakes.js";
+} from "../../../src/api/errors.js";
+import { HttpSnapshotsApi } from "../../../src/api/http-api.js";
+import type { HttpAnswer, HttpExchange } from "../../../src/api/transport.js";
+import { Deadline } from "../../../src/runner/clock.js";
+import { Redactor } from "../../../src/runner/redact.js";
+import { DEFAULT_RETRY_POLICY, RateLimitGate } from "../../../src/api/retry.js";
+import { FakeClock, recordingLogger } from "../../support/fakes.js";
+import { apiSnapshot } from "../../support/fixtures.js";
 
 const BASE = "https://admin.vps.org/api/v1";
 type Scripted = HttpAnswer | Error | ((exchange: HttpExchange) => HttpAnswer);
@@ -20,14 +21,12 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 }
 
 function snapshot(id: number, serverId = 1) {
-  return {
+  return apiSnapshot({
     id,
     server: { id: serverId },
     name: `pre-deploy-${id}`,
-    status: "completed",
-    size_mb: 1,
     created_at: "2026-01-01T00:00:00Z",
-  };
+  });
 }
 
 function apiWith(script: Scripted[], totalMs = 600_000) {

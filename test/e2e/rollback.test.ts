@@ -1,8 +1,19 @@
+/**
+ * The rollback post step, end to end: a create step with rollback-on-failure, then the post step
+ * the runner starts when the job ends. (The unit tests of the post step run it on fakes.)
+ */
 import { describe, expect, it } from "vitest";
 import { setTimeout as delay } from "node:timers/promises";
 import { type RunResult, runAction, runPostStep } from "../../scripts/run-action.js";
 import type { Simulator } from "../../simulator/server.js";
-import { createThenEndJob, everythingVisible, failureOf, groupsOf, simulator } from "./support.js";
+import {
+  createThenEndJob,
+  everythingVisible,
+  failureOf,
+  groupsOf,
+  inputsFor,
+  simulator,
+} from "./support.js";
 
 /** The `::warning::` annotations a run raised. */
 function warningsOf(result: RunResult | null): string[] {
@@ -11,6 +22,13 @@ function warningsOf(result: RunResult | null): string[] {
     .filter((line) => line.startsWith("::warning::"))
     .map((line) => line.slice("::warning::".length));
 }
+
+/** A create step's inputs for `serverIds` with rollback-on-failure on, and any `more`. */
+const withRollback = (serverIds: string, more: Record<string, string> = {}) => ({
+  "server-id": serverIds,
+  "rollback-on-failure": "true",
+  ...more,
+});
 
 describe("rollback post step", () => {
   it("after a failed job, restores the server to the snapshot this step made and waits", async () => {
@@ -24,11 +42,7 @@ describe("rollback post step", () => {
         },
       ],
     });
-    const { main, post } = await createThenEndJob(
-      sim,
-      { "server-id": "12345", "rollback-on-failure": "true" },
-      "failure",
-    );
+    const { main, post } = await createThenEndJob(sim, withRollback("12345"), "failure");
     const made = Number(main.outputs["snapshot-id"]);
     expect(main.savedState).toMatchObject({
       isPost: "true",
@@ -60,11 +74,7 @@ describe("rollback post step", () => {
 
   it("rolls back every server of a fleet, and no other", async () => {
     const sim = await simulator();
-    const { main, post } = await createThenEndJob(
-      sim,
-      { "server-id": "12345 12346", "rollback-on-failure": "true" },
-      "failure",
-    );
+    const { main, post } = await createThenEndJob(sim, withRollback("12345 12346"), "failure");
     expect(post?.exitCode).toBe(0);
     const ids = JSON.parse(main.outputs["snapshot-ids"] ?? "{}");
     expect(sim.restores.map((r) => [r.serverId, r.snapshotId]).sort()).toEqual([
@@ -77,11 +87,7 @@ describe("rollback post step", () => {
 
   it("after a successful job, the runner does not start it and nothing is restored", async () => {
     const sim = await simulator();
-    const { main, post } = await createThenEndJob(
-      sim,
-      { "server-id": "12345", "rollback-on-failure": "true" },
-      "success",
-    );
+    const { main, post } = await createThenEndJob(sim, withRollback("12345"), "success");
     expect(main.exitCode).toBe(0);
     expect(post).toBeNull();
     expect(sim.restores).toHaveLength(0);
@@ -104,11 +110,7 @@ describe("rollback post step", () => {
 
   it("when the step made nothing, says so and sends nothing", async () => {
     const sim = await simulator();
-    const { main, post } = await createThenEndJob(
-      sim,
-      { "server-id": "99999", "rollback-on-failure": "true" },
-      "failure",
-    );
+    const { main, post } = await createThenEndJob(sim, withRollback("99999"), "failure");
     expect(main.exitCode).toBe(1);
     const requestsBefore = sim.requests.length;
     expect(post?.stdout).toMatch(/this step made no snapshot, so there is nothing to roll back/);
@@ -120,7 +122,7 @@ describe("rollback post step", () => {
     const sim = await simulator();
     const { main, post } = await createThenEndJob(
       sim,
-      { "server-id": "12345", "rollback-on-failure": "true", wait: "false" },
+      withRollback("12345", { wait: "false" }),
       "failure",
     );
     expect(main.exitCode).toBe(1);
@@ -149,7 +151,7 @@ describe("rollback post step: never after a main step that did not succeed", () 
   it("a fleet where one snapshot failed: the deploy was skipped, so no server is restored", async () => {
     const sim = await simulator();
     sim.configureServer(12346, { snapshotOutcome: "failed" });
-    const inputs = { "server-id": "12345 12346 12347", "rollback-on-failure": "true" };
+    const inputs = withRollback("12345 12346 12347");
     const { main, post } = await createThenEndJob(sim, inputs, "failure");
     expectNothingRolledBack(sim, main, post);
     expect(Object.keys(JSON.parse(main.savedState.rollbackTargets ?? "{}"))).toHaveLength(3);
@@ -158,7 +160,7 @@ describe("rollback post step: never after a main step that did not succeed", () 
 
   it("a main step cut off by its timeout: the snapshot completes later, nothing is restored", async () => {
     const sim = await simulator({ snapshotDurationMs: 3_000 });
-    const inputs = { "server-id": "12345", "rollback-on-failure": "true", timeout: "1.5s" };
+    const inputs = withRollback("12345", { timeout: "1.5s" });
     const { main, post } = await createThenEndJob(sim, inputs, "failure", async () => {
       // The snapshot completes between the main step and the post step.
       const id = sim.creations[0] as number;
@@ -170,13 +172,7 @@ describe("rollback post step: never after a main step that did not succeed", () 
 
   it("a main step cancelled while waiting: nothing is restored, whichever way the job ends", async () => {
     const sim = await simulator({ snapshotDurationMs: 20_000 });
-    const inputs = {
-      "api-url": sim.url,
-      "api-token": sim.token,
-      "poll-interval": "0.3s",
-      "server-id": "12345",
-      "rollback-on-failure": "true",
-    };
+    const inputs = inputsFor(sim, withRollback("12345"));
     const main = await runAction({ inputs, killAfterMs: 2_500, timeoutMs: 60_000 });
     expect(main.savedState.rollbackTargets).toBe(JSON.stringify({ 12345: sim.creations[0] }));
     // A cancelled workflow: failure() is false, so the runner does not start the post step.
@@ -197,7 +193,7 @@ describe("rollback post step: never after a main step that did not succeed", () 
 describe("rollback post step: a truthful report", () => {
   it("a snapshot deleted before the post step: nothing is restored, the step names it", async () => {
     const sim = await simulator();
-    const inputs = { "server-id": "12346 12345", "rollback-on-failure": "true" };
+    const inputs = withRollback("12346 12345");
     const { main, post } = await createThenEndJob(sim, inputs, "failure", async (done) => {
       const ids = JSON.parse(done.outputs["snapshot-ids"] ?? "{}");
       sim.removeSnapshot(ids["12346"]);
@@ -220,7 +216,7 @@ describe("rollback post step: a truthful report", () => {
 
   it("a server that is suspended by the time of the post step: nothing is restored", async () => {
     const sim = await simulator();
-    const inputs = { "server-id": "12345 12346", "rollback-on-failure": "true" };
+    const inputs = withRollback("12345 12346");
     const { post } = await createThenEndJob(sim, inputs, "failure", async () => {
       sim.setServerStatus(12346, "suspended");
     });
@@ -235,7 +231,7 @@ describe("rollback post step: a truthful report", () => {
       route: "restore-snapshot",
       fault: { type: "status", status: 400, message: "Server is locked." },
     });
-    const inputs = { "server-id": "12345", "rollback-on-failure": "true" };
+    const inputs = withRollback("12345");
     const { main, post } = await createThenEndJob(sim, inputs, "failure");
     const made = main.outputs["snapshot-id"];
     expect(post?.exitCode).toBe(1);

@@ -1,112 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { HttpStatusError, NoAnswerError } from "../../src/api/errors.js";
-import type { Snapshot, SnapshotList, SnapshotsApi } from "../../src/api/types.js";
-import { Deadline } from "../../src/runner/clock.js";
-import { waitUntil } from "../../src/fleet/wait/until.js";
-import { waitForRestores } from "../../src/fleet/wait/restores.js";
-import { waitForSnapshots } from "../../src/fleet/wait/snapshots.js";
-import { FakeClock, recordingLogger } from "../support/fakes.js";
+import { HttpStatusError } from "../../../../src/api/errors.js";
+import type { Snapshot, SnapshotList, SnapshotsApi } from "../../../../src/api/types.js";
+import { Deadline } from "../../../../src/runner/clock.js";
+import { waitForSnapshots } from "../../../../src/fleet/wait/snapshots.js";
+import { FakeClock, recordingLogger } from "../../../support/fakes.js";
+import { apiSnapshot } from "../../../support/fixtures.js";
 
 function options(totalMs: number, maxIntervalMs = 10_000) {
   const clock = new FakeClock();
   return { clock, deadline: new Deadline(clock, totalMs), maxIntervalMs, log: recordingLogger() };
 }
 
-describe("waitUntil: gaps", () => {
-  it("starts at 1 s and doubles up to the poll interval", async () => {
-    const opts = options(600_000);
-    let checks = 0;
-    await waitUntil(async () => (++checks === 7 ? "done" : undefined), opts);
-    expect(opts.clock.sleeps).toEqual([1_000, 2_000, 4_000, 8_000, 10_000, 10_000, 10_000]);
-  });
-
-  it("never sleeps longer than the poll interval, even a short one", async () => {
-    const opts = options(600_000, 300);
-    let checks = 0;
-    await waitUntil(async () => (++checks === 3 ? "done" : undefined), opts);
-    expect(opts.clock.sleeps).toEqual([300, 300, 300]);
-  });
-
-  it("sees completion within one poll interval of it happening", async () => {
-    const opts = options(600_000);
-    const completesAt = 123_456;
-    const outcome = await waitUntil(
-      async () => (opts.clock.now() >= completesAt ? opts.clock.now() : undefined),
-      opts,
-    );
-    expect(outcome.done).toBe(true);
-    if (outcome.done) expect(outcome.value - completesAt).toBeLessThanOrEqual(10_000);
-  });
-});
-
-describe("waitUntil: the deadline", () => {
-  it("makes its last check just before the deadline, not one interval before it", async () => {
-    const opts = options(25_000);
-    const checkedAt: number[] = [];
-    const outcome = await waitUntil(async () => {
-      checkedAt.push(opts.clock.now());
-      return undefined;
-    }, opts);
-    expect(outcome.done).toBe(false);
-    expect(checkedAt.at(-1)).toBe(24_000);
-    expect(opts.clock.now()).toBeLessThanOrEqual(25_000);
-  });
-
-  it("finds work that completes right before the deadline", async () => {
-    const opts = options(25_000);
-    const outcome = await waitUntil(
-      async () => (opts.clock.now() >= 23_500 ? "done" : undefined),
-      opts,
-    );
-    expect(outcome.done).toBe(true);
-  });
-});
-
-describe("waitUntil: failures", () => {
-  it("a transient failure costs one check, with a warning", async () => {
-    const opts = options(600_000);
-    let checks = 0;
-    const outcome = await waitUntil(async () => {
-      checks++;
-      if (checks === 1) throw new NoAnswerError("connection", "GET /snapshots/", true, "reset");
-      return "done";
-    }, opts);
-    expect(outcome).toEqual({ done: true, value: "done" });
-    expect(opts.log.warnings.join("\n")).toMatch(/status check failed.*reset/);
-  });
-
-  it("a wait that times out says why its last check failed", async () => {
-    const opts = options(10_000);
-    const outcome = await waitUntil(async () => {
-      throw new HttpStatusError(502, "Bad Gateway", "GET /snapshots/", undefined);
-    }, opts);
-    expect(outcome).toEqual({
-      done: false,
-      lastFailure: "HTTP 502 from GET /snapshots/: Bad Gateway",
-    });
-  });
-
-  it("any other error ends the wait at once", async () => {
-    const opts = options(600_000);
-    const refused = new HttpStatusError(401, "Invalid token.", "GET /snapshots/", undefined);
-    await expect(
-      waitUntil(async () => {
-        throw refused;
-      }, opts),
-    ).rejects.toBe(refused);
-    expect(opts.clock.now()).toBe(1_000);
-  });
-});
-
 function snapshot(id: number, serverId: number, status = "in_progress"): Snapshot {
-  return {
+  return apiSnapshot({
     id,
     server: { id: serverId, name: `srv-${serverId}` },
-    name: "pre-deploy-x",
     status,
     size_mb: status === "completed" ? 1024 : null,
-    created_at: "2026-11-22T12:00:00Z",
-  };
+  });
 }
 
 /**
@@ -274,39 +185,5 @@ describe("waitForSnapshots", () => {
     const opts = options(600_000);
     await waitForSnapshots(api, many, opts);
     expect(opts.log.lines[0]).toBe("3 of 8 snapshots completed, 5 in progress (1s elapsed)");
-  });
-});
-
-describe("waitForRestores", () => {
-  /** A fake servers API: each server's statuses in turn (the last repeats); null is a 404. */
-  function servers(script: Record<number, Array<string | null>>) {
-    const calls: number[] = [];
-    const seen: Record<number, number> = {};
-    const api = {
-      getServer: async (id: number) => {
-        calls.push(id);
-        const steps = script[id] ?? [];
-        const status = steps[Math.min((seen[id] = (seen[id] ?? -1) + 1), steps.length - 1)];
-        if (status === null)
-          throw new HttpStatusError(404, "Server not found.", `GET /servers/${id}/`, undefined);
-        return { id, status };
-      },
-    } as unknown as SnapshotsApi;
-    return { api, calls };
-  }
-
-  it("follows each server until it leaves restoring, checking only those still restoring", async () => {
-    const { api, calls } = servers({ 1: ["restoring", "active"], 2: ["active"] });
-    const results = await waitForRestores(api, [1, 2], options(600_000));
-    expect(results.get(1)).toMatchObject({ kind: "finished", status: "active" });
-    expect(results.get(2)).toMatchObject({ kind: "finished", status: "active" });
-    expect(calls).toEqual([1, 2, 1]);
-  });
-
-  it("a server that disappears has vanished; one still restoring at the deadline timed out", async () => {
-    const { api } = servers({ 1: [null], 2: ["restoring"] });
-    const results = await waitForRestores(api, [1, 2], options(20_000));
-    expect(results.get(1)).toMatchObject({ kind: "vanished", status: "gone" });
-    expect(results.get(2)).toMatchObject({ kind: "timed-out", status: "restoring" });
   });
 });

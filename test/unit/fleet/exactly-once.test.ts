@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { HttpStatusError, NoAnswerError } from "../../src/api/errors.js";
-import type { CreateSnapshotRequest, Snapshot, SnapshotsApi } from "../../src/api/types.js";
-import { Deadline } from "../../src/runner/clock.js";
+import { HttpStatusError, NoAnswerError } from "../../../src/api/errors.js";
+import type { CreateSnapshotRequest, Snapshot, SnapshotsApi } from "../../../src/api/types.js";
+import { Deadline } from "../../../src/runner/clock.js";
 import {
   createSnapshotOnce,
   RESEND_RESTORE_WITHIN_MS,
   restoreSnapshotOnce,
-} from "../../src/fleet/exactly-once.js";
-import { DEFAULT_RETRY_POLICY } from "../../src/api/retry.js";
-import { FakeClock, recordingLogger } from "../support/fakes.js";
+} from "../../../src/fleet/exactly-once.js";
+import { DEFAULT_RETRY_POLICY } from "../../../src/api/retry.js";
+import { FakeClock, recordingLogger } from "../../support/fakes.js";
+import { apiSnapshot } from "../../support/fixtures.js";
 
 const request: CreateSnapshotRequest = {
   server_id: 5,
@@ -16,15 +17,9 @@ const request: CreateSnapshotRequest = {
   description: "d",
 };
 
+/** A snapshot of server 5 just made: in progress, no size yet. */
 function made(id: number, name = request.name): Snapshot {
-  return {
-    id,
-    server: { id: 5 },
-    name,
-    status: "in_progress",
-    size_mb: null,
-    created_at: "2026-11-22T12:00:00Z",
-  };
+  return apiSnapshot({ id, server: { id: 5 }, name, status: "in_progress", size_mb: null });
 }
 
 /**

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Snapshot } from "../../src/api/types.js";
-import { snapshotsToMakeRoom, snapshotsToPrune } from "../../src/fleet/rules/retention.js";
+import type { Snapshot } from "../../../../src/api/types.js";
+import { snapshotsToMakeRoom, snapshotsToPrune } from "../../../../src/fleet/rules/retention.js";
+import { apiSnapshot } from "../../../support/fixtures.js";
 
 const PREFIX = "pre-deploy-";
 const NOW = new Date("2026-11-22T12:00:00Z");
@@ -33,14 +34,14 @@ const snapshotSet = fc
         { minLength: specs.length, maxLength: specs.length },
       )
       .map((ids) =>
-        specs.map((spec, i): Snapshot => ({
-          id: ids[i] as number,
-          server: { id: 1 },
-          name: `${spec.ours ? PREFIX : "manual-"}${spec.suffix}`,
-          status: spec.status,
-          size_mb: 1,
-          created_at: new Date(NOW.getTime() - spec.ageMs).toISOString(),
-        })),
+        specs.map((spec, i) =>
+          apiSnapshot({
+            id: ids[i] as number,
+            name: `${spec.ours ? PREFIX : "manual-"}${spec.suffix}`,
+            status: spec.status,
+            created_at: new Date(NOW.getTime() - spec.ageMs).toISOString(),
+          }),
+        ),
       ),
   );
 
@@ -148,14 +149,11 @@ describe("retention: making room under the limit (property-based)", () => {
 
 describe("retention: cases", () => {
   const at = (days: number) => new Date(NOW.getTime() - days * DAY).toISOString();
-  const snap = (id: number, name: string, days: number, status = "completed"): Snapshot => ({
-    id,
-    server: { id: 1 },
-    name,
-    status,
-    size_mb: 1,
-    created_at: at(days),
-  });
+  const snap = (id: number, name: string, days: number, status = "completed") =>
+    apiSnapshot({ id, name, status, created_at: at(days) });
+  /** Prune with our prefix, at NOW, nothing protected. */
+  const prune = (set: Snapshot[], policy: { keep: number; olderThanMs?: number }) =>
+    snapshotsToPrune(set, { namePrefix: PREFIX, ...policy, now: NOW });
 
   it("keep 0 deletes every completed one of ours and nothing else", () => {
     const set = [
@@ -163,11 +161,7 @@ describe("retention: cases", () => {
       snap(2, "pre-deploy-b", 1, "in_progress"),
       snap(3, "mine", 30),
     ];
-    const { deleted } = snapshotsToPrune(set, {
-      namePrefix: PREFIX,
-      keep: 0,
-      now: NOW,
-    });
+    const { deleted } = prune(set, { keep: 0 });
     expect(deleted.map((s) => s.id)).toEqual([1]);
   });
 
@@ -180,11 +174,7 @@ describe("retention: cases", () => {
       snap(5, "pre-deploy-e", 0, "in_progress"),
       snap(6, "pre-deploy-f", 3, "pending"),
     ];
-    const { deleted } = snapshotsToPrune(set, {
-      namePrefix: PREFIX,
-      keep: 2,
-      now: NOW,
-    });
+    const { deleted } = prune(set, { keep: 2 });
     expect(deleted.map((s) => s.id)).toEqual([2, 3]);
   });
 
@@ -213,11 +203,7 @@ describe("retention: cases", () => {
         created_at,
       })),
     ];
-    const { deleted } = snapshotsToPrune(set, {
-      namePrefix: PREFIX,
-      keep: 0,
-      now: NOW,
-    });
+    const { deleted } = prune(set, { keep: 0 });
     expect(deleted.map((s) => s.id)).toEqual([2]);
   });
 
@@ -227,12 +213,7 @@ describe("retention: cases", () => {
       snap(2, "pre-deploy-b", 3),
       snap(3, "pre-deploy-c", 10),
     ];
-    const { deleted } = snapshotsToPrune(set, {
-      namePrefix: PREFIX,
-      keep: 1,
-      olderThanMs: 7 * DAY,
-      now: NOW,
-    });
+    const { deleted } = prune(set, { keep: 1, olderThanMs: 7 * DAY });
     expect(deleted.map((s) => s.id)).toEqual([3]);
   });
 });

@@ -4,15 +4,15 @@ import {
   isTransient,
   NoAnswerError,
   RetryAfterPastDeadlineError,
-} from "../../src/api/errors.js";
-import { Deadline } from "../../src/runner/clock.js";
+} from "../../../src/api/errors.js";
+import { Deadline } from "../../../src/runner/clock.js";
 import {
   backoffDelayMs,
   RateLimitGate,
   type RetryPolicy,
   withRetries,
-} from "../../src/api/retry.js";
-import { FakeClock } from "../support/fakes.js";
+} from "../../../src/api/retry.js";
+import { FakeClock } from "../../support/fakes.js";
 
 const policy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 15_000 };
 

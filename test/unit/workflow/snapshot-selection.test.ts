@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseSnapshotSelection } from "../../src/workflow/snapshot-selection.js";
+import { parseSnapshotSelection } from "../../../src/workflow/snapshot-selection.js";
 
 function problemsOf(text: string): string[] {
   const problems: string[] = [];
@@ -9,6 +9,43 @@ function problemsOf(text: string): string[] {
 }
 
 const namedTwice = (problems: string[]) => problems.filter((p) => /names server \d+ /.test(p));
+
+function selection(text: string) {
+  const problems: string[] = [];
+  const parsed = parseSnapshotSelection(text, problems, []);
+  return { parsed, problems };
+}
+
+describe("snapshot-id: what it can name", () => {
+  it("ids separated by commas, spaces or newlines", () => {
+    expect(selection("801, 802\n803").parsed).toEqual({ kind: "ids", ids: [801, 802, 803] });
+  });
+
+  it("the snapshot-ids JSON of a create step, ids as numbers or strings", () => {
+    expect(selection('{"12345":802,"12346":"803"}').parsed).toEqual({
+      kind: "by-server",
+      pairs: [
+        { serverId: 12345, snapshotId: 802 },
+        { serverId: 12346, snapshotId: 803 },
+      ],
+    });
+  });
+
+  it("latest, in any case", () => {
+    expect(selection("Latest").parsed).toEqual({ kind: "latest" });
+  });
+
+  it.each([
+    ["{not json", "is not valid JSON"],
+    ['{"abc": 1}', 'maps "abc" to 1'],
+    ['{"1": -5}', 'maps "1" to -5'],
+    ['{"1": 1.5}', 'maps "1" to 1.5'],
+    ["{}", "is an empty JSON object"],
+    ["801 x", 'snapshot-id "x" is not a positive integer'],
+  ])("%j is refused: %s", (text, message) => {
+    expect(selection(text).problems.join("\n")).toContain(message);
+  });
+});
 
 describe("snapshot-id map: a server named twice is refused in every form", () => {
   it.each([

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import type { Snapshot } from "../../src/api/types.js";
+import { snapshotsOn } from "../support/fixtures.js";
+import { failureOf, groupsOf, json, run, simulator } from "./support.js";
+
+describe("list", () => {
+  it("outputs the server's snapshots newest first by created_at, with a summary table", async () => {
+    const sim = await simulator({
+      listOrder: "shuffled",
+      snapshots: [
+        { id: 810, serverId: 12345, name: "pre-deploy-old", createdAt: "2026-11-01T00:00:00Z" },
+        { id: 803, serverId: 12345, name: "pre-deploy-new", createdAt: "2026-11-20T00:00:00Z" },
+        { id: 805, serverId: 12345, name: "manual", createdAt: "2026-11-10T00:00:00Z" },
+        { id: 806, serverId: 12346, name: "elsewhere" },
+      ],
+    });
+    const result = await run(sim, { mode: "list", "server-id": "12345" });
+    expect(result.exitCode).toBe(0);
+    expect(json<Snapshot[]>(result.outputs.snapshots).map((s) => s.id)).toEqual([803, 805, 810]);
+    expect(result.summary).toMatch(
+      /\| Server \| Snapshot \| Name \| Status \| Size \| Created \| Age \|/,
+    );
+    expect(groupsOf(result)).toEqual(["Listing the snapshots of 1 server(s)"]);
+    expect(result.summary).toMatch(/\| 12345 \| 803 \| pre-deploy-new \| completed \|/);
+    expect(sim.requests.every((r) => r.method === "GET")).toBe(true);
+  });
+
+  it("lists several servers into one output", async () => {
+    const sim = await simulator({
+      snapshots: snapshotsOn((n) => 12345 + n, ["a", "b", "c"], { firstId: 801 }),
+    });
+    const result = await run(sim, { mode: "list", "server-id": "12345,12346" });
+    expect(
+      json<Snapshot[]>(result.outputs.snapshots)
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual([801, 802]);
+  });
+
+  it("needs server-id", async () => {
+    const sim = await simulator();
+    const result = await run(sim, { mode: "list" });
+    expect(failureOf(result)).toMatch(/server-id is required in mode list/);
+    expect(sim.requests).toHaveLength(0);
+  });
+});
