@@ -29455,6 +29455,8 @@ const Inputs = {
     olderThan: "older-than",
     dryRun: "dry-run",
     rollbackOnFailure: "rollback-on-failure",
+    healthUrl: "health-url",
+    healthTimeout: "health-timeout",
 };
 const Outputs = {
     snapshotId: "snapshot-id",
@@ -29483,6 +29485,12 @@ const JobEnv = {
     armedRollbacks: "VPS_SNAPSHOT_ARMED_ROLLBACKS",
     /** The keys of the armed rollbacks that a `mode: confirm` step disarmed, as a JSON array. */
     confirmedRollbacks: "VPS_SNAPSHOT_CONFIRMED_ROLLBACKS",
+    /**
+     * For later jobs, through job outputs: what the rollback post steps of the job came to
+     * (`rolled-back`, `not-needed`, `failed`, `unhealthy`), and a JSON array of what they restored.
+     */
+    rollbackOutcome: "VPS_SNAPSHOT_ROLLBACK",
+    rollbackRestored: "VPS_SNAPSHOT_ROLLBACK_RESTORED",
 };
 const DEFAULT_API_URL = "https://admin.vps.org/api/v1";
 /**
@@ -29843,6 +29851,7 @@ async function snapshotsByServer(api, serverIds, accountPages) {
 __nccwpck_require__.d(__webpack_exports__, {
   Hs: () => (/* binding */ prepareRestores),
   oX: () => (/* binding */ startRestores),
+  i9: () => (/* binding */ unhealthySentence),
   HE: () => (/* binding */ waitForRestoreResults)
 });
 
@@ -29852,6 +29861,8 @@ var types = __nccwpck_require__(705);
 var duration = __nccwpck_require__(7607);
 // EXTERNAL MODULE: ./src/workflow/explain.ts
 var explain = __nccwpck_require__(1778);
+// EXTERNAL MODULE: ./src/workflow/health-url.ts
+var health_url = __nccwpck_require__(7823);
 // EXTERNAL MODULE: ./src/fleet/concurrency.ts
 var concurrency = __nccwpck_require__(4891);
 // EXTERNAL MODULE: ./src/fleet/exactly-once.ts
@@ -29862,6 +29873,8 @@ var selected = __nccwpck_require__(2405);
 var restore_plan = __nccwpck_require__(3596);
 // EXTERNAL MODULE: ./src/fleet/server-checks.ts + 1 modules
 var server_checks = __nccwpck_require__(3210);
+// EXTERNAL MODULE: ./src/fleet/wait/health.ts
+var wait_health = __nccwpck_require__(3360);
 // EXTERNAL MODULE: ./src/api/errors.ts
 var errors = __nccwpck_require__(3249);
 // EXTERNAL MODULE: ./src/fleet/wait/each.ts
@@ -29875,10 +29888,16 @@ var each = __nccwpck_require__(511);
  * Waits until no server is `restoring` any more. The provider documents no way to see a restore
  * finish; the servers API's status is the closest fact there is.
  */
-async function waitForRestores(api, serverIds, options) {
+async function waitForRestores(api, serverIds, options, 
+/** Told of each server as soon as it is no longer restoring (not when it vanished). */
+onFinished) {
     const waited = await (0,each/* waitForEach */.e)(new Map(serverIds.map((id) => [id, { id, status: types/* RESTORING */.O }])), {
         look: async (pending) => new Map(await Promise.all(pending.map((id) => serverStatus(api, id)))),
         isSettled: (server) => server?.status !== types/* RESTORING */.O,
+        onSettled: (_, server) => {
+            if (server)
+                onFinished?.(server);
+        },
         progress: (states, elapsedMs) => [...states]
             .map(([id, server]) => `Server ${id}: ${server?.status ?? "gone"}`)
             .join("; ")
@@ -29918,6 +29937,8 @@ var until = __nccwpck_require__(8544);
 
 
 
+
+
 /**
  * Resolves every snapshot and checks every server before the first restore: a restore cannot be
  * undone, so a half-right request is not carried out halfway. The servers that the selection
@@ -29939,12 +29960,17 @@ async function prepareRestores(selection, serverIds, namePrefix, context) {
                 ...(early?.problems ?? []),
                 `Could not read the snapshots to restore (${(0,restore_plan/* describeSelection */.e9)(selection, serverIds)}): ${failure}`,
             ],
+            servers: new Map(),
         };
     }
     const plan = (0,restore_plan/* planRestore */.q8)(selection, serverIds, namePrefix, read.snapshots);
     const targetServers = [...new Set(plan.targets.map((t) => t.server.id))];
     const checks = early ?? (await (0,server_checks/* checkServers */.F)(api, targetServers, "restore", log));
-    return { targets: plan.targets, problems: [...plan.problems, ...checks.problems] };
+    return {
+        targets: plan.targets,
+        problems: [...plan.problems, ...checks.problems],
+        servers: checks.servers,
+    };
 }
 /** A final server status that means the restore went wrong, as far as words can tell. */
 const FAILED_STATUS = /error|fail/i;
@@ -29982,18 +30008,31 @@ async function startRestores(targets, options, context) {
 }
 /**
  * Waits, in a log group of its own, until every started restore's server is no longer
- * `restoring`, and writes each one's end into its result.
+ * `restoring`, and writes each one's end into its result. With `health-url`, each server's
+ * service is checked from the moment its own restore ended, while the others are still awaited.
  */
-async function waitForRestoreResults(results, pollIntervalMs, context) {
+async function waitForRestoreResults(results, pollIntervalMs, context, health) {
     const started = results.filter((r) => !r.failure);
     if (started.length === 0)
         return;
-    await context.log.group(`Waiting for ${started.length} restore(s) to finish`, () => waitForStarted(started, pollIntervalMs, context));
+    const title = `Waiting for ${started.length} restore(s) to finish${health ? " and their service to answer" : ""}`;
+    await context.log.group(title, () => waitForStarted(started, pollIntervalMs, context, health));
 }
-async function waitForStarted(started, pollIntervalMs, context) {
+async function waitForStarted(started, pollIntervalMs, context, health) {
     const { api, clock, deadline, log, signal } = context;
+    const options = { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal };
+    const healthChecks = [];
+    const checkService = (server) => {
+        const result = started.find((r) => r.snapshot.server.id === server.id);
+        if (!health || !result || FAILED_STATUS.test(server.status))
+            return;
+        const url = (0,health_url/* healthUrlFor */.$i)(health.urlTemplate, health.servers.get(server.id) ?? server);
+        healthChecks.push((0,wait_health/* waitUntilHealthy */.$)(url, health.probe, server.id, health.timeoutMs, options).then((end) => {
+            result.health = end;
+        }));
+    };
     try {
-        const waited = await waitForRestores(api, started.map((r) => r.snapshot.server.id), { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal });
+        const waited = await waitForRestores(api, started.map((r) => r.snapshot.server.id), options, checkService);
         for (const result of started) {
             const serverId = result.snapshot.server.id;
             const outcome = waited.get(serverId);
@@ -30027,6 +30066,15 @@ async function waitForStarted(started, pollIntervalMs, context) {
             });
         }
     }
+    await Promise.all(healthChecks);
+}
+/** The sentence that fails the step for a server that was restored but whose service is not back. */
+function unhealthySentence(result) {
+    const { health, snapshot } = result;
+    if (!health || health.healthy)
+        return undefined;
+    return (`Server ${snapshot.server.id} was restored to snapshot ${snapshot.id}, but ${health.url} did ` +
+        `not answer 2xx within ${(0,duration/* formatDuration */.a)(health.withinMs)} (last: ${health.last}).`);
 }
 
 
@@ -30366,8 +30414,10 @@ async function waitForEach(initial, spec, options) {
                     continue;
                 const state = seen.get(key);
                 states.set(key, state);
-                if (spec.isSettled(state))
+                if (spec.isSettled(state)) {
                     ended.set(key, { state, settled: true, elapsedMs });
+                    spec.onSettled?.(key, state);
+                }
             }
             options.log.info(spec.progress(states, elapsedMs));
             return ended.size === states.size ? ended : undefined;
@@ -30378,6 +30428,54 @@ async function waitForEach(initial, spec, options) {
         return unsettled({ error });
     }
     return outcome.done ? ended : unsettled({ lastFailure: outcome.lastFailure });
+}
+
+
+/***/ }),
+
+/***/ 3360:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ waitUntilHealthy),
+/* harmony export */   g: () => (/* binding */ healthText)
+/* harmony export */ });
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7607);
+/* harmony import */ var _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4587);
+/* harmony import */ var _until_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8544);
+
+
+
+/** The longest one health request may take: a service that hangs must leave time for the next. */
+const HEALTH_REQUEST_TIMEOUT_MS = 10_000;
+/**
+ * Requests the service's health URL until it answers 2xx, from the moment its server's restore
+ * ended: at most `timeoutMs` (`health-timeout`), and never past the step's deadline. For the user
+ * a restore ends when the site answers, not when the provider says `active`.
+ */
+async function waitUntilHealthy(url, probe, serverId, timeoutMs, options) {
+    const { clock, log, signal } = options;
+    const withinMs = Math.min(timeoutMs, options.deadline.remainingMs());
+    const window = new _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .Deadline */ .B2(clock, withinMs);
+    let last = "no answer yet";
+    const outcome = await (0,_until_js__WEBPACK_IMPORTED_MODULE_2__/* .waitUntil */ .a)(async () => {
+        const timeout = Math.min(HEALTH_REQUEST_TIMEOUT_MS, window.remainingMs());
+        const answer = await probe(url, Math.max(1, timeout), signal);
+        last = answer.said;
+        log.info(`Server ${serverId}: ${url} ${answer.ok ? "answered" : "is not healthy yet:"} ${answer.said} ` +
+            `(${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(window.elapsedMs())} after its restore)`);
+        return answer.ok ? true : undefined;
+    }, { ...options, deadline: window });
+    const afterMs = window.elapsedMs();
+    return outcome.done
+        ? { healthy: true, url, afterMs }
+        : { healthy: false, url, afterMs, last, withinMs };
+}
+/** `healthy after 42s`, or why not: the health column of a summary. */
+function healthText(end) {
+    return end.healthy
+        ? `healthy after ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(end.afterMs)}`
+        : `no 2xx within ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(end.withinMs)} (last: ${end.last})`;
 }
 
 
@@ -30452,7 +30550,7 @@ function lastCheckFailed(lastFailure) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(409);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6661);
-/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8509);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(33);
 /* harmony import */ var _workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2642);
 
 
@@ -30484,7 +30582,7 @@ var errors = __nccwpck_require__(3249);
 // EXTERNAL MODULE: ./src/workflow/inputs.ts
 var inputs = __nccwpck_require__(9624);
 // EXTERNAL MODULE: ./src/step.ts + 25 modules
-var step = __nccwpck_require__(8509);
+var step = __nccwpck_require__(33);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
 // EXTERNAL MODULE: ./src/workflow/rollback-handoff.ts
@@ -31027,7 +31125,7 @@ async function runCreate(settings, context) {
         if (accepted.length > 0)
             (0,outputs/* publishSnapshots */.jD)(setOutput, madeSnapshots(results));
     }
-    const { mode, apiUrl, pollIntervalMs, rollbackOnFailure } = settings;
+    const { mode, apiUrl, pollIntervalMs, rollbackOnFailure, health } = settings;
     return {
         title: TITLE,
         columns: SNAPSHOT_COLUMNS,
@@ -31037,7 +31135,7 @@ async function runCreate(settings, context) {
             ? []
             : ["Not waited for (wait is false): the snapshots may still be in progress."],
         rollback: rollbackOnFailure
-            ? { mode, apiUrl, pollIntervalMs, targets: madeSnapshots(results) }
+            ? { mode, apiUrl, pollIntervalMs, health, targets: madeSnapshots(results) }
             : undefined,
     };
 }
@@ -31314,7 +31412,7 @@ async function runWait(settings, context) {
     }));
     await waitForResults(results, settings.pollIntervalMs, context);
     (0,outputs/* publishSnapshots */.jD)(setOutput, madeSnapshots(results));
-    const { mode, apiUrl, pollIntervalMs, rollbackOnFailure } = settings;
+    const { mode, apiUrl, pollIntervalMs, rollbackOnFailure, health } = settings;
     return {
         title: wait_TITLE,
         columns: SNAPSHOT_COLUMNS,
@@ -31322,7 +31420,7 @@ async function runWait(settings, context) {
         failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
         notes: ["Waited for snapshots that an earlier step started; nothing was changed."],
         rollback: rollbackOnFailure
-            ? { mode, apiUrl, pollIntervalMs, targets: madeSnapshots(results) }
+            ? { mode, apiUrl, pollIntervalMs, health, targets: madeSnapshots(results) }
             : undefined,
     };
 }
@@ -31401,17 +31499,24 @@ function runMode(settings, context) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   HY: () => (/* binding */ restoreRow),
+/* harmony export */   IX: () => (/* binding */ restoreColumns),
+/* harmony export */   Mz: () => (/* binding */ problemsBeforeRestore),
+/* harmony export */   QI: () => (/* binding */ restoreFailures),
 /* harmony export */   YL: () => (/* binding */ runRestore),
 /* harmony export */   bs: () => (/* binding */ pairRow),
-/* harmony export */   xA: () => (/* binding */ RESTORE_COLUMNS)
+/* harmony export */   gI: () => (/* binding */ healthWait)
 /* harmony export */ });
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
 /* harmony import */ var _fleet_restore_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8280);
-/* harmony import */ var _fleet_rules_snapshots_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7533);
-/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1012);
-/* harmony import */ var _workflow_outputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6327);
-/* harmony import */ var _workflow_summary_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4157);
+/* harmony import */ var _fleet_wait_health_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3360);
+/* harmony import */ var _fleet_rules_snapshots_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7533);
+/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1012);
+/* harmony import */ var _workflow_health_url_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7823);
+/* harmony import */ var _workflow_outputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6327);
+/* harmony import */ var _workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4157);
+
+
 
 
 
@@ -31429,18 +31534,18 @@ const TITLE = "VPS restore";
 async function runRestore(settings, context) {
     const { log, setOutput } = context;
     const plan = await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .prepareRestores */ .Hs)(settings.snapshots, settings.serverIds, settings.namePrefix, context);
-    if (plan.problems.length > 0) {
-        return (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .failedReport */ .kS)(TITLE, [...plan.problems, "Nothing was restored."]);
-    }
-    (0,_workflow_outputs_js__WEBPACK_IMPORTED_MODULE_4__/* .publishSnapshots */ .jD)(setOutput, plan.targets);
+    const problems = problemsBeforeRestore(plan, settings.health);
+    if (problems.length > 0)
+        return (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__/* .failedReport */ .kS)(TITLE, [...problems, "Nothing was restored."]);
+    (0,_workflow_outputs_js__WEBPACK_IMPORTED_MODULE_6__/* .publishSnapshots */ .jD)(setOutput, plan.targets);
     if (settings.dryRun) {
         for (const target of plan.targets) {
-            log.info(`Dry run: would restore server ${target.server.id} to snapshot ${(0,_fleet_rules_snapshots_js__WEBPACK_IMPORTED_MODULE_3__/* .describeSnapshot */ .e4)(target)}, ` +
-                `made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_6__/* .asText */ .e1)(target.created_at) || "at a time the API did not give"}.`);
+            log.info(`Dry run: would restore server ${target.server.id} to snapshot ${(0,_fleet_rules_snapshots_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSnapshot */ .e4)(target)}, ` +
+                `made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_8__/* .asText */ .e1)(target.created_at) || "at a time the API did not give"}.`);
         }
         return {
             title: `${TITLE} (dry run)`,
-            columns: RESTORE_COLUMNS,
+            columns: restoreColumns(undefined),
             rows: plan.targets.map((snapshot) => plannedRow(snapshot, "would be restored")),
             failures: [],
             notes: ["Dry run: nothing was restored."],
@@ -31449,28 +31554,49 @@ async function runRestore(settings, context) {
     log.warning(`Restoring ${plan.targets.map((t) => `server ${t.server.id} to snapshot ${t.id}`).join(", ")}: ` +
         "everything written to these servers since their snapshot is lost.");
     const results = await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .startRestores */ .oX)(plan.targets, { announce: false }, context);
-    if (settings.wait)
-        await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .waitForRestoreResults */ .HE)(results, settings.pollIntervalMs, context);
+    if (settings.wait) {
+        const health = healthWait(settings.health, plan, context);
+        await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .waitForRestoreResults */ .HE)(results, settings.pollIntervalMs, context, health);
+    }
     const [first] = results;
     if (first?.serverStatus)
         setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.serverStatus, first.serverStatus);
     return {
         title: TITLE,
-        columns: RESTORE_COLUMNS,
-        rows: results.map(restoreRow),
-        failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
+        columns: restoreColumns(settings.health),
+        rows: results.map((r) => restoreRow(r, settings.health)),
+        failures: restoreFailures(results),
         notes: settings.wait
             ? []
             : ["Not waited for (wait is false): the servers may still be restoring."],
     };
 }
-/** The table of restore mode and of the rollback post step. */
+/** `health-url`, if given, with what the checks before the restore read of each server. */
+function healthWait(health, plan, context) {
+    return health && { ...health, servers: plan.servers, probe: context.probeHealth };
+}
+/** Every problem found before a restore, `health-url` that cannot be filled for a server too. */
+function problemsBeforeRestore(plan, health) {
+    const unfillable = health
+        ? [...plan.servers.values()].flatMap((s) => (0,_workflow_health_url_js__WEBPACK_IMPORTED_MODULE_5__/* .healthUrlProblem */ .xP)(health.urlTemplate, s) ?? [])
+        : [];
+    return [...plan.problems, ...unfillable];
+}
+/** What went wrong, server by server: a restore that did not end well, or a service not back. */
+function restoreFailures(results) {
+    return results.flatMap((r) => [r.failure, (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .unhealthySentence */ .i9)(r)].filter((f) => f !== undefined));
+}
+/** The table of restore mode and of the rollback post step; a health column with `health-url`. */
 const RESTORE_COLUMNS = ["Server", "Snapshot", "Name", "Created", "Server status", "Took"];
-function restoreRow(result) {
+function restoreColumns(health) {
+    return health ? [...RESTORE_COLUMNS, "Health"] : RESTORE_COLUMNS;
+}
+function restoreRow(result, health) {
     const { snapshot } = result;
     const status = result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? "");
     const took = result.endedAtMs === undefined ? "" : (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(result.endedAtMs - result.startedAtMs);
-    return [...plannedRow(snapshot, status).slice(0, 5), took];
+    const row = [...plannedRow(snapshot, status).slice(0, 5), took];
+    return health ? [...row, result.health ? (0,_fleet_wait_health_js__WEBPACK_IMPORTED_MODULE_3__/* .healthText */ .g)(result.health) : "not checked"] : row;
 }
 /** A snapshot found and checked, but not (or not yet) restored. */
 function plannedRow(snapshot, status) {
@@ -31494,11 +31620,13 @@ function pairRow(pair, status) {
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
 /* harmony import */ var _modes_restore_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7322);
-/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8509);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(33);
 /* harmony import */ var _fleet_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3596);
 /* harmony import */ var _fleet_restore_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8280);
 /* harmony import */ var _workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2642);
 /* harmony import */ var _workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4157);
+/* harmony import */ var _fleet_wait_health_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3360);
+
 
 
 
@@ -31528,9 +31656,11 @@ async function runPost(deps) {
             io.log.info("Rollback is off (rollback-on-failure: false): nothing was restored.");
             return;
         case "unreadable":
+            (0,_workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_6__/* .recordRollbackOutcome */ .EX)(io, "failed", []);
             io.setFailed(`Rollback: the saved state is unreadable (${handoff.problems.join("; ")}); nothing was restored.`);
             return;
         case "nothing-made":
+            (0,_workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_6__/* .recordRollbackOutcome */ .EX)(io, "not-needed", []);
             io.log.info("Rollback: this step made no snapshot, so there is nothing to roll back.");
             return;
         case "not-succeeded":
@@ -31553,6 +31683,7 @@ async function runPost(deps) {
 }
 /** Why nothing is restored, and the input that restores by hand all the same. */
 async function reportNoRollback(io, why, targetsText) {
+    (0,_workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_6__/* .recordRollbackOutcome */ .EX)(io, "not-needed", []);
     const sentence = `Nothing was rolled back: ${why}. To restore by hand anyway, run this action with ` +
         `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode}: restore and ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId}: ${targetsText} ` +
         "(the snapshot-ids output of this step).";
@@ -31563,13 +31694,15 @@ async function reportNoRollback(io, why, targetsText) {
 async function rollBack(rollback, context, io) {
     const selection = { kind: "by-server", pairs: rollback.targets };
     const plan = await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_5__/* .prepareRestores */ .Hs)(selection, [], "", context);
-    if (plan.problems.length > 0) {
+    const problems = (0,_modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .problemsBeforeRestore */ .Mz)(plan, rollback.health);
+    if (problems.length > 0) {
+        (0,_workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_6__/* .recordRollbackOutcome */ .EX)(io, "failed", []);
         await (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__/* .finishStep */ .IT)(io, {
             title: TITLE,
-            columns: _modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .RESTORE_COLUMNS */ .xA,
+            columns: (0,_modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .restoreColumns */ .IX)(undefined),
             rows: rollback.targets.map((pair) => (0,_modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .pairRow */ .bs)(pair, "not restored")),
             failures: [
-                ...plan.problems.map((p) => `Not rolled back: ${p}`),
+                ...problems.map((p) => `Not rolled back: ${p}`),
                 `Rollback failed before any restore, so nothing was restored (${(0,_fleet_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSelection */ .e9)(selection, [])}): ` +
                     "every server and snapshot is checked first.",
             ],
@@ -31578,19 +31711,31 @@ async function rollBack(rollback, context, io) {
         return;
     }
     const results = await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_5__/* .startRestores */ .oX)(plan.targets, { announce: true }, context);
-    await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_5__/* .waitForRestoreResults */ .HE)(results, rollback.pollIntervalMs, context);
+    const health = (0,_modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .healthWait */ .gI)(rollback.health, plan, context);
+    await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_5__/* .waitForRestoreResults */ .HE)(results, rollback.pollIntervalMs, context, health);
     const restored = results.filter((r) => !r.failure);
     for (const result of restored) {
         io.log.info(`Rolled back server ${result.snapshot.server.id} to snapshot ${result.snapshot.id} ` +
-            `(${result.snapshot.name}); server status ${result.serverStatus}.`);
+            `(${result.snapshot.name}); server status ${result.serverStatus}` +
+            `${result.health ? `; ${(0,_fleet_wait_health_js__WEBPACK_IMPORTED_MODULE_8__/* .healthText */ .g)(result.health)}` : ""}.`);
     }
+    (0,_workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_6__/* .recordRollbackOutcome */ .EX)(io, outcomeOf(results), restored.map(restoredServer));
     await (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__/* .finishStep */ .IT)(io, {
         title: TITLE,
-        columns: _modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .RESTORE_COLUMNS */ .xA,
-        rows: results.map(_modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .restoreRow */ .HY),
-        failures: results.flatMap((r) => (r.failure ? [`Rollback: ${r.failure}`] : [])),
+        columns: (0,_modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .restoreColumns */ .IX)(rollback.health),
+        rows: results.map((r) => (0,_modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .restoreRow */ .HY)(r, rollback.health)),
+        failures: (0,_modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .restoreFailures */ .QI)(results).map((f) => `Rollback: ${f}`),
         notes: [rollbackSentence(restored.length, rollback)],
     });
+}
+function outcomeOf(results) {
+    if (results.some((r) => r.failure))
+        return "failed";
+    return results.some((r) => r.health && !r.health.healthy) ? "unhealthy" : "rolled-back";
+}
+function restoredServer({ snapshot, health }) {
+    const said = health ? (health.healthy ? "healthy" : "unhealthy") : "not checked";
+    return { server: snapshot.server.id, snapshot: snapshot.id, health: said };
 }
 /** What the summary says happened, and nothing more: a restore that did not finish is not counted. */
 function rollbackSentence(restored, rollback) {
@@ -31667,6 +31812,43 @@ class DeadlineError extends Error {
     constructor(request) {
         super(`The step's timeout ran out before ${request} could be sent`);
         this.name = "DeadlineError";
+    }
+}
+
+
+/***/ }),
+
+/***/ 8949:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ hideCredentials),
+/* harmony export */   p: () => (/* binding */ Redactor)
+/* harmony export */ });
+const MASK = "***";
+/** `user:password@` in a URL: never repeated back, wherever the rest of the URL is quoted. */
+const URL_CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
+/** The URL as it may be quoted: its credentials, if any, masked. */
+function hideCredentials(url) {
+    return url.replace(URL_CREDENTIALS, `$1${MASK}@`);
+}
+/**
+ * Removes every secret from text that may reach a log, an error, an output or the summary.
+ * The runner masks registered secrets in the log only; outputs and the summary are not masked,
+ * and an API may echo the token back in an error body.
+ */
+class Redactor {
+    secrets = [];
+    add(secret) {
+        // Very short values would mask ordinary words; a real token is never that short.
+        if (secret.length >= 4 && !this.secrets.includes(secret))
+            this.secrets.push(secret);
+    }
+    redact(text) {
+        let result = text;
+        for (const secret of this.secrets)
+            result = result.split(secret).join(MASK);
+        return result;
     }
 }
 
@@ -36787,7 +36969,7 @@ const COMMAND_START = /^([\s\p{Z}\u0085]*)::/u;
 
 /***/ }),
 
-/***/ 8509:
+/***/ 33:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38002,11 +38184,16 @@ class AbortSignalHandler {
         throw new Error("AbortSignalHandler does not authenticate");
     }
 }
+/**
+ * HTTP with the token on every request, for the provider's API; without a token (undefined), for
+ * anything else the step may request (a health check), which must never see it.
+ */
 function httpTransport(token) {
     return async ({ method, url, body, timeoutMs, signal, label }) => {
         const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)));
         const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
-        const client = new lib_HttpClient(USER_AGENT, [new auth_BearerCredentialHandler(token), new AbortSignalHandler(abort)], 
+        const credentials = token === undefined ? [] : [new auth_BearerCredentialHandler(token)];
+        const client = new lib_HttpClient(USER_AGENT, [...credentials, new AbortSignalHandler(abort)], 
         // The abort signal is the real limit; the socket timeout only backs it up.
         { allowRedirects: false, allowRetries: false, socketTimeout: timeoutMs + 1_000 });
         let answered = false;
@@ -38055,6 +38242,54 @@ async function readBody(message) {
 
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
+;// CONCATENATED MODULE: ./src/api/health.ts
+
+const health_MAX_REDIRECTS = 5;
+/** How much of the service's answer reaches the log: enough to tell a proxy's page from the app's. */
+const SAID_CHARS = 200;
+/** A probe over a transport that carries no token. */
+function healthProbe(transport) {
+    return async (url, timeoutMs, signal) => {
+        let target = url;
+        for (let redirects = 0;; redirects++) {
+            let answer;
+            try {
+                answer = await transport({
+                    method: "GET",
+                    url: target,
+                    timeoutMs,
+                    signal,
+                    label: `GET ${target}`,
+                });
+            }
+            catch (error) {
+                if (!(error instanceof errors/* NoAnswerError */.i5))
+                    throw error;
+                return { ok: false, said: (0,errors/* errorMessage */.gJ)(error) };
+            }
+            const excerpt = answer.body.replace(/\s+/g, " ").trim().slice(0, SAID_CHARS);
+            const said = `HTTP ${answer.status}${excerpt ? `: ${excerpt}` : ""}`;
+            if (answer.status >= 200 && answer.status < 300)
+                return { ok: true, said };
+            const location = answer.headers.location;
+            if (answer.status < 300 || answer.status >= 400 || typeof location !== "string") {
+                return { ok: false, said };
+            }
+            const next = new URL(location, target);
+            if (next.origin !== new URL(target).origin) {
+                return {
+                    ok: false,
+                    said: `HTTP ${answer.status} to another origin (${next.origin}), not followed`,
+                };
+            }
+            if (redirects >= health_MAX_REDIRECTS) {
+                return { ok: false, said: `more than ${health_MAX_REDIRECTS} redirects` };
+            }
+            target = next.href;
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/runner/cancellation.ts
 
 /** How long the step may take to stop once cancelled; the runner kills it a few seconds later. */
@@ -40188,31 +40423,12 @@ function coreIO(redactor) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/runner/redact.ts
-const MASK = "***";
-/**
- * Removes every secret from text that may reach a log, an error, an output or the summary.
- * The runner masks registered secrets in the log only; outputs and the summary are not masked,
- * and an API may echo the token back in an error body.
- */
-class Redactor {
-    secrets = [];
-    add(secret) {
-        // Very short values would mask ordinary words; a real token is never that short.
-        if (secret.length >= 4 && !this.secrets.includes(secret))
-            this.secrets.push(secret);
-    }
-    redact(text) {
-        let result = text;
-        for (const secret of this.secrets)
-            result = result.split(secret).join(MASK);
-        return result;
-    }
-}
-
+// EXTERNAL MODULE: ./src/runner/redact.ts
+var redact = __nccwpck_require__(8949);
 // EXTERNAL MODULE: ./src/runner/run-context.ts + 23 modules
 var run_context = __nccwpck_require__(7854);
 ;// CONCATENATED MODULE: ./src/step.ts
+
 
 
 
@@ -40228,7 +40444,7 @@ var run_context = __nccwpck_require__(7854);
  * calls `run()` of main.ts or post.ts) both start a step with these.
  */
 function actionDeps() {
-    const redactor = new Redactor();
+    const redactor = new redact/* Redactor */.p();
     const runnerIO = coreIO(redactor);
     const outputs = new Map();
     const io = {
@@ -40280,6 +40496,8 @@ function createModeContext(api, deps) {
         api: httpApi(api, deadline, deps, signal),
         // Not tied to the step's cancel signal, which is what it looks after.
         lastLook: () => httpApi(api, new runner_clock/* Deadline */.B2(clock, LAST_LOOK_MS), deps, undefined),
+        // No token: a health URL is never the API.
+        probeHealth: healthProbe(deps.transport(undefined)),
         clock,
         deadline,
         random,
@@ -40390,6 +40608,95 @@ function explainRestoreFailure(error, detail, { serverId, snapshotId }) {
 
 /***/ }),
 
+/***/ 7823:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $i: () => (/* binding */ healthUrlFor),
+/* harmony export */   Dk: () => (/* binding */ parseHealthUrl),
+/* harmony export */   xP: () => (/* binding */ healthUrlProblem)
+/* harmony export */ });
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
+/* harmony import */ var _runner_redact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8949);
+/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1012);
+
+
+
+/** The placeholders a `health-url` may hold, and the field of `GET /servers/{id}/` each takes. */
+const PLACEHOLDERS = {
+    id: "id",
+    name: "name",
+    hostname: "hostname",
+    ip: "ip_address",
+};
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+/**
+ * Checks a `health-url` as far as it can be without a server: `http://` or `https://` (nothing
+ * secret is ever sent there, and `http://{ip}/` is common where a certificate names only the
+ * host), known placeholders only, no credentials. Returns the template, or undefined with the
+ * problems said.
+ */
+function parseHealthUrl(text, problems) {
+    if (text === "")
+        return undefined;
+    const unknown = [...text.matchAll(PLACEHOLDER)]
+        .map(([, name]) => name ?? "")
+        .filter((name) => !(name in PLACEHOLDERS));
+    for (const name of new Set(unknown)) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl} has an unknown placeholder {${name}}: use ${Object.keys(PLACEHOLDERS)
+            .map((p) => `{${p}}`)
+            .join(", ")}`);
+    }
+    let url;
+    try {
+        url = new URL(sample(text));
+    }
+    catch {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl} "${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .hideCredentials */ .R)(text)}" is not a URL (it needs http:// or https://)`);
+        return undefined;
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl} "${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .hideCredentials */ .R)(text)}" must use http:// or https://`);
+    }
+    if (url.username || url.password) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl} must not contain credentials: the health check sends nothing secret`);
+    }
+    return unknown.length === 0 ? text : undefined;
+}
+/** The template with every placeholder filled from the server, each value URL-encoded. */
+function healthUrlFor(template, server) {
+    return template.replace(PLACEHOLDER, (whole, name) => name in PLACEHOLDERS ? encodeURIComponent(valueOf(server, name)) : whole);
+}
+/**
+ * Why the template cannot be filled faithfully for this server, or undefined. A value of dots
+ * alone (a server named `..`) would be read as a step up the URL's path, encoded or not: URL
+ * parsers take `%2e%2e` for `..` too, so the service would be asked for another path.
+ */
+function healthUrlProblem(template, server) {
+    const used = [...template.matchAll(PLACEHOLDER)].map(([, name]) => name ?? "");
+    const dots = used.find((name) => name in PLACEHOLDERS && /^\.+$/.test(valueOf(server, name)));
+    if (dots === undefined)
+        return undefined;
+    return (`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl} cannot be filled for server ${server.id}: its ${PLACEHOLDERS[dots]} ` +
+        `"${valueOf(server, dots)}" would change the URL's path rather than fill {${dots}}. Use {id} there.`);
+}
+function valueOf(server, placeholder) {
+    return (0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_2__/* .asText */ .e1)(server[PLACEHOLDERS[placeholder]]);
+}
+/** A stand-in server, so that a template can be checked as a URL before any server is known. */
+function sample(template) {
+    return healthUrlFor(template, {
+        id: 1,
+        status: "active",
+        name: "name",
+        hostname: "host.example",
+        ip_address: "192.0.2.1",
+    });
+}
+
+
+/***/ }),
+
 /***/ 7317:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -40427,9 +40734,13 @@ function parseIdList(inputName, text, problems, notes) {
 /* harmony export */ });
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
-/* harmony import */ var _id_list_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7317);
-/* harmony import */ var _runner_run_context_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7854);
-/* harmony import */ var _snapshot_selection_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3578);
+/* harmony import */ var _health_url_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7823);
+/* harmony import */ var _id_list_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7317);
+/* harmony import */ var _runner_redact_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8949);
+/* harmony import */ var _runner_run_context_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7854);
+/* harmony import */ var _snapshot_selection_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3578);
+
+
 
 
 
@@ -40462,6 +40773,7 @@ const DEFAULT_TIMEOUT_MS = {
     confirm: 10 * 60_000,
 };
 const DEFAULT_POLL_INTERVAL_MS = 10_000;
+const DEFAULT_HEALTH_TIMEOUT_MS = 10 * 60_000;
 const DEFAULT_KEEP = 2;
 function parseInputs(read, run) {
     const problems = [];
@@ -40482,8 +40794,8 @@ function parseInputs(read, run) {
         ? parsePositiveDuration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.olderThan, olderThanText, 0, problems)
         : undefined;
     const serverIdText = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId);
-    const serverIds = (0,_id_list_js__WEBPACK_IMPORTED_MODULE_4__/* .parseIdList */ .h)(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId, serverIdText, problems, notes);
-    const snapshots = (0,_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_3__/* .parseSnapshotSelection */ .k)(input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId), problems, notes);
+    const serverIds = (0,_id_list_js__WEBPACK_IMPORTED_MODULE_5__/* .parseIdList */ .h)(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId, serverIdText, problems, notes);
+    const snapshots = (0,_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_4__/* .parseSnapshotSelection */ .k)(input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId), problems, notes);
     if (mode)
         checkModeNeeds(mode, serverIdText, snapshots, problems);
     const namePrefix = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.namePrefix) || DEFAULT_NAME_PREFIX;
@@ -40498,7 +40810,7 @@ function parseInputs(read, run) {
         notes.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.name} "${explicitName}" does not start with ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.namePrefix} "${namePrefix}": ` +
             "prune and on-limit will never delete it, so it stays until you delete it yourself.");
     }
-    const name = explicitName || (0,_runner_run_context_js__WEBPACK_IMPORTED_MODULE_2__/* .defaultSnapshotName */ .J0)(namePrefix, run);
+    const name = explicitName || (0,_runner_run_context_js__WEBPACK_IMPORTED_MODULE_3__/* .defaultSnapshotName */ .J0)(namePrefix, run);
     const wait = parseBoolean(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.wait, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.wait), true, problems);
     const dryRun = parseBoolean(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.dryRun, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.dryRun), false, problems);
     const rollbackOnFailure = parseBoolean(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure), false, problems);
@@ -40509,6 +40821,12 @@ function parseInputs(read, run) {
     }
     const timeoutMs = parsePositiveDuration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.timeout, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.timeout), DEFAULT_TIMEOUT_MS[mode ?? "create"], problems);
     const pollIntervalMs = parsePositiveDuration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.pollInterval, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.pollInterval), DEFAULT_POLL_INTERVAL_MS, problems);
+    const healthUrlText = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl);
+    const urlTemplate = (0,_health_url_js__WEBPACK_IMPORTED_MODULE_2__/* .parseHealthUrl */ .Dk)(healthUrlText, problems);
+    const healthTimeoutMs = parsePositiveDuration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthTimeout, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthTimeout), DEFAULT_HEALTH_TIMEOUT_MS, problems);
+    if (mode && healthUrlText)
+        checkHealth(mode, rollbackOnFailure, wait, problems);
+    const health = urlTemplate ? { urlTemplate, timeoutMs: healthTimeoutMs } : undefined;
     if (problems.length > 0 || !mode)
         throw new InputError(problems);
     const api = { apiToken, apiUrl, timeoutMs };
@@ -40521,15 +40839,23 @@ function parseInputs(read, run) {
                     serverIds,
                     name,
                     namePrefix,
-                    description: input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.description) || (0,_runner_run_context_js__WEBPACK_IMPORTED_MODULE_2__/* .defaultDescription */ .GO)(run),
+                    description: input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.description) || (0,_runner_run_context_js__WEBPACK_IMPORTED_MODULE_3__/* .defaultDescription */ .GO)(run),
                     ifExists: ifExists ?? "fail",
                     onLimit: onLimit ?? "delete-oldest",
                     wait,
                     pollIntervalMs,
                     rollbackOnFailure,
+                    health,
                 };
             case "wait":
-                return { mode, ...api, snapshots: named(snapshots), pollIntervalMs, rollbackOnFailure };
+                return {
+                    mode,
+                    ...api,
+                    snapshots: named(snapshots),
+                    pollIntervalMs,
+                    rollbackOnFailure,
+                    health,
+                };
             case "restore":
                 return {
                     mode,
@@ -40540,6 +40866,7 @@ function parseInputs(read, run) {
                     wait,
                     pollIntervalMs,
                     dryRun,
+                    health,
                 };
             case "prune":
                 return { mode, ...api, serverIds, namePrefix, keep, olderThanMs, dryRun };
@@ -40605,11 +40932,25 @@ function checkRollback(mode, wait, problems) {
             `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode}: wait, just before the deploy`);
     }
 }
+/** A service is checked only after a restore that the step waits for. */
+function checkHealth(mode, rollbackOnFailure, wait, problems) {
+    if (mode === "restore") {
+        if (!wait) {
+            problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl} needs ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.wait}: true: the service is checked once its restore has finished`);
+        }
+    }
+    else if (ROLLBACK_MODES.includes(mode)) {
+        if (!rollbackOnFailure) {
+            problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl} on a ${mode} step is for its rollback: set ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure}: true, or leave ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl} out`);
+        }
+    }
+    else {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl} applies only to mode restore, and to the rollback of mode create or wait, not ${mode}`);
+    }
+}
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-/** `user:password@` in a URL: never repeated back, wherever the rest of the URL is quoted. */
-const CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
 function parseApiUrl(input, problems) {
-    const text = input.replace(CREDENTIALS, "$1***@");
+    const text = (0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_6__/* .hideCredentials */ .R)(input);
     if (text !== input) {
         problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiUrl} must not contain credentials (${text}): pass the token as ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiToken}, and rotate a password that was written there`);
     }
@@ -40717,6 +41058,7 @@ function publishDeleted(setOutput, snapshotIds) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EX: () => (/* binding */ recordRollbackOutcome),
 /* harmony export */   IZ: () => (/* binding */ markMainStepRan),
 /* harmony export */   W0: () => (/* binding */ confirmRollbacks),
 /* harmony export */   mF: () => (/* binding */ saveRollbackTargets),
@@ -40751,10 +41093,11 @@ function saveRollbackTargets(saveState, snapshots) {
  */
 function armRollback(io, rollback) {
     const key = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomUUID)();
-    const { mode, apiUrl, pollIntervalMs, targets } = rollback;
+    const { mode, apiUrl, pollIntervalMs, health, targets } = rollback;
     const armed = { key, mode, targets: (0,_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotIdsByServer */ .fs)(targets) };
     io.exportVariable(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .JobEnv */ .h$.armedRollbacks, JSON.stringify([...readArmed(io.getEnv).rollbacks, armed]));
-    io.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.armedRollback, JSON.stringify({ key, mode, apiUrl, pollIntervalMs }));
+    const saved = { key, mode, apiUrl, pollIntervalMs, health };
+    io.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.armedRollback, JSON.stringify(saved));
     io.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.mainSucceeded, "true");
 }
 /**
@@ -40791,29 +41134,54 @@ function readRollbackHandoff(io) {
     if (readConfirmed(io.getEnv).keys.includes(armed.key)) {
         return { kind: "confirmed", targetsText };
     }
-    const { mode, apiUrl, pollIntervalMs } = armed;
-    return { kind: "due", targets: selection.pairs, targetsText, mode, apiUrl, pollIntervalMs };
+    const { mode, apiUrl, pollIntervalMs, health } = armed;
+    return {
+        kind: "due",
+        targets: selection.pairs,
+        targetsText,
+        mode,
+        apiUrl,
+        pollIntervalMs,
+        health,
+    };
 }
 function parseArmedState(text) {
     try {
         const value = JSON.parse(text);
+        const health = value?.health;
         if (typeof value?.key === "string" &&
             value.key !== "" &&
             typeof value.mode === "string" &&
             typeof value.apiUrl === "string" &&
-            typeof value.pollIntervalMs === "number") {
-            return {
-                key: value.key,
-                mode: value.mode,
-                apiUrl: value.apiUrl,
-                pollIntervalMs: value.pollIntervalMs,
-            };
+            typeof value.pollIntervalMs === "number" &&
+            (health === undefined ||
+                (typeof health?.urlTemplate === "string" && typeof health.timeoutMs === "number"))) {
+            const { key, mode, apiUrl, pollIntervalMs } = value;
+            return { key, mode, apiUrl, pollIntervalMs, health };
         }
     }
     catch {
         // Said by the caller: the post step restores nothing it cannot read for sure.
     }
     return undefined;
+}
+const OUTCOME_ORDER = [
+    "not-needed",
+    "rolled-back",
+    "unhealthy",
+    "failed",
+];
+/**
+ * Writes the post step's outcome into the job's environment, which the runner reads after the
+ * post steps when it evaluates the job's outputs. Several post steps (several snapshot steps
+ * with `rollback-on-failure`) add up: the worse outcome stands, and every restore is listed.
+ */
+function recordRollbackOutcome(io, outcome, restored) {
+    const before = io.getEnv(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .JobEnv */ .h$.rollbackOutcome);
+    const worse = OUTCOME_ORDER.indexOf(before) > OUTCOME_ORDER.indexOf(outcome) ? before : outcome;
+    const earlier = parseJsonArray(io.getEnv(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .JobEnv */ .h$.rollbackRestored), _constants_js__WEBPACK_IMPORTED_MODULE_1__/* .JobEnv */ .h$.rollbackRestored);
+    io.exportVariable(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .JobEnv */ .h$.rollbackOutcome, worse);
+    io.exportVariable(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .JobEnv */ .h$.rollbackRestored, JSON.stringify([...earlier.items, ...restored]));
 }
 function readArmed(getEnv) {
     const parsed = parseJsonArray(getEnv(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .JobEnv */ .h$.armedRollbacks), _constants_js__WEBPACK_IMPORTED_MODULE_1__/* .JobEnv */ .h$.armedRollbacks);

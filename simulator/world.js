@@ -7,7 +7,14 @@
  */
 
 /**
- * @typedef {{ id: number, name: string, status?: string }} ServerSeed
+ * @typedef {{
+ *   id: number,
+ *   name: string,
+ *   status?: string,
+ *   hostname?: string,
+ *   ipAddress?: string,
+ *   location?: string,
+ * }} ServerSeed
  * @typedef {{
  *   id?: number,
  *   serverId: number,
@@ -19,7 +26,19 @@
  *   raw?: Record<string, unknown>,
  * }} SnapshotSeed
  * @typedef {{ snapshotDurationMs?: number, snapshotOutcome?: string, restoreDurationMs?: number }} ServerTimings
- * @typedef {{ id: number, name: string, status: string }} ServerView
+ * The provider's documented server object (plan and os as the examples show them).
+ * @typedef {{
+ *   id: number,
+ *   name: string,
+ *   hostname: string,
+ *   status: string,
+ *   ip_address: string,
+ *   location: string,
+ *   plan: { id: number, name: string, vcpus: number, memory: number, storage: number },
+ *   os: { id: number, name: string },
+ *   created_at: string,
+ *   updated_at: string,
+ * }} ServerView
  * @typedef {{
  *   id: number,
  *   server: { id: number, name: string },
@@ -40,6 +59,9 @@
  *   id: number,
  *   name: string,
  *   status: string,
+ *   hostname: string,
+ *   ipAddress: string,
+ *   location: string,
  *   restoringUntilMs: number | null,
  *   timings: ServerTimings,
  * }} ServerRecord
@@ -95,7 +117,18 @@ export function createWorld(config) {
   /** @param {ServerRecord} server @returns {ServerView} */
   function serverView(server) {
     const restoring = server.restoringUntilMs !== null && now() < server.restoringUntilMs;
-    return { id: server.id, name: server.name, status: restoring ? "restoring" : server.status };
+    return {
+      id: server.id,
+      name: server.name,
+      hostname: server.hostname,
+      status: restoring ? "restoring" : server.status,
+      ip_address: server.ipAddress,
+      location: server.location,
+      plan: { id: 1, name: "Standard VPS", vcpus: 2, memory: 4096, storage: 80 },
+      os: { id: 5, name: "Ubuntu 22.04 LTS" },
+      created_at: "2025-01-10T14:30:00Z",
+      updated_at: "2025-01-10T14:30:00Z",
+    };
   }
 
   /**
@@ -226,6 +259,10 @@ export function createWorld(config) {
       id: seed.id,
       name: seed.name,
       status: seed.status ?? "active",
+      // As the provider's example: web-server-01 is web01.example.com, in a documentation range.
+      hostname: seed.hostname ?? `${seed.name.replace(/-server-/, "")}.example.com`,
+      ipAddress: seed.ipAddress ?? `203.0.113.${(seed.id % 250) + 1}`,
+      location: seed.location ?? "us-west",
       restoringUntilMs: null,
       timings: {},
     });

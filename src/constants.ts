@@ -18,6 +18,8 @@ export const Inputs = {
   olderThan: "older-than",
   dryRun: "dry-run",
   rollbackOnFailure: "rollback-on-failure",
+  healthUrl: "health-url",
+  healthTimeout: "health-timeout",
 } as const;
 
 export const Outputs = {
@@ -49,6 +51,12 @@ export const JobEnv = {
   armedRollbacks: "VPS_SNAPSHOT_ARMED_ROLLBACKS",
   /** The keys of the armed rollbacks that a `mode: confirm` step disarmed, as a JSON array. */
   confirmedRollbacks: "VPS_SNAPSHOT_CONFIRMED_ROLLBACKS",
+  /**
+   * For later jobs, through job outputs: what the rollback post steps of the job came to
+   * (`rolled-back`, `not-needed`, `failed`, `unhealthy`), and a JSON array of what they restored.
+   */
+  rollbackOutcome: "VPS_SNAPSHOT_ROLLBACK",
+  rollbackRestored: "VPS_SNAPSHOT_ROLLBACK_RESTORED",
 } as const;
 
 export const DEFAULT_API_URL = "https://admin.vps.org/api/v1";

@@ -1,6 +1,6 @@
 import { errorMessage } from "./api/errors.js";
 import { InputError, parseInputs, type Settings } from "./workflow/inputs.js";
-import type { CreateModeContext } from "./modes/context.js";
+import type { CreateModeContext, RestoreModeContext } from "./modes/context.js";
 import { type ActionDeps, actionDeps, createModeContext, maskToken, runStep } from "./step.js";
 import { runConfirm } from "./modes/confirm.js";
 import { runCreate } from "./modes/create.js";
@@ -50,7 +50,7 @@ export async function runMain(deps: ActionDeps): Promise<void> {
 
 function runMode(
   settings: Exclude<Settings, { mode: "confirm" }>,
-  context: CreateModeContext,
+  context: CreateModeContext & RestoreModeContext,
 ): Promise<ModeReport> {
   switch (settings.mode) {
     case "create":

@@ -1,13 +1,31 @@
 import { Inputs, RESTORE_TIMEOUT_MS } from "./constants.js";
 import { formatDuration } from "./duration.js";
 import type { ActionIO } from "./runner/io.js";
-import type { ModeContext } from "./modes/context.js";
-import { pairRow, RESTORE_COLUMNS, restoreRow } from "./modes/restore.js";
+import type { RestoreModeContext } from "./modes/context.js";
+import {
+  healthWait,
+  pairRow,
+  problemsBeforeRestore,
+  restoreColumns,
+  restoreFailures,
+  restoreRow,
+} from "./modes/restore.js";
 import { type ActionDeps, actionDeps, createModeContext, maskToken, runStep } from "./step.js";
 import { describeSelection } from "./fleet/rules/restore-plan.js";
-import { prepareRestores, startRestores, waitForRestoreResults } from "./fleet/restore.js";
-import { readRollbackHandoff, type RollbackHandoff } from "./workflow/rollback-handoff.js";
+import {
+  prepareRestores,
+  type RestoreResult,
+  startRestores,
+  waitForRestoreResults,
+} from "./fleet/restore.js";
+import {
+  readRollbackHandoff,
+  recordRollbackOutcome,
+  type RollbackHandoff,
+  type RollbackOutcome,
+} from "./workflow/rollback-handoff.js";
 import { finishStep } from "./workflow/summary.js";
+import { healthText } from "./fleet/wait/health.js";
 
 const TITLE = "VPS rollback";
 
@@ -34,11 +52,13 @@ export async function runPost(deps: ActionDeps): Promise<void> {
       io.log.info("Rollback is off (rollback-on-failure: false): nothing was restored.");
       return;
     case "unreadable":
+      recordRollbackOutcome(io, "failed", []);
       io.setFailed(
         `Rollback: the saved state is unreadable (${handoff.problems.join("; ")}); nothing was restored.`,
       );
       return;
     case "nothing-made":
+      recordRollbackOutcome(io, "not-needed", []);
       io.log.info("Rollback: this step made no snapshot, so there is nothing to roll back.");
       return;
     case "not-succeeded":
@@ -70,6 +90,7 @@ export async function runPost(deps: ActionDeps): Promise<void> {
 
 /** Why nothing is restored, and the input that restores by hand all the same. */
 async function reportNoRollback(io: ActionIO, why: string, targetsText: string): Promise<void> {
+  recordRollbackOutcome(io, "not-needed", []);
   const sentence =
     `Nothing was rolled back: ${why}. To restore by hand anyway, run this action with ` +
     `${Inputs.mode}: restore and ${Inputs.snapshotId}: ${targetsText} ` +
@@ -79,16 +100,22 @@ async function reportNoRollback(io: ActionIO, why: string, targetsText: string):
 }
 
 /** Restore mode's path (check everything, then restore and wait), with the rollback's words. */
-async function rollBack(rollback: DueRollback, context: ModeContext, io: ActionIO): Promise<void> {
+async function rollBack(
+  rollback: DueRollback,
+  context: RestoreModeContext,
+  io: ActionIO,
+): Promise<void> {
   const selection = { kind: "by-server", pairs: rollback.targets } as const;
   const plan = await prepareRestores(selection, [], "", context);
-  if (plan.problems.length > 0) {
+  const problems = problemsBeforeRestore(plan, rollback.health);
+  if (problems.length > 0) {
+    recordRollbackOutcome(io, "failed", []);
     await finishStep(io, {
       title: TITLE,
-      columns: RESTORE_COLUMNS,
+      columns: restoreColumns(undefined),
       rows: rollback.targets.map((pair) => pairRow(pair, "not restored")),
       failures: [
-        ...plan.problems.map((p) => `Not rolled back: ${p}`),
+        ...problems.map((p) => `Not rolled back: ${p}`),
         `Rollback failed before any restore, so nothing was restored (${describeSelection(selection, [])}): ` +
           "every server and snapshot is checked first.",
       ],
@@ -97,21 +124,34 @@ async function rollBack(rollback: DueRollback, context: ModeContext, io: ActionI
     return;
   }
   const results = await startRestores(plan.targets, { announce: true }, context);
-  await waitForRestoreResults(results, rollback.pollIntervalMs, context);
+  const health = healthWait(rollback.health, plan, context);
+  await waitForRestoreResults(results, rollback.pollIntervalMs, context, health);
   const restored = results.filter((r) => !r.failure);
   for (const result of restored) {
     io.log.info(
       `Rolled back server ${result.snapshot.server.id} to snapshot ${result.snapshot.id} ` +
-        `(${result.snapshot.name}); server status ${result.serverStatus}.`,
+        `(${result.snapshot.name}); server status ${result.serverStatus}` +
+        `${result.health ? `; ${healthText(result.health)}` : ""}.`,
     );
   }
+  recordRollbackOutcome(io, outcomeOf(results), restored.map(restoredServer));
   await finishStep(io, {
     title: TITLE,
-    columns: RESTORE_COLUMNS,
-    rows: results.map(restoreRow),
-    failures: results.flatMap((r) => (r.failure ? [`Rollback: ${r.failure}`] : [])),
+    columns: restoreColumns(rollback.health),
+    rows: results.map((r) => restoreRow(r, rollback.health)),
+    failures: restoreFailures(results).map((f) => `Rollback: ${f}`),
     notes: [rollbackSentence(restored.length, rollback)],
   });
+}
+
+function outcomeOf(results: RestoreResult[]): RollbackOutcome {
+  if (results.some((r) => r.failure)) return "failed";
+  return results.some((r) => r.health && !r.health.healthy) ? "unhealthy" : "rolled-back";
+}
+
+function restoredServer({ snapshot, health }: RestoreResult) {
+  const said = health ? (health.healthy ? "healthy" : "unhealthy") : "not checked";
+  return { server: snapshot.server.id, snapshot: snapshot.id, health: said };
 }
 
 /** What the summary says happened, and nothing more: a restore that did not finish is not counted. */

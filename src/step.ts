@@ -3,7 +3,8 @@ import { DEFAULT_RETRY_POLICY, RateLimitGate } from "./api/retry.js";
 import { httpTransport, type Transport } from "./api/transport.js";
 import { Inputs } from "./constants.js";
 import type { ApiSettings } from "./workflow/inputs.js";
-import type { CreateModeContext } from "./modes/context.js";
+import { healthProbe } from "./api/health.js";
+import type { CreateModeContext, RestoreModeContext } from "./modes/context.js";
 import { stopOnCancel } from "./runner/cancellation.js";
 import { type Clock, Deadline, systemClock } from "./runner/clock.js";
 import { type ActionIO, coreIO } from "./runner/io.js";
@@ -17,7 +18,8 @@ export interface ActionDeps {
   random: () => number;
   redactor: Redactor;
   runContext: () => RunContext;
-  transport: (token: string) => Transport;
+  /** HTTP with the API token, or with none (undefined) for requests to anything but the API. */
+  transport: (token: string | undefined) => Transport;
   signal?: AbortSignal;
 }
 
@@ -82,13 +84,18 @@ export function maskToken({ io, redactor }: ActionDeps): void {
 const LAST_LOOK_MS = 1_000;
 
 /** The API client and collaborators of one step, all bound to the step's one deadline. */
-export function createModeContext(api: ApiSettings, deps: ActionDeps): CreateModeContext {
+export function createModeContext(
+  api: ApiSettings,
+  deps: ActionDeps,
+): CreateModeContext & RestoreModeContext {
   const { io, clock, random, signal } = deps;
   const deadline = new Deadline(clock, api.timeoutMs);
   return {
     api: httpApi(api, deadline, deps, signal),
     // Not tied to the step's cancel signal, which is what it looks after.
     lastLook: () => httpApi(api, new Deadline(clock, LAST_LOOK_MS), deps, undefined),
+    // No token: a health URL is never the API.
+    probeHealth: healthProbe(deps.transport(undefined)),
     clock,
     deadline,
     random,

@@ -14,10 +14,14 @@ export interface Snapshot {
   description?: unknown;
 }
 
+/** A server as the servers API describes it; only `id` and `status` are checked on arrival. */
 export interface Server {
   id: number;
-  name?: string;
   status: string;
+  name?: unknown;
+  hostname?: unknown;
+  ip_address?: unknown;
+  location?: unknown;
 }
 
 export interface CreateSnapshotRequest {

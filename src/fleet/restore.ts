@@ -1,12 +1,16 @@
-import { RESTORING, type Snapshot, type SnapshotsApi } from "../api/types.js";
+import type { HealthProbe } from "../api/health.js";
+import { RESTORING, type Server, type Snapshot, type SnapshotsApi } from "../api/types.js";
 import { formatDuration } from "../duration.js";
 import { explainFailure } from "../workflow/explain.js";
+import { healthUrlFor } from "../workflow/health-url.js";
+import type { HealthCheck } from "../workflow/inputs.js";
 import type { SnapshotSelection } from "../workflow/snapshot-selection.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 import { type ExactlyOnceContext, restoreSnapshotOnce } from "./exactly-once.js";
 import { snapshotsForSelection } from "./lists/selected.js";
 import { describeSelection, planRestore, serversNamedBy } from "./rules/restore-plan.js";
 import { checkServers } from "./server-checks.js";
+import { type HealthEnd, waitUntilHealthy } from "./wait/health.js";
 import { waitForRestores } from "./wait/restores.js";
 import { lastCheckFailed } from "./wait/until.js";
 
@@ -16,7 +20,16 @@ export interface RestoreResult {
   startedAtMs: number;
   serverStatus?: string;
   endedAtMs?: number;
+  /** The restore did not happen, or did not end well. */
   failure?: string;
+  /** With `health-url`: whether the service answered after the restore. */
+  health?: HealthEnd;
+}
+
+/** `health-url` for each restored server, filled from what the checks before read of it. */
+export interface HealthWait extends HealthCheck {
+  servers: ReadonlyMap<number, Server>;
+  probe: HealthProbe;
 }
 
 export interface StartOptions {
@@ -33,6 +46,8 @@ export interface RestoreContext extends ExactlyOnceContext {
 export interface PreparedRestores {
   targets: Snapshot[];
   problems: string[];
+  /** What the checks read of each server (its name and addresses fill `health-url`). */
+  servers: Map<number, Server>;
 }
 
 /**
@@ -64,12 +79,17 @@ export async function prepareRestores(
         ...(early?.problems ?? []),
         `Could not read the snapshots to restore (${describeSelection(selection, serverIds)}): ${failure}`,
       ],
+      servers: new Map(),
     };
   }
   const plan = planRestore(selection, serverIds, namePrefix, read.snapshots);
   const targetServers = [...new Set(plan.targets.map((t) => t.server.id))];
   const checks = early ?? (await checkServers(api, targetServers, "restore", log));
-  return { targets: plan.targets, problems: [...plan.problems, ...checks.problems] };
+  return {
+    targets: plan.targets,
+    problems: [...plan.problems, ...checks.problems],
+    servers: checks.servers,
+  };
 }
 
 /** A final server status that means the restore went wrong, as far as words can tell. */
@@ -117,31 +137,46 @@ export async function startRestores(
 
 /**
  * Waits, in a log group of its own, until every started restore's server is no longer
- * `restoring`, and writes each one's end into its result.
+ * `restoring`, and writes each one's end into its result. With `health-url`, each server's
+ * service is checked from the moment its own restore ended, while the others are still awaited.
  */
 export async function waitForRestoreResults(
   results: RestoreResult[],
   pollIntervalMs: number,
   context: RestoreContext,
+  health?: HealthWait,
 ): Promise<void> {
   const started = results.filter((r) => !r.failure);
   if (started.length === 0) return;
-  await context.log.group(`Waiting for ${started.length} restore(s) to finish`, () =>
-    waitForStarted(started, pollIntervalMs, context),
-  );
+  const title = `Waiting for ${started.length} restore(s) to finish${health ? " and their service to answer" : ""}`;
+  await context.log.group(title, () => waitForStarted(started, pollIntervalMs, context, health));
 }
 
 async function waitForStarted(
   started: RestoreResult[],
   pollIntervalMs: number,
   context: RestoreContext,
+  health: HealthWait | undefined,
 ): Promise<void> {
   const { api, clock, deadline, log, signal } = context;
+  const options = { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal };
+  const healthChecks: Promise<void>[] = [];
+  const checkService = (server: Server) => {
+    const result = started.find((r) => r.snapshot.server.id === server.id);
+    if (!health || !result || FAILED_STATUS.test(server.status)) return;
+    const url = healthUrlFor(health.urlTemplate, health.servers.get(server.id) ?? server);
+    healthChecks.push(
+      waitUntilHealthy(url, health.probe, server.id, health.timeoutMs, options).then((end) => {
+        result.health = end;
+      }),
+    );
+  };
   try {
     const waited = await waitForRestores(
       api,
       started.map((r) => r.snapshot.server.id),
-      { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal },
+      options,
+      checkService,
     );
     for (const result of started) {
       const serverId = result.snapshot.server.id;
@@ -172,4 +207,15 @@ async function waitForStarted(
       });
     }
   }
+  await Promise.all(healthChecks);
+}
+
+/** The sentence that fails the step for a server that was restored but whose service is not back. */
+export function unhealthySentence(result: RestoreResult): string | undefined {
+  const { health, snapshot } = result;
+  if (!health || health.healthy) return undefined;
+  return (
+    `Server ${snapshot.server.id} was restored to snapshot ${snapshot.id}, but ${health.url} did ` +
+    `not answer 2xx within ${formatDuration(health.withinMs)} (last: ${health.last}).`
+  );
 }

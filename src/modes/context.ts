@@ -1,3 +1,4 @@
+import type { HealthProbe } from "../api/health.js";
 import type { SnapshotsApi } from "../api/types.js";
 import type { Clock, Deadline } from "../runner/clock.js";
 import type { Logger } from "../runner/logger.js";
@@ -13,6 +14,11 @@ export interface ModeContext {
   log: Logger;
   setOutput: SetOutput;
   signal?: AbortSignal;
+}
+
+/** restore (and the rollback) may check a service after its restore, never with the token. */
+export interface RestoreModeContext extends ModeContext {
+  probeHealth: HealthProbe;
 }
 
 /** create and wait record, as soon as each is known, the snapshots a rollback would restore. */

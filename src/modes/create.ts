@@ -54,7 +54,7 @@ export async function runCreate(
     if (accepted.length > 0) publishSnapshots(setOutput, madeSnapshots(results));
   }
 
-  const { mode, apiUrl, pollIntervalMs, rollbackOnFailure } = settings;
+  const { mode, apiUrl, pollIntervalMs, rollbackOnFailure, health } = settings;
   return {
     title: TITLE,
     columns: SNAPSHOT_COLUMNS,
@@ -64,7 +64,7 @@ export async function runCreate(
       ? []
       : ["Not waited for (wait is false): the snapshots may still be in progress."],
     rollback: rollbackOnFailure
-      ? { mode, apiUrl, pollIntervalMs, targets: madeSnapshots(results) }
+      ? { mode, apiUrl, pollIntervalMs, health, targets: madeSnapshots(results) }
       : undefined,
   };
 }

@@ -2,18 +2,23 @@ import type { Snapshot } from "../api/types.js";
 import { Outputs } from "../constants.js";
 import { formatDuration } from "../duration.js";
 import {
+  type HealthWait,
+  type PreparedRestores,
   prepareRestores,
   type RestoreResult,
   startRestores,
+  unhealthySentence,
   waitForRestoreResults,
 } from "../fleet/restore.js";
+import { healthText } from "../fleet/wait/health.js";
 import { describeSnapshot } from "../fleet/rules/snapshots.js";
 import { asText } from "../runner/untrusted.js";
-import type { RestoreSettings } from "../workflow/inputs.js";
+import { healthUrlProblem } from "../workflow/health-url.js";
+import type { HealthCheck, RestoreSettings } from "../workflow/inputs.js";
 import { publishSnapshots } from "../workflow/outputs.js";
 import type { ServerSnapshotPair } from "../workflow/snapshot-selection.js";
 import { failedReport, type ModeReport } from "../workflow/summary.js";
-import type { ModeContext } from "./context.js";
+import type { RestoreModeContext } from "./context.js";
 
 const TITLE = "VPS restore";
 
@@ -25,7 +30,7 @@ const TITLE = "VPS restore";
  */
 export async function runRestore(
   settings: RestoreSettings,
-  context: ModeContext,
+  context: RestoreModeContext,
 ): Promise<ModeReport> {
   const { log, setOutput } = context;
   const plan = await prepareRestores(
@@ -34,9 +39,8 @@ export async function runRestore(
     settings.namePrefix,
     context,
   );
-  if (plan.problems.length > 0) {
-    return failedReport(TITLE, [...plan.problems, "Nothing was restored."]);
-  }
+  const problems = problemsBeforeRestore(plan, settings.health);
+  if (problems.length > 0) return failedReport(TITLE, [...problems, "Nothing was restored."]);
 
   publishSnapshots(setOutput, plan.targets);
   if (settings.dryRun) {
@@ -48,7 +52,7 @@ export async function runRestore(
     }
     return {
       title: `${TITLE} (dry run)`,
-      columns: RESTORE_COLUMNS,
+      columns: restoreColumns(undefined),
       rows: plan.targets.map((snapshot) => plannedRow(snapshot, "would be restored")),
       failures: [],
       notes: ["Dry run: nothing was restored."],
@@ -60,30 +64,63 @@ export async function runRestore(
       "everything written to these servers since their snapshot is lost.",
   );
   const results = await startRestores(plan.targets, { announce: false }, context);
-  if (settings.wait) await waitForRestoreResults(results, settings.pollIntervalMs, context);
+  if (settings.wait) {
+    const health = healthWait(settings.health, plan, context);
+    await waitForRestoreResults(results, settings.pollIntervalMs, context, health);
+  }
   const [first] = results;
   if (first?.serverStatus) setOutput(Outputs.serverStatus, first.serverStatus);
   return {
     title: TITLE,
-    columns: RESTORE_COLUMNS,
-    rows: results.map(restoreRow),
-    failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
+    columns: restoreColumns(settings.health),
+    rows: results.map((r) => restoreRow(r, settings.health)),
+    failures: restoreFailures(results),
     notes: settings.wait
       ? []
       : ["Not waited for (wait is false): the servers may still be restoring."],
   };
 }
 
-/** The table of restore mode and of the rollback post step. */
-export const RESTORE_COLUMNS = ["Server", "Snapshot", "Name", "Created", "Server status", "Took"];
+/** `health-url`, if given, with what the checks before the restore read of each server. */
+export function healthWait(
+  health: HealthCheck | undefined,
+  plan: PreparedRestores,
+  context: RestoreModeContext,
+): HealthWait | undefined {
+  return health && { ...health, servers: plan.servers, probe: context.probeHealth };
+}
 
-export function restoreRow(result: RestoreResult): unknown[] {
+/** Every problem found before a restore, `health-url` that cannot be filled for a server too. */
+export function problemsBeforeRestore(
+  plan: PreparedRestores,
+  health: HealthCheck | undefined,
+): string[] {
+  const unfillable = health
+    ? [...plan.servers.values()].flatMap((s) => healthUrlProblem(health.urlTemplate, s) ?? [])
+    : [];
+  return [...plan.problems, ...unfillable];
+}
+
+/** What went wrong, server by server: a restore that did not end well, or a service not back. */
+export function restoreFailures(results: RestoreResult[]): string[] {
+  return results.flatMap((r) => [r.failure, unhealthySentence(r)].filter((f) => f !== undefined));
+}
+
+/** The table of restore mode and of the rollback post step; a health column with `health-url`. */
+const RESTORE_COLUMNS = ["Server", "Snapshot", "Name", "Created", "Server status", "Took"];
+
+export function restoreColumns(health: HealthCheck | undefined): string[] {
+  return health ? [...RESTORE_COLUMNS, "Health"] : RESTORE_COLUMNS;
+}
+
+export function restoreRow(result: RestoreResult, health: HealthCheck | undefined): unknown[] {
   const { snapshot } = result;
   const status =
     result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? "");
   const took =
     result.endedAtMs === undefined ? "" : formatDuration(result.endedAtMs - result.startedAtMs);
-  return [...plannedRow(snapshot, status).slice(0, 5), took];
+  const row = [...plannedRow(snapshot, status).slice(0, 5), took];
+  return health ? [...row, result.health ? healthText(result.health) : "not checked"] : row;
 }
 
 /** A snapshot found and checked, but not (or not yet) restored. */

@@ -45,7 +45,7 @@ export async function runWait(
   await waitForResults(results, settings.pollIntervalMs, context);
   publishSnapshots(setOutput, madeSnapshots(results));
 
-  const { mode, apiUrl, pollIntervalMs, rollbackOnFailure } = settings;
+  const { mode, apiUrl, pollIntervalMs, rollbackOnFailure, health } = settings;
   return {
     title: TITLE,
     columns: SNAPSHOT_COLUMNS,
@@ -53,7 +53,7 @@ export async function runWait(
     failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
     notes: ["Waited for snapshots that an earlier step started; nothing was changed."],
     rollback: rollbackOnFailure
-      ? { mode, apiUrl, pollIntervalMs, targets: madeSnapshots(results) }
+      ? { mode, apiUrl, pollIntervalMs, health, targets: madeSnapshots(results) }
       : undefined,
   };
 }

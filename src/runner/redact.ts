@@ -1,5 +1,13 @@
 const MASK = "***";
 
+/** `user:password@` in a URL: never repeated back, wherever the rest of the URL is quoted. */
+const URL_CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
+
+/** The URL as it may be quoted: its credentials, if any, masked. */
+export function hideCredentials(url: string): string {
+  return url.replace(URL_CREDENTIALS, `$1${MASK}@`);
+}
+
 /**
  * Removes every secret from text that may reach a log, an error, an output or the summary.
  * The runner masks registered secrets in the log only; outputs and the summary are not masked,

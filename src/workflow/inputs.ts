@@ -1,6 +1,8 @@
 import { DEFAULT_API_URL, Inputs, RESTORE_TIMEOUT_MS } from "../constants.js";
 import { parseDuration } from "../duration.js";
+import { parseHealthUrl } from "./health-url.js";
 import { parseIdList } from "./id-list.js";
+import { hideCredentials } from "../runner/redact.js";
 import { defaultDescription, defaultSnapshotName, type RunContext } from "../runner/run-context.js";
 import {
   type NamedSelection,
@@ -17,6 +19,14 @@ const ROLLBACK_MODES: readonly Mode[] = ["create", "wait"];
 
 type IfExists = (typeof IF_EXISTS)[number];
 type OnLimit = (typeof ON_LIMIT)[number];
+
+/** `health-url` after each restore (restore mode, and the rollback of a create or wait step). */
+export interface HealthCheck {
+  /** With its placeholders, filled per server. */
+  urlTemplate: string;
+  /** How long the service may take to answer 2xx after its restore ended. */
+  timeoutMs: number;
+}
 
 /** What every mode that calls the API needs to reach it. */
 export interface ApiSettings {
@@ -37,6 +47,7 @@ export interface CreateSettings extends ApiSettings {
   wait: boolean;
   pollIntervalMs: number;
   rollbackOnFailure: boolean;
+  health: HealthCheck | undefined;
 }
 
 export interface WaitSettings extends ApiSettings {
@@ -44,6 +55,7 @@ export interface WaitSettings extends ApiSettings {
   snapshots: NamedSelection;
   pollIntervalMs: number;
   rollbackOnFailure: boolean;
+  health: HealthCheck | undefined;
 }
 
 export interface RestoreSettings extends ApiSettings {
@@ -55,6 +67,7 @@ export interface RestoreSettings extends ApiSettings {
   wait: boolean;
   pollIntervalMs: number;
   dryRun: boolean;
+  health: HealthCheck | undefined;
 }
 
 export interface PruneSettings extends ApiSettings {
@@ -119,6 +132,7 @@ const DEFAULT_TIMEOUT_MS: Record<Mode, number> = {
   confirm: 10 * 60_000,
 };
 const DEFAULT_POLL_INTERVAL_MS = 10_000;
+const DEFAULT_HEALTH_TIMEOUT_MS = 10 * 60_000;
 const DEFAULT_KEEP = 2;
 
 export function parseInputs(read: (name: string) => string, run: RunContext): ParsedInputs {
@@ -193,6 +207,17 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
     problems,
   );
 
+  const healthUrlText = input(Inputs.healthUrl);
+  const urlTemplate = parseHealthUrl(healthUrlText, problems);
+  const healthTimeoutMs = parsePositiveDuration(
+    Inputs.healthTimeout,
+    input(Inputs.healthTimeout),
+    DEFAULT_HEALTH_TIMEOUT_MS,
+    problems,
+  );
+  if (mode && healthUrlText) checkHealth(mode, rollbackOnFailure, wait, problems);
+  const health = urlTemplate ? { urlTemplate, timeoutMs: healthTimeoutMs } : undefined;
+
   if (problems.length > 0 || !mode) throw new InputError(problems);
   const api = { apiToken, apiUrl, timeoutMs };
   const settings = ((): Settings => {
@@ -210,9 +235,17 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
           wait,
           pollIntervalMs,
           rollbackOnFailure,
+          health,
         };
       case "wait":
-        return { mode, ...api, snapshots: named(snapshots), pollIntervalMs, rollbackOnFailure };
+        return {
+          mode,
+          ...api,
+          snapshots: named(snapshots),
+          pollIntervalMs,
+          rollbackOnFailure,
+          health,
+        };
       case "restore":
         return {
           mode,
@@ -223,6 +256,7 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
           wait,
           pollIntervalMs,
           dryRun,
+          health,
         };
       case "prune":
         return { mode, ...api, serverIds, namePrefix, keep, olderThanMs, dryRun };
@@ -306,13 +340,31 @@ function checkRollback(mode: Mode, wait: boolean, problems: string[]): void {
   }
 }
 
+/** A service is checked only after a restore that the step waits for. */
+function checkHealth(mode: Mode, rollbackOnFailure: boolean, wait: boolean, problems: string[]) {
+  if (mode === "restore") {
+    if (!wait) {
+      problems.push(
+        `${Inputs.healthUrl} needs ${Inputs.wait}: true: the service is checked once its restore has finished`,
+      );
+    }
+  } else if (ROLLBACK_MODES.includes(mode)) {
+    if (!rollbackOnFailure) {
+      problems.push(
+        `${Inputs.healthUrl} on a ${mode} step is for its rollback: set ${Inputs.rollbackOnFailure}: true, or leave ${Inputs.healthUrl} out`,
+      );
+    }
+  } else {
+    problems.push(
+      `${Inputs.healthUrl} applies only to mode restore, and to the rollback of mode create or wait, not ${mode}`,
+    );
+  }
+}
+
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
-/** `user:password@` in a URL: never repeated back, wherever the rest of the URL is quoted. */
-const CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
-
 function parseApiUrl(input: string, problems: string[]): string {
-  const text = input.replace(CREDENTIALS, "$1***@");
+  const text = hideCredentials(input);
   if (text !== input) {
     problems.push(
       `${Inputs.apiUrl} must not contain credentials (${text}): pass the token as ${Inputs.apiToken}, and rotate a password that was written there`,

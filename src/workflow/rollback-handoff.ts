@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Snapshot } from "../api/types.js";
 import { Inputs, JobEnv, State } from "../constants.js";
-import { parseBoolean } from "./inputs.js";
+import { type HealthCheck, parseBoolean } from "./inputs.js";
 import { snapshotIdsByServer } from "./outputs.js";
 import { parseSnapshotSelection, type ServerSnapshotPair } from "./snapshot-selection.js";
 
@@ -36,6 +36,7 @@ interface ArmedSettings {
   mode: string;
   apiUrl: string;
   pollIntervalMs: number;
+  health: HealthCheck | undefined;
 }
 
 /** What a create or wait step with `rollback-on-failure` hands over once it has succeeded. */
@@ -85,13 +86,14 @@ export function armRollback(
   rollback: RollbackToArm,
 ): void {
   const key = randomUUID();
-  const { mode, apiUrl, pollIntervalMs, targets } = rollback;
+  const { mode, apiUrl, pollIntervalMs, health, targets } = rollback;
   const armed: ArmedRollback = { key, mode, targets: snapshotIdsByServer(targets) };
   io.exportVariable(
     JobEnv.armedRollbacks,
     JSON.stringify([...readArmed(io.getEnv).rollbacks, armed]),
   );
-  io.saveState(State.armedRollback, JSON.stringify({ key, mode, apiUrl, pollIntervalMs }));
+  const saved = { key, mode, apiUrl, pollIntervalMs, health };
+  io.saveState(State.armedRollback, JSON.stringify(saved));
   io.saveState(State.mainSucceeded, "true");
 }
 
@@ -134,31 +136,73 @@ export function readRollbackHandoff(
   if (readConfirmed(io.getEnv).keys.includes(armed.key)) {
     return { kind: "confirmed", targetsText };
   }
-  const { mode, apiUrl, pollIntervalMs } = armed;
-  return { kind: "due", targets: selection.pairs, targetsText, mode, apiUrl, pollIntervalMs };
+  const { mode, apiUrl, pollIntervalMs, health } = armed;
+  return {
+    kind: "due",
+    targets: selection.pairs,
+    targetsText,
+    mode,
+    apiUrl,
+    pollIntervalMs,
+    health,
+  };
 }
 
 function parseArmedState(text: string): (ArmedSettings & { key: string }) | undefined {
   try {
     const value = JSON.parse(text) as Partial<ArmedSettings & { key: string }> | null;
+    const health = value?.health;
     if (
       typeof value?.key === "string" &&
       value.key !== "" &&
       typeof value.mode === "string" &&
       typeof value.apiUrl === "string" &&
-      typeof value.pollIntervalMs === "number"
+      typeof value.pollIntervalMs === "number" &&
+      (health === undefined ||
+        (typeof health?.urlTemplate === "string" && typeof health.timeoutMs === "number"))
     ) {
-      return {
-        key: value.key,
-        mode: value.mode,
-        apiUrl: value.apiUrl,
-        pollIntervalMs: value.pollIntervalMs,
-      };
+      const { key, mode, apiUrl, pollIntervalMs } = value;
+      return { key, mode, apiUrl, pollIntervalMs, health };
     }
   } catch {
     // Said by the caller: the post step restores nothing it cannot read for sure.
   }
   return undefined;
+}
+
+/** What the rollback post steps of a job came to, for a later job: the worst of them wins. */
+export type RollbackOutcome = "not-needed" | "rolled-back" | "unhealthy" | "failed";
+
+const OUTCOME_ORDER: readonly RollbackOutcome[] = [
+  "not-needed",
+  "rolled-back",
+  "unhealthy",
+  "failed",
+];
+
+/** One server the rollback restored, as a later job reads it. */
+export interface RestoredServer {
+  server: number;
+  snapshot: number;
+  /** `healthy`, `unhealthy`, or `not checked` (no `health-url`). */
+  health: string;
+}
+
+/**
+ * Writes the post step's outcome into the job's environment, which the runner reads after the
+ * post steps when it evaluates the job's outputs. Several post steps (several snapshot steps
+ * with `rollback-on-failure`) add up: the worse outcome stands, and every restore is listed.
+ */
+export function recordRollbackOutcome(
+  io: JobEnvIO,
+  outcome: RollbackOutcome,
+  restored: readonly RestoredServer[],
+): void {
+  const before = io.getEnv(JobEnv.rollbackOutcome) as RollbackOutcome;
+  const worse = OUTCOME_ORDER.indexOf(before) > OUTCOME_ORDER.indexOf(outcome) ? before : outcome;
+  const earlier = parseJsonArray(io.getEnv(JobEnv.rollbackRestored), JobEnv.rollbackRestored);
+  io.exportVariable(JobEnv.rollbackOutcome, worse);
+  io.exportVariable(JobEnv.rollbackRestored, JSON.stringify([...earlier.items, ...restored]));
 }
 
 function readArmed(getEnv: JobEnvIO["getEnv"]): { rollbacks: ArmedRollback[]; problems: string[] } {

@@ -1,6 +1,7 @@
 import { afterEach } from "vitest";
 import { type RunResult, runAction, runPostStep } from "../../scripts/run-action.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../simulator/server.js";
+import { type HealthService, healthService } from "../support/health-service.js";
 
 /**
  * The name a create step gives its snapshot when none is set: name-prefix, then the commit, the run
@@ -8,10 +9,10 @@ import { type Simulator, type SimulatorOptions, startSimulator } from "../../sim
  */
 export const SNAPSHOT_NAME = "pre-deploy-1a2b3c4-9876543210-1";
 
-const open: Simulator[] = [];
+const open: { close: () => Promise<void> }[] = [];
 
 afterEach(async () => {
-  await Promise.all(open.splice(0).map((sim) => sim.close()));
+  await Promise.all(open.splice(0).map((server) => server.close()));
 });
 
 /** A simulator that is closed after the test, whatever happens in it. */
@@ -19,6 +20,13 @@ export async function simulator(options: SimulatorOptions = {}): Promise<Simulat
   const sim = await startSimulator({ snapshotDurationMs: 600, ...options });
   open.push(sim);
   return sim;
+}
+
+/** The user's service behind a `health-url`, closed after the test like the simulator. */
+export async function service(answer: Parameters<typeof healthService>[0]): Promise<HealthService> {
+  const started = await healthService(answer);
+  open.push(started);
+  return started;
 }
 
 /** A step's inputs against `sim`, with its URL and token and a short poll interval. */

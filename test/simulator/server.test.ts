@@ -583,7 +583,7 @@ describe("a busy account", () => {
 
   it("keeps the action's servers, with free slots", async () => {
     const sim = await start({ ...busyAccount({ now: NOW }), now: () => NOW });
-    expect(sim.servers().slice(0, 3)).toEqual([
+    expect(sim.servers().slice(0, 3)).toMatchObject([
       { id: 12345, name: "web-server-01", status: "active" },
       { id: 12346, name: "web-server-02", status: "active" },
       { id: 12347, name: "db-server-01", status: "active" },
@@ -720,11 +720,23 @@ describe("servers, account and unknown routes", () => {
     sim.setServerStatus(12347, "stopped");
     const list = await call(sim, "GET", "/servers/");
     expect(list.json.count).toBe(3);
-    expect(list.json.results[2]).toEqual({ id: 12347, name: "db-server-01", status: "stopped" });
+    expect(list.json.results[2]).toMatchObject({
+      id: 12347,
+      name: "db-server-01",
+      status: "stopped",
+    });
+    // The provider's documented server object, as its example shows it.
     expect((await call(sim, "GET", "/servers/12346/")).json).toEqual({
       id: 12346,
       name: "web-server-02",
+      hostname: "web02.example.com",
       status: "active",
+      ip_address: "203.0.113.97",
+      location: "us-west",
+      plan: { id: 1, name: "Standard VPS", vcpus: 2, memory: 4096, storage: 80 },
+      os: { id: 5, name: "Ubuntu 22.04 LTS" },
+      created_at: "2025-01-10T14:30:00Z",
+      updated_at: "2025-01-10T14:30:00Z",
     });
     const missing = await call(sim, "GET", "/servers/1/");
     expect(missing.status).toBe(404);

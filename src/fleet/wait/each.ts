@@ -22,6 +22,8 @@ export interface WaitForEachSpec<K, S> {
   isSettled: (state: S) => boolean;
   /** The progress line each check logs, from the latest state of everything waited for. */
   progress: (states: ReadonlyMap<K, S>, elapsedMs: number) => string;
+  /** Told of each thing as soon as a check sees it settled, while the others are still awaited. */
+  onSettled?: (key: K, state: S) => void;
 }
 
 /**
@@ -60,7 +62,10 @@ export async function waitForEach<K, S>(
         if (!seen.has(key)) continue;
         const state = seen.get(key) as S;
         states.set(key, state);
-        if (spec.isSettled(state)) ended.set(key, { state, settled: true, elapsedMs });
+        if (spec.isSettled(state)) {
+          ended.set(key, { state, settled: true, elapsedMs });
+          spec.onSettled?.(key, state);
+        }
       }
       options.log.info(spec.progress(states, elapsedMs));
       return ended.size === states.size ? ended : undefined;

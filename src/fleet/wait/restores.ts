@@ -21,6 +21,8 @@ export async function waitForRestores(
   api: SnapshotsApi,
   serverIds: number[],
   options: WaitOptions,
+  /** Told of each server as soon as it is no longer restoring (not when it vanished). */
+  onFinished?: (server: Server) => void,
 ): Promise<Map<number, ServerWaitResult>> {
   const waited = await waitForEach<number, Server | undefined>(
     new Map(serverIds.map((id) => [id, { id, status: RESTORING }])),
@@ -28,6 +30,9 @@ export async function waitForRestores(
       look: async (pending) =>
         new Map(await Promise.all(pending.map((id) => serverStatus(api, id)))),
       isSettled: (server) => server?.status !== RESTORING,
+      onSettled: (_, server) => {
+        if (server) onFinished?.(server);
+      },
       progress: (states, elapsedMs) =>
         [...states]
           .map(([id, server]) => `Server ${id}: ${server?.status ?? "gone"}`)

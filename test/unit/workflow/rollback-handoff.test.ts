@@ -39,6 +39,7 @@ function succeed(io: ReturnType<typeof job>["io"], mode: string, snapshots: Snap
     mode,
     apiUrl: "https://api.test/v1",
     pollIntervalMs: 1_000,
+    health: undefined,
     targets: snapshots,
   });
 }
