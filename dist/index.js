@@ -29442,6 +29442,9 @@ const Inputs = {
     apiUrl: "api-url",
     mode: "mode",
     serverId: "server-id",
+    serverName: "server-name",
+    serverLocation: "server-location",
+    maxServers: "max-servers",
     snapshotId: "snapshot-id",
     name: "name",
     namePrefix: "name-prefix",
@@ -29468,6 +29471,7 @@ const Outputs = {
     snapshots: "snapshots",
     deletedSnapshotIds: "deleted-snapshot-ids",
     serverStatus: "server-status",
+    serverNames: "server-names",
 };
 const State = {
     isPost: "isPost",
@@ -30548,9 +30552,9 @@ function lastCheckFailed(lastFailure) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(409);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2409);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6661);
-/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(33);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9357);
 /* harmony import */ var _workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2642);
 
 
@@ -30566,7 +30570,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 409:
+/***/ 2409:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30581,8 +30585,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var errors = __nccwpck_require__(3249);
 // EXTERNAL MODULE: ./src/workflow/inputs.ts
 var inputs = __nccwpck_require__(9624);
-// EXTERNAL MODULE: ./src/step.ts + 25 modules
-var step = __nccwpck_require__(33);
+// EXTERNAL MODULE: ./src/step.ts + 27 modules
+var step = __nccwpck_require__(9357);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
 // EXTERNAL MODULE: ./src/workflow/rollback-handoff.ts
@@ -31130,6 +31134,7 @@ async function runCreate(settings, context) {
         title: TITLE,
         columns: SNAPSHOT_COLUMNS,
         rows: results.map(snapshotRow),
+        servers: settings.serverIds,
         failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
         notes: settings.wait
             ? []
@@ -31201,6 +31206,9 @@ async function runDelete(settings, context) {
     (0,outputs/* publishDeleted */.Vi)(setOutput, ids.filter((id) => results.get(id) === "deleted"));
     return {
         title: settings.dryRun ? "VPS snapshots to delete (dry run)" : "VPS snapshots deleted",
+        servers: [
+            ...new Set([...known.values()].filter((s) => ids.includes(s.id)).map((s) => s.server.id)),
+        ],
         columns: ["Snapshot", "Name", "Server", "Result"],
         rows: ids.map((id) => {
             const snapshot = known.get(id);
@@ -31263,6 +31271,7 @@ async function runList(settings, context) {
     const now = clock.wallNow();
     return {
         title: "VPS snapshots",
+        servers: settings.serverIds,
         columns: ["Server", "Snapshot", "Name", "Status", "Size", "Created", "Age"],
         rows: snapshots.map((s) => [
             String(s.server.id),
@@ -31344,6 +31353,7 @@ async function runPrune(settings, context) {
     setOutput(constants/* Outputs */.tY.snapshots, JSON.stringify(all.filter((s) => !["deleted", "already gone"].includes(fates.get(s) ?? ""))));
     return {
         title: settings.dryRun ? "VPS snapshots to prune (dry run)" : "VPS snapshots pruned",
+        servers: settings.serverIds,
         columns: ["Server", "Snapshot", "Name", "Status", "Age", "Result"],
         rows: all.map((s) => [
             String(s.server.id),
@@ -31417,6 +31427,7 @@ async function runWait(settings, context) {
         title: wait_TITLE,
         columns: SNAPSHOT_COLUMNS,
         rows: results.map(snapshotRow),
+        servers: results.map((r) => r.serverId),
         failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
         notes: ["Waited for snapshots that an earlier step started; nothing was changed."],
         rollback: rollbackOnFailure
@@ -31425,7 +31436,110 @@ async function runWait(settings, context) {
     };
 }
 
+// EXTERNAL MODULE: ./src/runner/untrusted.ts
+var untrusted = __nccwpck_require__(1012);
+;// CONCATENATED MODULE: ./src/fleet/rules/server-names.ts
+
+
+/** How many existing names a "matches no server" sentence lists, to show what is there. */
+const NAMES_SHOWN = 10;
+/**
+ * The servers that `server-name` names, from the account's servers: an exact name matches one
+ * server (two with one name is ambiguous, so refused), a glob pattern (`*`, `?`) any number up to
+ * `max-servers`: a typo such as `*` must not snapshot the whole account. Every problem is said;
+ * the ids come in the order of the patterns, each server once.
+ */
+function serversNamed(selection, servers) {
+    const problems = [];
+    const serverIds = [];
+    const where = selection.location ? ` in ${selection.location}` : "";
+    for (const pattern of selection.patterns) {
+        const matched = servers.filter((s) => matches(pattern, (0,untrusted/* asText */.e1)(s.name)));
+        if (matched.length === 0) {
+            problems.push(`${constants/* Inputs */.G0.serverName} "${pattern}" matches no server${where}. ${existing(servers)}`);
+        }
+        else if (!isPattern(pattern) && matched.length > 1) {
+            problems.push(`${constants/* Inputs */.G0.serverName} "${pattern}" is the name of ${matched.length} servers${where} ` +
+                `(${matched.map((s) => s.id).join(", ")}): name the one you mean with ${constants/* Inputs */.G0.serverId}.`);
+        }
+        else {
+            for (const server of byName(matched)) {
+                if (!serverIds.includes(server.id))
+                    serverIds.push(server.id);
+            }
+        }
+    }
+    if (serverIds.length > selection.maxServers) {
+        problems.push(`${constants/* Inputs */.G0.serverName} ${selection.patterns.map((p) => `"${p}"`).join(", ")} matches ` +
+            `${serverIds.length} servers${where}, more than ${constants/* Inputs */.G0.maxServers} (${selection.maxServers}): ` +
+            `narrow the pattern, or raise ${constants/* Inputs */.G0.maxServers} if you mean all of them.`);
+    }
+    return { serverIds, problems };
+}
+function isPattern(text) {
+    return /[*?]/.test(text);
+}
+/** A glob: `*` any run of characters, `?` one; everything else as written. */
+function matches(pattern, name) {
+    if (!isPattern(pattern))
+        return name === pattern;
+    const body = pattern
+        .split("")
+        .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[\\^$.|+()[\]{}]/g, "\\$&")))
+        .join("");
+    return new RegExp(`^${body}$`, "s").test(name);
+}
+function byName(servers) {
+    return [...servers].sort((a, b) => (0,untrusted/* asText */.e1)(a.name).localeCompare((0,untrusted/* asText */.e1)(b.name)) || a.id - b.id);
+}
+function existing(servers) {
+    if (servers.length === 0)
+        return "The token sees no server there.";
+    const names = byName(servers)
+        .slice(0, NAMES_SHOWN)
+        .map((s) => (0,untrusted/* asText */.e1)(s.name));
+    const more = servers.length > NAMES_SHOWN ? `, and ${servers.length - NAMES_SHOWN} more` : "";
+    return `Servers that exist: ${names.join(", ")}${more}.`;
+}
+
+;// CONCATENATED MODULE: ./src/fleet/lists/server-names.ts
+
+
+/**
+ * `server-id` and `server-name` as one list of ids, each server once: the names resolved once per
+ * step, through every page of `GET /servers/` (read again once if it moved while it was read).
+ */
+async function resolveServers(api, serverIds, selection) {
+    if (!selection)
+        return { serverIds: [...serverIds], problems: [] };
+    let listing;
+    try {
+        const filter = { location: selection.location };
+        const first = await api.listServers(filter);
+        listing = first.complete ? first : await api.listServers(filter);
+    }
+    catch (error) {
+        return { serverIds: [], problems: [(0,explain/* explainFailure */.SP)(error, { kind: "servers" })] };
+    }
+    if (!listing.complete) {
+        return {
+            serverIds: [],
+            problems: [
+                "The list of servers changed while it was read, twice, so which servers the names " +
+                    "match is not known for sure. Run the step again.",
+            ],
+        };
+    }
+    const named = serversNamed(selection, listing.servers);
+    return {
+        serverIds: [...new Set([...serverIds, ...named.serverIds])],
+        problems: named.problems,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -31463,7 +31577,9 @@ async function runMain(deps) {
     try {
         const report = settings.mode === "confirm"
             ? runConfirm(io)
-            : await runMode(settings, (0,step/* createModeContext */.DZ)(settings, deps));
+            : await runWithServers(settings, (0,step/* createModeContext */.DZ)(settings, deps));
+        if (report.servers)
+            (0,outputs/* publishServerNames */.xA)(io.setOutput, report.servers, io.names);
         await (0,summary/* finishStep */.IT)(io, report);
         // Last, so that a step that failed, timed out or was cancelled never arms it: the post step
         // restores only after a main step that got this far.
@@ -31473,6 +31589,25 @@ async function runMain(deps) {
     catch (error) {
         io.setFailed((0,errors/* errorMessage */.gJ)(error));
     }
+}
+/**
+ * Resolves `server-name` once, before the mode does anything: a name that matches no server, or
+ * matches too many, stops the step before any change.
+ */
+async function runWithServers(settings, context) {
+    if (!("serverNames" in settings) || !settings.serverNames)
+        return runMode(settings, context);
+    const resolved = await context.log.group("Finding the servers by name", async () => {
+        const found = await resolveServers(context.api, settings.serverIds, settings.serverNames);
+        if (found.problems.length === 0) {
+            context.log.info(`Servers: ${found.serverIds.map((id) => `server ${id}`).join(", ")}.`);
+        }
+        return found;
+    });
+    if (resolved.problems.length > 0) {
+        return (0,summary/* failedReport */.kS)("VPS servers", [...resolved.problems, "Nothing was changed."]);
+    }
+    return runMode({ ...settings, serverIds: resolved.serverIds }, context);
 }
 function runMode(settings, context) {
     switch (settings.mode) {
@@ -31547,6 +31682,7 @@ async function runRestore(settings, context) {
             title: `${TITLE} (dry run)`,
             columns: restoreColumns(undefined),
             rows: plan.targets.map((snapshot) => plannedRow(snapshot, "would be restored")),
+            servers: plan.targets.map((t) => t.server.id),
             failures: [],
             notes: ["Dry run: nothing was restored."],
         };
@@ -31565,6 +31701,7 @@ async function runRestore(settings, context) {
         title: TITLE,
         columns: restoreColumns(settings.health),
         rows: results.map((r) => restoreRow(r, settings.health)),
+        servers: plan.targets.map((t) => t.server.id),
         failures: restoreFailures(results),
         notes: settings.wait
             ? []
@@ -31620,7 +31757,7 @@ function pairRow(pair, status) {
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
 /* harmony import */ var _modes_restore_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7322);
-/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(33);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9357);
 /* harmony import */ var _fleet_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3596);
 /* harmony import */ var _fleet_restore_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8280);
 /* harmony import */ var _workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2642);
@@ -36969,7 +37106,7 @@ const COMMAND_START = /^([\s\p{Z}\u0085]*)::/u;
 
 /***/ }),
 
-/***/ 33:
+/***/ 9357:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37066,22 +37203,35 @@ class HttpSnapshotsApi {
         this.options = options;
         this.origin = new URL(options.baseUrl).origin;
     }
+    /** The snapshots of one server, or of the whole account, across all pages. */
+    async listSnapshots(serverId, options = {}) {
+        const query = serverId === undefined ? "" : `?server_id=${serverId}`;
+        const walked = await this.walkList(`/snapshots/${query}`, "snapshots", checkSnapshot, options);
+        return { snapshots: walked.items, complete: walked.complete, pages: walked.pages };
+    }
+    /** Every server the token sees (in one location, if given), under the same paging rules. */
+    async listServers(filter = {}) {
+        const query = filter.location ? `?location=${encodeURIComponent(filter.location)}` : "";
+        const walked = await this.walkList(`/servers/${query}`, "servers", checkServer, {});
+        return { servers: walked.items, complete: walked.complete, pages: walked.pages };
+    }
     /**
-     * Walks the list page by page, as it really is: other people delete and make snapshots while it
-     * is read, which shifts items between pages (one on no page, one on two) and can make a page the
+     * Walks a list page by page, as it really is: other people delete and make items while it is
+     * read, which shifts items between pages (one on no page, one on two) and can make a page the
      * API itself linked to vanish. Such a walk is returned as not complete rather than trusted. The
      * walk is bounded by the deadline and by the count the list announces, and a `next` link that
      * was already read (a paging loop) ends it with an error.
      */
-    async listSnapshots(serverId, options = {}) {
-        const firstUrl = `${this.options.baseUrl}/snapshots/${serverId === undefined ? "" : `?server_id=${serverId}`}`;
+    async walkList(path, 
+    /** What the list holds, as its errors name it: `snapshots`, `servers`. */
+    noun, check, options) {
         const found = new Map();
         const read = new Set();
         let complete = true;
         let pages = 1;
         let pageLength = 0;
         const counts = [];
-        let url = firstUrl;
+        let url = `${this.options.baseUrl}${path}`;
         for (let page = 1; url; page++) {
             const pageUrl = url;
             const label = this.label("GET", pageUrl);
@@ -37104,10 +37254,10 @@ class HttpSnapshotsApi {
             if (typeof count === "number")
                 counts.push(count);
             for (const item of results) {
-                const snapshot = checkSnapshot(item, label);
-                if (found.has(snapshot.id))
+                const checked = check(item, label);
+                if (found.has(checked.id))
                     complete = false;
-                found.set(snapshot.id, snapshot);
+                found.set(checked.id, checked);
             }
             if (page === 1) {
                 pageLength = results.length;
@@ -37128,7 +37278,7 @@ class HttpSnapshotsApi {
             }
             const announced = Math.max(0, ...counts);
             if (page >= Math.ceil(announced / Math.max(1, pageLength)) + 1) {
-                throw new errors/* UnexpectedAnswerError */.qx(label, `the list goes on past the ${announced} snapshots it announced`);
+                throw new errors/* UnexpectedAnswerError */.qx(label, `the list goes on past the ${announced} ${noun} it announced`);
             }
         }
         const [firstCount] = counts;
@@ -37137,7 +37287,7 @@ class HttpSnapshotsApi {
             (lastCount !== undefined && lastCount !== found.size)) {
             complete = false;
         }
-        return { snapshots: [...found.values()], complete, pages };
+        return { items: [...found.values()], complete, pages };
     }
     async createSnapshot(request) {
         const url = `${this.options.baseUrl}/snapshots/`;
@@ -37174,12 +37324,7 @@ class HttpSnapshotsApi {
     }
     async getServer(serverId) {
         const url = `${this.options.baseUrl}/servers/${serverId}/`;
-        const label = this.label("GET", url);
-        const server = (await this.readJson(url));
-        if (typeof server?.id !== "number" || typeof server.status !== "string") {
-            throw new errors/* UnexpectedAnswerError */.qx(label, "no server `id` and `status`");
-        }
-        return server;
+        return checkServer(await this.readJson(url), this.label("GET", url));
     }
     /** GETs are safe to repeat; a 2xx whose body is empty or not JSON counts as a failed try. */
     readJson(url) {
@@ -37272,6 +37417,13 @@ function isSnapshot(value) {
         typeof item.name === "string" &&
         typeof item.status === "string" &&
         typeof item.server?.id === "number");
+}
+function checkServer(value, label) {
+    const server = value;
+    if (typeof server?.id !== "number" || typeof server.status !== "string") {
+        throw new errors/* UnexpectedAnswerError */.qx(label, "no server `id` and `status`");
+    }
+    return server;
 }
 function checkSnapshot(value, label) {
     if (!isSnapshot(value)) {
@@ -38287,6 +38439,45 @@ function healthProbe(transport) {
             }
             target = next.href;
         }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/api/server-naming.ts
+/**
+ * The API, telling `learn` every server name its answers carry (servers, the server of each
+ * snapshot, the server a restore answer names), so that what a person reads can name servers.
+ */
+function withServerNames(api, learn) {
+    return {
+        listSnapshots: async (serverId, options) => {
+            const list = await api.listSnapshots(serverId, options);
+            for (const snapshot of list.snapshots)
+                learn(snapshot.server.id, snapshot.server.name);
+            return list;
+        },
+        createSnapshot: async (request) => {
+            const snapshot = await api.createSnapshot(request);
+            learn(snapshot.server.id, snapshot.server.name);
+            return snapshot;
+        },
+        restoreSnapshot: async (snapshotId) => {
+            const answer = await api.restoreSnapshot(snapshotId);
+            if (typeof answer.server?.id === "number")
+                learn(answer.server.id, answer.server.name);
+            return answer;
+        },
+        deleteSnapshot: (snapshotId) => api.deleteSnapshot(snapshotId),
+        getServer: async (serverId) => {
+            const server = await api.getServer(serverId);
+            learn(server.id, server.name);
+            return server;
+        },
+        listServers: async (filter) => {
+            const listing = await api.listServers(filter);
+            for (const server of listing.servers)
+                learn(server.id, server.name);
+            return listing;
+        },
     };
 }
 
@@ -40398,9 +40589,11 @@ var untrusted = __nccwpck_require__(1012);
  * The runner's IO, with every text that leaves the program passed through the redactor, and every
  * line of the log and of the failure made one that cannot carry a workflow command (`untrusted`).
  */
-function coreIO(redactor) {
+function coreIO(redactor, names) {
     const clean = (text) => redactor.redact(text);
-    const line = (text) => (0,untrusted/* untrusted */.bp)(clean(text));
+    // What a person reads names each server; outputs and state keep the program's own words.
+    const read = (text) => clean(names.inText(text));
+    const line = (text) => (0,untrusted/* untrusted */.bp)(read(text));
     return {
         getInput: (name) => getInput(name),
         setOutput: (name, value) => setOutput(name, clean(value)),
@@ -40409,10 +40602,12 @@ function coreIO(redactor) {
         getEnv: (name) => process.env[name] ?? "",
         exportVariable: (name, value) => exportVariable(name, clean(value)),
         setSecret: (value) => core_setSecret(value),
-        setFailed: (message) => setFailed((0,untrusted/* untrustedLines */.mU)(clean(message))),
+        setFailed: (message) => setFailed((0,untrusted/* untrustedLines */.mU)(read(message))),
+        // Rendered already, with names in their escaped places: only secrets are taken out.
         writeSummary: async (markdown) => {
-            await summary.addRaw(clean(markdown), true).write();
+            await summary.addRaw(redactor.redact(markdown), true).write();
         },
+        names,
         log: {
             info: (message) => info(line(message)),
             warning: (message) => warning(line(message)),
@@ -40425,9 +40620,41 @@ function coreIO(redactor) {
 
 // EXTERNAL MODULE: ./src/runner/redact.ts
 var redact = __nccwpck_require__(8949);
+;// CONCATENATED MODULE: ./src/runner/server-names.ts
+/** `server 12345`, as the program's sentences name a server. */
+const SERVER_IN_TEXT = /\b([Ss]erver) (\d+)\b/g;
+/**
+ * The names of the servers a step has seen, so that what a person reads says `web-server-01
+ * (12345)` where the program's sentences say `server 12345`: people know their servers by name,
+ * the API by id. Filled from every answer that carries a name; a server not seen keeps its id.
+ */
+class ServerNames {
+    names = new Map();
+    /** A name that is not text (the API documents a string) names nothing. */
+    learn(serverId, name) {
+        const text = typeof name === "string" ? name.trim() : "";
+        if (text)
+            this.names.set(serverId, text);
+    }
+    name(serverId) {
+        return this.names.get(serverId);
+    }
+    /** `web-server-01 (12345)`, or `12345` while its name is not known. */
+    label(serverId) {
+        const name = this.names.get(serverId);
+        return name === undefined ? String(serverId) : `${name} (${serverId})`;
+    }
+    /** Every `server 12345` of a sentence, named. */
+    inText(text) {
+        return text.replace(SERVER_IN_TEXT, (whole, word, id) => this.names.has(Number(id)) ? `${word} ${this.label(Number(id))}` : whole);
+    }
+}
+
 // EXTERNAL MODULE: ./src/runner/run-context.ts + 23 modules
 var run_context = __nccwpck_require__(7854);
 ;// CONCATENATED MODULE: ./src/step.ts
+
+
 
 
 
@@ -40445,7 +40672,7 @@ var run_context = __nccwpck_require__(7854);
  */
 function actionDeps() {
     const redactor = new redact/* Redactor */.p();
-    const runnerIO = coreIO(redactor);
+    const runnerIO = coreIO(redactor, new ServerNames());
     const outputs = new Map();
     const io = {
         ...runnerIO,
@@ -40493,7 +40720,7 @@ function createModeContext(api, deps) {
     const { io, clock, random, signal } = deps;
     const deadline = new runner_clock/* Deadline */.B2(clock, api.timeoutMs);
     return {
-        api: httpApi(api, deadline, deps, signal),
+        api: withServerNames(httpApi(api, deadline, deps, signal), (id, name) => io.names.learn(id, name)),
         // Not tied to the step's cancel signal, which is what it looks after.
         lastLook: () => httpApi(api, new runner_clock/* Deadline */.B2(clock, LAST_LOOK_MS), deps, undefined),
         // No token: a health URL is never the API.
@@ -40573,6 +40800,8 @@ function explainFailure(error, operation) {
             return `Could not follow the restore of server ${operation.serverId} to snapshot ${operation.snapshotId}: ${detail}`;
         case "server":
             return `Could not check server ${operation.serverId} before changing anything: ${detail}`;
+        case "servers":
+            return `Could not list the servers to find the ones ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.serverName} names: ${detail}`;
         case "delete":
             return `Could not delete snapshot ${operation.snapshotId}: ${detail}`;
     }
@@ -40774,6 +41003,7 @@ const DEFAULT_TIMEOUT_MS = {
 };
 const DEFAULT_POLL_INTERVAL_MS = 10_000;
 const DEFAULT_HEALTH_TIMEOUT_MS = 10 * 60_000;
+const DEFAULT_MAX_SERVERS = 50;
 const DEFAULT_KEEP = 2;
 function parseInputs(read, run) {
     const problems = [];
@@ -40795,9 +41025,10 @@ function parseInputs(read, run) {
         : undefined;
     const serverIdText = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId);
     const serverIds = (0,_id_list_js__WEBPACK_IMPORTED_MODULE_5__/* .parseIdList */ .h)(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId, serverIdText, problems, notes);
+    const serverNames = parseNameSelection(input, problems);
     const snapshots = (0,_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_4__/* .parseSnapshotSelection */ .k)(input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId), problems, notes);
     if (mode)
-        checkModeNeeds(mode, serverIdText, snapshots, problems);
+        checkModeNeeds(mode, serverIdText, serverNames, snapshots, problems);
     const namePrefix = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.namePrefix) || DEFAULT_NAME_PREFIX;
     if (!NAME_PATTERN.test(namePrefix)) {
         problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.namePrefix} "${namePrefix}" may contain only letters, digits, hyphens and underscores`);
@@ -40837,6 +41068,7 @@ function parseInputs(read, run) {
                     mode,
                     ...api,
                     serverIds,
+                    serverNames,
                     name,
                     namePrefix,
                     description: input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.description) || (0,_runner_run_context_js__WEBPACK_IMPORTED_MODULE_3__/* .defaultDescription */ .GO)(run),
@@ -40862,6 +41094,7 @@ function parseInputs(read, run) {
                     ...api,
                     snapshots: given(snapshots),
                     serverIds,
+                    serverNames,
                     namePrefix,
                     wait,
                     pollIntervalMs,
@@ -40869,11 +41102,11 @@ function parseInputs(read, run) {
                     health,
                 };
             case "prune":
-                return { mode, ...api, serverIds, namePrefix, keep, olderThanMs, dryRun };
+                return { mode, ...api, serverIds, serverNames, namePrefix, keep, olderThanMs, dryRun };
             case "delete":
                 return { mode, ...api, snapshots: named(snapshots), dryRun };
             case "list":
-                return { mode, ...api, serverIds };
+                return { mode, ...api, serverIds, serverNames };
             case "confirm":
                 return { mode };
         }
@@ -40892,20 +41125,47 @@ function named(selection) {
         throw new Error('snapshot-id "latest" was checked as refused');
     return checked;
 }
+/**
+ * `server-name` (with `server-location` and `max-servers`): names and patterns separated like
+ * `server-id`. Undefined when no name is given.
+ */
+function parseNameSelection(input, problems) {
+    const patterns = [
+        ...new Set(input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverName)
+            .split(/[\s,]+/)
+            .filter(Boolean)),
+    ];
+    const location = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverLocation) || undefined;
+    const maxText = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.maxServers);
+    const maxServers = maxText === "" ? DEFAULT_MAX_SERVERS : Number(maxText);
+    if (!/^\d+$/.test(maxText || "1") || !Number.isSafeInteger(maxServers) || maxServers < 1) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.maxServers} "${maxText}" is not a whole number of 1 or more`);
+    }
+    if (patterns.length === 0) {
+        if (location) {
+            problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverLocation} only narrows ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverName}: name the servers with it, or leave it out`);
+        }
+        return undefined;
+    }
+    return { patterns, location, maxServers };
+}
 /** The inputs each mode cannot do without, checked with the rest before any request. */
-function checkModeNeeds(mode, serverIdText, snapshots, problems) {
-    const hasServers = serverIdText.replace(/[\s,]/g, "") !== "";
-    const needsServers = mode === "create" ||
+function checkModeNeeds(mode, serverIdText, serverNames, snapshots, problems) {
+    const hasIds = serverIdText.replace(/[\s,]/g, "") !== "";
+    const takesServers = mode === "create" ||
         mode === "prune" ||
         mode === "list" ||
         (mode === "restore" && snapshots?.kind === "latest");
-    if (needsServers && !hasServers) {
+    if (serverNames && !takesServers) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverName} applies only to modes create, prune, list, and restore with ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} "latest", not ${mode}${mode === "restore" ? " by snapshot id" : ""}`);
+    }
+    if (takesServers && !hasIds && !serverNames) {
         problems.push(mode === "restore"
-            ? `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId} is required with ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} "latest": whose latest snapshot?`
-            : `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId} is required in mode ${mode}`);
+            ? `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId} or ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverName} is required with ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} "latest": whose latest snapshot?`
+            : `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId} or ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverName} is required in mode ${mode}`);
     }
     if (mode === "confirm") {
-        const given = [hasServers && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId, snapshots && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId];
+        const given = [hasIds && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId, snapshots && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId];
         for (const name of given.filter(Boolean)) {
             problems.push(`${name} has no meaning in mode confirm, which confirms every rollback armed before it in the job`);
         }
@@ -41021,7 +41281,8 @@ function parsePositiveDuration(inputName, text, fallback, problems) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Vi: () => (/* binding */ publishDeleted),
 /* harmony export */   fs: () => (/* binding */ snapshotIdsByServer),
-/* harmony export */   jD: () => (/* binding */ publishSnapshots)
+/* harmony export */   jD: () => (/* binding */ publishSnapshots),
+/* harmony export */   xA: () => (/* binding */ publishServerNames)
 /* harmony export */ });
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
 /* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1012);
@@ -41046,6 +41307,14 @@ function publishSnapshots(setOutput, snapshots) {
 }
 function snapshotIdsByServer(snapshots) {
     return Object.fromEntries(snapshots.map((s) => [String(s.server.id), s.id]));
+}
+/** `server-names`: each server the step acted on, id to name, as far as the API named them. */
+function publishServerNames(setOutput, serverIds, names) {
+    const named = serverIds.flatMap((id) => {
+        const name = names.name(id);
+        return name === undefined ? [] : [[String(id), name]];
+    });
+    setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.serverNames, JSON.stringify(Object.fromEntries(named)));
 }
 function publishDeleted(setOutput, snapshotIds) {
     setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.deletedSnapshotIds, JSON.stringify(snapshotIds));
@@ -41406,12 +41675,28 @@ function reportLines(report) {
 }
 /**
  * Ends a step: the summary first, then one failure naming each distinct problem. A fleet can fail
- * the same way on every server (a refused token), which is said once.
+ * the same way on every server (a refused token), which is said once. Servers are named as people
+ * know them: `web-server-01 (12345)` in the Server column and in every sentence.
  */
 async function finishStep(io, report) {
-    await writeReport(io.writeSummary, report, io.log);
-    if (report.failures.length > 0)
-        io.setFailed([...new Set(report.failures)].join("\n"));
+    const named = withServerNames(report, io.names);
+    await writeReport(io.writeSummary, named, io.log);
+    if (named.failures.length > 0)
+        io.setFailed([...new Set(named.failures)].join("\n"));
+}
+/** A server's id, in a cell as a number or as its digits, becomes `name (id)`. */
+function serverCell(cell, names) {
+    const text = (0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .asText */ .e1)(cell);
+    return /^\d+$/.test(text) ? names.label(Number(text)) : cell;
+}
+function withServerNames(report, names) {
+    const serverColumn = report.columns.indexOf("Server");
+    return {
+        ...report,
+        rows: report.rows.map((row) => row.map((cell, i) => (i === serverColumn ? serverCell(cell, names) : cell))),
+        failures: report.failures.map((failure) => names.inText(failure)),
+        notes: report.notes.map((note) => names.inText(note)),
+    };
 }
 
 

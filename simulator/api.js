@@ -28,6 +28,7 @@ import { cachedOrder, listBody, orderSnapshots } from "./listing.js";
  *   token: string,
  *   maxSnapshotsPerServer: number,
  *   pageSize: number | null,
+ *   serverPageSize: number | null,
  *   nextLinkOrigin: string | null,
  *   listOrder: ListOrder,
  *   seed: number,
@@ -148,9 +149,24 @@ export function createApi(world, config) {
         ? { status: 204 }
         : detail(404, "Snapshot not found."),
 
-    "list-servers": () => {
-      const servers = world.servers();
-      return json(200, { count: servers.length, results: servers });
+    // Filtered by `status` and `location`, and paged like the snapshots' list.
+    "list-servers": (request) => {
+      const { status, location } = request.query;
+      const servers = world
+        .servers()
+        .filter(
+          (s) =>
+            (status === undefined || s.status === status) &&
+            (location === undefined || s.location === location),
+        );
+      const paging = {
+        pageSize: config.serverPageSize ?? config.pageSize,
+        url: request.url,
+        nextLinkOrigin: config.nextLinkOrigin,
+      };
+      const body = listBody(servers, paging, request.pagingFault);
+      if (body === null) return detail(404, "Invalid page.");
+      return json(200, body);
     },
 
     "get-server": (request) => {

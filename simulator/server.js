@@ -39,6 +39,7 @@ import { createWorld } from "./world.js";
  *   snapshotOutcome?: string,
  *   restoreDurationMs?: number,
  *   pageSize?: number | null,
+ *   serverPageSize?: number | null,
  *   nextLinkOrigin?: string | null,
  *   listOrder?: ListOrder,
  *   seed?: number,
@@ -117,6 +118,8 @@ function resolveOptions(options) {
     snapshotOutcome: options.snapshotOutcome ?? "completed",
     restoreDurationMs: options.restoreDurationMs ?? 1500,
     pageSize: options.pageSize ?? null,
+    // The servers' list pages like the snapshots' unless told otherwise.
+    serverPageSize: options.serverPageSize ?? null,
     nextLinkOrigin: options.nextLinkOrigin ?? null,
     listOrder: options.listOrder ?? "newest-first",
     seed: options.seed ?? 1,
@@ -127,8 +130,13 @@ function resolveOptions(options) {
   if (!LIST_ORDERS.has(config.listOrder)) {
     throw new Error(`Simulator: unknown listOrder "${config.listOrder}"`);
   }
-  if (config.pageSize !== null && !(Number.isInteger(config.pageSize) && config.pageSize >= 1)) {
-    throw new Error(`Simulator: pageSize must be a positive integer (got ${config.pageSize})`);
+  for (const [name, size] of Object.entries({
+    pageSize: config.pageSize,
+    serverPageSize: config.serverPageSize,
+  })) {
+    if (size !== null && !(Number.isInteger(size) && size >= 1)) {
+      throw new Error(`Simulator: ${name} must be a positive integer (got ${size})`);
+    }
   }
   return config;
 }

@@ -5,6 +5,9 @@ export const Inputs = {
   apiUrl: "api-url",
   mode: "mode",
   serverId: "server-id",
+  serverName: "server-name",
+  serverLocation: "server-location",
+  maxServers: "max-servers",
   snapshotId: "snapshot-id",
   name: "name",
   namePrefix: "name-prefix",
@@ -32,6 +35,7 @@ export const Outputs = {
   snapshots: "snapshots",
   deletedSnapshotIds: "deleted-snapshot-ids",
   serverStatus: "server-status",
+  serverNames: "server-names",
 } as const;
 
 export const State = {

@@ -10,7 +10,9 @@ import { runPrune } from "./modes/prune.js";
 import { runRestore } from "./modes/restore.js";
 import { runWait } from "./modes/wait.js";
 import { armRollback, markMainStepRan } from "./workflow/rollback-handoff.js";
-import { finishStep, type ModeReport } from "./workflow/summary.js";
+import { failedReport, finishStep, type ModeReport } from "./workflow/summary.js";
+import { resolveServers } from "./fleet/lists/server-names.js";
+import { publishServerNames } from "./workflow/outputs.js";
 
 /** The main step, as the bundle's entry and `@github/local-action` start it. */
 export function run(deps: ActionDeps = actionDeps()): Promise<void> {
@@ -38,7 +40,8 @@ export async function runMain(deps: ActionDeps): Promise<void> {
     const report =
       settings.mode === "confirm"
         ? runConfirm(io)
-        : await runMode(settings, createModeContext(settings, deps));
+        : await runWithServers(settings, createModeContext(settings, deps));
+    if (report.servers) publishServerNames(io.setOutput, report.servers, io.names);
     await finishStep(io, report);
     // Last, so that a step that failed, timed out or was cancelled never arms it: the post step
     // restores only after a main step that got this far.
@@ -46,6 +49,28 @@ export async function runMain(deps: ActionDeps): Promise<void> {
   } catch (error) {
     io.setFailed(errorMessage(error));
   }
+}
+
+/**
+ * Resolves `server-name` once, before the mode does anything: a name that matches no server, or
+ * matches too many, stops the step before any change.
+ */
+async function runWithServers(
+  settings: Exclude<Settings, { mode: "confirm" }>,
+  context: CreateModeContext & RestoreModeContext,
+): Promise<ModeReport> {
+  if (!("serverNames" in settings) || !settings.serverNames) return runMode(settings, context);
+  const resolved = await context.log.group("Finding the servers by name", async () => {
+    const found = await resolveServers(context.api, settings.serverIds, settings.serverNames);
+    if (found.problems.length === 0) {
+      context.log.info(`Servers: ${found.serverIds.map((id) => `server ${id}`).join(", ")}.`);
+    }
+    return found;
+  });
+  if (resolved.problems.length > 0) {
+    return failedReport("VPS servers", [...resolved.problems, "Nothing was changed."]);
+  }
+  return runMode({ ...settings, serverIds: resolved.serverIds }, context);
 }
 
 function runMode(

@@ -4,11 +4,13 @@ import { httpTransport, type Transport } from "./api/transport.js";
 import { Inputs } from "./constants.js";
 import type { ApiSettings } from "./workflow/inputs.js";
 import { healthProbe } from "./api/health.js";
+import { withServerNames } from "./api/server-naming.js";
 import type { CreateModeContext, RestoreModeContext } from "./modes/context.js";
 import { stopOnCancel } from "./runner/cancellation.js";
 import { type Clock, Deadline, systemClock } from "./runner/clock.js";
 import { type ActionIO, coreIO } from "./runner/io.js";
 import { Redactor } from "./runner/redact.js";
+import { ServerNames } from "./runner/server-names.js";
 import { currentRunContext, type RunContext } from "./runner/run-context.js";
 
 /** Everything the main and post steps need from outside; `index.ts` passes the real ones. */
@@ -30,7 +32,7 @@ export interface ActionDeps {
  */
 export function actionDeps(): ActionDeps {
   const redactor = new Redactor();
-  const runnerIO = coreIO(redactor);
+  const runnerIO = coreIO(redactor, new ServerNames());
   const outputs = new Map<string, string>();
   const io: ActionIO = {
     ...runnerIO,
@@ -91,7 +93,9 @@ export function createModeContext(
   const { io, clock, random, signal } = deps;
   const deadline = new Deadline(clock, api.timeoutMs);
   return {
-    api: httpApi(api, deadline, deps, signal),
+    api: withServerNames(httpApi(api, deadline, deps, signal), (id, name) =>
+      io.names.learn(id, name),
+    ),
     // Not tied to the step's cancel signal, which is what it looks after.
     lastLook: () => httpApi(api, new Deadline(clock, LAST_LOOK_MS), deps, undefined),
     // No token: a health URL is never the API.

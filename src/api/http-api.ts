@@ -23,6 +23,8 @@ import type {
   SnapshotList,
   RestoreAnswer,
   Server,
+  ServerFilter,
+  ServerListing,
   Snapshot,
   SnapshotsApi,
 } from "./types.js";
@@ -61,22 +63,41 @@ export class HttpSnapshotsApi implements SnapshotsApi {
     this.origin = new URL(options.baseUrl).origin;
   }
 
+  /** The snapshots of one server, or of the whole account, across all pages. */
+  async listSnapshots(serverId?: number, options: ListOptions = {}): Promise<SnapshotList> {
+    const query = serverId === undefined ? "" : `?server_id=${serverId}`;
+    const walked = await this.walkList(`/snapshots/${query}`, "snapshots", checkSnapshot, options);
+    return { snapshots: walked.items, complete: walked.complete, pages: walked.pages };
+  }
+
+  /** Every server the token sees (in one location, if given), under the same paging rules. */
+  async listServers(filter: ServerFilter = {}): Promise<ServerListing> {
+    const query = filter.location ? `?location=${encodeURIComponent(filter.location)}` : "";
+    const walked = await this.walkList(`/servers/${query}`, "servers", checkServer, {});
+    return { servers: walked.items, complete: walked.complete, pages: walked.pages };
+  }
+
   /**
-   * Walks the list page by page, as it really is: other people delete and make snapshots while it
-   * is read, which shifts items between pages (one on no page, one on two) and can make a page the
+   * Walks a list page by page, as it really is: other people delete and make items while it is
+   * read, which shifts items between pages (one on no page, one on two) and can make a page the
    * API itself linked to vanish. Such a walk is returned as not complete rather than trusted. The
    * walk is bounded by the deadline and by the count the list announces, and a `next` link that
    * was already read (a paging loop) ends it with an error.
    */
-  async listSnapshots(serverId?: number, options: ListOptions = {}): Promise<SnapshotList> {
-    const firstUrl = `${this.options.baseUrl}/snapshots/${serverId === undefined ? "" : `?server_id=${serverId}`}`;
-    const found = new Map<number, Snapshot>();
+  private async walkList<T extends { id: number }>(
+    path: string,
+    /** What the list holds, as its errors name it: `snapshots`, `servers`. */
+    noun: string,
+    check: (item: unknown, label: string) => T,
+    options: ListOptions,
+  ): Promise<{ items: T[]; complete: boolean; pages: number }> {
+    const found = new Map<number, T>();
     const read = new Set<string>();
     let complete = true;
     let pages = 1;
     let pageLength = 0;
     const counts: number[] = [];
-    let url: string | null = firstUrl;
+    let url: string | null = `${this.options.baseUrl}${path}`;
     for (let page = 1; url; page++) {
       const pageUrl: string = url;
       const label = this.label("GET", pageUrl);
@@ -96,9 +117,9 @@ export class HttpSnapshotsApi implements SnapshotsApi {
       if (!Array.isArray(results)) throw new UnexpectedAnswerError(label, "no `results` list");
       if (typeof count === "number") counts.push(count);
       for (const item of results) {
-        const snapshot = checkSnapshot(item, label);
-        if (found.has(snapshot.id)) complete = false;
-        found.set(snapshot.id, snapshot);
+        const checked = check(item, label);
+        if (found.has(checked.id)) complete = false;
+        found.set(checked.id, checked);
       }
       if (page === 1) {
         pageLength = results.length;
@@ -123,7 +144,7 @@ export class HttpSnapshotsApi implements SnapshotsApi {
       if (page >= Math.ceil(announced / Math.max(1, pageLength)) + 1) {
         throw new UnexpectedAnswerError(
           label,
-          `the list goes on past the ${announced} snapshots it announced`,
+          `the list goes on past the ${announced} ${noun} it announced`,
         );
       }
     }
@@ -135,7 +156,7 @@ export class HttpSnapshotsApi implements SnapshotsApi {
     ) {
       complete = false;
     }
-    return { snapshots: [...found.values()], complete, pages };
+    return { items: [...found.values()], complete, pages };
   }
 
   async createSnapshot(request: CreateSnapshotRequest): Promise<Snapshot> {
@@ -180,12 +201,7 @@ export class HttpSnapshotsApi implements SnapshotsApi {
 
   async getServer(serverId: number): Promise<Server> {
     const url = `${this.options.baseUrl}/servers/${serverId}/`;
-    const label = this.label("GET", url);
-    const server = (await this.readJson(url)) as Partial<Server> | null;
-    if (typeof server?.id !== "number" || typeof server.status !== "string") {
-      throw new UnexpectedAnswerError(label, "no server `id` and `status`");
-    }
-    return server as Server;
+    return checkServer(await this.readJson(url), this.label("GET", url));
   }
 
   /** GETs are safe to repeat; a 2xx whose body is empty or not JSON counts as a failed try. */
@@ -301,6 +317,14 @@ function isSnapshot(value: unknown): value is Snapshot {
     typeof item.status === "string" &&
     typeof item.server?.id === "number"
   );
+}
+
+function checkServer(value: unknown, label: string): Server {
+  const server = value as Partial<Server> | null;
+  if (typeof server?.id !== "number" || typeof server.status !== "string") {
+    throw new UnexpectedAnswerError(label, "no server `id` and `status`");
+  }
+  return server as Server;
 }
 
 function checkSnapshot(value: unknown, label: string): Snapshot {

@@ -51,6 +51,19 @@ export interface SnapshotList {
   pages: number;
 }
 
+/** One read of the servers' list, all its pages, as it really went. */
+export interface ServerListing {
+  servers: Server[];
+  /** As for snapshots: every server seen exactly once while the list was read. */
+  complete: boolean;
+  pages: number;
+}
+
+export interface ServerFilter {
+  /** Only servers in this data centre (`GET /servers/?location=`). */
+  location?: string;
+}
+
 export interface ListOptions {
   /** Stop after the first page when the list announces more pages than this (complete: false). */
   maxPages?: number;
@@ -66,6 +79,8 @@ export interface SnapshotsApi {
   restoreSnapshot(snapshotId: number): Promise<RestoreAnswer>;
   deleteSnapshot(snapshotId: number): Promise<DeleteOutcome>;
   getServer(serverId: number): Promise<Server>;
+  /** Every server the token sees, across all pages. */
+  listServers(filter?: ServerFilter): Promise<ServerListing>;
 }
 
 export const SnapshotStatus = {

@@ -59,6 +59,7 @@ export async function runCreate(
     title: TITLE,
     columns: SNAPSHOT_COLUMNS,
     rows: results.map(snapshotRow),
+    servers: settings.serverIds,
     failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
     notes: settings.wait
       ? []

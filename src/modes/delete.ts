@@ -53,6 +53,9 @@ export async function runDelete(
   );
   return {
     title: settings.dryRun ? "VPS snapshots to delete (dry run)" : "VPS snapshots deleted",
+    servers: [
+      ...new Set([...known.values()].filter((s) => ids.includes(s.id)).map((s) => s.server.id)),
+    ],
     columns: ["Snapshot", "Name", "Server", "Result"],
     rows: ids.map((id) => {
       const snapshot = known.get(id);

@@ -32,6 +32,7 @@ export async function runList(settings: ListSettings, context: ModeContext): Pro
   const now = clock.wallNow();
   return {
     title: "VPS snapshots",
+    servers: settings.serverIds,
     columns: ["Server", "Snapshot", "Name", "Status", "Size", "Created", "Age"],
     rows: snapshots.map((s) => [
       String(s.server.id),

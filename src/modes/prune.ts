@@ -75,6 +75,7 @@ export async function runPrune(settings: PruneSettings, context: ModeContext): P
   );
   return {
     title: settings.dryRun ? "VPS snapshots to prune (dry run)" : "VPS snapshots pruned",
+    servers: settings.serverIds,
     columns: ["Server", "Snapshot", "Name", "Status", "Age", "Result"],
     rows: all.map((s) => [
       String(s.server.id),

@@ -54,6 +54,7 @@ export async function runRestore(
       title: `${TITLE} (dry run)`,
       columns: restoreColumns(undefined),
       rows: plan.targets.map((snapshot) => plannedRow(snapshot, "would be restored")),
+      servers: plan.targets.map((t) => t.server.id),
       failures: [],
       notes: ["Dry run: nothing was restored."],
     };
@@ -74,6 +75,7 @@ export async function runRestore(
     title: TITLE,
     columns: restoreColumns(settings.health),
     rows: results.map((r) => restoreRow(r, settings.health)),
+    servers: plan.targets.map((t) => t.server.id),
     failures: restoreFailures(results),
     notes: settings.wait
       ? []

@@ -50,6 +50,7 @@ export async function runWait(
     title: TITLE,
     columns: SNAPSHOT_COLUMNS,
     rows: results.map(snapshotRow),
+    servers: results.map((r) => r.serverId),
     failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
     notes: ["Waited for snapshots that an earlier step started; nothing was changed."],
     rollback: rollbackOnFailure

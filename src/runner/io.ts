@@ -1,6 +1,7 @@
 import * as core from "@actions/core";
 import type { Logger } from "./logger.js";
 import type { Redactor } from "./redact.js";
+import type { ServerNames } from "./server-names.js";
 import { untrusted, untrustedLines } from "./untrusted.js";
 
 /**
@@ -20,15 +21,19 @@ export interface ActionIO {
   setFailed(message: string): void;
   writeSummary(markdown: string): Promise<void>;
   log: Logger;
+  /** The servers' names as the step learns them, for everything a person reads. */
+  names: ServerNames;
 }
 
 /**
  * The runner's IO, with every text that leaves the program passed through the redactor, and every
  * line of the log and of the failure made one that cannot carry a workflow command (`untrusted`).
  */
-export function coreIO(redactor: Redactor): ActionIO {
+export function coreIO(redactor: Redactor, names: ServerNames): ActionIO {
   const clean = (text: string) => redactor.redact(text);
-  const line = (text: string) => untrusted(clean(text));
+  // What a person reads names each server; outputs and state keep the program's own words.
+  const read = (text: string) => clean(names.inText(text));
+  const line = (text: string) => untrusted(read(text));
   return {
     getInput: (name) => core.getInput(name),
     setOutput: (name, value) => core.setOutput(name, clean(value)),
@@ -37,10 +42,12 @@ export function coreIO(redactor: Redactor): ActionIO {
     getEnv: (name) => process.env[name] ?? "",
     exportVariable: (name, value) => core.exportVariable(name, clean(value)),
     setSecret: (value) => core.setSecret(value),
-    setFailed: (message) => core.setFailed(untrustedLines(clean(message))),
+    setFailed: (message) => core.setFailed(untrustedLines(read(message))),
+    // Rendered already, with names in their escaped places: only secrets are taken out.
     writeSummary: async (markdown) => {
-      await core.summary.addRaw(clean(markdown), true).write();
+      await core.summary.addRaw(redactor.redact(markdown), true).write();
     },
+    names,
     log: {
       info: (message) => core.info(line(message)),
       warning: (message) => core.warning(line(message)),

@@ -9,6 +9,7 @@ export type Operation =
   | { kind: "restore"; serverId: number; snapshotId: number }
   | { kind: "wait-restore"; serverId: number; snapshotId: number }
   | { kind: "server"; serverId: number }
+  | { kind: "servers" }
   | { kind: "delete"; snapshotId: number };
 
 /** A failure already put in a person's words by the code that saw it; shown as it is. */
@@ -43,6 +44,8 @@ export function explainFailure(error: unknown, operation: Operation): string {
       return `Could not follow the restore of server ${operation.serverId} to snapshot ${operation.snapshotId}: ${detail}`;
     case "server":
       return `Could not check server ${operation.serverId} before changing anything: ${detail}`;
+    case "servers":
+      return `Could not list the servers to find the ones ${Inputs.serverName} names: ${detail}`;
     case "delete":
       return `Could not delete snapshot ${operation.snapshotId}: ${detail}`;
   }

@@ -28,6 +28,15 @@ export interface HealthCheck {
   timeoutMs: number;
 }
 
+/** `server-name`: servers by exact name or glob pattern, resolved once through `GET /servers/`. */
+export interface NameSelection {
+  patterns: string[];
+  /** `server-location`: only servers in this data centre. */
+  location: string | undefined;
+  /** `max-servers`: more servers than this from the names fails the step. */
+  maxServers: number;
+}
+
 /** What every mode that calls the API needs to reach it. */
 export interface ApiSettings {
   apiToken: string;
@@ -36,9 +45,14 @@ export interface ApiSettings {
   timeoutMs: number;
 }
 
-export interface CreateSettings extends ApiSettings {
-  mode: "create";
+/** The modes that take servers: `server-id` and `server-name` together, resolved to ids once. */
+interface ServerSettings {
   serverIds: number[];
+  serverNames: NameSelection | undefined;
+}
+
+export interface CreateSettings extends ApiSettings, ServerSettings {
+  mode: "create";
   name: string;
   namePrefix: string;
   description: string;
@@ -58,11 +72,10 @@ export interface WaitSettings extends ApiSettings {
   health: HealthCheck | undefined;
 }
 
-export interface RestoreSettings extends ApiSettings {
+/** `serverIds` and `serverNames` are the servers of `snapshot-id: latest`. */
+export interface RestoreSettings extends ApiSettings, ServerSettings {
   mode: "restore";
   snapshots: SnapshotSelection;
-  /** The servers of `snapshot-id: latest`. */
-  serverIds: number[];
   namePrefix: string;
   wait: boolean;
   pollIntervalMs: number;
@@ -70,9 +83,8 @@ export interface RestoreSettings extends ApiSettings {
   health: HealthCheck | undefined;
 }
 
-export interface PruneSettings extends ApiSettings {
+export interface PruneSettings extends ApiSettings, ServerSettings {
   mode: "prune";
-  serverIds: number[];
   namePrefix: string;
   keep: number;
   olderThanMs: number | undefined;
@@ -85,9 +97,8 @@ export interface DeleteSettings extends ApiSettings {
   dryRun: boolean;
 }
 
-export interface ListSettings extends ApiSettings {
+export interface ListSettings extends ApiSettings, ServerSettings {
   mode: "list";
-  serverIds: number[];
 }
 
 /** `mode: confirm` sends no request: it needs nothing but the mode. */
@@ -133,6 +144,7 @@ const DEFAULT_TIMEOUT_MS: Record<Mode, number> = {
 };
 const DEFAULT_POLL_INTERVAL_MS = 10_000;
 const DEFAULT_HEALTH_TIMEOUT_MS = 10 * 60_000;
+const DEFAULT_MAX_SERVERS = 50;
 const DEFAULT_KEEP = 2;
 
 export function parseInputs(read: (name: string) => string, run: RunContext): ParsedInputs {
@@ -159,8 +171,9 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
 
   const serverIdText = input(Inputs.serverId);
   const serverIds = parseIdList(Inputs.serverId, serverIdText, problems, notes);
+  const serverNames = parseNameSelection(input, problems);
   const snapshots = parseSnapshotSelection(input(Inputs.snapshotId), problems, notes);
-  if (mode) checkModeNeeds(mode, serverIdText, snapshots, problems);
+  if (mode) checkModeNeeds(mode, serverIdText, serverNames, snapshots, problems);
 
   const namePrefix = input(Inputs.namePrefix) || DEFAULT_NAME_PREFIX;
   if (!NAME_PATTERN.test(namePrefix)) {
@@ -227,6 +240,7 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
           mode,
           ...api,
           serverIds,
+          serverNames,
           name,
           namePrefix,
           description: input(Inputs.description) || defaultDescription(run),
@@ -252,6 +266,7 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
           ...api,
           snapshots: given(snapshots),
           serverIds,
+          serverNames,
           namePrefix,
           wait,
           pollIntervalMs,
@@ -259,11 +274,11 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
           health,
         };
       case "prune":
-        return { mode, ...api, serverIds, namePrefix, keep, olderThanMs, dryRun };
+        return { mode, ...api, serverIds, serverNames, namePrefix, keep, olderThanMs, dryRun };
       case "delete":
         return { mode, ...api, snapshots: named(snapshots), dryRun };
       case "list":
-        return { mode, ...api, serverIds };
+        return { mode, ...api, serverIds, serverNames };
       case "confirm":
         return { mode };
     }
@@ -283,28 +298,66 @@ function named(selection: SnapshotSelection | undefined): NamedSelection {
   return checked;
 }
 
+/**
+ * `server-name` (with `server-location` and `max-servers`): names and patterns separated like
+ * `server-id`. Undefined when no name is given.
+ */
+function parseNameSelection(
+  input: (name: string) => string,
+  problems: string[],
+): NameSelection | undefined {
+  const patterns = [
+    ...new Set(
+      input(Inputs.serverName)
+        .split(/[\s,]+/)
+        .filter(Boolean),
+    ),
+  ];
+  const location = input(Inputs.serverLocation) || undefined;
+  const maxText = input(Inputs.maxServers);
+  const maxServers = maxText === "" ? DEFAULT_MAX_SERVERS : Number(maxText);
+  if (!/^\d+$/.test(maxText || "1") || !Number.isSafeInteger(maxServers) || maxServers < 1) {
+    problems.push(`${Inputs.maxServers} "${maxText}" is not a whole number of 1 or more`);
+  }
+  if (patterns.length === 0) {
+    if (location) {
+      problems.push(
+        `${Inputs.serverLocation} only narrows ${Inputs.serverName}: name the servers with it, or leave it out`,
+      );
+    }
+    return undefined;
+  }
+  return { patterns, location, maxServers };
+}
+
 /** The inputs each mode cannot do without, checked with the rest before any request. */
 function checkModeNeeds(
   mode: Mode,
   serverIdText: string,
+  serverNames: NameSelection | undefined,
   snapshots: SnapshotSelection | undefined,
   problems: string[],
 ): void {
-  const hasServers = serverIdText.replace(/[\s,]/g, "") !== "";
-  const needsServers =
+  const hasIds = serverIdText.replace(/[\s,]/g, "") !== "";
+  const takesServers =
     mode === "create" ||
     mode === "prune" ||
     mode === "list" ||
     (mode === "restore" && snapshots?.kind === "latest");
-  if (needsServers && !hasServers) {
+  if (serverNames && !takesServers) {
+    problems.push(
+      `${Inputs.serverName} applies only to modes create, prune, list, and restore with ${Inputs.snapshotId} "latest", not ${mode}${mode === "restore" ? " by snapshot id" : ""}`,
+    );
+  }
+  if (takesServers && !hasIds && !serverNames) {
     problems.push(
       mode === "restore"
-        ? `${Inputs.serverId} is required with ${Inputs.snapshotId} "latest": whose latest snapshot?`
-        : `${Inputs.serverId} is required in mode ${mode}`,
+        ? `${Inputs.serverId} or ${Inputs.serverName} is required with ${Inputs.snapshotId} "latest": whose latest snapshot?`
+        : `${Inputs.serverId} or ${Inputs.serverName} is required in mode ${mode}`,
     );
   }
   if (mode === "confirm") {
-    const given = [hasServers && Inputs.serverId, snapshots && Inputs.snapshotId];
+    const given = [hasIds && Inputs.serverId, snapshots && Inputs.snapshotId];
     for (const name of given.filter(Boolean)) {
       problems.push(
         `${name} has no meaning in mode confirm, which confirms every rollback armed before it in the job`,

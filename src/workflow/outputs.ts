@@ -1,5 +1,6 @@
 import type { Snapshot } from "../api/types.js";
 import { Outputs } from "../constants.js";
+import type { ServerNames } from "../runner/server-names.js";
 import { asText } from "../runner/untrusted.js";
 
 export type SetOutput = (name: string, value: string) => void;
@@ -23,6 +24,19 @@ export function publishSnapshots(setOutput: SetOutput, snapshots: Snapshot[]): v
 
 export function snapshotIdsByServer(snapshots: readonly Snapshot[]): Record<string, number> {
   return Object.fromEntries(snapshots.map((s) => [String(s.server.id), s.id]));
+}
+
+/** `server-names`: each server the step acted on, id to name, as far as the API named them. */
+export function publishServerNames(
+  setOutput: SetOutput,
+  serverIds: readonly number[],
+  names: Pick<ServerNames, "name">,
+): void {
+  const named = serverIds.flatMap((id) => {
+    const name = names.name(id);
+    return name === undefined ? [] : [[String(id), name]];
+  });
+  setOutput(Outputs.serverNames, JSON.stringify(Object.fromEntries(named)));
 }
 
 export function publishDeleted(setOutput: SetOutput, snapshotIds: number[]): void {

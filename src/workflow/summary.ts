@@ -2,6 +2,7 @@ import { errorMessage } from "../api/errors.js";
 import type { RollbackToArm } from "./rollback-handoff.js";
 import type { ActionIO } from "../runner/io.js";
 import type { Logger } from "../runner/logger.js";
+import type { ServerNames } from "../runner/server-names.js";
 import { asText, oneLine } from "../runner/untrusted.js";
 
 /** What a mode did, as the job summary shows it. */
@@ -14,6 +15,8 @@ export interface ModeReport {
   failures: string[];
   /** Lines under the table that are not failures (a dry run's disclaimer, ...). */
   notes: string[];
+  /** The servers the step acted on: the `server-names` output names them. */
+  servers?: readonly number[];
   /** create and wait with `rollback-on-failure`: what to arm once the step has succeeded. */
   rollback?: RollbackToArm;
 }
@@ -81,12 +84,32 @@ function reportLines(report: ModeReport): string[] {
 
 /**
  * Ends a step: the summary first, then one failure naming each distinct problem. A fleet can fail
- * the same way on every server (a refused token), which is said once.
+ * the same way on every server (a refused token), which is said once. Servers are named as people
+ * know them: `web-server-01 (12345)` in the Server column and in every sentence.
  */
 export async function finishStep(
-  io: Pick<ActionIO, "writeSummary" | "setFailed" | "log">,
+  io: Pick<ActionIO, "writeSummary" | "setFailed" | "log" | "names">,
   report: ModeReport,
 ): Promise<void> {
-  await writeReport(io.writeSummary, report, io.log);
-  if (report.failures.length > 0) io.setFailed([...new Set(report.failures)].join("\n"));
+  const named = withServerNames(report, io.names);
+  await writeReport(io.writeSummary, named, io.log);
+  if (named.failures.length > 0) io.setFailed([...new Set(named.failures)].join("\n"));
+}
+
+/** A server's id, in a cell as a number or as its digits, becomes `name (id)`. */
+function serverCell(cell: unknown, names: ServerNames): unknown {
+  const text = asText(cell);
+  return /^\d+$/.test(text) ? names.label(Number(text)) : cell;
+}
+
+function withServerNames(report: ModeReport, names: ServerNames): ModeReport {
+  const serverColumn = report.columns.indexOf("Server");
+  return {
+    ...report,
+    rows: report.rows.map((row) =>
+      row.map((cell, i) => (i === serverColumn ? serverCell(cell, names) : cell)),
+    ),
+    failures: report.failures.map((failure) => names.inText(failure)),
+    notes: report.notes.map((note) => names.inText(note)),
+  };
 }

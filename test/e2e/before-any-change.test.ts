@@ -26,9 +26,9 @@ describe("create: every server is checked before anything changes", () => {
     expect(result.exitCode).toBe(1);
     expect(failureOf(result).split("\n")).toEqual([
       expect.stringMatching(/^Server 99999 does not exist, or this token cannot see it/),
-      expect.stringMatching(/^Server 12346 is suspended: /),
+      expect.stringMatching(/^Server web-server-02 \(12346\) is suspended: /),
       expect.stringMatching(
-        /^Server 12347 already has 5 snapshots.*Too few of them may be deleted/,
+        /^Server db-server-01 \(12347\) already has 5 snapshots.*Too few of them may be deleted/,
       ),
       "Nothing was changed on any server: every server is checked before the first change.",
     ]);
@@ -49,7 +49,7 @@ describe("create: every server is checked before anything changes", () => {
     const result = await run(sim, { "server-id": "12345 12346", name: "pre-deploy-release" });
     expect(result.exitCode).toBe(1);
     expect(failureOf(result)).toMatch(
-      /^Server 12346 already has snapshot 901 named pre-deploy-release/,
+      /^Server web-server-02 \(12346\) already has snapshot 901 named pre-deploy-release/,
     );
     expect(sim.requestsFor("delete-snapshot")).toHaveLength(0);
     expect(sim.requestsFor("create-snapshot")).toHaveLength(0);
@@ -75,7 +75,7 @@ describe("create: every server is checked before anything changes", () => {
     const result = await run(sim, { "server-id": "12345" });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain(
-      '::warning::Server 12345 is "migrating", a status the provider does not document: going on with the snapshot.',
+      '::warning::Server web-server-01 (12345) is "migrating", a status the provider does not document: going on with the snapshot.',
     );
     expect(sim.snapshotsOf(12345)).toHaveLength(1);
   });
@@ -85,7 +85,9 @@ describe("create: every server is checked before anything changes", () => {
     sim.setServerStatus(12345, "restoring");
     const result = await run(sim, { "server-id": "12345" });
     expect(result.exitCode).toBe(1);
-    expect(failureOf(result)).toMatch(/^Server 12345 is restoring: a snapshot of it must wait/);
+    expect(failureOf(result)).toMatch(
+      /^Server web-server-01 \(12345\) is restoring: a snapshot of it must wait/,
+    );
     expect(sim.requestsFor("create-snapshot")).toHaveLength(0);
   });
 });

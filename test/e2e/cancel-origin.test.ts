@@ -35,7 +35,9 @@ describe("cancelled with the create request open", () => {
     expect(made).toBeDefined();
     expect(result.outputs["snapshot-id"]).toBe(String(made));
     expect(result.outputs["snapshot-ids"]).toBe(JSON.stringify({ 12345: made }));
-    expect(result.stdout).toMatch(new RegExp(`Cancelled, but server 12345's snapshot ${made}`));
+    expect(result.stdout).toMatch(
+      new RegExp(`Cancelled, but server web-server-01 \\(12345\\)'s snapshot ${made}`),
+    );
     expect(result.durationMs - 1_500).toBeLessThan(2_000);
   });
 
@@ -45,7 +47,7 @@ describe("cancelled with the create request open", () => {
     const result = await run(sim, { "server-id": "12345" }, { killAfterMs: 1_500 });
     expect(sim.creations).toHaveLength(0);
     expect(result.stdout).toMatch(
-      /no snapshot named pre-deploy-1a2b3c4-9876543210-1 was found on it yet.*look for a snapshot named pre-deploy-1a2b3c4-9876543210-1 on server 12345/,
+      /no snapshot named pre-deploy-1a2b3c4-9876543210-1 was found on it yet.*look for a snapshot named pre-deploy-1a2b3c4-9876543210-1 on server web-server-01 \(12345\)/,
     );
     expect(result.durationMs - 1_500).toBeLessThan(2_000);
   });

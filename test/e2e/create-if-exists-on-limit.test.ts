@@ -49,7 +49,7 @@ describe("create: on-limit", () => {
     const result = await run(sim, { "server-id": "12345", "on-limit": "fail" });
     expect(result.exitCode).toBe(1);
     expect(failureOf(result)).toMatch(
-      /Server 12345 already has 5 snapshots, the provider's limit is 5: .*on-limit is fail, so nothing was deleted/,
+      /Server web-server-01 \(12345\) already has 5 snapshots, the provider's limit is 5: .*on-limit is fail, so nothing was deleted/,
     );
     expect(sim.requests.filter((r) => r.method !== "GET")).toHaveLength(0);
   });

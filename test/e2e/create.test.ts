@@ -47,8 +47,12 @@ describe("create: success", () => {
     const result = await run(sim, { "server-id": "12345" });
     expect(result.stdout).toMatch(/::group::Creating snapshot pre-deploy-/);
     expect(result.stdout).toMatch(/::group::Waiting for 1 snapshot to complete/);
-    expect(result.stdout).toMatch(/Snapshot \d+ of server 12345: in_progress \(\d+s elapsed\)/);
-    expect(result.stdout).toMatch(/Snapshot \d+ of server 12345: completed \(\d+s elapsed\)/);
+    expect(result.stdout).toMatch(
+      /Snapshot \d+ of server web-server-01 \(12345\): in_progress \(\d+s elapsed\)/,
+    );
+    expect(result.stdout).toMatch(
+      /Snapshot \d+ of server web-server-01 \(12345\): completed \(\d+s elapsed\)/,
+    );
   });
 
   it("writes a job summary table", async () => {
@@ -57,7 +61,9 @@ describe("create: success", () => {
     const id = sim.snapshotsOf(12345)[0]?.id;
     expect(result.summary).toContain("| Server | Snapshot | Name | Status | Size | Took |");
     expect(result.summary).toMatch(
-      new RegExp(`\\| 12345 \\| ${id} \\| release\\\\_42 \\| completed \\| \\d+ MB \\| \\d+s \\|`),
+      new RegExp(
+        `\\| web-server-01 \\(12345\\) \\| ${id} \\| release\\\\_42 \\| completed \\| \\d+ MB \\| \\d+s \\|`,
+      ),
     );
   });
 
@@ -101,7 +107,7 @@ describe("create: the snapshot does not complete", () => {
     const id = sim.snapshotsOf(12345)[0]?.id;
     expect(result.exitCode).toBe(1);
     expect(failureOf(result)).toBe(
-      `Snapshot ${id} of server 12345 ended with status "failed" instead of completed.`,
+      `Snapshot ${id} of server web-server-01 (12345) ended with status "failed" instead of completed.`,
     );
     expect(result.outputs["snapshot-id"]).toBe(String(id));
     expect(result.outputs["snapshot-status"]).toBe("failed");
@@ -114,7 +120,7 @@ describe("create: the snapshot does not complete", () => {
     expect(result.exitCode).toBe(1);
     expect(failureOf(result)).toMatch(
       new RegExp(
-        `Snapshot ${id} of server 12345 is still in_progress after the 4s timeout\\. It may still complete`,
+        `Snapshot ${id} of server web-server-01 \\(12345\\) is still in_progress after the 4s timeout\\. It may still complete`,
       ),
     );
     expect(result.outputs["snapshot-id"]).toBe(String(id));
@@ -180,7 +186,7 @@ describe("create: the API refuses", () => {
     });
     const result = await run(sim, { "server-id": "12345" });
     expect(failureOf(result)).toBe(
-      "The API refused to create a snapshot of server 12345 (HTTP 400 from POST /snapshots/: description: Too long.).",
+      "The API refused to create a snapshot of server web-server-01 (12345) (HTTP 400 from POST /snapshots/: description: Too long.).",
     );
     expect(sim.requestsFor("create-snapshot")).toHaveLength(1);
   });
@@ -237,7 +243,7 @@ describe("create: transient faults", () => {
 describe("create: bad inputs fail before any request", () => {
   it.each([
     [{ "server-id": "abc" }, 'server-id "abc" is not a positive integer'],
-    [{ "server-id": "" }, "server-id is required in mode create"],
+    [{ "server-id": "" }, "server-id or server-name is required in mode create"],
     [{ "api-token": "" }, "api-token is required"],
     [
       { name: "has space" },

@@ -22,7 +22,9 @@ describe("delete", () => {
     expect(json<number[]>(result.outputs["deleted-snapshot-ids"]).sort()).toEqual([801, 802]);
     expect(result.stdout).toMatch(/Snapshot 999 was already gone \(HTTP 404\)\./);
     expect(result.summary).toMatch(/\| 999 \| {2}\| {2}\| already gone \|/);
-    expect(result.summary).toMatch(/\| 801 \| pre-deploy-a \| 12345 \| deleted \|/);
+    expect(result.summary).toMatch(
+      /\| 801 \| pre-deploy-a \| web-server-01 \(12345\) \| deleted \|/,
+    );
     expect(groupsOf(result)).toEqual(["Deleting 3 snapshot(s)"]);
   });
 
@@ -44,7 +46,7 @@ describe("delete", () => {
     expect(sim.requests.every((r) => r.method === "GET")).toBe(true);
     expect(sim.snapshots()).toHaveLength(1);
     expect(result.stdout).toMatch(
-      /Dry run: would delete snapshot 801 \(pre-deploy-a, server 12345\)/,
+      /Dry run: would delete snapshot 801 \(pre-deploy-a, server web-server-01 \(12345\)\)/,
     );
     expect(result.outputs["deleted-snapshot-ids"]).toBe("[]");
   });

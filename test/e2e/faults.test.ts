@@ -9,7 +9,7 @@ describe("fault suite: faults that do not pass fail clearly, within the deadline
     [
       "create-snapshot",
       { "server-id": "12345" },
-      /Could not create a snapshot of server 12345: HTTP 503/,
+      /Could not create a snapshot of server web-server-01 \(12345\): HTTP 503/,
     ],
     [
       "delete-snapshot",
@@ -19,7 +19,7 @@ describe("fault suite: faults that do not pass fail clearly, within the deadline
     [
       "restore-snapshot",
       { mode: "restore", "snapshot-id": "801" },
-      /Could not restore server 12345 from snapshot 801: HTTP 503/,
+      /Could not restore server web-server-01 \(12345\) from snapshot 801: HTTP 503/,
     ],
   ] as const)("a %s that always answers 503", async (route, inputs, message) => {
     const sim = await simulator(seeded);
@@ -119,7 +119,7 @@ describe("surprises during a restore's wait", () => {
     const result = await running;
     expect(result.exitCode).toBe(1);
     expect(failureOf(result)).toMatch(
-      /Server 12345 disappeared \(HTTP 404\) while it was being restored to snapshot 801/,
+      /Server web-server-01 \(12345\) disappeared \(HTTP 404\) while it was being restored to snapshot 801/,
     );
     expect(result.durationMs).toBeLessThan(8_000);
   });
@@ -153,14 +153,14 @@ describe("Retry-After past the deadline", () => {
     const result = await run(sim, { "server-id": "12345 12346 12347", timeout: "20s" });
     expect(result.exitCode).toBe(1);
     const failure = failureOf(result);
-    expect(failure).toMatch(/server 12346.*asked to wait 1h 00m/);
+    expect(failure).toMatch(/server web-server-02 \(12346\).*asked to wait 1h 00m/);
     expect(failure).not.toMatch(/12345|12347/);
     expect(Object.keys(json<Record<string, number>>(result.outputs["snapshot-ids"]))).toEqual([
       "12345",
       "12347",
     ]);
-    expect(result.summary).toMatch(/\| 12345 \| \d+ \| .* \| completed \|/);
-    expect(result.summary).toMatch(/\| 12347 \| \d+ \| .* \| completed \|/);
+    expect(result.summary).toMatch(/\| web-server-01 \(12345\) \| \d+ \| .* \| completed \|/);
+    expect(result.summary).toMatch(/\| db-server-01 \(12347\) \| \d+ \| .* \| completed \|/);
     expect(result.durationMs).toBeLessThan(12_000);
   });
 });

@@ -27,7 +27,7 @@ describe("fleet: several servers in one step", () => {
     const polls = lists.filter((r) => r.seq > lastCreate);
     expect(lists).toHaveLength(1 + polls.length);
     expect(polls.length).toBeLessThanOrEqual(6);
-    expect(result.summary.match(/\| 2000\d \| \d+ \|/g)).toHaveLength(3);
+    expect(result.summary.match(/\| web-(\d) \(2000\1\) \| \d+ \|/g)).toHaveLength(3);
   });
 
   it("50 servers: the wait costs one list request per check, and takes about as long as one", async () => {
@@ -74,7 +74,7 @@ describe("fleet: several servers in one step", () => {
     const result = await run(sim, { "server-id": "12347 12346 12345" });
     expect(result.exitCode).toBe(1);
     expect(failureOf(result).split("\n")).toEqual([
-      expect.stringMatching(/of server 12346 ended with status "error"/),
+      expect.stringMatching(/of server web-server-02 \(12346\) ended with status "error"/),
     ]);
     const made = json<Record<string, number>>(result.outputs["snapshot-ids"]);
     expect(Object.keys(made).sort()).toEqual(["12345", "12346", "12347"]);

@@ -31,12 +31,14 @@ describe("health-url after a restore", () => {
     const restoreStarted = sim.restores[0]?.at ?? Number.POSITIVE_INFINITY;
     expect(app.requests[0]?.at).toBeGreaterThanOrEqual(restoreStarted + 800);
     expect(result.stdout).toMatch(
-      /Server 12345: .*\/healthz is not healthy yet: HTTP 503: warming up/,
+      /Server web-server-01 \(12345\): .*\/healthz is not healthy yet: HTTP 503: warming up/,
     );
-    expect(result.stdout).toMatch(/Server 12345: .*\/healthz answered HTTP 200: ok/);
+    expect(result.stdout).toMatch(
+      /Server web-server-01 \(12345\): .*\/healthz answered HTTP 200: ok/,
+    );
     expect(result.summary).toMatch(/\| Health \|/);
     expect(result.summary).toMatch(
-      /\| 12345 \| 801 \| .* \| active \| \d+s \| healthy after \d+s \|/,
+      /\| web-server-01 \(12345\) \| 801 \| .* \| active \| \d+s \| healthy after \d+s \|/,
     );
     expectNoToken(app.requests, sim.token);
   });
@@ -48,7 +50,7 @@ describe("health-url after a restore", () => {
     const result = await run(sim, { ...RESTORE, "health-url": url, "health-timeout": "3s" });
     expect(result.exitCode).toBe(1);
     expect(failureOf(result)).toBe(
-      `Server 12345 was restored to snapshot 801, but ${url} did not answer 2xx within 3s ` +
+      `Server web-server-01 (12345) was restored to snapshot 801, but ${url} did not answer 2xx within 3s ` +
         "(last: HTTP 502: Bad Gateway).",
     );
     expect(result.outputs["server-status"]).toBe("active");
@@ -127,7 +129,7 @@ describe("health-url after a restore", () => {
     const result = await run(sim, { ...RESTORE, "health-url": `${app.url}/{name}/healthz` });
     expect(result.exitCode).toBe(1);
     expect(failureOf(result)).toMatch(
-      /health-url cannot be filled for server 12345: its name "\.\."/,
+      /health-url cannot be filled for server \.\. \(12345\): its name "\.\."/,
     );
     expect(sim.requestsFor("restore-snapshot")).toEqual([]);
     expect(app.requests).toEqual([]);
@@ -187,7 +189,9 @@ describe("the rollback's outcome, for later jobs (GITHUB_ENV)", () => {
     });
     expect(post.exitCode).toBe(1);
     expect(outcomeOf(post).outcome).toBe("unhealthy");
-    expect(failureOf(post)).toMatch(/Rollback: Server 12345 was restored to snapshot \d+, but/);
+    expect(failureOf(post)).toMatch(
+      /Rollback: Server web-server-01 \(12345\) was restored to snapshot \d+, but/,
+    );
   });
 
   it("not-needed: the deploy was confirmed before the job failed", async () => {

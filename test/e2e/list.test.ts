@@ -21,7 +21,9 @@ describe("list", () => {
       /\| Server \| Snapshot \| Name \| Status \| Size \| Created \| Age \|/,
     );
     expect(groupsOf(result)).toEqual(["Listing the snapshots of 1 server(s)"]);
-    expect(result.summary).toMatch(/\| 12345 \| 803 \| pre-deploy-new \| completed \|/);
+    expect(result.summary).toMatch(
+      /\| web-server-01 \(12345\) \| 803 \| pre-deploy-new \| completed \|/,
+    );
     expect(sim.requests.every((r) => r.method === "GET")).toBe(true);
   });
 
@@ -40,7 +42,7 @@ describe("list", () => {
   it("needs server-id", async () => {
     const sim = await simulator();
     const result = await run(sim, { mode: "list" });
-    expect(failureOf(result)).toMatch(/server-id is required in mode list/);
+    expect(failureOf(result)).toMatch(/server-id or server-name is required in mode list/);
     expect(sim.requests).toHaveLength(0);
   });
 });

@@ -49,11 +49,14 @@ describe("odd API data: list", () => {
     expect(tableOf(result.summary)).toEqual([
       "| Server | Snapshot | Name | Status | Size | Created | Age |",
       "| --- | --- | --- | --- | --- | --- | --- |",
-      expect.stringMatching(/^\| 12345 \| 900 \| pre-deploy-dated \| completed \| \d+ MB \| /),
+      // 12345 is named by snapshot 900; a server name that is not text (42) names nothing.
+      expect.stringMatching(
+        /^\| web-server-01 \(12345\) \| 900 \| pre-deploy-dated \| completed \| \d+ MB \| /,
+      ),
       "| 12348 | 804 | pre-deploy-missing | completed |  |  | unknown age |",
       "| 12347 | 803 | pre-deploy-number | completed | true | 2024 | unknown age |",
       "| 12346 | 802 | pre-deploy-null | completed | 2 GB |  | unknown age |",
-      '| 12345 | 801 | pre-deploy-object | completed | {"gb":2} | {"at":"2026-11-20T00:00:00Z"} | unknown age |',
+      '| web-server-01 (12345) | 801 | pre-deploy-object | completed | {"gb":2} | {"at":"2026-11-20T00:00:00Z"} | unknown age |',
     ]);
     expect(json<Snapshot[]>(result.outputs.snapshots).map((s) => s.id)).toEqual([
       900, 804, 803, 802, 801,
@@ -75,11 +78,11 @@ describe("odd API data: prune", () => {
     expect(tableOf(result.summary)).toEqual([
       "| Server | Snapshot | Name | Status | Age | Result |",
       "| --- | --- | --- | --- | --- | --- |",
-      "| 12345 | 900 | pre-deploy-dated | completed | 9d 00h | would be deleted |",
+      "| web-server-01 (12345) | 900 | pre-deploy-dated | completed | 9d 00h | would be deleted |",
       "| 12348 | 804 | pre-deploy-missing | completed | unknown age | kept |",
       "| 12347 | 803 | pre-deploy-number | completed | unknown age | kept |",
       "| 12346 | 802 | pre-deploy-null | completed | unknown age | kept |",
-      "| 12345 | 801 | pre-deploy-object | completed | unknown age | kept |",
+      "| web-server-01 (12345) | 801 | pre-deploy-object | completed | unknown age | kept |",
     ]);
   });
 });
@@ -98,10 +101,10 @@ describe("odd API data: restore", () => {
     expect(tableOf(result.summary)).toEqual([
       "| Server | Snapshot | Name | Created | Server status | Took |",
       "| --- | --- | --- | --- | --- | --- |",
-      '| 12345 | 801 | pre-deploy-object | {"at":"2026-11-20T00:00:00Z"} | would be restored |  |',
-      "| 12346 | 802 | pre-deploy-null |  | would be restored |  |",
-      "| 12347 | 803 | pre-deploy-number | 2024 | would be restored |  |",
-      "| 12348 | 804 | pre-deploy-missing |  | would be restored |  |",
+      '| web-server-01 (12345) | 801 | pre-deploy-object | {"at":"2026-11-20T00:00:00Z"} | would be restored |  |',
+      "| web-server-02 (12346) | 802 | pre-deploy-null |  | would be restored |  |",
+      "| db-server-01 (12347) | 803 | pre-deploy-number | 2024 | would be restored |  |",
+      "| web-server-04 (12348) | 804 | pre-deploy-missing |  | would be restored |  |",
     ]);
     const dryRunLines = result.stdout.split("\n").filter((line) => line.startsWith("Dry run:"));
     expect(dryRunLines.map((line) => line.replace(/.*\), made /, "made "))).toEqual([
@@ -132,7 +135,7 @@ describe("odd API data: restore", () => {
     expect(sim.restores).toHaveLength(1);
     expect(result.outputs["server-status"]).toBe("restoring");
     expect(tableOf(result.summary)).toContain(
-      "| 12345 | 801 | pre-deploy-a | 2026-11-20T00:00:00Z | restoring |  |",
+      "| web-server-01 (12345) | 801 | pre-deploy-a | 2026-11-20T00:00:00Z | restoring |  |",
     );
   });
 });
@@ -156,10 +159,10 @@ describe("a job summary that cannot be written", () => {
     expect(result.stdout).toMatch(/::warning::Could not write the job summary \(.*summary\.md/);
     const lines = result.stdout.split("\n");
     expect(lines).toContain(
-      "Server: 12345; Snapshot: 902; Name: pre-deploy-old; Status: completed; Age: 9d 00h; Result: deleted",
+      "Server: web-server-01 (12345); Snapshot: 902; Name: pre-deploy-old; Status: completed; Age: 9d 00h; Result: deleted",
     );
     expect(lines).toContain(
-      "Server: 12345; Snapshot: 901; Name: pre-deploy-new; Status: completed; Age: 2d 00h; Result: kept",
+      "Server: web-server-01 (12345); Snapshot: 901; Name: pre-deploy-new; Status: completed; Age: 2d 00h; Result: kept",
     );
   });
 });

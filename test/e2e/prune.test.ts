@@ -28,10 +28,10 @@ describe("prune", () => {
       905, 901, 903, 906,
     ]);
     expect(result.summary).toMatch(
-      /\| 12345 \| 902 \| pre-deploy-d9 \| completed \| 9d 00h \| deleted \|/,
+      /\| web-server-01 \(12345\) \| 902 \| pre-deploy-d9 \| completed \| 9d 00h \| deleted \|/,
     );
     expect(result.summary).toMatch(
-      /\| 12345 \| 906 \| manual-keep-me \| completed \| 30d 00h \| kept \|/,
+      /\| web-server-01 \(12345\) \| 906 \| manual-keep-me \| completed \| 30d 00h \| kept \|/,
     );
     expect(groupsOf(result)).toEqual(["Pruning 1 server(s)"]);
   });
@@ -64,7 +64,7 @@ describe("prune", () => {
     expect(sim.snapshots()).toHaveLength(7);
     expect(result.summary).toMatch(/dry run/);
     expect(result.summary).toMatch(
-      /\| 12345 \| 902 \| pre-deploy-d9 \| completed \| 9d 00h \| would be deleted \|/,
+      /\| web-server-01 \(12345\) \| 902 \| pre-deploy-d9 \| completed \| 9d 00h \| would be deleted \|/,
     );
     expect(result.outputs["deleted-snapshot-ids"]).toBe("[]");
   });

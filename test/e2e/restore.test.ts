@@ -19,16 +19,18 @@ describe("restore: by id", () => {
       "snapshot-name": "pre-deploy-a",
       "server-status": "active",
     });
-    expect(result.stdout).toMatch(/Server 12345: restoring \(\d+s elapsed\)/);
+    expect(result.stdout).toMatch(/Server web-server-01 \(12345\): restoring \(\d+s elapsed\)/);
     expect(groupsOf(result)).toEqual([
       "Starting 1 restore(s)",
       "Waiting for 1 restore(s) to finish",
     ]);
-    expect(result.stdout).toMatch(/Server 12345: active \(\d+s elapsed\)/);
+    expect(result.stdout).toMatch(/Server web-server-01 \(12345\): active \(\d+s elapsed\)/);
     expect(sim.requestsFor("get-server").length).toBeGreaterThan(1);
-    expect(result.summary).toMatch(/\| 12345 \| 801 \| pre-deploy-a \| .* \| active \| \d+s \|/);
+    expect(result.summary).toMatch(
+      /\| web-server-01 \(12345\) \| 801 \| pre-deploy-a \| .* \| active \| \d+s \|/,
+    );
     expect(result.stdout).toMatch(
-      /::warning::Restoring server 12345 to snapshot 801: everything written/,
+      /::warning::Restoring server web-server-01 \(12345\) to snapshot 801: everything written/,
     );
   });
 
@@ -99,7 +101,7 @@ describe("restore: latest", () => {
     });
     expect(result.exitCode).toBe(1);
     expect(failureOf(result)).toMatch(
-      /Server 12345 has no completed snapshot whose name starts with "pre-deploy-"/,
+      /Server web-server-01 \(12345\) has no completed snapshot whose name starts with "pre-deploy-"/,
     );
     expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
   });
@@ -107,7 +109,9 @@ describe("restore: latest", () => {
   it("needs server-id", async () => {
     const sim = await simulator();
     const result = await run(sim, { mode: "restore", "snapshot-id": "latest" });
-    expect(failureOf(result)).toMatch(/server-id is required with snapshot-id "latest"/);
+    expect(failureOf(result)).toMatch(
+      /server-id or server-name is required with snapshot-id "latest"/,
+    );
     expect(sim.requests).toHaveLength(0);
   });
 });
@@ -129,7 +133,7 @@ describe("restore: refuses what cannot be restored, sending no restore at all", 
     });
     const result = await run(sim, { mode: "restore", "snapshot-id": "801" });
     expect(failureOf(result)).toMatch(
-      /Snapshot 801 \(busy, server 12345\) is in_progress, not completed: it cannot be restored\./,
+      /Snapshot 801 \(busy, server web-server-01 \(12345\)\) is in_progress, not completed: it cannot be restored\./,
     );
     expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
   });
@@ -138,7 +142,7 @@ describe("restore: refuses what cannot be restored, sending no restore at all", 
     const sim = await simulator({ snapshots: [{ id: 801, serverId: 12346, name: "x" }] });
     const result = await run(sim, { mode: "restore", "snapshot-id": '{"12345":801}' });
     expect(failureOf(result)).toMatch(
-      /Snapshot 801 \(for server 12345\) does not exist: it is not among server 12345's snapshots/,
+      /Snapshot 801 \(for server web-server-01 \(12345\)\) does not exist: it is not among server web-server-01 \(12345\)'s snapshots/,
     );
     expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
   });
@@ -147,7 +151,7 @@ describe("restore: refuses what cannot be restored, sending no restore at all", 
     const sim = await simulator({ snapshots: snapshotsOn(12345, ["a", "b"], { firstId: 801 }) });
     const result = await run(sim, { mode: "restore", "snapshot-id": "801 802" });
     expect(failureOf(result)).toMatch(
-      /names 2 snapshots of server 12345 \(801, 802\): a server can be restored to only one/,
+      /names 2 snapshots of server web-server-01 \(12345\) \(801, 802\): a server can be restored to only one/,
     );
     expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
   });
@@ -181,7 +185,7 @@ describe("restore: refuses what cannot be restored, sending no restore at all", 
     const result = await run(sim, { mode: "restore", "snapshot-id": "801" });
     expect(result.exitCode).toBe(1);
     expect(failureOf(result)).toMatch(
-      /Server 12345 cannot be restored from snapshot 801 now \(HTTP 400.*not in a valid state/,
+      /Server web-server-01 \(12345\) cannot be restored from snapshot 801 now \(HTTP 400.*not in a valid state/,
     );
     expect(sim.restores).toHaveLength(0);
   });
@@ -195,8 +199,8 @@ describe("restore: refuses what cannot be restored, sending no restore at all", 
     const result = await run(sim, { mode: "restore", "snapshot-id": '{"12346":802,"12345":801}' });
     expect(result.exitCode).toBe(1);
     expect(failureOf(result).split("\n")).toEqual([
-      expect.stringMatching(/^Server 12345 is restoring: a restore must wait/),
-      expect.stringMatching(/^Server 12346 is suspended: /),
+      expect.stringMatching(/^Server web-server-01 \(12345\) is restoring: a restore must wait/),
+      expect.stringMatching(/^Server web-server-02 \(12346\) is suspended: /),
       "Nothing was restored.",
     ]);
     expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
@@ -221,7 +225,7 @@ describe("restore: dry run", () => {
     const result = await run(sim, { mode: "restore", "snapshot-id": "801", "dry-run": "true" });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(
-      /Dry run: would restore server 12345 to snapshot 801 \(pre-deploy-a, server 12345\)/,
+      /Dry run: would restore server web-server-01 \(12345\) to snapshot 801 \(pre-deploy-a, server web-server-01 \(12345\)\)/,
     );
     expect(result.summary).toMatch(/dry run/);
     expect(sim.requests.every((r) => r.method === "GET")).toBe(true);
@@ -264,7 +268,7 @@ describe("restore: never sent twice by accident", () => {
     });
     expect(result.exitCode).toBe(1);
     expect(failureOf(result)).toMatch(
-      /Server 12345 is still restoring to snapshot 801 after the 4s timeout\. The restore goes on/,
+      /Server web-server-01 \(12345\) is still restoring to snapshot 801 after the 4s timeout\. The restore goes on/,
     );
     expect(sim.restores).toHaveLength(1);
   });

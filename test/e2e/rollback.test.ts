@@ -52,19 +52,23 @@ describe("rollback post step", () => {
     expect(post?.exitCode).toBe(0);
     expect(sim.restores.map((r) => [r.serverId, r.snapshotId])).toEqual([[12345, made]]);
     expect(post?.stdout).toMatch(
-      new RegExp(`Rolled back server 12345 to snapshot ${made} .*server status active`),
+      new RegExp(
+        `Rolled back server web-server-01 \\(12345\\) to snapshot ${made} .*server status active`,
+      ),
     );
     // Announced on the run's page: an annotation naming the server and the snapshot.
     expect(warningsOf(post)).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^Server 12345: restore from snapshot ${made} \\(pre-deploy-[^)]+\\) started\\.$`,
+          `^Server web-server-01 \\(12345\\): restore from snapshot ${made} \\(pre-deploy-[^)]+\\) started\\.$`,
         ),
       ),
     ]);
     expect(post?.summary).toMatch(/### VPS rollback/);
     expect(post?.summary).toContain("Restored 1 of 1 server to the snapshot this step made");
-    expect(post?.summary).toMatch(new RegExp(`\\| 12345 \\| ${made} \\| .* \\| active \\|`));
+    expect(post?.summary).toMatch(
+      new RegExp(`\\| web-server-01 \\(12345\\) \\| ${made} \\| .* \\| active \\|`),
+    );
     expect(groupsOf(post ?? main)).toEqual([
       "Starting 1 restore(s)",
       "Waiting for 1 restore(s) to finish",
@@ -204,14 +208,18 @@ describe("rollback post step: a truthful report", () => {
     expect(post?.exitCode).toBe(1);
     const failure = failureOf(post as RunResult);
     expect(failure).toContain(
-      `Not rolled back: Snapshot ${ids["12346"]} (for server 12346) does not exist`,
+      `Not rolled back: Snapshot ${ids["12346"]} (for server web-server-02 (12346)) does not exist`,
     );
     expect(failure).toContain(
-      `Rollback failed before any restore, so nothing was restored (server 12345 to snapshot ${ids["12345"]}, server 12346 to snapshot ${ids["12346"]})`,
+      `Rollback failed before any restore, so nothing was restored (server web-server-01 (12345) to snapshot ${ids["12345"]}, server web-server-02 (12346) to snapshot ${ids["12346"]})`,
     );
     expect(warningsOf(post)).toHaveLength(0);
-    expect(post?.summary).toContain(`| 12346 | ${ids["12346"]} |  |  | not restored |  |`);
-    expect(post?.summary).toContain(`| 12345 | ${ids["12345"]} |  |  | not restored |  |`);
+    expect(post?.summary).toContain(
+      `| web-server-02 (12346) | ${ids["12346"]} |  |  | not restored |  |`,
+    );
+    expect(post?.summary).toContain(
+      `| web-server-01 (12345) | ${ids["12345"]} |  |  | not restored |  |`,
+    );
   });
 
   it("a server that is suspended by the time of the post step: nothing is restored", async () => {
@@ -221,7 +229,9 @@ describe("rollback post step: a truthful report", () => {
       sim.setServerStatus(12346, "suspended");
     });
     expect(post?.exitCode).toBe(1);
-    expect(failureOf(post as RunResult)).toMatch(/Not rolled back: Server 12346 is suspended/);
+    expect(failureOf(post as RunResult)).toMatch(
+      /Not rolled back: Server web-server-02 \(12346\) is suspended/,
+    );
     expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
   });
 
@@ -237,7 +247,7 @@ describe("rollback post step: a truthful report", () => {
     expect(post?.exitCode).toBe(1);
     expect(failureOf(post as RunResult)).toMatch(
       new RegExp(
-        `Rollback: Server 12345 cannot be restored from snapshot ${made} now .*Server is locked`,
+        `Rollback: Server web-server-01 \\(12345\\) cannot be restored from snapshot ${made} now .*Server is locked`,
       ),
     );
     expect(warningsOf(post)).toEqual([]);

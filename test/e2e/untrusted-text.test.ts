@@ -76,7 +76,9 @@ describe("text from the API carries no workflow command into any mode's log", ()
     const result = await run(sim, { mode: "restore", "snapshot-id": "901", "dry-run": "true" });
     expect(result.exitCode).toBe(0);
     const line = result.stdout.split("\n").find((l) => l.startsWith("Dry run: would restore"));
-    expect(line).toMatch(/^Dry run: would restore server 12345 to snapshot 901 \(pre-deploy-old /);
+    expect(line).toMatch(
+      /^Dry run: would restore server web-server-01 \(12345\) to snapshot 901 \(pre-deploy-old /,
+    );
     expect(line).toContain(DEFUSED);
     expect(line).toContain("## #[stop-commands]t0k3n");
     expect(result.outputs["snapshot-id"]).toBe("901");
@@ -88,7 +90,9 @@ describe("text from the API carries no workflow command into any mode's log", ()
     const result = await run(sim, { "server-id": "12345" });
     expect(result.exitCode).toBe(0);
     expect(sim.deletions.map((d) => d.snapshotId)).toEqual([902]);
-    expect(result.stdout).toMatch(/^Server 12345: deleted snapshot 902 \(pre-deploy-bad # #\[/m);
+    expect(result.stdout).toMatch(
+      /^Server web-server-01 \(12345\): deleted snapshot 902 \(pre-deploy-bad # #\[/m,
+    );
     expect(result.outputs["snapshot-id"]).toBe(String(sim.creations[0]));
     expectNoInjectedCommand(result);
   });

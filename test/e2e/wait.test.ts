@@ -45,11 +45,13 @@ describe("mode wait: one job (create with wait: false first, mode wait before th
     // The same progress lines and log group as create's wait.
     expect(groupsOf(waited)).toEqual(["Waiting for 2 snapshots to complete"]);
     expect(waited.stdout).toMatch(
-      new RegExp(`Snapshot ${ids["12345"]} of server 12345: in_progress; snapshot .* elapsed\\)`),
+      new RegExp(
+        `Snapshot ${ids["12345"]} of server web-server-01 \\(12345\\): in_progress; snapshot .* elapsed\\)`,
+      ),
     );
     expect(waited.summary).toMatch(/### VPS snapshots/);
     expect(waited.summary).toMatch(
-      new RegExp(`\\| 12345 \\| ${ids["12345"]} \\| .* \\| completed \\|`),
+      new RegExp(`\\| web-server-01 \\(12345\\) \\| ${ids["12345"]} \\| .* \\| completed \\|`),
     );
   });
 
@@ -101,7 +103,7 @@ describe("mode wait: one job (create with wait: false first, mode wait before th
     });
     expect(waited.exitCode).toBe(1);
     expect(failureOf(waited)).toBe(
-      `Snapshot ${started.outputs["snapshot-id"]} of server 12345 ended with status "failed" instead of completed.`,
+      `Snapshot ${started.outputs["snapshot-id"]} of server web-server-01 (12345) ended with status "failed" instead of completed.`,
     );
   });
 
@@ -207,7 +209,9 @@ describe("mode wait: across jobs (needs.snapshot.outputs.snapshot-ids) and the r
     });
     const { waited } = await deployJob(sim, "801 802", "failure");
     expect(waited.exitCode).toBe(1);
-    expect(failureOf(waited)).toMatch(/names 2 snapshots of server 12345 \(801, 802\)/);
+    expect(failureOf(waited)).toMatch(
+      /names 2 snapshots of server web-server-01 \(12345\) \(801, 802\)/,
+    );
     expect(waited.savedState.rollbackTargets).toBeUndefined();
   });
 });

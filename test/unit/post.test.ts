@@ -4,6 +4,7 @@ import type { Transport } from "../../src/api/transport.js";
 import type { ActionIO } from "../../src/runner/io.js";
 import { runPost } from "../../src/post.js";
 import { Redactor } from "../../src/runner/redact.js";
+import { ServerNames } from "../../src/runner/server-names.js";
 import { FakeClock, recordingLogger } from "../support/fakes.js";
 
 function fakeIO(inputs: Record<string, string>, state: Record<string, string>) {
@@ -17,6 +18,7 @@ function fakeIO(inputs: Record<string, string>, state: Record<string, string>) {
     saveState: () => {},
     getEnv: () => "",
     exportVariable: () => {},
+    names: new ServerNames(),
     setSecret: () => {},
     setFailed: (message) => failed.push(message),
     writeSummary: async (markdown) => {

@@ -108,8 +108,8 @@ describe("inputs: every bad input is named, all in one error", () => {
     [{ "server-id": "-3" }, 'server-id "-3" is not a positive integer'],
     [{ "server-id": "1.5" }, 'server-id "1.5" is not a positive integer'],
     [{ "server-id": "99999999999999999999" }, "is not a positive integer"],
-    [{ "server-id": "" }, "server-id is required in mode create"],
-    [{ "server-id": " , " }, "server-id is required in mode create"],
+    [{ "server-id": "" }, "server-id or server-name is required in mode create"],
+    [{ "server-id": " , " }, "server-id or server-name is required in mode create"],
     [{ "api-token": "" }, "api-token is required"],
     [{ "api-token": "   " }, "api-token is required"],
     [
@@ -139,7 +139,7 @@ describe("inputs: every bad input is named, all in one error", () => {
     [{ "rollback-on-failure": "on" }, 'rollback-on-failure "on" is not true or false'],
     [{ mode: "restore" }, "snapshot-id is required in mode restore"],
     [{ mode: "delete", "snapshot-id": "latest" }, 'snapshot-id "latest" is only for mode restore'],
-    [{ mode: "prune", "server-id": "" }, "server-id is required in mode prune"],
+    [{ mode: "prune", "server-id": "" }, "server-id or server-name is required in mode prune"],
     [{ mode: "wait" }, "snapshot-id is required in mode wait"],
     [
       { mode: "wait", "snapshot-id": "latest" },
