@@ -10,7 +10,7 @@ import { runPrune } from "./modes/prune.js";
 import { runRestore } from "./modes/restore.js";
 import { runWait } from "./modes/wait.js";
 import { armRollback, markMainStepRan } from "./workflow/rollback-handoff.js";
-import { finishStep, type ModeReport } from "./workflow/summary.js";
+import { failedReport, finishStep, type ModeReport, writeReport } from "./workflow/summary.js";
 
 /** The main step, as the bundle's entry and `@github/local-action` start it. */
 export function run(deps: ActionDeps = actionDeps()): Promise<void> {
@@ -30,6 +30,8 @@ export async function runMain(deps: ActionDeps): Promise<void> {
     for (const note of parsed.notes) io.log.info(`Note: ${note}`);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
+    // The run's page shows summaries, not logs: a step stopped by its inputs says so there too.
+    await writeReport(io.writeSummary, inputsReport(error), io.log);
     io.setFailed(error.message);
     return;
   }
@@ -46,6 +48,11 @@ export async function runMain(deps: ActionDeps): Promise<void> {
   } catch (error) {
     io.setFailed(errorMessage(error));
   }
+}
+
+function inputsReport(error: InputError): ModeReport {
+  const report = failedReport("VPS snapshot: the step's inputs are not valid", error.problems);
+  return { ...report, notes: ["Nothing was sent to the API: fix the inputs above and run again."] };
 }
 
 function runMode(

@@ -99,11 +99,10 @@ export async function createOnServers(
   settings: CreateSettings,
   context: CreateContext,
 ): Promise<SnapshotResult[]> {
-  const { log, deadline } = context;
+  const { log } = context;
   const results = [...plans.keys()].map((serverId): SnapshotResult => ({ serverId }));
   await log.group(`Creating snapshot ${settings.name}`, () =>
     forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
-      result.startedAtMs = deadline.elapsedMs();
       const plan = plans.get(result.serverId) as SlotPlan;
       await createOnServer(result, plan, settings, context);
       if (!result.snapshot && context.signal?.aborted) {

@@ -17,8 +17,8 @@ import { lastCheckFailed } from "./wait/until.js";
 /** One server's restore, as it becomes known. */
 export interface RestoreResult {
   snapshot: Snapshot;
-  startedAtMs: number;
   serverStatus?: string;
+  /** When it ended, from the step's start: the measure the progress lines say too. */
   endedAtMs?: number;
   /** The restore did not happen, or did not end well. */
   failure?: string;
@@ -105,7 +105,7 @@ export async function startRestores(
   context: RestoreContext,
 ): Promise<RestoreResult[]> {
   const { log, deadline } = context;
-  const results = targets.map((snapshot): RestoreResult => ({ snapshot, startedAtMs: 0 }));
+  const results = targets.map((snapshot): RestoreResult => ({ snapshot }));
   if (results.length === 0) return results;
   const sayStarted = (line: string) => (options.announce ? log.warning(line) : log.info(line));
 
@@ -113,7 +113,6 @@ export async function startRestores(
     forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
       const { snapshot } = result;
       const serverId = snapshot.server.id;
-      result.startedAtMs = deadline.elapsedMs();
       try {
         const answer = await restoreSnapshotOnce(context.api, snapshot, context);
         const status = answer.value.server?.status;

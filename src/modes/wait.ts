@@ -37,7 +37,6 @@ export async function runWait(
 
   publishSnapshots(setOutput, snapshots);
   if (settings.rollbackOnFailure) saveRollbackTargets(context.saveState, snapshots);
-  // Their work began before this step: the time each took is the time waited for it.
   const results = snapshots.map((snapshot): SnapshotResult => ({
     serverId: snapshot.server.id,
     snapshot,

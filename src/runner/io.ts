@@ -29,6 +29,14 @@ export interface ActionIO {
 export function coreIO(redactor: Redactor): ActionIO {
   const clean = (text: string) => redactor.redact(text);
   const line = (text: string) => untrusted(clean(text));
+  // A group opens at its first line that a person sees: one whose body says nothing (a wait with
+  // nothing to wait for, checks that only found problems, which the failure names) leaves no empty
+  // group in the log. Debug lines do not open it: the runner hides them unless step debug is on.
+  let unopened: string | undefined;
+  const openGroup = () => {
+    if (unopened !== undefined) core.startGroup(unopened);
+    unopened = undefined;
+  };
   return {
     getInput: (name) => core.getInput(name),
     setOutput: (name, value) => core.setOutput(name, clean(value)),
@@ -42,11 +50,28 @@ export function coreIO(redactor: Redactor): ActionIO {
       await core.summary.addRaw(clean(markdown), true).write();
     },
     log: {
-      info: (message) => core.info(line(message)),
-      warning: (message) => core.warning(line(message)),
-      error: (message) => core.error(line(message)),
+      info: (message) => {
+        openGroup();
+        core.info(line(message));
+      },
+      warning: (message) => {
+        openGroup();
+        core.warning(line(message));
+      },
+      error: (message) => {
+        openGroup();
+        core.error(line(message));
+      },
       debug: (message) => core.debug(line(message)),
-      group: (title, body) => core.group(line(title), body),
+      group: async (title, body) => {
+        unopened = line(title);
+        try {
+          return await body();
+        } finally {
+          if (unopened === undefined) core.endGroup();
+          unopened = undefined;
+        }
+      },
     },
   };
 }

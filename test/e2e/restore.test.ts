@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { onServer, snapshotsOn } from "../support/fixtures.js";
-import { failureOf, groupsOf, json, run, simulator } from "./support.js";
+import { failureOf, groupsOf, json, lastElapsed, run, simulator } from "./support.js";
 
 const day = (n: number) => `2026-11-${String(n).padStart(2, "0")}T10:00:00Z`;
 
@@ -266,6 +266,7 @@ describe("restore: never sent twice by accident", () => {
     expect(failureOf(result)).toMatch(
       /Server 12345 is still restoring to snapshot 801 after the 4s timeout\. The restore goes on/,
     );
+    expect(result.summary).toMatch(new RegExp(`\\| ${lastElapsed(result)} \\|\n`));
     expect(sim.restores).toHaveLength(1);
   });
 });
