@@ -29220,6 +29220,7 @@ module.exports = {
 /* harmony export */   HN: () => (/* binding */ ForeignOriginError),
 /* harmony export */   Y2: () => (/* binding */ mayHaveTakenEffect),
 /* harmony export */   dg: () => (/* binding */ isTransient),
+/* harmony export */   dt: () => (/* binding */ EndpointNotFoundError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   i5: () => (/* binding */ NoAnswerError),
 /* harmony export */   qx: () => (/* binding */ UnexpectedAnswerError),
@@ -29242,6 +29243,19 @@ class HttpStatusError extends Error {
         this.request = request;
         this.retryAfterMs = retryAfterMs;
         this.name = "HttpStatusError";
+    }
+}
+/**
+ * A 404 from a list that every account has (the first page of `GET /snapshots/`, with or without
+ * `server_id`, which answers an empty list for an unknown server): the request never reached the
+ * API, so the base URL is wrong. `url` is the whole URL asked, which the label leaves out.
+ */
+class EndpointNotFoundError extends HttpStatusError {
+    url;
+    constructor(answer, url) {
+        super(answer.status, answer.apiMessage, answer.request, answer.retryAfterMs);
+        this.url = url;
+        this.name = "EndpointNotFoundError";
     }
 }
 /**
@@ -29947,27 +29961,33 @@ var until = __nccwpck_require__(8544);
  * Resolves every snapshot and checks every server before the first restore: a restore cannot be
  * undone, so a half-right request is not carried out halfway. The servers that the selection
  * names are checked while their lists are read; plain ids name no server, so theirs are checked
- * once the snapshots are found.
+ * once the snapshots are found. A server of a map from the input that does not exist is said in
+ * one sentence with its snapshot, which points at the mistyped id.
  */
-async function prepareRestores(selection, serverIds, namePrefix, context) {
+async function prepareRestores(selection, serverIds, namePrefix, context, mapSource = "input") {
     const { api, log } = context;
     const named = (0,restore_plan/* serversNamedBy */.fT)(selection, serverIds);
+    const typedMap = selection.kind === "by-server" && mapSource === "input";
     const [read, early] = await Promise.all([
         (0,selected/* snapshotsForSelection */.r)(api, selection, serverIds).then((snapshots) => ({ snapshots }), (error) => ({ error })),
-        named && (0,server_checks/* checkServers */.F)(api, named, "restore", log),
+        named && (0,server_checks/* checkServers */.F)(api, named, "restore", log, !typedMap),
     ]);
     if ("error" in read) {
         const failure = (0,explain/* explainFailure */.SP)(read.error, { kind: "list" });
+        const wrongUrl = (0,explain/* wrongApiUrl */.hh)([read.error]);
         return {
             targets: [],
-            problems: [
-                ...(early?.problems ?? []),
-                `Could not read the snapshots to restore (${(0,restore_plan/* describeSelection */.e9)(selection, serverIds)}): ${failure}`,
-            ],
+            problems: wrongUrl
+                ? [wrongUrl]
+                : [
+                    ...(early?.problems ?? []),
+                    `Could not read the snapshots to restore (${(0,restore_plan/* describeSelection */.e9)(selection, serverIds)}): ${failure}`,
+                ],
             servers: new Map(),
         };
     }
-    const plan = (0,restore_plan/* planRestore */.q8)(selection, serverIds, namePrefix, read.snapshots);
+    const missing = typedMap ? early?.missing : undefined;
+    const plan = (0,restore_plan/* planRestore */.q8)(selection, serverIds, namePrefix, read.snapshots, missing);
     const targetServers = [...new Set(plan.targets.map((t) => t.server.id))];
     const checks = early ?? (await (0,server_checks/* checkServers */.F)(api, targetServers, "restore", log));
     return {
@@ -29984,14 +30004,13 @@ const FAILED_STATUS = /error|fail/i;
  */
 async function startRestores(targets, options, context) {
     const { log, deadline } = context;
-    const results = targets.map((snapshot) => ({ snapshot, startedAtMs: 0 }));
+    const results = targets.map((snapshot) => ({ snapshot }));
     if (results.length === 0)
         return results;
     const sayStarted = (line) => (options.announce ? log.warning(line) : log.info(line));
     await log.group(`Starting ${results.length} restore(s)`, () => (0,concurrency/* forEachConcurrently */.D)(results, concurrency/* SERVER_CONCURRENCY */.s, async (result) => {
         const { snapshot } = result;
         const serverId = snapshot.server.id;
-        result.startedAtMs = deadline.elapsedMs();
         try {
             const answer = await (0,exactly_once/* restoreSnapshotOnce */.GK)(context.api, snapshot, context);
             const status = answer.value.server?.status;
@@ -30100,12 +30119,13 @@ function unhealthySentence(result) {
 /**
  * Decides which snapshot each server goes back to, from the account's snapshots: nothing that is
  * missing, unfinished or of another server, and never two snapshots for one server.
+ * `missingServers`: as `findNamed` takes it, for a map that a person wrote.
  */
-function planRestore(selection, serverIds, namePrefix, snapshots) {
+function planRestore(selection, serverIds, namePrefix, snapshots, missingServers) {
     const problems = [];
     const chosen = [];
     if (selection.kind !== "latest") {
-        for (const named of (0,_selection_js__WEBPACK_IMPORTED_MODULE_0__/* .findNamed */ .n)(selection, snapshots)) {
+        for (const named of (0,_selection_js__WEBPACK_IMPORTED_MODULE_0__/* .findNamed */ .n)(selection, snapshots, missingServers)) {
             if ("problem" in named)
                 problems.push(named.problem);
             else if ((0,_snapshots_js__WEBPACK_IMPORTED_MODULE_1__/* .isCompleted */ .Yw)(named.snapshot))
@@ -30172,15 +30192,26 @@ function describeSelection(selection, serverIds) {
 
 /**
  * Each snapshot the selection names, in its order: the snapshot where it exists and, in a map,
- * belongs to the server it is paired with; else a sentence that says why not.
+ * belongs to the server it is paired with; else a sentence that says why not. `missingServers` is
+ * given for a map that a person wrote (not for the rollback's own): the map's servers that do not
+ * exist, with the API's words. Each sentence then says which id of the map is likely mistyped.
  */
-function findNamed(selection, snapshots) {
+function findNamed(selection, snapshots, missingServers) {
     const byId = new Map(snapshots.map((s) => [s.id, s]));
     const pairs = selection.kind === "ids"
         ? selection.ids.map((snapshotId) => ({ snapshotId, serverId: undefined }))
         : selection.pairs;
+    const severalServers = new Set(pairs.map((p) => p.serverId)).size > 1;
     return pairs.map(({ snapshotId, serverId }) => {
         const snapshot = byId.get(snapshotId);
+        if (serverId !== undefined && missingServers) {
+            const typo = typoInMap({ snapshotId, serverId }, snapshot, snapshots, {
+                missingServers,
+                severalServers,
+            });
+            if (typo)
+                return { problem: typo };
+        }
         if (!snapshot) {
             return {
                 problem: serverId === undefined
@@ -30197,6 +30228,26 @@ function findNamed(selection, snapshots) {
         }
         return { snapshot };
     });
+}
+/**
+ * A map entry that cannot be right, said by the id that is likely mistyped: the server, when it
+ * does not exist; else the snapshot, when no server of the map has it (their lists are what was
+ * read). Undefined when the entry is right, or its snapshot is on another server of the map.
+ */
+function typoInMap({ snapshotId, serverId }, snapshot, snapshots, map) {
+    const apiWords = map.missingServers.get(serverId);
+    if (apiWords !== undefined) {
+        const elsewhere = snapshot ? ` Snapshot ${snapshotId} is server ${snapshot.server.id}'s.` : "";
+        return (`Server ${serverId} does not exist, or this token cannot see it (${apiWords}): is the ` +
+            `server id in ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} a typo?${elsewhere}`);
+    }
+    if (snapshot)
+        return undefined;
+    const own = snapshots.filter((s) => s.server.id === serverId).map((s) => s.id);
+    const held = own.length > 0 ? `its snapshots: ${own.join(", ")}` : "it has none";
+    const others = map.severalServers ? ", nor on any other server of the map" : "";
+    return (`Snapshot ${snapshotId} is not on server ${serverId} (${held})${others}: is the snapshot id ` +
+        `in ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} a typo?`);
 }
 /** A server can be restored to only one snapshot: a sentence for each server named twice. */
 function sameServerProblems(chosen) {
@@ -30285,7 +30336,8 @@ function age(snapshot, now) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  F: () => (/* binding */ checkServers)
+  F: () => (/* binding */ checkServers),
+  Y: () => (/* binding */ missingServers)
 });
 
 // EXTERNAL MODULE: ./src/api/errors.ts
@@ -30335,24 +30387,21 @@ function statusVerdict(server, change) {
 
 /**
  * Every server, before the first change to any: it exists and the token sees it, and its status
- * allows the change. One request per server, all at once.
+ * allows the change. One request per server, all at once. `sayMissing: false` leaves the servers
+ * that do not exist out of `problems`, for a caller that knows where their ids were written and
+ * says so itself (a `snapshot-id` map).
  */
-async function checkServers(api, serverIds, change, log) {
-    const checks = { servers: new Map(), problems: [] };
-    const found = new Map();
-    await (0,concurrency/* forEachConcurrently */.D)(serverIds, concurrency/* SERVER_CONCURRENCY */.s, async (serverId) => {
-        try {
-            found.set(serverId, await api.getServer(serverId));
-        }
-        catch (error) {
-            found.set(serverId, unreachable(error, serverId));
-        }
-    });
+async function checkServers(api, serverIds, change, log, sayMissing = true) {
+    const checks = { servers: new Map(), problems: [], missing: new Map() };
+    const found = await readServers(api, serverIds);
     // In the order the user named them, whichever answered first.
     for (const serverId of serverIds) {
         const server = found.get(serverId);
-        if (typeof server === "string") {
-            checks.problems.push(server);
+        if (!isServer(server)) {
+            if ((0,errors/* isStatus */.zM)(server, 404))
+                checks.missing.set(serverId, server.message);
+            if (sayMissing || !(0,errors/* isStatus */.zM)(server, 404))
+                checks.problems.push(unreachable(server, serverId));
             continue;
         }
         checks.servers.set(serverId, server);
@@ -30363,6 +30412,34 @@ async function checkServers(api, serverIds, change, log) {
             log.warning(verdict.undocumented);
     }
     return checks;
+}
+/**
+ * Which of these servers do not exist, with the API's words: only to say which id of a
+ * `snapshot-id` map is likely mistyped, so a server that could not be read is not counted.
+ */
+async function missingServers(api, serverIds) {
+    const missing = new Map();
+    for (const [serverId, server] of await readServers(api, serverIds)) {
+        if ((0,errors/* isStatus */.zM)(server, 404))
+            missing.set(serverId, server.message);
+    }
+    return missing;
+}
+/** Each server, or the error that reading it ended with; all at once. */
+async function readServers(api, serverIds) {
+    const found = new Map();
+    await (0,concurrency/* forEachConcurrently */.D)(serverIds, concurrency/* SERVER_CONCURRENCY */.s, async (serverId) => {
+        try {
+            found.set(serverId, await api.getServer(serverId));
+        }
+        catch (error) {
+            found.set(serverId, error);
+        }
+    });
+    return found;
+}
+function isServer(value) {
+    return !(value instanceof Error);
 }
 function unreachable(error, serverId) {
     if ((0,errors/* isStatus */.zM)(error, 404)) {
@@ -30391,8 +30468,8 @@ function unreachable(error, serverId) {
 async function waitForEach(initial, spec, options) {
     const states = new Map(initial);
     const ended = new Map();
-    const unsettled = (end) => {
-        const elapsedMs = options.deadline.elapsedMs();
+    let lastProgress = "";
+    const unsettled = (end, elapsedMs = options.deadline.elapsedMs()) => {
         for (const [key, state] of states) {
             if (!ended.has(key))
                 ended.set(key, { state, settled: false, elapsedMs, ...end });
@@ -30423,7 +30500,8 @@ async function waitForEach(initial, spec, options) {
                     spec.onSettled?.(key, state);
                 }
             }
-            options.log.info(spec.progress(states, elapsedMs));
+            lastProgress = spec.progress(states, elapsedMs);
+            options.log.info(lastProgress);
             return ended.size === states.size ? ended : undefined;
         }, options);
     }
@@ -30431,7 +30509,15 @@ async function waitForEach(initial, spec, options) {
         // What had settled stays settled: a refused check ends only the waits still open.
         return unsettled({ error });
     }
-    return outcome.done ? ended : unsettled({ lastFailure: outcome.lastFailure });
+    if (outcome.done)
+        return ended;
+    // The log's last word on the wait says the time that the summary gives for what timed out
+    // (once: the last check may have said it already).
+    const gaveUpMs = options.deadline.elapsedMs();
+    const last = spec.progress(states, gaveUpMs);
+    if (last !== lastProgress)
+        options.log.info(last);
+    return unsettled({ lastFailure: outcome.lastFailure }, gaveUpMs);
 }
 
 
@@ -30877,12 +30963,28 @@ async function waitForResults(results, pollIntervalMs, context, accountPages) {
     const { api, clock, deadline, log, signal } = context;
     if (results.length === 0)
         return;
-    const waited = await log.group(`Waiting for ${results.length} snapshot${results.length === 1 ? "" : "s"} to complete`, () => waitForSnapshots(api, madeSnapshots(results), { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal }, accountPages));
+    const snapshots = madeSnapshots(results);
+    const wait = () => waitForSnapshots(api, snapshots, { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal }, accountPages);
+    const unfinished = snapshots.filter((s) => s.status === types/* SnapshotStatus */.V.inProgress).length;
+    let waited;
+    if (unfinished > 0) {
+        const title = `Waiting for ${unfinished} snapshot${unfinished === 1 ? "" : "s"} to complete`;
+        waited = await log.group(title, wait);
+    }
+    else {
+        // Each ended before the wait began (it completed while the build ran): no check is made, so
+        // a group would stay empty; one line says so instead.
+        waited = await wait();
+        log.info(`Nothing to wait for: ${snapshots.map(endedBefore).join("; ")}.`);
+    }
     for (const result of results) {
         const outcome = waited.get(result.snapshot.id);
         if (outcome)
             applyWaitEnd(result, outcome, deadline.totalMs);
     }
+}
+function endedBefore(snapshot) {
+    return `snapshot ${snapshot.id} of server ${snapshot.server.id} is already ${snapshot.status}`;
 }
 function applyWaitEnd(result, outcome, timeoutMs) {
     const snapshot = result.snapshot;
@@ -30933,6 +31035,9 @@ async function prepareCreates(settings, context) {
         (0,server_checks/* checkServers */.F)(api, settings.serverIds, "snapshot", log),
         (0,server_lists/* snapshotsByServer */.YT)(api, settings.serverIds, undefined).then((lists) => ({ lists }), (error) => ({ error })),
     ]);
+    const wrongUrl = (0,explain/* wrongApiUrl */.hh)("error" in read ? [read.error] : read.lists.failed.values());
+    if (wrongUrl)
+        return { plans: new Map(), problems: [wrongUrl], accountPages: undefined };
     if ("error" in read) {
         return {
             plans: new Map(),
@@ -30977,10 +31082,9 @@ function planSentence(existing, plan) {
  * (the API refuses a create) does not stop the others: the checks before found nothing wrong.
  */
 async function createOnServers(plans, settings, context) {
-    const { log, deadline } = context;
+    const { log } = context;
     const results = [...plans.keys()].map((serverId) => ({ serverId }));
     await log.group(`Creating snapshot ${settings.name}`, () => (0,concurrency/* forEachConcurrently */.D)(results, concurrency/* SERVER_CONCURRENCY */.s, async (result) => {
-        result.startedAtMs = deadline.elapsedMs();
         const plan = plans.get(result.serverId);
         await createOnServer(result, plan, settings, context);
         if (!result.snapshot && context.signal?.aborted) {
@@ -31148,9 +31252,7 @@ async function runCreate(settings, context) {
 const SNAPSHOT_COLUMNS = ["Server", "Snapshot", "Name", "Status", "Size", "Took"];
 function snapshotRow(result) {
     const { snapshot } = result;
-    const took = result.endedAtMs === undefined
-        ? ""
-        : (0,duration/* formatDuration */.a)(result.endedAtMs - (result.startedAtMs ?? 0));
+    const took = result.endedAtMs === undefined ? "" : (0,duration/* formatDuration */.a)(result.endedAtMs);
     const status = result.failure && !snapshot ? "failed" : (snapshot?.status ?? "");
     const how = result.adopted ? " (found after a lost answer)" : result.reused ? " (reused)" : "";
     return [
@@ -31171,11 +31273,16 @@ var snapshot_selection = __nccwpck_require__(3578);
 
 
 
+
 /** Deletes exactly the snapshots named; one already gone (404) is no failure, and says so. */
 async function runDelete(settings, context) {
     const { api, log, setOutput } = context;
     const ids = (0,snapshot_selection/* selectedIds */.G)(settings.snapshots);
-    const { known, complete } = await knownSnapshots(context, ids.length);
+    const title = settings.dryRun ? "VPS snapshots to delete (dry run)" : "VPS snapshots deleted";
+    const listed = await knownSnapshots(context, ids.length);
+    if ("wrongUrl" in listed)
+        return (0,summary/* failedReport */.kS)(title, [listed.wrongUrl, "Nothing was deleted."]);
+    const { known, complete } = listed;
     const results = new Map();
     const failures = [];
     const deleteOne = async (id) => {
@@ -31196,8 +31303,8 @@ async function runDelete(settings, context) {
         results.set(id, snapshot || !complete ? "would be deleted" : "not found");
         log.info(`Dry run: would delete snapshot ${snapshot ? (0,rules_snapshots/* describeSnapshot */.e4)(snapshot) : id}.`);
     };
-    const title = `${settings.dryRun ? "Dry run: deleting" : "Deleting"} ${ids.length} snapshot(s)`;
-    await log.group(title, async () => {
+    const groupTitle = `${settings.dryRun ? "Dry run: deleting" : "Deleting"} ${ids.length} snapshot(s)`;
+    await log.group(groupTitle, async () => {
         if (settings.dryRun)
             ids.forEach(sayWouldDelete);
         else
@@ -31205,7 +31312,7 @@ async function runDelete(settings, context) {
     });
     (0,outputs/* publishDeleted */.Vi)(setOutput, ids.filter((id) => results.get(id) === "deleted"));
     return {
-        title: settings.dryRun ? "VPS snapshots to delete (dry run)" : "VPS snapshots deleted",
+        title,
         servers: [
             ...new Set([...known.values()].filter((s) => ids.includes(s.id)).map((s) => s.server.id)),
         ],
@@ -31234,6 +31341,11 @@ async function knownSnapshots(context, idCount) {
         return { known: new Map(account.snapshots.map((s) => [s.id, s])), complete: account.complete };
     }
     catch (error) {
+        // Except at a wrong api-url, where every delete would answer 404 too, and read as "already
+        // gone": a step that deleted nothing would say it had.
+        const wrongUrl = (0,explain/* wrongApiUrl */.hh)([error]);
+        if (wrongUrl)
+            return { wrongUrl };
         context.log.warning((0,explain/* explainFailure */.SP)(error, { kind: "list" }));
         return { known: new Map(), complete: false };
     }
@@ -31389,6 +31501,7 @@ var rules_selection = __nccwpck_require__(1698);
 
 
 
+
 const wait_TITLE = "VPS snapshots";
 /**
  * Waits for snapshots that an earlier step started (create with `wait: false`, at the start of the
@@ -31400,7 +31513,8 @@ async function runWait(settings, context) {
     const selection = settings.snapshots;
     let named;
     try {
-        named = (0,rules_selection/* findNamed */.n)(selection, await (0,selected/* snapshotsForSelection */.r)(api, selection, []));
+        const listed = await (0,selected/* snapshotsForSelection */.r)(api, selection, []);
+        named = (0,rules_selection/* findNamed */.n)(selection, listed, await missingServersOfMap(api, selection, listed));
     }
     catch (error) {
         return (0,summary/* failedReport */.kS)(wait_TITLE, [(0,explain/* explainFailure */.SP)(error, { kind: "list" })]);
@@ -31415,7 +31529,6 @@ async function runWait(settings, context) {
     (0,outputs/* publishSnapshots */.jD)(setOutput, snapshots);
     if (settings.rollbackOnFailure)
         (0,rollback_handoff/* saveRollbackTargets */.mF)(context.saveState, snapshots);
-    // Their work began before this step: the time each took is the time waited for it.
     const results = snapshots.map((snapshot) => ({
         serverId: snapshot.server.id,
         snapshot,
@@ -31434,6 +31547,16 @@ async function runWait(settings, context) {
             ? { mode, apiUrl, pollIntervalMs, health, targets: madeSnapshots(results) }
             : undefined,
     };
+}
+/**
+ * The servers of a map whose snapshot is not on them, and that do not exist: the likely typo. Only
+ * those are asked about, so a map that is right costs no request more.
+ */
+async function missingServersOfMap(api, selection, listed) {
+    if (selection.kind !== "by-server")
+        return undefined;
+    const unfound = selection.pairs.filter((pair) => !listed.some((s) => s.id === pair.snapshotId && s.server.id === pair.serverId));
+    return (0,server_checks/* missingServers */.Y)(api, unfound.map((pair) => pair.serverId));
 }
 
 // EXTERNAL MODULE: ./src/runner/untrusted.ts
@@ -31571,6 +31694,8 @@ async function runMain(deps) {
     catch (error) {
         if (!(error instanceof inputs/* InputError */.dz))
             throw error;
+        // The run's page shows summaries, not logs: a step stopped by its inputs says so there too.
+        await (0,summary/* writeReport */.u5)(io.writeSummary, inputsReport(error), io.log);
         io.setFailed(error.message);
         return;
     }
@@ -31608,6 +31733,10 @@ async function runWithServers(settings, context) {
         return (0,summary/* failedReport */.kS)("VPS servers", [...resolved.problems, "Nothing was changed."]);
     }
     return runMode({ ...settings, serverIds: resolved.serverIds }, context);
+}
+function inputsReport(error) {
+    const report = (0,summary/* failedReport */.kS)("VPS snapshot: the step's inputs are not valid", error.problems);
+    return { ...report, notes: ["Nothing was sent to the API: fix the inputs above and run again."] };
 }
 function runMode(settings, context) {
     switch (settings.mode) {
@@ -31731,7 +31860,7 @@ function restoreColumns(health) {
 function restoreRow(result, health) {
     const { snapshot } = result;
     const status = result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? "");
-    const took = result.endedAtMs === undefined ? "" : (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(result.endedAtMs - result.startedAtMs);
+    const took = result.endedAtMs === undefined ? "" : (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(result.endedAtMs);
     const row = [...plannedRow(snapshot, status).slice(0, 5), took];
     return health ? [...row, result.health ? (0,_fleet_wait_health_js__WEBPACK_IMPORTED_MODULE_3__/* .healthText */ .g)(result.health) : "not checked"] : row;
 }
@@ -31830,7 +31959,7 @@ async function reportNoRollback(io, why, targetsText) {
 /** Restore mode's path (check everything, then restore and wait), with the rollback's words. */
 async function rollBack(rollback, context, io) {
     const selection = { kind: "by-server", pairs: rollback.targets };
-    const plan = await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_5__/* .prepareRestores */ .Hs)(selection, [], "", context);
+    const plan = await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_5__/* .prepareRestores */ .Hs)(selection, [], "", context, "rollback");
     const problems = (0,_modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .problemsBeforeRestore */ .Mz)(plan, rollback.health);
     if (problems.length > 0) {
         (0,_workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_6__/* .recordRollbackOutcome */ .EX)(io, "failed", []);
@@ -37241,6 +37370,8 @@ class HttpSnapshotsApi {
                 answer = await this.readJson(pageUrl);
             }
             catch (error) {
+                if (page === 1 && (0,errors/* isStatus */.zM)(error, 404))
+                    throw new errors/* EndpointNotFoundError */.dt(error, pageUrl);
                 // A page the API linked to is gone: the list shrank while it was read.
                 if (page > 1 && (0,errors/* isStatus */.zM)(error, 404)) {
                     complete = false;
@@ -37385,8 +37516,10 @@ class HttpSnapshotsApi {
     }
     label(method, url) {
         const target = new URL(url);
-        const basePath = new URL(this.options.baseUrl).pathname;
-        const path = target.pathname.startsWith(basePath)
+        // A base URL without a path (`https://host`) has the path "/", which is not a prefix to cut
+        // from the request's path: the label keeps its leading slash, as with `/api/v1`.
+        const basePath = new URL(this.options.baseUrl).pathname.replace(/\/+$/, "");
+        const path = target.pathname.startsWith(`${basePath}/`)
             ? target.pathname.slice(basePath.length)
             : target.pathname;
         return `${method} ${path}${target.search}`;
@@ -40594,6 +40727,15 @@ function coreIO(redactor, names) {
     // What a person reads names each server; outputs and state keep the program's own words.
     const read = (text) => clean(names.inText(text));
     const line = (text) => (0,untrusted/* untrusted */.bp)(read(text));
+    // A group opens at its first line that a person sees: one whose body says nothing (a wait with
+    // nothing to wait for, checks that only found problems, which the failure names) leaves no empty
+    // group in the log. Debug lines do not open it: the runner hides them unless step debug is on.
+    let unopened;
+    const openGroup = () => {
+        if (unopened !== undefined)
+            startGroup(unopened);
+        unopened = undefined;
+    };
     return {
         getInput: (name) => getInput(name),
         setOutput: (name, value) => setOutput(name, clean(value)),
@@ -40609,11 +40751,30 @@ function coreIO(redactor, names) {
         },
         names,
         log: {
-            info: (message) => info(line(message)),
-            warning: (message) => warning(line(message)),
-            error: (message) => error(line(message)),
+            info: (message) => {
+                openGroup();
+                info(line(message));
+            },
+            warning: (message) => {
+                openGroup();
+                warning(line(message));
+            },
+            error: (message) => {
+                openGroup();
+                error(line(message));
+            },
             debug: (message) => core_debug(line(message)),
-            group: (title, body) => group(line(title), body),
+            group: async (title, body) => {
+                unopened = line(title);
+                try {
+                    return await body();
+                }
+                finally {
+                    if (unopened === undefined)
+                        endGroup();
+                    unopened = undefined;
+                }
+            },
         },
     };
 }
@@ -40759,6 +40920,7 @@ function httpApi(api, deadline, { io, clock, random, redactor, transport }, sign
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   SP: () => (/* binding */ explainFailure),
 /* harmony export */   fC: () => (/* binding */ reportsSnapshotLimit),
+/* harmony export */   hh: () => (/* binding */ wrongApiUrl),
 /* harmony export */   pH: () => (/* binding */ StepFailure)
 /* harmony export */ });
 /* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
@@ -40785,6 +40947,8 @@ function explainFailure(error, operation) {
         const words = error.apiMessage ? `: ${error.apiMessage}` : "";
         return `The API refused the token (HTTP 401${words}). Check the secret passed as ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.apiToken}.`;
     }
+    if (error instanceof _api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EndpointNotFoundError */ .dt)
+        return explainWrongApiUrl(error);
     if (error instanceof _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc)
         return `Cancelled: ${detail}.`;
     switch (operation.kind) {
@@ -40832,6 +40996,28 @@ function explainRestoreFailure(error, detail, { serverId, snapshotId }) {
         return `Server ${serverId} cannot be restored from snapshot ${snapshotId} now (${detail}).`;
     }
     return `Could not restore server ${serverId} from snapshot ${snapshotId}: ${detail}`;
+}
+/**
+ * Not which operation: a wrong base URL fails every request of the step alike, and a fleet's many
+ * 404s are then said once.
+ */
+function explainWrongApiUrl(error) {
+    const words = error.apiMessage ? ` (${error.apiMessage})` : "";
+    return (`The API URL looks wrong: GET ${error.url} answered HTTP ${error.status}${words}, though ` +
+        `every account has that list. Check ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.apiUrl}: the base of the provider's API, such ` +
+        `as ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_API_URL */ .rK}, without /snapshots/.`);
+}
+/**
+ * The sentence that fails the step alone when one of these errors shows a wrong `api-url`: every
+ * other problem found with it (a server that "does not exist", a snapshot "already gone") only
+ * repeats that the requests went somewhere that is not the API.
+ */
+function wrongApiUrl(errors) {
+    for (const error of errors) {
+        if (error instanceof _api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EndpointNotFoundError */ .dt)
+            return explainWrongApiUrl(error);
+    }
+    return undefined;
 }
 
 
@@ -41500,8 +41686,10 @@ function isArmedRollback(value) {
 /* harmony export */   G: () => (/* binding */ selectedIds),
 /* harmony export */   k: () => (/* binding */ parseSnapshotSelection)
 /* harmony export */ });
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
-/* harmony import */ var _id_list_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7317);
+/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
+/* harmony import */ var _id_list_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7317);
+
 
 
 function parseSnapshotSelection(text, problems, notes) {
@@ -41511,28 +41699,34 @@ function parseSnapshotSelection(text, problems, notes) {
         return { kind: "latest" };
     if (text.startsWith("{"))
         return parseServerMap(text, problems);
-    return { kind: "ids", ids: (0,_id_list_js__WEBPACK_IMPORTED_MODULE_1__/* .parseIdList */ .h)(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId, text, problems, notes) };
+    return { kind: "ids", ids: (0,_id_list_js__WEBPACK_IMPORTED_MODULE_2__/* .parseIdList */ .h)(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId, text, problems, notes) };
 }
-/** The `snapshot-ids` output of a create step: `{"12345":802,"12346":803}`. */
+/**
+ * The `snapshot-ids` output of a create step: `{"12345":802,"12346":803}`. A map that cannot be
+ * read is still a given `snapshot-id` (with no pairs), so that its one problem is not followed by
+ * a second one saying that `snapshot-id` is missing.
+ */
 function parseServerMap(text, problems) {
+    const unreadable = { kind: "by-server", pairs: [] };
     let parsed;
     try {
         parsed = JSON.parse(text);
     }
-    catch {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} starts with "{" but is not valid JSON: ${text}`);
-        return undefined;
+    catch (error) {
+        // The parser's own words name the position ("... in JSON at position 11").
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} starts with "{" but is not valid JSON (${(0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)}): ${text}`);
+        return unreadable;
     }
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} must be a JSON object of server id to snapshot id`);
-        return undefined;
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} must be a JSON object of server id to snapshot id`);
+        return unreadable;
     }
     const pairs = [];
     for (const [server, snapshot] of Object.entries(parsed)) {
         const serverId = positiveInteger(server);
         const snapshotId = positiveInteger(snapshot);
         if (serverId === undefined || snapshotId === undefined) {
-            problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} maps ${JSON.stringify(server)} to ${JSON.stringify(snapshot)}: ` +
+            problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} maps ${JSON.stringify(server)} to ${JSON.stringify(snapshot)}: ` +
                 "both must be positive integers");
         }
         else {
@@ -41541,7 +41735,7 @@ function parseServerMap(text, problems) {
     }
     problems.push(...serversNamedTwice(text));
     if (pairs.length === 0 && problems.length === 0) {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} is an empty JSON object: no snapshot to use`);
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} is an empty JSON object: no snapshot to use`);
     }
     return { kind: "by-server", pairs };
 }
@@ -41560,7 +41754,7 @@ function serversNamedTwice(json) {
     }
     return [...keysByServer]
         .filter(([, keys]) => keys.length > 1)
-        .map(([serverId, keys]) => `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} names server ${serverId} ${keys.length} times (keys ${keys.join(", ")}): ` +
+        .map(([serverId, keys]) => `${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} names server ${serverId} ${keys.length} times (keys ${keys.join(", ")}): ` +
         "a server can have only one snapshot in the map");
 }
 /** The keys of a valid JSON object's text, in order and repeats kept: each as written and decoded. */
@@ -41613,9 +41807,10 @@ function selectedIds(selection) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   IT: () => (/* binding */ finishStep),
-/* harmony export */   kS: () => (/* binding */ failedReport)
+/* harmony export */   kS: () => (/* binding */ failedReport),
+/* harmony export */   u5: () => (/* binding */ writeReport)
 /* harmony export */ });
-/* unused harmony exports escapeCell, renderReport, writeReport */
+/* unused harmony exports escapeCell, renderReport */
 /* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
 /* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1012);
 

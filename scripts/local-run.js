@@ -13,8 +13,13 @@
  *
  * Inputs are also read from INPUT_<NAME> variables (the command line wins), so a real token can
  * come from the environment instead of the shell's history.
+ *
+ * Each invocation is a run of its own (a fresh run id; the main and the post step share it), and
+ * prints the runner's commands for a person (see `personView`).
  */
+import { appendFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { madeUpRun, personView } from "./local-context.js";
 import { runAction, runPostStep } from "./run-action.js";
 
 const JOB_STATUSES = ["success", "failure", "cancelled"];
@@ -41,19 +46,23 @@ for (const argument of positionals) {
   inputs[argument.slice(0, at)] = argument.slice(at + 1);
 }
 
-const show = (/** @type {string} */ text) => process.stdout.write(text);
-const main = await runAction({ inputs, onOutput: show });
-report("main step", main);
+const run = await madeUpRun();
+console.log(run.headline);
+const view = personView((text) => process.stdout.write(text), {
+  debug: process.env.ACTIONS_STEP_DEBUG === "true",
+});
+const main = await runAction({ inputs, env: run.env, onOutput: view.write });
+await report("main step", main);
 if (values.post !== undefined) {
   const jobStatus = /** @type {"success" | "failure" | "cancelled"} */ (values.post);
   const post = await runPostStep({
     inputs,
     state: main.savedState,
-    env: main.exportedEnv,
+    env: { ...main.exportedEnv, ...run.env },
     jobStatus,
-    onOutput: show,
+    onOutput: view.write,
   });
-  if (post) report("post step", post);
+  if (post) await report("post step", post);
   else
     console.log(`\nThe runner would not start the post step after a job that ended ${jobStatus}.`);
 }
@@ -62,13 +71,16 @@ if (values.post !== undefined) {
  * @param {string} step
  * @param {import("./run-action.js").RunResult} result
  */
-function report(step, result) {
+async function report(step, result) {
+  view.end();
   console.log(
     `\n--- ${step}: exit code ${result.exitCode}, ${(result.durationMs / 1000).toFixed(1)} s`,
   );
   console.log("Outputs:");
   for (const [name, value] of Object.entries(result.outputs)) console.log(`  ${name} = ${value}`);
-  console.log("Job summary:");
+  console.log(`Job summary (also in ${run.summaryFile}):`);
   console.log(result.summary.replace(/^(?=.)/gm, "  "));
+  // The job's summary page shows each step's summary one after the other.
+  await appendFile(run.summaryFile, result.summary);
   if (result.exitCode !== 0) process.exitCode = 1;
 }

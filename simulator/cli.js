@@ -9,6 +9,8 @@ import { startSimulator } from "./server.js";
  *   node simulator/cli.js [--port N] [--token T] [--snapshot-seconds S] [--restore-seconds S]
  *                         [--outcome STATUS] [--page-size N] [--record FILE]
  *
+ * --port 0 takes any free port; the first line printed is the URL it listens on (the api-url).
+ *
  * --record FILE keeps FILE up to date (within a tenth of a second, and once more on close) with
  * what the simulator saw: the requests (without their Authorization header) and the snapshots
  * created, restored and deleted. A CI job reads it after the steps that talk to the simulator.
@@ -138,8 +140,9 @@ async function main() {
   console.log(`servers: ${servers.join(", ")}`);
   console.log(`Token: ${simulator.token}`);
   console.log("Run the action against it with:");
-  console.log(`  env 'INPUT_API-URL=${simulator.url}' 'INPUT_API-TOKEN=${simulator.token}' \\`);
-  console.log("    node dist/index.js");
+  console.log(
+    `  npm run action -- api-url=${simulator.url} api-token=${simulator.token} server-id=12345`,
+  );
   console.log("Stop with Ctrl+C.");
   /** @param {NodeJS.Signals} signal */
   const stop = (signal) => {

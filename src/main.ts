@@ -10,7 +10,7 @@ import { runPrune } from "./modes/prune.js";
 import { runRestore } from "./modes/restore.js";
 import { runWait } from "./modes/wait.js";
 import { armRollback, markMainStepRan } from "./workflow/rollback-handoff.js";
-import { failedReport, finishStep, type ModeReport } from "./workflow/summary.js";
+import { failedReport, finishStep, type ModeReport, writeReport } from "./workflow/summary.js";
 import { resolveServers } from "./fleet/lists/server-names.js";
 import { publishServerNames } from "./workflow/outputs.js";
 
@@ -32,6 +32,8 @@ export async function runMain(deps: ActionDeps): Promise<void> {
     for (const note of parsed.notes) io.log.info(`Note: ${note}`);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
+    // The run's page shows summaries, not logs: a step stopped by its inputs says so there too.
+    await writeReport(io.writeSummary, inputsReport(error), io.log);
     io.setFailed(error.message);
     return;
   }
@@ -71,6 +73,11 @@ async function runWithServers(
     return failedReport("VPS servers", [...resolved.problems, "Nothing was changed."]);
   }
   return runMode({ ...settings, serverIds: resolved.serverIds }, context);
+}
+
+function inputsReport(error: InputError): ModeReport {
+  const report = failedReport("VPS snapshot: the step's inputs are not valid", error.problems);
+  return { ...report, notes: ["Nothing was sent to the API: fix the inputs above and run again."] };
 }
 
 function runMode(

@@ -106,7 +106,7 @@ async function rollBack(
   io: ActionIO,
 ): Promise<void> {
   const selection = { kind: "by-server", pairs: rollback.targets } as const;
-  const plan = await prepareRestores(selection, [], "", context);
+  const plan = await prepareRestores(selection, [], "", context, "rollback");
   const problems = problemsBeforeRestore(plan, rollback.health);
   if (problems.length > 0) {
     recordRollbackOutcome(io, "failed", []);

@@ -16,6 +16,21 @@ export class HttpStatusError extends Error {
   }
 }
 
+/**
+ * A 404 from a list that every account has (the first page of `GET /snapshots/`, with or without
+ * `server_id`, which answers an empty list for an unknown server): the request never reached the
+ * API, so the base URL is wrong. `url` is the whole URL asked, which the label leaves out.
+ */
+export class EndpointNotFoundError extends HttpStatusError {
+  constructor(
+    answer: HttpStatusError,
+    readonly url: string,
+  ) {
+    super(answer.status, answer.apiMessage, answer.request, answer.retryAfterMs);
+    this.name = "EndpointNotFoundError";
+  }
+}
+
 export type NoAnswerReason = "connection" | "timeout" | "not-json" | "truncated" | "incomplete";
 
 /**

@@ -6,6 +6,7 @@ import { type RateLimitGate, type RetryPolicy, withRetries } from "./retry.js";
 import { apiMessageFrom, parseRetryAfter } from "./answers.js";
 import { DeadlineError } from "../runner/clock.js";
 import {
+  EndpointNotFoundError,
   errorMessage,
   ForeignOriginError,
   HttpStatusError,
@@ -106,6 +107,7 @@ export class HttpSnapshotsApi implements SnapshotsApi {
       try {
         answer = await this.readJson(pageUrl);
       } catch (error) {
+        if (page === 1 && isStatus(error, 404)) throw new EndpointNotFoundError(error, pageUrl);
         // A page the API linked to is gone: the list shrank while it was read.
         if (page > 1 && isStatus(error, 404)) {
           complete = false;
@@ -282,8 +284,10 @@ export class HttpSnapshotsApi implements SnapshotsApi {
 
   private label(method: Method, url: string): string {
     const target = new URL(url);
-    const basePath = new URL(this.options.baseUrl).pathname;
-    const path = target.pathname.startsWith(basePath)
+    // A base URL without a path (`https://host`) has the path "/", which is not a prefix to cut
+    // from the request's path: the label keeps its leading slash, as with `/api/v1`.
+    const basePath = new URL(this.options.baseUrl).pathname.replace(/\/+$/, "");
+    const path = target.pathname.startsWith(`${basePath}/`)
       ? target.pathname.slice(basePath.length)
       : target.pathname;
     return `${method} ${path}${target.search}`;

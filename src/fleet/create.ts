@@ -1,6 +1,6 @@
 import type { Snapshot, SnapshotsApi } from "../api/types.js";
 import type { Logger } from "../runner/logger.js";
-import { explainFailure, reportsSnapshotLimit } from "../workflow/explain.js";
+import { explainFailure, reportsSnapshotLimit, wrongApiUrl } from "../workflow/explain.js";
 import type { CreateSettings } from "../workflow/inputs.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 import { createSnapshotOnce, type ExactlyOnceContext } from "./exactly-once.js";
@@ -49,6 +49,8 @@ export async function prepareCreates(
       (error: unknown) => ({ error }),
     ),
   ]);
+  const wrongUrl = wrongApiUrl("error" in read ? [read.error] : read.lists.failed.values());
+  if (wrongUrl) return { plans: new Map(), problems: [wrongUrl], accountPages: undefined };
   if ("error" in read) {
     return {
       plans: new Map(),
@@ -99,11 +101,10 @@ export async function createOnServers(
   settings: CreateSettings,
   context: CreateContext,
 ): Promise<SnapshotResult[]> {
-  const { log, deadline } = context;
+  const { log } = context;
   const results = [...plans.keys()].map((serverId): SnapshotResult => ({ serverId }));
   await log.group(`Creating snapshot ${settings.name}`, () =>
     forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
-      result.startedAtMs = deadline.elapsedMs();
       const plan = plans.get(result.serverId) as SlotPlan;
       await createOnServer(result, plan, settings, context);
       if (!result.snapshot && context.signal?.aborted) {

@@ -1,7 +1,7 @@
 import type { HealthProbe } from "../api/health.js";
 import { RESTORING, type Server, type Snapshot, type SnapshotsApi } from "../api/types.js";
 import { formatDuration } from "../duration.js";
-import { explainFailure } from "../workflow/explain.js";
+import { explainFailure, wrongApiUrl } from "../workflow/explain.js";
 import { healthUrlFor } from "../workflow/health-url.js";
 import type { HealthCheck } from "../workflow/inputs.js";
 import type { SnapshotSelection } from "../workflow/snapshot-selection.js";
@@ -17,8 +17,8 @@ import { lastCheckFailed } from "./wait/until.js";
 /** One server's restore, as it becomes known. */
 export interface RestoreResult {
   snapshot: Snapshot;
-  startedAtMs: number;
   serverStatus?: string;
+  /** When it ended, from the step's start: the measure the progress lines say too. */
   endedAtMs?: number;
   /** The restore did not happen, or did not end well. */
   failure?: string;
@@ -50,39 +50,49 @@ export interface PreparedRestores {
   servers: Map<number, Server>;
 }
 
+/** Where a `snapshot-id` map came from: a person's input, or the rollback's record of its step. */
+export type MapSource = "input" | "rollback";
+
 /**
  * Resolves every snapshot and checks every server before the first restore: a restore cannot be
  * undone, so a half-right request is not carried out halfway. The servers that the selection
  * names are checked while their lists are read; plain ids name no server, so theirs are checked
- * once the snapshots are found.
+ * once the snapshots are found. A server of a map from the input that does not exist is said in
+ * one sentence with its snapshot, which points at the mistyped id.
  */
 export async function prepareRestores(
   selection: SnapshotSelection,
   serverIds: readonly number[],
   namePrefix: string,
   context: Pick<RestoreContext, "api" | "log">,
+  mapSource: MapSource = "input",
 ): Promise<PreparedRestores> {
   const { api, log } = context;
   const named = serversNamedBy(selection, serverIds);
+  const typedMap = selection.kind === "by-server" && mapSource === "input";
   const [read, early] = await Promise.all([
     snapshotsForSelection(api, selection, serverIds).then(
       (snapshots) => ({ snapshots }),
       (error: unknown) => ({ error }),
     ),
-    named && checkServers(api, named, "restore", log),
+    named && checkServers(api, named, "restore", log, !typedMap),
   ]);
   if ("error" in read) {
     const failure = explainFailure(read.error, { kind: "list" });
+    const wrongUrl = wrongApiUrl([read.error]);
     return {
       targets: [],
-      problems: [
-        ...(early?.problems ?? []),
-        `Could not read the snapshots to restore (${describeSelection(selection, serverIds)}): ${failure}`,
-      ],
+      problems: wrongUrl
+        ? [wrongUrl]
+        : [
+            ...(early?.problems ?? []),
+            `Could not read the snapshots to restore (${describeSelection(selection, serverIds)}): ${failure}`,
+          ],
       servers: new Map(),
     };
   }
-  const plan = planRestore(selection, serverIds, namePrefix, read.snapshots);
+  const missing = typedMap ? early?.missing : undefined;
+  const plan = planRestore(selection, serverIds, namePrefix, read.snapshots, missing);
   const targetServers = [...new Set(plan.targets.map((t) => t.server.id))];
   const checks = early ?? (await checkServers(api, targetServers, "restore", log));
   return {
@@ -105,7 +115,7 @@ export async function startRestores(
   context: RestoreContext,
 ): Promise<RestoreResult[]> {
   const { log, deadline } = context;
-  const results = targets.map((snapshot): RestoreResult => ({ snapshot, startedAtMs: 0 }));
+  const results = targets.map((snapshot): RestoreResult => ({ snapshot }));
   if (results.length === 0) return results;
   const sayStarted = (line: string) => (options.announce ? log.warning(line) : log.info(line));
 
@@ -113,7 +123,6 @@ export async function startRestores(
     forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
       const { snapshot } = result;
       const serverId = snapshot.server.id;
-      result.startedAtMs = deadline.elapsedMs();
       try {
         const answer = await restoreSnapshotOnce(context.api, snapshot, context);
         const status = answer.value.server?.status;

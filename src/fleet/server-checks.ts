@@ -10,32 +10,31 @@ export interface ServerChecks {
   servers: Map<number, Server>;
   /** One sentence per server that must not be changed now; any of them stops the whole step. */
   problems: string[];
+  /** The servers that do not exist or that the token cannot see (HTTP 404), with the API's words. */
+  missing: Map<number, string>;
 }
 
 /**
  * Every server, before the first change to any: it exists and the token sees it, and its status
- * allows the change. One request per server, all at once.
+ * allows the change. One request per server, all at once. `sayMissing: false` leaves the servers
+ * that do not exist out of `problems`, for a caller that knows where their ids were written and
+ * says so itself (a `snapshot-id` map).
  */
 export async function checkServers(
   api: SnapshotsApi,
   serverIds: readonly number[],
   change: ServerChange,
   log: Logger,
+  sayMissing = true,
 ): Promise<ServerChecks> {
-  const checks: ServerChecks = { servers: new Map(), problems: [] };
-  const found = new Map<number, Server | string>();
-  await forEachConcurrently(serverIds, SERVER_CONCURRENCY, async (serverId) => {
-    try {
-      found.set(serverId, await api.getServer(serverId));
-    } catch (error) {
-      found.set(serverId, unreachable(error, serverId));
-    }
-  });
+  const checks: ServerChecks = { servers: new Map(), problems: [], missing: new Map() };
+  const found = await readServers(api, serverIds);
   // In the order the user named them, whichever answered first.
   for (const serverId of serverIds) {
-    const server = found.get(serverId) as Server | string;
-    if (typeof server === "string") {
-      checks.problems.push(server);
+    const server = found.get(serverId);
+    if (!isServer(server)) {
+      if (isStatus(server, 404)) checks.missing.set(serverId, server.message);
+      if (sayMissing || !isStatus(server, 404)) checks.problems.push(unreachable(server, serverId));
       continue;
     }
     checks.servers.set(serverId, server);
@@ -44,6 +43,41 @@ export async function checkServers(
     if ("undocumented" in verdict) log.warning(verdict.undocumented);
   }
   return checks;
+}
+
+/**
+ * Which of these servers do not exist, with the API's words: only to say which id of a
+ * `snapshot-id` map is likely mistyped, so a server that could not be read is not counted.
+ */
+export async function missingServers(
+  api: SnapshotsApi,
+  serverIds: readonly number[],
+): Promise<Map<number, string>> {
+  const missing = new Map<number, string>();
+  for (const [serverId, server] of await readServers(api, serverIds)) {
+    if (isStatus(server, 404)) missing.set(serverId, server.message);
+  }
+  return missing;
+}
+
+/** Each server, or the error that reading it ended with; all at once. */
+async function readServers(
+  api: SnapshotsApi,
+  serverIds: readonly number[],
+): Promise<Map<number, unknown>> {
+  const found = new Map<number, unknown>();
+  await forEachConcurrently(serverIds, SERVER_CONCURRENCY, async (serverId) => {
+    try {
+      found.set(serverId, await api.getServer(serverId));
+    } catch (error) {
+      found.set(serverId, error);
+    }
+  });
+  return found;
+}
+
+function isServer(value: unknown): value is Server {
+  return !(value instanceof Error);
 }
 
 function unreachable(error: unknown, serverId: number): string {

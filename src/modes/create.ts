@@ -75,10 +75,7 @@ export const SNAPSHOT_COLUMNS = ["Server", "Snapshot", "Name", "Status", "Size",
 
 export function snapshotRow(result: SnapshotResult): unknown[] {
   const { snapshot } = result;
-  const took =
-    result.endedAtMs === undefined
-      ? ""
-      : formatDuration(result.endedAtMs - (result.startedAtMs ?? 0));
+  const took = result.endedAtMs === undefined ? "" : formatDuration(result.endedAtMs);
   const status = result.failure && !snapshot ? "failed" : (snapshot?.status ?? "");
   const how = result.adopted ? " (found after a lost answer)" : result.reused ? " (reused)" : "";
   return [

@@ -1,11 +1,11 @@
 import type { Snapshot } from "../api/types.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "../fleet/concurrency.js";
-import { explainFailure } from "../workflow/explain.js";
+import { explainFailure, wrongApiUrl } from "../workflow/explain.js";
 import type { DeleteSettings } from "../workflow/inputs.js";
 import { publishDeleted } from "../workflow/outputs.js";
 import { selectedIds } from "../workflow/snapshot-selection.js";
 import { describeSnapshot } from "../fleet/rules/snapshots.js";
-import type { ModeReport } from "../workflow/summary.js";
+import { failedReport, type ModeReport } from "../workflow/summary.js";
 import type { ModeContext } from "./context.js";
 
 type DeleteResult = "deleted" | "already gone" | "would be deleted" | "not found" | "failed";
@@ -17,7 +17,10 @@ export async function runDelete(
 ): Promise<ModeReport> {
   const { api, log, setOutput } = context;
   const ids = selectedIds(settings.snapshots);
-  const { known, complete } = await knownSnapshots(context, ids.length);
+  const title = settings.dryRun ? "VPS snapshots to delete (dry run)" : "VPS snapshots deleted";
+  const listed = await knownSnapshots(context, ids.length);
+  if ("wrongUrl" in listed) return failedReport(title, [listed.wrongUrl, "Nothing was deleted."]);
+  const { known, complete } = listed;
   const results = new Map<number, DeleteResult>();
   const failures: string[] = [];
 
@@ -41,8 +44,8 @@ export async function runDelete(
     log.info(`Dry run: would delete snapshot ${snapshot ? describeSnapshot(snapshot) : id}.`);
   };
 
-  const title = `${settings.dryRun ? "Dry run: deleting" : "Deleting"} ${ids.length} snapshot(s)`;
-  await log.group(title, async () => {
+  const groupTitle = `${settings.dryRun ? "Dry run: deleting" : "Deleting"} ${ids.length} snapshot(s)`;
+  await log.group(groupTitle, async () => {
     if (settings.dryRun) ids.forEach(sayWouldDelete);
     else await forEachConcurrently(ids, SERVER_CONCURRENCY, deleteOne);
   });
@@ -52,7 +55,7 @@ export async function runDelete(
     ids.filter((id) => results.get(id) === "deleted"),
   );
   return {
-    title: settings.dryRun ? "VPS snapshots to delete (dry run)" : "VPS snapshots deleted",
+    title,
     servers: [
       ...new Set([...known.values()].filter((s) => ids.includes(s.id)).map((s) => s.server.id)),
     ],
@@ -79,11 +82,15 @@ export async function runDelete(
 async function knownSnapshots(
   context: ModeContext,
   idCount: number,
-): Promise<{ known: Map<number, Snapshot>; complete: boolean }> {
+): Promise<{ known: Map<number, Snapshot>; complete: boolean } | { wrongUrl: string }> {
   try {
     const account = await context.api.listSnapshots(undefined, { maxPages: idCount });
     return { known: new Map(account.snapshots.map((s) => [s.id, s])), complete: account.complete };
   } catch (error) {
+    // Except at a wrong api-url, where every delete would answer 404 too, and read as "already
+    // gone": a step that deleted nothing would say it had.
+    const wrongUrl = wrongApiUrl([error]);
+    if (wrongUrl) return { wrongUrl };
     context.log.warning(explainFailure(error, { kind: "list" }));
     return { known: new Map(), complete: false };
   }

@@ -119,8 +119,7 @@ export function restoreRow(result: RestoreResult, health: HealthCheck | undefine
   const { snapshot } = result;
   const status =
     result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? "");
-  const took =
-    result.endedAtMs === undefined ? "" : formatDuration(result.endedAtMs - result.startedAtMs);
+  const took = result.endedAtMs === undefined ? "" : formatDuration(result.endedAtMs);
   const row = [...plannedRow(snapshot, status).slice(0, 5), took];
   return health ? [...row, result.health ? healthText(result.health) : "not checked"] : row;
 }

@@ -1,8 +1,11 @@
+import type { Snapshot, SnapshotsApi } from "../api/types.js";
 import { snapshotsForSelection } from "../fleet/lists/selected.js";
 import { findNamed, sameServerProblems } from "../fleet/rules/selection.js";
+import { missingServers } from "../fleet/server-checks.js";
 import { madeSnapshots, type SnapshotResult, waitForResults } from "../fleet/wait/snapshots.js";
 import { explainFailure } from "../workflow/explain.js";
 import type { WaitSettings } from "../workflow/inputs.js";
+import type { NamedSelection } from "../workflow/snapshot-selection.js";
 import { publishSnapshots } from "../workflow/outputs.js";
 import { saveRollbackTargets } from "../workflow/rollback-handoff.js";
 import { failedReport, type ModeReport } from "../workflow/summary.js";
@@ -25,7 +28,8 @@ export async function runWait(
 
   let named;
   try {
-    named = findNamed(selection, await snapshotsForSelection(api, selection, []));
+    const listed = await snapshotsForSelection(api, selection, []);
+    named = findNamed(selection, listed, await missingServersOfMap(api, selection, listed));
   } catch (error) {
     return failedReport(TITLE, [explainFailure(error, { kind: "list" })]);
   }
@@ -37,7 +41,6 @@ export async function runWait(
 
   publishSnapshots(setOutput, snapshots);
   if (settings.rollbackOnFailure) saveRollbackTargets(context.saveState, snapshots);
-  // Their work began before this step: the time each took is the time waited for it.
   const results = snapshots.map((snapshot): SnapshotResult => ({
     serverId: snapshot.server.id,
     snapshot,
@@ -57,4 +60,23 @@ export async function runWait(
       ? { mode, apiUrl, pollIntervalMs, health, targets: madeSnapshots(results) }
       : undefined,
   };
+}
+
+/**
+ * The servers of a map whose snapshot is not on them, and that do not exist: the likely typo. Only
+ * those are asked about, so a map that is right costs no request more.
+ */
+async function missingServersOfMap(
+  api: SnapshotsApi,
+  selection: NamedSelection,
+  listed: readonly Snapshot[],
+): Promise<Map<number, string> | undefined> {
+  if (selection.kind !== "by-server") return undefined;
+  const unfound = selection.pairs.filter(
+    (pair) => !listed.some((s) => s.id === pair.snapshotId && s.server.id === pair.serverId),
+  );
+  return missingServers(
+    api,
+    unfound.map((pair) => pair.serverId),
+  );
 }

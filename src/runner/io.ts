@@ -34,6 +34,14 @@ export function coreIO(redactor: Redactor, names: ServerNames): ActionIO {
   // What a person reads names each server; outputs and state keep the program's own words.
   const read = (text: string) => clean(names.inText(text));
   const line = (text: string) => untrusted(read(text));
+  // A group opens at its first line that a person sees: one whose body says nothing (a wait with
+  // nothing to wait for, checks that only found problems, which the failure names) leaves no empty
+  // group in the log. Debug lines do not open it: the runner hides them unless step debug is on.
+  let unopened: string | undefined;
+  const openGroup = () => {
+    if (unopened !== undefined) core.startGroup(unopened);
+    unopened = undefined;
+  };
   return {
     getInput: (name) => core.getInput(name),
     setOutput: (name, value) => core.setOutput(name, clean(value)),
@@ -49,11 +57,28 @@ export function coreIO(redactor: Redactor, names: ServerNames): ActionIO {
     },
     names,
     log: {
-      info: (message) => core.info(line(message)),
-      warning: (message) => core.warning(line(message)),
-      error: (message) => core.error(line(message)),
+      info: (message) => {
+        openGroup();
+        core.info(line(message));
+      },
+      warning: (message) => {
+        openGroup();
+        core.warning(line(message));
+      },
+      error: (message) => {
+        openGroup();
+        core.error(line(message));
+      },
       debug: (message) => core.debug(line(message)),
-      group: (title, body) => core.group(line(title), body),
+      group: async (title, body) => {
+        unopened = line(title);
+        try {
+          return await body();
+        } finally {
+          if (unopened === undefined) core.endGroup();
+          unopened = undefined;
+        }
+      },
     },
   };
 }

@@ -1,6 +1,11 @@
-import { errorMessage, type HttpStatusError, isStatus } from "../api/errors.js";
+import {
+  EndpointNotFoundError,
+  errorMessage,
+  type HttpStatusError,
+  isStatus,
+} from "../api/errors.js";
 import { CancelledError } from "../runner/clock.js";
-import { Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "../constants.js";
+import { DEFAULT_API_URL, Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "../constants.js";
 
 export type Operation =
   | { kind: "create"; serverId: number; snapshotsOnServer?: number }
@@ -30,6 +35,7 @@ export function explainFailure(error: unknown, operation: Operation): string {
     const words = error.apiMessage ? `: ${error.apiMessage}` : "";
     return `The API refused the token (HTTP 401${words}). Check the secret passed as ${Inputs.apiToken}.`;
   }
+  if (error instanceof EndpointNotFoundError) return explainWrongApiUrl(error);
   if (error instanceof CancelledError) return `Cancelled: ${detail}.`;
   switch (operation.kind) {
     case "create":
@@ -88,4 +94,29 @@ function explainRestoreFailure(
     return `Server ${serverId} cannot be restored from snapshot ${snapshotId} now (${detail}).`;
   }
   return `Could not restore server ${serverId} from snapshot ${snapshotId}: ${detail}`;
+}
+
+/**
+ * Not which operation: a wrong base URL fails every request of the step alike, and a fleet's many
+ * 404s are then said once.
+ */
+function explainWrongApiUrl(error: EndpointNotFoundError): string {
+  const words = error.apiMessage ? ` (${error.apiMessage})` : "";
+  return (
+    `The API URL looks wrong: GET ${error.url} answered HTTP ${error.status}${words}, though ` +
+    `every account has that list. Check ${Inputs.apiUrl}: the base of the provider's API, such ` +
+    `as ${DEFAULT_API_URL}, without /snapshots/.`
+  );
+}
+
+/**
+ * The sentence that fails the step alone when one of these errors shows a wrong `api-url`: every
+ * other problem found with it (a server that "does not exist", a snapshot "already gone") only
+ * repeats that the requests went somewhere that is not the API.
+ */
+export function wrongApiUrl(errors: Iterable<unknown>): string | undefined {
+  for (const error of errors) {
+    if (error instanceof EndpointNotFoundError) return explainWrongApiUrl(error);
+  }
+  return undefined;
 }

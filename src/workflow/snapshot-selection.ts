@@ -1,3 +1,4 @@
+import { errorMessage } from "../api/errors.js";
 import { Inputs } from "../constants.js";
 import { parseIdList } from "./id-list.js";
 
@@ -26,18 +27,26 @@ export function parseSnapshotSelection(
   return { kind: "ids", ids: parseIdList(Inputs.snapshotId, text, problems, notes) };
 }
 
-/** The `snapshot-ids` output of a create step: `{"12345":802,"12346":803}`. */
-function parseServerMap(text: string, problems: string[]): SnapshotSelection | undefined {
+/**
+ * The `snapshot-ids` output of a create step: `{"12345":802,"12346":803}`. A map that cannot be
+ * read is still a given `snapshot-id` (with no pairs), so that its one problem is not followed by
+ * a second one saying that `snapshot-id` is missing.
+ */
+function parseServerMap(text: string, problems: string[]): SnapshotSelection {
+  const unreadable: SnapshotSelection = { kind: "by-server", pairs: [] };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch {
-    problems.push(`${Inputs.snapshotId} starts with "{" but is not valid JSON: ${text}`);
-    return undefined;
+  } catch (error) {
+    // The parser's own words name the position ("... in JSON at position 11").
+    problems.push(
+      `${Inputs.snapshotId} starts with "{" but is not valid JSON (${errorMessage(error)}): ${text}`,
+    );
+    return unreadable;
   }
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
     problems.push(`${Inputs.snapshotId} must be a JSON object of server id to snapshot id`);
-    return undefined;
+    return unreadable;
   }
   const pairs: ServerSnapshotPair[] = [];
   for (const [server, snapshot] of Object.entries(parsed)) {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { everythingVisible, failureOf, json, run, SNAPSHOT_NAME, simulator } from "./support.js";
+import {
+  everythingVisible,
+  failureOf,
+  json,
+  lastElapsed,
+  run,
+  SNAPSHOT_NAME,
+  simulator,
+} from "./support.js";
 
 describe("create: success", () => {
   it("creates one snapshot, waits for it, and sets every output", async () => {
@@ -115,20 +123,32 @@ describe("create: the snapshot does not complete", () => {
 
   it("fails at the deadline naming the snapshot and that it may still complete", async () => {
     const sim = await simulator({ snapshotDurationMs: 120_000 });
-    const result = await run(sim, { "server-id": "12345", timeout: "4s", "poll-interval": "1s" });
+    const result = await run(sim, { "server-id": "12345", timeout: "2s", "poll-interval": "1s" });
     const id = sim.snapshotsOf(12345)[0]?.id;
     expect(result.exitCode).toBe(1);
     expect(failureOf(result)).toMatch(
       new RegExp(
-        `Snapshot ${id} of server web-server-01 \\(12345\\) is still in_progress after the 4s timeout\\. It may still complete`,
+        `Snapshot ${id} of server web-server-01 \\(12345\\) is still in_progress after the 2s timeout\\. It may still complete`,
       ),
     );
     expect(result.outputs["snapshot-id"]).toBe(String(id));
+    // One measure of time: the summary's is the one that the log's last progress line says.
+    expect(result.summary).toMatch(new RegExp(`\\| ${lastElapsed(result)} \\|\n`));
     // The last check comes close to the deadline, and the step does not outlive it by much.
     const lastPoll = sim.requestsFor("list-snapshots").at(-1)?.at ?? 0;
     const firstRequest = sim.requests[0]?.at ?? 0;
-    expect(lastPoll - firstRequest).toBeGreaterThan(2_500);
-    expect(result.durationMs).toBeLessThan(10_000);
+    expect(lastPoll - firstRequest).toBeGreaterThan(1_000);
+    expect(result.durationMs).toBeLessThan(8_000);
+  });
+
+  it("says one time per step: the summary's is the one that the log's last progress line says", async () => {
+    const sim = await simulator({ snapshotDurationMs: 120_000 });
+    // Slow checks before the create: the snapshot's wait starts well after the step did.
+    sim.addFault({ route: "get-server", fault: { type: "delay", ms: 700 } });
+    const result = await run(sim, { "server-id": "12345", timeout: "2s", "poll-interval": "1s" });
+    expect(result.exitCode).toBe(1);
+    expect(lastElapsed(result)).toBe("2s");
+    expect(result.summary).toMatch(/ \| in\\_progress \| {2}\| 2s \|\n/);
   });
 
   it("fails at once when the snapshot is deleted elsewhere during the wait", async () => {
@@ -262,6 +282,8 @@ describe("create: bad inputs fail before any request", () => {
     const result = await run(sim, { "server-id": "12345", ...bad });
     expect(result.exitCode).toBe(1);
     expect(failureOf(result)).toContain(message);
+    // The run's page shows it too: its summary names the input.
+    expect(result.summary).toContain(`- :x: ${message}`);
     expect(sim.requests).toHaveLength(0);
   });
 
@@ -270,8 +292,14 @@ describe("create: bad inputs fail before any request", () => {
     const result = await run(sim, { "server-id": "1,x", timeout: "soon", wait: "nah" });
     const failure = failureOf(result);
     expect(failure).toMatch(/^The step's inputs are not valid:/);
-    for (const input of ['server-id "x"', 'timeout "soon"', 'wait "nah"'])
+    for (const input of ['server-id "x"', 'timeout "soon"', 'wait "nah"']) {
       expect(failure).toContain(input);
+      expect(result.summary).toContain(`- :x: ${input}`);
+    }
+    expect(result.summary).toMatch(/^### VPS snapshot: the step's inputs are not valid\n/);
+    expect(result.summary).toContain(
+      "- Nothing was sent to the API: fix the inputs above and run again.",
+    );
     expect(sim.requests).toHaveLength(0);
   });
 });

@@ -1,25 +1,46 @@
 import { spawn } from "node:child_process";
-import { describe, expect, it } from "vitest";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
 import { simulator } from "./support.js";
 
-/** The README's command for running the committed bundle by hand, as a user types it. */
-function localRun(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string }>((resolve) => {
-    const child = spawn(process.execPath, ["scripts/local-run.js", ...args], {
+const summaryDirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(summaryDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+/** One of the scripts a person runs by hand, with their arguments and environment. */
+async function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = process.cwd(),
+) {
+  const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+    const child = spawn(process.execPath, [path.resolve(script), ...args], {
+      cwd,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    let stdout = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stdout += chunk));
-    child.on("close", (code) => resolve({ code, stdout }));
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.stderr.on("data", (chunk) => (out += chunk));
+    child.on("close", (exit) => resolve({ code: exit, stdout: out }));
   });
+  const summaryFile = /Job summary: (\S+)$/m.exec(stdout)?.[1] ?? "";
+  if (summaryFile) summaryDirs.push(path.dirname(summaryFile));
+  return { code, stdout, summaryFile };
 }
+
+/** The README's command for running the committed bundle by hand, as a user types it. */
+const localRun = (args: string[], env: Record<string, string> = {}) =>
+  runScript("scripts/local-run.js", args, env);
 
 describe("the local runner (node scripts/local-run.js)", () => {
   it("runs a mode and the post step as the runner does, and prints outputs and summaries", async () => {
-    const sim = await simulator({ snapshotDurationMs: 300, restoreDurationMs: 300 });
-    const { code, stdout } = await localRun(
+    const sim = await simulator({ restoreDurationMs: 300 });
+    const { code, stdout, summaryFile } = await localRun(
       [
         `api-url=${sim.url}`,
         "server-id=12345",
@@ -39,15 +60,123 @@ describe("the local runner (node scripts/local-run.js)", () => {
     expect(stdout).toMatch(/--- post step: exit code 0/);
     expect(stdout).toContain("Restored 1 of 1 server");
     expect(sim.restores.map((r) => r.snapshotId)).toEqual([made]);
+    // The job summary, both steps' one after the other, in the file the first line named.
+    const summary = await readFile(summaryFile, "utf8");
+    expect(summary).toMatch(/### VPS snapshots[^]*### VPS rollback/);
   });
 
   it("after a job that succeeded, says the runner would not start the post step", async () => {
-    const sim = await simulator({ snapshotDurationMs: 300 });
-    const { stdout } = await localRun(
-      [`api-url=${sim.url}`, `api-token=${sim.token}`, "server-id=12345", "--post", "success"],
-      {},
-    );
+    const sim = await simulator();
+    const { stdout } = await localRun([
+      `api-url=${sim.url}`,
+      `api-token=${sim.token}`,
+      "server-id=12345",
+      "--post",
+      "success",
+    ]);
     expect(stdout).toMatch(/would not start the post step after a job that ended success/);
     expect(sim.restores).toHaveLength(0);
+  });
+
+  it("each invocation is a run of its own: twice against one simulator makes two snapshots", async () => {
+    const sim = await simulator();
+    const args = [`api-url=${sim.url}`, `api-token=${sim.token}`, "server-id=12345"];
+    const first = await localRun(args);
+    const second = await localRun(args);
+    expect([first.code, second.code]).toEqual([0, 0]);
+    // Its first line says that the run is made up, and names the summary's file.
+    for (const { stdout, summaryFile } of [first, second]) {
+      expect(stdout.split("\n")[0]).toMatch(
+        /^Local run \d+, attempt 1: the run context \(repository, commit, run\) is made up, not a GitHub Actions run's\. Job summary: \S+summary\.md$/,
+      );
+      expect(await readFile(summaryFile, "utf8")).toMatch(/^### VPS snapshots$/m);
+    }
+    const names = sim.snapshotsOf(12345).map((s) => s.name);
+    expect(names).toHaveLength(2);
+    expect(new Set(names).size).toBe(2);
+    expect(first.summaryFile).not.toBe(second.summaryFile);
+  });
+
+  it("shows the runner's commands as a person reads them: line breaks, groups, no mask", async () => {
+    const sim = await simulator();
+    const bad = await localRun([
+      `api-url=${sim.url}`,
+      `api-token=${sim.token}`,
+      "server-id=12345",
+      "keep=x",
+      "wait=y",
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).not.toMatch(/%0A|^::/m);
+    expect(bad.stdout).toContain(
+      [
+        "Error: The step's inputs are not valid:",
+        '       - keep "x" is not a whole number (0 or more)',
+        '       - wait "y" is not true or false',
+      ].join("\n"),
+    );
+    const args = [`api-url=${sim.url}`, `api-token=${sim.token}`, "server-id=12345"];
+    const made = await localRun(args);
+    expect(made.stdout).not.toMatch(/%0A|^::|Debug: /m);
+    expect(made.stdout).not.toContain(sim.token);
+    expect(made.stdout).toMatch(
+      /^Checking 1 server\(s\) before any change\n {2}Server web-server-01 \(12345\): active, 0 snapshot\(s\)\.$/m,
+    );
+    // Step debug shows the requests, as on GitHub.
+    const debug = await localRun(args, { ACTIONS_STEP_DEBUG: "true" });
+    expect(debug.stdout).toMatch(/^ *Debug: GET \/servers\/12345\/ -> HTTP 200$/m);
+  });
+});
+
+describe("the local-action setup (npm run local-action)", () => {
+  /**
+   * A folder with a `.env` and, first on PATH, an `npx` that stands in for @github/local-action:
+   * it prints what it was asked to run and the run's context it was given.
+   */
+  async function localActionFolder(envFile: string) {
+    const dir = await mkdtemp(path.join(tmpdir(), "local-action-test-"));
+    summaryDirs.push(dir);
+    await writeFile(path.join(dir, ".env"), envFile);
+    const npx = path.join(dir, "npx");
+    await writeFile(
+      npx,
+      `#!/bin/sh\necho "npx $*"\necho "run $GITHUB_RUN_ID attempt $GITHUB_RUN_ATTEMPT summary $GITHUB_STEP_SUMMARY"\n`,
+    );
+    await chmod(npx, 0o755);
+    return { dir, env: { PATH: `${dir}:${process.env.PATH}` } };
+  }
+
+  it(".env.example leaves the run's id, attempt and summary file to each run", async () => {
+    const example = await readFile(".env.example", "utf8");
+    expect(example).not.toMatch(/^\s*GITHUB_(RUN_ID|RUN_ATTEMPT|STEP_SUMMARY)\s*=/m);
+  });
+
+  it("each run: a fresh run id, attempt 1, a new summary file it names, first saying all is made up", async () => {
+    const { dir, env } = await localActionFolder(await readFile(".env.example", "utf8"));
+    const first = await runScript("scripts/local-action.js", [], env, dir);
+    const second = await runScript("scripts/local-action.js", ["--post"], env, dir);
+    const runs = [first, second].map(({ code, stdout, summaryFile }) => {
+      expect(code).toBe(0);
+      const [headline, ...rest] = stdout.split("\n");
+      expect(headline).toMatch(/^Local run (\d+), attempt 1: the run context .* is made up/);
+      const runId = /^Local run (\d+)/.exec(headline ?? "")?.[1];
+      expect(rest).toContain(`run ${runId} attempt 1 summary ${summaryFile}`);
+      return { runId, summaryFile };
+    });
+    expect(runs[0]?.runId).not.toBe(runs[1]?.runId);
+    expect(runs[0]?.summaryFile).not.toBe(runs[1]?.summaryFile);
+    expect(first.stdout).toContain("npx -y @github/local-action@7.0.1 run . src/main.ts .env\n");
+    expect(second.stdout).toContain(
+      "npx -y @github/local-action@7.0.1 run . src/main.ts .env --post src/post.ts",
+    );
+    expect(await readFile(first.summaryFile, "utf8")).toBe("");
+  });
+
+  it("names the lines of an old .env that would fix the run's id, which local-action lets win", async () => {
+    const { dir, env } = await localActionFolder("GITHUB_RUN_ID=1\nGITHUB_RUN_ATTEMPT=1\n");
+    const { stdout } = await runScript("scripts/local-action.js", [], env, dir);
+    expect(stdout).toContain(
+      "Warning: .env sets GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, which local-action lets win over this run's: delete those lines (see .env.example).",
+    );
   });
 });

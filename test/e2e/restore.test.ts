@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { onServer, snapshotsOn } from "../support/fixtures.js";
-import { failureOf, groupsOf, json, run, simulator } from "./support.js";
+import { failureOf, groupsOf, json, lastElapsed, run, simulator } from "./support.js";
 
 const day = (n: number) => `2026-11-${String(n).padStart(2, "0")}T10:00:00Z`;
 
@@ -138,13 +138,37 @@ describe("restore: refuses what cannot be restored, sending no restore at all", 
     expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
   });
 
-  it("a map whose snapshot belongs to another server: not among that server's own snapshots", async () => {
-    const sim = await simulator({ snapshots: [{ id: 801, serverId: 12346, name: "x" }] });
+  it("a map whose snapshot is on no server of the map: the snapshot id is the likely typo", async () => {
+    const sim = await simulator({
+      snapshots: [
+        { id: 801, serverId: 12346, name: "x" },
+        { id: 802, serverId: 12345, name: "y" },
+      ],
+    });
     const result = await run(sim, { mode: "restore", "snapshot-id": '{"12345":801}' });
-    expect(failureOf(result)).toMatch(
-      /Snapshot 801 \(for server web-server-01 \(12345\)\) does not exist: it is not among server web-server-01 \(12345\)'s snapshots/,
-    );
+    expect(failureOf(result).split("\n")).toEqual([
+      "Snapshot 801 is not on server web-server-01 (12345) (its snapshots: 802): is the snapshot id in snapshot-id a typo?",
+      "Nothing was restored.",
+    ]);
     expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
+  });
+
+  it("a map whose snapshot is on another server of the map: says which", async () => {
+    const sim = await simulator({
+      snapshots: [
+        { id: 801, serverId: 12346, name: "x" },
+        { id: 802, serverId: 12346, name: "y" },
+      ],
+    });
+    const result = await run(sim, {
+      mode: "restore",
+      "snapshot-id": '{"12345":801,"12346":802,"12347":818}',
+    });
+    expect(failureOf(result).split("\n")).toEqual([
+      "snapshot-id pairs server web-server-01 (12345) with snapshot 801, but that snapshot belongs to server web-server-02 (12346).",
+      "Snapshot 818 is not on server db-server-01 (12347) (it has none), nor on any other server of the map: is the snapshot id in snapshot-id a typo?",
+      "Nothing was restored.",
+    ]);
   });
 
   it("two snapshots for one server", async () => {
@@ -206,12 +230,14 @@ describe("restore: refuses what cannot be restored, sending no restore at all", 
     expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
   });
 
-  it("a server that does not exist, beside a good one: no restore at all", async () => {
+  it("a server that does not exist, beside a good one: one sentence, the server id is the likely typo", async () => {
     const sim = await simulator({ snapshots: [{ id: 801, serverId: 12345, name: "a" }] });
-    const result = await run(sim, { mode: "restore", "snapshot-id": '{"12345":801,"99999":818}' });
+    const result = await run(sim, { mode: "restore", "snapshot-id": '{"12345":801,"12364":818}' });
     expect(result.exitCode).toBe(1);
-    expect(failureOf(result)).toMatch(/^Server 99999 does not exist, or this token cannot see it/m);
-    expect(failureOf(result)).toMatch(/Snapshot 818 \(for server 99999\) does not exist/);
+    expect(failureOf(result).split("\n")).toEqual([
+      "Server 12364 does not exist, or this token cannot see it (HTTP 404 from GET /servers/12364/: Server not found.): is the server id in snapshot-id a typo?",
+      "Nothing was restored.",
+    ]);
     expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
     expect(sim.requestsFor("get-server")).toHaveLength(2);
   });
@@ -270,6 +296,7 @@ describe("restore: never sent twice by accident", () => {
     expect(failureOf(result)).toMatch(
       /Server web-server-01 \(12345\) is still restoring to snapshot 801 after the 4s timeout\. The restore goes on/,
     );
+    expect(result.summary).toMatch(new RegExp(`\\| ${lastElapsed(result)} \\|\n`));
     expect(sim.restores).toHaveLength(1);
   });
 });

@@ -50,7 +50,7 @@ export async function run(
   });
   assertNoToken(result, sim.token);
   assertNoCrash(result);
-  assertGroupsDoNotNest(result);
+  assertGroupsDoNotNestNorStayEmpty(result);
   return result;
 }
 
@@ -93,7 +93,7 @@ export async function runJob(
     if (!result) continue;
     assertNoToken(result, sim.token);
     assertNoCrash(result);
-    assertGroupsDoNotNest(result);
+    assertGroupsDoNotNestNorStayEmpty(result);
   }
   return { mains, posts };
 }
@@ -109,15 +109,25 @@ export async function createThenEndJob(
   return { main: job.mains[0] as RunResult, post: job.posts[0] ?? null };
 }
 
-/** The runner cannot nest log groups: a group opened inside another swallows its end. */
-function assertGroupsDoNotNest(result: RunResult): void {
-  let open = false;
+/**
+ * The runner cannot nest log groups: a group opened inside another swallows its end. Nor may a
+ * group be empty to a person: one that holds only debug lines (hidden without step debug) reads
+ * as a step that said it would do something and then said nothing.
+ */
+function assertGroupsDoNotNestNorStayEmpty(result: RunResult): void {
+  let open: string | undefined;
+  let shown = 0;
   for (const line of result.stdout.split("\n")) {
     if (line.startsWith("::group::")) {
-      if (open) throw new Error(`A log group opens inside another:\n${result.stdout}`);
-      open = true;
+      if (open !== undefined)
+        throw new Error(`A log group opens inside another:\n${result.stdout}`);
+      open = line;
+      shown = 0;
     } else if (line.startsWith("::endgroup::")) {
-      open = false;
+      if (shown === 0) throw new Error(`The log group ${open} is empty:\n${result.stdout}`);
+      open = undefined;
+    } else if (!line.startsWith("::debug::")) {
+      shown++;
     }
   }
 }
@@ -165,6 +175,11 @@ export function everythingVisible(result: RunResult): string {
     JSON.stringify(result.savedState),
     result.summary,
   ].join("\n");
+}
+
+/** The time the last progress line of a run says (`2s` of "... (2s elapsed)"). */
+export function lastElapsed(result: RunResult): string | undefined {
+  return [...result.stdout.matchAll(/\((\S+(?: \S+)?) elapsed\)$/gm)].at(-1)?.[1];
 }
 
 /** The ids of these snapshots, lowest first. */

@@ -68,17 +68,18 @@ describe("mode wait: one job (create with wait: false first, mode wait before th
     expect(lists[0]?.query.server_id).toBeUndefined();
   });
 
-  it("a snapshot that completed while the build ran: no wait at all", async () => {
-    const sim = await simulator({ snapshotDurationMs: 300 });
-    const started = await startSnapshots(sim, "12345");
-    await delay(600);
-    const waited = await run(sim, {
-      mode: "wait",
-      "snapshot-id": started.outputs["snapshot-id"] ?? "",
-      "poll-interval": "10s",
+  it("a snapshot that completed while the build ran: no wait at all, and no empty log group", async () => {
+    const sim = await simulator({
+      snapshots: [{ id: 801, serverId: 12345, name: "pre-deploy-x" }],
     });
+    const waited = await run(sim, { mode: "wait", "snapshot-id": "801", "poll-interval": "10s" });
     expect(waited.exitCode).toBe(0);
     expect(waited.outputs["snapshot-status"]).toBe("completed");
+    expect(groupsOf(waited)).toEqual([]);
+    expect(waited.stdout).toContain(
+      "Nothing to wait for: snapshot 801 of server web-server-01 (12345) is already completed.",
+    );
+    expect(sim.requestsFor("list-snapshots")).toHaveLength(1);
     expect(waited.durationMs).toBeLessThan(3_000);
   });
 

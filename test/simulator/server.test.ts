@@ -1158,7 +1158,7 @@ describe("the request log", () => {
 });
 
 describe("the command line", () => {
-  it("names the servers it serves when it starts", async () => {
+  it("--port 0: any free port; says the URL it listens on, its servers, and how to run the action", async () => {
     const cli = fileURLToPath(new URL("../../simulator/cli.js", import.meta.url));
     const child = spawn(process.execPath, [cli, "--port", "0"], {
       stdio: ["ignore", "pipe", "pipe"],
@@ -1166,16 +1166,28 @@ describe("the command line", () => {
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
     const exited = new Promise((resolve) => child.on("exit", resolve));
+    let answer: number | undefined;
     try {
       await until(() => output.includes("Stop with Ctrl+C.") || child.exitCode !== null);
+      const url = /^Simulator listening on (\S+)$/m.exec(output)?.[1];
+      const token = /^Token: (\S+)$/m.exec(output)?.[1];
+      answer = (
+        await fetch(`${url}/servers/12345/`, { headers: { authorization: `Bearer ${token}` } })
+      ).status;
     } finally {
       child.kill("SIGTERM");
     }
     await exited;
     const lines = output.split("\n");
-    expect(lines[0]).toMatch(/^Simulator listening on http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
+    const [, url, port] =
+      /^Simulator listening on (http:\/\/127\.0\.0\.1:(\d+)\/api\/v1)$/.exec(lines[0] ?? "") ?? [];
+    expect(Number(port)).toBeGreaterThan(0);
+    expect(answer).toBe(200);
     expect(lines[1]).toBe("servers: 12345 web-server-01, 12346 web-server-02, 12347 db-server-01");
     expect(lines[2]).toMatch(/^Token: sim-[0-9a-f]{32}$/);
+    expect(lines[4]).toBe(
+      `  npm run action -- api-url=${url} api-token=${lines[2]?.slice("Token: ".length)} server-id=12345`,
+    );
   });
 });
 

@@ -40,6 +40,13 @@ describe("the contract: action.yml, the README and the code name the same things
     expect(Object.values(Outputs).sort()).toEqual(Object.keys(action.outputs).sort());
   });
 
+  it("the Marketplace listing: a description under 125 characters that names the provider", () => {
+    // The Marketplace refuses a longer one; the provider's name is what people search for.
+    expect(action.description.length).toBeLessThan(125);
+    expect(action.description).toContain("VPS.org");
+    expect(action.name).toContain("VPS.org");
+  });
+
   it("runs on node24, with one bundle for main and a post step only after a failure", () => {
     expect(action.runs).toEqual({
       using: "node24",

@@ -13,17 +13,19 @@ export interface RestorePlan {
 /**
  * Decides which snapshot each server goes back to, from the account's snapshots: nothing that is
  * missing, unfinished or of another server, and never two snapshots for one server.
+ * `missingServers`: as `findNamed` takes it, for a map that a person wrote.
  */
 export function planRestore(
   selection: SnapshotSelection,
   serverIds: readonly number[],
   namePrefix: string,
   snapshots: readonly Snapshot[],
+  missingServers?: ReadonlyMap<number, string>,
 ): RestorePlan {
   const problems: string[] = [];
   const chosen: Snapshot[] = [];
   if (selection.kind !== "latest") {
-    for (const named of findNamed(selection, snapshots)) {
+    for (const named of findNamed(selection, snapshots, missingServers)) {
       if ("problem" in named) problems.push(named.problem);
       else if (isCompleted(named.snapshot)) chosen.push(named.snapshot);
       else {

@@ -1,21 +1,35 @@
 import type { Snapshot } from "../../api/types.js";
 import { Inputs } from "../../constants.js";
-import type { NamedSelection } from "../../workflow/snapshot-selection.js";
+import type { NamedSelection, ServerSnapshotPair } from "../../workflow/snapshot-selection.js";
 
 export type Named = { snapshot: Snapshot } | { problem: string };
 
 /**
  * Each snapshot the selection names, in its order: the snapshot where it exists and, in a map,
- * belongs to the server it is paired with; else a sentence that says why not.
+ * belongs to the server it is paired with; else a sentence that says why not. `missingServers` is
+ * given for a map that a person wrote (not for the rollback's own): the map's servers that do not
+ * exist, with the API's words. Each sentence then says which id of the map is likely mistyped.
  */
-export function findNamed(selection: NamedSelection, snapshots: readonly Snapshot[]): Named[] {
+export function findNamed(
+  selection: NamedSelection,
+  snapshots: readonly Snapshot[],
+  missingServers?: ReadonlyMap<number, string>,
+): Named[] {
   const byId = new Map(snapshots.map((s) => [s.id, s]));
   const pairs =
     selection.kind === "ids"
       ? selection.ids.map((snapshotId) => ({ snapshotId, serverId: undefined }))
       : selection.pairs;
+  const severalServers = new Set(pairs.map((p) => p.serverId)).size > 1;
   return pairs.map(({ snapshotId, serverId }): Named => {
     const snapshot = byId.get(snapshotId);
+    if (serverId !== undefined && missingServers) {
+      const typo = typoInMap({ snapshotId, serverId }, snapshot, snapshots, {
+        missingServers,
+        severalServers,
+      });
+      if (typo) return { problem: typo };
+    }
     if (!snapshot) {
       return {
         problem:
@@ -34,6 +48,35 @@ export function findNamed(selection: NamedSelection, snapshots: readonly Snapsho
     }
     return { snapshot };
   });
+}
+
+/**
+ * A map entry that cannot be right, said by the id that is likely mistyped: the server, when it
+ * does not exist; else the snapshot, when no server of the map has it (their lists are what was
+ * read). Undefined when the entry is right, or its snapshot is on another server of the map.
+ */
+function typoInMap(
+  { snapshotId, serverId }: ServerSnapshotPair,
+  snapshot: Snapshot | undefined,
+  snapshots: readonly Snapshot[],
+  map: { missingServers: ReadonlyMap<number, string>; severalServers: boolean },
+): string | undefined {
+  const apiWords = map.missingServers.get(serverId);
+  if (apiWords !== undefined) {
+    const elsewhere = snapshot ? ` Snapshot ${snapshotId} is server ${snapshot.server.id}'s.` : "";
+    return (
+      `Server ${serverId} does not exist, or this token cannot see it (${apiWords}): is the ` +
+      `server id in ${Inputs.snapshotId} a typo?${elsewhere}`
+    );
+  }
+  if (snapshot) return undefined;
+  const own = snapshots.filter((s) => s.server.id === serverId).map((s) => s.id);
+  const held = own.length > 0 ? `its snapshots: ${own.join(", ")}` : "it has none";
+  const others = map.severalServers ? ", nor on any other server of the map" : "";
+  return (
+    `Snapshot ${snapshotId} is not on server ${serverId} (${held})${others}: is the snapshot id ` +
+    `in ${Inputs.snapshotId} a typo?`
+  );
 }
 
 /** A server can be restored to only one snapshot: a sentence for each server named twice. */

@@ -5,7 +5,10 @@ export interface WaitEnd<S> {
   /** The last state seen. */
   state: S;
   settled: boolean;
-  /** When it was seen settled, or when the wait gave up, on the deadline's clock. */
+  /**
+   * When it was seen settled, or when the wait gave up, on the deadline's clock: the step's one
+   * measure of time, which the progress lines and the summary both say.
+   */
   elapsedMs: number;
   /** Not settled: why the last check failed, if it did. */
   lastFailure?: string;
@@ -38,8 +41,11 @@ export async function waitForEach<K, S>(
 ): Promise<Map<K, WaitEnd<S>>> {
   const states = new Map(initial);
   const ended = new Map<K, WaitEnd<S>>();
-  const unsettled = (end: Omit<WaitEnd<S>, "state" | "settled" | "elapsedMs">) => {
-    const elapsedMs = options.deadline.elapsedMs();
+  let lastProgress = "";
+  const unsettled = (
+    end: Omit<WaitEnd<S>, "state" | "settled" | "elapsedMs">,
+    elapsedMs = options.deadline.elapsedMs(),
+  ) => {
     for (const [key, state] of states) {
       if (!ended.has(key)) ended.set(key, { state, settled: false, elapsedMs, ...end });
     }
@@ -67,12 +73,19 @@ export async function waitForEach<K, S>(
           spec.onSettled?.(key, state);
         }
       }
-      options.log.info(spec.progress(states, elapsedMs));
+      lastProgress = spec.progress(states, elapsedMs);
+      options.log.info(lastProgress);
       return ended.size === states.size ? ended : undefined;
     }, options);
   } catch (error) {
     // What had settled stays settled: a refused check ends only the waits still open.
     return unsettled({ error });
   }
-  return outcome.done ? ended : unsettled({ lastFailure: outcome.lastFailure });
+  if (outcome.done) return ended;
+  // The log's last word on the wait says the time that the summary gives for what timed out
+  // (once: the last check may have said it already).
+  const gaveUpMs = options.deadline.elapsedMs();
+  const last = spec.progress(states, gaveUpMs);
+  if (last !== lastProgress) options.log.info(last);
+  return unsettled({ lastFailure: outcome.lastFailure }, gaveUpMs);
 }

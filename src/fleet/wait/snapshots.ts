@@ -165,11 +165,13 @@ function capitalize(text: string): string {
 /** What happened on one server, as it becomes known: made (or reused, or waited for), then its end. */
 export interface SnapshotResult {
   serverId: number;
-  /** When its work began, on the deadline's clock; the step's start when not given. */
-  startedAtMs?: number;
   snapshot?: Snapshot;
   adopted?: boolean;
   reused?: boolean;
+  /**
+   * When it ended, on the deadline's clock: from the step's start, the one measure of time that
+   * the progress lines and the summary share.
+   */
   endedAtMs?: number;
   failure?: string;
 }
@@ -196,20 +198,33 @@ export async function waitForResults(
 ): Promise<void> {
   const { api, clock, deadline, log, signal } = context;
   if (results.length === 0) return;
-  const waited = await log.group(
-    `Waiting for ${results.length} snapshot${results.length === 1 ? "" : "s"} to complete`,
-    () =>
-      waitForSnapshots(
-        api,
-        madeSnapshots(results),
-        { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal },
-        accountPages,
-      ),
-  );
+  const snapshots = madeSnapshots(results);
+  const wait = () =>
+    waitForSnapshots(
+      api,
+      snapshots,
+      { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal },
+      accountPages,
+    );
+  const unfinished = snapshots.filter((s) => s.status === SnapshotStatus.inProgress).length;
+  let waited;
+  if (unfinished > 0) {
+    const title = `Waiting for ${unfinished} snapshot${unfinished === 1 ? "" : "s"} to complete`;
+    waited = await log.group(title, wait);
+  } else {
+    // Each ended before the wait began (it completed while the build ran): no check is made, so
+    // a group would stay empty; one line says so instead.
+    waited = await wait();
+    log.info(`Nothing to wait for: ${snapshots.map(endedBefore).join("; ")}.`);
+  }
   for (const result of results) {
     const outcome = waited.get((result.snapshot as Snapshot).id);
     if (outcome) applyWaitEnd(result, outcome, deadline.totalMs);
   }
+}
+
+function endedBefore(snapshot: Snapshot): string {
+  return `snapshot ${snapshot.id} of server ${snapshot.server.id} is already ${snapshot.status}`;
 }
 
 function applyWaitEnd(result: SnapshotResult, outcome: SnapshotWaitResult, timeoutMs: number) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  EndpointNotFoundError,
   ForeignOriginError,
   HttpStatusError,
   NoAnswerError,
@@ -29,13 +30,13 @@ function snapshot(id: number, serverId = 1) {
   });
 }
 
-function apiWith(script: Scripted[], totalMs = 600_000) {
+function apiWith(script: Scripted[], totalMs = 600_000, baseUrl = BASE) {
   const exchanges: HttpExchange[] = [];
   const clock = new FakeClock();
   const redactor = new Redactor();
   redactor.add("secret-token-value");
   const api = new HttpSnapshotsApi({
-    baseUrl: BASE,
+    baseUrl,
     transport: async (exchange) => {
       exchanges.push(exchange);
       const next = script.shift();
@@ -214,6 +215,38 @@ describe("http api: errors", () => {
     expect((error as Error).message).toBe(
       "HTTP 401 from GET /snapshots/?server_id=1: Invalid token ***.",
     );
+  });
+
+  it("a 404 from the list itself, which every account has: the whole URL asked, for a wrong base URL", async () => {
+    for (const serverId of [12345, undefined]) {
+      const { api } = apiWith([json(404, { detail: "Not found." })]);
+      const error = await api.listSnapshots(serverId).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EndpointNotFoundError);
+      expect((error as EndpointNotFoundError).url).toBe(
+        `${BASE}/snapshots/${serverId ? `?server_id=${serverId}` : ""}`,
+      );
+    }
+  });
+
+  it("a 404 from a path with an id in it is that id's, not the base URL's", async () => {
+    const { api } = apiWith([json(404, { detail: "Server not found." })]);
+    const error = await api.getServer(5).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpStatusError);
+    expect(error).not.toBeInstanceOf(EndpointNotFoundError);
+  });
+
+  it("names each request by its whole path under a base URL that has no path (https://host)", async () => {
+    const { api, exchanges } = apiWith(
+      [json(404, { detail: "Server not found." })],
+      600_000,
+      "https://vps.example",
+    );
+    const error = await api.getServer(5).catch((e: unknown) => e);
+    expect(exchanges[0]).toMatchObject({
+      url: "https://vps.example/servers/5/",
+      label: "GET /servers/5/",
+    });
+    expect((error as Error).message).toBe("HTTP 404 from GET /servers/5/: Server not found.");
   });
 
   it("reads Retry-After as seconds and as an HTTP date", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { HttpStatusError } from "../../../src/api/errors.js";
-import { explainFailure } from "../../../src/workflow/explain.js";
+import { EndpointNotFoundError, HttpStatusError } from "../../../src/api/errors.js";
+import { explainFailure, wrongApiUrl } from "../../../src/workflow/explain.js";
 
 describe("explaining failures in a person's words", () => {
   const http = (status: number, message: string) =>
@@ -34,5 +34,19 @@ describe("explaining failures in a person's words", () => {
       snapshotsOnServer: 5,
     });
     expect(byCount).toMatch(/already has 5 snapshots/);
+  });
+
+  it("404 from a list that every account has: the API URL looks wrong, with the URL asked", () => {
+    const url = "https://vps.example/apii/v1/snapshots/?server_id=12345";
+    const error = new EndpointNotFoundError(http(404, "Not found."), url);
+    const sentence =
+      `The API URL looks wrong: GET ${url} answered HTTP 404 (Not found.), though every account ` +
+      "has that list. Check api-url: the base of the provider's API, such as " +
+      "https://admin.vps.org/api/v1, without /snapshots/.";
+    // Whatever the operation: a wrong base URL fails them all alike, and is said once.
+    expect(explainFailure(error, { kind: "create", serverId: 12345 })).toBe(sentence);
+    expect(explainFailure(error, { kind: "list", serverId: 12345 })).toBe(sentence);
+    expect(wrongApiUrl([http(404, "Server not found."), error])).toBe(sentence);
+    expect(wrongApiUrl([http(404, "Server not found.")])).toBeUndefined();
   });
 });

@@ -165,6 +165,16 @@ describe("inputs: every bad input is named, all in one error", () => {
     expect(problemsOf({ ...valid, ...bad }).join("\n")).toContain(message);
   });
 
+  it("a snapshot-id map that is not JSON: one problem, with the parser's position, and no other", () => {
+    for (const mode of ["restore", "wait", "delete"]) {
+      expect(problemsOf({ ...valid, mode, "snapshot-id": '{"12345": 5' })).toEqual([
+        expect.stringMatching(
+          /^snapshot-id starts with "\{" but is not valid JSON \(.* at position 11\b.*\): \{"12345": 5$/,
+        ),
+      ]);
+    }
+  });
+
   it("reports several bad inputs together", () => {
     const problems = problemsOf({
       "api-token": "",

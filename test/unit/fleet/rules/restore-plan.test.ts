@@ -49,6 +49,60 @@ describe("planRestore", () => {
     ]);
   });
 
+  describe("a map that a person wrote: each sentence says which id is likely mistyped", () => {
+    const map = (pairs: [number, number][]) => ({
+      kind: "by-server" as const,
+      pairs: pairs.map(([serverId, snapshotId]) => ({ serverId, snapshotId })),
+    });
+    const missing = new Map([[7, "HTTP 404 from GET /servers/7/: Not found."]]);
+
+    it("a server that does not exist: the server id, in one sentence with its snapshot", () => {
+      expect(planRestore(map([[7, 999]]), [], "pre-deploy-", account, missing).problems).toEqual([
+        "Server 7 does not exist, or this token cannot see it (HTTP 404 from GET /servers/7/: " +
+          "Not found.): is the server id in snapshot-id a typo?",
+      ]);
+      // Its snapshot is on a server of the map: that too points at the server id.
+      expect(
+        planRestore(
+          map([
+            [7, 805],
+            [2, 805],
+          ]),
+          [],
+          "pre-deploy-",
+          account,
+          missing,
+        ).problems[0],
+      ).toMatch(/^Server 7 does not exist.*a typo\? Snapshot 805 is server 2's\.$/);
+    });
+
+    it("a server that exists but has no such snapshot: the snapshot id, with the ids it has", () => {
+      expect(planRestore(map([[1, 999]]), [], "pre-deploy-", account, missing).problems).toEqual([
+        "Snapshot 999 is not on server 1 (its snapshots: 801, 802, 803, 804): is the snapshot id " +
+          "in snapshot-id a typo?",
+      ]);
+      const fleet = map([
+        [2, 805],
+        [3, 999],
+      ]);
+      expect(planRestore(fleet, [], "pre-deploy-", account, missing).problems).toEqual([
+        "Snapshot 999 is not on server 3 (it has none), nor on any other server of the map: is " +
+          "the snapshot id in snapshot-id a typo?",
+      ]);
+    });
+
+    it("a snapshot on another server of the map: says which", () => {
+      const swapped = map([
+        [1, 805],
+        [2, 801],
+      ]);
+      expect(planRestore(swapped, [], "pre-deploy-", account, missing).problems).toEqual([
+        "snapshot-id pairs server 1 with snapshot 805, but that snapshot belongs to server 2.",
+        "snapshot-id pairs server 2 with snapshot 801, but that snapshot belongs to server 1.",
+      ]);
+    });
+  });
+
   it("latest: newest completed of ours by created_at, whatever the ids and the list order say", () => {
     const shuffled = [account[3], account[1], account[4], account[0], account[2]] as Snapshot[];
     expect(latestRestorable(shuffled, 1, "pre-deploy-")?.id).toBe(802);

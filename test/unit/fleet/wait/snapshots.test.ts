@@ -100,6 +100,30 @@ describe("waitForSnapshots", () => {
     expect(results.get(802)?.kind).toBe("completed");
   });
 
+  it("timed out: the last progress line says the time the result gives, though later checks failed", async () => {
+    const busy = new HttpStatusError(503, "Busy.", "GET /snapshots/?server_id=1", undefined);
+    const { api } = scriptedList([[snapshot(801, 1)], busy]);
+    const opts = options(5_000, 1_000);
+    const end = (await waitForSnapshots(api, [snapshot(801, 1)], opts)).get(801);
+    expect(end).toMatchObject({ kind: "timed-out", elapsedMs: 4_000 });
+    const progress = opts.log.lines.filter((line) => line.endsWith(" elapsed)"));
+    expect(progress).toEqual([
+      "Snapshot 801 of server 1: in_progress (1s elapsed)",
+      "Snapshot 801 of server 1: in_progress (4s elapsed)",
+    ]);
+  });
+
+  it("timed out right after a check: that check's line is not said twice", async () => {
+    const { api } = scriptedList([[snapshot(801, 1)]]);
+    const opts = options(2_000, 1_000);
+    const end = (await waitForSnapshots(api, [snapshot(801, 1)], opts)).get(801);
+    expect(end).toMatchObject({ kind: "timed-out", elapsedMs: 1_500 });
+    expect(opts.log.lines).toEqual([
+      "Snapshot 801 of server 1: in_progress (1s elapsed)",
+      "Snapshot 801 of server 1: in_progress (2s elapsed)",
+    ]);
+  });
+
   it("a snapshot missing from the account's list is confirmed through its server's own list first", async () => {
     // The account's list moved while it was read: 802 is on no page, yet it is still there.
     const { api, calls } = scriptedList([
