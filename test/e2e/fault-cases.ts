@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../scripts/run-action.js";
+import { faultLetsRequestApply } from "../../simulator/faults.js";
 import type { Fault, Simulator } from "../../simulator/server.js";
 import { failureOf, run, simulator } from "./support.js";
 
@@ -12,7 +13,9 @@ import { failureOf, run, simulator } from "./support.js";
  * faultSuite(route): vitest runs the tests of one file one after another, and files side by side on
  * its workers (maxWorkers in vitest.config.ts), so five small files end about when the longest one
  * does, where one file of all five suites would take their sum (about two minutes) and outlast
- * the rest of the suite. The faults that are not ridden out are in faults.test.ts.
+ * the rest of the suite. A route's file also holds the fault that is never ridden out, a 503 on
+ * every try (its retries wait out real backoff, seconds each); the other faults that are not
+ * ridden out are in faults.test.ts.
  */
 export const STEP = { timeout: "20s", "poll-interval": "0.5s" };
 /** Requests a whole scenario may make with one fault in it: a clean run needs 3 to 8. */
@@ -43,6 +46,8 @@ interface Scenario {
   run: (sim: Simulator) => Promise<RunResult>;
   /** What must be true of the world afterwards, whatever the fault was. */
   check: (sim: Simulator, result: RunResult) => void;
+  /** The failure when the route answers 503 to every try. */
+  alwaysFails?: RegExp;
 }
 
 export const seeded = { snapshots: [{ id: 801, serverId: 12345, name: "pre-deploy-seed" }] };
@@ -57,6 +62,7 @@ const scenarios: Scenario[] = [
       );
       expect(result.outputs["snapshot-status"]).toBe("completed");
     },
+    alwaysFails: /Could not list the snapshots.*HTTP 503/,
   },
   {
     route: "create-snapshot",
@@ -67,6 +73,7 @@ const scenarios: Scenario[] = [
       expect(result.outputs["snapshot-id"]).toBe(String(made[0]?.id));
       expect(result.outputs["snapshot-status"]).toBe("completed");
     },
+    alwaysFails: /Could not create a snapshot of server web-server-01 \(12345\): HTTP 503/,
   },
   {
     route: "restore-snapshot",
@@ -75,6 +82,7 @@ const scenarios: Scenario[] = [
       expect(sim.restores).toHaveLength(1);
       expect(result.outputs["server-status"]).toBe("active");
     },
+    alwaysFails: /Could not restore server web-server-01 \(12345\) from snapshot 801: HTTP 503/,
   },
   {
     route: "get-server",
@@ -91,6 +99,7 @@ const scenarios: Scenario[] = [
       expect(sim.snapshot(801)).toBeUndefined();
       expect(result.outputs["deleted-snapshot-ids"]).toBe("[801]");
     },
+    alwaysFails: /Could not delete snapshot 801: HTTP 503/,
   },
 ];
 
@@ -99,18 +108,43 @@ export function faultSuite(route: Scenario["route"]): void {
   const scenario = scenarios.find((s) => s.route === route) as Scenario;
   describe(`fault suite: ${route}`, () => {
     it.each(transientFaults)("survives %s", async (_name, fault) => {
-      // A restore whose answer is lost must outlast the check of the server's status after it, as
-      // the provider's 5 to 15 minutes do; elsewhere a restore's length does not matter.
-      const restoreDurationMs = scenario.route === "restore-snapshot" ? 4_000 : 800;
-      const sim = await simulator({ ...seeded, snapshotDurationMs: 600, restoreDurationMs });
+      const armed = fault();
+      // A restore whose answer is lost after it started must outlast the check of the server's
+      // status after it, as the provider's 5 to 15 minutes do; elsewhere its length does not
+      // matter, and the simulator's short default keeps the suite quick.
+      const startedThenLost = scenario.route === "restore-snapshot" && faultLetsRequestApply(armed);
+      const sim = await simulator({
+        ...seeded,
+        ...(startedThenLost && { restoreDurationMs: 4_000 }),
+      });
       // get-server is first used by the wait, after the restore; the others on their first call.
-      sim.addFault({ route: scenario.route, fault: fault() });
+      sim.addFault({ route: scenario.route, fault: armed });
       const result = await scenario.run(sim);
       expect(failureOf(result)).toBe("");
       expect(result.exitCode).toBe(0);
       expect(sim.faultsInjected).toBe(1);
       scenario.check(sim, result);
       expect(sim.requests.length).toBeLessThanOrEqual(BOUND);
+    });
+
+    const { alwaysFails } = scenario;
+    if (!alwaysFails) return;
+    it("a 503 on every try fails clearly, within the deadline, without a storm", async () => {
+      const sim = await simulator(seeded);
+      sim.addFault({
+        route: scenario.route,
+        times: Number.POSITIVE_INFINITY,
+        fault: { type: "status", status: 503 },
+      });
+      const result = await scenario.run(sim);
+      expect(result.exitCode).toBe(1);
+      expect(failureOf(result)).toMatch(alwaysFails);
+      // 5 tries of the failing request (and for create/restore, the check after each lost answer).
+      expect(sim.requestsFor(scenario.route).length).toBeLessThanOrEqual(5);
+      expect(sim.requests.length).toBeLessThanOrEqual(12);
+      expect(result.durationMs).toBeLessThan(20_000);
+      expect(sim.snapshotsOf(12345).filter((s) => s.id !== 801)).toHaveLength(0);
+      expect(sim.restores).toHaveLength(0);
     });
   });
 }

@@ -1,44 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Fault } from "../../simulator/server.js";
 import { seeded, STEP } from "./fault-cases.js";
 import { failureOf, json, run, simulator } from "./support.js";
 
 describe("fault suite: faults that do not pass fail clearly, within the deadline, without a storm", () => {
-  it.each([
-    ["list-snapshots", { "server-id": "12345" }, /Could not list the snapshots.*HTTP 503/],
-    [
-      "create-snapshot",
-      { "server-id": "12345" },
-      /Could not create a snapshot of server web-server-01 \(12345\): HTTP 503/,
-    ],
-    [
-      "delete-snapshot",
-      { mode: "delete", "snapshot-id": "801" },
-      /Could not delete snapshot 801: HTTP 503/,
-    ],
-    [
-      "restore-snapshot",
-      { mode: "restore", "snapshot-id": "801" },
-      /Could not restore server web-server-01 \(12345\) from snapshot 801: HTTP 503/,
-    ],
-  ] as const)("a %s that always answers 503", async (route, inputs, message) => {
-    const sim = await simulator(seeded);
-    sim.addFault({
-      route,
-      times: Number.POSITIVE_INFINITY,
-      fault: { type: "status", status: 503 },
-    });
-    const result = await run(sim, { ...inputs, ...STEP });
-    expect(result.exitCode).toBe(1);
-    expect(failureOf(result)).toMatch(message);
-    // 5 tries of the failing request (and for create/restore, the check after each lost answer).
-    expect(sim.requestsFor(route).length).toBeLessThanOrEqual(5);
-    expect(sim.requests.length).toBeLessThanOrEqual(12);
-    expect(result.durationMs).toBeLessThan(20_000);
-    expect(sim.snapshotsOf(12345).filter((s) => s.id !== 801)).toHaveLength(0);
-    expect(sim.restores).toHaveLength(0);
-  });
-
   it("status checks that always fail end at the deadline, saying why", async () => {
     const sim = await simulator({ snapshotDurationMs: 600 });
     sim.addFault({
@@ -67,46 +31,6 @@ describe("fault suite: faults that do not pass fail clearly, within the deadline
     expect(result.exitCode).toBe(1);
     expect(failureOf(result)).toMatch(/HTTP 429/);
     expect(result.durationMs).toBeLessThan(5_000);
-  });
-});
-
-describe("exactly-once create: the server ends with one snapshot, and snapshot-id names it", () => {
-  it.each<[string, Fault]>([
-    ["a reset after the snapshot was made", { type: "apply-then-reset" }],
-    ["a timeout after the snapshot was made", { type: "apply-then-hang" }],
-    ["a 500 after the snapshot was made", { type: "apply-then-status", status: 500 }],
-    ["a 500 before anything was made", { type: "status", status: 500 }],
-    [
-      "a 502 from a proxy after the snapshot was made",
-      { type: "apply-then-status", status: 502, body: "<html>Bad Gateway</html>" },
-    ],
-    [
-      "a 502 from a proxy before anything was made",
-      { type: "status", status: 502, body: "<html>Bad Gateway</html>" },
-    ],
-  ])("%s", async (_name, fault) => {
-    const sim = await simulator({ snapshotDurationMs: 600 });
-    sim.addFault({ route: "create-snapshot", fault });
-    const result = await run(sim, { "server-id": "12345", ...STEP });
-    expect(result.exitCode).toBe(0);
-    const made = sim.snapshotsOf(12345);
-    expect(made).toHaveLength(1);
-    expect(result.outputs["snapshot-id"]).toBe(String(made[0]?.id));
-  });
-});
-
-describe("restore is never sent twice by accident", () => {
-  it.each<[string, Fault]>([
-    ["a reset after it started", { type: "apply-then-reset" }],
-    ["a timeout after it started", { type: "apply-then-hang" }],
-    ["a 500 after it started", { type: "apply-then-status", status: 500 }],
-  ])("%s: the status shows restoring, so it is not sent again", async (_name, fault) => {
-    const sim = await simulator({ ...seeded, restoreDurationMs: 3_000 });
-    sim.addFault({ route: "restore-snapshot", fault });
-    const result = await run(sim, { mode: "restore", "snapshot-id": "801", ...STEP });
-    expect(result.exitCode).toBe(0);
-    expect(sim.requestsFor("restore-snapshot")).toHaveLength(1);
-    expect(sim.restores).toHaveLength(1);
   });
 });
 

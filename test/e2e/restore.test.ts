@@ -261,7 +261,12 @@ describe("restore: dry run", () => {
 
 describe("restore: never sent twice by accident", () => {
   it("a restore whose answer is lost after it started is not sent again", async () => {
-    const sim = await simulator({ snapshots: [{ id: 801, serverId: 12345, name: "a" }] });
+    // The restore must outlast the check of the server's status after the lost answer, as the
+    // provider's 5 to 15 minutes do: a restore already over by then would be sent again.
+    const sim = await simulator({
+      snapshots: [{ id: 801, serverId: 12345, name: "a" }],
+      restoreDurationMs: 3_000,
+    });
     sim.addFault({ route: "restore-snapshot", fault: { type: "apply-then-reset" } });
     const result = await run(sim, { mode: "restore", "snapshot-id": "801" });
     expect(result.exitCode).toBe(0);

@@ -15,9 +15,17 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((server) => server.close()));
 });
 
-/** A simulator that is closed after the test, whatever happens in it. */
+/**
+ * A simulator that is closed after the test, whatever happens in it. Its snapshots and restores
+ * take a few of the action's checks at `inputsFor`'s poll interval, far below the provider's
+ * minutes: a test whose point is a long one says so with its own duration.
+ */
 export async function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator({ snapshotDurationMs: 600, ...options });
+  const sim = await startSimulator({
+    snapshotDurationMs: 300,
+    restoreDurationMs: 300,
+    ...options,
+  });
   open.push(sim);
   return sim;
 }
