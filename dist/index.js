@@ -41004,8 +41004,8 @@ function explainRestoreFailure(error, detail, { serverId, snapshotId }) {
 function explainWrongApiUrl(error) {
     const words = error.apiMessage ? ` (${error.apiMessage})` : "";
     return (`The API URL looks wrong: GET ${error.url} answered HTTP ${error.status}${words}, though ` +
-        `every account has that list. Check ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.apiUrl}: the base of the provider's API, such ` +
-        `as ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_API_URL */ .rK}, without /snapshots/.`);
+        `every account has that list. Check ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.apiUrl}: it is the base that /snapshots/ and ` +
+        `/servers/ are added to, such as ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_API_URL */ .rK}.`);
 }
 /**
  * The sentence that fails the step alone when one of these errors shows a wrong `api-url`: every

@@ -104,8 +104,8 @@ function explainWrongApiUrl(error: EndpointNotFoundError): string {
   const words = error.apiMessage ? ` (${error.apiMessage})` : "";
   return (
     `The API URL looks wrong: GET ${error.url} answered HTTP ${error.status}${words}, though ` +
-    `every account has that list. Check ${Inputs.apiUrl}: the base of the provider's API, such ` +
-    `as ${DEFAULT_API_URL}, without /snapshots/.`
+    `every account has that list. Check ${Inputs.apiUrl}: it is the base that /snapshots/ and ` +
+    `/servers/ are added to, such as ${DEFAULT_API_URL}.`
   );
 }
 

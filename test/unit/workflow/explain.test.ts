@@ -41,8 +41,8 @@ describe("explaining failures in a person's words", () => {
     const error = new EndpointNotFoundError(http(404, "Not found."), url);
     const sentence =
       `The API URL looks wrong: GET ${url} answered HTTP 404 (Not found.), though every account ` +
-      "has that list. Check api-url: the base of the provider's API, such as " +
-      "https://admin.vps.org/api/v1, without /snapshots/.";
+      "has that list. Check api-url: it is the base that /snapshots/ and /servers/ are added " +
+      "to, such as https://admin.vps.org/api/v1.";
     // Whatever the operation: a wrong base URL fails them all alike, and is said once.
     expect(explainFailure(error, { kind: "create", serverId: 12345 })).toBe(sentence);
     expect(explainFailure(error, { kind: "list", serverId: 12345 })).toBe(sentence);
