@@ -31233,7 +31233,6 @@ async function runCreate(settings, context) {
         if (accepted.length > 0)
             (0,outputs/* publishSnapshots */.jD)(setOutput, madeSnapshots(results));
     }
-    const { mode, apiUrl, pollIntervalMs, rollbackOnFailure, health } = settings;
     return {
         title: TITLE,
         columns: SNAPSHOT_COLUMNS,
@@ -31243,9 +31242,7 @@ async function runCreate(settings, context) {
         notes: settings.wait
             ? []
             : ["Not waited for (wait is false): the snapshots may still be in progress."],
-        rollback: rollbackOnFailure
-            ? { mode, apiUrl, pollIntervalMs, health, targets: madeSnapshots(results) }
-            : undefined,
+        rollback: (0,rollback_handoff/* rollbackToArm */.SP)(settings, madeSnapshots(results)),
     };
 }
 /** The table of create mode and of wait mode, which waits exactly as create does. */
@@ -31535,7 +31532,6 @@ async function runWait(settings, context) {
     }));
     await waitForResults(results, settings.pollIntervalMs, context);
     (0,outputs/* publishSnapshots */.jD)(setOutput, madeSnapshots(results));
-    const { mode, apiUrl, pollIntervalMs, rollbackOnFailure, health } = settings;
     return {
         title: wait_TITLE,
         columns: SNAPSHOT_COLUMNS,
@@ -31543,9 +31539,7 @@ async function runWait(settings, context) {
         servers: results.map((r) => r.serverId),
         failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
         notes: ["Waited for snapshots that an earlier step started; nothing was changed."],
-        rollback: rollbackOnFailure
-            ? { mode, apiUrl, pollIntervalMs, health, targets: madeSnapshots(results) }
-            : undefined,
+        rollback: (0,rollback_handoff/* rollbackToArm */.SP)(settings, madeSnapshots(results)),
     };
 }
 /**
@@ -41515,6 +41509,7 @@ function publishDeleted(setOutput, snapshotIds) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   EX: () => (/* binding */ recordRollbackOutcome),
 /* harmony export */   IZ: () => (/* binding */ markMainStepRan),
+/* harmony export */   SP: () => (/* binding */ rollbackToArm),
 /* harmony export */   W0: () => (/* binding */ confirmRollbacks),
 /* harmony export */   mF: () => (/* binding */ saveRollbackTargets),
 /* harmony export */   pq: () => (/* binding */ isPostStep),
@@ -41532,6 +41527,11 @@ function publishDeleted(setOutput, snapshotIds) {
 
 
 
+/** The rollback a create or wait step hands over, when it was asked for one. */
+function rollbackToArm(settings, targets) {
+    const { mode, apiUrl, pollIntervalMs, health, rollbackOnFailure } = settings;
+    return rollbackOnFailure ? { mode, apiUrl, pollIntervalMs, health, targets } : undefined;
+}
 /** The main step's first act: the next run of this bundle in the job is its post step. */
 function markMainStepRan(saveState) {
     saveState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.isPost, "true");
@@ -41876,8 +41876,9 @@ function reportLines(report) {
 async function finishStep(io, report) {
     const named = withServerNames(report, io.names);
     await writeReport(io.writeSummary, named, io.log);
-    if (named.failures.length > 0)
-        io.setFailed([...new Set(named.failures)].join("\n"));
+    // The failure goes to the runner's IO, which names the servers of every line it writes.
+    if (report.failures.length > 0)
+        io.setFailed([...new Set(report.failures)].join("\n"));
 }
 /** A server's id, in a cell as a number or as its digits, becomes `name (id)`. */
 function serverCell(cell, names) {

@@ -4,7 +4,7 @@ import { sizeText } from "../fleet/rules/snapshots.js";
 import { madeSnapshots, type SnapshotResult, waitForResults } from "../fleet/wait/snapshots.js";
 import type { CreateSettings } from "../workflow/inputs.js";
 import { publishDeleted, publishSnapshots } from "../workflow/outputs.js";
-import { saveRollbackTargets } from "../workflow/rollback-handoff.js";
+import { rollbackToArm, saveRollbackTargets } from "../workflow/rollback-handoff.js";
 import { failedReport, type ModeReport } from "../workflow/summary.js";
 import type { CreateModeContext } from "./context.js";
 
@@ -54,7 +54,6 @@ export async function runCreate(
     if (accepted.length > 0) publishSnapshots(setOutput, madeSnapshots(results));
   }
 
-  const { mode, apiUrl, pollIntervalMs, rollbackOnFailure, health } = settings;
   return {
     title: TITLE,
     columns: SNAPSHOT_COLUMNS,
@@ -64,9 +63,7 @@ export async function runCreate(
     notes: settings.wait
       ? []
       : ["Not waited for (wait is false): the snapshots may still be in progress."],
-    rollback: rollbackOnFailure
-      ? { mode, apiUrl, pollIntervalMs, health, targets: madeSnapshots(results) }
-      : undefined,
+    rollback: rollbackToArm(settings, madeSnapshots(results)),
   };
 }
 

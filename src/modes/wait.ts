@@ -7,7 +7,7 @@ import { explainFailure } from "../workflow/explain.js";
 import type { WaitSettings } from "../workflow/inputs.js";
 import type { NamedSelection } from "../workflow/snapshot-selection.js";
 import { publishSnapshots } from "../workflow/outputs.js";
-import { saveRollbackTargets } from "../workflow/rollback-handoff.js";
+import { rollbackToArm, saveRollbackTargets } from "../workflow/rollback-handoff.js";
 import { failedReport, type ModeReport } from "../workflow/summary.js";
 import type { SnapshotModeContext } from "./context.js";
 import { SNAPSHOT_COLUMNS, snapshotRow } from "./create.js";
@@ -48,7 +48,6 @@ export async function runWait(
   await waitForResults(results, settings.pollIntervalMs, context);
   publishSnapshots(setOutput, madeSnapshots(results));
 
-  const { mode, apiUrl, pollIntervalMs, rollbackOnFailure, health } = settings;
   return {
     title: TITLE,
     columns: SNAPSHOT_COLUMNS,
@@ -56,9 +55,7 @@ export async function runWait(
     servers: results.map((r) => r.serverId),
     failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
     notes: ["Waited for snapshots that an earlier step started; nothing was changed."],
-    rollback: rollbackOnFailure
-      ? { mode, apiUrl, pollIntervalMs, health, targets: madeSnapshots(results) }
-      : undefined,
+    rollback: rollbackToArm(settings, madeSnapshots(results)),
   };
 }
 

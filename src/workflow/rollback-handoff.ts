@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Snapshot } from "../api/types.js";
 import { Inputs, JobEnv, State } from "../constants.js";
-import { type HealthCheck, parseBoolean } from "./inputs.js";
+import {
+  type CreateSettings,
+  type HealthCheck,
+  parseBoolean,
+  type WaitSettings,
+} from "./inputs.js";
 import { snapshotIdsByServer } from "./outputs.js";
 import { parseSnapshotSelection, type ServerSnapshotPair } from "./snapshot-selection.js";
 
@@ -42,6 +47,18 @@ interface ArmedSettings {
 /** What a create or wait step with `rollback-on-failure` hands over once it has succeeded. */
 export interface RollbackToArm extends ArmedSettings {
   targets: readonly Snapshot[];
+}
+
+/** The rollback a create or wait step hands over, when it was asked for one. */
+export function rollbackToArm(
+  settings: Pick<
+    CreateSettings | WaitSettings,
+    "mode" | "apiUrl" | "pollIntervalMs" | "health" | "rollbackOnFailure"
+  >,
+  targets: readonly Snapshot[],
+): RollbackToArm | undefined {
+  const { mode, apiUrl, pollIntervalMs, health, rollbackOnFailure } = settings;
+  return rollbackOnFailure ? { mode, apiUrl, pollIntervalMs, health, targets } : undefined;
 }
 
 /** A rollback that a main step armed, as the job's environment carries it. */

@@ -93,7 +93,8 @@ export async function finishStep(
 ): Promise<void> {
   const named = withServerNames(report, io.names);
   await writeReport(io.writeSummary, named, io.log);
-  if (named.failures.length > 0) io.setFailed([...new Set(named.failures)].join("\n"));
+  // The failure goes to the runner's IO, which names the servers of every line it writes.
+  if (report.failures.length > 0) io.setFailed([...new Set(report.failures)].join("\n"));
 }
 
 /** A server's id, in a cell as a number or as its digits, becomes `name (id)`. */
