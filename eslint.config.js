@@ -9,7 +9,7 @@ import tseslint from "typescript-eslint";
  * words every layer shares (constants, duration) import no folder; the steps (index, main, post,
  * step) are imported by none.
  */
-const LAYERS = ["runner", "api", "workflow", "fleet", "modes"];
+const LAYERS = ["runner", "api", "health", "workflow", "fleet", "modes"];
 const STEPS = ["index", "main", "post", "step"];
 /** Any number of `../` before the name: a file two folders down reaches a layer as `../../x/`. */
 const upTo = (/** @type {string} */ target) => `^(\\.\\./)+${target}`;

@@ -29474,6 +29474,8 @@ const Inputs = {
     rollbackOnFailure: "rollback-on-failure",
     healthUrl: "health-url",
     healthTimeout: "health-timeout",
+    healthExpect: "health-expect",
+    healthSuccesses: "health-successes",
 };
 const Outputs = {
     snapshotId: "snapshot-id",
@@ -29869,7 +29871,6 @@ async function snapshotsByServer(api, serverIds, accountPages) {
 __nccwpck_require__.d(__webpack_exports__, {
   Hs: () => (/* binding */ prepareRestores),
   oX: () => (/* binding */ startRestores),
-  i9: () => (/* binding */ unhealthySentence),
   HE: () => (/* binding */ waitForRestoreResults)
 });
 
@@ -29879,8 +29880,8 @@ var types = __nccwpck_require__(705);
 var duration = __nccwpck_require__(7607);
 // EXTERNAL MODULE: ./src/workflow/explain.ts
 var explain = __nccwpck_require__(1778);
-// EXTERNAL MODULE: ./src/workflow/health-url.ts
-var health_url = __nccwpck_require__(7823);
+// EXTERNAL MODULE: ./src/health/check.ts
+var check = __nccwpck_require__(3774);
 // EXTERNAL MODULE: ./src/fleet/concurrency.ts
 var concurrency = __nccwpck_require__(4891);
 // EXTERNAL MODULE: ./src/fleet/exactly-once.ts
@@ -29891,8 +29892,6 @@ var selected = __nccwpck_require__(2405);
 var restore_plan = __nccwpck_require__(3596);
 // EXTERNAL MODULE: ./src/fleet/server-checks.ts + 1 modules
 var server_checks = __nccwpck_require__(3210);
-// EXTERNAL MODULE: ./src/fleet/wait/health.ts
-var wait_health = __nccwpck_require__(3360);
 // EXTERNAL MODULE: ./src/api/errors.ts
 var errors = __nccwpck_require__(3249);
 // EXTERNAL MODULE: ./src/fleet/wait/each.ts
@@ -29945,7 +29944,6 @@ async function serverStatus(api, serverId) {
 // EXTERNAL MODULE: ./src/fleet/wait/until.ts
 var until = __nccwpck_require__(8544);
 ;// CONCATENATED MODULE: ./src/fleet/restore.ts
-
 
 
 
@@ -30047,10 +30045,11 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
     const healthChecks = [];
     const checkService = (server) => {
         const result = started.find((r) => r.snapshot.server.id === server.id);
-        if (!health || !result || FAILED_STATUS.test(server.status))
+        const url = health?.urls.get(server.id);
+        if (!health || !result || url === undefined || FAILED_STATUS.test(server.status))
             return;
-        const url = (0,health_url/* healthUrlFor */.$i)(health.urlTemplate, health.servers.get(server.id) ?? server);
-        healthChecks.push((0,wait_health/* waitUntilHealthy */.$)(url, health.probe, server.id, health.timeoutMs, options).then((end) => {
+        const healthOptions = { clock, deadline, pollIntervalMs, log, signal };
+        healthChecks.push((0,check/* waitUntilHealthy */.$V)(url, server.id, health.check, health.probe, healthOptions).then((end) => {
             result.health = end;
         }));
     };
@@ -30090,14 +30089,6 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
         }
     }
     await Promise.all(healthChecks);
-}
-/** The sentence that fails the step for a server that was restored but whose service is not back. */
-function unhealthySentence(result) {
-    const { health, snapshot } = result;
-    if (!health || health.healthy)
-        return undefined;
-    return (`Server ${snapshot.server.id} was restored to snapshot ${snapshot.id}, but ${health.url} did ` +
-        `not answer 2xx within ${(0,duration/* formatDuration */.a)(health.withinMs)} (last: ${health.last}).`);
 }
 
 
@@ -30523,54 +30514,6 @@ async function waitForEach(initial, spec, options) {
 
 /***/ }),
 
-/***/ 3360:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $: () => (/* binding */ waitUntilHealthy),
-/* harmony export */   g: () => (/* binding */ healthText)
-/* harmony export */ });
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7607);
-/* harmony import */ var _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4587);
-/* harmony import */ var _until_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8544);
-
-
-
-/** The longest one health request may take: a service that hangs must leave time for the next. */
-const HEALTH_REQUEST_TIMEOUT_MS = 10_000;
-/**
- * Requests the service's health URL until it answers 2xx, from the moment its server's restore
- * ended: at most `timeoutMs` (`health-timeout`), and never past the step's deadline. For the user
- * a restore ends when the site answers, not when the provider says `active`.
- */
-async function waitUntilHealthy(url, probe, serverId, timeoutMs, options) {
-    const { clock, log, signal } = options;
-    const withinMs = Math.min(timeoutMs, options.deadline.remainingMs());
-    const window = new _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .Deadline */ .B2(clock, withinMs);
-    let last = "no answer yet";
-    const outcome = await (0,_until_js__WEBPACK_IMPORTED_MODULE_2__/* .waitUntil */ .a)(async () => {
-        const timeout = Math.min(HEALTH_REQUEST_TIMEOUT_MS, window.remainingMs());
-        const answer = await probe(url, Math.max(1, timeout), signal);
-        last = answer.said;
-        log.info(`Server ${serverId}: ${url} ${answer.ok ? "answered" : "is not healthy yet:"} ${answer.said} ` +
-            `(${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(window.elapsedMs())} after its restore)`);
-        return answer.ok ? true : undefined;
-    }, { ...options, deadline: window });
-    const afterMs = window.elapsedMs();
-    return outcome.done
-        ? { healthy: true, url, afterMs }
-        : { healthy: false, url, afterMs, last, withinMs };
-}
-/** `healthy after 42s`, or why not: the health column of a summary. */
-function healthText(end) {
-    return end.healthy
-        ? `healthy after ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(end.afterMs)}`
-        : `no 2xx within ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(end.withinMs)} (last: ${end.last})`;
-}
-
-
-/***/ }),
-
 /***/ 8544:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -30634,13 +30577,262 @@ function lastCheckFailed(lastFailure) {
 
 /***/ }),
 
+/***/ 3774:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $V: () => (/* binding */ waitUntilHealthy),
+/* harmony export */   gB: () => (/* binding */ healthText),
+/* harmony export */   i9: () => (/* binding */ unhealthySentence)
+/* harmony export */ });
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7607);
+/* harmony import */ var _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4587);
+
+
+/** The longest one request may take: a service that hangs must leave time for the next. */
+const REQUEST_TIMEOUT_MS = 10_000;
+/** The first gap; gaps double from here up to `poll-interval`, so a quick service is seen quickly. */
+const FIRST_GAP_MS = 1_000;
+/** The last request starts this long before the window ends, so that its answer counts. */
+const LAST_ANSWER_MS = 1_000;
+/** A request with less time than this could only be cut off. */
+const TOO_LATE_MS = 100;
+/**
+ * Requests the service's health URL from the moment its server's restore ended until
+ * `successes` answers in a row are healthy, within `health-timeout` and the step's deadline; the
+ * window is used whole, its last request made at its end. For the user a restore ends when the
+ * site answers, not when the provider says `active`.
+ */
+async function waitUntilHealthy(url, serverId, check, probe, options) {
+    const { clock, log, signal } = options;
+    const withinMs = Math.min(check.timeoutMs, options.deadline.remainingMs());
+    const window = new _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .Deadline */ .B2(clock, withinMs);
+    const lastAnswerMs = Math.min(LAST_ANSWER_MS, withinMs / 4);
+    let last = "no answer yet";
+    let inARow = 0;
+    for (let round = 0; window.remainingMs() >= TOO_LATE_MS || round === 0; round++) {
+        const timeoutMs = Math.max(1, Math.min(REQUEST_TIMEOUT_MS, window.remainingMs()));
+        const answer = await probe({ url, expect: check.expect, timeoutMs, signal });
+        last = answer.said;
+        inARow = answer.healthy ? inARow + 1 : 0;
+        const count = check.successes > 1 && answer.healthy ? `${inARow} of ${check.successes} in a row, ` : "";
+        log.info(`Server ${serverId}: ${url} ${answer.healthy ? "answered" : "is not healthy yet:"} ${answer.said} ` +
+            `(${count}${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(window.elapsedMs())} after its restore)`);
+        if (inARow >= check.successes)
+            return { healthy: true, url, afterMs: window.elapsedMs(), inARow };
+        const gap = Math.min(options.pollIntervalMs, FIRST_GAP_MS * 2 ** round);
+        const untilLast = window.remainingMs() - lastAnswerMs;
+        if (untilLast <= 0)
+            break;
+        await clock.sleep(Math.min(gap, untilLast), signal);
+    }
+    return {
+        healthy: false,
+        url,
+        afterMs: window.elapsedMs(),
+        last,
+        withinMs,
+        wanted: wanted(check),
+    };
+}
+/** What the check waited for, in words: `2xx`, `2xx with "ready", 3 in a row`. */
+function wanted({ expect, successes }) {
+    const answer = expect === undefined ? "2xx" : `2xx with "${expect}"`;
+    return successes > 1 ? `${answer}, ${successes} in a row` : answer;
+}
+/** `healthy after 42s (3 answers in a row)`, or why not: the health column of a summary. */
+function healthText(end) {
+    if (end.healthy) {
+        const row = end.inARow > 1 ? ` (${end.inARow} answers in a row)` : "";
+        return `healthy after ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(end.afterMs)}${row}`;
+    }
+    return `no ${end.wanted} within ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(end.withinMs)} (last: ${end.last})`;
+}
+/** The sentence that fails the step for a server that was restored but whose service is not back. */
+function unhealthySentence(end, serverId, snapshotId) {
+    if (end.healthy)
+        return undefined;
+    return (`Server ${serverId} was restored to snapshot ${snapshotId}, but ${end.url} did not answer ` +
+        `${end.wanted} within ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(end.withinMs)} (last: ${end.last}).`);
+}
+
+
+/***/ }),
+
+/***/ 935:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ healthUrlsFor),
+/* harmony export */   Dk: () => (/* binding */ parseHealthUrl)
+/* harmony export */ });
+/* unused harmony export healthUrlFor */
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
+/* harmony import */ var _runner_redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8949);
+/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1012);
+
+
+
+
+/** The placeholders a `health-url` may hold, and the field of `GET /servers/{id}/` each takes. */
+const PLACEHOLDERS = {
+    id: "id",
+    name: "name",
+    hostname: "hostname",
+    ip: "ip_address",
+};
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+/** Letters, digits, hyphens and underscores in dot-separated labels: nothing that ends a host. */
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
+/**
+ * Checks a `health-url` as far as it can be without a server: `http://` or `https://` (nothing
+ * secret is ever sent there, and `http://{ip}/` is common where a certificate names only the
+ * host), known placeholders only, no credentials. Returns the template, or undefined with the
+ * problems said.
+ */
+function parseHealthUrl(text, problems) {
+    if (text === "")
+        return undefined;
+    const unknown = [...text.matchAll(PLACEHOLDER)]
+        .map(([, name]) => name ?? "")
+        .filter((name) => !(name in PLACEHOLDERS));
+    for (const name of new Set(unknown)) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.healthUrl} has an unknown placeholder {${name}}: use ${Object.keys(PLACEHOLDERS)
+            .map((p) => `{${p}}`)
+            .join(", ")}`);
+    }
+    let url;
+    try {
+        url = new URL(sample(text));
+    }
+    catch {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.healthUrl} "${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .hideCredentials */ .R)(text)}" is not a URL (it needs http:// or https://)`);
+        return undefined;
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.healthUrl} "${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .hideCredentials */ .R)(text)}" must use http:// or https://`);
+    }
+    if (url.username || url.password) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.healthUrl} must not contain credentials: the health check sends nothing secret`);
+    }
+    return unknown.length === 0 ? text : undefined;
+}
+/**
+ * Fills the template for every server, from what `GET /servers/{id}/` said of it during the
+ * checks before any change: a problem found after a restore would already have cost the user the
+ * data written since the snapshot.
+ */
+function healthUrlsFor(template, servers) {
+    const urls = new Map();
+    const problems = [];
+    for (const server of servers) {
+        const filled = healthUrlFor(template, server);
+        if (typeof filled === "string")
+            urls.set(server.id, filled);
+        else
+            problems.push(...filled);
+    }
+    return { urls, problems };
+}
+/**
+ * The template filled from one server, or why it cannot be. In the host, a value must be what its
+ * placeholder says (`{ip}` an IP address, bracketed when IPv6; the others a host name), so that it
+ * cannot move the request to another host or add credentials or a port. Elsewhere each value is
+ * percent-encoded, which keeps it one piece; only a value of dots alone would still be read as a
+ * step up the path (URL parsers take `%2e%2e` for `..` too).
+ */
+function healthUrlFor(template, server) {
+    const hostEnd = authorityEnd(template);
+    const problems = [];
+    const url = template.replace(PLACEHOLDER, (whole, name, offset) => {
+        if (!(name in PLACEHOLDERS))
+            return whole;
+        const placeholder = name;
+        const field = PLACEHOLDERS[placeholder];
+        const raw = server[field];
+        const value = (0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_3__/* .asText */ .e1)(raw);
+        const cannot = (why) => {
+            problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.healthUrl} cannot be filled for server ${server.id}: {${placeholder}} takes its ` +
+                `${field}, ${why}`);
+            return whole;
+        };
+        if (raw === undefined)
+            return cannot("which the API did not give");
+        if (raw === null)
+            return cannot("which is null");
+        if (value.trim() === "")
+            return cannot("which is empty");
+        if (offset < hostEnd) {
+            const bracketed = template[offset - 1] === "[";
+            if (placeholder === "ip") {
+                const version = (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(value);
+                if (version === 0)
+                    return cannot(`"${value}", which is not an IP address`);
+                if (version === 6 && !bracketed)
+                    return `[${value}]`;
+                if (version === 4 && bracketed)
+                    return cannot(`"${value}", an IPv4 address in brackets`);
+                return value;
+            }
+            if (!HOSTNAME.test(value)) {
+                return cannot(`"${value}", which is not a host name, so it would change the URL's host`);
+            }
+            return value;
+        }
+        if (/^\.+$/.test(value) && offset < pathEnd(template, hostEnd)) {
+            return cannot(`"${value}", which would change the URL's path rather than fill it. Use {id} there`);
+        }
+        return encodeURIComponent(value);
+    });
+    if (problems.length > 0)
+        return problems;
+    const cannot = `${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.healthUrl} cannot be filled for server ${server.id}`;
+    if (!URL.canParse(url))
+        return [`${cannot}: "${url}" is not a URL`];
+    // A URL parser reads `7f.1` or `0x7f000001` as an IP address: a host name must stay itself.
+    const host = url.slice(url.indexOf("://") + 3, authorityEnd(url)).replace(/:\d*$/, "");
+    const read = new URL(url).hostname;
+    if (!template.slice(0, hostEnd).includes("{ip}") && read !== host.toLowerCase()) {
+        return [`${cannot}: its host "${host}" would be read as "${read}"`];
+    }
+    return url;
+}
+/** Where the authority (credentials, host and port) of the template ends. */
+function authorityEnd(template) {
+    const start = template.indexOf("://");
+    if (start < 0)
+        return 0;
+    const rest = template.slice(start + 3).search(/[/?#]/);
+    return rest < 0 ? template.length : start + 3 + rest;
+}
+/** Where the path ends: a query or a fragment does not walk up the path. */
+function pathEnd(template, from) {
+    const end = template.slice(from).search(/[?#]/);
+    return end < 0 ? template.length : from + end;
+}
+/** The template filled with stand-in values, so that it can be checked as a URL before any server. */
+function sample(template) {
+    return template.replace(PLACEHOLDER, (whole, name, offset) => {
+        if (!(name in PLACEHOLDERS))
+            return whole;
+        if (name !== "ip")
+            return name === "id" ? "1" : "host.example";
+        return template[offset - 1] === "[" ? "2001:db8::1" : "192.0.2.1";
+    });
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2409);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6661);
-/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9357);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1683);
 /* harmony import */ var _workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2642);
 
 
@@ -30671,8 +30863,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var errors = __nccwpck_require__(3249);
 // EXTERNAL MODULE: ./src/workflow/inputs.ts
 var inputs = __nccwpck_require__(9624);
-// EXTERNAL MODULE: ./src/step.ts + 27 modules
-var step = __nccwpck_require__(9357);
+// EXTERNAL MODULE: ./src/step.ts + 28 modules
+var step = __nccwpck_require__(1683);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
 // EXTERNAL MODULE: ./src/workflow/rollback-handoff.ts
@@ -31758,19 +31950,18 @@ function runMode(settings, context) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   HY: () => (/* binding */ restoreRow),
 /* harmony export */   IX: () => (/* binding */ restoreColumns),
-/* harmony export */   Mz: () => (/* binding */ problemsBeforeRestore),
 /* harmony export */   QI: () => (/* binding */ restoreFailures),
 /* harmony export */   YL: () => (/* binding */ runRestore),
-/* harmony export */   bs: () => (/* binding */ pairRow),
-/* harmony export */   gI: () => (/* binding */ healthWait)
+/* harmony export */   bB: () => (/* binding */ settleBeforeRestore),
+/* harmony export */   bs: () => (/* binding */ pairRow)
 /* harmony export */ });
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
 /* harmony import */ var _fleet_restore_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8280);
-/* harmony import */ var _fleet_wait_health_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3360);
-/* harmony import */ var _fleet_rules_snapshots_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7533);
+/* harmony import */ var _health_check_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3774);
+/* harmony import */ var _health_url_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(935);
+/* harmony import */ var _fleet_rules_snapshots_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7533);
 /* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1012);
-/* harmony import */ var _workflow_health_url_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7823);
 /* harmony import */ var _workflow_outputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6327);
 /* harmony import */ var _workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4157);
 
@@ -31792,13 +31983,13 @@ const TITLE = "VPS restore";
 async function runRestore(settings, context) {
     const { log, setOutput } = context;
     const plan = await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .prepareRestores */ .Hs)(settings.snapshots, settings.serverIds, settings.namePrefix, context);
-    const problems = problemsBeforeRestore(plan, settings.health);
+    const { problems, health } = settleBeforeRestore(plan, settings.health, context);
     if (problems.length > 0)
         return (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__/* .failedReport */ .kS)(TITLE, [...problems, "Nothing was restored."]);
     (0,_workflow_outputs_js__WEBPACK_IMPORTED_MODULE_6__/* .publishSnapshots */ .jD)(setOutput, plan.targets);
     if (settings.dryRun) {
         for (const target of plan.targets) {
-            log.info(`Dry run: would restore server ${target.server.id} to snapshot ${(0,_fleet_rules_snapshots_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSnapshot */ .e4)(target)}, ` +
+            log.info(`Dry run: would restore server ${target.server.id} to snapshot ${(0,_fleet_rules_snapshots_js__WEBPACK_IMPORTED_MODULE_5__/* .describeSnapshot */ .e4)(target)}, ` +
                 `made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_8__/* .asText */ .e1)(target.created_at) || "at a time the API did not give"}.`);
         }
         return {
@@ -31814,7 +32005,6 @@ async function runRestore(settings, context) {
         "everything written to these servers since their snapshot is lost.");
     const results = await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .startRestores */ .oX)(plan.targets, { announce: false }, context);
     if (settings.wait) {
-        const health = healthWait(settings.health, plan, context);
         await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .waitForRestoreResults */ .HE)(results, settings.pollIntervalMs, context, health);
     }
     const [first] = results;
@@ -31831,20 +32021,26 @@ async function runRestore(settings, context) {
             : ["Not waited for (wait is false): the servers may still be restoring."],
     };
 }
-/** `health-url`, if given, with what the checks before the restore read of each server. */
-function healthWait(health, plan, context) {
-    return health && { ...health, servers: plan.servers, probe: context.probeHealth };
-}
-/** Every problem found before a restore, `health-url` that cannot be filled for a server too. */
-function problemsBeforeRestore(plan, health) {
-    const unfillable = health
-        ? [...plan.servers.values()].flatMap((s) => (0,_workflow_health_url_js__WEBPACK_IMPORTED_MODULE_5__/* .healthUrlProblem */ .xP)(health.urlTemplate, s) ?? [])
-        : [];
-    return [...plan.problems, ...unfillable];
+/**
+ * Every problem found before a restore, with every server's health URL filled from what the checks
+ * read of it: a `health-url` that cannot be filled for one server stops all restores, like any
+ * other problem found before the first one.
+ */
+function settleBeforeRestore(plan, check, context) {
+    if (!check)
+        return { problems: plan.problems, health: undefined };
+    const { urls, problems } = (0,_health_url_js__WEBPACK_IMPORTED_MODULE_4__/* .healthUrlsFor */ .C)(check.urlTemplate, plan.servers.values());
+    return {
+        problems: [...plan.problems, ...problems],
+        health: { check, urls, probe: context.probeHealth },
+    };
 }
 /** What went wrong, server by server: a restore that did not end well, or a service not back. */
 function restoreFailures(results) {
-    return results.flatMap((r) => [r.failure, (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .unhealthySentence */ .i9)(r)].filter((f) => f !== undefined));
+    return results.flatMap((r) => {
+        const unhealthy = r.health && (0,_health_check_js__WEBPACK_IMPORTED_MODULE_3__/* .unhealthySentence */ .i9)(r.health, r.snapshot.server.id, r.snapshot.id);
+        return [r.failure, unhealthy].filter((f) => f !== undefined);
+    });
 }
 /** The table of restore mode and of the rollback post step; a health column with `health-url`. */
 const RESTORE_COLUMNS = ["Server", "Snapshot", "Name", "Created", "Server status", "Took"];
@@ -31856,7 +32052,7 @@ function restoreRow(result, health) {
     const status = result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? "");
     const took = result.endedAtMs === undefined ? "" : (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(result.endedAtMs);
     const row = [...plannedRow(snapshot, status).slice(0, 5), took];
-    return health ? [...row, result.health ? (0,_fleet_wait_health_js__WEBPACK_IMPORTED_MODULE_3__/* .healthText */ .g)(result.health) : "not checked"] : row;
+    return health ? [...row, result.health ? (0,_health_check_js__WEBPACK_IMPORTED_MODULE_3__/* .healthText */ .gB)(result.health) : "not checked"] : row;
 }
 /** A snapshot found and checked, but not (or not yet) restored. */
 function plannedRow(snapshot, status) {
@@ -31880,12 +32076,12 @@ function pairRow(pair, status) {
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
 /* harmony import */ var _modes_restore_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7322);
-/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9357);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1683);
 /* harmony import */ var _fleet_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3596);
 /* harmony import */ var _fleet_restore_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8280);
 /* harmony import */ var _workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2642);
 /* harmony import */ var _workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4157);
-/* harmony import */ var _fleet_wait_health_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3360);
+/* harmony import */ var _health_check_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3774);
 
 
 
@@ -31954,7 +32150,7 @@ async function reportNoRollback(io, why, targetsText) {
 async function rollBack(rollback, context, io) {
     const selection = { kind: "by-server", pairs: rollback.targets };
     const plan = await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_5__/* .prepareRestores */ .Hs)(selection, [], "", context, "rollback");
-    const problems = (0,_modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .problemsBeforeRestore */ .Mz)(plan, rollback.health);
+    const { problems, health } = (0,_modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .settleBeforeRestore */ .bB)(plan, rollback.health, context);
     if (problems.length > 0) {
         (0,_workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_6__/* .recordRollbackOutcome */ .EX)(io, "failed", []);
         await (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__/* .finishStep */ .IT)(io, {
@@ -31971,13 +32167,12 @@ async function rollBack(rollback, context, io) {
         return;
     }
     const results = await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_5__/* .startRestores */ .oX)(plan.targets, { announce: true }, context);
-    const health = (0,_modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .healthWait */ .gI)(rollback.health, plan, context);
     await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_5__/* .waitForRestoreResults */ .HE)(results, rollback.pollIntervalMs, context, health);
     const restored = results.filter((r) => !r.failure);
     for (const result of restored) {
         io.log.info(`Rolled back server ${result.snapshot.server.id} to snapshot ${result.snapshot.id} ` +
             `(${result.snapshot.name}); server status ${result.serverStatus}` +
-            `${result.health ? `; ${(0,_fleet_wait_health_js__WEBPACK_IMPORTED_MODULE_8__/* .healthText */ .g)(result.health)}` : ""}.`);
+            `${result.health ? `; ${(0,_health_check_js__WEBPACK_IMPORTED_MODULE_8__/* .healthText */ .gB)(result.health)}` : ""}.`);
     }
     (0,_workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_6__/* .recordRollbackOutcome */ .EX)(io, outcomeOf(results), restored.map(restoredServer));
     await (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__/* .finishStep */ .IT)(io, {
@@ -37229,7 +37424,7 @@ const COMMAND_START = /^([\s\p{Z}\u0085]*)::/u;
 
 /***/ }),
 
-/***/ 9357:
+/***/ 1683:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38463,16 +38658,12 @@ class AbortSignalHandler {
         throw new Error("AbortSignalHandler does not authenticate");
     }
 }
-/**
- * HTTP with the token on every request, for the provider's API; without a token (undefined), for
- * anything else the step may request (a health check), which must never see it.
- */
+/** HTTP with the token on every request, for the provider's API and nothing else. */
 function httpTransport(token) {
     return async ({ method, url, body, timeoutMs, signal, label }) => {
         const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)));
         const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
-        const credentials = token === undefined ? [] : [new auth_BearerCredentialHandler(token)];
-        const client = new lib_HttpClient(USER_AGENT, [...credentials, new AbortSignalHandler(abort)], 
+        const client = new lib_HttpClient(USER_AGENT, [new auth_BearerCredentialHandler(token), new AbortSignalHandler(abort)], 
         // The abort signal is the real limit; the socket timeout only backs it up.
         { allowRedirects: false, allowRetries: false, socketTimeout: timeoutMs + 1_000 });
         let answered = false;
@@ -38521,52 +38712,136 @@ async function readBody(message) {
 
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
-;// CONCATENATED MODULE: ./src/api/health.ts
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/health/probe.ts
 
-const health_MAX_REDIRECTS = 5;
+
+
+
+/** How far into the body `health-expect` is looked for: a status page says it early. */
+const EXPECT_WINDOW_BYTES = 64 * 1024;
+const probe_MAX_REDIRECTS = 5;
 /** How much of the service's answer reaches the log: enough to tell a proxy's page from the app's. */
 const SAID_CHARS = 200;
-/** A probe over a transport that carries no token. */
-function healthProbe(transport) {
-    return async (url, timeoutMs, signal) => {
-        let target = url;
+/** Enough bytes for `SAID_CHARS` characters of any script. */
+const EXCERPT_BYTES = SAID_CHARS * 4;
+/**
+ * How long the excerpt may keep an answer whose status has decided it: the excerpt is for the
+ * log, and a body that trickles or never ends must not hold the verdict.
+ */
+const EXCERPT_WAIT_MS = 250;
+const probe_USER_AGENT = "vps-snapshot-action-health-check";
+/**
+ * A web service is not an API: it is judged by its status line as soon as it arrives, and its
+ * body is read only as far as the excerpt for the log or `health-expect` needs, whatever its size
+ * or however long it goes on. GET, no credentials of any kind, redirects only on the same origin.
+ */
+const httpHealthProbe = async ({ url, expect, timeoutMs, signal }) => {
+    const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)));
+    const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    let target = new URL(url);
+    try {
         for (let redirects = 0;; redirects++) {
-            let answer;
-            try {
-                answer = await transport({
-                    method: "GET",
-                    url: target,
-                    timeoutMs,
-                    signal,
-                    label: `GET ${target}`,
-                });
+            const response = await get(target, abort);
+            const status = response.statusCode ?? 0;
+            const location = response.headers.location;
+            if (status >= 300 && status < 400 && location !== undefined) {
+                response.destroy();
+                const next = URL.canParse(location, target.href) ? new URL(location, target) : undefined;
+                if (next?.origin !== target.origin) {
+                    const where = next ? ` (${next.origin})` : "";
+                    return { healthy: false, said: `HTTP ${status} to another origin${where}, not followed` };
+                }
+                if (redirects >= probe_MAX_REDIRECTS) {
+                    return { healthy: false, said: `more than ${probe_MAX_REDIRECTS} redirects` };
+                }
+                target = next;
+                continue;
             }
-            catch (error) {
-                if (!(error instanceof errors/* NoAnswerError */.i5))
-                    throw error;
-                return { ok: false, said: (0,errors/* errorMessage */.gJ)(error) };
-            }
-            const excerpt = answer.body.replace(/\s+/g, " ").trim().slice(0, SAID_CHARS);
-            const said = `HTTP ${answer.status}${excerpt ? `: ${excerpt}` : ""}`;
-            if (answer.status >= 200 && answer.status < 300)
-                return { ok: true, said };
-            const location = answer.headers.location;
-            if (answer.status < 300 || answer.status >= 400 || typeof location !== "string") {
-                return { ok: false, said };
-            }
-            const next = new URL(location, target);
-            if (next.origin !== new URL(target).origin) {
-                return {
-                    ok: false,
-                    said: `HTTP ${answer.status} to another origin (${next.origin}), not followed`,
-                };
-            }
-            if (redirects >= health_MAX_REDIRECTS) {
-                return { ok: false, said: `more than ${health_MAX_REDIRECTS} redirects` };
-            }
-            target = next.href;
+            const answer = await judge(response, status, expect, abort);
+            if (signal?.aborted)
+                throw new runner_clock/* CancelledError */.cc(`Cancelled during GET ${target.href}`);
+            return answer;
         }
+    }
+    catch (error) {
+        if (signal?.aborted)
+            throw new runner_clock/* CancelledError */.cc(`Cancelled during GET ${target.href}`);
+        if (timeout.aborted)
+            return { healthy: false, said: `no answer within ${(0,duration/* formatDuration */.a)(timeoutMs)}` };
+        return { healthy: false, said: `no answer: ${error.message}` };
+    }
+};
+/** The status and headers of one GET; the body is left to the caller, which may not want it. */
+function get(url, signal) {
+    const request = url.protocol === "https:" ? external_node_https_namespaceObject.request : external_node_http_.request;
+    return new Promise((resolve, reject) => {
+        const sent = request(url, {
+            method: "GET",
+            headers: { "user-agent": probe_USER_AGENT, accept: "*/*" },
+            // A fresh connection each time: a service that is coming back must be asked afresh.
+            agent: false,
+            signal,
+        });
+        sent.on("response", resolve);
+        sent.on("error", reject);
+        sent.end();
+    });
+}
+async function judge(response, status, expect, signal) {
+    const ok = status >= 200 && status < 300;
+    if (!ok || expect === undefined) {
+        const excerptTime = AbortSignal.any([signal, AbortSignal.timeout(EXCERPT_WAIT_MS)]);
+        const { body } = await readPrefix(response, EXCERPT_BYTES, excerptTime);
+        return { healthy: ok, said: `HTTP ${status}${withExcerpt(body)}` };
+    }
+    const wanted = Buffer.from(expect, "utf8");
+    const { body, cutOff } = await readPrefix(response, EXPECT_WINDOW_BYTES, signal, wanted);
+    if (body.includes(wanted))
+        return { healthy: true, said: `HTTP ${status}${withExcerpt(body)}` };
+    const within = cutOff ? "in what came in time" : `in its first ${EXPECT_WINDOW_BYTES / 1024} KiB`;
+    return {
+        healthy: false,
+        said: `HTTP ${status} without "${expect}" ${within}${withExcerpt(body)}`,
     };
+}
+/**
+ * Reads the body until it holds `bytes` bytes (or `until`), it ends, or `signal` says stop, then
+ * lets the connection go: the rest of a large or endless answer is never read, nor kept.
+ */
+async function readPrefix(response, bytes, signal, until) {
+    const kept = Buffer.alloc(bytes);
+    let size = 0;
+    let found = false;
+    const stop = () => response.destroy();
+    signal.addEventListener("abort", stop, { once: true });
+    try {
+        for await (const chunk of response) {
+            const before = size;
+            size += chunk.copy(kept, size);
+            // Only where the new bytes can complete it: a trickling body costs no more than a fast one.
+            found =
+                until !== undefined &&
+                    kept.subarray(0, size).includes(until, Math.max(0, before - until.length + 1));
+            if (size >= bytes || found)
+                break;
+        }
+    }
+    catch {
+        // Cut off by `signal` or by the service: what came is what there is.
+    }
+    finally {
+        signal.removeEventListener("abort", stop);
+        response.destroy();
+    }
+    return { body: kept.subarray(0, size), cutOff: signal.aborted && !found && size < bytes };
+}
+function withExcerpt(body) {
+    const excerpt = body.toString("utf8").replace(/\s+/g, " ").trim().slice(0, SAID_CHARS);
+    return excerpt ? `: ${excerpt}` : "";
 }
 
 ;// CONCATENATED MODULE: ./src/api/server-naming.ts
@@ -40878,8 +41153,8 @@ function createModeContext(api, deps) {
         api: withServerNames(httpApi(api, deadline, deps, signal), (id, name) => io.names.learn(id, name)),
         // Not tied to the step's cancel signal, which is what it looks after.
         lastLook: () => httpApi(api, new runner_clock/* Deadline */.B2(clock, LAST_LOOK_MS), deps, undefined),
-        // No token: a health URL is never the API.
-        probeHealth: healthProbe(deps.transport(undefined)),
+        // Its own small HTTP client, which has no token to send: a health URL is never the API.
+        probeHealth: httpHealthProbe,
         clock,
         deadline,
         random,
@@ -41017,95 +41292,6 @@ function wrongApiUrl(errors) {
 
 /***/ }),
 
-/***/ 7823:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $i: () => (/* binding */ healthUrlFor),
-/* harmony export */   Dk: () => (/* binding */ parseHealthUrl),
-/* harmony export */   xP: () => (/* binding */ healthUrlProblem)
-/* harmony export */ });
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
-/* harmony import */ var _runner_redact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8949);
-/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1012);
-
-
-
-/** The placeholders a `health-url` may hold, and the field of `GET /servers/{id}/` each takes. */
-const PLACEHOLDERS = {
-    id: "id",
-    name: "name",
-    hostname: "hostname",
-    ip: "ip_address",
-};
-const PLACEHOLDER = /\{([^{}]*)\}/g;
-/**
- * Checks a `health-url` as far as it can be without a server: `http://` or `https://` (nothing
- * secret is ever sent there, and `http://{ip}/` is common where a certificate names only the
- * host), known placeholders only, no credentials. Returns the template, or undefined with the
- * problems said.
- */
-function parseHealthUrl(text, problems) {
-    if (text === "")
-        return undefined;
-    const unknown = [...text.matchAll(PLACEHOLDER)]
-        .map(([, name]) => name ?? "")
-        .filter((name) => !(name in PLACEHOLDERS));
-    for (const name of new Set(unknown)) {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl} has an unknown placeholder {${name}}: use ${Object.keys(PLACEHOLDERS)
-            .map((p) => `{${p}}`)
-            .join(", ")}`);
-    }
-    let url;
-    try {
-        url = new URL(sample(text));
-    }
-    catch {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl} "${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .hideCredentials */ .R)(text)}" is not a URL (it needs http:// or https://)`);
-        return undefined;
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl} "${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .hideCredentials */ .R)(text)}" must use http:// or https://`);
-    }
-    if (url.username || url.password) {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl} must not contain credentials: the health check sends nothing secret`);
-    }
-    return unknown.length === 0 ? text : undefined;
-}
-/** The template with every placeholder filled from the server, each value URL-encoded. */
-function healthUrlFor(template, server) {
-    return template.replace(PLACEHOLDER, (whole, name) => name in PLACEHOLDERS ? encodeURIComponent(valueOf(server, name)) : whole);
-}
-/**
- * Why the template cannot be filled faithfully for this server, or undefined. A value of dots
- * alone (a server named `..`) would be read as a step up the URL's path, encoded or not: URL
- * parsers take `%2e%2e` for `..` too, so the service would be asked for another path.
- */
-function healthUrlProblem(template, server) {
-    const used = [...template.matchAll(PLACEHOLDER)].map(([, name]) => name ?? "");
-    const dots = used.find((name) => name in PLACEHOLDERS && /^\.+$/.test(valueOf(server, name)));
-    if (dots === undefined)
-        return undefined;
-    return (`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl} cannot be filled for server ${server.id}: its ${PLACEHOLDERS[dots]} ` +
-        `"${valueOf(server, dots)}" would change the URL's path rather than fill {${dots}}. Use {id} there.`);
-}
-function valueOf(server, placeholder) {
-    return (0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_2__/* .asText */ .e1)(server[PLACEHOLDERS[placeholder]]);
-}
-/** A stand-in server, so that a template can be checked as a URL before any server is known. */
-function sample(template) {
-    return healthUrlFor(template, {
-        id: 1,
-        status: "active",
-        name: "name",
-        hostname: "host.example",
-        ip_address: "192.0.2.1",
-    });
-}
-
-
-/***/ }),
-
 /***/ 7317:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -41143,7 +41329,7 @@ function parseIdList(inputName, text, problems, notes) {
 /* harmony export */ });
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
-/* harmony import */ var _health_url_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7823);
+/* harmony import */ var _health_url_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(935);
 /* harmony import */ var _id_list_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7317);
 /* harmony import */ var _runner_redact_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8949);
 /* harmony import */ var _runner_run_context_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7854);
@@ -41237,7 +41423,17 @@ function parseInputs(read, run) {
     const healthTimeoutMs = parsePositiveDuration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthTimeout, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthTimeout), DEFAULT_HEALTH_TIMEOUT_MS, problems);
     if (mode && healthUrlText)
         checkHealth(mode, rollbackOnFailure, wait, problems);
-    const health = urlTemplate ? { urlTemplate, timeoutMs: healthTimeoutMs } : undefined;
+    const expect = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthExpect) || undefined;
+    const successes = parseSuccesses(input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthSuccesses), problems);
+    if (!healthUrlText) {
+        if (expect !== undefined)
+            problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthExpect} needs ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl}: it says what the health check's answer must hold`);
+        if (successes !== 1)
+            problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthSuccesses} needs ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl}: it says how many healthy answers in a row the health check waits for`);
+    }
+    const health = urlTemplate
+        ? { urlTemplate, timeoutMs: healthTimeoutMs, expect, successes }
+        : undefined;
     if (problems.length > 0 || !mode)
         throw new InputError(problems);
     const api = { apiToken, apiUrl, timeoutMs };
@@ -41419,6 +41615,15 @@ function parseChoice(inputName, text, choices, problems) {
     if (!choice)
         problems.push(`${inputName} "${text}" is not one of: ${choices.join(", ")}`);
     return choice;
+}
+function parseSuccesses(text, problems) {
+    if (text === "")
+        return 1;
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthSuccesses} "${text}" is not a whole number of 1 or more`);
+        return 1;
+    }
+    return Number(text);
 }
 function parseKeep(text, problems) {
     if (text === "")
@@ -41609,16 +41814,30 @@ function parseArmedState(text) {
             typeof value.mode === "string" &&
             typeof value.apiUrl === "string" &&
             typeof value.pollIntervalMs === "number" &&
-            (health === undefined ||
-                (typeof health?.urlTemplate === "string" && typeof health.timeoutMs === "number"))) {
+            (health === undefined || isHealthCheck(health))) {
             const { key, mode, apiUrl, pollIntervalMs } = value;
-            return { key, mode, apiUrl, pollIntervalMs, health };
+            const check = health && {
+                urlTemplate: health.urlTemplate,
+                timeoutMs: health.timeoutMs,
+                expect: health.expect,
+                successes: health.successes,
+            };
+            return { key, mode, apiUrl, pollIntervalMs, health: check };
         }
     }
     catch {
         // Said by the caller: the post step restores nothing it cannot read for sure.
     }
     return undefined;
+}
+/** The health check as the arming step recorded it: the post step checks what the user asked for. */
+function isHealthCheck(value) {
+    return (typeof value.urlTemplate === "string" &&
+        typeof value.timeoutMs === "number" &&
+        (value.expect === undefined || typeof value.expect === "string") &&
+        typeof value.successes === "number" &&
+        Number.isSafeInteger(value.successes) &&
+        value.successes >= 1);
 }
 const OUTCOME_ORDER = [
     "not-needed",

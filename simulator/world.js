@@ -11,8 +11,8 @@
  *   id: number,
  *   name: string,
  *   status?: string,
- *   hostname?: string,
- *   ipAddress?: string,
+ *   hostname?: string | null,
+ *   ipAddress?: string | null,
  *   location?: string,
  * }} ServerSeed
  * @typedef {{
@@ -30,9 +30,9 @@
  * @typedef {{
  *   id: number,
  *   name: string,
- *   hostname: string,
+ *   hostname: string | null,
  *   status: string,
- *   ip_address: string,
+ *   ip_address: string | null,
  *   location: string,
  *   plan: { id: number, name: string, vcpus: number, memory: number, storage: number },
  *   os: { id: number, name: string },
@@ -59,8 +59,8 @@
  *   id: number,
  *   name: string,
  *   status: string,
- *   hostname: string,
- *   ipAddress: string,
+ *   hostname: string | null,
+ *   ipAddress: string | null,
  *   location: string,
  *   restoringUntilMs: number | null,
  *   timings: ServerTimings,
@@ -260,8 +260,12 @@ export function createWorld(config) {
       name: seed.name,
       status: seed.status ?? "active",
       // As the provider's example: web-server-01 is web01.example.com, in a documentation range.
-      hostname: seed.hostname ?? `${seed.name.replace(/-server-/, "")}.example.com`,
-      ipAddress: seed.ipAddress ?? `203.0.113.${(seed.id % 250) + 1}`,
+      // A null seed stays null: real accounts have servers without a hostname.
+      hostname:
+        seed.hostname === undefined
+          ? `${seed.name.replace(/-server-/, "")}.example.com`
+          : seed.hostname,
+      ipAddress: seed.ipAddress === undefined ? `203.0.113.${(seed.id % 250) + 1}` : seed.ipAddress,
       location: seed.location ?? "us-west",
       restoringUntilMs: null,
       timings: {},

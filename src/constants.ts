@@ -23,6 +23,8 @@ export const Inputs = {
   rollbackOnFailure: "rollback-on-failure",
   healthUrl: "health-url",
   healthTimeout: "health-timeout",
+  healthExpect: "health-expect",
+  healthSuccesses: "health-successes",
 } as const;
 
 export const Outputs = {

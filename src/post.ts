@@ -3,12 +3,11 @@ import { formatDuration } from "./duration.js";
 import type { ActionIO } from "./runner/io.js";
 import type { RestoreModeContext } from "./modes/context.js";
 import {
-  healthWait,
   pairRow,
-  problemsBeforeRestore,
   restoreColumns,
   restoreFailures,
   restoreRow,
+  settleBeforeRestore,
 } from "./modes/restore.js";
 import { type ActionDeps, actionDeps, createModeContext, maskToken, runStep } from "./step.js";
 import { describeSelection } from "./fleet/rules/restore-plan.js";
@@ -25,7 +24,7 @@ import {
   type RollbackOutcome,
 } from "./workflow/rollback-handoff.js";
 import { finishStep } from "./workflow/summary.js";
-import { healthText } from "./fleet/wait/health.js";
+import { healthText } from "./health/check.js";
 
 const TITLE = "VPS rollback";
 
@@ -107,7 +106,7 @@ async function rollBack(
 ): Promise<void> {
   const selection = { kind: "by-server", pairs: rollback.targets } as const;
   const plan = await prepareRestores(selection, [], "", context, "rollback");
-  const problems = problemsBeforeRestore(plan, rollback.health);
+  const { problems, health } = settleBeforeRestore(plan, rollback.health, context);
   if (problems.length > 0) {
     recordRollbackOutcome(io, "failed", []);
     await finishStep(io, {
@@ -124,7 +123,6 @@ async function rollBack(
     return;
   }
   const results = await startRestores(plan.targets, { announce: true }, context);
-  const health = healthWait(rollback.health, plan, context);
   await waitForRestoreResults(results, rollback.pollIntervalMs, context, health);
   const restored = results.filter((r) => !r.failure);
   for (const result of restored) {

@@ -3,7 +3,7 @@ import { DEFAULT_RETRY_POLICY, RateLimitGate } from "./api/retry.js";
 import { httpTransport, type Transport } from "./api/transport.js";
 import { Inputs } from "./constants.js";
 import type { ApiSettings } from "./workflow/inputs.js";
-import { healthProbe } from "./api/health.js";
+import { httpHealthProbe } from "./health/probe.js";
 import { withServerNames } from "./api/server-naming.js";
 import type { CreateModeContext, RestoreModeContext } from "./modes/context.js";
 import { stopOnCancel } from "./runner/cancellation.js";
@@ -20,8 +20,8 @@ export interface ActionDeps {
   random: () => number;
   redactor: Redactor;
   runContext: () => RunContext;
-  /** HTTP with the API token, or with none (undefined) for requests to anything but the API. */
-  transport: (token: string | undefined) => Transport;
+  /** HTTP with the API token, for the API alone. */
+  transport: (token: string) => Transport;
   signal?: AbortSignal;
 }
 
@@ -98,8 +98,8 @@ export function createModeContext(
     ),
     // Not tied to the step's cancel signal, which is what it looks after.
     lastLook: () => httpApi(api, new Deadline(clock, LAST_LOOK_MS), deps, undefined),
-    // No token: a health URL is never the API.
-    probeHealth: healthProbe(deps.transport(undefined)),
+    // Its own small HTTP client, which has no token to send: a health URL is never the API.
+    probeHealth: httpHealthProbe,
     clock,
     deadline,
     random,

@@ -49,18 +49,14 @@ class AbortSignalHandler implements RequestHandler {
   }
 }
 
-/**
- * HTTP with the token on every request, for the provider's API; without a token (undefined), for
- * anything else the step may request (a health check), which must never see it.
- */
-export function httpTransport(token: string | undefined): Transport {
+/** HTTP with the token on every request, for the provider's API and nothing else. */
+export function httpTransport(token: string): Transport {
   return async ({ method, url, body, timeoutMs, signal, label }) => {
     const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)));
     const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    const credentials = token === undefined ? [] : [new BearerCredentialHandler(token)];
     const client = new HttpClient(
       USER_AGENT,
-      [...credentials, new AbortSignalHandler(abort)],
+      [new BearerCredentialHandler(token), new AbortSignalHandler(abort)],
       // The abort signal is the real limit; the socket timeout only backs it up.
       { allowRedirects: false, allowRetries: false, socketTimeout: timeoutMs + 1_000 },
     );

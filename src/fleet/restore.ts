@@ -1,16 +1,14 @@
-import type { HealthProbe } from "../api/health.js";
 import { RESTORING, type Server, type Snapshot, type SnapshotsApi } from "../api/types.js";
 import { formatDuration } from "../duration.js";
 import { explainFailure, wrongApiUrl } from "../workflow/explain.js";
-import { healthUrlFor } from "../workflow/health-url.js";
-import type { HealthCheck } from "../workflow/inputs.js";
+import { type HealthCheck, type HealthEnd, waitUntilHealthy } from "../health/check.js";
+import type { HealthProbe } from "../health/probe.js";
 import type { SnapshotSelection } from "../workflow/snapshot-selection.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 import { type ExactlyOnceContext, restoreSnapshotOnce } from "./exactly-once.js";
 import { snapshotsForSelection } from "./lists/selected.js";
 import { describeSelection, planRestore, serversNamedBy } from "./rules/restore-plan.js";
 import { checkServers } from "./server-checks.js";
-import { type HealthEnd, waitUntilHealthy } from "./wait/health.js";
 import { waitForRestores } from "./wait/restores.js";
 import { lastCheckFailed } from "./wait/until.js";
 
@@ -26,9 +24,10 @@ export interface RestoreResult {
   health?: HealthEnd;
 }
 
-/** `health-url` for each restored server, filled from what the checks before read of it. */
-export interface HealthWait extends HealthCheck {
-  servers: ReadonlyMap<number, Server>;
+/** `health-url` for each restored server, filled from what the checks before any restore read. */
+export interface HealthWait {
+  check: HealthCheck;
+  urls: ReadonlyMap<number, string>;
   probe: HealthProbe;
 }
 
@@ -172,10 +171,11 @@ async function waitForStarted(
   const healthChecks: Promise<void>[] = [];
   const checkService = (server: Server) => {
     const result = started.find((r) => r.snapshot.server.id === server.id);
-    if (!health || !result || FAILED_STATUS.test(server.status)) return;
-    const url = healthUrlFor(health.urlTemplate, health.servers.get(server.id) ?? server);
+    const url = health?.urls.get(server.id);
+    if (!health || !result || url === undefined || FAILED_STATUS.test(server.status)) return;
+    const healthOptions = { clock, deadline, pollIntervalMs, log, signal };
     healthChecks.push(
-      waitUntilHealthy(url, health.probe, server.id, health.timeoutMs, options).then((end) => {
+      waitUntilHealthy(url, server.id, health.check, health.probe, healthOptions).then((end) => {
         result.health = end;
       }),
     );
@@ -217,14 +217,4 @@ async function waitForStarted(
     }
   }
   await Promise.all(healthChecks);
-}
-
-/** The sentence that fails the step for a server that was restored but whose service is not back. */
-export function unhealthySentence(result: RestoreResult): string | undefined {
-  const { health, snapshot } = result;
-  if (!health || health.healthy) return undefined;
-  return (
-    `Server ${snapshot.server.id} was restored to snapshot ${snapshot.id}, but ${health.url} did ` +
-    `not answer 2xx within ${formatDuration(health.withinMs)} (last: ${health.last}).`
-  );
 }

@@ -1,4 +1,4 @@
-import type { HealthProbe } from "../api/health.js";
+import type { HealthProbe } from "../health/probe.js";
 import type { SnapshotsApi } from "../api/types.js";
 import type { Clock, Deadline } from "../runner/clock.js";
 import type { Logger } from "../runner/logger.js";

@@ -7,14 +7,13 @@ import {
   prepareRestores,
   type RestoreResult,
   startRestores,
-  unhealthySentence,
   waitForRestoreResults,
 } from "../fleet/restore.js";
-import { healthText } from "../fleet/wait/health.js";
+import { type HealthCheck, healthText, unhealthySentence } from "../health/check.js";
+import { healthUrlsFor } from "../health/url.js";
 import { describeSnapshot } from "../fleet/rules/snapshots.js";
 import { asText } from "../runner/untrusted.js";
-import { healthUrlProblem } from "../workflow/health-url.js";
-import type { HealthCheck, RestoreSettings } from "../workflow/inputs.js";
+import type { RestoreSettings } from "../workflow/inputs.js";
 import { publishSnapshots } from "../workflow/outputs.js";
 import type { ServerSnapshotPair } from "../workflow/snapshot-selection.js";
 import { failedReport, type ModeReport } from "../workflow/summary.js";
@@ -39,7 +38,7 @@ export async function runRestore(
     settings.namePrefix,
     context,
   );
-  const problems = problemsBeforeRestore(plan, settings.health);
+  const { problems, health } = settleBeforeRestore(plan, settings.health, context);
   if (problems.length > 0) return failedReport(TITLE, [...problems, "Nothing was restored."]);
 
   publishSnapshots(setOutput, plan.targets);
@@ -66,7 +65,6 @@ export async function runRestore(
   );
   const results = await startRestores(plan.targets, { announce: false }, context);
   if (settings.wait) {
-    const health = healthWait(settings.health, plan, context);
     await waitForRestoreResults(results, settings.pollIntervalMs, context, health);
   }
   const [first] = results;
@@ -83,29 +81,30 @@ export async function runRestore(
   };
 }
 
-/** `health-url`, if given, with what the checks before the restore read of each server. */
-export function healthWait(
-  health: HealthCheck | undefined,
+/**
+ * Every problem found before a restore, with every server's health URL filled from what the checks
+ * read of it: a `health-url` that cannot be filled for one server stops all restores, like any
+ * other problem found before the first one.
+ */
+export function settleBeforeRestore(
   plan: PreparedRestores,
+  check: HealthCheck | undefined,
   context: RestoreModeContext,
-): HealthWait | undefined {
-  return health && { ...health, servers: plan.servers, probe: context.probeHealth };
-}
-
-/** Every problem found before a restore, `health-url` that cannot be filled for a server too. */
-export function problemsBeforeRestore(
-  plan: PreparedRestores,
-  health: HealthCheck | undefined,
-): string[] {
-  const unfillable = health
-    ? [...plan.servers.values()].flatMap((s) => healthUrlProblem(health.urlTemplate, s) ?? [])
-    : [];
-  return [...plan.problems, ...unfillable];
+): { problems: string[]; health: HealthWait | undefined } {
+  if (!check) return { problems: plan.problems, health: undefined };
+  const { urls, problems } = healthUrlsFor(check.urlTemplate, plan.servers.values());
+  return {
+    problems: [...plan.problems, ...problems],
+    health: { check, urls, probe: context.probeHealth },
+  };
 }
 
 /** What went wrong, server by server: a restore that did not end well, or a service not back. */
 export function restoreFailures(results: RestoreResult[]): string[] {
-  return results.flatMap((r) => [r.failure, unhealthySentence(r)].filter((f) => f !== undefined));
+  return results.flatMap((r) => {
+    const unhealthy = r.health && unhealthySentence(r.health, r.snapshot.server.id, r.snapshot.id);
+    return [r.failure, unhealthy].filter((f) => f !== undefined);
+  });
 }
 
 /** The table of restore mode and of the rollback post step; a health column with `health-url`. */

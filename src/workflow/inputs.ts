@@ -1,6 +1,7 @@
 import { DEFAULT_API_URL, Inputs, RESTORE_TIMEOUT_MS } from "../constants.js";
 import { parseDuration } from "../duration.js";
-import { parseHealthUrl } from "./health-url.js";
+import type { HealthCheck } from "../health/check.js";
+import { parseHealthUrl } from "../health/url.js";
 import { parseIdList } from "./id-list.js";
 import { hideCredentials } from "../runner/redact.js";
 import { defaultDescription, defaultSnapshotName, type RunContext } from "../runner/run-context.js";
@@ -19,14 +20,6 @@ const ROLLBACK_MODES: readonly Mode[] = ["create", "wait"];
 
 type IfExists = (typeof IF_EXISTS)[number];
 type OnLimit = (typeof ON_LIMIT)[number];
-
-/** `health-url` after each restore (restore mode, and the rollback of a create or wait step). */
-export interface HealthCheck {
-  /** With its placeholders, filled per server. */
-  urlTemplate: string;
-  /** How long the service may take to answer 2xx after its restore ended. */
-  timeoutMs: number;
-}
 
 /** `server-name`: servers by exact name or glob pattern, resolved once through `GET /servers/`. */
 export interface NameSelection {
@@ -229,7 +222,21 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
     problems,
   );
   if (mode && healthUrlText) checkHealth(mode, rollbackOnFailure, wait, problems);
-  const health = urlTemplate ? { urlTemplate, timeoutMs: healthTimeoutMs } : undefined;
+  const expect = input(Inputs.healthExpect) || undefined;
+  const successes = parseSuccesses(input(Inputs.healthSuccesses), problems);
+  if (!healthUrlText) {
+    if (expect !== undefined)
+      problems.push(
+        `${Inputs.healthExpect} needs ${Inputs.healthUrl}: it says what the health check's answer must hold`,
+      );
+    if (successes !== 1)
+      problems.push(
+        `${Inputs.healthSuccesses} needs ${Inputs.healthUrl}: it says how many healthy answers in a row the health check waits for`,
+      );
+  }
+  const health = urlTemplate
+    ? { urlTemplate, timeoutMs: healthTimeoutMs, expect, successes }
+    : undefined;
 
   if (problems.length > 0 || !mode) throw new InputError(problems);
   const api = { apiToken, apiUrl, timeoutMs };
@@ -453,6 +460,15 @@ function parseChoice<T extends string>(
   const choice = choices.find((c) => c === text.toLowerCase());
   if (!choice) problems.push(`${inputName} "${text}" is not one of: ${choices.join(", ")}`);
   return choice;
+}
+
+function parseSuccesses(text: string, problems: string[]): number {
+  if (text === "") return 1;
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) {
+    problems.push(`${Inputs.healthSuccesses} "${text}" is not a whole number of 1 or more`);
+    return 1;
+  }
+  return Number(text);
 }
 
 function parseKeep(text: string, problems: string[]): number {

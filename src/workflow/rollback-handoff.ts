@@ -1,12 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Snapshot } from "../api/types.js";
 import { Inputs, JobEnv, State } from "../constants.js";
-import {
-  type CreateSettings,
-  type HealthCheck,
-  parseBoolean,
-  type WaitSettings,
-} from "./inputs.js";
+import type { HealthCheck } from "../health/check.js";
+import { type CreateSettings, parseBoolean, type WaitSettings } from "./inputs.js";
 import { snapshotIdsByServer } from "./outputs.js";
 import { parseSnapshotSelection, type ServerSnapshotPair } from "./snapshot-selection.js";
 
@@ -175,16 +171,33 @@ function parseArmedState(text: string): (ArmedSettings & { key: string }) | unde
       typeof value.mode === "string" &&
       typeof value.apiUrl === "string" &&
       typeof value.pollIntervalMs === "number" &&
-      (health === undefined ||
-        (typeof health?.urlTemplate === "string" && typeof health.timeoutMs === "number"))
+      (health === undefined || isHealthCheck(health))
     ) {
       const { key, mode, apiUrl, pollIntervalMs } = value;
-      return { key, mode, apiUrl, pollIntervalMs, health };
+      const check = health && {
+        urlTemplate: health.urlTemplate,
+        timeoutMs: health.timeoutMs,
+        expect: health.expect,
+        successes: health.successes,
+      };
+      return { key, mode, apiUrl, pollIntervalMs, health: check };
     }
   } catch {
     // Said by the caller: the post step restores nothing it cannot read for sure.
   }
   return undefined;
+}
+
+/** The health check as the arming step recorded it: the post step checks what the user asked for. */
+function isHealthCheck(value: Partial<HealthCheck>): value is HealthCheck {
+  return (
+    typeof value.urlTemplate === "string" &&
+    typeof value.timeoutMs === "number" &&
+    (value.expect === undefined || typeof value.expect === "string") &&
+    typeof value.successes === "number" &&
+    Number.isSafeInteger(value.successes) &&
+    value.successes >= 1
+  );
 }
 
 /** What the rollback post steps of a job came to, for a later job: the worst of them wins. */

@@ -31,8 +31,8 @@ export async function simulator(options: SimulatorOptions = {}): Promise<Simulat
 }
 
 /** The user's service behind a `health-url`, closed after the test like the simulator. */
-export async function service(answer: Parameters<typeof healthService>[0]): Promise<HealthService> {
-  const started = await healthService(answer);
+export async function service(...args: Parameters<typeof healthService>): Promise<HealthService> {
+  const started = await healthService(...args);
   open.push(started);
   return started;
 }

@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders } from "node:http";
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** A request the service got: what it asked for and every header it carried. */
@@ -7,12 +7,19 @@ export interface ServiceRequest {
   headers: IncomingHttpHeaders;
   /** When it came, by Date.now() (the simulator's clock too). */
   at: number;
+  /** How much of a `more` body the client had taken when it let the answer go (or by now). */
+  bytesSent: number;
 }
 
 export interface ServiceAnswer {
   status: number;
   body?: string;
   headers?: Record<string, string>;
+  /**
+   * After `body`: `endless` keeps sending a line every 50 ms and never ends the answer (a
+   * streaming endpoint); a number sends that many more bytes, as fast as the client takes them.
+   */
+  more?: "endless" | number;
 }
 
 export interface HealthService {
@@ -27,20 +34,31 @@ export interface HealthService {
  * `answer` says (from how many it has seen so far), and keeps what it was sent.
  */
 export async function healthService(
-  answer: (request: ServiceRequest, count: number) => ServiceAnswer,
+  /** `hang`: the service takes the request and never answers it. */
+  answer: (request: ServiceRequest, count: number) => ServiceAnswer | "hang",
+  host: "127.0.0.1" | "::1" = "127.0.0.1",
 ): Promise<HealthService> {
   const requests: ServiceRequest[] = [];
   const server = createServer((req, res) => {
-    const request = { url: req.url ?? "", headers: req.headers, at: Date.now() };
+    const request = { url: req.url ?? "", headers: req.headers, at: Date.now(), bytesSent: 0 };
     requests.push(request);
-    const { status, body = "", headers = {} } = answer(request, requests.length);
+    const given = answer(request, requests.length);
+    if (given === "hang") return;
+    const { status, body = "", headers = {}, more } = given;
     res.writeHead(status, { "content-type": "text/plain", ...headers });
-    res.end(body);
+    if (more === undefined) return void res.end(body);
+    res.write(body);
+    if (more === "endless") {
+      const tick = setInterval(() => res.write("still here\n"), 50);
+      res.on("close", () => clearInterval(tick));
+      return;
+    }
+    sendBytes(res, more, (bytes) => (request.bytesSent += bytes));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     requests,
     close: () =>
       new Promise<void>((resolve) => {
@@ -48,4 +66,21 @@ export async function healthService(
         server.close(() => resolve());
       }),
   };
+}
+
+/** `total` bytes of filler, written as the client reads them, so the service holds only one chunk. */
+function sendBytes(res: ServerResponse, total: number, sent: (bytes: number) => void): void {
+  const chunk = Buffer.alloc(64 * 1024, "x");
+  let left = total;
+  const write = () => {
+    while (left > 0 && !res.destroyed) {
+      const piece = chunk.subarray(0, Math.min(chunk.length, left));
+      left -= piece.length;
+      sent(piece.length);
+      if (!res.write(piece)) return void res.once("drain", write);
+    }
+    if (!res.destroyed) res.end();
+  };
+  res.on("error", () => {});
+  write();
 }

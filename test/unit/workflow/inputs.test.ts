@@ -269,3 +269,43 @@ describe("inputs: mode confirm", () => {
     ]);
   });
 });
+
+describe("inputs: what counts as healthy", () => {
+  const restore = {
+    ...valid,
+    mode: "restore",
+    "snapshot-id": "801",
+    "health-url": "https://{hostname}/up",
+  };
+
+  it("health-expect and health-successes go with health-url, one answer and no text by default", () => {
+    expect(parse(restore).settings.health).toEqual({
+      urlTemplate: "https://{hostname}/up",
+      timeoutMs: 600_000,
+      expect: undefined,
+      successes: 1,
+    });
+    const given = { ...restore, "health-expect": "ready", "health-successes": "3" };
+    expect(parse(given).settings.health).toMatchObject({ expect: "ready", successes: 3 });
+  });
+
+  it.each([
+    [{ "health-successes": "0" }, 'health-successes "0" is not a whole number of 1 or more'],
+    [{ "health-successes": "2.5" }, 'health-successes "2.5" is not a whole number of 1 or more'],
+    [
+      { "health-successes": "three" },
+      'health-successes "three" is not a whole number of 1 or more',
+    ],
+  ])("refuses %j", (inputs, problem) => {
+    expect(problemsOf({ ...restore, ...inputs })).toEqual([problem]);
+  });
+
+  it("refuses health-expect, or health-successes other than 1, without health-url", () => {
+    const alone = { ...valid, mode: "restore", "snapshot-id": "801" };
+    expect(problemsOf({ ...alone, "health-expect": "ready", "health-successes": "2" })).toEqual([
+      "health-expect needs health-url: it says what the health check's answer must hold",
+      "health-successes needs health-url: it says how many healthy answers in a row the health check waits for",
+    ]);
+    expect(parse({ ...alone, "health-successes": "1" }).settings.health).toBeUndefined();
+  });
+});

@@ -7,6 +7,7 @@ import {
   readRollbackHandoff,
   saveRollbackTargets,
 } from "../../../src/workflow/rollback-handoff.js";
+import type { HealthCheck } from "../../../src/health/check.js";
 import { apiSnapshot } from "../../support/fixtures.js";
 
 /** One job: the saved state of one step, and the environment every step of the job shares. */
@@ -33,13 +34,18 @@ function job(inputs: Record<string, string> = { "rollback-on-failure": "true" })
 const snapshot = (id: number, serverId: number) => apiSnapshot({ id, server: { id: serverId } });
 
 /** A main step that made its snapshots and succeeded. */
-function succeed(io: ReturnType<typeof job>["io"], mode: string, snapshots: Snapshot[]) {
+function succeed(
+  io: ReturnType<typeof job>["io"],
+  mode: string,
+  snapshots: Snapshot[],
+  health: HealthCheck | undefined = undefined,
+) {
   saveRollbackTargets(io.saveState, snapshots);
   armRollback(io, {
     mode,
     apiUrl: "https://api.test/v1",
     pollIntervalMs: 1_000,
-    health: undefined,
+    health,
     targets: snapshots,
   });
 }
@@ -58,6 +64,25 @@ describe("the rollback hand-off", () => {
     const { disarmed } = confirmRollbacks(io);
     expect(disarmed).toEqual([expect.objectContaining({ targets: { 12345: 801 } })]);
     expect(readRollbackHandoff(io).kind).toBe("confirmed");
+  });
+
+  it("the post step checks the service as the arming step was told to: url, timeout, expect, successes", () => {
+    const { io, state } = job();
+    const health = {
+      urlTemplate: "https://{hostname}/up",
+      timeoutMs: 60_000,
+      expect: "ready",
+      successes: 3,
+    };
+    succeed(io, "wait", [snapshot(801, 12345)], health);
+    expect(readRollbackHandoff(io)).toMatchObject({ kind: "due", health });
+    const plain = { ...health, expect: undefined, successes: 1 };
+    succeed(io, "wait", [snapshot(801, 12345)], plain);
+    expect(readRollbackHandoff(io)).toMatchObject({ kind: "due", health: plain });
+    // A record whose check cannot be read for sure restores nothing.
+    const armed = JSON.parse(state[State.armedRollback] ?? "{}");
+    state[State.armedRollback] = JSON.stringify({ ...armed, health: { ...health, successes: 0 } });
+    expect(readRollbackHandoff(io).kind).toBe("unreadable");
   });
 
   it("a second confirm step disarms only what was armed since the first", () => {

@@ -1,0 +1,125 @@
+import { formatDuration } from "../duration.js";
+import { type Clock, Deadline } from "../runner/clock.js";
+import type { Logger } from "../runner/logger.js";
+import type { HealthProbe } from "./probe.js";
+
+/**
+ * `health-url` and what counts as healthy: restore mode's inputs, or what a create or wait step
+ * hands its rollback post step.
+ */
+export interface HealthCheck {
+  /** With its placeholders, filled per server before any restore. */
+  urlTemplate: string;
+  /** `health-timeout`: how long the service may take to become healthy after its restore ended. */
+  timeoutMs: number;
+  /** `health-expect`: text a healthy answer's body holds. */
+  expect: string | undefined;
+  /** `health-successes`: healthy answers in a row that make the service healthy. */
+  successes: number;
+}
+
+/** How a service came back after its server's restore, or did not. */
+export type HealthEnd =
+  | { healthy: true; url: string; afterMs: number; inARow: number }
+  | {
+      healthy: false;
+      url: string;
+      afterMs: number;
+      last: string;
+      withinMs: number;
+      wanted: string;
+    };
+
+/** The collaborators of one server's check; the step's deadline bounds it too. */
+export interface HealthWaitOptions {
+  clock: Clock;
+  deadline: Deadline;
+  /** `poll-interval`: the longest gap between two requests. */
+  pollIntervalMs: number;
+  log: Logger;
+  signal?: AbortSignal;
+}
+
+/** The longest one request may take: a service that hangs must leave time for the next. */
+const REQUEST_TIMEOUT_MS = 10_000;
+/** The first gap; gaps double from here up to `poll-interval`, so a quick service is seen quickly. */
+const FIRST_GAP_MS = 1_000;
+/** The last request starts this long before the window ends, so that its answer counts. */
+const LAST_ANSWER_MS = 1_000;
+/** A request with less time than this could only be cut off. */
+const TOO_LATE_MS = 100;
+
+/**
+ * Requests the service's health URL from the moment its server's restore ended until
+ * `successes` answers in a row are healthy, within `health-timeout` and the step's deadline; the
+ * window is used whole, its last request made at its end. For the user a restore ends when the
+ * site answers, not when the provider says `active`.
+ */
+export async function waitUntilHealthy(
+  url: string,
+  serverId: number,
+  check: HealthCheck,
+  probe: HealthProbe,
+  options: HealthWaitOptions,
+): Promise<HealthEnd> {
+  const { clock, log, signal } = options;
+  const withinMs = Math.min(check.timeoutMs, options.deadline.remainingMs());
+  const window = new Deadline(clock, withinMs);
+  const lastAnswerMs = Math.min(LAST_ANSWER_MS, withinMs / 4);
+  let last = "no answer yet";
+  let inARow = 0;
+  for (let round = 0; window.remainingMs() >= TOO_LATE_MS || round === 0; round++) {
+    const timeoutMs = Math.max(1, Math.min(REQUEST_TIMEOUT_MS, window.remainingMs()));
+    const answer = await probe({ url, expect: check.expect, timeoutMs, signal });
+    last = answer.said;
+    inARow = answer.healthy ? inARow + 1 : 0;
+    const count =
+      check.successes > 1 && answer.healthy ? `${inARow} of ${check.successes} in a row, ` : "";
+    log.info(
+      `Server ${serverId}: ${url} ${answer.healthy ? "answered" : "is not healthy yet:"} ${answer.said} ` +
+        `(${count}${formatDuration(window.elapsedMs())} after its restore)`,
+    );
+    if (inARow >= check.successes)
+      return { healthy: true, url, afterMs: window.elapsedMs(), inARow };
+    const gap = Math.min(options.pollIntervalMs, FIRST_GAP_MS * 2 ** round);
+    const untilLast = window.remainingMs() - lastAnswerMs;
+    if (untilLast <= 0) break;
+    await clock.sleep(Math.min(gap, untilLast), signal);
+  }
+  return {
+    healthy: false,
+    url,
+    afterMs: window.elapsedMs(),
+    last,
+    withinMs,
+    wanted: wanted(check),
+  };
+}
+
+/** What the check waited for, in words: `2xx`, `2xx with "ready", 3 in a row`. */
+function wanted({ expect, successes }: HealthCheck): string {
+  const answer = expect === undefined ? "2xx" : `2xx with "${expect}"`;
+  return successes > 1 ? `${answer}, ${successes} in a row` : answer;
+}
+
+/** `healthy after 42s (3 answers in a row)`, or why not: the health column of a summary. */
+export function healthText(end: HealthEnd): string {
+  if (end.healthy) {
+    const row = end.inARow > 1 ? ` (${end.inARow} answers in a row)` : "";
+    return `healthy after ${formatDuration(end.afterMs)}${row}`;
+  }
+  return `no ${end.wanted} within ${formatDuration(end.withinMs)} (last: ${end.last})`;
+}
+
+/** The sentence that fails the step for a server that was restored but whose service is not back. */
+export function unhealthySentence(
+  end: HealthEnd,
+  serverId: number,
+  snapshotId: number,
+): string | undefined {
+  if (end.healthy) return undefined;
+  return (
+    `Server ${serverId} was restored to snapshot ${snapshotId}, but ${end.url} did not answer ` +
+    `${end.wanted} within ${formatDuration(end.withinMs)} (last: ${end.last}).`
+  );
+}

@@ -1,0 +1,172 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { EXPECT_WINDOW_BYTES, httpHealthProbe } from "../../../src/health/probe.js";
+import { type HealthService, healthService } from "../../support/health-service.js";
+
+const open: HealthService[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+});
+
+async function service(...args: Parameters<typeof healthService>): Promise<HealthService> {
+  const started = await healthService(...args);
+  open.push(started);
+  return started;
+}
+
+const probe = (url: string, expect?: string, timeoutMs = 5_000) =>
+  httpHealthProbe({ url, expect, timeoutMs });
+
+describe("the health probe judges by the status line", () => {
+  it.each([200, 204, 299])("%i is healthy", async (status) => {
+    const app = await service(() => ({ status, body: status === 204 ? "" : "ok" }));
+    expect((await probe(`${app.url}/up`)).healthy).toBe(true);
+  });
+
+  it.each([
+    [404, "Not Found"],
+    [401, "Unauthorized"],
+    [500, "oops"],
+    [503, "warming up"],
+  ])("%i is not healthy, and the log hears what it said", async (status, body) => {
+    const app = await service(() => ({ status, body }));
+    expect(await probe(`${app.url}/up`)).toEqual({
+      healthy: false,
+      said: `HTTP ${status}: ${body}`,
+    });
+  });
+
+  it("a 200 whose body never ends is healthy at once", async () => {
+    const app = await service(() => ({ status: 200, body: "streaming\n", more: "endless" }));
+    const started = performance.now();
+    const answer = await probe(`${app.url}/up`);
+    expect(answer.healthy).toBe(true);
+    expect(answer.said).toMatch(/^HTTP 200: streaming/);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it("a 200 with a 32 MB body is healthy, and the rest of the body is never taken", async () => {
+    const app = await service(() => ({ status: 200, body: "big page ", more: 32 * 1024 * 1024 }));
+    const answer = await probe(`${app.url}/up`);
+    expect(answer.healthy).toBe(true);
+    expect(answer.said).toMatch(/^HTTP 200: big page x+$/);
+    expect(answer.said.length).toBeLessThanOrEqual("HTTP 200: ".length + 200);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // What the sockets' buffers held at most, not the page: the probe let the answer go.
+    expect(app.requests[0]?.bytesSent).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it("a service that does not answer in time is not healthy, and says so", async () => {
+    const hung = await service(() => "hang");
+    const started = performance.now();
+    const answer = await probe(`${hung.url}/up`, undefined, 500);
+    expect(answer).toEqual({ healthy: false, said: "no answer within 1s" });
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it("nothing listening is not healthy", async () => {
+    const answer = await probe("http://127.0.0.1:9/up");
+    expect(answer.healthy).toBe(false);
+    expect(answer.said).toMatch(/^no answer: .*ECONNREFUSED/);
+  });
+
+  it("reaches a service on IPv6 loopback", async () => {
+    const app = await service(() => ({ status: 200, body: "v6" }), "::1");
+    expect(await probe(`${app.url}/up`)).toEqual({ healthy: true, said: "HTTP 200: v6" });
+  });
+
+  it("sends no credentials of any kind", async () => {
+    const app = await service(() => ({ status: 200 }));
+    await probe(`${app.url}/up`);
+    const headers = app.requests[0]?.headers ?? {};
+    expect(headers.authorization).toBeUndefined();
+    expect(headers.cookie).toBeUndefined();
+  });
+});
+
+describe("health-expect", () => {
+  it("a 200 that holds the text is healthy, even if its body never ends", async () => {
+    const app = await service(() => ({ status: 200, body: "status: ready\n", more: "endless" }));
+    expect((await probe(`${app.url}/up`, "ready")).healthy).toBe(true);
+  });
+
+  it("a 200 without the text is not healthy; the log says what was expected and shows the excerpt", async () => {
+    const app = await service(() => ({ status: 200, body: "<h1>Maintenance</h1>" }));
+    expect(await probe(`${app.url}/up`, "ready")).toEqual({
+      healthy: false,
+      said: 'HTTP 200 without "ready" in its first 64 KiB: <h1>Maintenance</h1>',
+    });
+  });
+
+  it("text past the first 64 KiB does not count, and the rest of a large body is not read", async () => {
+    const filler = "x".repeat(EXPECT_WINDOW_BYTES);
+    const app = await service(() => ({
+      status: 200,
+      body: `${filler}ready`,
+      more: 8 * 1024 * 1024,
+    }));
+    const answer = await probe(`${app.url}/up`, "ready");
+    expect(answer.healthy).toBe(false);
+    expect(answer.said).toMatch(/^HTTP 200 without "ready" in its first 64 KiB: x+$/);
+  });
+
+  it("text split across the chunks of a trickling body is found", async () => {
+    const app = await service(() => ({ status: 200, body: "rea", more: "endless" }));
+    // "rea" + "still here" lines: "ready" never comes, the window of time ends it.
+    const answer = await probe(`${app.url}/up`, "ready", 600);
+    expect(answer).toMatchObject({ healthy: false });
+    expect(answer.said).toMatch(/^HTTP 200 without "ready" in what came in time: rea ?still here/);
+    const whole = await service(() => ({ status: 200, body: "status: rea", more: 10 }));
+    expect((await probe(`${whole.url}/up`, "readxxxxx")).healthy).toBe(false);
+    expect((await probe(`${whole.url}/up`, "reaxxx")).healthy).toBe(true);
+  });
+
+  it("a 503 that holds the text is still not healthy", async () => {
+    const app = await service(() => ({ status: 503, body: "ready" }));
+    expect((await probe(`${app.url}/up`, "ready")).healthy).toBe(false);
+  });
+});
+
+describe("redirects", () => {
+  it("follows one on the same origin", async () => {
+    const app = await service((request) =>
+      request.url === "/up" ? { status: 302, headers: { location: "/ready" } } : { status: 200 },
+    );
+    expect((await probe(`${app.url}/up`)).healthy).toBe(true);
+    expect(app.requests.map((r) => r.url)).toEqual(["/up", "/ready"]);
+  });
+
+  it("never one to another origin", async () => {
+    const elsewhere = await service(() => ({ status: 200 }));
+    const app = await service(() => ({
+      status: 301,
+      headers: { location: `${elsewhere.url}/up` },
+    }));
+    expect(await probe(`${app.url}/up`)).toEqual({
+      healthy: false,
+      said: `HTTP 301 to another origin (${elsewhere.url}), not followed`,
+    });
+    expect(elsewhere.requests).toEqual([]);
+  });
+
+  it("at most five", async () => {
+    const app = await service((_, count) => ({ status: 302, headers: { location: `/r${count}` } }));
+    expect(await probe(`${app.url}/up`)).toEqual({ healthy: false, said: "more than 5 redirects" });
+    expect(app.requests).toHaveLength(6);
+  });
+});
+
+describe("cancellation", () => {
+  it("a cancelled step stops the request and says it was cancelled", async () => {
+    const hung = await service(() => "hang");
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    await expect(
+      httpHealthProbe({
+        url: `${hung.url}/up`,
+        expect: undefined,
+        timeoutMs: 5_000,
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow(/^Cancelled during GET http:\/\/127\.0\.0\.1:\d+\/up$/);
+  });
+});
