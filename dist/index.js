@@ -29606,9 +29606,9 @@ async function forEachConcurrently(items, limit, work) {
 /* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
 /* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1778);
 /* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(705);
-/* harmony import */ var _lists_server_lists_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1015);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7607);
-/* harmony import */ var _api_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7018);
+/* harmony import */ var _snapshot_lists_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5750);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7607);
+/* harmony import */ var _api_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7018);
 
 
 
@@ -29621,7 +29621,7 @@ async function forEachConcurrently(items, limit, work) {
  * look at the API shows that it did nothing; an effect that is found is taken as the result.
  */
 async function sendExactlyOnce(spec, context) {
-    const { clock, deadline, policy = _api_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_RETRY_POLICY */ .cO, random, log, signal } = context;
+    const { clock, deadline, policy = _api_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .DEFAULT_RETRY_POLICY */ .cO, random, log, signal } = context;
     for (let attempt = 1;; attempt++) {
         try {
             return { value: await spec.send(), recovered: false };
@@ -29629,7 +29629,7 @@ async function sendExactlyOnce(spec, context) {
         catch (error) {
             if (!(0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .mayHaveTakenEffect */ .Y2)(error))
                 throw error;
-            const delayMs = (0,_api_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .backoffDelayMs */ .Q4)(attempt, policy, random);
+            const delayMs = (0,_api_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .backoffDelayMs */ .Q4)(attempt, policy, random);
             if (delayMs >= deadline.remainingMs())
                 throw error;
             log.warning(`${spec.request} got no clear answer (${error.message}); ` +
@@ -29642,7 +29642,7 @@ async function sendExactlyOnce(spec, context) {
             if (attempt >= policy.maxAttempts)
                 throw error;
             log.info(`${spec.request} did nothing: sending it again (try ${attempt + 1} of ` +
-                `${policy.maxAttempts}, ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a)(deadline.remainingMs())} left).`);
+                `${policy.maxAttempts}, ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_4__/* .formatDuration */ .a)(deadline.remainingMs())} left).`);
         }
     }
 }
@@ -29657,7 +29657,7 @@ function createSnapshotOnce(api, request, idsBefore, context) {
             const unknown = `${what} got no clear answer (${sendError.message}), and the server's ` +
                 `snapshots could not be listed to check. A snapshot named ${request.name} may exist: ` +
                 "check the server before running the step again.";
-            const listed = await lookOrExplain(() => (0,_lists_server_lists_js__WEBPACK_IMPORTED_MODULE_5__/* .readServerList */ .wM)(api, request.server_id), unknown);
+            const listed = await lookOrExplain(() => (0,_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_3__/* .readServerList */ .wM)(api, request.server_id), unknown);
             const made = listed.snapshots
                 .filter((s) => s.name === request.name && !idsBefore.has(s.id))
                 .sort((a, b) => a.id - b.id)[0];
@@ -29699,7 +29699,7 @@ function restoreSnapshotOnce(api, snapshot, context) {
             const sinceFirstSend = context.clock.now() - (firstSentAt ?? context.clock.now());
             if (sinceFirstSend > RESEND_RESTORE_WITHIN_MS) {
                 throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__/* .StepFailure */ .pH(`${what} got no clear answer (${sendError.message}), and server ` +
-                    `${serverId} is ${server.status}, not restoring, ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a)(sinceFirstSend)} ` +
+                    `${serverId} is ${server.status}, not restoring, ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_4__/* .formatDuration */ .a)(sinceFirstSend)} ` +
                     "later: the restore may have started and already finished, so it is not sent again. " +
                     `Check server ${serverId} before running the step again.`);
             }
@@ -29724,237 +29724,69 @@ async function lookOrExplain(look, explanation) {
 
 /***/ }),
 
-/***/ 2405:
+/***/ 8378:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   r: () => (/* binding */ snapshotsForSelection)
+/* harmony export */   HN: () => (/* binding */ planLines),
+/* harmony export */   HY: () => (/* binding */ restoreRow),
+/* harmony export */   IX: () => (/* binding */ restoreColumns),
+/* harmony export */   QI: () => (/* binding */ restoreFailures),
+/* harmony export */   bs: () => (/* binding */ pairRow),
+/* harmony export */   dL: () => (/* binding */ plannedRow),
+/* harmony export */   hb: () => (/* binding */ restoreServers)
 /* harmony export */ });
-/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1778);
-/* harmony import */ var _server_lists_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1015);
+/* unused harmony export waitForRestores */
+/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
+/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(705);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7607);
+/* harmony import */ var _health_check_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3774);
+/* harmony import */ var _health_url_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(935);
+/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(1012);
+/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1778);
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(4891);
+/* harmony import */ var _exactly_once_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8708);
+/* harmony import */ var _snapshot_lists_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5750);
+/* harmony import */ var _rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3596);
+/* harmony import */ var _rules_snapshots_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7533);
+/* harmony import */ var _server_checks_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(7079);
+/* harmony import */ var _wait_each_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(511);
+/* harmony import */ var _wait_until_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(8544);
 
 
-/**
- * The snapshots a selection names (to restore or to wait for), read at a cost that grows with the
- * servers named, not with the account: each named server's own list for a `snapshot-ids` map or
- * `latest`; the account's list, walked once, only for plain ids, which name no server. A list
- * that moved while it was read is read again; one that still did is not trusted to say what is
- * missing or what is newest.
- */
-async function snapshotsForSelection(api, selection, serverIds) {
-    switch (selection.kind) {
-        case "by-server":
-            return serversSnapshots(api, [...new Set(selection.pairs.map((p) => p.serverId))]);
-        case "latest":
-            return serversSnapshots(api, serverIds);
-        case "ids":
-            return accountSnapshots(api, selection.ids);
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function restoreServers(request, context) {
+    const plan = await prepareRestores(request, context);
+    const health = request.health && (0,_health_url_js__WEBPACK_IMPORTED_MODULE_4__/* .healthUrlsFor */ .C)(request.health.urlTemplate, plan.servers.values());
+    const problems = [...plan.problems, ...(health?.problems ?? [])];
+    if (problems.length > 0)
+        return { kind: "refused", problems };
+    request.onChecked?.(plan.targets);
+    if (request.dryRun)
+        return { kind: "planned", targets: plan.targets };
+    if (!request.announceEach) {
+        context.log.warning(`Restoring ${plan.targets.map((t) => `server ${t.server.id} to snapshot ${t.id}`).join(", ")}: ` +
+            "everything written to these servers since their snapshot is lost.");
     }
-}
-/** Every named server's snapshots for sure, or an error: a guess could pick the wrong snapshot. */
-async function serversSnapshots(api, serverIds) {
-    const found = [];
-    for (const [serverId, list] of await (0,_server_lists_js__WEBPACK_IMPORTED_MODULE_1__/* .readServerLists */ .nS)(api, serverIds)) {
-        if ("error" in list)
-            throw list.error;
-        if (!list.complete) {
-            throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__/* .StepFailure */ .pH(`The snapshots of server ${serverId} changed while they were read, twice, so which ` +
-                "exist and which is newest is not known for sure. Run the step again.");
-        }
-        found.push(...list.snapshots);
+    const results = await startRestores(plan.targets, request.announceEach, context);
+    if (request.wait) {
+        const check = request.health && health && { check: request.health, urls: health.urls };
+        await waitForRestoreResults(results, request.pollIntervalMs, context, check);
     }
-    return found;
+    return { kind: "restored", results };
 }
-async function accountSnapshots(api, ids) {
-    for (let read = 1;; read++) {
-        const account = await api.listSnapshots();
-        const missing = ids.filter((id) => !account.snapshots.some((s) => s.id === id));
-        if (account.complete || missing.length === 0)
-            return account.snapshots;
-        if (read >= 2) {
-            throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__/* .StepFailure */ .pH(`Snapshot ${missing.join(", ")} could not be found for sure: the account's list changed ` +
-                "while it was read, twice. Run the step again, or name each snapshot with its server " +
-                "(the snapshot-ids map of the create step), which reads only that server's list.");
-        }
-    }
-}
-
-
-/***/ }),
-
-/***/ 1015:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   JB: () => (/* binding */ readOwnList),
-/* harmony export */   YT: () => (/* binding */ snapshotsByServer),
-/* harmony export */   nS: () => (/* binding */ readServerLists),
-/* harmony export */   wM: () => (/* binding */ readServerList)
-/* harmony export */ });
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4891);
-
-/**
- * The server's snapshots, with a second read when the first was not complete (the list moved
- * while it was read); still not complete after that, it says so rather than be trusted.
- */
-async function readServerList(api, serverId) {
-    const first = await api.listSnapshots(serverId);
-    return first.complete ? first : api.listSnapshots(serverId);
-}
-/** The server's own list, or why it could not be read. */
-async function readOwnList(api, serverId) {
-    try {
-        return await readServerList(api, serverId);
-    }
-    catch (error) {
-        return { error };
-    }
-}
-/** Each server's own list, all at once; one that fails holds its error. */
-async function readServerLists(api, serverIds) {
-    const lists = new Map();
-    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_0__/* .forEachConcurrently */ .D)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_0__/* .SERVER_CONCURRENCY */ .s, async (serverId) => {
-        lists.set(serverId, await readOwnList(api, serverId));
-    });
-    return lists;
-}
-/**
- * The snapshots of each server, at a cost of min(pages of the account's list, servers) requests:
- * the account's list while it has no more pages than there are servers, else each server's own
- * filtered list. (A fleet's first read, which does not yet know `accountPages`, may cost one
- * request more: the first page of the account's list, which tells its size; and so does a read of
- * the account's list that moved while it was read.)
- */
-async function snapshotsByServer(api, serverIds, accountPages) {
-    const found = {
-        byServer: new Map(),
-        provesAbsence: new Map(),
-        failed: new Map(),
-        fromAccount: false,
-        accountPages,
-    };
-    if (serverIds.length > 1 && (accountPages ?? 0) <= serverIds.length) {
-        const account = await api.listSnapshots(undefined, { maxPages: serverIds.length });
-        found.accountPages = account.pages;
-        // A walk that moved may lack any server's snapshots: each server's own list is read instead.
-        if (account.pages <= serverIds.length && account.complete) {
-            for (const id of serverIds) {
-                found.byServer.set(id, []);
-                found.provesAbsence.set(id, false);
-            }
-            for (const snapshot of account.snapshots) {
-                found.byServer.get(snapshot.server.id)?.push(snapshot);
-            }
-            return { ...found, fromAccount: true };
-        }
-    }
-    for (const [serverId, list] of await readServerLists(api, serverIds)) {
-        if ("error" in list) {
-            found.failed.set(serverId, list.error);
-        }
-        else {
-            found.byServer.set(serverId, list.snapshots);
-            found.provesAbsence.set(serverId, list.complete);
-        }
-    }
-    return found;
-}
-
-
-/***/ }),
-
-/***/ 8280:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Hs: () => (/* binding */ prepareRestores),
-  oX: () => (/* binding */ startRestores),
-  HE: () => (/* binding */ waitForRestoreResults)
-});
-
-// EXTERNAL MODULE: ./src/api/types.ts
-var types = __nccwpck_require__(705);
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __nccwpck_require__(7607);
-// EXTERNAL MODULE: ./src/workflow/explain.ts
-var explain = __nccwpck_require__(1778);
-// EXTERNAL MODULE: ./src/health/check.ts
-var check = __nccwpck_require__(3774);
-// EXTERNAL MODULE: ./src/fleet/concurrency.ts
-var concurrency = __nccwpck_require__(4891);
-// EXTERNAL MODULE: ./src/fleet/exactly-once.ts
-var exactly_once = __nccwpck_require__(8708);
-// EXTERNAL MODULE: ./src/fleet/lists/selected.ts
-var selected = __nccwpck_require__(2405);
-// EXTERNAL MODULE: ./src/fleet/rules/restore-plan.ts
-var restore_plan = __nccwpck_require__(3596);
-// EXTERNAL MODULE: ./src/fleet/server-checks.ts + 1 modules
-var server_checks = __nccwpck_require__(3210);
-// EXTERNAL MODULE: ./src/api/errors.ts
-var errors = __nccwpck_require__(3249);
-// EXTERNAL MODULE: ./src/fleet/wait/each.ts
-var each = __nccwpck_require__(511);
-;// CONCATENATED MODULE: ./src/fleet/wait/restores.ts
-
-
-
-
-/**
- * Waits until no server is `restoring` any more. The provider documents no way to see a restore
- * finish; the servers API's status is the closest fact there is.
- */
-async function waitForRestores(api, serverIds, options, 
-/** Told of each server as soon as it is no longer restoring (not when it vanished). */
-onFinished) {
-    const waited = await (0,each/* waitForEach */.e)(new Map(serverIds.map((id) => [id, { id, status: types/* RESTORING */.O }])), {
-        look: async (pending) => new Map(await Promise.all(pending.map((id) => serverStatus(api, id)))),
-        isSettled: (server) => server?.status !== types/* RESTORING */.O,
-        onSettled: (_, server) => {
-            if (server)
-                onFinished?.(server);
-        },
-        progress: (states, elapsedMs) => [...states]
-            .map(([id, server]) => `Server ${id}: ${server?.status ?? "gone"}`)
-            .join("; ")
-            .concat(` (${(0,duration/* formatDuration */.a)(elapsedMs)} elapsed)`),
-    }, options);
-    return new Map([...waited].map(([id, end]) => [
-        id,
-        {
-            kind: !end.settled ? "timed-out" : end.state ? "finished" : "vanished",
-            status: end.state?.status ?? "gone",
-            elapsedMs: end.elapsedMs,
-            lastFailure: end.lastFailure,
-        },
-    ]));
-}
-async function serverStatus(api, serverId) {
-    try {
-        return [serverId, await api.getServer(serverId)];
-    }
-    catch (error) {
-        if ((0,errors/* isStatus */.zM)(error, 404))
-            return [serverId, undefined];
-        throw error;
-    }
-}
-
-// EXTERNAL MODULE: ./src/fleet/wait/until.ts
-var until = __nccwpck_require__(8544);
-;// CONCATENATED MODULE: ./src/fleet/restore.ts
-
-
-
-
-
-
-
-
-
-
-
 /**
  * Resolves every snapshot and checks every server before the first restore: a restore cannot be
  * undone, so a half-right request is not carried out halfway. The servers that the selection
@@ -29962,32 +29794,31 @@ var until = __nccwpck_require__(8544);
  * once the snapshots are found. A server of a map from the input that does not exist is said in
  * one sentence with its snapshot, which points at the mistyped id.
  */
-async function prepareRestores(selection, serverIds, namePrefix, context, mapSource = "input") {
-    const { api, log } = context;
-    const named = (0,restore_plan/* serversNamedBy */.fT)(selection, serverIds);
+async function prepareRestores({ selection, serverIds, namePrefix, mapSource }, { api, log }) {
+    const named = (0,_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_7__/* .serversNamedBy */ .fT)(selection, serverIds);
     const typedMap = selection.kind === "by-server" && mapSource === "input";
     const [read, early] = await Promise.all([
-        (0,selected/* snapshotsForSelection */.r)(api, selection, serverIds).then((snapshots) => ({ snapshots }), (error) => ({ error })),
-        named && (0,server_checks/* checkServers */.F)(api, named, "restore", log, !typedMap),
+        (0,_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_7__/* .snapshotsForSelection */ .rJ)(api, selection, serverIds).then((snapshots) => ({ snapshots }), (error) => ({ error })),
+        named && (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_10__/* .checkServers */ .F)(api, named, "restore", log, !typedMap),
     ]);
     if ("error" in read) {
-        const failure = (0,explain/* explainFailure */.SP)(read.error, { kind: "list" });
-        const wrongUrl = (0,explain/* wrongApiUrl */.hh)([read.error]);
+        const failure = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__/* .explainFailure */ .SP)(read.error, { kind: "list" });
+        const wrongUrl = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__/* .wrongApiUrl */ .hh)([read.error]);
         return {
             targets: [],
             problems: wrongUrl
                 ? [wrongUrl]
                 : [
                     ...(early?.problems ?? []),
-                    `Could not read the snapshots to restore (${(0,restore_plan/* describeSelection */.e9)(selection, serverIds)}): ${failure}`,
+                    `Could not read the snapshots to restore (${(0,_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .describeSelection */ .e9)(selection, serverIds)}): ${failure}`,
                 ],
             servers: new Map(),
         };
     }
     const missing = typedMap ? early?.missing : undefined;
-    const plan = (0,restore_plan/* planRestore */.q8)(selection, serverIds, namePrefix, read.snapshots, missing);
+    const plan = (0,_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .planRestore */ .q8)(selection, serverIds, namePrefix, read.snapshots, missing);
     const targetServers = [...new Set(plan.targets.map((t) => t.server.id))];
-    const checks = early ?? (await (0,server_checks/* checkServers */.F)(api, targetServers, "restore", log));
+    const checks = early ?? (await (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_10__/* .checkServers */ .F)(api, targetServers, "restore", log));
     return {
         targets: plan.targets,
         problems: [...plan.problems, ...checks.problems],
@@ -30000,23 +29831,23 @@ const FAILED_STATUS = /error|fail/i;
  * Starts each server's restore, each at most once (a second restore would destroy again what was
  * written since the first): the change of restore mode and of the rollback post step alike.
  */
-async function startRestores(targets, options, context) {
+async function startRestores(targets, announceEach, context) {
     const { log, deadline } = context;
     const results = targets.map((snapshot) => ({ snapshot }));
     if (results.length === 0)
         return results;
-    const sayStarted = (line) => (options.announce ? log.warning(line) : log.info(line));
-    await log.group(`Starting ${results.length} restore(s)`, () => (0,concurrency/* forEachConcurrently */.D)(results, concurrency/* SERVER_CONCURRENCY */.s, async (result) => {
+    const sayStarted = (line) => (announceEach ? log.warning(line) : log.info(line));
+    await log.group(`Starting ${results.length} restore(s)`, () => (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_13__/* .forEachConcurrently */ .D)(results, _concurrency_js__WEBPACK_IMPORTED_MODULE_13__/* .SERVER_CONCURRENCY */ .s, async (result) => {
         const { snapshot } = result;
         const serverId = snapshot.server.id;
         try {
-            const answer = await (0,exactly_once/* restoreSnapshotOnce */.GK)(context.api, snapshot, context);
+            const answer = await (0,_exactly_once_js__WEBPACK_IMPORTED_MODULE_6__/* .restoreSnapshotOnce */ .GK)(context.api, snapshot, context);
             const status = answer.value.server?.status;
-            result.serverStatus = typeof status === "string" ? status : types/* RESTORING */.O;
+            result.serverStatus = typeof status === "string" ? status : _api_types_js__WEBPACK_IMPORTED_MODULE_1__/* .RESTORING */ .O;
             sayStarted(`Server ${serverId}: restore from snapshot ${snapshot.id} (${snapshot.name}) started.`);
         }
         catch (error) {
-            result.failure = (0,explain/* explainFailure */.SP)(error, {
+            result.failure = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__/* .explainFailure */ .SP)(error, {
                 kind: "restore",
                 serverId,
                 snapshotId: snapshot.id,
@@ -30040,7 +29871,7 @@ async function waitForRestoreResults(results, pollIntervalMs, context, health) {
     await context.log.group(title, () => waitForStarted(started, pollIntervalMs, context, health));
 }
 async function waitForStarted(started, pollIntervalMs, context, health) {
-    const { api, clock, deadline, log, signal } = context;
+    const { api, clock, deadline, log, signal, probeHealth } = context;
     const options = { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal };
     const healthChecks = [];
     const checkService = (server) => {
@@ -30049,7 +29880,7 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
         if (!health || !result || url === undefined || FAILED_STATUS.test(server.status))
             return;
         const healthOptions = { clock, deadline, pollIntervalMs, log, signal };
-        healthChecks.push((0,check/* waitUntilHealthy */.$V)(url, server.id, health.check, health.probe, healthOptions).then((end) => {
+        healthChecks.push((0,_health_check_js__WEBPACK_IMPORTED_MODULE_3__/* .waitUntilHealthy */ .$V)(url, server.id, health.check, probeHealth, healthOptions).then((end) => {
             result.health = end;
         }));
     };
@@ -30069,9 +29900,9 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
             else if (outcome.kind === "timed-out") {
                 result.failure =
                     `Server ${serverId} is still restoring to snapshot ${snapshotId} after the ` +
-                        `${(0,duration/* formatDuration */.a)(deadline.totalMs)} timeout. The restore goes on at the provider; do ` +
+                        `${(0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(deadline.totalMs)} timeout. The restore goes on at the provider; do ` +
                         "not start another one." +
-                        (0,until/* lastCheckFailed */.c)(outcome.lastFailure);
+                        (0,_wait_until_js__WEBPACK_IMPORTED_MODULE_12__/* .lastCheckFailed */ .c)(outcome.lastFailure);
             }
             else if (FAILED_STATUS.test(outcome.status)) {
                 result.failure = `Server ${serverId} ended the restore to snapshot ${snapshotId} with status "${outcome.status}".`;
@@ -30081,7 +29912,7 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
     catch (error) {
         // An error no further check can fix (a refused token) ends every wait.
         for (const result of started) {
-            result.failure = (0,explain/* explainFailure */.SP)(error, {
+            result.failure = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__/* .explainFailure */ .SP)(error, {
                 kind: "wait-restore",
                 serverId: result.snapshot.server.id,
                 snapshotId: result.snapshot.id,
@@ -30089,6 +29920,77 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
         }
     }
     await Promise.all(healthChecks);
+}
+/**
+ * Waits until no server is `restoring` any more. The provider documents no way to see a restore
+ * finish; the servers API's status is the closest fact there is.
+ */
+async function waitForRestores(api, serverIds, options, 
+/** Told of each server as soon as it is no longer restoring (not when it vanished). */
+onFinished) {
+    const waited = await (0,_wait_each_js__WEBPACK_IMPORTED_MODULE_11__/* .waitForEach */ .e)(new Map(serverIds.map((id) => [id, { id, status: _api_types_js__WEBPACK_IMPORTED_MODULE_1__/* .RESTORING */ .O }])), {
+        look: async (pending) => new Map(await Promise.all(pending.map((id) => serverStatus(api, id)))),
+        isSettled: (server) => server?.status !== _api_types_js__WEBPACK_IMPORTED_MODULE_1__/* .RESTORING */ .O,
+        onSettled: (_, server) => {
+            if (server)
+                onFinished?.(server);
+        },
+        progress: (states, elapsedMs) => [...states]
+            .map(([id, server]) => `Server ${id}: ${server?.status ?? "gone"}`)
+            .join("; ")
+            .concat(` (${(0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(elapsedMs)} elapsed)`),
+    }, options);
+    return new Map([...waited].map(([id, end]) => [
+        id,
+        {
+            kind: !end.settled ? "timed-out" : end.state ? "finished" : "vanished",
+            status: end.state?.status ?? "gone",
+            elapsedMs: end.elapsedMs,
+            lastFailure: end.lastFailure,
+        },
+    ]));
+}
+async function serverStatus(api, serverId) {
+    try {
+        return [serverId, await api.getServer(serverId)];
+    }
+    catch (error) {
+        if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 404))
+            return [serverId, undefined];
+        throw error;
+    }
+}
+/** What went wrong, server by server: a restore that did not end well, or a service not back. */
+function restoreFailures(results) {
+    return results.flatMap((r) => {
+        const unhealthy = r.health && (0,_health_check_js__WEBPACK_IMPORTED_MODULE_3__/* .unhealthySentence */ .i9)(r.health, r.snapshot.server.id, r.snapshot.id);
+        return [r.failure, unhealthy].filter((f) => f !== undefined);
+    });
+}
+/** The table of restore mode and of the rollback post step; a health column with `health-url`. */
+const RESTORE_COLUMNS = ["Server", "Snapshot", "Name", "Created", "Server status", "Took"];
+function restoreColumns(health) {
+    return health ? [...RESTORE_COLUMNS, "Health"] : RESTORE_COLUMNS;
+}
+function restoreRow(result, health) {
+    const { snapshot } = result;
+    const status = result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? "");
+    const took = result.endedAtMs === undefined ? "" : (0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(result.endedAtMs);
+    const row = [...plannedRow(snapshot, status).slice(0, 5), took];
+    return health ? [...row, result.health ? (0,_health_check_js__WEBPACK_IMPORTED_MODULE_3__/* .healthText */ .gB)(result.health) : "not checked"] : row;
+}
+/** A snapshot found and checked, but not (or not yet) restored. */
+function plannedRow(snapshot, status) {
+    return [snapshot.server.id, snapshot.id, snapshot.name, snapshot.created_at, status, ""];
+}
+/** A server and snapshot that a check stopped before they were even found. */
+function pairRow(pair, status) {
+    return [pair.serverId, pair.snapshotId, "", "", status, ""];
+}
+/** The dry run's lines: what would be restored, and to what. */
+function planLines(targets) {
+    return targets.map((target) => `Dry run: would restore server ${target.server.id} to snapshot ${(0,_rules_snapshots_js__WEBPACK_IMPORTED_MODULE_9__/* .describeSnapshot */ .e4)(target)}, ` +
+        `made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_14__/* .asText */ .e1)(target.created_at) || "at a time the API did not give"}.`);
 }
 
 
@@ -30099,11 +30001,12 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   e9: () => (/* binding */ describeSelection),
-/* harmony export */   fT: () => (/* binding */ serversNamedBy),
-/* harmony export */   q8: () => (/* binding */ planRestore)
+/* harmony export */   n4: () => (/* binding */ findNamed),
+/* harmony export */   q8: () => (/* binding */ planRestore),
+/* harmony export */   uK: () => (/* binding */ sameServerProblems)
 /* harmony export */ });
 /* unused harmony export latestRestorable */
-/* harmony import */ var _selection_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1698);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
 /* harmony import */ var _snapshots_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7533);
 
 
@@ -30116,7 +30019,7 @@ function planRestore(selection, serverIds, namePrefix, snapshots, missingServers
     const problems = [];
     const chosen = [];
     if (selection.kind !== "latest") {
-        for (const named of (0,_selection_js__WEBPACK_IMPORTED_MODULE_0__/* .findNamed */ .n)(selection, snapshots, missingServers)) {
+        for (const named of findNamed(selection, snapshots, missingServers)) {
             if ("problem" in named)
                 problems.push(named.problem);
             else if ((0,_snapshots_js__WEBPACK_IMPORTED_MODULE_1__/* .isCompleted */ .Yw)(named.snapshot))
@@ -30138,22 +30041,11 @@ function planRestore(selection, serverIds, namePrefix, snapshots, missingServers
             }
         }
     }
-    return { targets: chosen, problems: [...problems, ...(0,_selection_js__WEBPACK_IMPORTED_MODULE_0__/* .sameServerProblems */ .u)(chosen)] };
+    return { targets: chosen, problems: [...problems, ...sameServerProblems(chosen)] };
 }
 /** The newest completed snapshot of ours: never one in progress, never one without the prefix. */
 function latestRestorable(snapshots, serverId, namePrefix) {
     return (0,_snapshots_js__WEBPACK_IMPORTED_MODULE_1__/* .newestFirst */ .ll)(snapshots.filter((s) => s.server.id === serverId && (0,_snapshots_js__WEBPACK_IMPORTED_MODULE_1__/* .isCompleted */ .Yw)(s) && (0,_snapshots_js__WEBPACK_IMPORTED_MODULE_1__/* .isManaged */ .yF)(s, namePrefix)))[0];
-}
-/** The servers a selection names itself (none for plain ids: their snapshots tell). */
-function serversNamedBy(selection, serverIds) {
-    switch (selection.kind) {
-        case "by-server":
-            return [...new Set(selection.pairs.map((p) => p.serverId))];
-        case "latest":
-            return [...serverIds];
-        case "ids":
-            return undefined;
-    }
 }
 /** `server 12345 to snapshot 801, server 12346 to snapshot 802`: what a restore was asked to do. */
 function describeSelection(selection, serverIds) {
@@ -30168,19 +30060,6 @@ function describeSelection(selection, serverIds) {
             return `snapshot ${selection.ids.join(", ")}`;
     }
 }
-
-
-/***/ }),
-
-/***/ 1698:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   n: () => (/* binding */ findNamed),
-/* harmony export */   u: () => (/* binding */ sameServerProblems)
-/* harmony export */ });
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
-
 /**
  * Each snapshot the selection names, in its order: the snapshot where it exists and, in a map,
  * belongs to the server it is paired with; else a sentence that says why not. `missingServers` is
@@ -30321,56 +30200,18 @@ function age(snapshot, now) {
 
 /***/ }),
 
-/***/ 3210:
+/***/ 7079:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  F: () => (/* binding */ checkServers),
-  Y: () => (/* binding */ missingServers)
-});
-
-// EXTERNAL MODULE: ./src/api/errors.ts
-var errors = __nccwpck_require__(3249);
-// EXTERNAL MODULE: ./src/constants.ts
-var constants = __nccwpck_require__(7242);
-// EXTERNAL MODULE: ./src/workflow/explain.ts
-var explain = __nccwpck_require__(1778);
-// EXTERNAL MODULE: ./src/fleet/concurrency.ts
-var concurrency = __nccwpck_require__(4891);
-// EXTERNAL MODULE: ./src/api/types.ts
-var types = __nccwpck_require__(705);
-;// CONCATENATED MODULE: ./src/fleet/rules/server-status.ts
-
-/** Statuses the provider's own examples show a server taking a snapshot or a restore in. */
-const READY_STATUSES = new Set(["active", "stopped"]);
-/**
- * What a server's status means for a change: refused (why), ready, or a status the provider does
- * not document, which goes on with a warning: refusing it could block a working server for good.
- */
-function statusVerdict(server, change) {
-    const what = change === "snapshot" ? "a snapshot of it" : "a restore";
-    if (server.status === types/* RESTORING */.O) {
-        return {
-            refused: `Server ${server.id} is restoring: ${what} must wait until that restore has finished ` +
-                "(its status is active or stopped again).",
-        };
-    }
-    if (server.status === "suspended") {
-        return {
-            refused: `Server ${server.id} is suspended: the provider allows ${what} only once it is active or stopped again.`,
-        };
-    }
-    if (READY_STATUSES.has(server.status))
-        return { ready: true };
-    return {
-        undocumented: `Server ${server.id} is "${server.status}", a status the provider does not document: ` +
-            `going on with the ${change}.`,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/fleet/server-checks.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ checkServers),
+/* harmony export */   Y: () => (/* binding */ missingServers)
+/* harmony export */ });
+/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
+/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(705);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
+/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1778);
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4891);
 
 
 
@@ -30389,9 +30230,9 @@ async function checkServers(api, serverIds, change, log, sayMissing = true) {
     for (const serverId of serverIds) {
         const server = found.get(serverId);
         if (!isServer(server)) {
-            if ((0,errors/* isStatus */.zM)(server, 404))
+            if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(server, 404))
                 checks.missing.set(serverId, server.message);
-            if (sayMissing || !(0,errors/* isStatus */.zM)(server, 404))
+            if (sayMissing || !(0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(server, 404))
                 checks.problems.push(unreachable(server, serverId));
             continue;
         }
@@ -30411,7 +30252,7 @@ async function checkServers(api, serverIds, change, log, sayMissing = true) {
 async function missingServers(api, serverIds) {
     const missing = new Map();
     for (const [serverId, server] of await readServers(api, serverIds)) {
-        if ((0,errors/* isStatus */.zM)(server, 404))
+        if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(server, 404))
             missing.set(serverId, server.message);
     }
     return missing;
@@ -30419,7 +30260,7 @@ async function missingServers(api, serverIds) {
 /** Each server, or the error that reading it ended with; all at once. */
 async function readServers(api, serverIds) {
     const found = new Map();
-    await (0,concurrency/* forEachConcurrently */.D)(serverIds, concurrency/* SERVER_CONCURRENCY */.s, async (serverId) => {
+    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_4__/* .forEachConcurrently */ .D)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_4__/* .SERVER_CONCURRENCY */ .s, async (serverId) => {
         try {
             found.set(serverId, await api.getServer(serverId));
         }
@@ -30433,11 +30274,171 @@ function isServer(value) {
     return !(value instanceof Error);
 }
 function unreachable(error, serverId) {
-    if ((0,errors/* isStatus */.zM)(error, 404)) {
+    if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 404)) {
         return (`Server ${serverId} does not exist, or this token cannot see it (${error.message}). ` +
-            `Check ${constants/* Inputs */.G0.serverId}.`);
+            `Check ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.serverId}.`);
     }
-    return (0,explain/* explainFailure */.SP)(error, { kind: "server", serverId });
+    return (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_3__/* .explainFailure */ .SP)(error, { kind: "server", serverId });
+}
+/** Statuses the provider's own examples show a server taking a snapshot or a restore in. */
+const READY_STATUSES = new Set(["active", "stopped"]);
+/**
+ * What a server's status means for a change: refused (why), ready, or a status the provider does
+ * not document, which goes on with a warning: refusing it could block a working server for good.
+ */
+function statusVerdict(server, change) {
+    const what = change === "snapshot" ? "a snapshot of it" : "a restore";
+    if (server.status === _api_types_js__WEBPACK_IMPORTED_MODULE_1__/* .RESTORING */ .O) {
+        return {
+            refused: `Server ${server.id} is restoring: ${what} must wait until that restore has finished ` +
+                "(its status is active or stopped again).",
+        };
+    }
+    if (server.status === "suspended") {
+        return {
+            refused: `Server ${server.id} is suspended: the provider allows ${what} only once it is active or stopped again.`,
+        };
+    }
+    if (READY_STATUSES.has(server.status))
+        return { ready: true };
+    return {
+        undocumented: `Server ${server.id} is "${server.status}", a status the provider does not document: ` +
+            `going on with the ${change}.`,
+    };
+}
+
+
+/***/ }),
+
+/***/ 5750:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   JB: () => (/* binding */ readOwnList),
+/* harmony export */   YT: () => (/* binding */ snapshotsByServer),
+/* harmony export */   fT: () => (/* binding */ serversNamedBy),
+/* harmony export */   rJ: () => (/* binding */ snapshotsForSelection),
+/* harmony export */   wM: () => (/* binding */ readServerList)
+/* harmony export */ });
+/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1778);
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4891);
+
+
+/**
+ * The server's snapshots, with a second read when the first was not complete (the list moved
+ * while it was read); still not complete after that, it says so rather than be trusted.
+ */
+async function readServerList(api, serverId) {
+    const first = await api.listSnapshots(serverId);
+    return first.complete ? first : api.listSnapshots(serverId);
+}
+/** The server's own list, or why it could not be read. */
+async function readOwnList(api, serverId) {
+    try {
+        return await readServerList(api, serverId);
+    }
+    catch (error) {
+        return { error };
+    }
+}
+/** Each server's own list, all at once; one that fails holds its error. */
+async function readServerLists(api, serverIds) {
+    const lists = new Map();
+    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_1__/* .forEachConcurrently */ .D)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_1__/* .SERVER_CONCURRENCY */ .s, async (serverId) => {
+        lists.set(serverId, await readOwnList(api, serverId));
+    });
+    return lists;
+}
+/**
+ * The snapshots of each server, at a cost of min(pages of the account's list, servers) requests:
+ * the account's list while it has no more pages than there are servers, else each server's own
+ * filtered list. (A fleet's first read, which does not yet know `accountPages`, may cost one
+ * request more: the first page of the account's list, which tells its size; and so does a read of
+ * the account's list that moved while it was read.)
+ */
+async function snapshotsByServer(api, serverIds, accountPages) {
+    const found = {
+        byServer: new Map(),
+        provesAbsence: new Map(),
+        failed: new Map(),
+        fromAccount: false,
+        accountPages,
+    };
+    if (serverIds.length > 1 && (accountPages ?? 0) <= serverIds.length) {
+        const account = await api.listSnapshots(undefined, { maxPages: serverIds.length });
+        found.accountPages = account.pages;
+        // A walk that moved may lack any server's snapshots: each server's own list is read instead.
+        if (account.pages <= serverIds.length && account.complete) {
+            for (const id of serverIds) {
+                found.byServer.set(id, []);
+                found.provesAbsence.set(id, false);
+            }
+            for (const snapshot of account.snapshots) {
+                found.byServer.get(snapshot.server.id)?.push(snapshot);
+            }
+            return { ...found, fromAccount: true };
+        }
+    }
+    for (const [serverId, list] of await readServerLists(api, serverIds)) {
+        if ("error" in list) {
+            found.failed.set(serverId, list.error);
+        }
+        else {
+            found.byServer.set(serverId, list.snapshots);
+            found.provesAbsence.set(serverId, list.complete);
+        }
+    }
+    return found;
+}
+/**
+ * The snapshots a selection names (to restore or to wait for), read at a cost that grows with the
+ * servers named, not with the account: each named server's own list for a `snapshot-ids` map or
+ * `latest`; the account's list, walked once, only for plain ids, which name no server. A list
+ * that moved while it was read is read again; one that still did is not trusted to say what is
+ * missing or what is newest.
+ */
+async function snapshotsForSelection(api, selection, serverIds) {
+    if (selection.kind === "ids")
+        return accountSnapshots(api, selection.ids);
+    return serversSnapshots(api, serversNamedBy(selection, serverIds) ?? []);
+}
+/** The servers a selection names itself (none for plain ids: their snapshots tell). */
+function serversNamedBy(selection, serverIds) {
+    switch (selection.kind) {
+        case "by-server":
+            return [...new Set(selection.pairs.map((p) => p.serverId))];
+        case "latest":
+            return [...serverIds];
+        case "ids":
+            return undefined;
+    }
+}
+/** Every named server's snapshots for sure, or an error: a guess could pick the wrong snapshot. */
+async function serversSnapshots(api, serverIds) {
+    const found = [];
+    for (const [serverId, list] of await readServerLists(api, serverIds)) {
+        if ("error" in list)
+            throw list.error;
+        if (!list.complete) {
+            throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__/* .StepFailure */ .pH(`The snapshots of server ${serverId} changed while they were read, twice, so which ` +
+                "exist and which is newest is not known for sure. Run the step again.");
+        }
+        found.push(...list.snapshots);
+    }
+    return found;
+}
+async function accountSnapshots(api, ids) {
+    for (let read = 1;; read++) {
+        const account = await api.listSnapshots();
+        const missing = ids.filter((id) => !account.snapshots.some((s) => s.id === id));
+        if (account.complete || missing.length === 0)
+            return account.snapshots;
+        if (read >= 2) {
+            throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__/* .StepFailure */ .pH(`Snapshot ${missing.join(", ")} could not be found for sure: the account's list changed ` +
+                "while it was read, twice. Run the step again, or name each snapshot with its server " +
+                "(the snapshot-ids map of the create step), which reads only that server's list.");
+        }
+    }
 }
 
 
@@ -30671,8 +30672,6 @@ function unhealthySentence(end, serverId, snapshotId) {
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
 /* harmony import */ var _runner_redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8949);
-/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1012);
-
 
 
 
@@ -30752,7 +30751,8 @@ function healthUrlFor(template, server) {
         const placeholder = name;
         const field = PLACEHOLDERS[placeholder];
         const raw = server[field];
-        const value = (0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_3__/* .asText */ .e1)(raw);
+        // Any JSON value the API sent: a field documented as text may come as a number or an object.
+        const value = typeof raw === "string" ? raw : JSON.stringify(raw ?? "");
         const cannot = (why) => {
             problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.healthUrl} cannot be filled for server ${server.id}: {${placeholder}} takes its ` +
                 `${field}, ${why}`);
@@ -30830,8 +30830,8 @@ function sample(template) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2409);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6661);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3946);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6445);
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1683);
 /* harmony import */ var _workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2642);
 
@@ -30848,7 +30848,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2409:
+/***/ 3946:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30909,11 +30909,13 @@ var explain = __nccwpck_require__(1778);
 var concurrency = __nccwpck_require__(4891);
 // EXTERNAL MODULE: ./src/fleet/exactly-once.ts
 var exactly_once = __nccwpck_require__(8708);
-// EXTERNAL MODULE: ./src/fleet/lists/server-lists.ts
-var server_lists = __nccwpck_require__(1015);
+// EXTERNAL MODULE: ./src/fleet/snapshot-lists.ts
+var snapshot_lists = __nccwpck_require__(5750);
 // EXTERNAL MODULE: ./src/fleet/rules/snapshots.ts
 var rules_snapshots = __nccwpck_require__(7533);
 ;// CONCATENATED MODULE: ./src/fleet/rules/retention.ts
+
+
 
 function mayBeDeleted(snapshot, ownership) {
     return ((0,rules_snapshots/* isManaged */.yF)(snapshot, ownership.namePrefix) &&
@@ -30947,12 +30949,6 @@ function snapshotsToMakeRoom(snapshots, needed, ownership) {
     const order = [...oldestFirst.filter(rules_snapshots/* hasFailed */.WN), ...oldestFirst.filter(rules_snapshots/* isCompleted */.Yw)];
     return order.length >= needed ? order.slice(0, needed) : undefined;
 }
-
-;// CONCATENATED MODULE: ./src/fleet/rules/slots.ts
-
-
-
-
 /**
  * Applies `if-exists` (fail before creating, reuse the newest one with the step's name, or delete
  * them all to make a new one), then `on-limit`. Pure: it throws, naming the server, what the step
@@ -31016,8 +31012,8 @@ function listing(snapshots, now) {
         .join(", ");
 }
 
-// EXTERNAL MODULE: ./src/fleet/server-checks.ts + 1 modules
-var server_checks = __nccwpck_require__(3210);
+// EXTERNAL MODULE: ./src/fleet/server-checks.ts
+var server_checks = __nccwpck_require__(7079);
 // EXTERNAL MODULE: ./src/api/types.ts
 var types = __nccwpck_require__(705);
 // EXTERNAL MODULE: ./src/fleet/wait/each.ts
@@ -31059,7 +31055,7 @@ async function waitForSnapshots(api, snapshots, options, accountPages) {
 }
 async function look(api, pending, accountPages, log) {
     const serverIds = [...new Set(pending.map((s) => s.server.id))];
-    const lists = await (0,server_lists/* snapshotsByServer */.YT)(api, serverIds, accountPages);
+    const lists = await (0,snapshot_lists/* snapshotsByServer */.YT)(api, serverIds, accountPages);
     const passing = [...lists.failed].filter(([, error]) => (0,errors/* isTransient */.dg)(error));
     // Every server's list failed for a passing reason: the whole check failed, and says so.
     const [firstPassing] = passing;
@@ -31071,7 +31067,7 @@ async function look(api, pending, accountPages, log) {
     }
     const ownLists = new Map();
     const ownListOf = (serverId) => {
-        const read = ownLists.get(serverId) ?? (0,server_lists/* readOwnList */.JB)(api, serverId);
+        const read = ownLists.get(serverId) ?? (0,snapshot_lists/* readOwnList */.JB)(api, serverId);
         ownLists.set(serverId, read);
         return read;
     };
@@ -31225,7 +31221,7 @@ async function prepareCreates(settings, context) {
     const { api, log, now } = context;
     const [checks, read] = await Promise.all([
         (0,server_checks/* checkServers */.F)(api, settings.serverIds, "snapshot", log),
-        (0,server_lists/* snapshotsByServer */.YT)(api, settings.serverIds, undefined).then((lists) => ({ lists }), (error) => ({ error })),
+        (0,snapshot_lists/* snapshotsByServer */.YT)(api, settings.serverIds, undefined).then((lists) => ({ lists }), (error) => ({ error })),
     ]);
     const wrongUrl = (0,explain/* wrongApiUrl */.hh)("error" in read ? [read.error] : read.lists.failed.values());
     if (wrongUrl)
@@ -31434,7 +31430,7 @@ async function runCreate(settings, context) {
         notes: settings.wait
             ? []
             : ["Not waited for (wait is false): the snapshots may still be in progress."],
-        rollback: (0,rollback_handoff/* rollbackToArm */.SP)(settings, madeSnapshots(results)),
+        made: madeSnapshots(results),
     };
 }
 /** The table of create mode and of wait mode, which waits exactly as create does. */
@@ -31552,7 +31548,7 @@ async function runList(settings, context) {
     let found = [];
     await log.group(`Listing the snapshots of ${settings.serverIds.length} server(s)`, async () => {
         try {
-            const lists = await (0,server_lists/* snapshotsByServer */.YT)(api, settings.serverIds, undefined);
+            const lists = await (0,snapshot_lists/* snapshotsByServer */.YT)(api, settings.serverIds, undefined);
             for (const serverId of settings.serverIds) {
                 const error = lists.failed.get(serverId);
                 if (error !== undefined)
@@ -31639,7 +31635,7 @@ async function runPrune(settings, context) {
     const title = `${settings.dryRun ? "Dry run: pruning" : "Pruning"} ${settings.serverIds.length} server(s)`;
     await log.group(title, async () => {
         try {
-            const lists = await (0,server_lists/* snapshotsByServer */.YT)(api, settings.serverIds, undefined);
+            const lists = await (0,snapshot_lists/* snapshotsByServer */.YT)(api, settings.serverIds, undefined);
             for (const [serverId, error] of lists.failed) {
                 failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list", serverId }));
             }
@@ -31675,12 +31671,62 @@ async function runPrune(settings, context) {
     };
 }
 
-// EXTERNAL MODULE: ./src/modes/restore.ts
-var restore = __nccwpck_require__(7322);
-// EXTERNAL MODULE: ./src/fleet/lists/selected.ts
-var selected = __nccwpck_require__(2405);
-// EXTERNAL MODULE: ./src/fleet/rules/selection.ts
-var rules_selection = __nccwpck_require__(1698);
+// EXTERNAL MODULE: ./src/fleet/restore.ts
+var restore = __nccwpck_require__(8378);
+;// CONCATENATED MODULE: ./src/modes/restore.ts
+
+
+
+
+const restore_TITLE = "VPS restore";
+/**
+ * Restores servers to snapshots, through the one restore path that the rollback post step takes
+ * too: every snapshot and server checked before the first restore (if any check fails, none is
+ * sent), each server restored at most once, waited for, and its service checked; then report.
+ */
+async function runRestore(settings, context) {
+    const { setOutput, log } = context;
+    const outcome = await (0,restore/* restoreServers */.hb)({
+        ...settings,
+        selection: settings.snapshots,
+        mapSource: "input",
+        announceEach: false,
+        // As soon as everything is checked: a step cancelled while it waits still says what it did.
+        onChecked: (targets) => (0,outputs/* publishSnapshots */.jD)(setOutput, targets),
+    }, context);
+    if (outcome.kind === "refused") {
+        return (0,summary/* failedReport */.kS)(restore_TITLE, [...outcome.problems, "Nothing was restored."]);
+    }
+    if (outcome.kind === "planned") {
+        for (const line of (0,restore/* planLines */.HN)(outcome.targets))
+            log.info(line);
+        return {
+            title: `${restore_TITLE} (dry run)`,
+            columns: (0,restore/* restoreColumns */.IX)(undefined),
+            rows: outcome.targets.map((snapshot) => (0,restore/* plannedRow */.dL)(snapshot, "would be restored")),
+            servers: outcome.targets.map((t) => t.server.id),
+            failures: [],
+            notes: ["Dry run: nothing was restored."],
+        };
+    }
+    const { results } = outcome;
+    const [first] = results;
+    if (first?.serverStatus)
+        setOutput(constants/* Outputs */.tY.serverStatus, first.serverStatus);
+    return {
+        title: restore_TITLE,
+        columns: (0,restore/* restoreColumns */.IX)(settings.health),
+        rows: results.map((r) => (0,restore/* restoreRow */.HY)(r, settings.health)),
+        servers: results.map((r) => r.snapshot.server.id),
+        failures: (0,restore/* restoreFailures */.QI)(results),
+        notes: settings.wait
+            ? []
+            : ["Not waited for (wait is false): the servers may still be restoring."],
+    };
+}
+
+// EXTERNAL MODULE: ./src/fleet/rules/restore-plan.ts
+var restore_plan = __nccwpck_require__(3596);
 ;// CONCATENATED MODULE: ./src/modes/wait.ts
 
 
@@ -31702,8 +31748,8 @@ async function runWait(settings, context) {
     const selection = settings.snapshots;
     let named;
     try {
-        const listed = await (0,selected/* snapshotsForSelection */.r)(api, selection, []);
-        named = (0,rules_selection/* findNamed */.n)(selection, listed, await missingServersOfMap(api, selection, listed));
+        const listed = await (0,snapshot_lists/* snapshotsForSelection */.rJ)(api, selection, []);
+        named = (0,restore_plan/* findNamed */.n4)(selection, listed, await missingServersOfMap(api, selection, listed));
     }
     catch (error) {
         return (0,summary/* failedReport */.kS)(wait_TITLE, [(0,explain/* explainFailure */.SP)(error, { kind: "list" })]);
@@ -31712,7 +31758,7 @@ async function runWait(settings, context) {
     const snapshots = named.flatMap((n) => ("snapshot" in n ? [n.snapshot] : []));
     // A rollback restores each server to one snapshot: two of one server leave it undecided.
     if (settings.rollbackOnFailure)
-        problems.push(...(0,rules_selection/* sameServerProblems */.u)(snapshots));
+        problems.push(...(0,restore_plan/* sameServerProblems */.uK)(snapshots));
     if (problems.length > 0)
         return (0,summary/* failedReport */.kS)(wait_TITLE, [...problems, "Nothing was waited for."]);
     (0,outputs/* publishSnapshots */.jD)(setOutput, snapshots);
@@ -31731,7 +31777,7 @@ async function runWait(settings, context) {
         servers: results.map((r) => r.serverId),
         failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
         notes: ["Waited for snapshots that an earlier step started; nothing was changed."],
-        rollback: (0,rollback_handoff/* rollbackToArm */.SP)(settings, madeSnapshots(results)),
+        made: madeSnapshots(results),
     };
 }
 /**
@@ -31747,7 +31793,7 @@ async function missingServersOfMap(api, selection, listed) {
 
 // EXTERNAL MODULE: ./src/runner/untrusted.ts
 var untrusted = __nccwpck_require__(1012);
-;// CONCATENATED MODULE: ./src/fleet/rules/server-names.ts
+;// CONCATENATED MODULE: ./src/fleet/rules/server-selection.ts
 
 
 /** How many existing names a "matches no server" sentence lists, to show what is there. */
@@ -31811,7 +31857,7 @@ function existing(servers) {
     return `Servers that exist: ${names.join(", ")}${more}.`;
 }
 
-;// CONCATENATED MODULE: ./src/fleet/lists/server-names.ts
+;// CONCATENATED MODULE: ./src/fleet/servers.ts
 
 
 /**
@@ -31894,8 +31940,9 @@ async function runMain(deps) {
         await (0,summary/* finishStep */.IT)(io, report);
         // Last, so that a step that failed, timed out or was cancelled never arms it: the post step
         // restores only after a main step that got this far.
-        if (report.failures.length === 0 && report.rollback)
-            (0,rollback_handoff/* armRollback */.zf)(io, report.rollback);
+        const rollback = "rollbackOnFailure" in settings && report.made && (0,rollback_handoff/* rollbackToArm */.SP)(settings, report.made);
+        if (report.failures.length === 0 && rollback)
+            (0,rollback_handoff/* armRollback */.zf)(io, rollback);
     }
     catch (error) {
         io.setFailed((0,errors/* errorMessage */.gJ)(error));
@@ -31931,7 +31978,7 @@ function runMode(settings, context) {
         case "wait":
             return runWait(settings, context);
         case "restore":
-            return (0,restore/* runRestore */.YL)(settings, context);
+            return runRestore(settings, context);
         case "prune":
             return runPrune(settings, context);
         case "delete":
@@ -31944,244 +31991,104 @@ function runMode(settings, context) {
 
 /***/ }),
 
-/***/ 7322:
+/***/ 6445:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   HY: () => (/* binding */ restoreRow),
-/* harmony export */   IX: () => (/* binding */ restoreColumns),
-/* harmony export */   QI: () => (/* binding */ restoreFailures),
-/* harmony export */   YL: () => (/* binding */ runRestore),
-/* harmony export */   bB: () => (/* binding */ settleBeforeRestore),
-/* harmony export */   bs: () => (/* binding */ pairRow)
-/* harmony export */ });
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
-/* harmony import */ var _fleet_restore_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8280);
-/* harmony import */ var _health_check_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3774);
-/* harmony import */ var _health_url_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(935);
-/* harmony import */ var _fleet_rules_snapshots_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7533);
-/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1012);
-/* harmony import */ var _workflow_outputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6327);
-/* harmony import */ var _workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4157);
 
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
 
+// UNUSED EXPORTS: runPost
 
-
-
-
-
-
-
-const TITLE = "VPS restore";
-/**
- * Restores servers to snapshots: read and check every snapshot (it exists, is completed, belongs
- * to its server) and every server (it exists, its status allows a restore); if any check fails,
- * no restore at all is sent. Then restore, each at most once, and (with `wait`) wait; then report.
- * The rollback post step takes the same path.
- */
-async function runRestore(settings, context) {
-    const { log, setOutput } = context;
-    const plan = await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .prepareRestores */ .Hs)(settings.snapshots, settings.serverIds, settings.namePrefix, context);
-    const { problems, health } = settleBeforeRestore(plan, settings.health, context);
-    if (problems.length > 0)
-        return (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__/* .failedReport */ .kS)(TITLE, [...problems, "Nothing was restored."]);
-    (0,_workflow_outputs_js__WEBPACK_IMPORTED_MODULE_6__/* .publishSnapshots */ .jD)(setOutput, plan.targets);
-    if (settings.dryRun) {
-        for (const target of plan.targets) {
-            log.info(`Dry run: would restore server ${target.server.id} to snapshot ${(0,_fleet_rules_snapshots_js__WEBPACK_IMPORTED_MODULE_5__/* .describeSnapshot */ .e4)(target)}, ` +
-                `made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_8__/* .asText */ .e1)(target.created_at) || "at a time the API did not give"}.`);
-        }
-        return {
-            title: `${TITLE} (dry run)`,
-            columns: restoreColumns(undefined),
-            rows: plan.targets.map((snapshot) => plannedRow(snapshot, "would be restored")),
-            servers: plan.targets.map((t) => t.server.id),
-            failures: [],
-            notes: ["Dry run: nothing was restored."],
-        };
-    }
-    log.warning(`Restoring ${plan.targets.map((t) => `server ${t.server.id} to snapshot ${t.id}`).join(", ")}: ` +
-        "everything written to these servers since their snapshot is lost.");
-    const results = await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .startRestores */ .oX)(plan.targets, { announce: false }, context);
-    if (settings.wait) {
-        await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .waitForRestoreResults */ .HE)(results, settings.pollIntervalMs, context, health);
-    }
-    const [first] = results;
-    if (first?.serverStatus)
-        setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.serverStatus, first.serverStatus);
-    return {
-        title: TITLE,
-        columns: restoreColumns(settings.health),
-        rows: results.map((r) => restoreRow(r, settings.health)),
-        servers: plan.targets.map((t) => t.server.id),
-        failures: restoreFailures(results),
-        notes: settings.wait
-            ? []
-            : ["Not waited for (wait is false): the servers may still be restoring."],
-    };
-}
-/**
- * Every problem found before a restore, with every server's health URL filled from what the checks
- * read of it: a `health-url` that cannot be filled for one server stops all restores, like any
- * other problem found before the first one.
- */
-function settleBeforeRestore(plan, check, context) {
-    if (!check)
-        return { problems: plan.problems, health: undefined };
-    const { urls, problems } = (0,_health_url_js__WEBPACK_IMPORTED_MODULE_4__/* .healthUrlsFor */ .C)(check.urlTemplate, plan.servers.values());
-    return {
-        problems: [...plan.problems, ...problems],
-        health: { check, urls, probe: context.probeHealth },
-    };
-}
-/** What went wrong, server by server: a restore that did not end well, or a service not back. */
-function restoreFailures(results) {
-    return results.flatMap((r) => {
-        const unhealthy = r.health && (0,_health_check_js__WEBPACK_IMPORTED_MODULE_3__/* .unhealthySentence */ .i9)(r.health, r.snapshot.server.id, r.snapshot.id);
-        return [r.failure, unhealthy].filter((f) => f !== undefined);
-    });
-}
-/** The table of restore mode and of the rollback post step; a health column with `health-url`. */
-const RESTORE_COLUMNS = ["Server", "Snapshot", "Name", "Created", "Server status", "Took"];
-function restoreColumns(health) {
-    return health ? [...RESTORE_COLUMNS, "Health"] : RESTORE_COLUMNS;
-}
-function restoreRow(result, health) {
-    const { snapshot } = result;
-    const status = result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? "");
-    const took = result.endedAtMs === undefined ? "" : (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(result.endedAtMs);
-    const row = [...plannedRow(snapshot, status).slice(0, 5), took];
-    return health ? [...row, result.health ? (0,_health_check_js__WEBPACK_IMPORTED_MODULE_3__/* .healthText */ .gB)(result.health) : "not checked"] : row;
-}
-/** A snapshot found and checked, but not (or not yet) restored. */
-function plannedRow(snapshot, status) {
-    return [snapshot.server.id, snapshot.id, snapshot.name, snapshot.created_at, status, ""];
-}
-/** A server and snapshot that a check stopped before they were even found. */
-function pairRow(pair, status) {
-    return [pair.serverId, pair.snapshotId, "", "", status, ""];
-}
-
-
-/***/ }),
-
-/***/ 6661:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   e: () => (/* binding */ run)
-/* harmony export */ });
-/* unused harmony export runPost */
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
-/* harmony import */ var _modes_restore_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7322);
-/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1683);
-/* harmony import */ var _fleet_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3596);
-/* harmony import */ var _fleet_restore_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8280);
-/* harmony import */ var _workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2642);
-/* harmony import */ var _workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4157);
-/* harmony import */ var _health_check_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3774);
-
-
-
-
+// EXTERNAL MODULE: ./src/constants.ts
+var constants = __nccwpck_require__(7242);
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __nccwpck_require__(7607);
+// EXTERNAL MODULE: ./src/health/check.ts
+var check = __nccwpck_require__(3774);
+// EXTERNAL MODULE: ./src/fleet/restore.ts
+var restore = __nccwpck_require__(8378);
+// EXTERNAL MODULE: ./src/fleet/rules/restore-plan.ts
+var restore_plan = __nccwpck_require__(3596);
+;// CONCATENATED MODULE: ./src/fleet/rollback.ts
 
 
 
 
 
 const TITLE = "VPS rollback";
-/** The post step, as the bundle's entry and `@github/local-action` start it. */
-function run(deps = (0,_step_js__WEBPACK_IMPORTED_MODULE_3__/* .actionDeps */ .tQ)()) {
-    return (0,_step_js__WEBPACK_IMPORTED_MODULE_3__/* .runStep */ .eg)(runPost, deps);
-}
 /**
- * The post step, which the runner starts only when the job has failed (`post-if: failure()`):
- * with `rollback-on-failure: true`, and only after a main step that succeeded (every snapshot
- * completed, so the deploy after it ran on top of them), it restores every server to the snapshot
- * that step made or waited for, unless a `mode: confirm` step has declared the deploy good since.
- * It never restores anything else.
+ * Restore mode's path (check everything, then restore and wait), with the rollback's words: each
+ * restore announced on the run's page, and the summary saying exactly what was restored and why.
  */
-async function runPost(deps) {
-    const { io } = deps;
-    (0,_step_js__WEBPACK_IMPORTED_MODULE_3__/* .maskToken */ .gg)(deps);
-    const handoff = (0,_workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_6__/* .readRollbackHandoff */ .r5)(io);
-    switch (handoff.kind) {
-        case "off":
-            io.log.info("Rollback is off (rollback-on-failure: false): nothing was restored.");
-            return;
-        case "unreadable":
-            (0,_workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_6__/* .recordRollbackOutcome */ .EX)(io, "failed", []);
-            io.setFailed(`Rollback: the saved state is unreadable (${handoff.problems.join("; ")}); nothing was restored.`);
-            return;
-        case "nothing-made":
-            (0,_workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_6__/* .recordRollbackOutcome */ .EX)(io, "not-needed", []);
-            io.log.info("Rollback: this step made no snapshot, so there is nothing to roll back.");
-            return;
-        case "not-succeeded":
-            return reportNoRollback(io, "this step did not succeed (it failed, timed out or was cancelled), so the steps after " +
-                "it, the deploy among them, never ran", handoff.targetsText);
-        case "confirmed":
-            return reportNoRollback(io, `the deploy was confirmed by a step with ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode}: confirm after this step, so the ` +
-                "job failed after the deploy was known to be good", handoff.targetsText);
-        case "due": {
-            const api = {
-                apiUrl: handoff.apiUrl,
-                apiToken: io.getInput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiToken).trim(),
-                timeoutMs: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .RESTORE_TIMEOUT_MS */ .Ox,
-            };
-            // Not a group of its own: the restores group their lines, and groups cannot nest.
-            io.log.info("Rolling back: the job failed after this step, and rollback-on-failure is true.");
-            return rollBack(handoff, (0,_step_js__WEBPACK_IMPORTED_MODULE_3__/* .createModeContext */ .DZ)(api, deps), io);
-        }
-    }
-}
-/** Why nothing is restored, and the input that restores by hand all the same. */
-async function reportNoRollback(io, why, targetsText) {
-    (0,_workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_6__/* .recordRollbackOutcome */ .EX)(io, "not-needed", []);
-    const sentence = `Nothing was rolled back: ${why}. To restore by hand anyway, run this action with ` +
-        `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode}: restore and ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId}: ${targetsText} ` +
-        "(the snapshot-ids output of this step).";
-    io.log.info(sentence);
-    await (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__/* .finishStep */ .IT)(io, { title: TITLE, columns: [], rows: [], failures: [], notes: [sentence] });
-}
-/** Restore mode's path (check everything, then restore and wait), with the rollback's words. */
-async function rollBack(rollback, context, io) {
+async function rollBack(rollback, context) {
     const selection = { kind: "by-server", pairs: rollback.targets };
-    const plan = await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_5__/* .prepareRestores */ .Hs)(selection, [], "", context, "rollback");
-    const { problems, health } = (0,_modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .settleBeforeRestore */ .bB)(plan, rollback.health, context);
-    if (problems.length > 0) {
-        (0,_workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_6__/* .recordRollbackOutcome */ .EX)(io, "failed", []);
-        await (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__/* .finishStep */ .IT)(io, {
-            title: TITLE,
-            columns: (0,_modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .restoreColumns */ .IX)(undefined),
-            rows: rollback.targets.map((pair) => (0,_modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .pairRow */ .bs)(pair, "not restored")),
-            failures: [
-                ...problems.map((p) => `Not rolled back: ${p}`),
-                `Rollback failed before any restore, so nothing was restored (${(0,_fleet_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSelection */ .e9)(selection, [])}): ` +
-                    "every server and snapshot is checked first.",
-            ],
-            notes: [],
-        });
-        return;
+    const { health, pollIntervalMs } = rollback;
+    const outcome = await (0,restore/* restoreServers */.hb)({
+        selection,
+        serverIds: [],
+        namePrefix: "",
+        mapSource: "rollback",
+        health,
+        wait: true,
+        pollIntervalMs,
+        dryRun: false,
+        announceEach: true,
+    }, context);
+    if (outcome.kind !== "restored") {
+        const problems = outcome.kind === "refused" ? outcome.problems : [];
+        return {
+            outcome: "failed",
+            restored: [],
+            report: {
+                title: TITLE,
+                columns: (0,restore/* restoreColumns */.IX)(undefined),
+                rows: rollback.targets.map((pair) => (0,restore/* pairRow */.bs)(pair, "not restored")),
+                failures: [
+                    ...problems.map((p) => `Not rolled back: ${p}`),
+                    `Rollback failed before any restore, so nothing was restored (${(0,restore_plan/* describeSelection */.e9)(selection, [])}): ` +
+                        "every server and snapshot is checked first.",
+                ],
+                notes: [],
+            },
+        };
     }
-    const results = await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_5__/* .startRestores */ .oX)(plan.targets, { announce: true }, context);
-    await (0,_fleet_restore_js__WEBPACK_IMPORTED_MODULE_5__/* .waitForRestoreResults */ .HE)(results, rollback.pollIntervalMs, context, health);
+    const { results } = outcome;
     const restored = results.filter((r) => !r.failure);
     for (const result of restored) {
-        io.log.info(`Rolled back server ${result.snapshot.server.id} to snapshot ${result.snapshot.id} ` +
+        context.log.info(`Rolled back server ${result.snapshot.server.id} to snapshot ${result.snapshot.id} ` +
             `(${result.snapshot.name}); server status ${result.serverStatus}` +
-            `${result.health ? `; ${(0,_health_check_js__WEBPACK_IMPORTED_MODULE_8__/* .healthText */ .gB)(result.health)}` : ""}.`);
+            `${result.health ? `; ${(0,check/* healthText */.gB)(result.health)}` : ""}.`);
     }
-    (0,_workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_6__/* .recordRollbackOutcome */ .EX)(io, outcomeOf(results), restored.map(restoredServer));
-    await (0,_workflow_summary_js__WEBPACK_IMPORTED_MODULE_7__/* .finishStep */ .IT)(io, {
-        title: TITLE,
-        columns: (0,_modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .restoreColumns */ .IX)(rollback.health),
-        rows: results.map((r) => (0,_modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .restoreRow */ .HY)(r, rollback.health)),
-        failures: (0,_modes_restore_js__WEBPACK_IMPORTED_MODULE_2__/* .restoreFailures */ .QI)(results).map((f) => `Rollback: ${f}`),
-        notes: [rollbackSentence(restored.length, rollback)],
-    });
+    return {
+        outcome: outcomeOf(results),
+        restored: restored.map(restoredServer),
+        report: {
+            title: TITLE,
+            columns: (0,restore/* restoreColumns */.IX)(health),
+            rows: results.map((r) => (0,restore/* restoreRow */.HY)(r, health)),
+            failures: (0,restore/* restoreFailures */.QI)(results).map((f) => `Rollback: ${f}`),
+            notes: [rollbackSentence(restored.length, rollback)],
+        },
+    };
+}
+/** Why nothing is restored, and the input that restores by hand all the same. */
+function noRollback(handoff) {
+    const why = handoff.kind === "confirmed"
+        ? `the deploy was confirmed by a step with ${constants/* Inputs */.G0.mode}: confirm after this step, so the ` +
+            "job failed after the deploy was known to be good"
+        : "this step did not succeed (it failed, timed out or was cancelled), so the steps after " +
+            "it, the deploy among them, never ran";
+    const sentence = `Nothing was rolled back: ${why}. To restore by hand anyway, run this action with ` +
+        `${constants/* Inputs */.G0.mode}: restore and ${constants/* Inputs */.G0.snapshotId}: ${handoff.targetsText} ` +
+        "(the snapshot-ids output of this step).";
+    return {
+        outcome: "not-needed",
+        restored: [],
+        report: { title: TITLE, columns: [], rows: [], failures: [], notes: [sentence] },
+    };
 }
 function outcomeOf(results) {
     if (results.some((r) => r.failure))
@@ -32198,8 +32105,68 @@ function rollbackSentence(restored, rollback) {
     const servers = `${restored} of ${total} server${total === 1 ? "" : "s"}`;
     const snapshot = rollback.mode === "wait" ? "the snapshot this step waited for" : "the snapshot this step made";
     const done = `Restored ${servers} to ${snapshot}, because the job failed after it ` +
-        `(waited up to ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .RESTORE_TIMEOUT_MS */ .Ox)} for the restores).`;
+        `(waited up to ${(0,duration/* formatDuration */.a)(constants/* RESTORE_TIMEOUT_MS */.Ox)} for the restores).`;
     return restored === total ? done : `${done} The others were not: see why above.`;
+}
+
+// EXTERNAL MODULE: ./src/step.ts + 28 modules
+var step = __nccwpck_require__(1683);
+// EXTERNAL MODULE: ./src/workflow/rollback-handoff.ts
+var rollback_handoff = __nccwpck_require__(2642);
+// EXTERNAL MODULE: ./src/workflow/summary.ts
+var summary = __nccwpck_require__(4157);
+;// CONCATENATED MODULE: ./src/post.ts
+
+
+
+
+
+/** The post step, as the bundle's entry and `@github/local-action` start it. */
+function run(deps = (0,step/* actionDeps */.tQ)()) {
+    return (0,step/* runStep */.eg)(runPost, deps);
+}
+/**
+ * The post step, which the runner starts only when the job has failed (`post-if: failure()`):
+ * with `rollback-on-failure: true`, and only after a main step that succeeded (every snapshot
+ * completed, so the deploy after it ran on top of them), it restores every server to the snapshot
+ * that step made or waited for, unless a `mode: confirm` step has declared the deploy good since.
+ * It never restores anything else.
+ */
+async function runPost(deps) {
+    const { io } = deps;
+    (0,step/* maskToken */.gg)(deps);
+    const handoff = (0,rollback_handoff/* readRollbackHandoff */.r5)(io);
+    let end;
+    switch (handoff.kind) {
+        case "off":
+            io.log.info("Rollback is off (rollback-on-failure: false): nothing was restored.");
+            return;
+        case "unreadable":
+            (0,rollback_handoff/* recordRollbackOutcome */.EX)(io, "failed", []);
+            io.setFailed(`Rollback: the saved state is unreadable (${handoff.problems.join("; ")}); nothing was restored.`);
+            return;
+        case "nothing-made":
+            (0,rollback_handoff/* recordRollbackOutcome */.EX)(io, "not-needed", []);
+            io.log.info("Rollback: this step made no snapshot, so there is nothing to roll back.");
+            return;
+        case "not-succeeded":
+        case "confirmed":
+            end = noRollback(handoff);
+            io.log.info(end.report.notes.join(" "));
+            break;
+        case "due": {
+            const api = {
+                apiUrl: handoff.apiUrl,
+                apiToken: io.getInput(constants/* Inputs */.G0.apiToken).trim(),
+                timeoutMs: constants/* RESTORE_TIMEOUT_MS */.Ox,
+            };
+            // Not a group of its own: the restores group their lines, and groups cannot nest.
+            io.log.info("Rolling back: the job failed after this step, and rollback-on-failure is true.");
+            end = await rollBack(handoff, (0,step/* createModeContext */.DZ)(api, deps));
+        }
+    }
+    (0,rollback_handoff/* recordRollbackOutcome */.EX)(io, end.outcome, end.restored);
+    await (0,summary/* finishStep */.IT)(io, end.report);
 }
 
 

@@ -9,9 +9,9 @@ import { runList } from "./modes/list.js";
 import { runPrune } from "./modes/prune.js";
 import { runRestore } from "./modes/restore.js";
 import { runWait } from "./modes/wait.js";
-import { armRollback, markMainStepRan } from "./workflow/rollback-handoff.js";
+import { armRollback, markMainStepRan, rollbackToArm } from "./workflow/rollback-handoff.js";
 import { failedReport, finishStep, type ModeReport, writeReport } from "./workflow/summary.js";
-import { resolveServers } from "./fleet/lists/server-names.js";
+import { resolveServers } from "./fleet/servers.js";
 import { publishServerNames } from "./workflow/outputs.js";
 
 /** The main step, as the bundle's entry and `@github/local-action` start it. */
@@ -47,7 +47,9 @@ export async function runMain(deps: ActionDeps): Promise<void> {
     await finishStep(io, report);
     // Last, so that a step that failed, timed out or was cancelled never arms it: the post step
     // restores only after a main step that got this far.
-    if (report.failures.length === 0 && report.rollback) armRollback(io, report.rollback);
+    const rollback =
+      "rollbackOnFailure" in settings && report.made && rollbackToArm(settings, report.made);
+    if (report.failures.length === 0 && rollback) armRollback(io, rollback);
   } catch (error) {
     io.setFailed(errorMessage(error));
   }

@@ -4,8 +4,8 @@ import { explainFailure, reportsSnapshotLimit, wrongApiUrl } from "../workflow/e
 import type { CreateSettings } from "../workflow/inputs.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 import { createSnapshotOnce, type ExactlyOnceContext } from "./exactly-once.js";
-import { snapshotsByServer } from "./lists/server-lists.js";
-import { planRoom, planSlot, type SlotPlan } from "./rules/slots.js";
+import { snapshotsByServer } from "./snapshot-lists.js";
+import { planRoom, planSlot, type SlotPlan } from "./rules/retention.js";
 import { age } from "./rules/snapshots.js";
 import { checkServers } from "./server-checks.js";
 import { madeSnapshots, type SnapshotResult } from "./wait/snapshots.js";

@@ -8,7 +8,7 @@ import {
   type SnapshotsApi,
 } from "../api/types.js";
 import type { Clock, Deadline } from "../runner/clock.js";
-import { readServerList } from "./lists/server-lists.js";
+import { readServerList } from "./snapshot-lists.js";
 import { formatDuration } from "../duration.js";
 import type { Logger } from "../runner/logger.js";
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from "../api/retry.js";

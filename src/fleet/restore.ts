@@ -1,16 +1,88 @@
+import { isStatus } from "../api/errors.js";
 import { RESTORING, type Server, type Snapshot, type SnapshotsApi } from "../api/types.js";
 import { formatDuration } from "../duration.js";
-import { explainFailure, wrongApiUrl } from "../workflow/explain.js";
-import { type HealthCheck, type HealthEnd, waitUntilHealthy } from "../health/check.js";
+import {
+  type HealthCheck,
+  type HealthEnd,
+  healthText,
+  unhealthySentence,
+  waitUntilHealthy,
+} from "../health/check.js";
 import type { HealthProbe } from "../health/probe.js";
-import type { SnapshotSelection } from "../workflow/snapshot-selection.js";
+import { healthUrlsFor } from "../health/url.js";
+import { asText } from "../runner/untrusted.js";
+import { explainFailure, wrongApiUrl } from "../workflow/explain.js";
+import type { ServerSnapshotPair, SnapshotSelection } from "../workflow/snapshot-selection.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 import { type ExactlyOnceContext, restoreSnapshotOnce } from "./exactly-once.js";
-import { snapshotsForSelection } from "./lists/selected.js";
-import { describeSelection, planRestore, serversNamedBy } from "./rules/restore-plan.js";
+import { serversNamedBy, snapshotsForSelection } from "./snapshot-lists.js";
+import { describeSelection, planRestore } from "./rules/restore-plan.js";
+import { describeSnapshot } from "./rules/snapshots.js";
 import { checkServers } from "./server-checks.js";
-import { waitForRestores } from "./wait/restores.js";
-import { lastCheckFailed } from "./wait/until.js";
+import { waitForEach } from "./wait/each.js";
+import { lastCheckFailed, type WaitOptions } from "./wait/until.js";
+
+/**
+ * The one restore path: restore mode and the rollback post step are two doors into it. Every
+ * snapshot is resolved and every server checked (its health URL filled too) before the first
+ * restore; then each server is restored at most once, waited for, and its service checked.
+ */
+export interface RestoreRequest {
+  selection: SnapshotSelection;
+  /** The servers of `latest`: whose newest snapshot of ours. */
+  serverIds: readonly number[];
+  namePrefix: string;
+  /** Where a `snapshot-id` map came from: a person's input, or the rollback's record of its step. */
+  mapSource: "input" | "rollback";
+  health: HealthCheck | undefined;
+  wait: boolean;
+  pollIntervalMs: number;
+  dryRun: boolean;
+  /**
+   * Raise a warning annotation for each restore started, so it shows on the run's page (the
+   * rollback, which nobody asked for in that run); else one warning before them all.
+   */
+  announceEach: boolean;
+  /** Told the snapshots to restore once every check has passed, before the first restore. */
+  onChecked?: (targets: Snapshot[]) => void;
+}
+
+/** What a restore came to: refused before any change, planned (a dry run), or carried out. */
+export type RestoreOutcome =
+  | { kind: "refused"; problems: string[] }
+  | { kind: "planned"; targets: Snapshot[] }
+  | { kind: "restored"; results: RestoreResult[] };
+
+/** What restoring needs: the API, the health probe, and the collaborators of exactly-once. */
+export interface RestoreContext extends ExactlyOnceContext {
+  api: SnapshotsApi;
+  probeHealth: HealthProbe;
+}
+
+export async function restoreServers(
+  request: RestoreRequest,
+  context: RestoreContext,
+): Promise<RestoreOutcome> {
+  const plan = await prepareRestores(request, context);
+  const health = request.health && healthUrlsFor(request.health.urlTemplate, plan.servers.values());
+  const problems = [...plan.problems, ...(health?.problems ?? [])];
+  if (problems.length > 0) return { kind: "refused", problems };
+  request.onChecked?.(plan.targets);
+  if (request.dryRun) return { kind: "planned", targets: plan.targets };
+
+  if (!request.announceEach) {
+    context.log.warning(
+      `Restoring ${plan.targets.map((t) => `server ${t.server.id} to snapshot ${t.id}`).join(", ")}: ` +
+        "everything written to these servers since their snapshot is lost.",
+    );
+  }
+  const results = await startRestores(plan.targets, request.announceEach, context);
+  if (request.wait) {
+    const check = request.health && health && { check: request.health, urls: health.urls };
+    await waitForRestoreResults(results, request.pollIntervalMs, context, check);
+  }
+  return { kind: "restored", results };
+}
 
 /** One server's restore, as it becomes known. */
 export interface RestoreResult {
@@ -25,32 +97,18 @@ export interface RestoreResult {
 }
 
 /** `health-url` for each restored server, filled from what the checks before any restore read. */
-export interface HealthWait {
+interface HealthWait {
   check: HealthCheck;
   urls: ReadonlyMap<number, string>;
-  probe: HealthProbe;
-}
-
-export interface StartOptions {
-  /** Raise a warning annotation for each restore started, so it shows on the run's page. */
-  announce: boolean;
-}
-
-/** What restoring needs: the API, and the collaborators that send each restore exactly once. */
-export interface RestoreContext extends ExactlyOnceContext {
-  api: SnapshotsApi;
 }
 
 /** Every target resolved and every server checked; any problem means no restore at all. */
-export interface PreparedRestores {
+interface PreparedRestores {
   targets: Snapshot[];
   problems: string[];
   /** What the checks read of each server (its name and addresses fill `health-url`). */
   servers: Map<number, Server>;
 }
-
-/** Where a `snapshot-id` map came from: a person's input, or the rollback's record of its step. */
-export type MapSource = "input" | "rollback";
 
 /**
  * Resolves every snapshot and checks every server before the first restore: a restore cannot be
@@ -59,14 +117,10 @@ export type MapSource = "input" | "rollback";
  * once the snapshots are found. A server of a map from the input that does not exist is said in
  * one sentence with its snapshot, which points at the mistyped id.
  */
-export async function prepareRestores(
-  selection: SnapshotSelection,
-  serverIds: readonly number[],
-  namePrefix: string,
-  context: Pick<RestoreContext, "api" | "log">,
-  mapSource: MapSource = "input",
+async function prepareRestores(
+  { selection, serverIds, namePrefix, mapSource }: RestoreRequest,
+  { api, log }: RestoreContext,
 ): Promise<PreparedRestores> {
-  const { api, log } = context;
   const named = serversNamedBy(selection, serverIds);
   const typedMap = selection.kind === "by-server" && mapSource === "input";
   const [read, early] = await Promise.all([
@@ -108,15 +162,15 @@ const FAILED_STATUS = /error|fail/i;
  * Starts each server's restore, each at most once (a second restore would destroy again what was
  * written since the first): the change of restore mode and of the rollback post step alike.
  */
-export async function startRestores(
+async function startRestores(
   targets: Snapshot[],
-  options: StartOptions,
+  announceEach: boolean,
   context: RestoreContext,
 ): Promise<RestoreResult[]> {
   const { log, deadline } = context;
   const results = targets.map((snapshot): RestoreResult => ({ snapshot }));
   if (results.length === 0) return results;
-  const sayStarted = (line: string) => (options.announce ? log.warning(line) : log.info(line));
+  const sayStarted = (line: string) => (announceEach ? log.warning(line) : log.info(line));
 
   await log.group(`Starting ${results.length} restore(s)`, () =>
     forEachConcurrently(results, SERVER_CONCURRENCY, async (result) => {
@@ -148,7 +202,7 @@ export async function startRestores(
  * `restoring`, and writes each one's end into its result. With `health-url`, each server's
  * service is checked from the moment its own restore ended, while the others are still awaited.
  */
-export async function waitForRestoreResults(
+async function waitForRestoreResults(
   results: RestoreResult[],
   pollIntervalMs: number,
   context: RestoreContext,
@@ -166,7 +220,7 @@ async function waitForStarted(
   context: RestoreContext,
   health: HealthWait | undefined,
 ): Promise<void> {
-  const { api, clock, deadline, log, signal } = context;
+  const { api, clock, deadline, log, signal, probeHealth } = context;
   const options = { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal };
   const healthChecks: Promise<void>[] = [];
   const checkService = (server: Server) => {
@@ -175,7 +229,7 @@ async function waitForStarted(
     if (!health || !result || url === undefined || FAILED_STATUS.test(server.status)) return;
     const healthOptions = { clock, deadline, pollIntervalMs, log, signal };
     healthChecks.push(
-      waitUntilHealthy(url, server.id, health.check, health.probe, healthOptions).then((end) => {
+      waitUntilHealthy(url, server.id, health.check, probeHealth, healthOptions).then((end) => {
         result.health = end;
       }),
     );
@@ -217,4 +271,109 @@ async function waitForStarted(
     }
   }
   await Promise.all(healthChecks);
+}
+
+interface ServerWaitResult {
+  kind: "finished" | "vanished" | "timed-out";
+  /** The last status seen: `restoring` when timed out, `gone` when vanished. */
+  status: string;
+  elapsedMs: number;
+  /** Timed out: why the last check failed, if it did. */
+  lastFailure?: string;
+}
+
+/**
+ * Waits until no server is `restoring` any more. The provider documents no way to see a restore
+ * finish; the servers API's status is the closest fact there is.
+ */
+export async function waitForRestores(
+  api: SnapshotsApi,
+  serverIds: number[],
+  options: WaitOptions,
+  /** Told of each server as soon as it is no longer restoring (not when it vanished). */
+  onFinished?: (server: Server) => void,
+): Promise<Map<number, ServerWaitResult>> {
+  const waited = await waitForEach<number, Server | undefined>(
+    new Map(serverIds.map((id) => [id, { id, status: RESTORING }])),
+    {
+      look: async (pending) =>
+        new Map(await Promise.all(pending.map((id) => serverStatus(api, id)))),
+      isSettled: (server) => server?.status !== RESTORING,
+      onSettled: (_, server) => {
+        if (server) onFinished?.(server);
+      },
+      progress: (states, elapsedMs) =>
+        [...states]
+          .map(([id, server]) => `Server ${id}: ${server?.status ?? "gone"}`)
+          .join("; ")
+          .concat(` (${formatDuration(elapsedMs)} elapsed)`),
+    },
+    options,
+  );
+  return new Map(
+    [...waited].map(([id, end]) => [
+      id,
+      {
+        kind: !end.settled ? "timed-out" : end.state ? "finished" : "vanished",
+        status: end.state?.status ?? "gone",
+        elapsedMs: end.elapsedMs,
+        lastFailure: end.lastFailure,
+      },
+    ]),
+  );
+}
+
+async function serverStatus(
+  api: SnapshotsApi,
+  serverId: number,
+): Promise<[number, Server | undefined]> {
+  try {
+    return [serverId, await api.getServer(serverId)];
+  } catch (error) {
+    if (isStatus(error, 404)) return [serverId, undefined];
+    throw error;
+  }
+}
+
+/** What went wrong, server by server: a restore that did not end well, or a service not back. */
+export function restoreFailures(results: readonly RestoreResult[]): string[] {
+  return results.flatMap((r) => {
+    const unhealthy = r.health && unhealthySentence(r.health, r.snapshot.server.id, r.snapshot.id);
+    return [r.failure, unhealthy].filter((f) => f !== undefined);
+  });
+}
+
+/** The table of restore mode and of the rollback post step; a health column with `health-url`. */
+const RESTORE_COLUMNS = ["Server", "Snapshot", "Name", "Created", "Server status", "Took"];
+
+export function restoreColumns(health: HealthCheck | undefined): string[] {
+  return health ? [...RESTORE_COLUMNS, "Health"] : RESTORE_COLUMNS;
+}
+
+export function restoreRow(result: RestoreResult, health: HealthCheck | undefined): unknown[] {
+  const { snapshot } = result;
+  const status =
+    result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? "");
+  const took = result.endedAtMs === undefined ? "" : formatDuration(result.endedAtMs);
+  const row = [...plannedRow(snapshot, status).slice(0, 5), took];
+  return health ? [...row, result.health ? healthText(result.health) : "not checked"] : row;
+}
+
+/** A snapshot found and checked, but not (or not yet) restored. */
+export function plannedRow(snapshot: Snapshot, status: string): unknown[] {
+  return [snapshot.server.id, snapshot.id, snapshot.name, snapshot.created_at, status, ""];
+}
+
+/** A server and snapshot that a check stopped before they were even found. */
+export function pairRow(pair: ServerSnapshotPair, status: string): unknown[] {
+  return [pair.serverId, pair.snapshotId, "", "", status, ""];
+}
+
+/** The dry run's lines: what would be restored, and to what. */
+export function planLines(targets: readonly Snapshot[]): string[] {
+  return targets.map(
+    (target) =>
+      `Dry run: would restore server ${target.server.id} to snapshot ${describeSnapshot(target)}, ` +
+      `made ${asText(target.created_at) || "at a time the API did not give"}.`,
+  );
 }

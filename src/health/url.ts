@@ -2,7 +2,6 @@ import { isIP } from "node:net";
 import type { Server } from "../api/types.js";
 import { Inputs } from "../constants.js";
 import { hideCredentials } from "../runner/redact.js";
-import { asText } from "../runner/untrusted.js";
 
 /** The placeholders a `health-url` may hold, and the field of `GET /servers/{id}/` each takes. */
 const PLACEHOLDERS = {
@@ -93,7 +92,8 @@ export function healthUrlFor(template: string, server: Server): string | string[
     const placeholder = name as Placeholder;
     const field = PLACEHOLDERS[placeholder];
     const raw = server[field];
-    const value = asText(raw);
+    // Any JSON value the API sent: a field documented as text may come as a number or an object.
+    const value = typeof raw === "string" ? raw : JSON.stringify(raw ?? "");
     const cannot = (why: string) => {
       problems.push(
         `${Inputs.healthUrl} cannot be filled for server ${server.id}: {${placeholder}} takes its ` +

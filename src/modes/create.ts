@@ -4,7 +4,7 @@ import { sizeText } from "../fleet/rules/snapshots.js";
 import { madeSnapshots, type SnapshotResult, waitForResults } from "../fleet/wait/snapshots.js";
 import type { CreateSettings } from "../workflow/inputs.js";
 import { publishDeleted, publishSnapshots } from "../workflow/outputs.js";
-import { rollbackToArm, saveRollbackTargets } from "../workflow/rollback-handoff.js";
+import { saveRollbackTargets } from "../workflow/rollback-handoff.js";
 import { failedReport, type ModeReport } from "../workflow/summary.js";
 import type { CreateModeContext } from "./context.js";
 
@@ -63,7 +63,7 @@ export async function runCreate(
     notes: settings.wait
       ? []
       : ["Not waited for (wait is false): the snapshots may still be in progress."],
-    rollback: rollbackToArm(settings, madeSnapshots(results)),
+    made: madeSnapshots(results),
   };
 }
 

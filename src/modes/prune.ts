@@ -5,7 +5,7 @@ import type { PruneSettings } from "../workflow/inputs.js";
 import { publishDeleted } from "../workflow/outputs.js";
 import { Outputs } from "../constants.js";
 import { snapshotsToPrune } from "../fleet/rules/retention.js";
-import { snapshotsByServer } from "../fleet/lists/server-lists.js";
+import { snapshotsByServer } from "../fleet/snapshot-lists.js";
 import { age, describeSnapshot, newestFirst } from "../fleet/rules/snapshots.js";
 import type { ModeReport } from "../workflow/summary.js";
 import type { ModeContext } from "./context.js";

@@ -1,13 +1,13 @@
 import type { Snapshot, SnapshotsApi } from "../api/types.js";
-import { snapshotsForSelection } from "../fleet/lists/selected.js";
-import { findNamed, sameServerProblems } from "../fleet/rules/selection.js";
+import { snapshotsForSelection } from "../fleet/snapshot-lists.js";
+import { findNamed, sameServerProblems } from "../fleet/rules/restore-plan.js";
 import { missingServers } from "../fleet/server-checks.js";
 import { madeSnapshots, type SnapshotResult, waitForResults } from "../fleet/wait/snapshots.js";
 import { explainFailure } from "../workflow/explain.js";
 import type { WaitSettings } from "../workflow/inputs.js";
 import type { NamedSelection } from "../workflow/snapshot-selection.js";
 import { publishSnapshots } from "../workflow/outputs.js";
-import { rollbackToArm, saveRollbackTargets } from "../workflow/rollback-handoff.js";
+import { saveRollbackTargets } from "../workflow/rollback-handoff.js";
 import { failedReport, type ModeReport } from "../workflow/summary.js";
 import type { SnapshotModeContext } from "./context.js";
 import { SNAPSHOT_COLUMNS, snapshotRow } from "./create.js";
@@ -55,7 +55,7 @@ export async function runWait(
     servers: results.map((r) => r.serverId),
     failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
     notes: ["Waited for snapshots that an earlier step started; nothing was changed."],
-    rollback: rollbackToArm(settings, madeSnapshots(results)),
+    made: madeSnapshots(results),
   };
 }
 

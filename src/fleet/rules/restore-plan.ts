@@ -1,6 +1,10 @@
 import type { Snapshot } from "../../api/types.js";
-import type { SnapshotSelection } from "../../workflow/snapshot-selection.js";
-import { findNamed, sameServerProblems } from "./selection.js";
+import { Inputs } from "../../constants.js";
+import type {
+  NamedSelection,
+  ServerSnapshotPair,
+  SnapshotSelection,
+} from "../../workflow/snapshot-selection.js";
 import { describeSnapshot, isCompleted, isManaged, newestFirst } from "./snapshots.js";
 
 export interface RestorePlan {
@@ -61,21 +65,6 @@ export function latestRestorable(
   )[0];
 }
 
-/** The servers a selection names itself (none for plain ids: their snapshots tell). */
-export function serversNamedBy(
-  selection: SnapshotSelection,
-  serverIds: readonly number[],
-): number[] | undefined {
-  switch (selection.kind) {
-    case "by-server":
-      return [...new Set(selection.pairs.map((p) => p.serverId))];
-    case "latest":
-      return [...serverIds];
-    case "ids":
-      return undefined;
-  }
-}
-
 /** `server 12345 to snapshot 801, server 12346 to snapshot 802`: what a restore was asked to do. */
 export function describeSelection(
   selection: SnapshotSelection,
@@ -91,4 +80,94 @@ export function describeSelection(
     case "ids":
       return `snapshot ${selection.ids.join(", ")}`;
   }
+}
+
+export type Named = { snapshot: Snapshot } | { problem: string };
+
+/**
+ * Each snapshot the selection names, in its order: the snapshot where it exists and, in a map,
+ * belongs to the server it is paired with; else a sentence that says why not. `missingServers` is
+ * given for a map that a person wrote (not for the rollback's own): the map's servers that do not
+ * exist, with the API's words. Each sentence then says which id of the map is likely mistyped.
+ */
+export function findNamed(
+  selection: NamedSelection,
+  snapshots: readonly Snapshot[],
+  missingServers?: ReadonlyMap<number, string>,
+): Named[] {
+  const byId = new Map(snapshots.map((s) => [s.id, s]));
+  const pairs =
+    selection.kind === "ids"
+      ? selection.ids.map((snapshotId) => ({ snapshotId, serverId: undefined }))
+      : selection.pairs;
+  const severalServers = new Set(pairs.map((p) => p.serverId)).size > 1;
+  return pairs.map(({ snapshotId, serverId }): Named => {
+    const snapshot = byId.get(snapshotId);
+    if (serverId !== undefined && missingServers) {
+      const typo = typoInMap({ snapshotId, serverId }, snapshot, snapshots, {
+        missingServers,
+        severalServers,
+      });
+      if (typo) return { problem: typo };
+    }
+    if (!snapshot) {
+      return {
+        problem:
+          serverId === undefined
+            ? `Snapshot ${snapshotId} does not exist: it is not among the account's snapshots.`
+            : `Snapshot ${snapshotId} (for server ${serverId}) does not exist: it is not among ` +
+              `server ${serverId}'s snapshots.`,
+      };
+    }
+    if (serverId !== undefined && snapshot.server.id !== serverId) {
+      return {
+        problem:
+          `${Inputs.snapshotId} pairs server ${serverId} with snapshot ${snapshotId}, ` +
+          `but that snapshot belongs to server ${snapshot.server.id}.`,
+      };
+    }
+    return { snapshot };
+  });
+}
+
+/**
+ * A map entry that cannot be right, said by the id that is likely mistyped: the server, when it
+ * does not exist; else the snapshot, when no server of the map has it (their lists are what was
+ * read). Undefined when the entry is right, or its snapshot is on another server of the map.
+ */
+function typoInMap(
+  { snapshotId, serverId }: ServerSnapshotPair,
+  snapshot: Snapshot | undefined,
+  snapshots: readonly Snapshot[],
+  map: { missingServers: ReadonlyMap<number, string>; severalServers: boolean },
+): string | undefined {
+  const apiWords = map.missingServers.get(serverId);
+  if (apiWords !== undefined) {
+    const elsewhere = snapshot ? ` Snapshot ${snapshotId} is server ${snapshot.server.id}'s.` : "";
+    return (
+      `Server ${serverId} does not exist, or this token cannot see it (${apiWords}): is the ` +
+      `server id in ${Inputs.snapshotId} a typo?${elsewhere}`
+    );
+  }
+  if (snapshot) return undefined;
+  const own = snapshots.filter((s) => s.server.id === serverId).map((s) => s.id);
+  const held = own.length > 0 ? `its snapshots: ${own.join(", ")}` : "it has none";
+  const others = map.severalServers ? ", nor on any other server of the map" : "";
+  return (
+    `Snapshot ${snapshotId} is not on server ${serverId} (${held})${others}: is the snapshot id ` +
+    `in ${Inputs.snapshotId} a typo?`
+  );
+}
+
+/** A server can be restored to only one snapshot: a sentence for each server named twice. */
+export function sameServerProblems(chosen: readonly Snapshot[]): string[] {
+  const byServer = new Map<number, Snapshot[]>();
+  for (const s of chosen) byServer.set(s.server.id, [...(byServer.get(s.server.id) ?? []), s]);
+  return [...byServer]
+    .filter(([, group]) => group.length > 1)
+    .map(
+      ([serverId, group]) =>
+        `${Inputs.snapshotId} names ${group.length} snapshots of server ${serverId} ` +
+        `(${group.map((s) => s.id).join(", ")}): a server can be restored to only one.`,
+    );
 }

@@ -3,7 +3,7 @@ import { type Snapshot, SnapshotStatus, type SnapshotsApi } from "../../api/type
 import { formatDuration } from "../../duration.js";
 import type { Logger } from "../../runner/logger.js";
 import { explainFailure } from "../../workflow/explain.js";
-import { readOwnList, type ServerList, snapshotsByServer } from "../lists/server-lists.js";
+import { readOwnList, type ServerList, snapshotsByServer } from "../snapshot-lists.js";
 import { type WaitEnd, waitForEach } from "./each.js";
 import { lastCheckFailed, type WaitOptions } from "./until.js";
 

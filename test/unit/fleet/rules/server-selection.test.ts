@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Server } from "../../../../src/api/types.js";
-import { serversNamed } from "../../../../src/fleet/rules/server-names.js";
+import { serversNamed } from "../../../../src/fleet/rules/server-selection.js";
 
 const server = (id: number, name: unknown): Server => ({ id, name, status: "active" });
 const account = [

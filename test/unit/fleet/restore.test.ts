@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { HttpStatusError } from "../../../../src/api/errors.js";
-import type { SnapshotsApi } from "../../../../src/api/types.js";
-import { Deadline } from "../../../../src/runner/clock.js";
-import { waitForRestores } from "../../../../src/fleet/wait/restores.js";
-import { FakeClock, recordingLogger } from "../../../support/fakes.js";
+import { HttpStatusError } from "../../../src/api/errors.js";
+import type { SnapshotsApi } from "../../../src/api/types.js";
+import { Deadline } from "../../../src/runner/clock.js";
+import { waitForRestores } from "../../../src/fleet/restore.js";
+import { FakeClock, recordingLogger } from "../../support/fakes.js";
 
 function options(totalMs: number, maxIntervalMs = 10_000) {
   const clock = new FakeClock();

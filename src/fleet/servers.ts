@@ -1,7 +1,7 @@
-import type { SnapshotsApi } from "../../api/types.js";
-import { explainFailure } from "../../workflow/explain.js";
-import type { NameSelection } from "../../workflow/inputs.js";
-import { serversNamed } from "../rules/server-names.js";
+import type { SnapshotsApi } from "../api/types.js";
+import { explainFailure } from "../workflow/explain.js";
+import type { NameSelection } from "../workflow/inputs.js";
+import { serversNamed } from "./rules/server-selection.js";
 
 /**
  * `server-id` and `server-name` as one list of ids, each server once: the names resolved once per
