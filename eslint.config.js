@@ -13,8 +13,17 @@ const LAYERS = ["runner", "api", "health", "workflow", "fleet", "modes"];
 const STEPS = ["index", "main", "post", "step"];
 /** Any number of `../` before the name: a file two folders down reaches a layer as `../../x/`. */
 const upTo = (/** @type {string} */ target) => `^(\\.\\./)+${target}`;
-/** Only runner/ touches the Actions toolkit, so everything else runs with fakes in tests. */
-const TOOLKIT = ["@actions/core", "@actions/core/*", "@actions/github", "@actions/github/*"];
+/**
+ * Only runner/ touches the Actions toolkit, so everything else runs with fakes in tests; by its
+ * files' paths too, as run-context.ts reaches @actions/github's context module.
+ */
+const TOOLKIT = [
+  "@actions/core",
+  "@actions/core/*",
+  "@actions/github",
+  "@actions/github/*",
+  "**/node_modules/@actions/**",
+];
 
 /**
  * @param {string} files

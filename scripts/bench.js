@@ -10,7 +10,17 @@
  * - On an account of 1,205 snapshots (121 pages of 10), a 3-server fleet costs at most 3 list
  *   requests per check, and its rollback takes no more than 1.2 times the same rollback on an
  *   account that holds only its own snapshots.
+ * - The bundle starts no slower than actions/checkout's: the time for `node dist/index.js` to
+ *   load and fail at once on its inputs (sending nothing), as a ratio to a bare `node -e ""`
+ *   and, when CHECKOUT_DIST names actions/checkout's dist/index.js, to that bundle failing at
+ *   once on its own (it stops at "GITHUB_WORKSPACE not defined"). Printed, not judged: a few
+ *   tens of milliseconds on a shared machine are too noisy to fail the bench on.
  */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { busyAccount } from "../simulator/seeds.js";
 import { startSimulator } from "../simulator/server.js";
 import { runAction, runPostStep } from "./run-action.js";
@@ -199,6 +209,98 @@ for (const buildMs of [PIPE_SNAPSHOT_MS / 2, PIPE_SNAPSHOT_MS, PIPE_SNAPSHOT_MS 
       `${(bound / 1000).toFixed(2)} s`,
   );
   over ||= overlapped > bound;
+}
+
+const STARTUP_RUNS = 15;
+// A path rather than a URL, as in run-action.js: knip reads `new URL(…, import.meta.url)` as an
+// import and would lint the bundle.
+const BUNDLE = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "dist", "index.js");
+const CHECKOUT_DIST = process.env.CHECKOUT_DIST;
+
+/** @typedef {{ ms: number, exitCode: number | null, stdout: string }} Start */
+
+/**
+ * One start of `node <args>` to its exit, in the same bare environment for every program: the
+ * runner's command files but no inputs, no GITHUB_WORKSPACE and no GITHUB_* context, so that each
+ * bundle fails on its inputs before it does any work.
+ * @param {string[]} args
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {Promise<Start>}
+ */
+function startOnce(args, env) {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stderr.on("data", () => {});
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  return new Promise((resolve) =>
+    child.on("close", (exitCode) => {
+      clearTimeout(timer);
+      resolve({ ms: performance.now() - started, exitCode, stdout });
+    }),
+  );
+}
+
+/** @type {{ name: string, args: string[], expect: (r: Start) => boolean }[]} */
+const programs = [
+  { name: 'node -e ""', args: ["-e", ""], expect: (r) => r.exitCode === 0 },
+  {
+    name: "this bundle",
+    args: [BUNDLE],
+    expect: (r) =>
+      r.exitCode === 1 && r.stdout.includes("::error::The step's inputs are not valid"),
+  },
+  ...(CHECKOUT_DIST
+    ? [
+        {
+          name: "actions/checkout",
+          args: [CHECKOUT_DIST],
+          expect: (/** @type {Start} */ r) => r.exitCode === 1 && r.stdout.includes("::error::"),
+        },
+      ]
+    : []),
+];
+const startDir = await mkdtemp(path.join(tmpdir(), "vps-snapshot-startup-"));
+/** @type {NodeJS.ProcessEnv} */
+const startEnv = { PATH: process.env.PATH, HOME: startDir, RUNNER_TEMP: startDir };
+for (const name of ["GITHUB_OUTPUT", "GITHUB_STATE", "GITHUB_STEP_SUMMARY", "GITHUB_ENV"]) {
+  startEnv[name] = path.join(startDir, name.toLowerCase());
+  await writeFile(startEnv[name], "");
+}
+/** @type {Map<string, number[]>} */
+const startTimes = new Map(programs.map((p) => [p.name, []]));
+try {
+  // One unmeasured start each warms the file cache; then the programs take turns, so that a noisy
+  // moment on the machine falls on all of them alike.
+  for (let round = -1; round < STARTUP_RUNS; round++) {
+    for (const program of programs) {
+      const result = await startOnce(program.args, startEnv);
+      if (!program.expect(result)) {
+        throw new Error(`${program.name} did not fail at once as expected:\n${result.stdout}`);
+      }
+      if (round >= 0) startTimes.get(program.name)?.push(result.ms);
+    }
+  }
+} finally {
+  await rm(startDir, { recursive: true, force: true });
+}
+const startMs = (/** @type {string} */ name) => median(startTimes.get(name) ?? []);
+console.log("");
+console.log(`startup (node ${process.version}, median of ${STARTUP_RUNS} starts to exit):`);
+console.log(`node -e "":        ${startMs('node -e ""').toFixed(1)} ms`);
+console.log(
+  `this bundle:       ${startMs("this bundle").toFixed(1)} ms: ratio to bare node ` +
+    `${(startMs("this bundle") / startMs('node -e ""')).toFixed(2)}`,
+);
+if (CHECKOUT_DIST) {
+  console.log(
+    `actions/checkout:  ${startMs("actions/checkout").toFixed(1)} ms: ratio to bare node ` +
+      `${(startMs("actions/checkout") / startMs('node -e ""')).toFixed(2)}; this bundle to it ` +
+      `${(startMs("this bundle") / startMs("actions/checkout")).toFixed(3)} (target <= 1)`,
+  );
+} else {
+  console.log("(set CHECKOUT_DIST to actions/checkout's dist/index.js to compare with it)");
 }
 
 if (over) {

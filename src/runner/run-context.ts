@@ -1,4 +1,11 @@
-import { context } from "@actions/github";
+// @actions/github's own Context class, from its context module, so that the bundle carries the run
+// context and not Octokit and the http-client 3.x that the package's entry point loads with it. Its
+// "exports" map names only "." and "./lib/utils" (both load Octokit), so the module is reached by its
+// path (actions/toolkit#430); test/unit/runner/run-context.test.ts checks it against `context`.
+import { Context } from "../../node_modules/@actions/github/lib/context.js";
+
+/** Built once, at load, as `@actions/github` builds its `context`. */
+const context = new Context();
 
 /** The facts about the workflow run that the default snapshot name and description use. */
 export interface RunContext {
