@@ -28606,7 +28606,7 @@ const RESTORING = "restoring";
 /* harmony export */   Uw: () => (/* binding */ State),
 /* harmony export */   Zy: () => (/* binding */ SNAPSHOT_LIMIT_PER_SERVER),
 /* harmony export */   h$: () => (/* binding */ JobEnv),
-/* harmony export */   rK: () => (/* binding */ DEFAULT_API_URL),
+/* harmony export */   p0: () => (/* binding */ InputDefaults),
 /* harmony export */   tY: () => (/* binding */ Outputs)
 /* harmony export */ });
 /** Every name the workflow sees, written once: inputs, outputs and the saved state. */
@@ -28635,6 +28635,22 @@ const Inputs = {
     healthTimeout: "health-timeout",
     healthExpect: "health-expect",
     healthSuccesses: "health-successes",
+};
+/** What action.yml declares as each input's default: the runner passes it for an input left out. */
+const InputDefaults = {
+    apiUrl: "https://admin.vps.org/api/v1",
+    mode: "create",
+    maxServers: "50",
+    namePrefix: "pre-deploy-",
+    ifExists: "fail",
+    onLimit: "delete-oldest",
+    wait: "true",
+    pollInterval: "10s",
+    keep: "2",
+    dryRun: "false",
+    rollbackOnFailure: "false",
+    healthTimeout: "10m",
+    healthSuccesses: "1",
 };
 const Outputs = {
     snapshotId: "snapshot-id",
@@ -28671,7 +28687,6 @@ const JobEnv = {
     rollbackOutcome: "VPS_SNAPSHOT_ROLLBACK",
     rollbackRestored: "VPS_SNAPSHOT_ROLLBACK_RESTORED",
 };
-const DEFAULT_API_URL = "https://admin.vps.org/api/v1";
 /**
  * How long a restore is waited for, in restore mode by default and always in the rollback post
  * step: the provider's restores take 5 to 15 minutes.
@@ -30020,8 +30035,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/api/errors.ts
 var errors = __nccwpck_require__(3249);
-// EXTERNAL MODULE: ./src/workflow/inputs.ts
-var inputs = __nccwpck_require__(9624);
+// EXTERNAL MODULE: ./src/workflow/inputs/parse.ts + 2 modules
+var parse = __nccwpck_require__(6469);
 // EXTERNAL MODULE: ./src/step.ts + 28 modules
 var step = __nccwpck_require__(1683);
 // EXTERNAL MODULE: ./src/constants.ts
@@ -30609,8 +30624,8 @@ function snapshotRow(result) {
     ];
 }
 
-// EXTERNAL MODULE: ./src/workflow/snapshot-selection.ts
-var snapshot_selection = __nccwpck_require__(3578);
+// EXTERNAL MODULE: ./src/workflow/inputs/snapshot-selection.ts
+var snapshot_selection = __nccwpck_require__(544);
 ;// CONCATENATED MODULE: ./src/modes/delete.ts
 
 
@@ -31023,9 +31038,16 @@ function existing(servers) {
  * `server-id` and `server-name` as one list of ids, each server once: the names resolved once per
  * step, through every page of `GET /servers/` (read again once if it moved while it was read).
  */
+async function findServers(serverIds, selection, { api, log }) {
+    return log.group("Finding the servers by name", async () => {
+        const found = await resolveServers(api, serverIds, selection);
+        if (found.problems.length === 0) {
+            log.info(`Servers: ${found.serverIds.map((id) => `server ${id}`).join(", ")}.`);
+        }
+        return found;
+    });
+}
 async function resolveServers(api, serverIds, selection) {
-    if (!selection)
-        return { serverIds: [...serverIds], problems: [] };
     let listing;
     try {
         const filter = { location: selection.location };
@@ -31077,13 +31099,13 @@ async function runMain(deps) {
     (0,rollback_handoff/* markMainStepRan */.IZ)(io.saveState);
     let settings;
     try {
-        const parsed = (0,inputs/* parseInputs */.TL)(io.getInput, deps.runContext());
+        const parsed = (0,parse/* parseInputs */.TL)(io.getInput, deps.runContext());
         settings = parsed.settings;
         for (const note of parsed.notes)
             io.log.info(`Note: ${note}`);
     }
     catch (error) {
-        if (!(error instanceof inputs/* InputError */.dz))
+        if (!(error instanceof parse/* InputError */.dz))
             throw error;
         // The run's page shows summaries, not logs: a step stopped by its inputs says so there too.
         await (0,summary/* writeReport */.u5)(io.writeSummary, inputsReport(error), io.log);
@@ -31114,13 +31136,7 @@ async function runMain(deps) {
 async function runWithServers(settings, context) {
     if (!("serverNames" in settings) || !settings.serverNames)
         return runMode(settings, context);
-    const resolved = await context.log.group("Finding the servers by name", async () => {
-        const found = await resolveServers(context.api, settings.serverIds, settings.serverNames);
-        if (found.problems.length === 0) {
-            context.log.info(`Servers: ${found.serverIds.map((id) => `server ${id}`).join(", ")}.`);
-        }
-        return found;
-    });
+    const resolved = await findServers(settings.serverIds, settings.serverNames, context);
     if (resolved.problems.length > 0) {
         return (0,summary/* failedReport */.kS)("VPS servers", [...resolved.problems, "Nothing was changed."]);
     }
@@ -35459,7 +35475,7 @@ function explainWrongApiUrl(error) {
     const words = error.apiMessage ? ` (${error.apiMessage})` : "";
     return (`The API URL looks wrong: GET ${error.url} answered HTTP ${error.status}${words}, though ` +
         `every account has that list. Check ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.apiUrl}: it is the base that /snapshots/ and ` +
-        `/servers/ are added to, such as ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_API_URL */ .rK}.`);
+        `/servers/ are added to, such as ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .InputDefaults */ .p0.apiUrl}.`);
 }
 /**
  * The sentence that fails the step alone when one of these errors shows a wrong `api-url`: every
@@ -35477,7 +35493,7 @@ function wrongApiUrl(errors) {
 
 /***/ }),
 
-/***/ 7317:
+/***/ 8387:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -35504,33 +35520,163 @@ function parseIdList(inputName, text, problems, notes) {
 
 /***/ }),
 
-/***/ 9624:
+/***/ 6469:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   TL: () => (/* binding */ parseInputs),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   yG: () => (/* binding */ parseBoolean)
-/* harmony export */ });
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
-/* harmony import */ var _health_url_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(935);
-/* harmony import */ var _id_list_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7317);
-/* harmony import */ var _runner_redact_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8949);
-/* harmony import */ var _runner_run_context_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5149);
-/* harmony import */ var _snapshot_selection_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3578);
 
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  dz: () => (/* binding */ InputError),
+  yG: () => (/* binding */ parseBoolean),
+  TL: () => (/* binding */ parseInputs)
+});
 
+// EXTERNAL MODULE: ./src/constants.ts
+var constants = __nccwpck_require__(7242);
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __nccwpck_require__(7607);
+// EXTERNAL MODULE: ./src/health/url.ts
+var url = __nccwpck_require__(935);
+// EXTERNAL MODULE: ./src/runner/redact.ts
+var redact = __nccwpck_require__(8949);
+// EXTERNAL MODULE: ./src/runner/run-context.ts + 1 modules
+var run_context = __nccwpck_require__(5149);
+// EXTERNAL MODULE: ./src/workflow/inputs/id-list.ts
+var id_list = __nccwpck_require__(8387);
+;// CONCATENATED MODULE: ./src/workflow/inputs/modes.ts
 
-
-
-
-
+/**
+ * What each mode takes, needs and refuses, said once: the inputs parser reads it, its errors are
+ * worded from it, and the tests hold the parser to it. Adding a mode is adding a row here (and its
+ * settings type beside it, in settings.ts).
+ */
 const MODES = ["create", "wait", "restore", "prune", "delete", "list", "confirm"];
+/** Read by every mode (api-token by those that call the API): never refused. */
+const STEP_INPUTS = [
+    constants/* Inputs */.G0.apiToken,
+    constants/* Inputs */.G0.apiUrl,
+    constants/* Inputs */.G0.mode,
+    constants/* Inputs */.G0.timeout,
+    constants/* Inputs */.G0.pollInterval,
+];
+const SERVERS = [constants/* Inputs */.G0.serverId, constants/* Inputs */.G0.serverName, constants/* Inputs */.G0.serverLocation, constants/* Inputs */.G0.maxServers];
+const HEALTH = [
+    constants/* Inputs */.G0.healthUrl,
+    constants/* Inputs */.G0.healthTimeout,
+    constants/* Inputs */.G0.healthExpect,
+    constants/* Inputs */.G0.healthSuccesses,
+];
+const LIMITED_MS = 10 * 60_000;
+const SNAPSHOT_WAIT_MS = 30 * 60_000;
+const MODE_TABLE = {
+    create: {
+        callsApi: true,
+        needs: "servers",
+        takes: [
+            ...SERVERS,
+            constants/* Inputs */.G0.name,
+            constants/* Inputs */.G0.namePrefix,
+            constants/* Inputs */.G0.description,
+            constants/* Inputs */.G0.ifExists,
+            constants/* Inputs */.G0.onLimit,
+            constants/* Inputs */.G0.wait,
+            constants/* Inputs */.G0.rollbackOnFailure,
+            ...HEALTH,
+        ],
+        rollsBack: true,
+        timeoutMs: SNAPSHOT_WAIT_MS,
+    },
+    wait: {
+        callsApi: true,
+        needs: "snapshots",
+        takes: [constants/* Inputs */.G0.snapshotId, constants/* Inputs */.G0.rollbackOnFailure, ...HEALTH],
+        rollsBack: true,
+        timeoutMs: SNAPSHOT_WAIT_MS,
+    },
+    restore: {
+        callsApi: true,
+        needs: "snapshots",
+        takes: [
+            constants/* Inputs */.G0.snapshotId,
+            ...SERVERS,
+            constants/* Inputs */.G0.namePrefix,
+            constants/* Inputs */.G0.wait,
+            constants/* Inputs */.G0.dryRun,
+            ...HEALTH,
+        ],
+        rollsBack: false,
+        timeoutMs: constants/* RESTORE_TIMEOUT_MS */.Ox,
+    },
+    prune: {
+        callsApi: true,
+        needs: "servers",
+        takes: [...SERVERS, constants/* Inputs */.G0.namePrefix, constants/* Inputs */.G0.keep, constants/* Inputs */.G0.olderThan, constants/* Inputs */.G0.dryRun],
+        rollsBack: false,
+        timeoutMs: LIMITED_MS,
+    },
+    delete: {
+        callsApi: true,
+        needs: "snapshots",
+        takes: [constants/* Inputs */.G0.snapshotId, constants/* Inputs */.G0.dryRun],
+        rollsBack: false,
+        timeoutMs: LIMITED_MS,
+    },
+    list: {
+        callsApi: true,
+        needs: "servers",
+        takes: SERVERS,
+        rollsBack: false,
+        timeoutMs: LIMITED_MS,
+    },
+    confirm: {
+        callsApi: false,
+        needs: "nothing",
+        takes: [],
+        rollsBack: false,
+        timeoutMs: LIMITED_MS,
+    },
+};
+/** The modes whose post step can roll back. */
+const ROLLBACK_MODES = MODES.filter((mode) => MODE_TABLE[mode].rollsBack);
+/**
+ * Each input given with a value other than its default (`given`) in a mode that does not take it,
+ * said with the modes that do: an input a mode ignores would otherwise look as if it had been
+ * obeyed (`dry-run: true` on a create, `older-than` on a delete, `server-id` on a restore by id).
+ */
+function inputsRefused(mode, given) {
+    const row = MODE_TABLE[mode];
+    return given
+        .filter((input) => !STEP_INPUTS.includes(input) && !row.takes.includes(input))
+        .map((input) => mode === "confirm"
+        ? `${input} has no meaning in mode confirm, which confirms every rollback armed before it in the job`
+        : `${input} applies only to ${modesText(MODES.filter((m) => MODE_TABLE[m].takes.includes(input)))}, not ${mode}`);
+}
+/** `mode create`, `mode create or wait`, `modes create, prune and list`. */
+function modesText(modes) {
+    if (modes.length <= 1)
+        return `mode ${modes.join("")}`;
+    if (modes.length === 2)
+        return `mode ${modes.join(" or ")}`;
+    return `modes ${modes.slice(0, -1).join(", ")} and ${modes.at(-1)}`;
+}
+
+;// CONCATENATED MODULE: ./src/workflow/inputs/settings.ts
+/** The settings of each mode, as the inputs parser (inputs.ts) hands them on: no mode reads an input. */
 const IF_EXISTS = ["fail", "reuse", "replace"];
 const ON_LIMIT = ["delete-oldest", "fail"];
-/** The modes whose post step can roll back: those that see their snapshots complete. */
-const ROLLBACK_MODES = ["create", "wait"];
+
+// EXTERNAL MODULE: ./src/workflow/inputs/snapshot-selection.ts
+var snapshot_selection = __nccwpck_require__(544);
+;// CONCATENATED MODULE: ./src/workflow/inputs/parse.ts
+
+
+
+
+
+
+
+
+
 /** All the bad inputs at once, so a user fixes them in one round instead of one per run. */
 class InputError extends Error {
     problems;
@@ -35541,80 +35687,79 @@ class InputError extends Error {
     }
 }
 const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
-const DEFAULT_NAME_PREFIX = "pre-deploy-";
-/** create, wait and restore wait for the provider; the other modes only bound their retries with it. */
-const DEFAULT_TIMEOUT_MS = {
-    create: 30 * 60_000,
-    wait: 30 * 60_000,
-    restore: _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .RESTORE_TIMEOUT_MS */ .Ox,
-    prune: 10 * 60_000,
-    delete: 10 * 60_000,
-    list: 10 * 60_000,
-    confirm: 10 * 60_000,
-};
-const DEFAULT_POLL_INTERVAL_MS = 10_000;
-const DEFAULT_HEALTH_TIMEOUT_MS = 10 * 60_000;
-const DEFAULT_MAX_SERVERS = 50;
-const DEFAULT_KEEP = 2;
+/**
+ * Every input, checked at once and typed in the shape of its mode, as the mode table
+ * (`modes.ts`) says what each mode takes, needs and refuses. An input the runner filled from
+ * action.yml's default reads the same as one left out.
+ */
 function parseInputs(read, run) {
     const problems = [];
     const notes = [];
-    const input = (name) => read(name).trim();
-    const mode = parseChoice(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode), MODES, problems);
-    const apiToken = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiToken);
-    // Every mode but confirm calls the API; action.yml cannot say so, so it is checked here.
-    if (!apiToken && mode !== "confirm") {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiToken} is required: pass the API token from a secret`);
+    const input = (name) => read(constants/* Inputs */.G0[name]).trim() || defaultOf(name);
+    const mode = parseChoice(constants/* Inputs */.G0.mode, input("mode"), MODES, problems);
+    const row = mode && MODE_TABLE[mode];
+    const apiToken = input("apiToken");
+    // action.yml cannot say that every mode but confirm needs the token, so it is checked here.
+    if (!apiToken && row?.callsApi !== false) {
+        problems.push(`${constants/* Inputs */.G0.apiToken} is required: pass the API token from a secret`);
     }
-    const apiUrl = parseApiUrl(input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiUrl) || _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .DEFAULT_API_URL */ .rK, problems);
-    const ifExists = parseChoice(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.ifExists, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.ifExists), IF_EXISTS, problems);
-    const onLimit = parseChoice(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.onLimit, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.onLimit), ON_LIMIT, problems);
-    const keep = parseKeep(input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.keep), problems);
-    const olderThanText = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.olderThan);
+    if (mode)
+        problems.push(...inputsRefused(mode, givenInputs(read)));
+    const apiUrl = parseApiUrl(input("apiUrl"), problems);
+    const ifExists = parseChoice(constants/* Inputs */.G0.ifExists, input("ifExists"), IF_EXISTS, problems);
+    const onLimit = parseChoice(constants/* Inputs */.G0.onLimit, input("onLimit"), ON_LIMIT, problems);
+    const keep = parseWholeNumber(constants/* Inputs */.G0.keep, input("keep"), 0, problems);
+    const olderThanText = input("olderThan");
     const olderThanMs = olderThanText
-        ? parsePositiveDuration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.olderThan, olderThanText, 0, problems)
+        ? parsePositiveDuration(constants/* Inputs */.G0.olderThan, olderThanText, problems)
         : undefined;
-    const serverIdText = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId);
-    const serverIds = (0,_id_list_js__WEBPACK_IMPORTED_MODULE_5__/* .parseIdList */ .h)(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId, serverIdText, problems, notes);
+    const serverIdText = input("serverId");
+    const serverIds = (0,id_list/* parseIdList */.h)(constants/* Inputs */.G0.serverId, serverIdText, problems, notes);
     const serverNames = parseNameSelection(input, problems);
-    const snapshots = (0,_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_4__/* .parseSnapshotSelection */ .k)(input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId), problems, notes);
+    const snapshots = (0,snapshot_selection/* parseSnapshotSelection */.k)(input("snapshotId"), problems, notes);
     if (mode)
         checkModeNeeds(mode, serverIdText, serverNames, snapshots, problems);
-    const namePrefix = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.namePrefix) || DEFAULT_NAME_PREFIX;
+    const namePrefix = input("namePrefix");
     if (!NAME_PATTERN.test(namePrefix)) {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.namePrefix} "${namePrefix}" may contain only letters, digits, hyphens and underscores`);
+        problems.push(`${constants/* Inputs */.G0.namePrefix} "${namePrefix}" may contain only letters, digits, hyphens and underscores`);
     }
-    const explicitName = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.name);
+    const explicitName = input("name");
     if (explicitName && !NAME_PATTERN.test(explicitName)) {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.name} "${explicitName}" may contain only letters, digits, hyphens and underscores`);
+        problems.push(`${constants/* Inputs */.G0.name} "${explicitName}" may contain only letters, digits, hyphens and underscores`);
     }
     if (mode === "create" && explicitName && !explicitName.startsWith(namePrefix)) {
-        notes.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.name} "${explicitName}" does not start with ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.namePrefix} "${namePrefix}": ` +
+        notes.push(`${constants/* Inputs */.G0.name} "${explicitName}" does not start with ${constants/* Inputs */.G0.namePrefix} "${namePrefix}": ` +
             "prune and on-limit will never delete it, so it stays until you delete it yourself.");
     }
-    const name = explicitName || (0,_runner_run_context_js__WEBPACK_IMPORTED_MODULE_3__/* .defaultSnapshotName */ .J0)(namePrefix, run);
-    const wait = parseBoolean(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.wait, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.wait), true, problems);
-    const dryRun = parseBoolean(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.dryRun, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.dryRun), false, problems);
-    const rollbackOnFailure = parseBoolean(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure), false, problems);
-    if (mode && rollbackOnFailure)
-        checkRollback(mode, wait, problems);
-    if (mode === "wait" && !wait) {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.wait}: false has no meaning in mode wait, which only waits`);
+    const name = explicitName || (0,run_context/* defaultSnapshotName */.J0)(namePrefix, run);
+    const wait = parseBoolean(constants/* Inputs */.G0.wait, input("wait"), true, problems);
+    const dryRun = parseBoolean(constants/* Inputs */.G0.dryRun, input("dryRun"), false, problems);
+    const rollbackOnFailure = parseBoolean(constants/* Inputs */.G0.rollbackOnFailure, input("rollbackOnFailure"), false, problems);
+    if (mode === "create" && rollbackOnFailure && !wait) {
+        problems.push(`${constants/* Inputs */.G0.rollbackOnFailure}: true needs ${constants/* Inputs */.G0.wait}: true on a create step: a step that ` +
+            "did not see the snapshot complete cannot know that the deploy came after it. Keep " +
+            `${constants/* Inputs */.G0.wait}: false here and put ${constants/* Inputs */.G0.rollbackOnFailure} on a later step with ` +
+            `${constants/* Inputs */.G0.mode}: wait, just before the deploy`);
     }
-    const timeoutMs = parsePositiveDuration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.timeout, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.timeout), DEFAULT_TIMEOUT_MS[mode ?? "create"], problems);
-    const pollIntervalMs = parsePositiveDuration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.pollInterval, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.pollInterval), DEFAULT_POLL_INTERVAL_MS, problems);
-    const healthUrlText = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl);
-    const urlTemplate = (0,_health_url_js__WEBPACK_IMPORTED_MODULE_2__/* .parseHealthUrl */ .Dk)(healthUrlText, problems);
-    const healthTimeoutMs = parsePositiveDuration(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthTimeout, input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthTimeout), DEFAULT_HEALTH_TIMEOUT_MS, problems);
+    const timeoutText = input("timeout");
+    const timeoutMs = timeoutText
+        ? parsePositiveDuration(constants/* Inputs */.G0.timeout, timeoutText, problems)
+        : (row ?? MODE_TABLE.create).timeoutMs;
+    const pollIntervalMs = parsePositiveDuration(constants/* Inputs */.G0.pollInterval, input("pollInterval"), problems);
+    const healthUrlText = input("healthUrl");
+    const urlTemplate = (0,url/* parseHealthUrl */.Dk)(healthUrlText, problems);
+    const healthTimeoutMs = parsePositiveDuration(constants/* Inputs */.G0.healthTimeout, input("healthTimeout"), problems);
     if (mode && healthUrlText)
         checkHealth(mode, rollbackOnFailure, wait, problems);
-    const expect = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthExpect) || undefined;
-    const successes = parseSuccesses(input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthSuccesses), problems);
+    const expect = input("healthExpect") || undefined;
+    const successes = parseWholeNumber(constants/* Inputs */.G0.healthSuccesses, input("healthSuccesses"), 1, problems);
     if (!healthUrlText) {
-        if (expect !== undefined)
-            problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthExpect} needs ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl}: it says what the health check's answer must hold`);
-        if (successes !== 1)
-            problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthSuccesses} needs ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl}: it says how many healthy answers in a row the health check waits for`);
+        if (expect !== undefined) {
+            problems.push(`${constants/* Inputs */.G0.healthExpect} needs ${constants/* Inputs */.G0.healthUrl}: it says what the health check's answer must hold`);
+        }
+        if (successes !== 1) {
+            problems.push(`${constants/* Inputs */.G0.healthSuccesses} needs ${constants/* Inputs */.G0.healthUrl}: it says how many healthy answers in a row the health check waits for`);
+        }
     }
     const health = urlTemplate
         ? { urlTemplate, timeoutMs: healthTimeoutMs, expect, successes }
@@ -35632,7 +35777,7 @@ function parseInputs(read, run) {
                     serverNames,
                     name,
                     namePrefix,
-                    description: input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.description) || (0,_runner_run_context_js__WEBPACK_IMPORTED_MODULE_3__/* .defaultDescription */ .GO)(run),
+                    description: input("description") || (0,run_context/* defaultDescription */.GO)(run),
                     ifExists: ifExists ?? "fail",
                     onLimit: onLimit ?? "delete-oldest",
                     wait,
@@ -35674,6 +35819,21 @@ function parseInputs(read, run) {
     })();
     return { settings, notes };
 }
+function defaultOf(name) {
+    return constants/* InputDefaults */.p0[name] ?? "";
+}
+/**
+ * The inputs a person set to something other than their default: the runner passes action.yml's
+ * defaults for the ones a workflow leaves out, so only a different value tells that one was meant.
+ */
+function givenInputs(read) {
+    return Object.keys(constants/* Inputs */.G0)
+        .filter((key) => {
+        const text = read(constants/* Inputs */.G0[key]).trim();
+        return text !== "" && text.toLowerCase() !== defaultOf(key).toLowerCase();
+    })
+        .map((key) => constants/* Inputs */.G0[key]);
+}
 /** `checkModeNeeds` has made sure of it; a failure here is a bug, not a bad input. */
 function given(selection) {
     if (!selection)
@@ -35692,107 +35852,74 @@ function named(selection) {
  */
 function parseNameSelection(input, problems) {
     const patterns = [
-        ...new Set(input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverName)
+        ...new Set(input("serverName")
             .split(/[\s,]+/)
             .filter(Boolean)),
     ];
-    const location = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverLocation) || undefined;
-    const maxText = input(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.maxServers);
-    const maxServers = maxText === "" ? DEFAULT_MAX_SERVERS : Number(maxText);
-    if (!/^\d+$/.test(maxText || "1") || !Number.isSafeInteger(maxServers) || maxServers < 1) {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.maxServers} "${maxText}" is not a whole number of 1 or more`);
-    }
+    const location = input("serverLocation") || undefined;
+    const maxServers = parseWholeNumber(constants/* Inputs */.G0.maxServers, input("maxServers"), 1, problems);
     if (patterns.length === 0) {
         if (location) {
-            problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverLocation} only narrows ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverName}: name the servers with it, or leave it out`);
+            problems.push(`${constants/* Inputs */.G0.serverLocation} only narrows ${constants/* Inputs */.G0.serverName}: name the servers with it, or leave it out`);
         }
         return undefined;
     }
     return { patterns, location, maxServers };
 }
-/** The inputs each mode cannot do without, checked with the rest before any request. */
+/** What the mode acts on, as the mode table says it needs, checked with the rest before any request. */
 function checkModeNeeds(mode, serverIdText, serverNames, snapshots, problems) {
-    const hasIds = serverIdText.replace(/[\s,]/g, "") !== "";
-    const takesServers = mode === "create" ||
-        mode === "prune" ||
-        mode === "list" ||
-        (mode === "restore" && snapshots?.kind === "latest");
-    if (serverNames && !takesServers) {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverName} applies only to modes create, prune, list, and restore with ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} "latest", not ${mode}${mode === "restore" ? " by snapshot id" : ""}`);
+    const { needs } = MODE_TABLE[mode];
+    const hasServers = serverIdText.replace(/[\s,]/g, "") !== "" || serverNames !== undefined;
+    const ofServers = mode === "restore" && snapshots?.kind === "latest";
+    if (mode === "restore" && !ofServers && serverNames) {
+        problems.push(`${constants/* Inputs */.G0.serverName} applies to mode restore only with ${constants/* Inputs */.G0.snapshotId} "latest": the snapshots name their servers`);
     }
-    if (takesServers && !hasIds && !serverNames) {
-        problems.push(mode === "restore"
-            ? `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId} or ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverName} is required with ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} "latest": whose latest snapshot?`
-            : `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId} or ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverName} is required in mode ${mode}`);
+    if (needs === "servers" && !hasServers) {
+        problems.push(`${constants/* Inputs */.G0.serverId} or ${constants/* Inputs */.G0.serverName} is required in mode ${mode}`);
     }
-    if (mode === "confirm") {
-        const given = [hasIds && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.serverId, snapshots && _constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId];
-        for (const name of given.filter(Boolean)) {
-            problems.push(`${name} has no meaning in mode confirm, which confirms every rollback armed before it in the job`);
-        }
+    if (ofServers && !hasServers) {
+        problems.push(`${constants/* Inputs */.G0.serverId} or ${constants/* Inputs */.G0.serverName} is required with ${constants/* Inputs */.G0.snapshotId} "latest": whose latest snapshot?`);
     }
-    if ((mode === "restore" || mode === "delete" || mode === "wait") && !snapshots) {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} is required in mode ${mode}`);
+    if (needs === "snapshots" && !snapshots) {
+        problems.push(`${constants/* Inputs */.G0.snapshotId} is required in mode ${mode}`);
     }
-    if ((mode === "delete" || mode === "wait") && snapshots?.kind === "latest") {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} "latest" is only for mode restore: name the snapshots to ${mode === "wait" ? "wait for by id, or pass the snapshot-ids output of the create step" : "delete by id"}`);
-    }
-}
-/**
- * A rollback restores servers, which destroys data: it is only right after a step that saw every
- * snapshot complete, so that the deploy after it is known to have come after the snapshot.
- */
-function checkRollback(mode, wait, problems) {
-    if (!ROLLBACK_MODES.includes(mode)) {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure} applies only to mode ${ROLLBACK_MODES.join(" or ")}, not ${mode}`);
-    }
-    else if (mode === "create" && !wait) {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure}: true needs ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.wait}: true on a create step: a step that ` +
-            "did not see the snapshot complete cannot know that the deploy came after it. Keep " +
-            `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.wait}: false here and put ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure} on a later step with ` +
-            `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode}: wait, just before the deploy`);
+    if (needs === "snapshots" && mode !== "restore" && snapshots?.kind === "latest") {
+        problems.push(`${constants/* Inputs */.G0.snapshotId} "latest" is only for mode restore: name the snapshots to ${mode === "wait" ? "wait for by id, or pass the snapshot-ids output of the create step" : "delete by id"}`);
     }
 }
 /** A service is checked only after a restore that the step waits for. */
 function checkHealth(mode, rollbackOnFailure, wait, problems) {
-    if (mode === "restore") {
-        if (!wait) {
-            problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl} needs ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.wait}: true: the service is checked once its restore has finished`);
-        }
+    if (mode === "restore" && !wait) {
+        problems.push(`${constants/* Inputs */.G0.healthUrl} needs ${constants/* Inputs */.G0.wait}: true: the service is checked once its restore has finished`);
     }
-    else if (ROLLBACK_MODES.includes(mode)) {
-        if (!rollbackOnFailure) {
-            problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl} on a ${mode} step is for its rollback: set ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.rollbackOnFailure}: true, or leave ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl} out`);
-        }
-    }
-    else {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthUrl} applies only to mode restore, and to the rollback of mode create or wait, not ${mode}`);
+    else if (ROLLBACK_MODES.includes(mode) && !rollbackOnFailure) {
+        problems.push(`${constants/* Inputs */.G0.healthUrl} on a ${mode} step is for its rollback: set ${constants/* Inputs */.G0.rollbackOnFailure}: true, or leave ${constants/* Inputs */.G0.healthUrl} out`);
     }
 }
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 function parseApiUrl(input, problems) {
-    const text = (0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_6__/* .hideCredentials */ .R)(input);
+    const text = (0,redact/* hideCredentials */.R)(input);
     if (text !== input) {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiUrl} must not contain credentials (${text}): pass the token as ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiToken}, and rotate a password that was written there`);
+        problems.push(`${constants/* Inputs */.G0.apiUrl} must not contain credentials (${text}): pass the token as ${constants/* Inputs */.G0.apiToken}, and rotate a password that was written there`);
     }
     let url;
     try {
         url = new URL(input);
     }
     catch {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiUrl} "${text}" is not a URL`);
+        problems.push(`${constants/* Inputs */.G0.apiUrl} "${text}" is not a URL`);
         return text;
     }
     const loopback = LOOPBACK_HOST.test(url.hostname);
     if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiUrl} "${text}" must use https:// (plain http:// is allowed only for a loopback host)`);
+        problems.push(`${constants/* Inputs */.G0.apiUrl} "${text}" must use https:// (plain http:// is allowed only for a loopback host)`);
     }
     if (url.search || url.hash) {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.apiUrl} "${text}" must not have a query or a fragment`);
+        problems.push(`${constants/* Inputs */.G0.apiUrl} "${text}" must not have a query or a fragment`);
     }
     return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
-/** One of a fixed set of words; the first is the default when the input is empty. */
+/** One of a fixed set of words. */
 function parseChoice(inputName, text, choices, problems) {
     if (text === "")
         return choices[0];
@@ -35801,21 +35928,11 @@ function parseChoice(inputName, text, choices, problems) {
         problems.push(`${inputName} "${text}" is not one of: ${choices.join(", ")}`);
     return choice;
 }
-function parseSuccesses(text, problems) {
-    if (text === "")
-        return 1;
-    if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.healthSuccesses} "${text}" is not a whole number of 1 or more`);
-        return 1;
-    }
-    return Number(text);
-}
-function parseKeep(text, problems) {
-    if (text === "")
-        return DEFAULT_KEEP;
-    if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.keep} "${text}" is not a whole number (0 or more)`);
-        return DEFAULT_KEEP;
+/** A whole number of at least `least`. */
+function parseWholeNumber(inputName, text, least, problems) {
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < least) {
+        problems.push(`${inputName} "${text}" is not a whole number${least === 0 ? " (0 or more)" : ` of ${least} or more`}`);
+        return least;
     }
     return Number(text);
 }
@@ -35831,15 +35948,136 @@ function parseBoolean(inputName, text, fallback, problems) {
     problems.push(`${inputName} "${text}" is not true or false`);
     return fallback;
 }
-function parsePositiveDuration(inputName, text, fallback, problems) {
-    if (text === "")
-        return fallback;
-    const ms = (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E)(text);
+function parsePositiveDuration(inputName, text, problems) {
+    const ms = (0,duration/* parseDuration */.E)(text);
     if (ms === undefined || ms <= 0) {
         problems.push(`${inputName} "${text}" is not a positive duration (examples: 90s, 15m, 1h, or plain seconds)`);
-        return fallback;
+        return 0;
     }
     return ms;
+}
+
+
+/***/ }),
+
+/***/ 544:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ selectedIds),
+/* harmony export */   k: () => (/* binding */ parseSnapshotSelection)
+/* harmony export */ });
+/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
+/* harmony import */ var _id_list_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8387);
+
+
+
+function parseSnapshotSelection(text, problems, notes) {
+    if (text === "")
+        return undefined;
+    if (text.toLowerCase() === "latest")
+        return { kind: "latest" };
+    if (text.startsWith("{"))
+        return parseServerMap(text, problems);
+    return { kind: "ids", ids: (0,_id_list_js__WEBPACK_IMPORTED_MODULE_2__/* .parseIdList */ .h)(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId, text, problems, notes) };
+}
+/**
+ * The `snapshot-ids` output of a create step: `{"12345":802,"12346":803}`. A map that cannot be
+ * read is still a given `snapshot-id` (with no pairs), so that its one problem is not followed by
+ * a second one saying that `snapshot-id` is missing.
+ */
+function parseServerMap(text, problems) {
+    const unreadable = { kind: "by-server", pairs: [] };
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        // The parser's own words name the position ("... in JSON at position 11").
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} starts with "{" but is not valid JSON (${(0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)}): ${text}`);
+        return unreadable;
+    }
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} must be a JSON object of server id to snapshot id`);
+        return unreadable;
+    }
+    const pairs = [];
+    for (const [server, snapshot] of Object.entries(parsed)) {
+        const serverId = positiveInteger(server);
+        const snapshotId = positiveInteger(snapshot);
+        if (serverId === undefined || snapshotId === undefined) {
+            problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} maps ${JSON.stringify(server)} to ${JSON.stringify(snapshot)}: ` +
+                "both must be positive integers");
+        }
+        else {
+            pairs.push({ serverId, snapshotId });
+        }
+    }
+    problems.push(...serversNamedTwice(text));
+    if (pairs.length === 0 && problems.length === 0) {
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} is an empty JSON object: no snapshot to use`);
+    }
+    return { kind: "by-server", pairs };
+}
+/**
+ * One problem for each server the map names more than once, with the keys as written. Read from
+ * the text, since `JSON.parse` keeps only the last of a repeated key, and the spellings of one id
+ * (`"1"`, `"01"`, `"\u0031"`) are different keys to it.
+ */
+function serversNamedTwice(json) {
+    const keysByServer = new Map();
+    for (const { written, key } of topLevelKeys(json)) {
+        const serverId = positiveInteger(key);
+        if (serverId !== undefined) {
+            keysByServer.set(serverId, [...(keysByServer.get(serverId) ?? []), written]);
+        }
+    }
+    return [...keysByServer]
+        .filter(([, keys]) => keys.length > 1)
+        .map(([serverId, keys]) => `${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} names server ${serverId} ${keys.length} times (keys ${keys.join(", ")}): ` +
+        "a server can have only one snapshot in the map");
+}
+/** The keys of a valid JSON object's text, in order and repeats kept: each as written and decoded. */
+function topLevelKeys(json) {
+    const keys = [];
+    let depth = 0;
+    for (let i = 0; i < json.length; i++) {
+        const char = json[i];
+        if (char === "{" || char === "[")
+            depth++;
+        else if (char === "}" || char === "]")
+            depth--;
+        else if (char === '"') {
+            const end = closingQuote(json, i);
+            FOLLOWED_BY_COLON.lastIndex = end + 1;
+            if (depth === 1 && FOLLOWED_BY_COLON.test(json)) {
+                const written = json.slice(i, end + 1);
+                keys.push({ written, key: JSON.parse(written) });
+            }
+            i = end;
+        }
+    }
+    return keys;
+}
+const FOLLOWED_BY_COLON = /\s*:/y;
+/** The index of the quote that ends the string starting at `start`, skipping escaped characters. */
+function closingQuote(json, start) {
+    let i = start + 1;
+    while (json[i] !== '"')
+        i += json[i] === "\\" ? 2 : 1;
+    return i;
+}
+function positiveInteger(value) {
+    const text = typeof value === "number" ? String(value) : value;
+    if (typeof text !== "string" || !/^\d+$/.test(text))
+        return undefined;
+    const number = Number(text);
+    return Number.isSafeInteger(number) && number > 0 ? number : undefined;
+}
+/** Every snapshot id the selection names (for delete, which needs no server). */
+function selectedIds(selection) {
+    return selection.kind === "ids" ? selection.ids : selection.pairs.map((p) => p.snapshotId);
 }
 
 
@@ -35909,9 +36147,9 @@ function publishDeleted(setOutput, snapshotIds) {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9624);
+/* harmony import */ var _inputs_parse_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6469);
 /* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6327);
-/* harmony import */ var _snapshot_selection_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3578);
+/* harmony import */ var _inputs_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(544);
 
 
 
@@ -35959,12 +36197,12 @@ function confirmRollbacks(io) {
 }
 /** Everything the post step needs to know, read once. */
 function readRollbackHandoff(io) {
-    const enabled = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseBoolean */ .yG)(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.rollbackOnFailure, io.getInput(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.rollbackOnFailure).trim(), false, []);
+    const enabled = (0,_inputs_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .parseBoolean */ .yG)(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.rollbackOnFailure, io.getInput(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.rollbackOnFailure).trim(), false, []);
     if (!enabled)
         return { kind: "off" };
     const targetsText = io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.rollbackTargets);
     const problems = [];
-    const selection = targetsText ? (0,_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_4__/* .parseSnapshotSelection */ .k)(targetsText, problems, []) : undefined;
+    const selection = targetsText ? (0,_inputs_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_4__/* .parseSnapshotSelection */ .k)(targetsText, problems, []) : undefined;
     if (selection && selection.kind !== "by-server")
         problems.push("not a server-to-snapshot map");
     if (problems.length > 0)
@@ -36078,129 +36316,6 @@ function isArmedRollback(value) {
         typeof item.mode === "string" &&
         typeof item.targets === "object" &&
         item.targets !== null);
-}
-
-
-/***/ }),
-
-/***/ 3578:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ selectedIds),
-/* harmony export */   k: () => (/* binding */ parseSnapshotSelection)
-/* harmony export */ });
-/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
-/* harmony import */ var _id_list_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7317);
-
-
-
-function parseSnapshotSelection(text, problems, notes) {
-    if (text === "")
-        return undefined;
-    if (text.toLowerCase() === "latest")
-        return { kind: "latest" };
-    if (text.startsWith("{"))
-        return parseServerMap(text, problems);
-    return { kind: "ids", ids: (0,_id_list_js__WEBPACK_IMPORTED_MODULE_2__/* .parseIdList */ .h)(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId, text, problems, notes) };
-}
-/**
- * The `snapshot-ids` output of a create step: `{"12345":802,"12346":803}`. A map that cannot be
- * read is still a given `snapshot-id` (with no pairs), so that its one problem is not followed by
- * a second one saying that `snapshot-id` is missing.
- */
-function parseServerMap(text, problems) {
-    const unreadable = { kind: "by-server", pairs: [] };
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch (error) {
-        // The parser's own words name the position ("... in JSON at position 11").
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} starts with "{" but is not valid JSON (${(0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)}): ${text}`);
-        return unreadable;
-    }
-    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} must be a JSON object of server id to snapshot id`);
-        return unreadable;
-    }
-    const pairs = [];
-    for (const [server, snapshot] of Object.entries(parsed)) {
-        const serverId = positiveInteger(server);
-        const snapshotId = positiveInteger(snapshot);
-        if (serverId === undefined || snapshotId === undefined) {
-            problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} maps ${JSON.stringify(server)} to ${JSON.stringify(snapshot)}: ` +
-                "both must be positive integers");
-        }
-        else {
-            pairs.push({ serverId, snapshotId });
-        }
-    }
-    problems.push(...serversNamedTwice(text));
-    if (pairs.length === 0 && problems.length === 0) {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} is an empty JSON object: no snapshot to use`);
-    }
-    return { kind: "by-server", pairs };
-}
-/**
- * One problem for each server the map names more than once, with the keys as written. Read from
- * the text, since `JSON.parse` keeps only the last of a repeated key, and the spellings of one id
- * (`"1"`, `"01"`, `"\u0031"`) are different keys to it.
- */
-function serversNamedTwice(json) {
-    const keysByServer = new Map();
-    for (const { written, key } of topLevelKeys(json)) {
-        const serverId = positiveInteger(key);
-        if (serverId !== undefined) {
-            keysByServer.set(serverId, [...(keysByServer.get(serverId) ?? []), written]);
-        }
-    }
-    return [...keysByServer]
-        .filter(([, keys]) => keys.length > 1)
-        .map(([serverId, keys]) => `${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} names server ${serverId} ${keys.length} times (keys ${keys.join(", ")}): ` +
-        "a server can have only one snapshot in the map");
-}
-/** The keys of a valid JSON object's text, in order and repeats kept: each as written and decoded. */
-function topLevelKeys(json) {
-    const keys = [];
-    let depth = 0;
-    for (let i = 0; i < json.length; i++) {
-        const char = json[i];
-        if (char === "{" || char === "[")
-            depth++;
-        else if (char === "}" || char === "]")
-            depth--;
-        else if (char === '"') {
-            const end = closingQuote(json, i);
-            FOLLOWED_BY_COLON.lastIndex = end + 1;
-            if (depth === 1 && FOLLOWED_BY_COLON.test(json)) {
-                const written = json.slice(i, end + 1);
-                keys.push({ written, key: JSON.parse(written) });
-            }
-            i = end;
-        }
-    }
-    return keys;
-}
-const FOLLOWED_BY_COLON = /\s*:/y;
-/** The index of the quote that ends the string starting at `start`, skipping escaped characters. */
-function closingQuote(json, start) {
-    let i = start + 1;
-    while (json[i] !== '"')
-        i += json[i] === "\\" ? 2 : 1;
-    return i;
-}
-function positiveInteger(value) {
-    const text = typeof value === "number" ? String(value) : value;
-    if (typeof text !== "string" || !/^\d+$/.test(text))
-        return undefined;
-    const number = Number(text);
-    return Number.isSafeInteger(number) && number > 0 ? number : undefined;
-}
-/** Every snapshot id the selection names (for delete, which needs no server). */
-function selectedIds(selection) {
-    return selection.kind === "ids" ? selection.ids : selection.pairs.map((p) => p.snapshotId);
 }
 
 

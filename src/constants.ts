@@ -27,6 +27,23 @@ export const Inputs = {
   healthSuccesses: "health-successes",
 } as const;
 
+/** What action.yml declares as each input's default: the runner passes it for an input left out. */
+export const InputDefaults = {
+  apiUrl: "https://admin.vps.org/api/v1",
+  mode: "create",
+  maxServers: "50",
+  namePrefix: "pre-deploy-",
+  ifExists: "fail",
+  onLimit: "delete-oldest",
+  wait: "true",
+  pollInterval: "10s",
+  keep: "2",
+  dryRun: "false",
+  rollbackOnFailure: "false",
+  healthTimeout: "10m",
+  healthSuccesses: "1",
+} as const satisfies Partial<Record<keyof typeof Inputs, string>>;
+
 export const Outputs = {
   snapshotId: "snapshot-id",
   snapshotIds: "snapshot-ids",
@@ -64,8 +81,6 @@ export const JobEnv = {
   rollbackOutcome: "VPS_SNAPSHOT_ROLLBACK",
   rollbackRestored: "VPS_SNAPSHOT_ROLLBACK_RESTORED",
 } as const;
-
-export const DEFAULT_API_URL = "https://admin.vps.org/api/v1";
 
 /**
  * How long a restore is waited for, in restore mode by default and always in the rollback post

@@ -1,5 +1,6 @@
 import { errorMessage } from "./api/errors.js";
-import { InputError, parseInputs, type Settings } from "./workflow/inputs.js";
+import { InputError, parseInputs } from "./workflow/inputs/parse.js";
+import type { Settings } from "./workflow/inputs/settings.js";
 import type { CreateModeContext, RestoreModeContext } from "./modes/context.js";
 import { type ActionDeps, actionDeps, createModeContext, maskToken, runStep } from "./step.js";
 import { runConfirm } from "./modes/confirm.js";
@@ -11,7 +12,7 @@ import { runRestore } from "./modes/restore.js";
 import { runWait } from "./modes/wait.js";
 import { armRollback, markMainStepRan, rollbackToArm } from "./workflow/rollback-handoff.js";
 import { failedReport, finishStep, type ModeReport, writeReport } from "./workflow/summary.js";
-import { resolveServers } from "./fleet/servers.js";
+import { findServers } from "./fleet/servers.js";
 import { publishServerNames } from "./workflow/outputs.js";
 
 /** The main step, as the bundle's entry and `@github/local-action` start it. */
@@ -64,13 +65,7 @@ async function runWithServers(
   context: CreateModeContext & RestoreModeContext,
 ): Promise<ModeReport> {
   if (!("serverNames" in settings) || !settings.serverNames) return runMode(settings, context);
-  const resolved = await context.log.group("Finding the servers by name", async () => {
-    const found = await resolveServers(context.api, settings.serverIds, settings.serverNames);
-    if (found.problems.length === 0) {
-      context.log.info(`Servers: ${found.serverIds.map((id) => `server ${id}`).join(", ")}.`);
-    }
-    return found;
-  });
+  const resolved = await findServers(settings.serverIds, settings.serverNames, context);
   if (resolved.problems.length > 0) {
     return failedReport("VPS servers", [...resolved.problems, "Nothing was changed."]);
   }

@@ -2,7 +2,7 @@ import { HttpSnapshotsApi, requestTimeoutFor } from "./api/http-api.js";
 import { DEFAULT_RETRY_POLICY, RateLimitGate } from "./api/retry.js";
 import { httpTransport, type Transport } from "./api/transport.js";
 import { Inputs } from "./constants.js";
-import type { ApiSettings } from "./workflow/inputs.js";
+import type { ApiSettings } from "./workflow/inputs/settings.js";
 import { httpHealthProbe } from "./health/probe.js";
 import { withServerNames } from "./api/server-naming.js";
 import type { CreateModeContext, RestoreModeContext } from "./modes/context.js";

@@ -1,7 +1,7 @@
 import type { Snapshot, SnapshotsApi } from "../api/types.js";
 import type { Logger } from "../runner/logger.js";
 import { explainFailure, reportsSnapshotLimit, wrongApiUrl } from "../workflow/explain.js";
-import type { CreateSettings } from "../workflow/inputs.js";
+import type { CreateSettings } from "../workflow/inputs/settings.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 import { createSnapshotOnce, type ExactlyOnceContext } from "./exactly-once.js";
 import { snapshotsByServer } from "./snapshot-lists.js";

@@ -12,7 +12,10 @@ import type { HealthProbe } from "../health/probe.js";
 import { healthUrlsFor } from "../health/url.js";
 import { asText } from "../runner/untrusted.js";
 import { explainFailure, wrongApiUrl } from "../workflow/explain.js";
-import type { ServerSnapshotPair, SnapshotSelection } from "../workflow/snapshot-selection.js";
+import type {
+  ServerSnapshotPair,
+  SnapshotSelection,
+} from "../workflow/inputs/snapshot-selection.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 import { type ExactlyOnceContext, restoreSnapshotOnce } from "./exactly-once.js";
 import { serversNamedBy, snapshotsForSelection } from "./snapshot-lists.js";

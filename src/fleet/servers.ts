@@ -1,18 +1,32 @@
 import type { SnapshotsApi } from "../api/types.js";
+import type { Logger } from "../runner/logger.js";
 import { explainFailure } from "../workflow/explain.js";
-import type { NameSelection } from "../workflow/inputs.js";
+import type { NameSelection } from "../workflow/inputs/settings.js";
 import { serversNamed } from "./rules/server-selection.js";
 
 /**
  * `server-id` and `server-name` as one list of ids, each server once: the names resolved once per
  * step, through every page of `GET /servers/` (read again once if it moved while it was read).
  */
-export async function resolveServers(
+export async function findServers(
+  serverIds: readonly number[],
+  selection: NameSelection,
+  { api, log }: { api: SnapshotsApi; log: Logger },
+): Promise<{ serverIds: number[]; problems: string[] }> {
+  return log.group("Finding the servers by name", async () => {
+    const found = await resolveServers(api, serverIds, selection);
+    if (found.problems.length === 0) {
+      log.info(`Servers: ${found.serverIds.map((id) => `server ${id}`).join(", ")}.`);
+    }
+    return found;
+  });
+}
+
+async function resolveServers(
   api: SnapshotsApi,
   serverIds: readonly number[],
-  selection: NameSelection | undefined,
+  selection: NameSelection,
 ): Promise<{ serverIds: number[]; problems: string[] }> {
-  if (!selection) return { serverIds: [...serverIds], problems: [] };
   let listing;
   try {
     const filter = { location: selection.location };

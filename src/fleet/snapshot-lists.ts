@@ -1,6 +1,6 @@
 import type { Snapshot, SnapshotList, SnapshotsApi } from "../api/types.js";
 import { StepFailure } from "../workflow/explain.js";
-import type { SnapshotSelection } from "../workflow/snapshot-selection.js";
+import type { SnapshotSelection } from "../workflow/inputs/snapshot-selection.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 
 /**

@@ -1,7 +1,7 @@
 import type { Snapshot } from "../api/types.js";
 import { Outputs } from "../constants.js";
 import { explainFailure } from "../workflow/explain.js";
-import type { ListSettings } from "../workflow/inputs.js";
+import type { ListSettings } from "../workflow/inputs/settings.js";
 import { snapshotsByServer } from "../fleet/snapshot-lists.js";
 import { age, newestFirst, sizeText } from "../fleet/rules/snapshots.js";
 import type { ModeReport } from "../workflow/summary.js";

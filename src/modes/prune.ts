@@ -1,7 +1,7 @@
 import type { Snapshot } from "../api/types.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "../fleet/concurrency.js";
 import { explainFailure } from "../workflow/explain.js";
-import type { PruneSettings } from "../workflow/inputs.js";
+import type { PruneSettings } from "../workflow/inputs/settings.js";
 import { publishDeleted } from "../workflow/outputs.js";
 import { Outputs } from "../constants.js";
 import { snapshotsToPrune } from "../fleet/rules/retention.js";

@@ -7,7 +7,7 @@ import {
   restoreRow,
   restoreServers,
 } from "../fleet/restore.js";
-import type { RestoreSettings } from "../workflow/inputs.js";
+import type { RestoreSettings } from "../workflow/inputs/settings.js";
 import { publishSnapshots } from "../workflow/outputs.js";
 import { failedReport, type ModeReport } from "../workflow/summary.js";
 import type { RestoreModeContext } from "./context.js";

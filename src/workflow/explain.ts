@@ -5,7 +5,7 @@ import {
   isStatus,
 } from "../api/errors.js";
 import { CancelledError } from "../runner/clock.js";
-import { DEFAULT_API_URL, Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "../constants.js";
+import { InputDefaults, Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "../constants.js";
 
 export type Operation =
   | { kind: "create"; serverId: number; snapshotsOnServer?: number }
@@ -105,7 +105,7 @@ function explainWrongApiUrl(error: EndpointNotFoundError): string {
   return (
     `The API URL looks wrong: GET ${error.url} answered HTTP ${error.status}${words}, though ` +
     `every account has that list. Check ${Inputs.apiUrl}: it is the base that /snapshots/ and ` +
-    `/servers/ are added to, such as ${DEFAULT_API_URL}.`
+    `/servers/ are added to, such as ${InputDefaults.apiUrl}.`
   );
 }
 

@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { Snapshot } from "../api/types.js";
 import { Inputs, JobEnv, State } from "../constants.js";
 import type { HealthCheck } from "../health/check.js";
-import { type CreateSettings, parseBoolean, type WaitSettings } from "./inputs.js";
+import { parseBoolean } from "./inputs/parse.js";
+import type { CreateSettings, WaitSettings } from "./inputs/settings.js";
 import { snapshotIdsByServer } from "./outputs.js";
-import { parseSnapshotSelection, type ServerSnapshotPair } from "./snapshot-selection.js";
+import { parseSnapshotSelection, type ServerSnapshotPair } from "./inputs/snapshot-selection.js";
 
 /**
  * The whole hand-off from the main step to its post step, in one place: what the main step

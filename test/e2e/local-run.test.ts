@@ -103,7 +103,7 @@ describe("the local runner (node scripts/local-run.js)", () => {
       `api-url=${sim.url}`,
       `api-token=${sim.token}`,
       "server-id=12345",
-      "keep=x",
+      "max-servers=x",
       "wait=y",
     ]);
     expect(bad.code).toBe(1);
@@ -111,7 +111,7 @@ describe("the local runner (node scripts/local-run.js)", () => {
     expect(bad.stdout).toContain(
       [
         "Error: The step's inputs are not valid:",
-        '       - keep "x" is not a whole number (0 or more)',
+        '       - max-servers "x" is not a whole number of 1 or more',
         '       - wait "y" is not true or false',
       ].join("\n"),
     );

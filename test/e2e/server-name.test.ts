@@ -127,7 +127,7 @@ describe("server-name: servers by their names", () => {
     });
     expect(result.exitCode).toBe(1);
     expect(failureOf(result)).toContain(
-      'server-name applies only to modes create, prune, list, and restore with snapshot-id "latest", not delete',
+      "server-name applies only to modes create, restore, prune and list, not delete",
     );
     expect(sim.requests).toEqual([]);
     const alone = await run(sim, { "server-id": "12345", "server-location": "eu" });

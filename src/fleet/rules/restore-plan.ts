@@ -4,7 +4,7 @@ import type {
   NamedSelection,
   ServerSnapshotPair,
   SnapshotSelection,
-} from "../../workflow/snapshot-selection.js";
+} from "../../workflow/inputs/snapshot-selection.js";
 import { describeSnapshot, isCompleted, isManaged, newestFirst } from "./snapshots.js";
 
 export interface RestorePlan {

@@ -1,7 +1,7 @@
 import type { Snapshot } from "../../api/types.js";
 import { Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "../../constants.js";
 import { StepFailure } from "../../workflow/explain.js";
-import type { CreateSettings } from "../../workflow/inputs.js";
+import type { CreateSettings } from "../../workflow/inputs/settings.js";
 import { age, createdAtMs, hasFailed, isCompleted, isManaged, newestFirst } from "./snapshots.js";
 
 /**

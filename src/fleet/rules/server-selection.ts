@@ -1,7 +1,7 @@
 import type { Server } from "../../api/types.js";
 import { Inputs } from "../../constants.js";
 import { asText } from "../../runner/untrusted.js";
-import type { NameSelection } from "../../workflow/inputs.js";
+import type { NameSelection } from "../../workflow/inputs/settings.js";
 
 /** How many existing names a "matches no server" sentence lists, to show what is there. */
 const NAMES_SHOWN = 10;

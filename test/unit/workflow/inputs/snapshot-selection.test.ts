@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseSnapshotSelection } from "../../../src/workflow/snapshot-selection.js";
+import { parseSnapshotSelection } from "../../../../src/workflow/inputs/snapshot-selection.js";
 
 function problemsOf(text: string): string[] {
   const problems: string[] = [];

@@ -1,5 +1,5 @@
-import { errorMessage } from "../api/errors.js";
-import { Inputs } from "../constants.js";
+import { errorMessage } from "../../api/errors.js";
+import { Inputs } from "../../constants.js";
 import { parseIdList } from "./id-list.js";
 
 export interface ServerSnapshotPair {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { InputError, parseInputs } from "../../../src/workflow/inputs.js";
-import type { RunContext } from "../../../src/runner/run-context.js";
+import { InputError, parseInputs } from "../../../../src/workflow/inputs/parse.js";
+import type { RunContext } from "../../../../src/runner/run-context.js";
 
 const run: RunContext = {
   repository: "octo-org/shop",
@@ -12,7 +12,8 @@ const run: RunContext = {
   serverUrl: "https://github.com",
 };
 
-const valid = { "api-token": "tok-123456", "server-id": "12345" };
+const token = { "api-token": "tok-123456" };
+const valid = { ...token, "server-id": "12345" };
 
 /** Each test names the mode whose settings it reads: they are read here as one flat record. */
 function parse(inputs: Record<string, string>) {
@@ -147,7 +148,7 @@ describe("inputs: every bad input is named, all in one error", () => {
     ],
     [
       { mode: "wait", "snapshot-id": "801", wait: "false" },
-      "wait: false has no meaning in mode wait",
+      "wait applies only to mode create or restore, not wait",
     ],
     [
       { "rollback-on-failure": "true", wait: "false" },
@@ -167,7 +168,7 @@ describe("inputs: every bad input is named, all in one error", () => {
 
   it("a snapshot-id map that is not JSON: one problem, with the parser's position, and no other", () => {
     for (const mode of ["restore", "wait", "delete"]) {
-      expect(problemsOf({ ...valid, mode, "snapshot-id": '{"12345": 5' })).toEqual([
+      expect(problemsOf({ ...token, mode, "snapshot-id": '{"12345": 5' })).toEqual([
         expect.stringMatching(
           /^snapshot-id starts with "\{" but is not valid JSON \(.* at position 11\b.*\): \{"12345": 5$/,
         ),
@@ -208,14 +209,14 @@ describe("inputs: every bad input is named, all in one error", () => {
   });
 
   it("mode wait takes ids or a create step's snapshot-ids map, may roll back, waits 30m", () => {
-    const ids = parse({ ...valid, mode: "wait", "snapshot-id": "801, 802" }).settings;
+    const ids = parse({ ...token, mode: "wait", "snapshot-id": "801, 802" }).settings;
     expect(ids).toMatchObject({
       mode: "wait",
       snapshots: { kind: "ids", ids: [801, 802] },
       timeoutMs: 30 * 60_000,
     });
     const map = parse({
-      ...valid,
+      ...token,
       mode: "wait",
       "snapshot-id": '{"12345":801,"12346":802}',
       "rollback-on-failure": "true",
@@ -265,7 +266,7 @@ describe("inputs: mode confirm", () => {
     ).toEqual([
       "server-id has no meaning in mode confirm, which confirms every rollback armed before it in the job",
       "snapshot-id has no meaning in mode confirm, which confirms every rollback armed before it in the job",
-      "rollback-on-failure applies only to mode create or wait, not confirm",
+      "rollback-on-failure has no meaning in mode confirm, which confirms every rollback armed before it in the job",
     ]);
   });
 });

@@ -1,0 +1,141 @@
+import { Inputs, RESTORE_TIMEOUT_MS } from "../../constants.js";
+
+/**
+ * What each mode takes, needs and refuses, said once: the inputs parser reads it, its errors are
+ * worded from it, and the tests hold the parser to it. Adding a mode is adding a row here (and its
+ * settings type beside it, in settings.ts).
+ */
+export const MODES = ["create", "wait", "restore", "prune", "delete", "list", "confirm"] as const;
+export type Mode = (typeof MODES)[number];
+
+type InputName = (typeof Inputs)[keyof typeof Inputs];
+
+interface ModeRow {
+  /** It sends requests to the API, so it needs `api-token`. */
+  callsApi: boolean;
+  /**
+   * What it acts on, which must be given: servers (`server-id` or `server-name`) or snapshots
+   * (`snapshot-id`). Restore takes servers only with `snapshot-id: latest` or `commit:<sha>`.
+   */
+  needs: "servers" | "snapshots" | "nothing";
+  /** The inputs it reads besides the ones every mode reads (`STEP_INPUTS`). */
+  takes: readonly InputName[];
+  /** Its post step can roll back: only a mode that saw its snapshots complete. */
+  rollsBack: boolean;
+  /** How long the step may take in all, unless `timeout` says otherwise. */
+  timeoutMs: number;
+}
+
+/** Read by every mode (api-token by those that call the API): never refused. */
+export const STEP_INPUTS: readonly InputName[] = [
+  Inputs.apiToken,
+  Inputs.apiUrl,
+  Inputs.mode,
+  Inputs.timeout,
+  Inputs.pollInterval,
+];
+
+const SERVERS = [Inputs.serverId, Inputs.serverName, Inputs.serverLocation, Inputs.maxServers];
+const HEALTH = [
+  Inputs.healthUrl,
+  Inputs.healthTimeout,
+  Inputs.healthExpect,
+  Inputs.healthSuccesses,
+];
+const LIMITED_MS = 10 * 60_000;
+const SNAPSHOT_WAIT_MS = 30 * 60_000;
+
+export const MODE_TABLE: Record<Mode, ModeRow> = {
+  create: {
+    callsApi: true,
+    needs: "servers",
+    takes: [
+      ...SERVERS,
+      Inputs.name,
+      Inputs.namePrefix,
+      Inputs.description,
+      Inputs.ifExists,
+      Inputs.onLimit,
+      Inputs.wait,
+      Inputs.rollbackOnFailure,
+      ...HEALTH,
+    ],
+    rollsBack: true,
+    timeoutMs: SNAPSHOT_WAIT_MS,
+  },
+  wait: {
+    callsApi: true,
+    needs: "snapshots",
+    takes: [Inputs.snapshotId, Inputs.rollbackOnFailure, ...HEALTH],
+    rollsBack: true,
+    timeoutMs: SNAPSHOT_WAIT_MS,
+  },
+  restore: {
+    callsApi: true,
+    needs: "snapshots",
+    takes: [
+      Inputs.snapshotId,
+      ...SERVERS,
+      Inputs.namePrefix,
+      Inputs.wait,
+      Inputs.dryRun,
+      ...HEALTH,
+    ],
+    rollsBack: false,
+    timeoutMs: RESTORE_TIMEOUT_MS,
+  },
+  prune: {
+    callsApi: true,
+    needs: "servers",
+    takes: [...SERVERS, Inputs.namePrefix, Inputs.keep, Inputs.olderThan, Inputs.dryRun],
+    rollsBack: false,
+    timeoutMs: LIMITED_MS,
+  },
+  delete: {
+    callsApi: true,
+    needs: "snapshots",
+    takes: [Inputs.snapshotId, Inputs.dryRun],
+    rollsBack: false,
+    timeoutMs: LIMITED_MS,
+  },
+  list: {
+    callsApi: true,
+    needs: "servers",
+    takes: SERVERS,
+    rollsBack: false,
+    timeoutMs: LIMITED_MS,
+  },
+  confirm: {
+    callsApi: false,
+    needs: "nothing",
+    takes: [],
+    rollsBack: false,
+    timeoutMs: LIMITED_MS,
+  },
+};
+
+/** The modes whose post step can roll back. */
+export const ROLLBACK_MODES = MODES.filter((mode) => MODE_TABLE[mode].rollsBack);
+
+/**
+ * Each input given with a value other than its default (`given`) in a mode that does not take it,
+ * said with the modes that do: an input a mode ignores would otherwise look as if it had been
+ * obeyed (`dry-run: true` on a create, `older-than` on a delete, `server-id` on a restore by id).
+ */
+export function inputsRefused(mode: Mode, given: readonly InputName[]): string[] {
+  const row = MODE_TABLE[mode];
+  return given
+    .filter((input) => !STEP_INPUTS.includes(input) && !row.takes.includes(input))
+    .map((input) =>
+      mode === "confirm"
+        ? `${input} has no meaning in mode confirm, which confirms every rollback armed before it in the job`
+        : `${input} applies only to ${modesText(MODES.filter((m) => MODE_TABLE[m].takes.includes(input)))}, not ${mode}`,
+    );
+}
+
+/** `mode create`, `mode create or wait`, `modes create, prune and list`. */
+function modesText(modes: readonly string[]): string {
+  if (modes.length <= 1) return `mode ${modes.join("")}`;
+  if (modes.length === 2) return `mode ${modes.join(" or ")}`;
+  return `modes ${modes.slice(0, -1).join(", ")} and ${modes.at(-1)}`;
+}

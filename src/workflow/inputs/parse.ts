@@ -1,0 +1,381 @@
+import { InputDefaults, Inputs } from "../../constants.js";
+import { parseDuration } from "../../duration.js";
+import { parseHealthUrl } from "../../health/url.js";
+import { hideCredentials } from "../../runner/redact.js";
+import {
+  defaultDescription,
+  defaultSnapshotName,
+  type RunContext,
+} from "../../runner/run-context.js";
+import { parseIdList } from "./id-list.js";
+import { inputsRefused, MODE_TABLE, MODES, type Mode, ROLLBACK_MODES } from "./modes.js";
+import { IF_EXISTS, type NameSelection, ON_LIMIT, type Settings } from "./settings.js";
+import {
+  type NamedSelection,
+  parseSnapshotSelection,
+  type SnapshotSelection,
+} from "./snapshot-selection.js";
+
+export interface ParsedInputs {
+  settings: Settings;
+  /** Things worth telling the user that are not errors (a duplicate id dropped, ...). */
+  notes: string[];
+}
+
+/** All the bad inputs at once, so a user fixes them in one round instead of one per run. */
+export class InputError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The step's inputs are not valid:\n${problems.map((p) => `- ${p}`).join("\n")}`);
+    this.name = "InputError";
+  }
+}
+
+const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Every input, checked at once and typed in the shape of its mode, as the mode table
+ * (`modes.ts`) says what each mode takes, needs and refuses. An input the runner filled from
+ * action.yml's default reads the same as one left out.
+ */
+export function parseInputs(read: (name: string) => string, run: RunContext): ParsedInputs {
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const input = (name: keyof typeof Inputs) => read(Inputs[name]).trim() || defaultOf(name);
+
+  const mode = parseChoice(Inputs.mode, input("mode"), MODES, problems);
+  const row = mode && MODE_TABLE[mode];
+  const apiToken = input("apiToken");
+  // action.yml cannot say that every mode but confirm needs the token, so it is checked here.
+  if (!apiToken && row?.callsApi !== false) {
+    problems.push(`${Inputs.apiToken} is required: pass the API token from a secret`);
+  }
+  if (mode) problems.push(...inputsRefused(mode, givenInputs(read)));
+
+  const apiUrl = parseApiUrl(input("apiUrl"), problems);
+  const ifExists = parseChoice(Inputs.ifExists, input("ifExists"), IF_EXISTS, problems);
+  const onLimit = parseChoice(Inputs.onLimit, input("onLimit"), ON_LIMIT, problems);
+  const keep = parseWholeNumber(Inputs.keep, input("keep"), 0, problems);
+  const olderThanText = input("olderThan");
+  const olderThanMs = olderThanText
+    ? parsePositiveDuration(Inputs.olderThan, olderThanText, problems)
+    : undefined;
+
+  const serverIdText = input("serverId");
+  const serverIds = parseIdList(Inputs.serverId, serverIdText, problems, notes);
+  const serverNames = parseNameSelection(input, problems);
+  const snapshots = parseSnapshotSelection(input("snapshotId"), problems, notes);
+  if (mode) checkModeNeeds(mode, serverIdText, serverNames, snapshots, problems);
+
+  const namePrefix = input("namePrefix");
+  if (!NAME_PATTERN.test(namePrefix)) {
+    problems.push(
+      `${Inputs.namePrefix} "${namePrefix}" may contain only letters, digits, hyphens and underscores`,
+    );
+  }
+  const explicitName = input("name");
+  if (explicitName && !NAME_PATTERN.test(explicitName)) {
+    problems.push(
+      `${Inputs.name} "${explicitName}" may contain only letters, digits, hyphens and underscores`,
+    );
+  }
+  if (mode === "create" && explicitName && !explicitName.startsWith(namePrefix)) {
+    notes.push(
+      `${Inputs.name} "${explicitName}" does not start with ${Inputs.namePrefix} "${namePrefix}": ` +
+        "prune and on-limit will never delete it, so it stays until you delete it yourself.",
+    );
+  }
+  const name = explicitName || defaultSnapshotName(namePrefix, run);
+
+  const wait = parseBoolean(Inputs.wait, input("wait"), true, problems);
+  const dryRun = parseBoolean(Inputs.dryRun, input("dryRun"), false, problems);
+  const rollbackOnFailure = parseBoolean(
+    Inputs.rollbackOnFailure,
+    input("rollbackOnFailure"),
+    false,
+    problems,
+  );
+  if (mode === "create" && rollbackOnFailure && !wait) {
+    problems.push(
+      `${Inputs.rollbackOnFailure}: true needs ${Inputs.wait}: true on a create step: a step that ` +
+        "did not see the snapshot complete cannot know that the deploy came after it. Keep " +
+        `${Inputs.wait}: false here and put ${Inputs.rollbackOnFailure} on a later step with ` +
+        `${Inputs.mode}: wait, just before the deploy`,
+    );
+  }
+  const timeoutText = input("timeout");
+  const timeoutMs = timeoutText
+    ? parsePositiveDuration(Inputs.timeout, timeoutText, problems)
+    : (row ?? MODE_TABLE.create).timeoutMs;
+  const pollIntervalMs = parsePositiveDuration(
+    Inputs.pollInterval,
+    input("pollInterval"),
+    problems,
+  );
+
+  const healthUrlText = input("healthUrl");
+  const urlTemplate = parseHealthUrl(healthUrlText, problems);
+  const healthTimeoutMs = parsePositiveDuration(
+    Inputs.healthTimeout,
+    input("healthTimeout"),
+    problems,
+  );
+  if (mode && healthUrlText) checkHealth(mode, rollbackOnFailure, wait, problems);
+  const expect = input("healthExpect") || undefined;
+  const successes = parseWholeNumber(Inputs.healthSuccesses, input("healthSuccesses"), 1, problems);
+  if (!healthUrlText) {
+    if (expect !== undefined) {
+      problems.push(
+        `${Inputs.healthExpect} needs ${Inputs.healthUrl}: it says what the health check's answer must hold`,
+      );
+    }
+    if (successes !== 1) {
+      problems.push(
+        `${Inputs.healthSuccesses} needs ${Inputs.healthUrl}: it says how many healthy answers in a row the health check waits for`,
+      );
+    }
+  }
+  const health = urlTemplate
+    ? { urlTemplate, timeoutMs: healthTimeoutMs, expect, successes }
+    : undefined;
+
+  if (problems.length > 0 || !mode) throw new InputError(problems);
+  const api = { apiToken, apiUrl, timeoutMs };
+  const settings = ((): Settings => {
+    switch (mode) {
+      case "create":
+        return {
+          mode,
+          ...api,
+          serverIds,
+          serverNames,
+          name,
+          namePrefix,
+          description: input("description") || defaultDescription(run),
+          ifExists: ifExists ?? "fail",
+          onLimit: onLimit ?? "delete-oldest",
+          wait,
+          pollIntervalMs,
+          rollbackOnFailure,
+          health,
+        };
+      case "wait":
+        return {
+          mode,
+          ...api,
+          snapshots: named(snapshots),
+          pollIntervalMs,
+          rollbackOnFailure,
+          health,
+        };
+      case "restore":
+        return {
+          mode,
+          ...api,
+          snapshots: given(snapshots),
+          serverIds,
+          serverNames,
+          namePrefix,
+          wait,
+          pollIntervalMs,
+          dryRun,
+          health,
+        };
+      case "prune":
+        return { mode, ...api, serverIds, serverNames, namePrefix, keep, olderThanMs, dryRun };
+      case "delete":
+        return { mode, ...api, snapshots: named(snapshots), dryRun };
+      case "list":
+        return { mode, ...api, serverIds, serverNames };
+      case "confirm":
+        return { mode };
+    }
+  })();
+  return { settings, notes };
+}
+
+function defaultOf(name: keyof typeof Inputs): string {
+  return (InputDefaults as Partial<Record<keyof typeof Inputs, string>>)[name] ?? "";
+}
+
+/**
+ * The inputs a person set to something other than their default: the runner passes action.yml's
+ * defaults for the ones a workflow leaves out, so only a different value tells that one was meant.
+ */
+function givenInputs(read: (name: string) => string): (typeof Inputs)[keyof typeof Inputs][] {
+  return (Object.keys(Inputs) as (keyof typeof Inputs)[])
+    .filter((key) => {
+      const text = read(Inputs[key]).trim();
+      return text !== "" && text.toLowerCase() !== defaultOf(key).toLowerCase();
+    })
+    .map((key) => Inputs[key]);
+}
+
+/** `checkModeNeeds` has made sure of it; a failure here is a bug, not a bad input. */
+function given(selection: SnapshotSelection | undefined): SnapshotSelection {
+  if (!selection) throw new Error("snapshot-id was checked as given, but is missing");
+  return selection;
+}
+
+function named(selection: SnapshotSelection | undefined): NamedSelection {
+  const checked = given(selection);
+  if (checked.kind === "latest") throw new Error('snapshot-id "latest" was checked as refused');
+  return checked;
+}
+
+/**
+ * `server-name` (with `server-location` and `max-servers`): names and patterns separated like
+ * `server-id`. Undefined when no name is given.
+ */
+function parseNameSelection(
+  input: (name: keyof typeof Inputs) => string,
+  problems: string[],
+): NameSelection | undefined {
+  const patterns = [
+    ...new Set(
+      input("serverName")
+        .split(/[\s,]+/)
+        .filter(Boolean),
+    ),
+  ];
+  const location = input("serverLocation") || undefined;
+  const maxServers = parseWholeNumber(Inputs.maxServers, input("maxServers"), 1, problems);
+  if (patterns.length === 0) {
+    if (location) {
+      problems.push(
+        `${Inputs.serverLocation} only narrows ${Inputs.serverName}: name the servers with it, or leave it out`,
+      );
+    }
+    return undefined;
+  }
+  return { patterns, location, maxServers };
+}
+
+/** What the mode acts on, as the mode table says it needs, checked with the rest before any request. */
+function checkModeNeeds(
+  mode: Mode,
+  serverIdText: string,
+  serverNames: NameSelection | undefined,
+  snapshots: SnapshotSelection | undefined,
+  problems: string[],
+): void {
+  const { needs } = MODE_TABLE[mode];
+  const hasServers = serverIdText.replace(/[\s,]/g, "") !== "" || serverNames !== undefined;
+  const ofServers = mode === "restore" && snapshots?.kind === "latest";
+  if (mode === "restore" && !ofServers && serverNames) {
+    problems.push(
+      `${Inputs.serverName} applies to mode restore only with ${Inputs.snapshotId} "latest": the snapshots name their servers`,
+    );
+  }
+  if (needs === "servers" && !hasServers) {
+    problems.push(`${Inputs.serverId} or ${Inputs.serverName} is required in mode ${mode}`);
+  }
+  if (ofServers && !hasServers) {
+    problems.push(
+      `${Inputs.serverId} or ${Inputs.serverName} is required with ${Inputs.snapshotId} "latest": whose latest snapshot?`,
+    );
+  }
+  if (needs === "snapshots" && !snapshots) {
+    problems.push(`${Inputs.snapshotId} is required in mode ${mode}`);
+  }
+  if (needs === "snapshots" && mode !== "restore" && snapshots?.kind === "latest") {
+    problems.push(
+      `${Inputs.snapshotId} "latest" is only for mode restore: name the snapshots to ${mode === "wait" ? "wait for by id, or pass the snapshot-ids output of the create step" : "delete by id"}`,
+    );
+  }
+}
+
+/** A service is checked only after a restore that the step waits for. */
+function checkHealth(mode: Mode, rollbackOnFailure: boolean, wait: boolean, problems: string[]) {
+  if (mode === "restore" && !wait) {
+    problems.push(
+      `${Inputs.healthUrl} needs ${Inputs.wait}: true: the service is checked once its restore has finished`,
+    );
+  } else if (ROLLBACK_MODES.includes(mode) && !rollbackOnFailure) {
+    problems.push(
+      `${Inputs.healthUrl} on a ${mode} step is for its rollback: set ${Inputs.rollbackOnFailure}: true, or leave ${Inputs.healthUrl} out`,
+    );
+  }
+}
+
+const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+function parseApiUrl(input: string, problems: string[]): string {
+  const text = hideCredentials(input);
+  if (text !== input) {
+    problems.push(
+      `${Inputs.apiUrl} must not contain credentials (${text}): pass the token as ${Inputs.apiToken}, and rotate a password that was written there`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    problems.push(`${Inputs.apiUrl} "${text}" is not a URL`);
+    return text;
+  }
+  const loopback = LOOPBACK_HOST.test(url.hostname);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+    problems.push(
+      `${Inputs.apiUrl} "${text}" must use https:// (plain http:// is allowed only for a loopback host)`,
+    );
+  }
+  if (url.search || url.hash) {
+    problems.push(`${Inputs.apiUrl} "${text}" must not have a query or a fragment`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+/** One of a fixed set of words. */
+function parseChoice<T extends string>(
+  inputName: string,
+  text: string,
+  choices: readonly T[],
+  problems: string[],
+): T | undefined {
+  if (text === "") return choices[0];
+  const choice = choices.find((c) => c === text.toLowerCase());
+  if (!choice) problems.push(`${inputName} "${text}" is not one of: ${choices.join(", ")}`);
+  return choice;
+}
+
+/** A whole number of at least `least`. */
+function parseWholeNumber(
+  inputName: string,
+  text: string,
+  least: number,
+  problems: string[],
+): number {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < least) {
+    problems.push(
+      `${inputName} "${text}" is not a whole number${least === 0 ? " (0 or more)" : ` of ${least} or more`}`,
+    );
+    return least;
+  }
+  return Number(text);
+}
+
+/** The one reading of a true/false input, for the main step's inputs and the post step alike. */
+export function parseBoolean(
+  inputName: string,
+  text: string,
+  fallback: boolean,
+  problems: string[],
+): boolean {
+  if (text === "") return fallback;
+  // The same words as YAML 1.2's core schema, which is what core.getBooleanInput accepts.
+  if (["true", "True", "TRUE"].includes(text)) return true;
+  if (["false", "False", "FALSE"].includes(text)) return false;
+  problems.push(`${inputName} "${text}" is not true or false`);
+  return fallback;
+}
+
+function parsePositiveDuration(inputName: string, text: string, problems: string[]): number {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) {
+    problems.push(
+      `${inputName} "${text}" is not a positive duration (examples: 90s, 15m, 1h, or plain seconds)`,
+    );
+    return 0;
+  }
+  return ms;
+}
