@@ -30006,7 +30006,7 @@ function sample(template) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3946);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6445);
-/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1683);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2255);
 /* harmony import */ var _workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2642);
 
 
@@ -30037,8 +30037,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var errors = __nccwpck_require__(3249);
 // EXTERNAL MODULE: ./src/workflow/inputs/parse.ts + 2 modules
 var parse = __nccwpck_require__(6469);
-// EXTERNAL MODULE: ./src/step.ts + 28 modules
-var step = __nccwpck_require__(1683);
+// EXTERNAL MODULE: ./src/step.ts + 29 modules
+var step = __nccwpck_require__(2255);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
 // EXTERNAL MODULE: ./src/workflow/rollback-handoff.ts
@@ -31284,8 +31284,8 @@ function rollbackSentence(restored, rollback) {
     return restored === total ? done : `${done} The others were not: see why above.`;
 }
 
-// EXTERNAL MODULE: ./src/step.ts + 28 modules
-var step = __nccwpck_require__(1683);
+// EXTERNAL MODULE: ./src/step.ts + 29 modules
+var step = __nccwpck_require__(2255);
 // EXTERNAL MODULE: ./src/workflow/rollback-handoff.ts
 var rollback_handoff = __nccwpck_require__(2642);
 // EXTERNAL MODULE: ./src/workflow/summary.ts
@@ -31625,7 +31625,7 @@ const COMMAND_START = /^([\s\p{Z}\u0085]*)::/u;
 
 /***/ }),
 
-/***/ 1683:
+/***/ 2255:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31697,11 +31697,31 @@ function parseRetryAfter(header, wallNow) {
     return Math.max(0, at - wallNow.getTime());
 }
 
+;// CONCATENATED MODULE: ./src/api/redirects.ts
+/** How many redirects one request may follow before it is taken for a loop. */
+const MAX_REDIRECTS = 5;
+/**
+ * A redirect is followed only on the origin the request was sent to, the only one trusted with
+ * it (the API's token, the service under check), and only `MAX_REDIRECTS` times. A Location that
+ * cannot be read is not shown to be on that origin, so it counts as another (`origin` unknown).
+ * `followed` is how many redirects the request has already followed.
+ */
+function redirectTo(location, from, followed) {
+    const url = URL.canParse(location, from) ? new URL(location, from) : undefined;
+    if (url?.origin !== new URL(from).origin) {
+        return { follow: false, reason: "another-origin", origin: url?.origin };
+    }
+    if (followed >= MAX_REDIRECTS)
+        return { follow: false, reason: "too-many" };
+    return { follow: true, url };
+}
+
 // EXTERNAL MODULE: ./src/runner/clock.ts + 1 modules
 var runner_clock = __nccwpck_require__(4587);
 // EXTERNAL MODULE: ./src/api/errors.ts
 var errors = __nccwpck_require__(3249);
 ;// CONCATENATED MODULE: ./src/api/http-api.ts
+
 
 
 
@@ -31714,7 +31734,6 @@ var errors = __nccwpck_require__(3249);
 function requestTimeoutFor(timeoutMs) {
     return Math.min(30_000, Math.max(2_000, timeoutMs / 10));
 }
-const MAX_REDIRECTS = 5;
 class HttpSnapshotsApi {
     options;
     origin;
@@ -31744,71 +31763,68 @@ class HttpSnapshotsApi {
     async walkList(path, 
     /** What the list holds, as its errors name it: `snapshots`, `servers`. */
     noun, check, options) {
-        const found = new Map();
-        const read = new Set();
-        let complete = true;
-        let pages = 1;
-        let pageLength = 0;
-        const counts = [];
-        let url = `${this.options.baseUrl}${path}`;
-        for (let page = 1; url; page++) {
-            const pageUrl = url;
-            const label = this.label("GET", pageUrl);
-            read.add(pageUrl);
-            let answer;
-            try {
-                answer = await this.readJson(pageUrl);
+        const walk = new ListWalk(options.maxPages);
+        for await (const page of this.pagesOf(path, check)) {
+            // A page the API linked to is gone: the list shrank while it was read.
+            if (page === PAGE_GONE)
+                return walk.cutShort();
+            walk.add(page);
+            if (page.last)
+                break;
+            if (walk.pastMaxPages)
+                return walk.cutShort();
+            if (walk.pastAnnounced) {
+                throw new errors/* UnexpectedAnswerError */.qx(page.label, `the list goes on past the ${walk.announced} ${noun} it announced`);
             }
-            catch (error) {
-                if (page === 1 && (0,errors/* isStatus */.zM)(error, 404))
-                    throw new errors/* EndpointNotFoundError */.dt(error, pageUrl);
-                // A page the API linked to is gone: the list shrank while it was read.
-                if (page > 1 && (0,errors/* isStatus */.zM)(error, 404)) {
-                    complete = false;
-                    break;
-                }
-                throw error;
+        }
+        return walk.result();
+    }
+    /**
+     * The pages of a list in order, each with its items checked, up to the last or to `PAGE_GONE`.
+     * A `next` link to another origin or to a page already read ends them with an error, before
+     * it is requested.
+     */
+    async *pagesOf(path, check) {
+        const read = new Set();
+        let url = `${this.options.baseUrl}${path}`;
+        while (url !== null) {
+            const label = this.label("GET", url);
+            const first = read.size === 0;
+            read.add(url);
+            const answer = await this.readListPage(url, first);
+            if (answer === PAGE_GONE) {
+                yield PAGE_GONE;
+                return;
             }
             const { results, count, next } = (answer ?? {});
             if (!Array.isArray(results))
                 throw new errors/* UnexpectedAnswerError */.qx(label, "no `results` list");
-            if (typeof count === "number")
-                counts.push(count);
-            for (const item of results) {
-                const checked = check(item, label);
-                if (found.has(checked.id))
-                    complete = false;
-                found.set(checked.id, checked);
+            const items = results.map((item) => check(item, label));
+            const nextUrl = this.sameOriginLink(next, url, label);
+            if (nextUrl !== null && read.has(nextUrl)) {
+                throw new errors/* UnexpectedAnswerError */.qx(label, `its paging loops: the next page, ${this.label("GET", nextUrl)}, was already read`);
             }
-            if (page === 1) {
-                pageLength = results.length;
-                pages =
-                    typeof count === "number" && pageLength > 0
-                        ? Math.max(1, Math.ceil(count / pageLength))
-                        : 1;
-            }
-            url = this.sameOriginLink(next, pageUrl, label);
-            if (url === null)
-                break;
-            if (read.has(url)) {
-                throw new errors/* UnexpectedAnswerError */.qx(label, `its paging loops: the next page, ${this.label("GET", url)}, was already read`);
-            }
-            if (options.maxPages !== undefined && pages > options.maxPages) {
-                complete = false;
-                break;
-            }
-            const announced = Math.max(0, ...counts);
-            if (page >= Math.ceil(announced / Math.max(1, pageLength)) + 1) {
-                throw new errors/* UnexpectedAnswerError */.qx(label, `the list goes on past the ${announced} ${noun} it announced`);
-            }
+            yield {
+                label,
+                items,
+                count: typeof count === "number" ? count : undefined,
+                last: nextUrl === null,
+            };
+            url = nextUrl;
         }
-        const [firstCount] = counts;
-        const lastCount = counts[counts.length - 1];
-        if (counts.some((c) => c !== firstCount) ||
-            (lastCount !== undefined && lastCount !== found.size)) {
-            complete = false;
+    }
+    /** A 404 on a list's first page says the base URL is wrong; on a later page, the page is gone. */
+    async readListPage(url, first) {
+        try {
+            return await this.readJson(url);
         }
-        return { items: [...found.values()], complete, pages };
+        catch (error) {
+            if (!(0,errors/* isStatus */.zM)(error, 404))
+                throw error;
+            if (first)
+                throw new errors/* EndpointNotFoundError */.dt(error, url);
+            return PAGE_GONE;
+        }
     }
     async createSnapshot(request) {
         const url = `${this.options.baseUrl}/snapshots/`;
@@ -31885,17 +31901,24 @@ class HttpSnapshotsApi {
                 return parseBody(answer.body, label);
             const location = answer.headers.location;
             if (answer.status >= 300 && answer.status < 400 && location && method === "GET") {
-                if (redirects >= MAX_REDIRECTS) {
-                    throw new errors/* UnexpectedAnswerError */.qx(label, `more than ${MAX_REDIRECTS} redirects`);
-                }
-                target = this.sameOriginLink(location, target, label) ?? target;
+                target = this.redirectTarget(location, target, redirects, label);
                 continue;
             }
             const retryAfter = parseRetryAfter(headerText(answer.headers["retry-after"]), this.options.clock.wallNow());
             throw new errors/* HttpStatusError */.F9(answer.status, redactor.redact(apiMessageFrom(answer.body)), label, retryAfter);
         }
     }
-    /** Paging links and redirects are followed only on the API's own origin, which has the token. */
+    /** Where a GET's redirect leads, if it may be followed; the API's words for why not. */
+    redirectTarget(location, from, followed, label) {
+        const redirect = redirectTo(location, from, followed);
+        if (redirect.follow)
+            return redirect.url.href;
+        if (redirect.reason === "too-many") {
+            throw new errors/* UnexpectedAnswerError */.qx(label, `more than ${MAX_REDIRECTS} redirects`);
+        }
+        throw new errors/* ForeignOriginError */.HN(label, redirect.origin ?? location, this.origin);
+    }
+    /** Paging links are followed only on the API's own origin, which has the token. */
     sameOriginLink(link, from, label) {
         if (typeof link !== "string" || link === "")
             return null;
@@ -31913,6 +31936,68 @@ class HttpSnapshotsApi {
             ? target.pathname.slice(basePath.length)
             : target.pathname;
         return `${method} ${path}${target.search}`;
+    }
+}
+/** Where a page the API linked to was gone when it was asked for. */
+const PAGE_GONE = Symbol("page gone");
+/**
+ * What a walk over a list has found so far, and whether it is still the whole list: an item on
+ * two pages, or counts that change or do not add up to what was found, mean the list changed
+ * while it was read.
+ */
+class ListWalk {
+    maxPages;
+    found = new Map();
+    counts = [];
+    pagesRead = 0;
+    firstPageLength = 0;
+    pages = 1;
+    complete = true;
+    constructor(maxPages) {
+        this.maxPages = maxPages;
+    }
+    add({ items, count }) {
+        this.pagesRead++;
+        if (count !== undefined)
+            this.counts.push(count);
+        for (const item of items) {
+            if (this.found.has(item.id))
+                this.complete = false;
+            this.found.set(item.id, item);
+        }
+        if (this.pagesRead === 1) {
+            this.firstPageLength = items.length;
+            this.pages =
+                count !== undefined && items.length > 0 ? Math.max(1, Math.ceil(count / items.length)) : 1;
+        }
+    }
+    /** The list has more pages than the caller wants read. */
+    get pastMaxPages() {
+        return this.maxPages !== undefined && this.pages > this.maxPages;
+    }
+    /** The most items any page announced. */
+    get announced() {
+        return Math.max(0, ...this.counts);
+    }
+    /** More pages were read than the announced items fill, at the first page's length. */
+    get pastAnnounced() {
+        return this.pagesRead > Math.ceil(this.announced / Math.max(1, this.firstPageLength));
+    }
+    /** The walk ends before the list does, so what it found is not the whole list. */
+    cutShort() {
+        this.complete = false;
+        return this.result();
+    }
+    result() {
+        const [firstCount] = this.counts;
+        const lastCount = this.counts.at(-1);
+        const countsAgree = this.counts.every((c) => c === firstCount) &&
+            (lastCount === undefined || lastCount === this.found.size);
+        return {
+            items: [...this.found.values()],
+            complete: this.complete && countsAgree,
+            pages: this.pages,
+        };
     }
 }
 /** A success with a body that is not JSON (a proxy's page) is not the API's answer. */
@@ -32922,9 +33007,9 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 
 
 
+
 /** How far into the body `health-expect` is looked for: a status page says it early. */
 const EXPECT_WINDOW_BYTES = 64 * 1024;
-const probe_MAX_REDIRECTS = 5;
 /** How much of the service's answer reaches the log: enough to tell a proxy's page from the app's. */
 const SAID_CHARS = 200;
 /** Enough bytes for `SAID_CHARS` characters of any script. */
@@ -32951,15 +33036,10 @@ const httpHealthProbe = async ({ url, expect, timeoutMs, signal }) => {
             const location = response.headers.location;
             if (status >= 300 && status < 400 && location !== undefined) {
                 response.destroy();
-                const next = URL.canParse(location, target.href) ? new URL(location, target) : undefined;
-                if (next?.origin !== target.origin) {
-                    const where = next ? ` (${next.origin})` : "";
-                    return { healthy: false, said: `HTTP ${status} to another origin${where}, not followed` };
-                }
-                if (redirects >= probe_MAX_REDIRECTS) {
-                    return { healthy: false, said: `more than ${probe_MAX_REDIRECTS} redirects` };
-                }
-                target = next;
+                const redirect = redirectTo(location, target.href, redirects);
+                if (!redirect.follow)
+                    return { healthy: false, said: refusal(status, redirect) };
+                target = redirect.url;
                 continue;
             }
             const answer = await judge(response, status, expect, abort);
@@ -32976,6 +33056,13 @@ const httpHealthProbe = async ({ url, expect, timeoutMs, signal }) => {
         return { healthy: false, said: `no answer: ${error.message}` };
     }
 };
+/** The probe's words for a redirect it does not follow, for the log. */
+function refusal(status, redirect) {
+    if (redirect.reason === "too-many")
+        return `more than ${MAX_REDIRECTS} redirects`;
+    const where = redirect.origin ? ` (${redirect.origin})` : "";
+    return `HTTP ${status} to another origin${where}, not followed`;
+}
 /** The status and headers of one GET; the body is left to the caller, which may not want it. */
 function get(url, signal) {
     const request = url.protocol === "https:" ? external_node_https_namespaceObject.request : external_node_http_.request;

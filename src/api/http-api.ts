@@ -4,6 +4,7 @@ import type { Logger } from "../runner/logger.js";
 import type { Redactor } from "../runner/redact.js";
 import { type RateLimitGate, type RetryPolicy, withRetries } from "./retry.js";
 import { apiMessageFrom, parseRetryAfter } from "./answers.js";
+import { MAX_REDIRECTS, redirectTo } from "./redirects.js";
 import { DeadlineError } from "../runner/clock.js";
 import {
   EndpointNotFoundError,
@@ -53,8 +54,6 @@ export function requestTimeoutFor(timeoutMs: number): number {
   return Math.min(30_000, Math.max(2_000, timeoutMs / 10));
 }
 
-const MAX_REDIRECTS = 5;
-
 type Method = HttpExchange["method"];
 
 export class HttpSnapshotsApi implements SnapshotsApi {
@@ -91,74 +90,73 @@ export class HttpSnapshotsApi implements SnapshotsApi {
     noun: string,
     check: (item: unknown, label: string) => T,
     options: ListOptions,
-  ): Promise<{ items: T[]; complete: boolean; pages: number }> {
-    const found = new Map<number, T>();
+  ): Promise<WalkedList<T>> {
+    const walk = new ListWalk<T>(options.maxPages);
+    for await (const page of this.pagesOf(path, check)) {
+      // A page the API linked to is gone: the list shrank while it was read.
+      if (page === PAGE_GONE) return walk.cutShort();
+      walk.add(page);
+      if (page.last) break;
+      if (walk.pastMaxPages) return walk.cutShort();
+      if (walk.pastAnnounced) {
+        throw new UnexpectedAnswerError(
+          page.label,
+          `the list goes on past the ${walk.announced} ${noun} it announced`,
+        );
+      }
+    }
+    return walk.result();
+  }
+
+  /**
+   * The pages of a list in order, each with its items checked, up to the last or to `PAGE_GONE`.
+   * A `next` link to another origin or to a page already read ends them with an error, before
+   * it is requested.
+   */
+  private async *pagesOf<T>(
+    path: string,
+    check: (item: unknown, label: string) => T,
+  ): AsyncGenerator<ListPage<T> | typeof PAGE_GONE> {
     const read = new Set<string>();
-    let complete = true;
-    let pages = 1;
-    let pageLength = 0;
-    const counts: number[] = [];
     let url: string | null = `${this.options.baseUrl}${path}`;
-    for (let page = 1; url; page++) {
-      const pageUrl: string = url;
-      const label = this.label("GET", pageUrl);
-      read.add(pageUrl);
-      let answer: unknown;
-      try {
-        answer = await this.readJson(pageUrl);
-      } catch (error) {
-        if (page === 1 && isStatus(error, 404)) throw new EndpointNotFoundError(error, pageUrl);
-        // A page the API linked to is gone: the list shrank while it was read.
-        if (page > 1 && isStatus(error, 404)) {
-          complete = false;
-          break;
-        }
-        throw error;
+    while (url !== null) {
+      const label = this.label("GET", url);
+      const first = read.size === 0;
+      read.add(url);
+      const answer = await this.readListPage(url, first);
+      if (answer === PAGE_GONE) {
+        yield PAGE_GONE;
+        return;
       }
       const { results, count, next } = (answer ?? {}) as Record<string, unknown>;
       if (!Array.isArray(results)) throw new UnexpectedAnswerError(label, "no `results` list");
-      if (typeof count === "number") counts.push(count);
-      for (const item of results) {
-        const checked = check(item, label);
-        if (found.has(checked.id)) complete = false;
-        found.set(checked.id, checked);
-      }
-      if (page === 1) {
-        pageLength = results.length;
-        pages =
-          typeof count === "number" && pageLength > 0
-            ? Math.max(1, Math.ceil(count / pageLength))
-            : 1;
-      }
-      url = this.sameOriginLink(next, pageUrl, label);
-      if (url === null) break;
-      if (read.has(url)) {
+      const items = results.map((item) => check(item, label));
+      const nextUrl = this.sameOriginLink(next, url, label);
+      if (nextUrl !== null && read.has(nextUrl)) {
         throw new UnexpectedAnswerError(
           label,
-          `its paging loops: the next page, ${this.label("GET", url)}, was already read`,
+          `its paging loops: the next page, ${this.label("GET", nextUrl)}, was already read`,
         );
       }
-      if (options.maxPages !== undefined && pages > options.maxPages) {
-        complete = false;
-        break;
-      }
-      const announced = Math.max(0, ...counts);
-      if (page >= Math.ceil(announced / Math.max(1, pageLength)) + 1) {
-        throw new UnexpectedAnswerError(
-          label,
-          `the list goes on past the ${announced} ${noun} it announced`,
-        );
-      }
+      yield {
+        label,
+        items,
+        count: typeof count === "number" ? count : undefined,
+        last: nextUrl === null,
+      };
+      url = nextUrl;
     }
-    const [firstCount] = counts;
-    const lastCount = counts[counts.length - 1];
-    if (
-      counts.some((c) => c !== firstCount) ||
-      (lastCount !== undefined && lastCount !== found.size)
-    ) {
-      complete = false;
+  }
+
+  /** A 404 on a list's first page says the base URL is wrong; on a later page, the page is gone. */
+  private async readListPage(url: string, first: boolean): Promise<unknown> {
+    try {
+      return await this.readJson(url);
+    } catch (error) {
+      if (!isStatus(error, 404)) throw error;
+      if (first) throw new EndpointNotFoundError(error, url);
+      return PAGE_GONE;
     }
-    return { items: [...found.values()], complete, pages };
   }
 
   async createSnapshot(request: CreateSnapshotRequest): Promise<Snapshot> {
@@ -254,10 +252,7 @@ export class HttpSnapshotsApi implements SnapshotsApi {
       if (answer.status >= 200 && answer.status < 300) return parseBody(answer.body, label);
       const location = answer.headers.location;
       if (answer.status >= 300 && answer.status < 400 && location && method === "GET") {
-        if (redirects >= MAX_REDIRECTS) {
-          throw new UnexpectedAnswerError(label, `more than ${MAX_REDIRECTS} redirects`);
-        }
-        target = this.sameOriginLink(location, target, label) ?? target;
+        target = this.redirectTarget(location, target, redirects, label);
         continue;
       }
       const retryAfter = parseRetryAfter(
@@ -273,7 +268,17 @@ export class HttpSnapshotsApi implements SnapshotsApi {
     }
   }
 
-  /** Paging links and redirects are followed only on the API's own origin, which has the token. */
+  /** Where a GET's redirect leads, if it may be followed; the API's words for why not. */
+  private redirectTarget(location: string, from: string, followed: number, label: string): string {
+    const redirect = redirectTo(location, from, followed);
+    if (redirect.follow) return redirect.url.href;
+    if (redirect.reason === "too-many") {
+      throw new UnexpectedAnswerError(label, `more than ${MAX_REDIRECTS} redirects`);
+    }
+    throw new ForeignOriginError(label, redirect.origin ?? location, this.origin);
+  }
+
+  /** Paging links are followed only on the API's own origin, which has the token. */
   private sameOriginLink(link: unknown, from: string, label: string): string | null {
     if (typeof link !== "string" || link === "") return null;
     const target = new URL(link, from);
@@ -291,6 +296,89 @@ export class HttpSnapshotsApi implements SnapshotsApi {
       ? target.pathname.slice(basePath.length)
       : target.pathname;
     return `${method} ${path}${target.search}`;
+  }
+}
+
+/** Where a page the API linked to was gone when it was asked for. */
+const PAGE_GONE = Symbol("page gone");
+
+/** One page of a list, its items checked. */
+interface ListPage<T> {
+  label: string;
+  items: T[];
+  count: number | undefined;
+  /** It links no next page. */
+  last: boolean;
+}
+
+interface WalkedList<T> {
+  items: T[];
+  complete: boolean;
+  /** How many pages the list has, as its first page tells by its count and its length. */
+  pages: number;
+}
+
+/**
+ * What a walk over a list has found so far, and whether it is still the whole list: an item on
+ * two pages, or counts that change or do not add up to what was found, mean the list changed
+ * while it was read.
+ */
+class ListWalk<T extends { id: number }> {
+  private readonly found = new Map<number, T>();
+  private readonly counts: number[] = [];
+  private pagesRead = 0;
+  private firstPageLength = 0;
+  private pages = 1;
+  private complete = true;
+
+  constructor(private readonly maxPages: number | undefined) {}
+
+  add({ items, count }: ListPage<T>): void {
+    this.pagesRead++;
+    if (count !== undefined) this.counts.push(count);
+    for (const item of items) {
+      if (this.found.has(item.id)) this.complete = false;
+      this.found.set(item.id, item);
+    }
+    if (this.pagesRead === 1) {
+      this.firstPageLength = items.length;
+      this.pages =
+        count !== undefined && items.length > 0 ? Math.max(1, Math.ceil(count / items.length)) : 1;
+    }
+  }
+
+  /** The list has more pages than the caller wants read. */
+  get pastMaxPages(): boolean {
+    return this.maxPages !== undefined && this.pages > this.maxPages;
+  }
+
+  /** The most items any page announced. */
+  get announced(): number {
+    return Math.max(0, ...this.counts);
+  }
+
+  /** More pages were read than the announced items fill, at the first page's length. */
+  get pastAnnounced(): boolean {
+    return this.pagesRead > Math.ceil(this.announced / Math.max(1, this.firstPageLength));
+  }
+
+  /** The walk ends before the list does, so what it found is not the whole list. */
+  cutShort(): WalkedList<T> {
+    this.complete = false;
+    return this.result();
+  }
+
+  result(): WalkedList<T> {
+    const [firstCount] = this.counts;
+    const lastCount = this.counts.at(-1);
+    const countsAgree =
+      this.counts.every((c) => c === firstCount) &&
+      (lastCount === undefined || lastCount === this.found.size);
+    return {
+      items: [...this.found.values()],
+      complete: this.complete && countsAgree,
+      pages: this.pages,
+    };
   }
 }
 

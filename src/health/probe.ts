@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { MAX_REDIRECTS, type RefusedRedirect, redirectTo } from "../api/redirects.js";
 import { formatDuration } from "../duration.js";
 import { CancelledError } from "../runner/clock.js";
 
@@ -24,7 +25,6 @@ export type HealthProbe = (request: HealthRequest) => Promise<HealthAnswer>;
 
 /** How far into the body `health-expect` is looked for: a status page says it early. */
 export const EXPECT_WINDOW_BYTES = 64 * 1024;
-const MAX_REDIRECTS = 5;
 /** How much of the service's answer reaches the log: enough to tell a proxy's page from the app's. */
 const SAID_CHARS = 200;
 /** Enough bytes for `SAID_CHARS` characters of any script. */
@@ -52,15 +52,9 @@ export const httpHealthProbe: HealthProbe = async ({ url, expect, timeoutMs, sig
       const location = response.headers.location;
       if (status >= 300 && status < 400 && location !== undefined) {
         response.destroy();
-        const next = URL.canParse(location, target.href) ? new URL(location, target) : undefined;
-        if (next?.origin !== target.origin) {
-          const where = next ? ` (${next.origin})` : "";
-          return { healthy: false, said: `HTTP ${status} to another origin${where}, not followed` };
-        }
-        if (redirects >= MAX_REDIRECTS) {
-          return { healthy: false, said: `more than ${MAX_REDIRECTS} redirects` };
-        }
-        target = next;
+        const redirect = redirectTo(location, target.href, redirects);
+        if (!redirect.follow) return { healthy: false, said: refusal(status, redirect) };
+        target = redirect.url;
         continue;
       }
       const answer = await judge(response, status, expect, abort);
@@ -74,6 +68,13 @@ export const httpHealthProbe: HealthProbe = async ({ url, expect, timeoutMs, sig
     return { healthy: false, said: `no answer: ${(error as Error).message}` };
   }
 };
+
+/** The probe's words for a redirect it does not follow, for the log. */
+function refusal(status: number, redirect: RefusedRedirect): string {
+  if (redirect.reason === "too-many") return `more than ${MAX_REDIRECTS} redirects`;
+  const where = redirect.origin ? ` (${redirect.origin})` : "";
+  return `HTTP ${status} to another origin${where}, not followed`;
+}
 
 /** The status and headers of one GET; the body is left to the caller, which may not want it. */
 function get(url: URL, signal: AbortSignal): Promise<IncomingMessage> {

@@ -204,6 +204,16 @@ describe("http api: list", () => {
     await expect(other.api.listSnapshots(1)).rejects.toBeInstanceOf(ForeignOriginError);
     expect(other.exchanges).toHaveLength(1);
   });
+
+  it("follows at most five redirects", async () => {
+    const { api, exchanges } = apiWith(
+      Array.from({ length: 6 }, (_, i) => json(302, {}, { location: `/api/v1/r${i}/` })),
+    );
+    const error = await api.listSnapshots(1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnexpectedAnswerError);
+    expect((error as Error).message).toBe("Unexpected answer from GET /r4/: more than 5 redirects");
+    expect(exchanges).toHaveLength(6);
+  });
 });
 
 describe("http api: errors", () => {
@@ -274,14 +284,18 @@ describe("http api: errors", () => {
 
 describe("http api: create and restore are sent once", () => {
   it("does not resend a create after a 500 or a lost answer: the caller decides", async () => {
-    for (const failure of [
-      json(500, { error: "boom" }),
-      new NoAnswerError("connection", "POST /snapshots/", true, "reset"),
-    ]) {
-      const { api, exchanges } = apiWith([failure]);
-      await expect(api.createSnapshot({ server_id: 1, name: "n" })).rejects.toBeDefined();
-      expect(exchanges).toHaveLength(1);
-    }
+    const failed = apiWith([json(500, { error: "boom" })]);
+    const error = await failed.api
+      .createSnapshot({ server_id: 1, name: "n" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpStatusError);
+    expect((error as Error).message).toBe("HTTP 500 from POST /snapshots/: boom");
+    expect(failed.exchanges).toHaveLength(1);
+
+    const lost = new NoAnswerError("connection", "POST /snapshots/", true, "reset");
+    const unanswered = apiWith([lost]);
+    await expect(unanswered.api.createSnapshot({ server_id: 1, name: "n" })).rejects.toBe(lost);
+    expect(unanswered.exchanges).toHaveLength(1);
   });
 
   it("resends a create after a 429 or a refused connection: it was not processed", async () => {

@@ -148,6 +148,15 @@ describe("redirects", () => {
     expect(elsewhere.requests).toEqual([]);
   });
 
+  it("never one whose Location cannot be read", async () => {
+    const app = await service(() => ({ status: 302, headers: { location: "http://[::1" } }));
+    expect(await probe(`${app.url}/up`)).toEqual({
+      healthy: false,
+      said: "HTTP 302 to another origin, not followed",
+    });
+    expect(app.requests).toHaveLength(1);
+  });
+
   it("at most five", async () => {
     const app = await service((_, count) => ({ status: 302, headers: { location: `/r${count}` } }));
     expect(await probe(`${app.url}/up`)).toEqual({ healthy: false, said: "more than 5 redirects" });
