@@ -28916,17 +28916,15 @@ async function lookOrExplain(look, explanation) {
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7607);
 /* harmony import */ var _health_check_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3774);
 /* harmony import */ var _health_url_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(935);
-/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(1012);
+/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(1012);
 /* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1778);
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(4891);
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(4891);
 /* harmony import */ var _exactly_once_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8708);
 /* harmony import */ var _snapshot_lists_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5750);
 /* harmony import */ var _rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3596);
-/* harmony import */ var _rules_snapshots_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7533);
-/* harmony import */ var _server_checks_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(7079);
-/* harmony import */ var _wait_each_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(511);
-/* harmony import */ var _wait_until_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(8544);
-
+/* harmony import */ var _server_checks_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7079);
+/* harmony import */ var _wait_each_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(511);
+/* harmony import */ var _wait_until_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8544);
 
 
 
@@ -28973,7 +28971,7 @@ async function prepareRestores({ selection, serverIds, namePrefix, mapSource }, 
     const typedMap = selection.kind === "by-server" && mapSource === "input";
     const [read, early] = await Promise.all([
         (0,_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_7__/* .snapshotsForSelection */ .rJ)(api, selection, serverIds).then((snapshots) => ({ snapshots }), (error) => ({ error })),
-        named && (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_10__/* .checkServers */ .F)(api, named, "restore", log, !typedMap),
+        named && (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_9__/* .checkServers */ .F)(api, named, "restore", log, !typedMap),
     ]);
     if ("error" in read) {
         const failure = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__/* .explainFailure */ .SP)(read.error, { kind: "list" });
@@ -28992,7 +28990,7 @@ async function prepareRestores({ selection, serverIds, namePrefix, mapSource }, 
     const missing = typedMap ? early?.missing : undefined;
     const plan = (0,_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .planRestore */ .q8)(selection, serverIds, namePrefix, read.snapshots, missing);
     const targetServers = [...new Set(plan.targets.map((t) => t.server.id))];
-    const checks = early ?? (await (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_10__/* .checkServers */ .F)(api, targetServers, "restore", log));
+    const checks = early ?? (await (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_9__/* .checkServers */ .F)(api, targetServers, "restore", log));
     return {
         targets: plan.targets,
         problems: [...plan.problems, ...checks.problems],
@@ -29011,7 +29009,7 @@ async function startRestores(targets, announceEach, context) {
     if (results.length === 0)
         return results;
     const sayStarted = (line) => (announceEach ? log.warning(line) : log.info(line));
-    await log.group(`Starting ${results.length} restore(s)`, () => (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_13__/* .forEachConcurrently */ .D)(results, _concurrency_js__WEBPACK_IMPORTED_MODULE_13__/* .SERVER_CONCURRENCY */ .s, async (result) => {
+    await log.group(`Starting ${results.length} restore(s)`, () => (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_12__/* .forEachConcurrently */ .D)(results, _concurrency_js__WEBPACK_IMPORTED_MODULE_12__/* .SERVER_CONCURRENCY */ .s, async (result) => {
         const { snapshot } = result;
         const serverId = snapshot.server.id;
         try {
@@ -29076,7 +29074,7 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
                     `Server ${serverId} is still restoring to snapshot ${snapshotId} after the ` +
                         `${(0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(deadline.totalMs)} timeout. The restore goes on at the provider; do ` +
                         "not start another one." +
-                        (0,_wait_until_js__WEBPACK_IMPORTED_MODULE_12__/* .lastCheckFailed */ .c)(outcome.lastFailure);
+                        (0,_wait_until_js__WEBPACK_IMPORTED_MODULE_11__/* .lastCheckFailed */ .c)(outcome.lastFailure);
             }
             else if (FAILED_STATUS.test(outcome.status)) {
                 result.failure = `Server ${serverId} ended the restore to snapshot ${snapshotId} with status "${outcome.status}".`;
@@ -29102,7 +29100,7 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
 async function waitForRestores(api, serverIds, options, 
 /** Told of each server as soon as it is no longer restoring (not when it vanished). */
 onFinished) {
-    const waited = await (0,_wait_each_js__WEBPACK_IMPORTED_MODULE_11__/* .waitForEach */ .e)(new Map(serverIds.map((id) => [id, { id, status: _api_types_js__WEBPACK_IMPORTED_MODULE_1__/* .RESTORING */ .O }])), {
+    const waited = await (0,_wait_each_js__WEBPACK_IMPORTED_MODULE_10__/* .waitForEach */ .e)(new Map(serverIds.map((id) => [id, { id, status: _api_types_js__WEBPACK_IMPORTED_MODULE_1__/* .RESTORING */ .O }])), {
         look: async (pending) => new Map(await Promise.all(pending.map((id) => serverStatus(api, id)))),
         isSettled: (server) => server?.status !== _api_types_js__WEBPACK_IMPORTED_MODULE_1__/* .RESTORING */ .O,
         onSettled: (_, server) => {
@@ -29163,8 +29161,8 @@ function pairRow(pair, status) {
 }
 /** The dry run's lines: what would be restored, and to what. */
 function planLines(targets) {
-    return targets.map((target) => `Dry run: would restore server ${target.server.id} to snapshot ${(0,_rules_snapshots_js__WEBPACK_IMPORTED_MODULE_9__/* .describeSnapshot */ .e4)(target)}, ` +
-        `made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_14__/* .asText */ .e1)(target.created_at) || "at a time the API did not give"}.`);
+    return targets.map((target) => `Dry run: would restore server ${target.server.id} to snapshot ${(0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__/* .describeSnapshot */ .e4)(target)}, ` +
+        `made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_13__/* .asText */ .e1)(target.created_at) || "at a time the API did not give"}.`);
 }
 
 
@@ -29181,7 +29179,9 @@ function planLines(targets) {
 /* harmony export */ });
 /* unused harmony export latestRestorable */
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
-/* harmony import */ var _snapshots_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7533);
+/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1778);
+/* harmony import */ var _retention_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7758);
+
 
 
 /**
@@ -29196,11 +29196,11 @@ function planRestore(selection, serverIds, namePrefix, snapshots, missingServers
         for (const named of findNamed(selection, snapshots, missingServers)) {
             if ("problem" in named)
                 problems.push(named.problem);
-            else if ((0,_snapshots_js__WEBPACK_IMPORTED_MODULE_1__/* .isCompleted */ .Yw)(named.snapshot))
+            else if ((0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isCompleted */ .Yw)(named.snapshot))
                 chosen.push(named.snapshot);
             else {
                 const { snapshot } = named;
-                problems.push(`Snapshot ${(0,_snapshots_js__WEBPACK_IMPORTED_MODULE_1__/* .describeSnapshot */ .e4)(snapshot)} is ${snapshot.status}, not completed: it cannot be restored.`);
+                problems.push(`Snapshot ${(0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__/* .describeSnapshot */ .e4)(snapshot)} is ${snapshot.status}, not completed: it cannot be restored.`);
             }
         }
     }
@@ -29219,7 +29219,7 @@ function planRestore(selection, serverIds, namePrefix, snapshots, missingServers
 }
 /** The newest completed snapshot of ours: never one in progress, never one without the prefix. */
 function latestRestorable(snapshots, serverId, namePrefix) {
-    return (0,_snapshots_js__WEBPACK_IMPORTED_MODULE_1__/* .newestFirst */ .ll)(snapshots.filter((s) => s.server.id === serverId && (0,_snapshots_js__WEBPACK_IMPORTED_MODULE_1__/* .isCompleted */ .Yw)(s) && (0,_snapshots_js__WEBPACK_IMPORTED_MODULE_1__/* .isManaged */ .yF)(s, namePrefix)))[0];
+    return (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .newestFirst */ .ll)(snapshots.filter((s) => s.server.id === serverId && (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isCompleted */ .Yw)(s) && (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isManaged */ .yF)(s, namePrefix)))[0];
 }
 /** `server 12345 to snapshot 801, server 12346 to snapshot 802`: what a restore was asked to do. */
 function describeSelection(selection, serverIds) {
@@ -29307,25 +29307,32 @@ function sameServerProblems(chosen) {
 
 /***/ }),
 
-/***/ 7533:
+/***/ 7758:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $N: () => (/* binding */ snapshotsToPrune),
+/* harmony export */   HJ: () => (/* binding */ planRoom),
 /* harmony export */   KW: () => (/* binding */ age),
-/* harmony export */   WN: () => (/* binding */ hasFailed),
 /* harmony export */   Yw: () => (/* binding */ isCompleted),
-/* harmony export */   aF: () => (/* binding */ createdAtMs),
-/* harmony export */   e4: () => (/* binding */ describeSnapshot),
-/* harmony export */   lP: () => (/* binding */ sizeText),
 /* harmony export */   ll: () => (/* binding */ newestFirst),
+/* harmony export */   m5: () => (/* binding */ planSlot),
 /* harmony export */   yF: () => (/* binding */ isManaged)
 /* harmony export */ });
+/* unused harmony export snapshotsToMakeRoom */
 /* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
-/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1012);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
+/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1778);
 
 
 
+
+/*
+ * Snapshot retention, whole: which snapshots are ours, which are completed or failed and how old,
+ * in what order; and from that, which of ours a prune deletes, which `on-limit` deletes to make
+ * room, and what `if-exists` does with one of the same name. Pure: no request, no clock of its own.
+ */
 /** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
 function isManaged(snapshot, namePrefix) {
     return snapshot.name.startsWith(namePrefix);
@@ -29357,18 +29364,104 @@ function newestFirst(snapshots) {
     };
     return [...snapshots].sort((a, b) => time(b) - time(a) || b.id - a.id);
 }
-/** `801 (pre-deploy-abc, server 12345)`: a snapshot as a sentence names it. */
-function describeSnapshot(snapshot) {
-    return `${snapshot.id} (${snapshot.name}, server ${snapshot.server.id})`;
-}
-/** `2048 MB`; a size the API sent as something else than a number, as it came. */
-function sizeText(snapshot) {
-    return typeof snapshot.size_mb === "number" ? `${snapshot.size_mb} MB` : (0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_2__/* .asText */ .e1)(snapshot.size_mb);
-}
 /** How old a snapshot is at `now`, for a person: `3d 04h`. */
 function age(snapshot, now) {
     const ms = createdAtMs(snapshot);
     return Number.isNaN(ms) ? "unknown age" : (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(now.getTime() - ms);
+}
+function mayBeDeleted(snapshot, ownership) {
+    return (isManaged(snapshot, ownership.namePrefix) &&
+        (isCompleted(snapshot) || hasFailed(snapshot)) &&
+        !Number.isNaN(createdAtMs(snapshot)));
+}
+/**
+ * One server's snapshots: keep the newest `keep` completed ones of ours (and the young ones),
+ * delete the rest of ours, and every failed one of ours whatever `keep` says.
+ */
+function snapshotsToPrune(snapshots, policy) {
+    const candidates = newestFirst(snapshots.filter((s) => mayBeDeleted(s, policy)));
+    const tooYoung = (s) => policy.olderThanMs !== undefined && policy.now.getTime() - createdAtMs(s) < policy.olderThanMs;
+    const beyondKeep = [
+        ...candidates.filter(hasFailed),
+        ...candidates.filter(isCompleted).slice(policy.keep),
+    ];
+    const deleted = newestFirst(beyondKeep.filter((s) => !tooYoung(s)));
+    const deletedIds = new Set(deleted.map((s) => s.id));
+    return { deleted, kept: snapshots.filter((s) => !deletedIds.has(s.id)) };
+}
+/**
+ * The snapshots of ours to delete so that `needed` slots come free (the failed ones first, then
+ * the oldest completed), or undefined when there are not enough of ours: then nothing at all is
+ * deleted, since deleting some would not help.
+ */
+function snapshotsToMakeRoom(snapshots, needed, ownership) {
+    if (needed <= 0)
+        return [];
+    const oldestFirst = newestFirst(snapshots.filter((s) => mayBeDeleted(s, ownership))).reverse();
+    const order = [...oldestFirst.filter(hasFailed), ...oldestFirst.filter(isCompleted)];
+    return order.length >= needed ? order.slice(0, needed) : undefined;
+}
+/**
+ * Applies `if-exists` (fail before creating, reuse the newest one with the step's name, or delete
+ * them all to make a new one), then `on-limit`. Pure: it throws, naming the server, what the step
+ * could not do on it, and changes nothing.
+ */
+function planSlot(serverId, existing, settings, now) {
+    const sameName = newestFirst(existing.filter((s) => s.name === settings.name));
+    const [newest] = sameName;
+    if (!newest)
+        return planRoom(serverId, existing, settings, now);
+    switch (settings.ifExists) {
+        case "fail":
+            throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_3__/* .StepFailure */ .pH(`Server ${serverId} already has snapshot ${newest.id} named ${settings.name} ` +
+                `(${newest.status}, ${age(newest, now)} old). Set ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.ifExists}: reuse to use ` +
+                "it, or replace to delete it and make a new one.");
+        case "reuse":
+            return { reuse: newest, deletions: [], remaining: existing };
+        case "replace": {
+            const room = planRoom(serverId, existing.filter((s) => s.name !== settings.name), settings, now);
+            const why = `replaced (${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.ifExists}: replace)`;
+            return {
+                ...room,
+                deletions: [...sameName.map((snapshot) => ({ snapshot, why })), ...room.deletions],
+            };
+        }
+    }
+}
+/**
+ * Applies `on-limit` when the server already holds the provider's maximum: fail, or delete just
+ * enough of ours, failed ones first, then the oldest completed. When not enough of ours may go,
+ * nothing is deleted.
+ */
+function planRoom(serverId, existing, settings, now) {
+    const needed = existing.length - _constants_js__WEBPACK_IMPORTED_MODULE_2__/* .SNAPSHOT_LIMIT_PER_SERVER */ .Zy + 1;
+    if (needed <= 0)
+        return { deletions: [], remaining: existing };
+    const atLimit = `Server ${serverId} already has ${existing.length} snapshots, the provider's limit is ` +
+        `${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .SNAPSHOT_LIMIT_PER_SERVER */ .Zy}: ${listing(existing, now)}.`;
+    if (settings.onLimit === "fail") {
+        throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_3__/* .StepFailure */ .pH(`${atLimit} ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.onLimit} is fail, so nothing was deleted. Delete one (mode: delete), ` +
+            `or set ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.onLimit}: delete-oldest to let this action delete its failed or oldest completed snapshot.`);
+    }
+    const chosen = snapshotsToMakeRoom(existing, needed, {
+        namePrefix: settings.namePrefix,
+    });
+    if (!chosen) {
+        throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_3__/* .StepFailure */ .pH(`${atLimit} Too few of them may be deleted by this action (only completed or failed snapshots whose ` +
+            `name starts with "${settings.namePrefix}"), so nothing was deleted. Delete one yourself ` +
+            "(mode: delete with its id) to make room.");
+    }
+    const why = `to make room (${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.onLimit}: delete-oldest)`;
+    const gone = new Set(chosen.map((s) => s.id));
+    return {
+        deletions: chosen.map((snapshot) => ({ snapshot, why })),
+        remaining: existing.filter((s) => !gone.has(s.id)),
+    };
+}
+function listing(snapshots, now) {
+    return newestFirst(snapshots)
+        .map((s) => `${s.id} ${s.name} (${s.status}, ${age(s, now)} old)`)
+        .join(", ");
 }
 
 
@@ -30004,7 +30097,7 @@ function sample(template) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3946);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8927);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6445);
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2255);
 /* harmony import */ var _workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2642);
@@ -30022,7 +30115,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3946:
+/***/ 8927:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30085,107 +30178,8 @@ var concurrency = __nccwpck_require__(4891);
 var exactly_once = __nccwpck_require__(8708);
 // EXTERNAL MODULE: ./src/fleet/snapshot-lists.ts
 var snapshot_lists = __nccwpck_require__(5750);
-// EXTERNAL MODULE: ./src/fleet/rules/snapshots.ts
-var rules_snapshots = __nccwpck_require__(7533);
-;// CONCATENATED MODULE: ./src/fleet/rules/retention.ts
-
-
-
-function mayBeDeleted(snapshot, ownership) {
-    return ((0,rules_snapshots/* isManaged */.yF)(snapshot, ownership.namePrefix) &&
-        ((0,rules_snapshots/* isCompleted */.Yw)(snapshot) || (0,rules_snapshots/* hasFailed */.WN)(snapshot)) &&
-        !Number.isNaN((0,rules_snapshots/* createdAtMs */.aF)(snapshot)));
-}
-/**
- * One server's snapshots: keep the newest `keep` completed ones of ours (and the young ones),
- * delete the rest of ours, and every failed one of ours whatever `keep` says.
- */
-function snapshotsToPrune(snapshots, policy) {
-    const candidates = (0,rules_snapshots/* newestFirst */.ll)(snapshots.filter((s) => mayBeDeleted(s, policy)));
-    const tooYoung = (s) => policy.olderThanMs !== undefined && policy.now.getTime() - (0,rules_snapshots/* createdAtMs */.aF)(s) < policy.olderThanMs;
-    const beyondKeep = [
-        ...candidates.filter(rules_snapshots/* hasFailed */.WN),
-        ...candidates.filter(rules_snapshots/* isCompleted */.Yw).slice(policy.keep),
-    ];
-    const deleted = (0,rules_snapshots/* newestFirst */.ll)(beyondKeep.filter((s) => !tooYoung(s)));
-    const deletedIds = new Set(deleted.map((s) => s.id));
-    return { deleted, kept: snapshots.filter((s) => !deletedIds.has(s.id)) };
-}
-/**
- * The snapshots of ours to delete so that `needed` slots come free (the failed ones first, then
- * the oldest completed), or undefined when there are not enough of ours: then nothing at all is
- * deleted, since deleting some would not help.
- */
-function snapshotsToMakeRoom(snapshots, needed, ownership) {
-    if (needed <= 0)
-        return [];
-    const oldestFirst = (0,rules_snapshots/* newestFirst */.ll)(snapshots.filter((s) => mayBeDeleted(s, ownership))).reverse();
-    const order = [...oldestFirst.filter(rules_snapshots/* hasFailed */.WN), ...oldestFirst.filter(rules_snapshots/* isCompleted */.Yw)];
-    return order.length >= needed ? order.slice(0, needed) : undefined;
-}
-/**
- * Applies `if-exists` (fail before creating, reuse the newest one with the step's name, or delete
- * them all to make a new one), then `on-limit`. Pure: it throws, naming the server, what the step
- * could not do on it, and changes nothing.
- */
-function planSlot(serverId, existing, settings, now) {
-    const sameName = (0,rules_snapshots/* newestFirst */.ll)(existing.filter((s) => s.name === settings.name));
-    const [newest] = sameName;
-    if (!newest)
-        return planRoom(serverId, existing, settings, now);
-    switch (settings.ifExists) {
-        case "fail":
-            throw new explain/* StepFailure */.pH(`Server ${serverId} already has snapshot ${newest.id} named ${settings.name} ` +
-                `(${newest.status}, ${(0,rules_snapshots/* age */.KW)(newest, now)} old). Set ${constants/* Inputs */.G0.ifExists}: reuse to use ` +
-                "it, or replace to delete it and make a new one.");
-        case "reuse":
-            return { reuse: newest, deletions: [], remaining: existing };
-        case "replace": {
-            const room = planRoom(serverId, existing.filter((s) => s.name !== settings.name), settings, now);
-            const why = `replaced (${constants/* Inputs */.G0.ifExists}: replace)`;
-            return {
-                ...room,
-                deletions: [...sameName.map((snapshot) => ({ snapshot, why })), ...room.deletions],
-            };
-        }
-    }
-}
-/**
- * Applies `on-limit` when the server already holds the provider's maximum: fail, or delete just
- * enough of ours, failed ones first, then the oldest completed. When not enough of ours may go,
- * nothing is deleted.
- */
-function planRoom(serverId, existing, settings, now) {
-    const needed = existing.length - constants/* SNAPSHOT_LIMIT_PER_SERVER */.Zy + 1;
-    if (needed <= 0)
-        return { deletions: [], remaining: existing };
-    const atLimit = `Server ${serverId} already has ${existing.length} snapshots, the provider's limit is ` +
-        `${constants/* SNAPSHOT_LIMIT_PER_SERVER */.Zy}: ${listing(existing, now)}.`;
-    if (settings.onLimit === "fail") {
-        throw new explain/* StepFailure */.pH(`${atLimit} ${constants/* Inputs */.G0.onLimit} is fail, so nothing was deleted. Delete one (mode: delete), ` +
-            `or set ${constants/* Inputs */.G0.onLimit}: delete-oldest to let this action delete its failed or oldest completed snapshot.`);
-    }
-    const chosen = snapshotsToMakeRoom(existing, needed, {
-        namePrefix: settings.namePrefix,
-    });
-    if (!chosen) {
-        throw new explain/* StepFailure */.pH(`${atLimit} Too few of them may be deleted by this action (only completed or failed snapshots whose ` +
-            `name starts with "${settings.namePrefix}"), so nothing was deleted. Delete one yourself ` +
-            "(mode: delete with its id) to make room.");
-    }
-    const why = `to make room (${constants/* Inputs */.G0.onLimit}: delete-oldest)`;
-    const gone = new Set(chosen.map((s) => s.id));
-    return {
-        deletions: chosen.map((snapshot) => ({ snapshot, why })),
-        remaining: existing.filter((s) => !gone.has(s.id)),
-    };
-}
-function listing(snapshots, now) {
-    return (0,rules_snapshots/* newestFirst */.ll)(snapshots)
-        .map((s) => `${s.id} ${s.name} (${s.status}, ${(0,rules_snapshots/* age */.KW)(s, now)} old)`)
-        .join(", ");
-}
-
+// EXTERNAL MODULE: ./src/fleet/rules/retention.ts
+var retention = __nccwpck_require__(7758);
 // EXTERNAL MODULE: ./src/fleet/server-checks.ts
 var server_checks = __nccwpck_require__(7079);
 // EXTERNAL MODULE: ./src/api/types.ts
@@ -30420,7 +30414,7 @@ async function prepareCreates(settings, context) {
         }
         const existing = lists.byServer.get(serverId) ?? [];
         try {
-            const plan = planSlot(serverId, existing, settings, now);
+            const plan = (0,retention/* planSlot */.m5)(serverId, existing, settings, now);
             prepared.plans.set(serverId, plan);
             const server = checks.servers.get(serverId);
             if (server)
@@ -30528,7 +30522,7 @@ async function createWithRoom(serverId, remaining, settings, context) {
                 throw error;
             context.log.info(`Server ${serverId}: the API still reports the snapshot limit; making room once more.`);
             const listed = (await context.api.listSnapshots(serverId)).snapshots;
-            const room = planRoom(serverId, listed, settings, context.now);
+            const room = (0,retention/* planRoom */.HJ)(serverId, listed, settings, context.now);
             await deleteForSlot(room, context);
             onServer = room.remaining;
         }
@@ -30539,7 +30533,7 @@ async function deleteForSlot(plan, context) {
     for (const { snapshot, why } of plan.deletions) {
         const outcome = await context.api.deleteSnapshot(snapshot.id);
         context.log.info(`Server ${snapshot.server.id}: ${outcome === "deleted" ? "deleted" : "found already gone"} ` +
-            `snapshot ${snapshot.id} (${snapshot.name}, ${snapshot.status}, ${(0,rules_snapshots/* age */.KW)(snapshot, context.now)} old): ${why}.`);
+            `snapshot ${snapshot.id} (${snapshot.name}, ${snapshot.status}, ${(0,retention/* age */.KW)(snapshot, context.now)} old): ${why}.`);
         if (outcome === "deleted")
             context.onDeleted(snapshot.id);
     }
@@ -30550,7 +30544,6 @@ var outputs = __nccwpck_require__(6327);
 // EXTERNAL MODULE: ./src/workflow/summary.ts
 var summary = __nccwpck_require__(4157);
 ;// CONCATENATED MODULE: ./src/modes/create.ts
-
 
 
 
@@ -30619,7 +30612,7 @@ function snapshotRow(result) {
         snapshot?.id ?? "",
         snapshot?.name ?? "",
         `${status}${how}`,
-        snapshot ? (0,rules_snapshots/* sizeText */.lP)(snapshot) : "",
+        snapshot ? (0,summary/* sizeText */.lP)(snapshot) : "",
         took,
     ];
 }
@@ -30627,7 +30620,6 @@ function snapshotRow(result) {
 // EXTERNAL MODULE: ./src/workflow/inputs/snapshot-selection.ts
 var snapshot_selection = __nccwpck_require__(544);
 ;// CONCATENATED MODULE: ./src/modes/delete.ts
-
 
 
 
@@ -30660,7 +30652,7 @@ async function runDelete(settings, context) {
     const sayWouldDelete = (id) => {
         const snapshot = known.get(id);
         results.set(id, snapshot || !complete ? "would be deleted" : "not found");
-        log.info(`Dry run: would delete snapshot ${snapshot ? (0,rules_snapshots/* describeSnapshot */.e4)(snapshot) : id}.`);
+        log.info(`Dry run: would delete snapshot ${snapshot ? (0,explain/* describeSnapshot */.e4)(snapshot) : id}.`);
     };
     const groupTitle = `${settings.dryRun ? "Dry run: deleting" : "Deleting"} ${ids.length} snapshot(s)`;
     await log.group(groupTitle, async () => {
@@ -30715,6 +30707,7 @@ async function knownSnapshots(context, idCount) {
 
 
 
+
 /** The snapshots of each server, newest first, as the `snapshots` output and a summary table. */
 async function runList(settings, context) {
     const { api, clock, log, setOutput } = context;
@@ -30737,7 +30730,7 @@ async function runList(settings, context) {
             failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list" }));
         }
     });
-    const snapshots = (0,rules_snapshots/* newestFirst */.ll)(found);
+    const snapshots = (0,retention/* newestFirst */.ll)(found);
     setOutput(constants/* Outputs */.tY.snapshots, JSON.stringify(snapshots));
     const now = clock.wallNow();
     return {
@@ -30749,9 +30742,9 @@ async function runList(settings, context) {
             String(s.id),
             s.name,
             s.status,
-            (0,rules_snapshots/* sizeText */.lP)(s),
+            (0,summary/* sizeText */.lP)(s),
             s.created_at,
-            (0,rules_snapshots/* age */.KW)(s, now),
+            (0,retention/* age */.KW)(s, now),
         ]),
         failures,
         notes: snapshots.length === 0 ? ["No snapshots."] : [],
@@ -30778,7 +30771,7 @@ async function runPrune(settings, context) {
     const failures = [];
     const deletedIds = [];
     const deleteOne = async (snapshot) => {
-        const what = `snapshot ${(0,rules_snapshots/* describeSnapshot */.e4)(snapshot)}, ${(0,rules_snapshots/* age */.KW)(snapshot, now)} old`;
+        const what = `snapshot ${(0,explain/* describeSnapshot */.e4)(snapshot)}, ${(0,retention/* age */.KW)(snapshot, now)} old`;
         try {
             const outcome = await api.deleteSnapshot(snapshot.id);
             log.info(outcome === "deleted" ? `Deleted ${what}.` : `Found ${what} already gone.`);
@@ -30792,7 +30785,7 @@ async function runPrune(settings, context) {
         }
     };
     const pruneServer = async ([serverId, snapshots]) => {
-        const decision = snapshotsToPrune(snapshots, {
+        const decision = (0,retention/* snapshotsToPrune */.$N)(snapshots, {
             namePrefix: settings.namePrefix,
             keep: settings.keep,
             olderThanMs: settings.olderThanMs,
@@ -30819,7 +30812,7 @@ async function runPrune(settings, context) {
             failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list" }));
         }
     });
-    const all = (0,rules_snapshots/* newestFirst */.ll)([...fates.keys()]);
+    const all = (0,retention/* newestFirst */.ll)([...fates.keys()]);
     (0,outputs/* publishDeleted */.Vi)(setOutput, deletedIds);
     setOutput(constants/* Outputs */.tY.snapshots, JSON.stringify(all.filter((s) => !["deleted", "already gone"].includes(fates.get(s) ?? ""))));
     return {
@@ -30831,7 +30824,7 @@ async function runPrune(settings, context) {
             String(s.id),
             s.name,
             s.status,
-            (0,rules_snapshots/* age */.KW)(s, now),
+            (0,retention/* age */.KW)(s, now),
             fates.get(s) ?? "",
         ]),
         failures,
@@ -35476,6 +35469,7 @@ function httpApi(api, deadline, { io, clock, random, redactor, transport }, sign
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   SP: () => (/* binding */ explainFailure),
+/* harmony export */   e4: () => (/* binding */ describeSnapshot),
 /* harmony export */   fC: () => (/* binding */ reportsSnapshotLimit),
 /* harmony export */   hh: () => (/* binding */ wrongApiUrl),
 /* harmony export */   pH: () => (/* binding */ StepFailure)
@@ -35575,6 +35569,10 @@ function wrongApiUrl(errors) {
             return explainWrongApiUrl(error);
     }
     return undefined;
+}
+/** `801 (pre-deploy-abc, server 12345)`: a snapshot as a sentence names it. */
+function describeSnapshot(snapshot) {
+    return `${snapshot.id} (${snapshot.name}, server ${snapshot.server.id})`;
 }
 
 
@@ -36414,6 +36412,7 @@ function isArmedRollback(value) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   IT: () => (/* binding */ finishStep),
 /* harmony export */   kS: () => (/* binding */ failedReport),
+/* harmony export */   lP: () => (/* binding */ sizeText),
 /* harmony export */   u5: () => (/* binding */ writeReport)
 /* harmony export */ });
 /* unused harmony exports escapeCell, renderReport */
@@ -36499,6 +36498,10 @@ function withServerNames(report, names) {
         failures: report.failures.map((failure) => names.inText(failure)),
         notes: report.notes.map((note) => names.inText(note)),
     };
+}
+/** `2048 MB`; a size the API sent as something else than a number, as it came. */
+function sizeText(snapshot) {
+    return typeof snapshot.size_mb === "number" ? `${snapshot.size_mb} MB` : (0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .asText */ .e1)(snapshot.size_mb);
 }
 
 

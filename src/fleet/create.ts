@@ -6,7 +6,7 @@ import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 import { createSnapshotOnce, type ExactlyOnceContext } from "./exactly-once.js";
 import { snapshotsByServer } from "./snapshot-lists.js";
 import { planRoom, planSlot, type SlotPlan } from "./rules/retention.js";
-import { age } from "./rules/snapshots.js";
+import { age } from "./rules/retention.js";
 import { checkServers } from "./server-checks.js";
 import { madeSnapshots, type SnapshotResult } from "./wait/snapshots.js";
 

@@ -11,7 +11,7 @@ import {
 import type { HealthProbe } from "../health/probe.js";
 import { healthUrlsFor } from "../health/url.js";
 import { asText } from "../runner/untrusted.js";
-import { explainFailure, wrongApiUrl } from "../workflow/explain.js";
+import { describeSnapshot, explainFailure, wrongApiUrl } from "../workflow/explain.js";
 import type {
   ServerSnapshotPair,
   SnapshotSelection,
@@ -20,7 +20,6 @@ import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 import { type ExactlyOnceContext, restoreSnapshotOnce } from "./exactly-once.js";
 import { serversNamedBy, snapshotsForSelection } from "./snapshot-lists.js";
 import { describeSelection, planRestore } from "./rules/restore-plan.js";
-import { describeSnapshot } from "./rules/snapshots.js";
 import { checkServers } from "./server-checks.js";
 import { waitForEach } from "./wait/each.js";
 import { lastCheckFailed, type WaitOptions } from "./wait/until.js";

@@ -1,11 +1,10 @@
 import { formatDuration } from "../duration.js";
 import { createOnServers, prepareCreates } from "../fleet/create.js";
-import { sizeText } from "../fleet/rules/snapshots.js";
 import { madeSnapshots, type SnapshotResult, waitForResults } from "../fleet/wait/snapshots.js";
 import type { CreateSettings } from "../workflow/inputs/settings.js";
 import { publishDeleted, publishSnapshots } from "../workflow/outputs.js";
 import { saveRollbackTargets } from "../workflow/rollback-handoff.js";
-import { failedReport, type ModeReport } from "../workflow/summary.js";
+import { failedReport, type ModeReport, sizeText } from "../workflow/summary.js";
 import type { CreateModeContext } from "./context.js";
 
 const TITLE = "VPS snapshots";

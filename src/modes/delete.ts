@@ -1,10 +1,9 @@
 import type { Snapshot } from "../api/types.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "../fleet/concurrency.js";
-import { explainFailure, wrongApiUrl } from "../workflow/explain.js";
+import { describeSnapshot, explainFailure, wrongApiUrl } from "../workflow/explain.js";
 import type { DeleteSettings } from "../workflow/inputs/settings.js";
 import { publishDeleted } from "../workflow/outputs.js";
 import { selectedIds } from "../workflow/inputs/snapshot-selection.js";
-import { describeSnapshot } from "../fleet/rules/snapshots.js";
 import { failedReport, type ModeReport } from "../workflow/summary.js";
 import type { ModeContext } from "./context.js";
 

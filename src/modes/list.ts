@@ -3,8 +3,8 @@ import { Outputs } from "../constants.js";
 import { explainFailure } from "../workflow/explain.js";
 import type { ListSettings } from "../workflow/inputs/settings.js";
 import { snapshotsByServer } from "../fleet/snapshot-lists.js";
-import { age, newestFirst, sizeText } from "../fleet/rules/snapshots.js";
-import type { ModeReport } from "../workflow/summary.js";
+import { age, newestFirst } from "../fleet/rules/retention.js";
+import { type ModeReport, sizeText } from "../workflow/summary.js";
 import type { ModeContext } from "./context.js";
 
 /** The snapshots of each server, newest first, as the `snapshots` output and a summary table. */

@@ -1,12 +1,12 @@
 import type { Snapshot } from "../api/types.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "../fleet/concurrency.js";
-import { explainFailure } from "../workflow/explain.js";
+import { describeSnapshot, explainFailure } from "../workflow/explain.js";
 import type { PruneSettings } from "../workflow/inputs/settings.js";
 import { publishDeleted } from "../workflow/outputs.js";
 import { Outputs } from "../constants.js";
 import { snapshotsToPrune } from "../fleet/rules/retention.js";
 import { snapshotsByServer } from "../fleet/snapshot-lists.js";
-import { age, describeSnapshot, newestFirst } from "../fleet/rules/snapshots.js";
+import { age, newestFirst } from "../fleet/rules/retention.js";
 import type { ModeReport } from "../workflow/summary.js";
 import type { ModeContext } from "./context.js";
 

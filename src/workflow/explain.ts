@@ -1,3 +1,4 @@
+import type { Snapshot } from "../api/types.js";
 import {
   EndpointNotFoundError,
   errorMessage,
@@ -119,4 +120,9 @@ export function wrongApiUrl(errors: Iterable<unknown>): string | undefined {
     if (error instanceof EndpointNotFoundError) return explainWrongApiUrl(error);
   }
   return undefined;
+}
+
+/** `801 (pre-deploy-abc, server 12345)`: a snapshot as a sentence names it. */
+export function describeSnapshot(snapshot: Snapshot): string {
+  return `${snapshot.id} (${snapshot.name}, server ${snapshot.server.id})`;
 }

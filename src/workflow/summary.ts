@@ -114,3 +114,8 @@ function withServerNames(report: ModeReport, names: ServerNames): ModeReport {
     notes: report.notes.map((note) => names.inText(note)),
   };
 }
+
+/** `2048 MB`; a size the API sent as something else than a number, as it came. */
+export function sizeText(snapshot: Snapshot): string {
+  return typeof snapshot.size_mb === "number" ? `${snapshot.size_mb} MB` : asText(snapshot.size_mb);
+}

@@ -5,7 +5,8 @@ import type {
   ServerSnapshotPair,
   SnapshotSelection,
 } from "../../workflow/inputs/snapshot-selection.js";
-import { describeSnapshot, isCompleted, isManaged, newestFirst } from "./snapshots.js";
+import { describeSnapshot } from "../../workflow/explain.js";
+import { isCompleted, isManaged, newestFirst } from "./retention.js";
 
 export interface RestorePlan {
   /** One snapshot per server, each one that exists, is completed and belongs to that server. */

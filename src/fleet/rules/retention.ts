@@ -1,8 +1,57 @@
-import type { Snapshot } from "../../api/types.js";
+import { type Snapshot, SnapshotStatus } from "../../api/types.js";
+import { formatDuration } from "../../duration.js";
 import { Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "../../constants.js";
 import { StepFailure } from "../../workflow/explain.js";
 import type { CreateSettings } from "../../workflow/inputs/settings.js";
-import { age, createdAtMs, hasFailed, isCompleted, isManaged, newestFirst } from "./snapshots.js";
+
+/*
+ * Snapshot retention, whole: which snapshots are ours, which are completed or failed and how old,
+ * in what order; and from that, which of ours a prune deletes, which `on-limit` deletes to make
+ * room, and what `if-exists` does with one of the same name. Pure: no request, no clock of its own.
+ */
+
+/** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
+export function isManaged(snapshot: Snapshot, namePrefix: string): boolean {
+  return snapshot.name.startsWith(namePrefix);
+}
+
+export function isCompleted(snapshot: Snapshot): boolean {
+  return snapshot.status === SnapshotStatus.completed;
+}
+
+/**
+ * A snapshot that ended without completing and can never be restored. The API documents no
+ * failure value; only these unmistakable words count, so that an undocumented status of a
+ * snapshot still being made (`pending`, `queued`) is never taken for a failure and deleted.
+ */
+const FAILED_STATUSES: ReadonlySet<string> = new Set(["failed", "error"]);
+
+function hasFailed(snapshot: Snapshot): boolean {
+  return FAILED_STATUSES.has(snapshot.status);
+}
+
+/**
+ * `created_at` in ms; NaN when the API sent something that is not a date. Only text is read as a
+ * date: `Date.parse` would take the number 5 for the year 2001, and a prune would trust it.
+ */
+function createdAtMs(snapshot: Snapshot): number {
+  return typeof snapshot.created_at === "string" ? Date.parse(snapshot.created_at) : Number.NaN;
+}
+
+/** Newest first by `created_at`, never by id or list order; an unreadable date sorts last. */
+export function newestFirst(snapshots: readonly Snapshot[]): Snapshot[] {
+  const time = (s: Snapshot) => {
+    const ms = createdAtMs(s);
+    return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+  };
+  return [...snapshots].sort((a, b) => time(b) - time(a) || b.id - a.id);
+}
+
+/** How old a snapshot is at `now`, for a person: `3d 04h`. */
+export function age(snapshot: Snapshot, now: Date): string {
+  const ms = createdAtMs(snapshot);
+  return Number.isNaN(ms) ? "unknown age" : formatDuration(now.getTime() - ms);
+}
 
 /**
  * Which snapshots a prune or `on-limit` may delete. Pure: the same snapshots and settings always
