@@ -4,7 +4,7 @@ import { httpTransport, type Transport } from "./api/transport.js";
 import { Inputs } from "./constants.js";
 import type { ApiSettings } from "./workflow/inputs/settings.js";
 import { httpHealthProbe } from "./health/probe.js";
-import { withServerNames } from "./api/server-naming.js";
+import { withServerNames } from "./api/names-from-answers.js";
 import type { CreateModeContext, RestoreModeContext } from "./modes/context.js";
 import { stopOnCancel } from "./runner/cancellation.js";
 import { type Clock, Deadline, systemClock } from "./runner/clock.js";

@@ -4,7 +4,8 @@ const SERVER_IN_TEXT = /\b([Ss]erver) (\d+)\b/g;
 /**
  * The names of the servers a step has seen, so that what a person reads says `web-server-01
  * (12345)` where the program's sentences say `server 12345`: people know their servers by name,
- * the API by id. Filled from every answer that carries a name; a server not seen keeps its id.
+ * the API by id. Filled from every answer that carries a name (`api/names-from-answers.ts` wraps
+ * the API client so that none is missed); a server not seen keeps its id.
  */
 export class ServerNames {
   private readonly names = new Map<number, string>();
