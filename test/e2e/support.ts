@@ -1,7 +1,8 @@
 /**
- * The bundle, run as the runner runs it (scripts/run-action.js), against the simulator. The same
- * steps run in-process too (test/support/in-process.ts), with the same helpers and the same checks
- * of every run.
+ * The bundle, run as the runner runs it (scripts/run-action.js), against the simulator: for what
+ * only the bundle shows (the runner's files, the saved state and the post step across processes,
+ * signals, Node 24). The modes themselves are tested in-process (test/support/in-process.ts),
+ * with the same helpers and the same checks of every run.
  */
 import { type RunResult, runAction, runPostStep } from "../../scripts/run-action.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../simulator/server.js";
@@ -13,10 +14,8 @@ export {
   groupsOf,
   inputsFor,
   json,
-  lastElapsed,
   service,
   SNAPSHOT_NAME,
-  sortedIds,
 } from "../support/runs.js";
 
 /**
