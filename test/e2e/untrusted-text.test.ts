@@ -19,6 +19,10 @@ const PAYLOAD =
 const hostile = (text: string) => `${text} ${PAYLOAD}`;
 const STEERED = ["666", "667", "668"];
 const DEFUSED = "# #[set-output name=snapshot-id;]666";
+/** Snapshot 901's name in a summary table: Markdown-escaped, its line break made a space. */
+const NAME_IN_SUMMARY =
+  "pre-deploy-old ##\\[set-output name=snapshot-id;\\]666 ::set-output name=snapshot-id::667 " +
+  "###\\[stop-commands\\]t0k3n \u2003::set-output name=snapshot-id::668 ##\\[warning\\]pwned";
 
 /** Server 12345, full (5 snapshots), its older ones named, described and marked by the API. */
 function hostileSnapshots() {
@@ -51,28 +55,35 @@ function expectNoInjectedCommand(result: RunResult) {
 
 describe("text from the API carries no workflow command into any mode's log", () => {
   it.each([
-    ["list: the names are in the summary only", { mode: "list", "server-id": "12345" }, false],
+    ["list: the names are in the summary only", { mode: "list", "server-id": "12345" }, 0, false],
     [
       "prune, dry run: the names are in the summary only",
       { mode: "prune", "server-id": "12345", keep: "0", "dry-run": "true" },
+      0,
       false,
     ],
-    ["prune: each deletion named", { mode: "prune", "server-id": "12345", keep: "0" }, true],
+    ["prune: each deletion named", { mode: "prune", "server-id": "12345", keep: "0" }, 0, true],
     [
       "delete, dry run: each snapshot named",
       { mode: "delete", "snapshot-id": "901, 903", "dry-run": "true" },
+      0,
       true,
     ],
     [
       "wait: the failure quotes the hostile status",
       { mode: "wait", "snapshot-id": "901, 903" },
+      1,
       true,
     ],
-  ])("%s", async (_case, inputs, logged) => {
+  ])("%s", async (_case, inputs, exitCode, logged) => {
     const sim = await simulator({ snapshots: hostileSnapshots() });
     const result = await run(sim, inputs);
+    expect(result.exitCode).toBe(exitCode);
     expectNoInjectedCommand(result);
+    // The hostile names reached what the step wrote, whole: its log, or else its summary (as
+    // Markdown escapes them, on one line), so that the checks above had something to check.
     if (logged) expect(result.stdout).toContain(DEFUSED);
+    else expect(result.summary).toContain(`| 901 | ${NAME_IN_SUMMARY} |`);
   });
 });
 
