@@ -6,10 +6,12 @@ export default defineConfig({
     // End-to-end tests spawn the bundle and wait on real sockets; on a shared 2-core machine a
     // few seconds of scheduling noise must not fail them.
     testTimeout: 60_000,
-    // The end-to-end files spend most of their time waiting on timers and child processes, not
-    // on the CPU: many more of them at once than there are cores keeps the suite short. Measured
-    // on 2 cores (vitest alone): 4 workers 75 s, 6 57 s, 8 52 s, 10 44 s, 12 41 s; from 10 on the
-    // CPU is nearly all used (the bundle each end-to-end run starts), so more buys little.
+    // Most files now run the steps in-process on a virtual clock and take little CPU; what is left
+    // of the suite's time is waiting: the bundle's runs and the local runner (test/e2e), and the
+    // real timeouts of the hang, trickle and delay cases. So more files at once than there are
+    // cores still pays, up to the longest file (the local runner's, about 11 s). Measured on 2
+    // cores (vitest alone, two runs each): 2 workers 54 s, 3 39 s, 4 31-37 s, 6 25-34 s, 8 22 s,
+    // 10 20.5 s, 12 20 s, 16 20 s; with one core kept busy by other work, 6 30 s, 8 26 s, 10 24 s.
     maxWorkers: 10,
     hookTimeout: 30_000,
   },

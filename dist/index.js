@@ -35268,11 +35268,30 @@ var untrusted = __nccwpck_require__(1012);
 ;// CONCATENATED MODULE: ./src/runner/io.ts
 
 
+const actionsToolkit = {
+    getInput: (name) => getInput(name),
+    setOutput: (name, value) => setOutput(name, value),
+    getState: (name) => getState(name),
+    saveState: (name, value) => saveState(name, value),
+    getEnv: (name) => process.env[name] ?? "",
+    exportVariable: (name, value) => exportVariable(name, value),
+    setSecret: (value) => core_setSecret(value),
+    setFailed: (message) => setFailed(message),
+    info: (message) => info(message),
+    warning: (message) => warning(message),
+    error: (message) => error(message),
+    debug: (message) => core_debug(message),
+    startGroup: (title) => startGroup(title),
+    endGroup: () => endGroup(),
+    appendSummary: async (markdown) => {
+        await summary.addRaw(markdown, true).write();
+    },
+};
 /**
  * The runner's IO, with every text that leaves the program passed through the redactor, and every
  * line of the log and of the failure made one that cannot carry a workflow command (`untrusted`).
  */
-function coreIO(redactor, names) {
+function coreIO(redactor, names, toolkit = actionsToolkit) {
     const clean = (text) => redactor.redact(text);
     // What a person reads names each server; outputs and state keep the program's own words.
     const read = (text) => clean(names.inText(text));
@@ -35283,37 +35302,37 @@ function coreIO(redactor, names) {
     let unopened;
     const openGroup = () => {
         if (unopened !== undefined)
-            startGroup(unopened);
+            toolkit.startGroup(unopened);
         unopened = undefined;
     };
     return {
-        getInput: (name) => getInput(name),
-        setOutput: (name, value) => setOutput(name, clean(value)),
-        getState: (name) => getState(name),
-        saveState: (name, value) => saveState(name, clean(value)),
-        getEnv: (name) => process.env[name] ?? "",
-        exportVariable: (name, value) => exportVariable(name, clean(value)),
-        setSecret: (value) => core_setSecret(value),
-        setFailed: (message) => setFailed((0,untrusted/* untrustedLines */.mU)(read(message))),
+        getInput: (name) => toolkit.getInput(name),
+        setOutput: (name, value) => toolkit.setOutput(name, clean(value)),
+        getState: (name) => toolkit.getState(name),
+        saveState: (name, value) => toolkit.saveState(name, clean(value)),
+        getEnv: (name) => toolkit.getEnv(name),
+        exportVariable: (name, value) => toolkit.exportVariable(name, clean(value)),
+        setSecret: (value) => toolkit.setSecret(value),
+        setFailed: (message) => toolkit.setFailed((0,untrusted/* untrustedLines */.mU)(read(message))),
         // Rendered already, with names in their escaped places: only secrets are taken out.
         writeSummary: async (markdown) => {
-            await summary.addRaw(redactor.redact(markdown), true).write();
+            await toolkit.appendSummary(redactor.redact(markdown));
         },
         names,
         log: {
             info: (message) => {
                 openGroup();
-                info(line(message));
+                toolkit.info(line(message));
             },
             warning: (message) => {
                 openGroup();
-                warning(line(message));
+                toolkit.warning(line(message));
             },
             error: (message) => {
                 openGroup();
-                error(line(message));
+                toolkit.error(line(message));
             },
-            debug: (message) => core_debug(line(message)),
+            debug: (message) => toolkit.debug(line(message)),
             group: async (title, body) => {
                 unopened = line(title);
                 try {
@@ -35321,7 +35340,7 @@ function coreIO(redactor, names) {
                 }
                 finally {
                     if (unopened === undefined)
-                        endGroup();
+                        toolkit.endGroup();
                     unopened = undefined;
                 }
             },

@@ -59,7 +59,7 @@ async function actionDefaults() {
  * how the job went.
  * @param {"success" | "failure" | "cancelled"} jobStatus
  */
-async function postStepRuns(jobStatus) {
+export async function postStepRuns(jobStatus) {
   const action = await actionMetadata();
   if (!action.runs.post) return false;
   const condition = (action.runs["post-if"] ?? "always()").trim();
@@ -116,6 +116,49 @@ function parseCommandFile(text) {
 }
 
 /**
+ * The run's context as the runner describes it to every step, the same for every run here: the
+ * default snapshot name and description are made from it.
+ */
+const RUN_CONTEXT = {
+  GITHUB_ACTIONS: "true",
+  CI: "true",
+  RUNNER_OS: "Linux",
+  GITHUB_REPOSITORY: "octo-org/shop",
+  GITHUB_REPOSITORY_OWNER: "octo-org",
+  GITHUB_SHA: "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b",
+  GITHUB_REF: "refs/heads/main",
+  GITHUB_EVENT_NAME: "push",
+  GITHUB_WORKFLOW: "Deploy",
+  GITHUB_JOB: "deploy",
+  GITHUB_ACTION: "snapshot",
+  GITHUB_ACTOR: "octocat",
+  GITHUB_RUN_ID: "9876543210",
+  GITHUB_RUN_NUMBER: "42",
+  GITHUB_RUN_ATTEMPT: "1",
+  GITHUB_SERVER_URL: "https://github.com",
+  GITHUB_API_URL: "https://api.github.com",
+};
+
+/**
+ * A step's environment but for the runner's files: the run's context, the inputs as INPUT_<NAME>
+ * with action.yml's defaults for those not given, the saved state as STATE_<name>, then the
+ * job's environment. The in-process tests hand the same to the step (test/support/in-process.ts).
+ * @param {Pick<RunOptions, "inputs" | "state" | "env">} options
+ * @returns {Promise<Record<string, string | undefined>>}
+ */
+export async function stepEnvironment({ inputs, state = {}, env = {} }) {
+  const given = { ...(await actionDefaults()), ...inputs };
+  return {
+    ...RUN_CONTEXT,
+    ...Object.fromEntries(
+      Object.entries(given).map(([name, value]) => [inputVariable(name), value]),
+    ),
+    ...Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value])),
+    ...env,
+  };
+}
+
+/**
  * @param {RunOptions} options
  * @returns {Promise<RunResult>}
  */
@@ -135,38 +178,14 @@ export async function runAction(options) {
       writeFile(file, file === files.GITHUB_EVENT_PATH ? "{}" : ""),
     ),
   );
-  const inputs = { ...(await actionDefaults()), ...options.inputs };
   /** @type {NodeJS.ProcessEnv} */
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    GITHUB_ACTIONS: "true",
-    CI: "true",
     RUNNER_TEMP: dir,
-    RUNNER_OS: "Linux",
     GITHUB_WORKSPACE: dir,
-    GITHUB_REPOSITORY: "octo-org/shop",
-    GITHUB_REPOSITORY_OWNER: "octo-org",
-    GITHUB_SHA: "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b",
-    GITHUB_REF: "refs/heads/main",
-    GITHUB_EVENT_NAME: "push",
-    GITHUB_WORKFLOW: "Deploy",
-    GITHUB_JOB: "deploy",
-    GITHUB_ACTION: "snapshot",
-    GITHUB_ACTOR: "octocat",
-    GITHUB_RUN_ID: "9876543210",
-    GITHUB_RUN_NUMBER: "42",
-    GITHUB_RUN_ATTEMPT: "1",
-    GITHUB_SERVER_URL: "https://github.com",
-    GITHUB_API_URL: "https://api.github.com",
     ...files,
-    ...Object.fromEntries(
-      Object.entries(inputs).map(([name, value]) => [inputVariable(name), value]),
-    ),
-    ...Object.fromEntries(
-      Object.entries(options.state ?? {}).map(([name, value]) => [`STATE_${name}`, value]),
-    ),
-    ...options.env,
+    ...(await stepEnvironment(options)),
   };
 
   const started = performance.now();

@@ -26,10 +26,61 @@ export interface ActionIO {
 }
 
 /**
+ * The few calls of the Actions toolkit that the runner's IO makes, each as `@actions/core` has it.
+ * The bundle runs on `@actions/core` itself; the in-process tests hand in one that records the
+ * runner's workflow commands as core writes them, so that what `coreIO` does to the text on its
+ * way out (names, redaction, `untrusted`, groups) is the same code in both.
+ */
+export interface Toolkit {
+  /** `core.getInput`: the input's `INPUT_<NAME>`, trimmed. */
+  getInput(name: string): string;
+  setOutput(name: string, value: string): void;
+  getState(name: string): string;
+  saveState(name: string, value: string): void;
+  /** The step's environment, with what the step itself exported since it started. */
+  getEnv(name: string): string;
+  exportVariable(name: string, value: string): void;
+  setSecret(value: string): void;
+  setFailed(message: string): void;
+  info(message: string): void;
+  warning(message: string): void;
+  error(message: string): void;
+  debug(message: string): void;
+  startGroup(title: string): void;
+  endGroup(): void;
+  /** `core.summary.addRaw(markdown, true).write()`: appended to the job summary. */
+  appendSummary(markdown: string): Promise<void>;
+}
+
+const actionsToolkit: Toolkit = {
+  getInput: (name) => core.getInput(name),
+  setOutput: (name, value) => core.setOutput(name, value),
+  getState: (name) => core.getState(name),
+  saveState: (name, value) => core.saveState(name, value),
+  getEnv: (name) => process.env[name] ?? "",
+  exportVariable: (name, value) => core.exportVariable(name, value),
+  setSecret: (value) => core.setSecret(value),
+  setFailed: (message) => core.setFailed(message),
+  info: (message) => core.info(message),
+  warning: (message) => core.warning(message),
+  error: (message) => core.error(message),
+  debug: (message) => core.debug(message),
+  startGroup: (title) => core.startGroup(title),
+  endGroup: () => core.endGroup(),
+  appendSummary: async (markdown) => {
+    await core.summary.addRaw(markdown, true).write();
+  },
+};
+
+/**
  * The runner's IO, with every text that leaves the program passed through the redactor, and every
  * line of the log and of the failure made one that cannot carry a workflow command (`untrusted`).
  */
-export function coreIO(redactor: Redactor, names: ServerNames): ActionIO {
+export function coreIO(
+  redactor: Redactor,
+  names: ServerNames,
+  toolkit: Toolkit = actionsToolkit,
+): ActionIO {
   const clean = (text: string) => redactor.redact(text);
   // What a person reads names each server; outputs and state keep the program's own words.
   const read = (text: string) => clean(names.inText(text));
@@ -39,43 +90,43 @@ export function coreIO(redactor: Redactor, names: ServerNames): ActionIO {
   // group in the log. Debug lines do not open it: the runner hides them unless step debug is on.
   let unopened: string | undefined;
   const openGroup = () => {
-    if (unopened !== undefined) core.startGroup(unopened);
+    if (unopened !== undefined) toolkit.startGroup(unopened);
     unopened = undefined;
   };
   return {
-    getInput: (name) => core.getInput(name),
-    setOutput: (name, value) => core.setOutput(name, clean(value)),
-    getState: (name) => core.getState(name),
-    saveState: (name, value) => core.saveState(name, clean(value)),
-    getEnv: (name) => process.env[name] ?? "",
-    exportVariable: (name, value) => core.exportVariable(name, clean(value)),
-    setSecret: (value) => core.setSecret(value),
-    setFailed: (message) => core.setFailed(untrustedLines(read(message))),
+    getInput: (name) => toolkit.getInput(name),
+    setOutput: (name, value) => toolkit.setOutput(name, clean(value)),
+    getState: (name) => toolkit.getState(name),
+    saveState: (name, value) => toolkit.saveState(name, clean(value)),
+    getEnv: (name) => toolkit.getEnv(name),
+    exportVariable: (name, value) => toolkit.exportVariable(name, clean(value)),
+    setSecret: (value) => toolkit.setSecret(value),
+    setFailed: (message) => toolkit.setFailed(untrustedLines(read(message))),
     // Rendered already, with names in their escaped places: only secrets are taken out.
     writeSummary: async (markdown) => {
-      await core.summary.addRaw(redactor.redact(markdown), true).write();
+      await toolkit.appendSummary(redactor.redact(markdown));
     },
     names,
     log: {
       info: (message) => {
         openGroup();
-        core.info(line(message));
+        toolkit.info(line(message));
       },
       warning: (message) => {
         openGroup();
-        core.warning(line(message));
+        toolkit.warning(line(message));
       },
       error: (message) => {
         openGroup();
-        core.error(line(message));
+        toolkit.error(line(message));
       },
-      debug: (message) => core.debug(line(message)),
+      debug: (message) => toolkit.debug(line(message)),
       group: async (title, body) => {
         unopened = line(title);
         try {
           return await body();
         } finally {
-          if (unopened === undefined) core.endGroup();
+          if (unopened === undefined) toolkit.endGroup();
           unopened = undefined;
         }
       },

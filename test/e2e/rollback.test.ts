@@ -1,19 +1,13 @@
 /**
- * The rollback post step, end to end: a create step with rollback-on-failure, then the post step
- * the runner starts when the job ends. (The unit tests of the post step run it on fakes.)
+ * The rollback post step on the bundle: a create step with rollback-on-failure, then the post step
+ * the runner starts when the job ends, each a process of its own with the saved state between
+ * them, and a main step stopped by a signal. The rest of the rollback is tested in-process
+ * (test/modes/rollback.test.ts); the unit tests of the post step run it on fakes.
  */
 import { describe, expect, it } from "vitest";
-import { setTimeout as delay } from "node:timers/promises";
 import { type RunResult, runAction, runPostStep } from "../../scripts/run-action.js";
 import type { Simulator } from "../../simulator/server.js";
-import {
-  createThenEndJob,
-  everythingVisible,
-  failureOf,
-  groupsOf,
-  inputsFor,
-  simulator,
-} from "./support.js";
+import { createThenEndJob, everythingVisible, groupsOf, inputsFor, simulator } from "./support.js";
 
 /** The `::warning::` annotations a run raised. */
 function warningsOf(result: RunResult | null): string[] {
@@ -75,67 +69,6 @@ describe("rollback post step", () => {
     ]);
     expect(everythingVisible(post ?? main)).not.toContain(sim.token);
   });
-
-  it("rolls back every server of a fleet, and no other", async () => {
-    const sim = await simulator();
-    const { main, post } = await createThenEndJob(sim, withRollback("12345 12346"), "failure");
-    expect(post?.exitCode).toBe(0);
-    const ids = JSON.parse(main.outputs["snapshot-ids"] ?? "{}");
-    expect(sim.restores.map((r) => [r.serverId, r.snapshotId]).sort()).toEqual([
-      [12345, ids["12345"]],
-      [12346, ids["12346"]],
-    ]);
-    expect(warningsOf(post)).toHaveLength(2);
-    expect(post?.summary).toContain("Restored 2 of 2 servers");
-  });
-
-  it("after a successful job, the runner does not start it and nothing is restored", async () => {
-    const sim = await simulator();
-    const { main, post } = await createThenEndJob(sim, withRollback("12345"), "success");
-    expect(main.exitCode).toBe(0);
-    expect(post).toBeNull();
-    expect(sim.restores).toHaveLength(0);
-  });
-
-  it("with rollback-on-failure false, says so in one line and sends nothing", async () => {
-    const sim = await simulator();
-    const { main, post } = await createThenEndJob(sim, { "server-id": "12345" }, "failure");
-    expect(main.savedState.rollbackTargets).toBeUndefined();
-    const requestsBefore = sim.requests.length;
-    expect(post?.exitCode).toBe(0);
-    expect(
-      post?.stdout
-        .trim()
-        .split("\n")
-        .filter((l) => !l.startsWith("::add-mask::")),
-    ).toEqual(["Rollback is off (rollback-on-failure: false): nothing was restored."]);
-    expect(sim.requests.length).toBe(requestsBefore);
-  });
-
-  it("when the step made nothing, says so and sends nothing", async () => {
-    const sim = await simulator();
-    const { main, post } = await createThenEndJob(sim, withRollback("99999"), "failure");
-    expect(main.exitCode).toBe(1);
-    const requestsBefore = sim.requests.length;
-    expect(post?.stdout).toMatch(/this step made no snapshot, so there is nothing to roll back/);
-    expect(sim.requests.length).toBe(requestsBefore);
-    expect(sim.restores).toHaveLength(0);
-  });
-
-  it("refuses rollback-on-failure with wait: false before any request, pointing at mode: wait", async () => {
-    const sim = await simulator();
-    const { main, post } = await createThenEndJob(
-      sim,
-      withRollback("12345", { wait: "false" }),
-      "failure",
-    );
-    expect(main.exitCode).toBe(1);
-    expect(failureOf(main)).toMatch(
-      /rollback-on-failure: true needs wait: true on a create step.*mode: wait/s,
-    );
-    expect(post?.exitCode).toBe(0);
-    expect(sim.requests).toHaveLength(0);
-  });
 });
 
 /** The record of a success that the post step relies on, and what the post step says without it. */
@@ -152,28 +85,6 @@ function expectNothingRolledBack(sim: Simulator, main: RunResult, post: RunResul
 }
 
 describe("rollback post step: never after a main step that did not succeed", () => {
-  it("a fleet where one snapshot failed: the deploy was skipped, so no server is restored", async () => {
-    const sim = await simulator();
-    sim.configureServer(12346, { snapshotOutcome: "failed" });
-    const inputs = withRollback("12345 12346 12347");
-    const { main, post } = await createThenEndJob(sim, inputs, "failure");
-    expectNothingRolledBack(sim, main, post);
-    expect(Object.keys(JSON.parse(main.savedState.rollbackTargets ?? "{}"))).toHaveLength(3);
-    expect(failureOf(main)).toMatch(/ended with status "failed"/);
-  });
-
-  it("a main step cut off by its timeout: the snapshot completes later, nothing is restored", async () => {
-    const sim = await simulator({ snapshotDurationMs: 3_000 });
-    const inputs = withRollback("12345", { timeout: "1.5s" });
-    const { main, post } = await createThenEndJob(sim, inputs, "failure", async () => {
-      // The snapshot completes between the main step and the post step.
-      const id = sim.creations[0] as number;
-      while (sim.snapshot(id)?.status !== "completed") await delay(200);
-    });
-    expect(main.savedState.rollbackTargets).toBe(JSON.stringify({ 12345: sim.creations[0] }));
-    expectNothingRolledBack(sim, main, post);
-  });
-
   it("a main step cancelled while waiting: nothing is restored, whichever way the job ends", async () => {
     const sim = await simulator({ snapshotDurationMs: 20_000 });
     const inputs = inputsFor(sim, withRollback("12345"));
@@ -191,67 +102,5 @@ describe("rollback post step: never after a main step that did not succeed", () 
       timeoutMs: 60_000,
     });
     expectNothingRolledBack(sim, main, post);
-  });
-});
-
-describe("rollback post step: a truthful report", () => {
-  it("a snapshot deleted before the post step: nothing is restored, the step names it", async () => {
-    const sim = await simulator();
-    const inputs = withRollback("12346 12345");
-    const { main, post } = await createThenEndJob(sim, inputs, "failure", async (done) => {
-      const ids = JSON.parse(done.outputs["snapshot-ids"] ?? "{}");
-      sim.removeSnapshot(ids["12346"]);
-    });
-    const ids = JSON.parse(main.outputs["snapshot-ids"] ?? "{}");
-    expect(main.exitCode).toBe(0);
-    expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
-    expect(post?.exitCode).toBe(1);
-    const failure = failureOf(post as RunResult);
-    expect(failure).toContain(
-      `Not rolled back: Snapshot ${ids["12346"]} (for server web-server-02 (12346)) does not exist`,
-    );
-    expect(failure).toContain(
-      `Rollback failed before any restore, so nothing was restored (server web-server-01 (12345) to snapshot ${ids["12345"]}, server web-server-02 (12346) to snapshot ${ids["12346"]})`,
-    );
-    expect(warningsOf(post)).toHaveLength(0);
-    expect(post?.summary).toContain(
-      `| web-server-02 (12346) | ${ids["12346"]} |  |  | not restored |  |`,
-    );
-    expect(post?.summary).toContain(
-      `| web-server-01 (12345) | ${ids["12345"]} |  |  | not restored |  |`,
-    );
-  });
-
-  it("a server that is suspended by the time of the post step: nothing is restored", async () => {
-    const sim = await simulator();
-    const inputs = withRollback("12345 12346");
-    const { post } = await createThenEndJob(sim, inputs, "failure", async () => {
-      sim.setServerStatus(12346, "suspended");
-    });
-    expect(post?.exitCode).toBe(1);
-    expect(failureOf(post as RunResult)).toMatch(
-      /Not rolled back: Server web-server-02 \(12346\) is suspended/,
-    );
-    expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
-  });
-
-  it("a restore the API refuses: fails naming the server and the snapshot, claims nothing", async () => {
-    const sim = await simulator();
-    sim.addFault({
-      route: "restore-snapshot",
-      fault: { type: "status", status: 400, message: "Server is locked." },
-    });
-    const inputs = withRollback("12345");
-    const { main, post } = await createThenEndJob(sim, inputs, "failure");
-    const made = main.outputs["snapshot-id"];
-    expect(post?.exitCode).toBe(1);
-    expect(failureOf(post as RunResult)).toMatch(
-      new RegExp(
-        `Rollback: Server web-server-01 \\(12345\\) cannot be restored from snapshot ${made} now .*Server is locked`,
-      ),
-    );
-    expect(warningsOf(post)).toEqual([]);
-    expect(post?.summary).toContain("Restored 0 of 1 server");
-    expect(sim.restores).toHaveLength(0);
   });
 });

@@ -1,19 +1,22 @@
-import { afterEach } from "vitest";
+/**
+ * The bundle, run as the runner runs it (scripts/run-action.js), against the simulator: for what
+ * only the bundle shows (the runner's files, the saved state and the post step across processes,
+ * signals, Node 24). The modes themselves are tested in-process (test/support/in-process.ts),
+ * with the same helpers and the same checks of every run.
+ */
 import { type RunResult, runAction, runPostStep } from "../../scripts/run-action.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../simulator/server.js";
-import { type HealthService, healthService } from "../support/health-service.js";
+import { checkRun, closedAfterTest, inputsFor, type JobStatus } from "../support/runs.js";
 
-/**
- * The name a create step gives its snapshot when none is set: name-prefix, then the commit, the run
- * and the attempt that scripts/run-action.js hands every run (GITHUB_SHA, GITHUB_RUN_ID, 1).
- */
-export const SNAPSHOT_NAME = "pre-deploy-1a2b3c4-9876543210-1";
-
-const open: { close: () => Promise<void> }[] = [];
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((server) => server.close()));
-});
+export {
+  everythingVisible,
+  failureOf,
+  groupsOf,
+  inputsFor,
+  json,
+  service,
+  SNAPSHOT_NAME,
+} from "../support/runs.js";
 
 /**
  * A simulator that is closed after the test, whatever happens in it. Its snapshots and restores
@@ -21,25 +24,9 @@ afterEach(async () => {
  * minutes: a test whose point is a long one says so with its own duration.
  */
 export async function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator({
-    snapshotDurationMs: 300,
-    restoreDurationMs: 300,
-    ...options,
-  });
-  open.push(sim);
-  return sim;
-}
-
-/** The user's service behind a `health-url`, closed after the test like the simulator. */
-export async function service(...args: Parameters<typeof healthService>): Promise<HealthService> {
-  const started = await healthService(...args);
-  open.push(started);
-  return started;
-}
-
-/** A step's inputs against `sim`, with its URL and token and a short poll interval. */
-export function inputsFor(sim: Simulator, inputs: Record<string, string>): Record<string, string> {
-  return { "api-url": sim.url, "api-token": sim.token, "poll-interval": "0.3s", ...inputs };
+  return closedAfterTest(
+    await startSimulator({ snapshotDurationMs: 300, restoreDurationMs: 300, ...options }),
+  );
 }
 
 /**
@@ -56,13 +43,9 @@ export async function run(
     timeoutMs: 60_000,
     ...extra,
   });
-  assertNoToken(result, sim.token);
-  assertNoCrash(result);
-  assertGroupsDoNotNestNorStayEmpty(result);
+  checkRun(result, sim.token);
   return result;
 }
-
-export type JobStatus = "success" | "failure" | "cancelled";
 
 /**
  * One job of several steps of this action, as the runner runs it: each main step in order, with
@@ -97,12 +80,7 @@ export async function runJob(
     if (post) env = { ...env, ...post.exportedEnv };
     posts[i] = post;
   }
-  for (const result of [...mains, ...posts]) {
-    if (!result) continue;
-    assertNoToken(result, sim.token);
-    assertNoCrash(result);
-    assertGroupsDoNotNestNorStayEmpty(result);
-  }
+  for (const result of [...mains, ...posts]) if (result) checkRun(result, sim.token);
   return { mains, posts };
 }
 
@@ -115,86 +93,4 @@ export async function createThenEndJob(
 ): Promise<{ main: RunResult; post: RunResult | null }> {
   const job = await runJob(sim, [inputs], jobStatus, ([main]) => meanwhile(main as RunResult));
   return { main: job.mains[0] as RunResult, post: job.posts[0] ?? null };
-}
-
-/**
- * The runner cannot nest log groups: a group opened inside another swallows its end. Nor may a
- * group be empty to a person: one that holds only debug lines (hidden without step debug) reads
- * as a step that said it would do something and then said nothing.
- */
-function assertGroupsDoNotNestNorStayEmpty(result: RunResult): void {
-  let open: string | undefined;
-  let shown = 0;
-  for (const line of result.stdout.split("\n")) {
-    if (line.startsWith("::group::")) {
-      if (open !== undefined)
-        throw new Error(`A log group opens inside another:\n${result.stdout}`);
-      open = line;
-      shown = 0;
-    } else if (line.startsWith("::endgroup::")) {
-      if (shown === 0) throw new Error(`The log group ${open} is empty:\n${result.stdout}`);
-      open = undefined;
-    } else if (!line.startsWith("::debug::")) {
-      shown++;
-    }
-  }
-}
-
-/** The titles of the log groups a run opened. */
-export function groupsOf(result: RunResult): string[] {
-  return result.stdout
-    .split("\n")
-    .filter((line) => line.startsWith("::group::"))
-    .map((line) => line.slice("::group::".length));
-}
-
-/** The action speaks through workflow commands on stdout; anything on stderr is a crash. */
-function assertNoCrash(result: RunResult): void {
-  if (result.stderr.trim() !== "") {
-    throw new Error(`The action wrote to stderr:\n${result.stderr}\nstdout:\n${result.stdout}`);
-  }
-}
-
-/** The token may appear only in the runner's mask command, nowhere a person or a step can see. */
-function assertNoToken(result: RunResult, token: string): void {
-  if (everythingVisible(result).includes(token)) {
-    throw new Error(`The raw token appears in what the action wrote:\n${result.stdout}`);
-  }
-}
-
-/** The `::error::` annotation the step failed with, or "" when it did not fail. */
-export function failureOf(result: RunResult): string {
-  return result.stdout
-    .split("\n")
-    .filter((line) => line.startsWith("::error::"))
-    .map((line) => line.slice("::error::".length).replace(/%0A/g, "\n").replace(/%25/g, "%"))
-    .join("\n");
-}
-
-/** Everything a run wrote that a person or a later step can see, but the mask command itself. */
-export function everythingVisible(result: RunResult): string {
-  const log = `${result.stdout}\n${result.stderr}`
-    .split("\n")
-    .filter((line) => !line.startsWith("::add-mask::"))
-    .join("\n");
-  return [
-    log,
-    JSON.stringify(result.outputs),
-    JSON.stringify(result.savedState),
-    result.summary,
-  ].join("\n");
-}
-
-/** The time the last progress line of a run says (`2s` of "... (2s elapsed)"). */
-export function lastElapsed(result: RunResult): string | undefined {
-  return [...result.stdout.matchAll(/\((\S+(?: \S+)?) elapsed\)$/gm)].at(-1)?.[1];
-}
-
-/** The ids of these snapshots, lowest first. */
-export function sortedIds(snapshots: readonly { id: number }[]): number[] {
-  return snapshots.map((s) => s.id).sort((a, b) => a - b);
-}
-
-export function json<T = unknown>(text: string | undefined): T {
-  return JSON.parse(text ?? "null") as T;
 }

@@ -1,6 +1,10 @@
+/**
+ * Text from the API carries no workflow command into the log, as the runner parses the bundle's
+ * stdout: a few representative cases on the bundle. The other injection cases run in-process
+ * (test/modes/untrusted-text.test.ts), whose log is the bundle's (in-process-parity.test.ts).
+ */
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../scripts/run-action.js";
-import type { FaultSpec } from "../../simulator/faults.js";
 import { daysAgo } from "../support/fixtures.js";
 import { runnerCommand } from "../support/runner-commands.js";
 import { failureOf, run, simulator } from "./support.js";
@@ -15,6 +19,10 @@ const PAYLOAD =
 const hostile = (text: string) => `${text} ${PAYLOAD}`;
 const STEERED = ["666", "667", "668"];
 const DEFUSED = "# #[set-output name=snapshot-id;]666";
+/** Snapshot 901's name in a summary table: Markdown-escaped, its line break made a space. */
+const NAME_IN_SUMMARY =
+  "pre-deploy-old ##\\[set-output name=snapshot-id;\\]666 ::set-output name=snapshot-id::667 " +
+  "###\\[stop-commands\\]t0k3n \u2003::set-output name=snapshot-id::668 ##\\[warning\\]pwned";
 
 /** Server 12345, full (5 snapshots), its older ones named, described and marked by the API. */
 function hostileSnapshots() {
@@ -47,79 +55,35 @@ function expectNoInjectedCommand(result: RunResult) {
 
 describe("text from the API carries no workflow command into any mode's log", () => {
   it.each([
-    ["list: the names are in the summary only", { mode: "list", "server-id": "12345" }, false],
+    ["list: the names are in the summary only", { mode: "list", "server-id": "12345" }, 0, false],
     [
       "prune, dry run: the names are in the summary only",
       { mode: "prune", "server-id": "12345", keep: "0", "dry-run": "true" },
+      0,
       false,
     ],
-    ["prune: each deletion named", { mode: "prune", "server-id": "12345", keep: "0" }, true],
+    ["prune: each deletion named", { mode: "prune", "server-id": "12345", keep: "0" }, 0, true],
     [
       "delete, dry run: each snapshot named",
       { mode: "delete", "snapshot-id": "901, 903", "dry-run": "true" },
+      0,
       true,
     ],
     [
       "wait: the failure quotes the hostile status",
       { mode: "wait", "snapshot-id": "901, 903" },
+      1,
       true,
     ],
-  ])("%s", async (_case, inputs, logged) => {
+  ])("%s", async (_case, inputs, exitCode, logged) => {
     const sim = await simulator({ snapshots: hostileSnapshots() });
     const result = await run(sim, inputs);
+    expect(result.exitCode).toBe(exitCode);
     expectNoInjectedCommand(result);
+    // The hostile names reached what the step wrote, whole: its log, or else its summary (as
+    // Markdown escapes them, on one line), so that the checks above had something to check.
     if (logged) expect(result.stdout).toContain(DEFUSED);
-  });
-
-  it("restore, dry run: the line naming the snapshot is defused, snapshot-id is the one asked", async () => {
-    const sim = await simulator({ snapshots: hostileSnapshots() });
-    const result = await run(sim, { mode: "restore", "snapshot-id": "901", "dry-run": "true" });
-    expect(result.exitCode).toBe(0);
-    const line = result.stdout.split("\n").find((l) => l.startsWith("Dry run: would restore"));
-    expect(line).toMatch(
-      /^Dry run: would restore server web-server-01 \(12345\) to snapshot 901 \(pre-deploy-old /,
-    );
-    expect(line).toContain(DEFUSED);
-    expect(line).toContain("## #[stop-commands]t0k3n");
-    expect(result.outputs["snapshot-id"]).toBe("901");
-    expectNoInjectedCommand(result);
-  });
-
-  it("create: snapshot-id is the snapshot made, whatever the deleted one was called", async () => {
-    const sim = await simulator({ snapshots: hostileSnapshots() });
-    const result = await run(sim, { "server-id": "12345" });
-    expect(result.exitCode).toBe(0);
-    expect(sim.deletions.map((d) => d.snapshotId)).toEqual([902]);
-    expect(result.stdout).toMatch(
-      /^Server web-server-01 \(12345\): deleted snapshot 902 \(pre-deploy-bad # #\[/m,
-    );
-    expect(result.outputs["snapshot-id"]).toBe(String(sim.creations[0]));
-    expectNoInjectedCommand(result);
-  });
-});
-
-describe("an API error message carries no workflow command into the log or the failure", () => {
-  const refused = (route: FaultSpec["route"]): FaultSpec => ({
-    route,
-    fault: { type: "status", status: 400, message: hostile("refused") },
-  });
-  it.each([
-    ["create", { "server-id": "12345" }, refused("create-snapshot")],
-    ["list", { mode: "list", "server-id": "12345" }, refused("list-snapshots")],
-    ["prune", { mode: "prune", "server-id": "12345", keep: "0" }, refused("delete-snapshot")],
-    [
-      "delete, dry run",
-      { mode: "delete", "snapshot-id": "901", "dry-run": "true" },
-      refused("list-snapshots"),
-    ],
-    ["restore", { mode: "restore", "snapshot-id": "901" }, refused("restore-snapshot")],
-    ["wait", { mode: "wait", "snapshot-id": "904" }, refused("list-snapshots")],
-  ])("%s", async (_case, inputs, fault) => {
-    const sim = await simulator({ snapshots: hostileSnapshots() });
-    sim.addFault(fault);
-    const result = await run(sim, inputs);
-    expect(result.stdout).toContain(`refused ${DEFUSED}`);
-    expectNoInjectedCommand(result);
+    else expect(result.summary).toContain(`| 901 | ${NAME_IN_SUMMARY} |`);
   });
 });
 
@@ -135,30 +99,6 @@ describe("untrusted text from the API: line breaks and markup", () => {
       expect(line).not.toMatch(/^::warning::pwned|^::set-output/);
     }
   }
-
-  it("names, descriptions and statuses never start a workflow command or break the summary", async () => {
-    const sim = await simulator({
-      snapshots: [
-        { id: 901, serverId: 12345, name: FORGED, description: FORGED, status: "completed" },
-        { id: 902, serverId: 12345, name: "pre-deploy-x", status: "\n::notice::odd" },
-      ],
-    });
-    const modes: Record<string, string>[] = [
-      { mode: "list", "server-id": "12345" },
-      { mode: "restore", "snapshot-id": "901", "dry-run": "true" },
-      { mode: "delete", "snapshot-id": "901", "dry-run": "true" },
-      { mode: "prune", "server-id": "12345", keep: "0", "dry-run": "true", "name-prefix": "evil" },
-    ];
-    for (const inputs of modes) {
-      const result = await run(sim, inputs);
-      expectOnlyOurCommands(result.stdout);
-      expect(result.outputs["snapshot-id"]).not.toBe("666");
-      expect(result.summary).not.toMatch(/<b>/);
-      for (const line of result.summary.split("\n").filter((l) => l.startsWith("|"))) {
-        expect(line).toMatch(/\|$/);
-      }
-    }
-  });
 
   it("an API error message is one line, never a command", async () => {
     const sim = await simulator();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { failureOf, json, run, simulator } from "./support.js";
+import { failureOf, json, run, simulator } from "../support/in-process.js";
 
 /** `count` servers named `web-1`, `web-2`, ...: a fleet as people name theirs. */
 const webFleet = (count: number, firstId = 30_001, location = "us-west") =>

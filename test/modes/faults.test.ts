@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seeded, STEP } from "./fault-cases.js";
-import { failureOf, json, run, simulator } from "./support.js";
+import { failureOf, json, run, simulator } from "../support/in-process.js";
 
 describe("fault suite: faults that do not pass fail clearly, within the deadline, without a storm", () => {
   it("status checks that always fail end at the deadline, saying why", async () => {
@@ -36,7 +36,8 @@ describe("fault suite: faults that do not pass fail clearly, within the deadline
 
 describe("surprises during a restore's wait", () => {
   it("the server vanishes (404): fails at once, saying so", async () => {
-    const sim = await simulator({ ...seeded, restoreDurationMs: 60_000 });
+    // Real time: the server vanishes while the step waits.
+    const sim = await simulator({ ...seeded, restoreDurationMs: 60_000 }, { clock: "real" });
     const running = run(sim, { mode: "restore", "snapshot-id": "801", ...STEP });
     while (sim.restores.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
     sim.removeServer(12345);

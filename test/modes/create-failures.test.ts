@@ -1,7 +1,7 @@
 // Split from create.test.ts so that vitest runs the two files side by side: a file's tests run
-// one after another, and these wait on real timeouts.
+// one after another, and a few of these wait on real timeouts.
 import { describe, expect, it } from "vitest";
-import { failureOf, lastElapsed, run, simulator } from "./support.js";
+import { failureOf, lastElapsed, run, simulator } from "../support/in-process.js";
 
 async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const started = Date.now();
@@ -45,7 +45,8 @@ describe("create: the snapshot does not complete", () => {
   });
 
   it("says one time per step: the summary's is the one that the log's last progress line says", async () => {
-    const sim = await simulator({ snapshotDurationMs: 120_000 });
+    // Real time: the slow checks take real time, which the step's one measure must count.
+    const sim = await simulator({ snapshotDurationMs: 120_000 }, { clock: "real" });
     // Slow checks before the create: the snapshot's wait starts well after the step did.
     sim.addFault({ route: "get-server", fault: { type: "delay", ms: 700 } });
     const result = await run(sim, { "server-id": "12345", timeout: "2s", "poll-interval": "1s" });
@@ -55,7 +56,8 @@ describe("create: the snapshot does not complete", () => {
   });
 
   it("fails at once when the snapshot is deleted elsewhere during the wait", async () => {
-    const sim = await simulator({ snapshotDurationMs: 120_000 });
+    // Real time: the snapshot is deleted while the step waits.
+    const sim = await simulator({ snapshotDurationMs: 120_000 }, { clock: "real" });
     const running = run(sim, { "server-id": "12345", "poll-interval": "1s" });
     await waitUntil(() => sim.creations.length === 1);
     sim.removeSnapshot(sim.creations[0] as number);
@@ -68,7 +70,8 @@ describe("create: the snapshot does not complete", () => {
   });
 
   it("fails at once when the token is revoked during the wait", async () => {
-    const sim = await simulator({ snapshotDurationMs: 120_000 });
+    // Real time: the token is revoked while the step waits.
+    const sim = await simulator({ snapshotDurationMs: 120_000 }, { clock: "real" });
     const running = run(sim, { "server-id": "12345", "poll-interval": "1s" });
     await waitUntil(() => sim.creations.length === 1);
     sim.revokeToken();
@@ -133,7 +136,8 @@ describe("create: transient faults", () => {
   });
 
   it("gives up on a hung status check after its own timeout and checks again", async () => {
-    const sim = await simulator({ snapshotDurationMs: 1_000 });
+    // Real time: a hung request ends on its own real timeout.
+    const sim = await simulator({ snapshotDurationMs: 1_000 }, { clock: "real" });
     sim.addFault({ route: "list-snapshots", skip: 1, fault: { type: "hang" } });
     const result = await run(sim, { "server-id": "12345", timeout: "20s" });
     expect(result.exitCode).toBe(0);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { runPostStep } from "../../scripts/run-action.js";
+import type { RunResult } from "../../scripts/run-action.js";
 import { ACTION_SERVERS, busyAccount } from "../../simulator/seeds.js";
 import type { Simulator } from "../../simulator/server.js";
 import { servers, snapshotsOn } from "../support/fixtures.js";
-import { inputsFor, json, run, simulator } from "./support.js";
+import { json, run, runJob, simulator } from "../support/in-process.js";
 
 /**
  * A busy account's list is long and moves while a step reads it: these tests page through it, and
@@ -110,16 +110,13 @@ describe("an account of 1,205 snapshots (121 pages of 10)", () => {
 
   it("restore with a snapshot-ids map and the rollback read only the servers' own lists", async () => {
     const sim = await busy();
-    const inputs = inputsFor(sim, { "server-id": "12345 12346", "rollback-on-failure": "true" });
-    const main = await run(sim, inputs);
-    expect(main.exitCode).toBe(0);
-    const before = sim.requests.length;
-    const post = await runPostStep({
-      inputs,
-      state: main.savedState,
-      jobStatus: "failure",
-      timeoutMs: 60_000,
+    const inputs = { "server-id": "12345 12346", "rollback-on-failure": "true" };
+    let before = 0;
+    const { mains, posts } = await runJob(sim, [inputs], "failure", async () => {
+      before = sim.requests.length;
     });
+    const [main, post] = [mains[0] as RunResult, posts[0]];
+    expect(main.exitCode).toBe(0);
     expect(post?.exitCode).toBe(0);
     const ids = json<Record<string, number>>(main.outputs["snapshot-ids"]);
     expect(sim.restores.map((r) => [r.serverId, r.snapshotId]).sort()).toEqual([

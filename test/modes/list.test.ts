@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../../src/api/types.js";
 import { snapshotsOn } from "../support/fixtures.js";
-import { failureOf, groupsOf, json, run, simulator } from "./support.js";
+import { failureOf, groupsOf, json, run, simulator } from "../support/in-process.js";
 
 describe("list", () => {
   it("outputs the server's snapshots newest first by created_at, with a summary table", async () => {

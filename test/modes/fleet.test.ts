@@ -3,7 +3,7 @@ import type { RunResult } from "../../scripts/run-action.js";
 import type { Simulator } from "../../simulator/server.js";
 import type { Snapshot } from "../../src/api/types.js";
 import { servers } from "../support/fixtures.js";
-import { createThenEndJob, failureOf, json, run, simulator } from "./support.js";
+import { createThenEndJob, failureOf, json, run, simulator } from "../support/in-process.js";
 
 describe("fleet: several servers in one step", () => {
   it("creates one snapshot per server, all accepted before the wait, one list per check", async () => {
@@ -81,7 +81,8 @@ describe("fleet: several servers in one step", () => {
   });
 
   it("a 429 pauses every request of the step until its Retry-After", async () => {
-    const sim = await simulator({ servers: servers(12) });
+    // Real time: requests already on the wire race the pause.
+    const sim = await simulator({ servers: servers(12) }, { clock: "real" });
     sim.addFault({
       route: "create-snapshot",
       skip: 2,
@@ -221,7 +222,8 @@ describe("fleet: servers are handled at the same time, not one after another", (
   it("six servers behind an API that answers every request 500 ms late: all six creates are on the wire at once", async () => {
     const delayMs = 500;
     const ids = servers(6).map((s) => s.id);
-    const sim = await simulator({ servers: servers(6) });
+    // Real time: the API's answers are late in real time.
+    const sim = await simulator({ servers: servers(6) }, { clock: "real" });
     sim.addFault({ route: "*", times: Infinity, fault: { type: "delay", ms: delayMs } });
     const result = await run(sim, { "server-id": ids.join(" ") });
     expect(result.exitCode).toBe(0);

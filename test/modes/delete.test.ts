@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { snapshotsOn } from "../support/fixtures.js";
-import { failureOf, groupsOf, json, run, simulator } from "./support.js";
+import { failureOf, groupsOf, json, run, simulator } from "../support/in-process.js";
 
 describe("delete", () => {
   it("deletes exactly the ids given, says which were already gone, touches nothing else", async () => {

@@ -1,6 +1,9 @@
+/**
+ * A cancelled workflow: the runner sends the step's process a signal, which only the bundle can
+ * show. The paging and redirect cases that shared this file are in test/modes/api-origin.test.ts.
+ */
 import { describe, expect, it } from "vitest";
-import { snapshotsOn } from "../support/fixtures.js";
-import { failureOf, run, simulator } from "./support.js";
+import { run, simulator } from "./support.js";
 
 describe("cancellation", () => {
   it.each(["SIGTERM", "SIGINT"] as const)(
@@ -50,50 +53,5 @@ describe("cancelled with the create request open", () => {
       /no snapshot named pre-deploy-1a2b3c4-9876543210-1 was found on it yet.*look for a snapshot named pre-deploy-1a2b3c4-9876543210-1 on server web-server-01 \(12345\)/,
     );
     expect(result.durationMs - 1_500).toBeLessThan(2_000);
-  });
-});
-
-describe("paging and redirects stay on the API's origin", () => {
-  it("follows next links on the API's own origin across pages", async () => {
-    const sim = await simulator({
-      pageSize: 2,
-      snapshots: snapshotsOn(12345, 4, { prefix: "pre-deploy-" }),
-    });
-    const result = await run(sim, { mode: "list", "server-id": "12345 12346" });
-    expect(result.exitCode).toBe(0);
-    expect(JSON.parse(result.outputs.snapshots ?? "[]")).toHaveLength(4);
-    expect(sim.requestsFor("list-snapshots").map((r) => r.query.page ?? "1")).toEqual(["1", "2"]);
-  });
-
-  it("refuses a next link to another origin, which never receives the token", async () => {
-    const other = await simulator();
-    const sim = await simulator({
-      pageSize: 1,
-      nextLinkOrigin: other.origin,
-      snapshots: [
-        { serverId: 12345, name: "a" },
-        { serverId: 12345, name: "b" },
-      ],
-    });
-    const result = await run(sim, { mode: "list", "server-id": "12345" });
-    expect(result.exitCode).toBe(1);
-    expect(failureOf(result)).toMatch(
-      new RegExp(`Refused to follow ${other.origin} .*not on the API's origin ${sim.origin}`),
-    );
-    expect(other.requests).toHaveLength(0);
-  });
-
-  it("refuses a redirect to another origin, which never receives the token", async () => {
-    const other = await simulator();
-    const sim = await simulator();
-    sim.addFault({
-      route: "list-snapshots",
-      fault: { type: "redirect", status: 302, location: `${other.url}/snapshots/?server_id=12345` },
-    });
-    const result = await run(sim, { "server-id": "12345" });
-    expect(result.exitCode).toBe(1);
-    expect(failureOf(result)).toMatch(/Refused to follow/);
-    expect(other.requests).toHaveLength(0);
-    expect(sim.requestsFor("create-snapshot")).toHaveLength(0);
   });
 });

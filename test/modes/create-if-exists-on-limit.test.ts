@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { daysAgo, onServer, snapshotsOn } from "../support/fixtures.js";
-import { failureOf, run, SNAPSHOT_NAME, simulator, sortedIds } from "./support.js";
+import { failureOf, run, SNAPSHOT_NAME, simulator, sortedIds } from "../support/in-process.js";
 
 describe("create: on-limit", () => {
   const atLimit = () =>

@@ -1,10 +1,18 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { runPostStep } from "../../scripts/run-action.js";
+import type { RunResult } from "../../scripts/run-action.js";
 import type { Snapshot } from "../../src/api/types.js";
 import type { Simulator } from "../../simulator/server.js";
 import { snapshotsOn } from "../support/fixtures.js";
-import { failureOf, groupsOf, inputsFor, json, run, SNAPSHOT_NAME, simulator } from "./support.js";
+import {
+  failureOf,
+  groupsOf,
+  json,
+  run,
+  runJob,
+  SNAPSHOT_NAME,
+  simulator,
+} from "../support/in-process.js";
 
 /** Pattern (a) and (b) of the README: a create step that does not wait, then, later, mode wait. */
 async function startSnapshots(sim: Simulator, serverIds: string) {
@@ -123,7 +131,8 @@ describe("mode wait: one job (create with wait: false first, mode wait before th
   });
 
   it("a snapshot deleted during the wait: the same sentence as create's wait", async () => {
-    const sim = await simulator({ snapshotDurationMs: 20_000 });
+    // Real time: the snapshot is deleted while the step waits.
+    const sim = await simulator({ snapshotDurationMs: 20_000 }, { clock: "real" });
     const started = await startSnapshots(sim, "12345");
     const id = Number(started.outputs["snapshot-id"]);
     const waiting = run(sim, { mode: "wait", "snapshot-id": String(id) });
@@ -142,20 +151,14 @@ describe("mode wait: across jobs (needs.snapshot.outputs.snapshot-ids) and the r
     jobStatus: "success" | "failure",
     extra: Record<string, string> = {},
   ) {
-    const inputs = inputsFor(sim, {
+    const inputs = {
       mode: "wait",
       "snapshot-id": snapshotIds,
       "rollback-on-failure": "true",
       ...extra,
-    });
-    const waited = await run(sim, inputs);
-    const post = await runPostStep({
-      inputs,
-      state: waited.savedState,
-      jobStatus,
-      timeoutMs: 60_000,
-    });
-    return { waited, post };
+    };
+    const { mains, posts } = await runJob(sim, [inputs], jobStatus);
+    return { waited: mains[0] as RunResult, post: posts[0] ?? null };
   }
 
   it("the deploy after a wait that succeeded fails: the wait step's post step rolls back", async () => {

@@ -2,26 +2,30 @@ import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../scripts/run-action.js";
 import { faultLetsRequestApply } from "../../simulator/faults.js";
 import type { Fault, Simulator } from "../../simulator/server.js";
-import { failureOf, run, simulator } from "./support.js";
+import { failureOf, run, simulator } from "../support/in-process.js";
 
 /**
  * The fault suite: every route the action uses, every fault the network and the API can throw, over
- * real loopback sockets against the committed bundle. A request is tried at most 5 times, so one
- * transient fault costs at most a few requests more than a clean run (BOUND below).
+ * real loopback sockets, the steps in-process (test/support/in-process.ts). A request is tried at
+ * most 5 times, so one transient fault costs at most a few requests more than a clean run (BOUND
+ * below). The retries' waits pass at once on the virtual clock; a fault that takes real time (a
+ * hang, a trickle) is ridden out on the real clock, since a request's own timeout is real.
  *
  * Each route's suite runs from a file of its own, faults-<route>.test.ts, which only calls
  * faultSuite(route): vitest runs the tests of one file one after another, and files side by side on
- * its workers (maxWorkers in vitest.config.ts), so five small files end about when the longest one
- * does, where one file of all five suites would take their sum (about two minutes) and outlast
- * the rest of the suite. A route's file also holds the fault that is never ridden out, a 503 on
- * every try (its retries wait out real backoff, seconds each); the other faults that are not
- * ridden out are in faults.test.ts.
+ * its workers (maxWorkers in vitest.config.ts), so the real seconds of each route's hang and
+ * trickle add up only within its file. A route's file also holds the fault that is never ridden
+ * out, a 503 on every try; the other faults that are not ridden out are in faults.test.ts.
  */
 export const STEP = { timeout: "20s", "poll-interval": "0.5s" };
 /** Requests a whole scenario may make with one fault in it: a clean run needs 3 to 8. */
 const BOUND = 20;
 
 const httpDate = () => new Date(Date.now() + 1_000).toUTCString();
+
+/** A request that hangs, trickles or is held ends on its own timeout, which is real time. */
+export const takesRealTime = (fault: Fault): boolean =>
+  ["hang", "apply-then-hang", "trickle", "delay"].includes(fault.type);
 const transientFaults: Array<[string, () => Fault]> = [
   ["500", () => ({ type: "status", status: 500 })],
   ["502", () => ({ type: "status", status: 502 })],
@@ -113,10 +117,10 @@ export function faultSuite(route: Scenario["route"]): void {
       // status after it, as the provider's 5 to 15 minutes do; elsewhere its length does not
       // matter, and the simulator's short default keeps the suite quick.
       const startedThenLost = scenario.route === "restore-snapshot" && faultLetsRequestApply(armed);
-      const sim = await simulator({
-        ...seeded,
-        ...(startedThenLost && { restoreDurationMs: 4_000 }),
-      });
+      const sim = await simulator(
+        { ...seeded, ...(startedThenLost && { restoreDurationMs: 4_000 }) },
+        { clock: takesRealTime(armed) ? "real" : "virtual" },
+      );
       // get-server is first used by the wait, after the restore; the others on their first call.
       sim.addFault({ route: scenario.route, fault: armed });
       const result = await scenario.run(sim);

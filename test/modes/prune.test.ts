@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../../src/api/types.js";
 import { daysAgo, onServer } from "../support/fixtures.js";
-import { failureOf, groupsOf, json, run, simulator, sortedIds } from "./support.js";
+import { failureOf, groupsOf, json, run, simulator, sortedIds } from "../support/in-process.js";
 
 describe("prune", () => {
   const fleet = () => [

@@ -2,8 +2,8 @@
 // that vitest runs it beside the other fault files: see fault-cases.ts.
 import { describe, expect, it } from "vitest";
 import type { Fault } from "../../simulator/server.js";
-import { seeded, STEP } from "./fault-cases.js";
-import { run, simulator } from "./support.js";
+import { seeded, STEP, takesRealTime } from "./fault-cases.js";
+import { run, simulator } from "../support/in-process.js";
 
 describe("exactly-once create: the server ends with one snapshot, and snapshot-id names it", () => {
   it.each<[string, Fault]>([
@@ -20,7 +20,8 @@ describe("exactly-once create: the server ends with one snapshot, and snapshot-i
       { type: "status", status: 502, body: "<html>Bad Gateway</html>" },
     ],
   ])("%s", async (_name, fault) => {
-    const sim = await simulator({ snapshotDurationMs: 600 });
+    const clock = takesRealTime(fault) ? "real" : "virtual";
+    const sim = await simulator({ snapshotDurationMs: 600 }, { clock });
     sim.addFault({ route: "create-snapshot", fault });
     const result = await run(sim, { "server-id": "12345", ...STEP });
     expect(result.exitCode).toBe(0);
@@ -36,7 +37,8 @@ describe("restore is never sent twice by accident", () => {
     ["a timeout after it started", { type: "apply-then-hang" }],
     ["a 500 after it started", { type: "apply-then-status", status: 500 }],
   ])("%s: the status shows restoring, so it is not sent again", async (_name, fault) => {
-    const sim = await simulator({ ...seeded, restoreDurationMs: 3_000 });
+    const clock = takesRealTime(fault) ? "real" : "virtual";
+    const sim = await simulator({ ...seeded, restoreDurationMs: 3_000 }, { clock });
     sim.addFault({ route: "restore-snapshot", fault });
     const result = await run(sim, { mode: "restore", "snapshot-id": "801", ...STEP });
     expect(result.exitCode).toBe(0);

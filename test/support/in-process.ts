@@ -1,0 +1,193 @@
+/**
+ * The action's steps run in-process: the real main and post steps (src/main.ts, src/post.ts, as
+ * src/index.ts picks them) through their `ActionDeps` seam, against the real simulator over
+ * loopback HTTP, with the runner's IO (src/runner/io.ts) on a toolkit that records what
+ * `@actions/core` would have written (test/support/recording-toolkit.ts). A run hands back the
+ * same RunResult as the bundle's (test/e2e/support.ts) and is checked the same way, so a test reads
+ * the same in either; only what only the bundle shows stays on the bundle.
+ *
+ * Time: a simulator's clock is, unless a test asks for the real one, a VirtualClock that the
+ * action's steps share with it, so snapshots and restores take their simulated time without any
+ * real waiting. A test whose point is real time (a hang, a request's own timeout, a Retry-After
+ * race, a delay, something done while a step waits) asks for `{ clock: "real" }`.
+ */
+import { type RunResult, postStepRuns, stepEnvironment } from "../../scripts/run-action.js";
+import { type Simulator, type SimulatorOptions, startSimulator } from "../../simulator/server.js";
+import { httpTransport } from "../../src/api/transport.js";
+import { run as mainStep } from "../../src/main.js";
+import { run as postStep } from "../../src/post.js";
+import { type Clock, systemClock } from "../../src/runner/clock.js";
+import { coreIO } from "../../src/runner/io.js";
+import { Redactor } from "../../src/runner/redact.js";
+import type { RunContext } from "../../src/runner/run-context.js";
+import { ServerNames } from "../../src/runner/server-names.js";
+import type { ActionDeps } from "../../src/step.js";
+import { isPostStep } from "../../src/workflow/rollback-handoff.js";
+import { VirtualClock } from "./fakes.js";
+import { RecordingToolkit } from "./recording-toolkit.js";
+import { checkRun, closedAfterTest, inputsFor, type JobStatus } from "./runs.js";
+
+export {
+  everythingVisible,
+  failureOf,
+  groupsOf,
+  json,
+  lastElapsed,
+  service,
+  SNAPSHOT_NAME,
+  sortedIds,
+} from "./runs.js";
+
+/** The clock the steps against a simulator run on: the simulator's own. */
+const clocks = new WeakMap<Simulator, Clock>();
+
+interface TimeOptions {
+  /** `real`: the system clock, for a test whose point is real time. */
+  clock?: "virtual" | "real";
+}
+
+/**
+ * A simulator that is closed after the test, whatever happens in it, on a clock of its own that
+ * the steps run against it share. Its snapshots and restores take a few of the action's checks
+ * at `inputsFor`'s poll interval (as on the bundle's, so the same tests read the same), which the
+ * virtual clock passes at once.
+ */
+export async function simulator(
+  options: SimulatorOptions = {},
+  { clock = "virtual" }: TimeOptions = {},
+): Promise<Simulator> {
+  const virtual = clock === "virtual" ? new VirtualClock(new Date()) : undefined;
+  const sim = closedAfterTest(
+    await startSimulator({
+      snapshotDurationMs: 300,
+      restoreDurationMs: 300,
+      ...(virtual && { now: () => virtual.wallNow().getTime() }),
+      ...options,
+    }),
+  );
+  clocks.set(sim, virtual ?? systemClock);
+  return sim;
+}
+
+/** One main step against the simulator, checked like every run. */
+export async function run(sim: Simulator, inputs: Record<string, string>): Promise<RunResult> {
+  const result = await runStep(sim, { inputs: inputsFor(sim, inputs) });
+  checkRun(result, sim.token);
+  return result;
+}
+
+/**
+ * One job of several steps of this action, as the runner runs it: each main step in order, with
+ * the job's environment as the steps before it left it (GITHUB_ENV); then, as the job ended
+ * `jobStatus` (a step between them, the deploy, decides that), the post steps in reverse order,
+ * each with its own step's saved state and the environment as it is by then.
+ */
+export async function runJob(
+  sim: Simulator,
+  steps: Record<string, string>[],
+  jobStatus: JobStatus,
+  /** What happens after the last main step and before the post steps (the deploy, a person). */
+  meanwhile: (mains: RunResult[]) => Promise<void> = async () => {},
+): Promise<{ mains: RunResult[]; posts: (RunResult | null)[] }> {
+  let env: Record<string, string> = {};
+  const mains: RunResult[] = [];
+  for (const inputs of steps) {
+    const main = await runStep(sim, { inputs: inputsFor(sim, inputs), env });
+    env = { ...env, ...main.exportedEnv };
+    mains.push(main);
+  }
+  await meanwhile(mains);
+  const posts: (RunResult | null)[] = [];
+  const postRuns = await postStepRuns(jobStatus);
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const post = postRuns
+      ? await runStep(sim, {
+          inputs: inputsFor(sim, steps[i] ?? {}),
+          state: mains[i]?.savedState,
+          env,
+        })
+      : null;
+    if (post) env = { ...env, ...post.exportedEnv };
+    posts[i] = post;
+  }
+  for (const result of [...mains, ...posts]) if (result) checkRun(result, sim.token);
+  return { mains, posts };
+}
+
+/** A create step, then the post step the runner starts at the end of a job that went `jobStatus`. */
+export async function createThenEndJob(
+  sim: Simulator,
+  inputs: Record<string, string>,
+  jobStatus: JobStatus,
+  meanwhile: (main: RunResult) => Promise<void> = async () => {},
+): Promise<{ main: RunResult; post: RunResult | null }> {
+  const job = await runJob(sim, [inputs], jobStatus, ([main]) => meanwhile(main as RunResult));
+  return { main: job.mains[0] as RunResult, post: job.posts[0] ?? null };
+}
+
+/**
+ * One step, main or post as the state it is handed says (src/index.ts), on the simulator's clock.
+ * `durationMs` is the real time it took plus the time the virtual clock moved: what the step
+ * would have taken on the system clock.
+ */
+async function runStep(
+  sim: Simulator,
+  options: Parameters<typeof stepEnvironment>[0],
+): Promise<RunResult> {
+  const clock = clocks.get(sim) ?? systemClock;
+  const env = await stepEnvironment(options);
+  const toolkit = new RecordingToolkit(env);
+  const deps = stepDeps(toolkit, clock, runContextOf(env));
+  const started = performance.now();
+  const clockStarted = clock.now();
+  let stderr = "";
+  try {
+    await (isPostStep(deps.io.getState) ? postStep : mainStep)(deps);
+  } catch (error) {
+    // What Node prints of a rejection that escapes the step, which ends the process with 1.
+    stderr = error instanceof Error ? (error.stack ?? String(error)) : String(error);
+  }
+  const virtualMs = clock === systemClock ? 0 : clock.now() - clockStarted;
+  return {
+    exitCode: toolkit.failed || stderr !== "" ? 1 : 0,
+    signal: null,
+    stdout: toolkit.stdout,
+    stderr,
+    outputs: toolkit.outputs,
+    savedState: toolkit.savedState,
+    exportedEnv: toolkit.exportedEnv,
+    summary: toolkit.summary,
+    durationMs: performance.now() - started + virtualMs,
+  };
+}
+
+/**
+ * A step's collaborators as `actionDeps()` (src/step.ts) makes them, but the process's: the
+ * recording toolkit for `@actions/core`, the simulator's clock, the run's context from the step's
+ * environment, and no cancellation (that is a signal to the process: the bundle's tests).
+ */
+function stepDeps(toolkit: RecordingToolkit, clock: Clock, runContext: RunContext): ActionDeps {
+  const redactor = new Redactor();
+  return {
+    io: coreIO(redactor, new ServerNames(), toolkit),
+    clock,
+    random: Math.random,
+    redactor,
+    runContext: () => runContext,
+    transport: httpTransport,
+  };
+}
+
+/** The run's context, as `currentRunContext` (src/runner/run-context.ts) reads it from the env. */
+function runContextOf(env: Record<string, string | undefined>): RunContext {
+  const number = (name: string) => Number.parseInt(env[name] ?? "", 10);
+  return {
+    repository: env.GITHUB_REPOSITORY ?? "",
+    workflow: env.GITHUB_WORKFLOW ?? "",
+    sha: env.GITHUB_SHA ?? "",
+    runId: number("GITHUB_RUN_ID") || 0,
+    runNumber: number("GITHUB_RUN_NUMBER") || 0,
+    runAttempt: number("GITHUB_RUN_ATTEMPT") || 1,
+    serverUrl: env.GITHUB_SERVER_URL ?? "https://github.com",
+  };
+}
