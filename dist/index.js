@@ -30099,7 +30099,7 @@ function sample(template) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8927);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6445);
-/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2255);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4643);
 /* harmony import */ var _workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2642);
 
 
@@ -30131,7 +30131,7 @@ var errors = __nccwpck_require__(3249);
 // EXTERNAL MODULE: ./src/workflow/inputs/parse.ts + 2 modules
 var parse = __nccwpck_require__(6469);
 // EXTERNAL MODULE: ./src/step.ts + 29 modules
-var step = __nccwpck_require__(2255);
+var step = __nccwpck_require__(4643);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
 // EXTERNAL MODULE: ./src/workflow/rollback-handoff.ts
@@ -31278,7 +31278,7 @@ function rollbackSentence(restored, rollback) {
 }
 
 // EXTERNAL MODULE: ./src/step.ts + 29 modules
-var step = __nccwpck_require__(2255);
+var step = __nccwpck_require__(4643);
 // EXTERNAL MODULE: ./src/workflow/rollback-handoff.ts
 var rollback_handoff = __nccwpck_require__(2642);
 // EXTERNAL MODULE: ./src/workflow/summary.ts
@@ -31618,7 +31618,7 @@ const COMMAND_START = /^([\s\p{Z}\u0085]*)::/u;
 
 /***/ }),
 
-/***/ 2255:
+/***/ 4643:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33125,7 +33125,7 @@ function withExcerpt(body) {
     return excerpt ? `: ${excerpt}` : "";
 }
 
-;// CONCATENATED MODULE: ./src/api/server-naming.ts
+;// CONCATENATED MODULE: ./src/api/names-from-answers.ts
 /**
  * The API, telling `learn` every server name its answers carry (servers, the server of each
  * snapshot, the server a restore answer names), so that what a person reads can name servers.
@@ -35356,7 +35356,8 @@ const SERVER_IN_TEXT = /\b([Ss]erver) (\d+)\b/g;
 /**
  * The names of the servers a step has seen, so that what a person reads says `web-server-01
  * (12345)` where the program's sentences say `server 12345`: people know their servers by name,
- * the API by id. Filled from every answer that carries a name; a server not seen keeps its id.
+ * the API by id. Filled from every answer that carries a name (`api/names-from-answers.ts` wraps
+ * the API client so that none is missed); a server not seen keeps its id.
  */
 class ServerNames {
     names = new Map();
