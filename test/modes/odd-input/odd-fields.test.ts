@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Snapshot } from "../../src/api/types.js";
-import { ACTION_SERVERS } from "../../simulator/seeds.js";
-import { daysAgo } from "../support/fixtures.js";
-import { failureOf, json, run, simulator } from "../support/in-process.js";
+import type { Snapshot } from "../../../src/api/types.js";
+import { ACTION_SERVERS } from "../../../simulator/seeds.js";
+import { daysAgo } from "../../support/fixtures.js";
+import { failureOf, json, run, simulator } from "../../support/in-process.js";
 
 /**
  * One snapshot of ours per server, each with a `created_at` the API document does not promise, and

@@ -5,7 +5,7 @@ import {
   run,
   SNAPSHOT_NAME,
   simulator,
-} from "../support/in-process.js";
+} from "../../support/in-process.js";
 
 describe("create: success", () => {
   it("checks the server and lists its snapshots, creates once, then polls the server's own list", async () => {

@@ -1,9 +1,9 @@
 // Exactly once, a create or a restore whose outcome a fault leaves unknown, in a file of its own so
 // that vitest runs it beside the other fault files: see fault-cases.ts.
 import { describe, expect, it } from "vitest";
-import type { Fault } from "../../simulator/server.js";
+import type { Fault } from "../../../simulator/server.js";
 import { seeded, STEP, takesRealTime } from "./fault-cases.js";
-import { run, simulator } from "../support/in-process.js";
+import { run, simulator } from "../../support/in-process.js";
 
 describe("exactly-once create: the server ends with one snapshot, and snapshot-id names it", () => {
   it.each<[string, Fault]>([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { snapshotsOn } from "../support/fixtures.js";
-import { failureOf, json, run, simulator } from "../support/in-process.js";
+import { snapshotsOn } from "../../support/fixtures.js";
+import { failureOf, json, run, simulator } from "../../support/in-process.js";
 
 /** Five snapshots on one server, taken a day apart: `prefix`ed ones may go under on-limit. */
 const fullServer = (serverId: number, prefix: string, firstId: number) =>

@@ -1,7 +1,7 @@
 // Split from create.test.ts so that vitest runs the two files side by side: a file's tests run
 // one after another, and a few of these wait on real timeouts.
 import { describe, expect, it } from "vitest";
-import { failureOf, lastElapsed, run, simulator } from "../support/in-process.js";
+import { failureOf, lastElapsed, run, simulator } from "../../support/in-process.js";
 
 async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const started = Date.now();

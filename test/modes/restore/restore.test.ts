@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { onServer, snapshotsOn } from "../support/fixtures.js";
-import { failureOf, groupsOf, json, lastElapsed, run, simulator } from "../support/in-process.js";
+import { onServer, snapshotsOn } from "../../support/fixtures.js";
+import {
+  failureOf,
+  groupsOf,
+  json,
+  lastElapsed,
+  run,
+  simulator,
+} from "../../support/in-process.js";
 
 const day = (n: number) => `2026-11-${String(n).padStart(2, "0")}T10:00:00Z`;
 

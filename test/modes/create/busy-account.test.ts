@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { RunResult } from "../../scripts/run-action.js";
-import { ACTION_SERVERS, busyAccount } from "../../simulator/seeds.js";
-import type { Simulator } from "../../simulator/server.js";
-import { servers, snapshotsOn } from "../support/fixtures.js";
-import { json, run, runJob, simulator } from "../support/in-process.js";
+import type { RunResult } from "../../../scripts/run-action.js";
+import { ACTION_SERVERS, busyAccount } from "../../../simulator/seeds.js";
+import type { Simulator } from "../../../simulator/server.js";
+import { servers, snapshotsOn } from "../../support/fixtures.js";
+import { json, run, runJob, simulator } from "../../support/in-process.js";
 
 /**
  * A busy account's list is long and moves while a step reads it: these tests page through it, and

@@ -3,9 +3,9 @@
  * tests run a restore with health-url, and a rollback's outcome read back from GITHUB_ENV.)
  */
 import { describe, expect, it } from "vitest";
-import type { RunResult } from "../../scripts/run-action.js";
-import type { ServiceRequest } from "../support/health-service.js";
-import { failureOf, json, run, runJob, service, simulator } from "../support/in-process.js";
+import type { RunResult } from "../../../scripts/run-action.js";
+import type { ServiceRequest } from "../../support/health-service.js";
+import { failureOf, json, run, runJob, service, simulator } from "../../support/in-process.js";
 
 const RESTORE = { mode: "restore", "snapshot-id": "801" };
 const SEEDED = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seeded, STEP } from "./fault-cases.js";
-import { failureOf, json, run, simulator } from "../support/in-process.js";
+import { failureOf, json, run, simulator } from "../../support/in-process.js";
 
 describe("fault suite: faults that do not pass fail clearly, within the deadline, without a storm", () => {
   it("status checks that always fail end at the deadline, saying why", async () => {

@@ -3,11 +3,11 @@
  * steps in-process. (A few representative cases run on the bundle: test/e2e/untrusted-text.)
  */
 import { describe, expect, it } from "vitest";
-import type { RunResult } from "../../scripts/run-action.js";
-import type { FaultSpec } from "../../simulator/faults.js";
-import { daysAgo } from "../support/fixtures.js";
-import { runnerCommand } from "../support/runner-commands.js";
-import { failureOf, run, simulator } from "../support/in-process.js";
+import type { RunResult } from "../../../scripts/run-action.js";
+import type { FaultSpec } from "../../../simulator/faults.js";
+import { daysAgo } from "../../support/fixtures.js";
+import { runnerCommand } from "../../support/runner-commands.js";
+import { failureOf, run, simulator } from "../../support/in-process.js";
 
 /**
  * Both of the runner's command forms, mid-line and after a line break with a space .NET trims,

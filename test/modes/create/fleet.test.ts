@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { RunResult } from "../../scripts/run-action.js";
-import type { Simulator } from "../../simulator/server.js";
-import type { Snapshot } from "../../src/api/types.js";
-import { servers } from "../support/fixtures.js";
-import { createThenEndJob, failureOf, json, run, simulator } from "../support/in-process.js";
+import type { RunResult } from "../../../scripts/run-action.js";
+import type { Simulator } from "../../../simulator/server.js";
+import type { Snapshot } from "../../../src/api/types.js";
+import { servers } from "../../support/fixtures.js";
+import { createThenEndJob, failureOf, json, run, simulator } from "../../support/in-process.js";
 
 describe("fleet: several servers in one step", () => {
   it("creates one snapshot per server, all accepted before the wait, one list per check", async () => {

@@ -3,8 +3,8 @@
  * (if-exists), or a server already at the provider's limit of 5 (on-limit).
  */
 import { describe, expect, it } from "vitest";
-import { daysAgo, onServer, snapshotsOn } from "../support/fixtures.js";
-import { failureOf, run, SNAPSHOT_NAME, simulator, sortedIds } from "../support/in-process.js";
+import { daysAgo, onServer, snapshotsOn } from "../../support/fixtures.js";
+import { failureOf, run, SNAPSHOT_NAME, simulator, sortedIds } from "../../support/in-process.js";
 
 describe("create: on-limit", () => {
   const atLimit = () =>

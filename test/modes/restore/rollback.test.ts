@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { setTimeout as delay } from "node:timers/promises";
-import type { RunResult } from "../../scripts/run-action.js";
-import type { Simulator } from "../../simulator/server.js";
-import { createThenEndJob, failureOf, groupsOf, simulator } from "../support/in-process.js";
+import type { RunResult } from "../../../scripts/run-action.js";
+import type { Simulator } from "../../../simulator/server.js";
+import { createThenEndJob, failureOf, groupsOf, simulator } from "../../support/in-process.js";
 
 /** The `::warning::` annotations a run raised. */
 function warningsOf(result: RunResult | null): string[] {

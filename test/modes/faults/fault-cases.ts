@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { RunResult } from "../../scripts/run-action.js";
-import { faultLetsRequestApply } from "../../simulator/faults.js";
-import type { Fault, Simulator } from "../../simulator/server.js";
-import { failureOf, run, simulator } from "../support/in-process.js";
+import type { RunResult } from "../../../scripts/run-action.js";
+import { faultLetsRequestApply } from "../../../simulator/faults.js";
+import type { Fault, Simulator } from "../../../simulator/server.js";
+import { failureOf, run, simulator } from "../../support/in-process.js";
 
 /**
  * The fault suite: every route the action uses, every fault the network and the API can throw, over

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { failureOf, groupsOf, run, simulator } from "../support/in-process.js";
+import { failureOf, groupsOf, run, simulator } from "../../support/in-process.js";
 
 /**
  * A user's first hour: the mistakes a person makes while setting the step up (a wrong path in
