@@ -28712,15 +28712,16 @@ const MS_PER_UNIT = {
     d: 86_400_000,
 };
 /**
- * Reads `90s`, `15m`, `1h`, `7d`, or plain seconds (`300`, `0.5`) into milliseconds.
- * Returns undefined for anything else, so the caller can name the input in its error.
+ * Reads `90s`, `15m`, `1h`, `7d` (decimals allowed) into milliseconds. A number without a unit is
+ * not a duration: `10` would be ten seconds, never what is meant of a snapshot's timeout or a
+ * prune's age. Returns undefined for anything else, so the caller can name the input in its error.
  */
 function parseDuration(text) {
-    const match = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/i.exec(text.trim());
+    const match = /^(\d+(?:\.\d+)?)\s*([smhd])$/i.exec(text.trim());
     if (!match)
         return undefined;
     const [, amount = "", unit = ""] = match;
-    const ms = Number(amount) * (MS_PER_UNIT[unit.toLowerCase() || "s"] ?? 0);
+    const ms = Number(amount) * (MS_PER_UNIT[unit.toLowerCase()] ?? 0);
     return Number.isFinite(ms) ? Math.round(ms) : undefined;
 }
 /** `45s`, `2m 05s`, `1h 02m`, `3d 04h`: short enough for a log line, exact enough for a person. */
@@ -28945,6 +28946,8 @@ async function restoreServers(request, context) {
     const problems = [...plan.problems, ...(health?.problems ?? [])];
     if (problems.length > 0)
         return { kind: "refused", problems };
+    for (const note of plan.notes)
+        context.log.info(note);
     request.onChecked?.(plan.targets);
     if (request.dryRun)
         return { kind: "planned", targets: plan.targets };
@@ -28976,15 +28979,18 @@ async function prepareRestores({ selection, serverIds, namePrefix, mapSource }, 
     if ("error" in read) {
         const failure = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__/* .explainFailure */ .SP)(read.error, { kind: "list" });
         const wrongUrl = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__/* .wrongApiUrl */ .hh)([read.error]);
+        const checked = early?.problems ?? [];
+        // A refused token fails the checks and the lists alike: it is said once.
+        const unread = checked.includes(failure)
+            ? []
+            : [
+                `Could not read the snapshots to restore (${(0,_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .describeSelection */ .e9)(selection, serverIds)}): ${failure}`,
+            ];
         return {
             targets: [],
-            problems: wrongUrl
-                ? [wrongUrl]
-                : [
-                    ...(early?.problems ?? []),
-                    `Could not read the snapshots to restore (${(0,_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .describeSelection */ .e9)(selection, serverIds)}): ${failure}`,
-                ],
+            problems: wrongUrl ? [wrongUrl] : [...checked, ...unread],
             servers: new Map(),
+            notes: [],
         };
     }
     const missing = typedMap ? early?.missing : undefined;
@@ -28995,6 +29001,7 @@ async function prepareRestores({ selection, serverIds, namePrefix, mapSource }, 
         targets: plan.targets,
         problems: [...plan.problems, ...checks.problems],
         servers: checks.servers,
+        notes: plan.notes,
     };
 }
 /** A final server status that means the restore went wrong, as far as words can tell. */
@@ -29180,7 +29187,9 @@ function planLines(targets) {
 /* unused harmony export latestRestorable */
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
 /* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1778);
+/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1012);
 /* harmony import */ var _retention_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7758);
+
 
 
 
@@ -29191,8 +29200,25 @@ function planLines(targets) {
  */
 function planRestore(selection, serverIds, namePrefix, snapshots, missingServers) {
     const problems = [];
+    const notes = [];
     const chosen = [];
-    if (selection.kind !== "latest") {
+    if (selection.kind === "commit") {
+        for (const serverId of serverIds) {
+            const own = snapshots.filter((s) => s.server.id === serverId);
+            const plan = commitRestorable(own, namePrefix, selection.sha);
+            if ("problem" in plan)
+                problems.push(`Server ${serverId} ${plan.problem}`);
+            else {
+                chosen.push(plan.snapshot);
+                if (plan.others.length > 0) {
+                    notes.push(`Server ${serverId} has ${plan.others.length + 1} snapshots of commit ${selection.sha} ` +
+                        `(re-runs): restoring the newest completed one, ${plan.snapshot.id}; the others: ` +
+                        `${plan.others.map(said).join(", ")}.`);
+                }
+            }
+        }
+    }
+    else if (selection.kind !== "latest") {
         for (const named of findNamed(selection, snapshots, missingServers)) {
             if ("problem" in named)
                 problems.push(named.problem);
@@ -29215,7 +29241,51 @@ function planRestore(selection, serverIds, namePrefix, snapshots, missingServers
             }
         }
     }
-    return { targets: chosen, problems: [...problems, ...sameServerProblems(chosen)] };
+    return { targets: chosen, problems: [...problems, ...sameServerProblems(chosen)], notes };
+}
+/**
+ * The commit a snapshot was made for, as this action writes it by default: right after the name
+ * prefix (`pre-deploy-3f2a9c1-9876543210-1`), or as `commit 3f2a9c1` in the description. A digit
+ * string elsewhere (the run id) is not a commit.
+ */
+function commitsOf(snapshot, namePrefix) {
+    const inName = (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isManaged */ .yF)(snapshot, namePrefix)
+        ? /^([0-9a-f]{7,40})-/i.exec(snapshot.name.slice(namePrefix.length))?.[1]
+        : undefined;
+    const description = typeof snapshot.description === "string" ? snapshot.description : "";
+    const inDescription = /\bcommit ([0-9a-f]{7,40})\b/i.exec(description)?.[1];
+    return [inName, inDescription].flatMap((c) => (c ? [c.toLowerCase()] : []));
+}
+/** A snapshot carries a short sha, the user may give a long one: they agree on what both hold. */
+function sameCommit(carried, sha) {
+    const length = Math.min(carried.length, sha.length);
+    return carried.slice(0, length) === sha.slice(0, length);
+}
+/**
+ * The newest completed snapshot of ours made for the commit, with the others of that commit (a
+ * re-run makes another); or why there is none, with the server's newest snapshots to look at.
+ */
+function commitRestorable(own, namePrefix, sha) {
+    const ofCommit = (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .newestFirst */ .ll)(own.filter((s) => (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isManaged */ .yF)(s, namePrefix) && commitsOf(s, namePrefix).some((c) => sameCommit(c, sha))));
+    const [snapshot] = ofCommit.filter(_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isCompleted */ .Yw);
+    if (snapshot)
+        return { snapshot, others: ofCommit.filter((s) => s !== snapshot) };
+    const newest = (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .newestFirst */ .ll)(own).slice(0, NEWEST_SHOWN);
+    const held = newest.length > 0
+        ? `its newest snapshots: ${newest.map(said).join(", ")}`
+        : "it has no snapshot";
+    const why = ofCommit.length > 0
+        ? `none of its ${ofCommit.length} snapshot(s) of that commit is completed`
+        : newest.length > 0 && own.every((s) => commitsOf(s, namePrefix).length === 0)
+            ? "none of its snapshots carries a commit: snapshots made with a custom name and description carry none"
+            : `none whose name starts with "${namePrefix}" was made for it`;
+    return {
+        problem: `has no completed snapshot of commit ${sha} to go back to (${why}); ${held}.`,
+    };
+}
+const NEWEST_SHOWN = 3;
+function said(snapshot) {
+    return `${snapshot.id} ${snapshot.name} (${snapshot.status}, made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_3__/* .asText */ .e1)(snapshot.created_at)})`;
 }
 /** The newest completed snapshot of ours: never one in progress, never one without the prefix. */
 function latestRestorable(snapshots, serverId, namePrefix) {
@@ -29230,6 +29300,8 @@ function describeSelection(selection, serverIds) {
                 .join(", ");
         case "latest":
             return `server ${serverIds.join(", ")} to the latest snapshot of ours`;
+        case "commit":
+            return `server ${serverIds.join(", ")} to the snapshot of ours made for commit ${selection.sha}`;
         case "ids":
             return `snapshot ${selection.ids.join(", ")}`;
     }
@@ -29675,6 +29747,7 @@ function serversNamedBy(selection, serverIds) {
         case "by-server":
             return [...new Set(selection.pairs.map((p) => p.serverId))];
         case "latest":
+        case "commit":
             return [...serverIds];
         case "ids":
             return undefined;
@@ -30136,16 +30209,33 @@ var step = __nccwpck_require__(4643);
 var constants = __nccwpck_require__(7242);
 // EXTERNAL MODULE: ./src/workflow/rollback-handoff.ts
 var rollback_handoff = __nccwpck_require__(2642);
+// EXTERNAL MODULE: ./src/workflow/summary.ts
+var summary = __nccwpck_require__(4157);
 ;// CONCATENATED MODULE: ./src/modes/confirm.ts
 
 
+
+
+const TITLE = "VPS deploy confirmed";
 /**
  * `mode: confirm`: the deploy is good from here on. The post step cannot tell which step failed,
  * so without this a failed notification or a prune after a good deploy would restore the servers
  * and destroy everything written since the snapshot. It sends no request and needs no token.
  */
 function runConfirm(io) {
-    const { disarmed, problems } = (0,rollback_handoff/* confirmRollbacks */.W0)(io);
+    let confirmed;
+    try {
+        confirmed = (0,rollback_handoff/* confirmRollbacks */.W0)(io);
+    }
+    catch (error) {
+        // The toolkit says only "Missing file at path": what it means for the job is what matters.
+        return (0,summary/* failedReport */.kS)("VPS deploy not confirmed", [
+            "The confirmation could not be written to the job's environment (GITHUB_ENV: " +
+                `${(0,errors/* errorMessage */.gJ)(error)}), so it is not recorded: if the job fails from here on, the post ` +
+                "steps of earlier steps of this action will still restore their servers.",
+        ]);
+    }
+    const { disarmed, problems } = confirmed;
     for (const problem of problems)
         io.log.warning(`Confirm: ${problem}; it was left out.`);
     const rows = disarmed.flatMap((rollback) => Object.entries(rollback.targets).map(([server, snapshot]) => [
@@ -30160,7 +30250,7 @@ function runConfirm(io) {
             "restored; the post steps say so and how to restore by hand.";
     io.log.info(`Deploy confirmed. ${said}`);
     return {
-        title: "VPS deploy confirmed",
+        title: TITLE,
         columns: ["Server", "Snapshot", "Armed by"],
         rows,
         failures: [],
@@ -30541,8 +30631,6 @@ async function deleteForSlot(plan, context) {
 
 // EXTERNAL MODULE: ./src/workflow/outputs.ts
 var outputs = __nccwpck_require__(6327);
-// EXTERNAL MODULE: ./src/workflow/summary.ts
-var summary = __nccwpck_require__(4157);
 ;// CONCATENATED MODULE: ./src/modes/create.ts
 
 
@@ -30550,7 +30638,7 @@ var summary = __nccwpck_require__(4157);
 
 
 
-const TITLE = "VPS snapshots";
+const create_TITLE = "VPS snapshots";
 /**
  * Snapshots every server, reading like restore: read and check every server and decide
  * `if-exists` and `on-limit` for each, before anything changes; then change (each snapshot
@@ -30563,7 +30651,7 @@ async function runCreate(settings, context) {
     (0,outputs/* publishDeleted */.Vi)(setOutput, deletedIds);
     const prepared = await log.group(`Checking ${settings.serverIds.length} server(s) before any change`, () => prepareCreates(settings, { ...context, now }));
     if (prepared.problems.length > 0) {
-        return (0,summary/* failedReport */.kS)(TITLE, [
+        return (0,summary/* failedReport */.kS)(create_TITLE, [
             ...prepared.problems,
             "Nothing was changed on any server: every server is checked before the first change.",
         ]);
@@ -30589,7 +30677,7 @@ async function runCreate(settings, context) {
             (0,outputs/* publishSnapshots */.jD)(setOutput, madeSnapshots(results));
     }
     return {
-        title: TITLE,
+        title: create_TITLE,
         columns: SNAPSHOT_COLUMNS,
         rows: results.map(snapshotRow),
         servers: settings.serverIds,
@@ -30625,14 +30713,15 @@ var snapshot_selection = __nccwpck_require__(544);
 
 
 
+
 /** Deletes exactly the snapshots named; one already gone (404) is no failure, and says so. */
 async function runDelete(settings, context) {
     const { api, log, setOutput } = context;
-    const ids = (0,snapshot_selection/* selectedIds */.G)(settings.snapshots);
+    const ids = (0,snapshot_selection/* selectedIds */.G$)(settings.snapshots);
     const title = settings.dryRun ? "VPS snapshots to delete (dry run)" : "VPS snapshots deleted";
     const listed = await knownSnapshots(context, ids.length);
-    if ("wrongUrl" in listed)
-        return (0,summary/* failedReport */.kS)(title, [listed.wrongUrl, "Nothing was deleted."]);
+    if ("stop" in listed)
+        return (0,summary/* failedReport */.kS)(title, [listed.stop, "Nothing was deleted."]);
     const { known, complete } = listed;
     const results = new Map();
     const failures = [];
@@ -30640,9 +30729,12 @@ async function runDelete(settings, context) {
         try {
             const outcome = await api.deleteSnapshot(id);
             results.set(id, outcome === "deleted" ? "deleted" : "already gone");
-            log.info(outcome === "deleted"
-                ? `Deleted snapshot ${id}.`
-                : `Snapshot ${id} was already gone (HTTP 404).`);
+            // Green, so that a re-run passes; but a mistyped id looks the same, so it is said aloud.
+            if (outcome === "deleted")
+                log.info(`Deleted snapshot ${id}.`);
+            else {
+                log.warning(`Snapshot ${id} was not found (HTTP 404): already deleted, or never existed: check the id.`);
+            }
         }
         catch (error) {
             results.set(id, "failed");
@@ -30693,10 +30785,13 @@ async function knownSnapshots(context, idCount) {
     }
     catch (error) {
         // Except at a wrong api-url, where every delete would answer 404 too, and read as "already
-        // gone": a step that deleted nothing would say it had.
+        // gone": a step that deleted nothing would say it had; and at a refused token, which every
+        // delete would meet again.
         const wrongUrl = (0,explain/* wrongApiUrl */.hh)([error]);
         if (wrongUrl)
-            return { wrongUrl };
+            return { stop: wrongUrl };
+        if ((0,errors/* isStatus */.zM)(error, 401))
+            return { stop: (0,explain/* explainFailure */.SP)(error, { kind: "list" }) };
         context.log.warning((0,explain/* explainFailure */.SP)(error, { kind: "list" }));
         return { known: new Map(), complete: false };
     }
@@ -31001,15 +31096,17 @@ function serversNamed(selection, servers) {
 function isPattern(text) {
     return /[*?]/.test(text);
 }
-/** A glob: `*` any run of characters, `?` one; everything else as written. */
+/**
+ * A glob: `*` any run of characters, `?` one; everything else as written. A character is a code
+ * point, as a person counts them: `node-?` matches `node-😀`, which is two UTF-16 units.
+ */
 function matches(pattern, name) {
     if (!isPattern(pattern))
         return name === pattern;
-    const body = pattern
-        .split("")
+    const body = [...pattern]
         .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[\\^$.|+()[\]{}]/g, "\\$&")))
         .join("");
-    return new RegExp(`^${body}$`, "s").test(name);
+    return new RegExp(`^${body}$`, "su").test(name);
 }
 function byName(servers) {
     return [...servers].sort((a, b) => (0,untrusted/* asText */.e1)(a.name).localeCompare((0,untrusted/* asText */.e1)(b.name)) || a.id - b.id);
@@ -35821,7 +35918,7 @@ function parseInputs(read, run) {
     const serverIdText = input("serverId");
     const serverIds = (0,id_list/* parseIdList */.h)(constants/* Inputs */.G0.serverId, serverIdText, problems, notes);
     const serverNames = parseNameSelection(input, problems);
-    const snapshots = (0,snapshot_selection/* parseSnapshotSelection */.k)(input("snapshotId"), problems, notes);
+    const snapshots = (0,snapshot_selection/* parseSnapshotSelection */.k0)(input("snapshotId"), problems, notes);
     if (mode)
         checkModeNeeds(mode, serverIdText, serverNames, snapshots, problems);
     const namePrefix = input("namePrefix");
@@ -35947,8 +36044,9 @@ function given(selection) {
 }
 function named(selection) {
     const checked = given(selection);
-    if (checked.kind === "latest")
-        throw new Error('snapshot-id "latest" was checked as refused');
+    if (checked.kind === "latest" || checked.kind === "commit") {
+        throw new Error(`snapshot-id "${(0,snapshot_selection/* selectionWord */.Pn)(checked)}" was checked as refused`);
+    }
     return checked;
 }
 /**
@@ -35975,21 +36073,24 @@ function parseNameSelection(input, problems) {
 function checkModeNeeds(mode, serverIdText, serverNames, snapshots, problems) {
     const { needs } = MODE_TABLE[mode];
     const hasServers = serverIdText.replace(/[\s,]/g, "") !== "" || serverNames !== undefined;
-    const ofServers = mode === "restore" && snapshots?.kind === "latest";
+    const byRule = snapshots?.kind === "latest" || snapshots?.kind === "commit" ? snapshots : undefined;
+    const ofServers = mode === "restore" && byRule !== undefined;
     if (mode === "restore" && !ofServers && serverNames) {
-        problems.push(`${constants/* Inputs */.G0.serverName} applies to mode restore only with ${constants/* Inputs */.G0.snapshotId} "latest": the snapshots name their servers`);
+        problems.push(`${constants/* Inputs */.G0.serverName} applies to mode restore only with ${constants/* Inputs */.G0.snapshotId} "latest" or "commit:<sha>": the snapshots name their servers`);
     }
     if (needs === "servers" && !hasServers) {
         problems.push(`${constants/* Inputs */.G0.serverId} or ${constants/* Inputs */.G0.serverName} is required in mode ${mode}`);
     }
     if (ofServers && !hasServers) {
-        problems.push(`${constants/* Inputs */.G0.serverId} or ${constants/* Inputs */.G0.serverName} is required with ${constants/* Inputs */.G0.snapshotId} "latest": whose latest snapshot?`);
+        problems.push(byRule.kind === "latest"
+            ? `${constants/* Inputs */.G0.serverId} or ${constants/* Inputs */.G0.serverName} is required with ${constants/* Inputs */.G0.snapshotId} "latest": whose latest snapshot?`
+            : `${constants/* Inputs */.G0.serverId} or ${constants/* Inputs */.G0.serverName} is required with ${constants/* Inputs */.G0.snapshotId} "${(0,snapshot_selection/* selectionWord */.Pn)(byRule)}": which servers go back to it?`);
     }
     if (needs === "snapshots" && !snapshots) {
         problems.push(`${constants/* Inputs */.G0.snapshotId} is required in mode ${mode}`);
     }
-    if (needs === "snapshots" && mode !== "restore" && snapshots?.kind === "latest") {
-        problems.push(`${constants/* Inputs */.G0.snapshotId} "latest" is only for mode restore: name the snapshots to ${mode === "wait" ? "wait for by id, or pass the snapshot-ids output of the create step" : "delete by id"}`);
+    if (needs === "snapshots" && mode !== "restore" && byRule) {
+        problems.push(`${constants/* Inputs */.G0.snapshotId} "${(0,snapshot_selection/* selectionWord */.Pn)(byRule)}" is only for mode restore: name the snapshots to ${mode === "wait" ? "wait for by id, or pass the snapshot-ids output of the create step" : "delete by id"}`);
     }
 }
 /** A service is checked only after a restore that the step waits for. */
@@ -36053,13 +36154,22 @@ function parseBoolean(inputName, text, fallback, problems) {
     problems.push(`${inputName} "${text}" is not true or false`);
     return fallback;
 }
+/** What a bare number most likely meant, per input: the fix a refusal shows. */
+const LIKELY_UNIT = {
+    [constants/* Inputs */.G0.timeout]: (n) => `${n}m, ${n * 60}s or 1h`,
+    [constants/* Inputs */.G0.healthTimeout]: (n) => `${n}m, ${n * 60}s or 1h`,
+    [constants/* Inputs */.G0.pollInterval]: (n) => `${n}s or ${n}m`,
+    [constants/* Inputs */.G0.olderThan]: (n) => `${n}d or ${n}h`,
+};
 function parsePositiveDuration(inputName, text, problems) {
     const ms = (0,duration/* parseDuration */.E)(text);
-    if (ms === undefined || ms <= 0) {
-        problems.push(`${inputName} "${text}" is not a positive duration (examples: 90s, 15m, 1h, or plain seconds)`);
-        return 0;
-    }
-    return ms;
+    if (ms !== undefined && ms > 0)
+        return ms;
+    const bare = /^\d+(?:\.\d+)?$/.test(text) ? Number(text) : 0;
+    problems.push(bare > 0
+        ? `${inputName} "${text}" needs a unit: ${LIKELY_UNIT[inputName]?.(bare) ?? `${bare}s`}`
+        : `${inputName} "${text}" is not a positive duration (examples: 90s, 15m, 1h)`);
+    return 0;
 }
 
 
@@ -36069,8 +36179,9 @@ function parsePositiveDuration(inputName, text, problems) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ selectedIds),
-/* harmony export */   k: () => (/* binding */ parseSnapshotSelection)
+/* harmony export */   G$: () => (/* binding */ selectedIds),
+/* harmony export */   Pn: () => (/* binding */ selectionWord),
+/* harmony export */   k0: () => (/* binding */ parseSnapshotSelection)
 /* harmony export */ });
 /* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
@@ -36078,11 +36189,24 @@ function parsePositiveDuration(inputName, text, problems) {
 
 
 
+/** `snapshot-id` as a person wrote it, for a sentence: `latest`, `commit:3f2a9c1`. */
+function selectionWord(selection) {
+    return selection.kind === "latest" ? "latest" : `commit:${selection.sha}`;
+}
+const COMMIT = /^commit:\s*(.*)$/i;
 function parseSnapshotSelection(text, problems, notes) {
     if (text === "")
         return undefined;
     if (text.toLowerCase() === "latest")
         return { kind: "latest" };
+    const commit = COMMIT.exec(text);
+    if (commit) {
+        const sha = (commit[1] ?? "").toLowerCase();
+        if (!/^[0-9a-f]{7,40}$/.test(sha)) {
+            problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} "${text}" names no commit: after commit: come 7 to 40 hex digits (commit:3f2a9c1)`);
+        }
+        return { kind: "commit", sha };
+    }
     if (text.startsWith("{"))
         return parseServerMap(text, problems);
     return { kind: "ids", ids: (0,_id_list_js__WEBPACK_IMPORTED_MODULE_2__/* .parseIdList */ .h)(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId, text, problems, notes) };
@@ -36307,7 +36431,7 @@ function readRollbackHandoff(io) {
         return { kind: "off" };
     const targetsText = io.getState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.rollbackTargets);
     const problems = [];
-    const selection = targetsText ? (0,_inputs_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_4__/* .parseSnapshotSelection */ .k)(targetsText, problems, []) : undefined;
+    const selection = targetsText ? (0,_inputs_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_4__/* .parseSnapshotSelection */ .k0)(targetsText, problems, []) : undefined;
     if (selection && selection.kind !== "by-server")
         problems.push("not a server-to-snapshot map");
     if (problems.length > 0)
@@ -36435,7 +36559,7 @@ function isArmedRollback(value) {
 /* harmony export */   lP: () => (/* binding */ sizeText),
 /* harmony export */   u5: () => (/* binding */ writeReport)
 /* harmony export */ });
-/* unused harmony exports escapeCell, renderReport */
+/* unused harmony exports escapeCell, SUMMARY_LIMIT_BYTES, renderReport */
 /* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
 /* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1012);
 
@@ -36455,20 +36579,39 @@ function escapeCell(value) {
         .replace(/\|/g, "\\|")
         .replace(/[`*_[\]]/g, (c) => `\\${c}`);
 }
+/**
+ * The runner refuses a step summary over 1 MiB, and the whole summary is lost then. The table
+ * (a list or a prune across thousands of servers) gets what the rest leaves of this, and says how
+ * many rows it could not show: the outputs still hold everything.
+ */
+const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
 function renderReport(report) {
-    const lines = [`### ${report.title}`, ""];
+    const head = [`### ${report.title}`, ""];
+    // Each distinct problem once, however many servers or requests met it.
+    const tail = [
+        ...[...new Set(report.failures)].map((failure) => `- :x: ${escapeCell(failure)}`),
+        ...report.notes.map((note) => `- ${escapeCell(note)}`),
+    ];
+    const table = [];
     if (report.rows.length > 0) {
-        lines.push(`| ${report.columns.map(escapeCell).join(" | ")} |`);
-        lines.push(`|${report.columns.map(() => " --- ").join("|")}|`);
-        for (const row of report.rows)
-            lines.push(`| ${row.map(escapeCell).join(" | ")} |`);
-        lines.push("");
+        table.push(`| ${report.columns.map(escapeCell).join(" | ")} |`);
+        table.push(`|${report.columns.map(() => " --- ").join("|")}|`);
+        let budget = SUMMARY_LIMIT_BYTES - byteLength([...head, ...table, ...tail]) - 200;
+        for (const [i, row] of report.rows.entries()) {
+            const line = `| ${row.map(escapeCell).join(" | ")} |`;
+            budget -= Buffer.byteLength(line) + 1;
+            if (budget < 0) {
+                table.push("", `${report.rows.length - i} more rows: the step's outputs hold them all.`);
+                break;
+            }
+            table.push(line);
+        }
+        table.push("");
     }
-    for (const failure of report.failures)
-        lines.push(`- :x: ${escapeCell(failure)}`);
-    for (const note of report.notes)
-        lines.push(`- ${escapeCell(note)}`);
-    return `${lines.join("\n")}\n`;
+    return `${[...head, ...table, ...tail].join("\n")}\n`;
+}
+function byteLength(lines) {
+    return lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
 }
 /**
  * A summary that cannot be written (no GITHUB_STEP_SUMMARY, a full disk) never fails the step, and

@@ -4,17 +4,24 @@ import { renameSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { startSimulator } from "./server.js";
 
-/**
- * Runs one simulator in the foreground, for trying the action by hand:
- *   node simulator/cli.js [--port N] [--token T] [--snapshot-seconds S] [--restore-seconds S]
- *                         [--outcome STATUS] [--page-size N] [--record FILE]
- *
- * --port 0 takes any free port; the first line printed is the URL it listens on (the api-url).
- *
- * --record FILE keeps FILE up to date (within a tenth of a second, and once more on close) with
- * what the simulator saw: the requests (without their Authorization header) and the snapshots
- * created, restored and deleted. A CI job reads it after the steps that talk to the simulator.
- */
+/** Runs one simulator in the foreground, for trying the action by hand (`--help` says how). */
+const USAGE = `Usage: node simulator/cli.js [options]   (or: npm run simulator -- [options])
+
+The provider's Snapshots API on loopback, for trying the action by hand.
+
+Options:
+  --port N               the port to listen on (default 8080; 0 takes any free port). The first
+                         line printed is the URL it listens on: the api-url.
+  --token T              the API token it accepts (default: a new random one, printed)
+  --snapshot-seconds S   how long a snapshot takes to complete (default 1.5)
+  --restore-seconds S    how long a restore takes (default 1.5)
+  --outcome STATUS       the status a snapshot ends in (default completed; e.g. failed)
+  --page-size N          page the lists N items at a time (default: one page)
+  --record FILE          keep FILE up to date with what it saw: the requests (without their
+                         Authorization header) and the snapshots created, restored and deleted
+  --help                 this text
+
+Stop it with Ctrl+C.`;
 
 /**
  * @param {string} flag
@@ -49,8 +56,10 @@ function parseOptions(args) {
       outcome: { type: "string" },
       "page-size": { type: "string" },
       record: { type: "string" },
+      help: { type: "boolean" },
     },
   });
+  if (values.help) return "help";
   return {
     host: "127.0.0.1",
     port: numberFlag("port", values.port, { integer: true, min: 0 }),
@@ -107,7 +116,12 @@ async function main() {
     options = parseOptions(process.argv.slice(2));
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
+    console.error("See: node simulator/cli.js --help");
     process.exitCode = 2;
+    return;
+  }
+  if (options === "help") {
+    console.log(USAGE);
     return;
   }
   const { record, ...simulatorOptions } = options;

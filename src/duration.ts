@@ -6,14 +6,15 @@ const MS_PER_UNIT: Record<string, number> = {
 };
 
 /**
- * Reads `90s`, `15m`, `1h`, `7d`, or plain seconds (`300`, `0.5`) into milliseconds.
- * Returns undefined for anything else, so the caller can name the input in its error.
+ * Reads `90s`, `15m`, `1h`, `7d` (decimals allowed) into milliseconds. A number without a unit is
+ * not a duration: `10` would be ten seconds, never what is meant of a snapshot's timeout or a
+ * prune's age. Returns undefined for anything else, so the caller can name the input in its error.
  */
 export function parseDuration(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/i.exec(text.trim());
+  const match = /^(\d+(?:\.\d+)?)\s*([smhd])$/i.exec(text.trim());
   if (!match) return undefined;
   const [, amount = "", unit = ""] = match;
-  const ms = Number(amount) * (MS_PER_UNIT[unit.toLowerCase() || "s"] ?? 0);
+  const ms = Number(amount) * (MS_PER_UNIT[unit.toLowerCase()] ?? 0);
   return Number.isFinite(ms) ? Math.round(ms) : undefined;
 }
 

@@ -69,6 +69,7 @@ export async function restoreServers(
   const health = request.health && healthUrlsFor(request.health.urlTemplate, plan.servers.values());
   const problems = [...plan.problems, ...(health?.problems ?? [])];
   if (problems.length > 0) return { kind: "refused", problems };
+  for (const note of plan.notes) context.log.info(note);
   request.onChecked?.(plan.targets);
   if (request.dryRun) return { kind: "planned", targets: plan.targets };
 
@@ -110,6 +111,8 @@ interface PreparedRestores {
   problems: string[];
   /** What the checks read of each server (its name and addresses fill `health-url`). */
   servers: Map<number, Server>;
+  /** What is worth saying of the choice of snapshots. */
+  notes: string[];
 }
 
 /**
@@ -135,15 +138,18 @@ async function prepareRestores(
   if ("error" in read) {
     const failure = explainFailure(read.error, { kind: "list" });
     const wrongUrl = wrongApiUrl([read.error]);
+    const checked = early?.problems ?? [];
+    // A refused token fails the checks and the lists alike: it is said once.
+    const unread = checked.includes(failure)
+      ? []
+      : [
+          `Could not read the snapshots to restore (${describeSelection(selection, serverIds)}): ${failure}`,
+        ];
     return {
       targets: [],
-      problems: wrongUrl
-        ? [wrongUrl]
-        : [
-            ...(early?.problems ?? []),
-            `Could not read the snapshots to restore (${describeSelection(selection, serverIds)}): ${failure}`,
-          ],
+      problems: wrongUrl ? [wrongUrl] : [...checked, ...unread],
       servers: new Map(),
+      notes: [],
     };
   }
   const missing = typedMap ? early?.missing : undefined;
@@ -154,6 +160,7 @@ async function prepareRestores(
     targets: plan.targets,
     problems: [...plan.problems, ...checks.problems],
     servers: checks.servers,
+    notes: plan.notes,
   };
 }
 

@@ -127,6 +127,7 @@ export function serversNamedBy(
     case "by-server":
       return [...new Set(selection.pairs.map((p) => p.serverId))];
     case "latest":
+    case "commit":
       return [...serverIds];
     case "ids":
       return undefined;

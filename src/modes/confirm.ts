@@ -1,7 +1,10 @@
+import { errorMessage } from "../api/errors.js";
 import { Inputs } from "../constants.js";
 import type { ActionIO } from "../runner/io.js";
 import { confirmRollbacks } from "../workflow/rollback-handoff.js";
-import type { ModeReport } from "../workflow/summary.js";
+import { failedReport, type ModeReport } from "../workflow/summary.js";
+
+const TITLE = "VPS deploy confirmed";
 
 /**
  * `mode: confirm`: the deploy is good from here on. The post step cannot tell which step failed,
@@ -9,7 +12,18 @@ import type { ModeReport } from "../workflow/summary.js";
  * and destroy everything written since the snapshot. It sends no request and needs no token.
  */
 export function runConfirm(io: Pick<ActionIO, "getEnv" | "exportVariable" | "log">): ModeReport {
-  const { disarmed, problems } = confirmRollbacks(io);
+  let confirmed;
+  try {
+    confirmed = confirmRollbacks(io);
+  } catch (error) {
+    // The toolkit says only "Missing file at path": what it means for the job is what matters.
+    return failedReport("VPS deploy not confirmed", [
+      "The confirmation could not be written to the job's environment (GITHUB_ENV: " +
+        `${errorMessage(error)}), so it is not recorded: if the job fails from here on, the post ` +
+        "steps of earlier steps of this action will still restore their servers.",
+    ]);
+  }
+  const { disarmed, problems } = confirmed;
   for (const problem of problems) io.log.warning(`Confirm: ${problem}; it was left out.`);
   const rows = disarmed.flatMap((rollback) =>
     Object.entries(rollback.targets).map(([server, snapshot]) => [
@@ -26,7 +40,7 @@ export function runConfirm(io: Pick<ActionIO, "getEnv" | "exportVariable" | "log
         "restored; the post steps say so and how to restore by hand.";
   io.log.info(`Deploy confirmed. ${said}`);
   return {
-    title: "VPS deploy confirmed",
+    title: TITLE,
     columns: ["Server", "Snapshot", "Armed by"],
     rows,
     failures: [],

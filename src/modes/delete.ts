@@ -1,3 +1,4 @@
+import { isStatus } from "../api/errors.js";
 import type { Snapshot } from "../api/types.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "../fleet/concurrency.js";
 import { describeSnapshot, explainFailure, wrongApiUrl } from "../workflow/explain.js";
@@ -18,7 +19,7 @@ export async function runDelete(
   const ids = selectedIds(settings.snapshots);
   const title = settings.dryRun ? "VPS snapshots to delete (dry run)" : "VPS snapshots deleted";
   const listed = await knownSnapshots(context, ids.length);
-  if ("wrongUrl" in listed) return failedReport(title, [listed.wrongUrl, "Nothing was deleted."]);
+  if ("stop" in listed) return failedReport(title, [listed.stop, "Nothing was deleted."]);
   const { known, complete } = listed;
   const results = new Map<number, DeleteResult>();
   const failures: string[] = [];
@@ -27,11 +28,13 @@ export async function runDelete(
     try {
       const outcome = await api.deleteSnapshot(id);
       results.set(id, outcome === "deleted" ? "deleted" : "already gone");
-      log.info(
-        outcome === "deleted"
-          ? `Deleted snapshot ${id}.`
-          : `Snapshot ${id} was already gone (HTTP 404).`,
-      );
+      // Green, so that a re-run passes; but a mistyped id looks the same, so it is said aloud.
+      if (outcome === "deleted") log.info(`Deleted snapshot ${id}.`);
+      else {
+        log.warning(
+          `Snapshot ${id} was not found (HTTP 404): already deleted, or never existed: check the id.`,
+        );
+      }
     } catch (error) {
       results.set(id, "failed");
       failures.push(explainFailure(error, { kind: "delete", snapshotId: id }));
@@ -81,15 +84,17 @@ export async function runDelete(
 async function knownSnapshots(
   context: ModeContext,
   idCount: number,
-): Promise<{ known: Map<number, Snapshot>; complete: boolean } | { wrongUrl: string }> {
+): Promise<{ known: Map<number, Snapshot>; complete: boolean } | { stop: string }> {
   try {
     const account = await context.api.listSnapshots(undefined, { maxPages: idCount });
     return { known: new Map(account.snapshots.map((s) => [s.id, s])), complete: account.complete };
   } catch (error) {
     // Except at a wrong api-url, where every delete would answer 404 too, and read as "already
-    // gone": a step that deleted nothing would say it had.
+    // gone": a step that deleted nothing would say it had; and at a refused token, which every
+    // delete would meet again.
     const wrongUrl = wrongApiUrl([error]);
-    if (wrongUrl) return { wrongUrl };
+    if (wrongUrl) return { stop: wrongUrl };
+    if (isStatus(error, 401)) return { stop: explainFailure(error, { kind: "list" }) };
     context.log.warning(explainFailure(error, { kind: "list" }));
     return { known: new Map(), complete: false };
   }

@@ -38,17 +38,41 @@ export function escapeCell(value: unknown): string {
     .replace(/[`*_[\]]/g, (c) => `\\${c}`);
 }
 
+/**
+ * The runner refuses a step summary over 1 MiB, and the whole summary is lost then. The table
+ * (a list or a prune across thousands of servers) gets what the rest leaves of this, and says how
+ * many rows it could not show: the outputs still hold everything.
+ */
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 16 * 1024;
+
 export function renderReport(report: ModeReport): string {
-  const lines = [`### ${report.title}`, ""];
+  const head = [`### ${report.title}`, ""];
+  // Each distinct problem once, however many servers or requests met it.
+  const tail = [
+    ...[...new Set(report.failures)].map((failure) => `- :x: ${escapeCell(failure)}`),
+    ...report.notes.map((note) => `- ${escapeCell(note)}`),
+  ];
+  const table: string[] = [];
   if (report.rows.length > 0) {
-    lines.push(`| ${report.columns.map(escapeCell).join(" | ")} |`);
-    lines.push(`|${report.columns.map(() => " --- ").join("|")}|`);
-    for (const row of report.rows) lines.push(`| ${row.map(escapeCell).join(" | ")} |`);
-    lines.push("");
+    table.push(`| ${report.columns.map(escapeCell).join(" | ")} |`);
+    table.push(`|${report.columns.map(() => " --- ").join("|")}|`);
+    let budget = SUMMARY_LIMIT_BYTES - byteLength([...head, ...table, ...tail]) - 200;
+    for (const [i, row] of report.rows.entries()) {
+      const line = `| ${row.map(escapeCell).join(" | ")} |`;
+      budget -= Buffer.byteLength(line) + 1;
+      if (budget < 0) {
+        table.push("", `${report.rows.length - i} more rows: the step's outputs hold them all.`);
+        break;
+      }
+      table.push(line);
+    }
+    table.push("");
   }
-  for (const failure of report.failures) lines.push(`- :x: ${escapeCell(failure)}`);
-  for (const note of report.notes) lines.push(`- ${escapeCell(note)}`);
-  return `${lines.join("\n")}\n`;
+  return `${[...head, ...table, ...tail].join("\n")}\n`;
+}
+
+function byteLength(lines: readonly string[]): number {
+  return lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
 }
 
 /**

@@ -4,7 +4,7 @@
  * tested in-process (test/modes/confirm.test.ts).
  */
 import { describe, expect, it } from "vitest";
-import { json, runJob, simulator } from "./support.js";
+import { failureOf, json, run, runJob, simulator } from "./support.js";
 
 const SNAPSHOT_STEP = { "server-id": "12346 12345", "rollback-on-failure": "true" };
 const CONFIRM_STEP = { mode: "confirm", "api-token": "" };
@@ -31,5 +31,19 @@ describe("mode confirm: the deploy is good from here on", () => {
       expect(confirm?.summary).toContain(`| ${server} | ${snapshotId} | mode: create |`);
     }
     expect(confirm?.summary).toContain("Disarmed 2 rollback(s)");
+  });
+
+  it("a confirm step that cannot write GITHUB_ENV fails saying the confirmation is not recorded, and writes its summary", async () => {
+    const sim = await simulator();
+    const result = await run(sim, CONFIRM_STEP, {
+      env: { GITHUB_ENV: "/nonexistent/vps-snapshot-action/set_env" },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(failureOf(result)).toMatch(
+      /^The confirmation could not be written to the job's environment \(GITHUB_ENV: .*\), so it is not recorded: if the job fails from here on, the post steps of earlier steps of this action will still restore their servers\.$/,
+    );
+    expect(result.summary).toMatch(/^### VPS deploy not confirmed$/m);
+    expect(result.summary).toContain("so it is not recorded");
+    expect(sim.requests).toEqual([]);
   });
 });

@@ -48,6 +48,7 @@ describe("the local runner (node scripts/local-run.js)", () => {
         "poll-interval=0.3s",
         "--post",
         "failure",
+        "--keep",
       ],
       // The token from the environment, as a user keeps a real one out of the shell's history.
       { "INPUT_API-TOKEN": sim.token },
@@ -74,13 +75,15 @@ describe("the local runner (node scripts/local-run.js)", () => {
       "--post",
       "success",
     ]);
-    expect(stdout).toMatch(/would not start the post step after a job that ended success/);
+    expect(stdout).toMatch(
+      /post step: the runner would not start it after a job that ended success/,
+    );
     expect(sim.restores).toHaveLength(0);
   });
 
   it("each invocation is a run of its own: twice against one simulator makes two snapshots", async () => {
     const sim = await simulator();
-    const args = [`api-url=${sim.url}`, `api-token=${sim.token}`, "server-id=12345"];
+    const args = [`api-url=${sim.url}`, `api-token=${sim.token}`, "server-id=12345", "--keep"];
     const first = await localRun(args);
     const second = await localRun(args);
     expect([first.code, second.code]).toEqual([0, 0]);
@@ -178,5 +181,91 @@ describe("the local-action setup (npm run local-action)", () => {
     expect(stdout).toContain(
       "Warning: .env sets GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, which local-action lets win over this run's: delete those lines (see .env.example).",
     );
+  });
+});
+
+describe("the local runner: a whole job", () => {
+  const job = (sim: { url: string; token: string }, ...rest: string[]) =>
+    localRun([`api-url=${sim.url}`, `api-token=${sim.token}`, "poll-interval=0.3s", ...rest]);
+
+  it("create, then confirm, then the job fails: the post steps run in reverse and restore nothing", async () => {
+    const sim = await simulator({ restoreDurationMs: 300 });
+    const { code, stdout } = await job(
+      sim,
+      "server-id=12345",
+      "rollback-on-failure=true",
+      "--step",
+      "mode=confirm",
+      "--job-status",
+      "failure",
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/--- step 1: exit code 0[^]*--- step 2: exit code 0/);
+    expect(stdout).toMatch(/The job ended: failure[^]*post step of step 2[^]*post step of step 1/);
+    expect(stdout).toContain("Nothing was rolled back: the deploy was confirmed");
+    expect(stdout).toContain("  VPS_SNAPSHOT_ROLLBACK = not-needed");
+    expect(sim.restores).toEqual([]);
+  });
+
+  it("create, then the job fails: the post step restores what the step made, and says the outcome", async () => {
+    const sim = await simulator({ restoreDurationMs: 300 });
+    const { code, stdout } = await job(
+      sim,
+      "server-id=12345",
+      "rollback-on-failure=true",
+      "--job-status",
+      "failure",
+    );
+    expect(code).toBe(0);
+    const made = sim.creations[0];
+    expect(sim.restores.map((r) => r.snapshotId)).toEqual([made]);
+    expect(stdout).toContain("  VPS_SNAPSHOT_ROLLBACK = rolled-back");
+    expect(stdout).toContain(
+      `  VPS_SNAPSHOT_ROLLBACK_RESTORED = [{"server":12345,"snapshot":${made},"health":"not checked"}]`,
+    );
+  });
+
+  it("takes the job's steps from a YAML file, and skips the steps after one that failed", async () => {
+    const sim = await simulator();
+    const dir = await mkdtemp(path.join(tmpdir(), "vps-steps-"));
+    summaryDirs.push(dir);
+    const file = path.join(dir, "steps.yml");
+    await writeFile(
+      file,
+      "- mode: list\n  server-id: 12345\n- with:\n    mode: list\n    server-id: not-a-number\n- mode: list\n  server-id: 12346\n",
+    );
+    const { code, stdout } = await job(sim, "--steps", file);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/--- step 1: exit code 0[^]*--- step 2: exit code 1/);
+    expect(stdout).toContain("--- step 3: skipped, as the runner skips a step after a failed one");
+    expect(sim.requestsFor("list-snapshots").map((r) => r.query.server_id)).not.toContain("12346");
+  });
+
+  it("warns of an input action.yml does not declare, in the runner's words", async () => {
+    const sim = await simulator();
+    const { stdout } = await job(sim, "mode=list", "server-id=12345", "serverid=1");
+    expect(stdout).toMatch(
+      /^Warning: Unexpected input\(s\) 'serverid', valid inputs are \['api-token', 'api-url', 'mode', 'server-id', /m,
+    );
+  });
+
+  it("removes the run's folder at the end unless --keep", async () => {
+    const sim = await simulator();
+    const gone = await job(sim, "mode=list", "server-id=12345");
+    await expect(readFile(gone.summaryFile, "utf8")).rejects.toThrow(/ENOENT/);
+    const kept = await job(sim, "mode=list", "server-id=12345", "--keep");
+    expect(await readFile(kept.summaryFile, "utf8")).toMatch(/### VPS snapshots/);
+    expect(kept.stdout).toContain(`Kept the run's folder: ${path.dirname(kept.summaryFile)}`);
+  });
+
+  it("--help prints the usage of the local runner and of the simulator", async () => {
+    const runner = await localRun(["--help"]);
+    expect(runner.code).toBe(0);
+    expect(runner.stdout).toMatch(/^Usage: npm run action -- \[options\] name=value/);
+    expect(runner.stdout).toContain("--job-status STATUS");
+    const sim = await runScript("simulator/cli.js", ["--help"]);
+    expect(sim.code).toBe(0);
+    expect(sim.stdout).toMatch(/^Usage: node simulator\/cli\.js \[options\]/);
+    expect(sim.stdout).toContain("--snapshot-seconds S");
   });
 });

@@ -6,6 +6,7 @@ import type {
   SnapshotSelection,
 } from "../../workflow/inputs/snapshot-selection.js";
 import { describeSnapshot } from "../../workflow/explain.js";
+import { asText } from "../../runner/untrusted.js";
 import { isCompleted, isManaged, newestFirst } from "./retention.js";
 
 export interface RestorePlan {
@@ -13,6 +14,8 @@ export interface RestorePlan {
   targets: Snapshot[];
   /** Why a named snapshot cannot be restored; nothing is restored while any is left in restore mode. */
   problems: string[];
+  /** What is worth saying of the choice (other snapshots of the same commit: re-runs). */
+  notes: string[];
 }
 
 /**
@@ -28,8 +31,25 @@ export function planRestore(
   missingServers?: ReadonlyMap<number, string>,
 ): RestorePlan {
   const problems: string[] = [];
+  const notes: string[] = [];
   const chosen: Snapshot[] = [];
-  if (selection.kind !== "latest") {
+  if (selection.kind === "commit") {
+    for (const serverId of serverIds) {
+      const own = snapshots.filter((s) => s.server.id === serverId);
+      const plan = commitRestorable(own, namePrefix, selection.sha);
+      if ("problem" in plan) problems.push(`Server ${serverId} ${plan.problem}`);
+      else {
+        chosen.push(plan.snapshot);
+        if (plan.others.length > 0) {
+          notes.push(
+            `Server ${serverId} has ${plan.others.length + 1} snapshots of commit ${selection.sha} ` +
+              `(re-runs): restoring the newest completed one, ${plan.snapshot.id}; the others: ` +
+              `${plan.others.map(said).join(", ")}.`,
+          );
+        }
+      }
+    }
+  } else if (selection.kind !== "latest") {
     for (const named of findNamed(selection, snapshots, missingServers)) {
       if ("problem" in named) problems.push(named.problem);
       else if (isCompleted(named.snapshot)) chosen.push(named.snapshot);
@@ -52,7 +72,65 @@ export function planRestore(
       }
     }
   }
-  return { targets: chosen, problems: [...problems, ...sameServerProblems(chosen)] };
+  return { targets: chosen, problems: [...problems, ...sameServerProblems(chosen)], notes };
+}
+
+/**
+ * The commit a snapshot was made for, as this action writes it by default: right after the name
+ * prefix (`pre-deploy-3f2a9c1-9876543210-1`), or as `commit 3f2a9c1` in the description. A digit
+ * string elsewhere (the run id) is not a commit.
+ */
+function commitsOf(snapshot: Snapshot, namePrefix: string): string[] {
+  const inName = isManaged(snapshot, namePrefix)
+    ? /^([0-9a-f]{7,40})-/i.exec(snapshot.name.slice(namePrefix.length))?.[1]
+    : undefined;
+  const description = typeof snapshot.description === "string" ? snapshot.description : "";
+  const inDescription = /\bcommit ([0-9a-f]{7,40})\b/i.exec(description)?.[1];
+  return [inName, inDescription].flatMap((c) => (c ? [c.toLowerCase()] : []));
+}
+
+/** A snapshot carries a short sha, the user may give a long one: they agree on what both hold. */
+function sameCommit(carried: string, sha: string): boolean {
+  const length = Math.min(carried.length, sha.length);
+  return carried.slice(0, length) === sha.slice(0, length);
+}
+
+/**
+ * The newest completed snapshot of ours made for the commit, with the others of that commit (a
+ * re-run makes another); or why there is none, with the server's newest snapshots to look at.
+ */
+function commitRestorable(
+  own: readonly Snapshot[],
+  namePrefix: string,
+  sha: string,
+): { snapshot: Snapshot; others: Snapshot[] } | { problem: string } {
+  const ofCommit = newestFirst(
+    own.filter(
+      (s) => isManaged(s, namePrefix) && commitsOf(s, namePrefix).some((c) => sameCommit(c, sha)),
+    ),
+  );
+  const [snapshot] = ofCommit.filter(isCompleted);
+  if (snapshot) return { snapshot, others: ofCommit.filter((s) => s !== snapshot) };
+  const newest = newestFirst(own).slice(0, NEWEST_SHOWN);
+  const held =
+    newest.length > 0
+      ? `its newest snapshots: ${newest.map(said).join(", ")}`
+      : "it has no snapshot";
+  const why =
+    ofCommit.length > 0
+      ? `none of its ${ofCommit.length} snapshot(s) of that commit is completed`
+      : newest.length > 0 && own.every((s) => commitsOf(s, namePrefix).length === 0)
+        ? "none of its snapshots carries a commit: snapshots made with a custom name and description carry none"
+        : `none whose name starts with "${namePrefix}" was made for it`;
+  return {
+    problem: `has no completed snapshot of commit ${sha} to go back to (${why}); ${held}.`,
+  };
+}
+
+const NEWEST_SHOWN = 3;
+
+function said(snapshot: Snapshot): string {
+  return `${snapshot.id} ${snapshot.name} (${snapshot.status}, made ${asText(snapshot.created_at)})`;
 }
 
 /** The newest completed snapshot of ours: never one in progress, never one without the prefix. */
@@ -78,6 +156,8 @@ export function describeSelection(
         .join(", ");
     case "latest":
       return `server ${serverIds.join(", ")} to the latest snapshot of ours`;
+    case "commit":
+      return `server ${serverIds.join(", ")} to the snapshot of ours made for commit ${selection.sha}`;
     case "ids":
       return `snapshot ${selection.ids.join(", ")}`;
   }

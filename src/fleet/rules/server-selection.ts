@@ -50,14 +50,16 @@ function isPattern(text: string): boolean {
   return /[*?]/.test(text);
 }
 
-/** A glob: `*` any run of characters, `?` one; everything else as written. */
+/**
+ * A glob: `*` any run of characters, `?` one; everything else as written. A character is a code
+ * point, as a person counts them: `node-?` matches `node-😀`, which is two UTF-16 units.
+ */
 function matches(pattern: string, name: string): boolean {
   if (!isPattern(pattern)) return name === pattern;
-  const body = pattern
-    .split("")
+  const body = [...pattern]
     .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[\\^$.|+()[\]{}]/g, "\\$&")))
     .join("");
-  return new RegExp(`^${body}$`, "s").test(name);
+  return new RegExp(`^${body}$`, "su").test(name);
 }
 
 function byName(servers: readonly Server[]): Server[] {

@@ -13,6 +13,7 @@ import { IF_EXISTS, type NameSelection, ON_LIMIT, type Settings } from "./settin
 import {
   type NamedSelection,
   parseSnapshotSelection,
+  selectionWord,
   type SnapshotSelection,
 } from "./snapshot-selection.js";
 
@@ -218,7 +219,9 @@ function given(selection: SnapshotSelection | undefined): SnapshotSelection {
 
 function named(selection: SnapshotSelection | undefined): NamedSelection {
   const checked = given(selection);
-  if (checked.kind === "latest") throw new Error('snapshot-id "latest" was checked as refused');
+  if (checked.kind === "latest" || checked.kind === "commit") {
+    throw new Error(`snapshot-id "${selectionWord(checked)}" was checked as refused`);
+  }
   return checked;
 }
 
@@ -260,10 +263,12 @@ function checkModeNeeds(
 ): void {
   const { needs } = MODE_TABLE[mode];
   const hasServers = serverIdText.replace(/[\s,]/g, "") !== "" || serverNames !== undefined;
-  const ofServers = mode === "restore" && snapshots?.kind === "latest";
+  const byRule =
+    snapshots?.kind === "latest" || snapshots?.kind === "commit" ? snapshots : undefined;
+  const ofServers = mode === "restore" && byRule !== undefined;
   if (mode === "restore" && !ofServers && serverNames) {
     problems.push(
-      `${Inputs.serverName} applies to mode restore only with ${Inputs.snapshotId} "latest": the snapshots name their servers`,
+      `${Inputs.serverName} applies to mode restore only with ${Inputs.snapshotId} "latest" or "commit:<sha>": the snapshots name their servers`,
     );
   }
   if (needs === "servers" && !hasServers) {
@@ -271,15 +276,17 @@ function checkModeNeeds(
   }
   if (ofServers && !hasServers) {
     problems.push(
-      `${Inputs.serverId} or ${Inputs.serverName} is required with ${Inputs.snapshotId} "latest": whose latest snapshot?`,
+      byRule.kind === "latest"
+        ? `${Inputs.serverId} or ${Inputs.serverName} is required with ${Inputs.snapshotId} "latest": whose latest snapshot?`
+        : `${Inputs.serverId} or ${Inputs.serverName} is required with ${Inputs.snapshotId} "${selectionWord(byRule)}": which servers go back to it?`,
     );
   }
   if (needs === "snapshots" && !snapshots) {
     problems.push(`${Inputs.snapshotId} is required in mode ${mode}`);
   }
-  if (needs === "snapshots" && mode !== "restore" && snapshots?.kind === "latest") {
+  if (needs === "snapshots" && mode !== "restore" && byRule) {
     problems.push(
-      `${Inputs.snapshotId} "latest" is only for mode restore: name the snapshots to ${mode === "wait" ? "wait for by id, or pass the snapshot-ids output of the create step" : "delete by id"}`,
+      `${Inputs.snapshotId} "${selectionWord(byRule)}" is only for mode restore: name the snapshots to ${mode === "wait" ? "wait for by id, or pass the snapshot-ids output of the create step" : "delete by id"}`,
     );
   }
 }
@@ -369,13 +376,22 @@ export function parseBoolean(
   return fallback;
 }
 
+/** What a bare number most likely meant, per input: the fix a refusal shows. */
+const LIKELY_UNIT: Record<string, (n: number) => string> = {
+  [Inputs.timeout]: (n) => `${n}m, ${n * 60}s or 1h`,
+  [Inputs.healthTimeout]: (n) => `${n}m, ${n * 60}s or 1h`,
+  [Inputs.pollInterval]: (n) => `${n}s or ${n}m`,
+  [Inputs.olderThan]: (n) => `${n}d or ${n}h`,
+};
+
 function parsePositiveDuration(inputName: string, text: string, problems: string[]): number {
   const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) {
-    problems.push(
-      `${inputName} "${text}" is not a positive duration (examples: 90s, 15m, 1h, or plain seconds)`,
-    );
-    return 0;
-  }
-  return ms;
+  if (ms !== undefined && ms > 0) return ms;
+  const bare = /^\d+(?:\.\d+)?$/.test(text) ? Number(text) : 0;
+  problems.push(
+    bare > 0
+      ? `${inputName} "${text}" needs a unit: ${LIKELY_UNIT[inputName]?.(bare) ?? `${bare}s`}`
+      : `${inputName} "${text}" is not a positive duration (examples: 90s, 15m, 1h)`,
+  );
+  return 0;
 }

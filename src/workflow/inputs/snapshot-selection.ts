@@ -7,14 +7,26 @@ export interface ServerSnapshotPair {
   snapshotId: number;
 }
 
-/** What `snapshot-id` names: ids, the `snapshot-ids` map of a create step, or `latest`. */
+/**
+ * What `snapshot-id` names: ids, the `snapshot-ids` map of a create step, or, per server of
+ * `server-id` / `server-name`, the newest completed snapshot of ours (`latest`) or the newest one
+ * made for a commit (`commit:<sha>`, 7 to 40 hex digits, kept in lower case).
+ */
 export type SnapshotSelection =
   | { kind: "ids"; ids: number[] }
   | { kind: "by-server"; pairs: ServerSnapshotPair[] }
-  | { kind: "latest" };
+  | { kind: "latest" }
+  | { kind: "commit"; sha: string };
 
-/** Snapshots named by id, or by a `snapshot-ids` map of server to snapshot: all but `latest`. */
-export type NamedSelection = Exclude<SnapshotSelection, { kind: "latest" }>;
+/** Snapshots named by id, or by a `snapshot-ids` map of server to snapshot. */
+export type NamedSelection = Extract<SnapshotSelection, { kind: "ids" | "by-server" }>;
+
+/** `snapshot-id` as a person wrote it, for a sentence: `latest`, `commit:3f2a9c1`. */
+export function selectionWord(selection: Exclude<SnapshotSelection, NamedSelection>): string {
+  return selection.kind === "latest" ? "latest" : `commit:${selection.sha}`;
+}
+
+const COMMIT = /^commit:\s*(.*)$/i;
 
 export function parseSnapshotSelection(
   text: string,
@@ -23,6 +35,16 @@ export function parseSnapshotSelection(
 ): SnapshotSelection | undefined {
   if (text === "") return undefined;
   if (text.toLowerCase() === "latest") return { kind: "latest" };
+  const commit = COMMIT.exec(text);
+  if (commit) {
+    const sha = (commit[1] ?? "").toLowerCase();
+    if (!/^[0-9a-f]{7,40}$/.test(sha)) {
+      problems.push(
+        `${Inputs.snapshotId} "${text}" names no commit: after commit: come 7 to 40 hex digits (commit:3f2a9c1)`,
+      );
+    }
+    return { kind: "commit", sha };
+  }
   if (text.startsWith("{")) return parseServerMap(text, problems);
   return { kind: "ids", ids: parseIdList(Inputs.snapshotId, text, problems, notes) };
 }

@@ -4,6 +4,7 @@ import {
   escapeCell,
   type ModeReport,
   renderReport,
+  SUMMARY_LIMIT_BYTES,
   writeReport,
 } from "../../../src/workflow/summary.js";
 import { recordingLogger } from "../../support/fakes.js";
@@ -152,5 +153,32 @@ describe("job summary that cannot be written", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("job summary: each problem once, and under the runner's 1 MiB", () => {
+  it("a problem that every server met is said once", () => {
+    const refused = "The API refused the token (HTTP 401): check the secret.";
+    const text = renderReport({ ...report([]), failures: [refused, refused, "Other", refused] });
+    expect(text.split(refused)).toHaveLength(2);
+    expect(text).toContain("- :x: Other");
+  });
+
+  it("a table longer than the limit ends with how many rows it left out; what is under it stays", () => {
+    const rows = Array.from({ length: 40_000 }, (_, i) => [
+      String(20_000 + i),
+      `snapshot-${i}-${"x".repeat(30)}`,
+    ]);
+    const text = renderReport({ ...report(rows), failures: ["One failure"], notes: ["A note"] });
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(SUMMARY_LIMIT_BYTES);
+    expect(Buffer.byteLength(text)).toBeGreaterThan(SUMMARY_LIMIT_BYTES - 1024);
+    const shown = text.split("\n").filter((line) => /^\| \d+ \|/.test(line)).length;
+    expect(text).toContain(`${rows.length - shown} more rows: the step's outputs hold them all.`);
+    expect(text).toMatch(/- :x: One failure\n- A note\n$/);
+  });
+
+  it("a table that fits is whole, with no such line", () => {
+    const text = renderReport(report([["1", "2"]]));
+    expect(text).not.toContain("more rows");
   });
 });

@@ -24,7 +24,7 @@ describe("planRestore", () => {
 
   it("restores what was named when every snapshot is fine", () => {
     const plan = planRestore({ kind: "ids", ids: [801, 805] }, [], "pre-deploy-", account);
-    expect(plan).toEqual({ targets: [account[0], account[4]], problems: [] });
+    expect(plan).toEqual({ targets: [account[0], account[4]], problems: [], notes: [] });
   });
 
   it("names each missing, unfinished or misplaced snapshot", () => {
@@ -124,5 +124,94 @@ describe("planRestore", () => {
     expect(plan.problems).toEqual([
       "snapshot-id names 2 snapshots of server 1 (801, 802): a server can be restored to only one.",
     ]);
+  });
+});
+
+describe("planRestore: snapshot-id commit:<sha>", () => {
+  const made = (
+    id: number,
+    serverId: number,
+    commit: string,
+    createdAt: string,
+    status = "completed",
+  ) =>
+    apiSnapshot({
+      id,
+      server: { id: serverId },
+      name: `pre-deploy-${commit}-98765${id}-1`,
+      description: `Made by vps-snapshot-action for repository o/r, run #7, commit ${commit}: https://x`,
+      status,
+      created_at: createdAt,
+    });
+  const account = [
+    made(801, 1, "3f2a9c1", "2026-12-01T10:00:00Z"),
+    made(802, 1, "3f2a9c1", "2026-12-01T11:00:00Z"),
+    made(803, 1, "3f2a9c1", "2026-12-01T12:00:00Z", "in_progress"),
+    made(804, 1, "aaaaaaa", "2026-12-02T10:00:00Z"),
+    made(805, 2, "3f2a9c1", "2026-12-01T10:05:00Z"),
+    made(806, 3, "bbbbbbb", "2026-12-01T09:00:00Z"),
+  ];
+  const plan = (sha: string, servers: number[], snapshots = account) =>
+    planRestore({ kind: "commit", sha }, servers, "pre-deploy-", snapshots);
+
+  it("a short and a full sha choose the same snapshots, each server's newest completed one", () => {
+    for (const sha of ["3f2a9c1", "3f2a9c1d0e5b7a8c9d0e1f2a3b4c5d6e7f8a9b0c"]) {
+      const chosen = plan(sha, [2, 1]);
+      expect(chosen.targets.map((s) => s.id)).toEqual([805, 802]);
+      expect(chosen.problems).toEqual([]);
+    }
+  });
+
+  it("two runs of one commit: the newest completed is chosen, and the others are named", () => {
+    expect(plan("3f2a9c1", [1]).notes).toEqual([
+      "Server 1 has 3 snapshots of commit 3f2a9c1 (re-runs): restoring the newest completed one, 802; " +
+        "the others: 803 pre-deploy-3f2a9c1-98765803-1 (in_progress, made 2026-12-01T12:00:00Z), " +
+        "801 pre-deploy-3f2a9c1-98765801-1 (completed, made 2026-12-01T10:00:00Z).",
+    ]);
+  });
+
+  it("a server with no snapshot of that commit is named with its newest snapshots, the others planned alike", () => {
+    const chosen = plan("3f2a9c1", [1, 3, 2]);
+    expect(chosen.targets.map((s) => s.id)).toEqual([802, 805]);
+    expect(chosen.problems).toEqual([
+      'Server 3 has no completed snapshot of commit 3f2a9c1 to go back to (none whose name starts with "pre-deploy-" was made for it); ' +
+        "its newest snapshots: 806 pre-deploy-bbbbbbb-98765806-1 (completed, made 2026-12-01T09:00:00Z).",
+    ]);
+  });
+
+  it("snapshots made with a custom name and description: the error says they carry no commit", () => {
+    const custom = [
+      apiSnapshot({ id: 901, server: { id: 4 }, name: "before-migration", description: "by hand" }),
+    ];
+    expect(plan("3f2a9c1", [4], custom).problems[0]).toContain(
+      "none of its snapshots carries a commit: snapshots made with a custom name and description carry none",
+    );
+  });
+
+  it("a commit found only in the description counts; a digit string in the run id does not", () => {
+    const described = apiSnapshot({
+      id: 902,
+      server: { id: 5 },
+      name: "pre-deploy-release-1",
+      description: "commit 3f2a9c1, by hand",
+    });
+    const runIdOnly = apiSnapshot({
+      id: 903,
+      server: { id: 6 },
+      name: "pre-deploy-0000000x-3f2a9c1-1",
+      description: "",
+    });
+    expect(plan("3f2a9c1", [5], [described]).targets.map((s) => s.id)).toEqual([902]);
+    expect(plan("3f2a9c1", [6], [runIdOnly]).targets).toEqual([]);
+  });
+
+  it("only snapshots of ours: a snapshot without the prefix is never chosen", () => {
+    const foreign = apiSnapshot({
+      id: 904,
+      server: { id: 7 },
+      name: "manual-3f2a9c1-1-1",
+      description: "commit 3f2a9c1",
+    });
+    expect(plan("3f2a9c1", [7], [foreign]).targets).toEqual([]);
   });
 });

@@ -49,3 +49,17 @@ describe("server-name: which servers a name or pattern names", () => {
     expect(named(["web-*", "db-*"], 3).problems).toEqual([]);
   });
 });
+
+describe("server-name: patterns count characters, not UTF-16 units", () => {
+  it("? matches one character, even one outside the Basic Multilingual Plane; * any run of them", () => {
+    const emoji = [server(11, "node-😀"), server(12, "node-ab"), server(13, "node-é")];
+    const match = (pattern: string) =>
+      serversNamed(
+        { patterns: [pattern], location: undefined, maxServers: 50 },
+        emoji,
+      ).serverIds.sort();
+    expect(match("node-?")).toEqual([11, 13]);
+    expect(match("node-??")).toEqual([12]);
+    expect(match("node-*")).toEqual([11, 12, 13]);
+  });
+});

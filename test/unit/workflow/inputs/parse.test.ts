@@ -310,3 +310,66 @@ describe("inputs: what counts as healthy", () => {
     expect(parse({ ...alone, "health-successes": "1" }).settings.health).toBeUndefined();
   });
 });
+
+describe("inputs: durations need a unit", () => {
+  it.each([
+    [{ timeout: "10" }, 'timeout "10" needs a unit: 10m, 600s or 1h'],
+    [{ "poll-interval": "5" }, 'poll-interval "5" needs a unit: 5s or 5m'],
+    [{ mode: "prune", "older-than": "7" }, 'older-than "7" needs a unit: 7d or 7h'],
+    [
+      {
+        mode: "restore",
+        "snapshot-id": "801",
+        "health-url": "https://x.example/",
+        "health-timeout": "3",
+      },
+      'health-timeout "3" needs a unit: 3m, 180s or 1h',
+    ],
+    [{ timeout: "0" }, 'timeout "0" is not a positive duration (examples: 90s, 15m, 1h)'],
+  ])("%o -> %s", (bad, message) => {
+    expect(problemsOf({ ...valid, ...bad })).toEqual([message]);
+  });
+
+  it("takes each with its unit", () => {
+    expect(parse({ ...valid, timeout: "10m", "poll-interval": "5s" }).settings).toMatchObject({
+      timeoutMs: 600_000,
+      pollIntervalMs: 5_000,
+    });
+  });
+});
+
+describe("inputs: snapshot-id commit:<sha>", () => {
+  it("restore with servers takes 7 to 40 hex digits, in any case", () => {
+    const restore = { ...valid, mode: "restore" };
+    expect(parse({ ...restore, "snapshot-id": "commit:3F2A9C1" }).settings.snapshots).toEqual({
+      kind: "commit",
+      sha: "3f2a9c1",
+    });
+    const full = "3f2a9c1d0e5b7a8c9d0e1f2a3b4c5d6e7f8a9b0c";
+    expect(parse({ ...restore, "snapshot-id": `commit:${full}` }).settings.snapshots).toEqual({
+      kind: "commit",
+      sha: full,
+    });
+  });
+
+  it.each([
+    [
+      { mode: "restore", "snapshot-id": "commit:3f2a9" },
+      'snapshot-id "commit:3f2a9" names no commit',
+    ],
+    [
+      { mode: "restore", "snapshot-id": "commit:main" },
+      'snapshot-id "commit:main" names no commit',
+    ],
+    [
+      { mode: "restore", "snapshot-id": "commit:3f2a9c1", "server-id": "" },
+      'server-id or server-name is required with snapshot-id "commit:3f2a9c1": which servers go back to it?',
+    ],
+    [
+      { mode: "delete", "snapshot-id": "commit:3f2a9c1", "server-id": "" },
+      'snapshot-id "commit:3f2a9c1" is only for mode restore: name the snapshots to delete by id',
+    ],
+  ])("%o -> %s", (bad, message) => {
+    expect(problemsOf({ ...valid, ...bad }).join("\n")).toContain(message);
+  });
+});
