@@ -31,17 +31,7 @@ export interface ActionIO {
  * runner's workflow commands as core writes them, so that what `coreIO` does to the text on its
  * way out (names, redaction, `untrusted`, groups) is the same code in both.
  */
-export interface Toolkit {
-  /** `core.getInput`: the input's `INPUT_<NAME>`, trimmed. */
-  getInput(name: string): string;
-  setOutput(name: string, value: string): void;
-  getState(name: string): string;
-  saveState(name: string, value: string): void;
-  /** The step's environment, with what the step itself exported since it started. */
-  getEnv(name: string): string;
-  exportVariable(name: string, value: string): void;
-  setSecret(value: string): void;
-  setFailed(message: string): void;
+export interface Toolkit extends Omit<ActionIO, "writeSummary" | "log" | "names"> {
   info(message: string): void;
   warning(message: string): void;
   error(message: string): void;

@@ -5,23 +5,15 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../scripts/run-action.js";
-import type { ServiceRequest } from "../support/health-service.js";
+import { expectNoToken } from "../support/health-service.js";
 import { json, run, runJob, service, simulator } from "./support.js";
+import { outcomeOf } from "../support/runs.js";
 
 const RESTORE = { mode: "restore", "snapshot-id": "801" };
 const SEEDED = {
   restoreDurationMs: 800,
   snapshots: [{ id: 801, serverId: 12345, name: "pre-deploy-a" }],
 };
-
-/** No request to the service carries the API's token, in any header or in its URL. */
-function expectNoToken(requests: ServiceRequest[], token: string) {
-  expect(requests.length).toBeGreaterThan(0);
-  for (const request of requests) {
-    expect(request.headers.authorization).toBeUndefined();
-    expect(JSON.stringify(request)).not.toContain(token);
-  }
-}
 
 describe("health-url after a restore", () => {
   it("waits through three 503s for the 2xx, says how long it took, never sends the token", async () => {
@@ -57,11 +49,6 @@ async function failedDeploy(extra: Record<string, string>, confirm = false) {
   const { mains, posts } = await runJob(sim, steps, "failure");
   return { sim, main: mains[0] as RunResult, post: posts[0] as RunResult };
 }
-
-const outcomeOf = (post: RunResult) => ({
-  outcome: post.exportedEnv.VPS_SNAPSHOT_ROLLBACK,
-  restored: json(post.exportedEnv.VPS_SNAPSHOT_ROLLBACK_RESTORED),
-});
 
 describe("the rollback's outcome, for later jobs (GITHUB_ENV)", () => {
   it("rolled-back: each server restored, its service healthy", async () => {

@@ -5,24 +5,9 @@
  * (test/modes/rollback.test.ts); the unit tests of the post step run it on fakes.
  */
 import { describe, expect, it } from "vitest";
-import { type RunResult, runAction, runPostStep } from "../../scripts/run-action.js";
-import type { Simulator } from "../../simulator/server.js";
+import { runAction, runPostStep } from "../../scripts/run-action.js";
 import { createThenEndJob, everythingVisible, groupsOf, inputsFor, simulator } from "./support.js";
-
-/** The `::warning::` annotations a run raised. */
-function warningsOf(result: RunResult | null): string[] {
-  return (result?.stdout ?? "")
-    .split("\n")
-    .filter((line) => line.startsWith("::warning::"))
-    .map((line) => line.slice("::warning::".length));
-}
-
-/** A create step's inputs for `serverIds` with rollback-on-failure on, and any `more`. */
-const withRollback = (serverIds: string, more: Record<string, string> = {}) => ({
-  "server-id": serverIds,
-  "rollback-on-failure": "true",
-  ...more,
-});
+import { expectNothingRolledBack, warningsOf, withRollback } from "../support/runs.js";
 
 describe("rollback post step", () => {
   it("after a failed job, restores the server to the snapshot this step made and waits", async () => {
@@ -70,19 +55,6 @@ describe("rollback post step", () => {
     expect(everythingVisible(post ?? main)).not.toContain(sim.token);
   });
 });
-
-/** The record of a success that the post step relies on, and what the post step says without it. */
-function expectNothingRolledBack(sim: Simulator, main: RunResult, post: RunResult | null) {
-  expect(main.exitCode).toBe(1);
-  expect(main.savedState.mainSucceeded).toBeUndefined();
-  expect(post?.exitCode).toBe(0);
-  expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
-  expect(sim.restores).toHaveLength(0);
-  const said = `Nothing was rolled back: this step did not succeed (it failed, timed out or was cancelled), so the steps after it, the deploy among them, never ran. To restore by hand anyway, run this action with mode: restore and snapshot-id: ${main.savedState.rollbackTargets}`;
-  expect(post?.stdout).toContain(said);
-  expect(post?.summary).toContain(said.slice(0, 60));
-  expect(groupsOf(post as RunResult)).toEqual([]);
-}
 
 describe("rollback post step: never after a main step that did not succeed", () => {
   it("a main step cancelled while waiting: nothing is restored, whichever way the job ends", async () => {

@@ -6,7 +6,7 @@
  */
 import { type RunResult, runAction, runPostStep } from "../../scripts/run-action.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../simulator/server.js";
-import { checkRun, closedAfterTest, inputsFor, type JobStatus } from "../support/runs.js";
+import { checkRun, closedAfterTest, inputsFor, jobsOn, type StepRunner } from "../support/runs.js";
 
 export {
   everythingVisible,
@@ -47,50 +47,11 @@ export async function run(
   return result;
 }
 
-/**
- * One job of several steps of this action, as the runner runs it: each main step in order, with
- * the job's environment as the steps before it left it (GITHUB_ENV); then, as the job ended
- * `jobStatus` (a step between them, the deploy, decides that), the post steps in reverse order,
- * each with its own step's saved state and the environment as it is by then.
- */
-export async function runJob(
-  sim: Simulator,
-  steps: Record<string, string>[],
-  jobStatus: JobStatus,
-  /** What happens after the last main step and before the post steps (the deploy, a person). */
-  meanwhile: (mains: RunResult[]) => Promise<void> = async () => {},
-): Promise<{ mains: RunResult[]; posts: (RunResult | null)[] }> {
-  let env: Record<string, string> = {};
-  const mains: RunResult[] = [];
-  for (const inputs of steps) {
-    const main = await runAction({ inputs: inputsFor(sim, inputs), env, timeoutMs: 60_000 });
-    env = { ...env, ...main.exportedEnv };
-    mains.push(main);
-  }
-  await meanwhile(mains);
-  const posts: (RunResult | null)[] = [];
-  for (let i = steps.length - 1; i >= 0; i--) {
-    const post = await runPostStep({
-      inputs: inputsFor(sim, steps[i] ?? {}),
-      state: mains[i]?.savedState,
-      env,
-      jobStatus,
-      timeoutMs: 60_000,
-    });
-    if (post) env = { ...env, ...post.exportedEnv };
-    posts[i] = post;
-  }
-  for (const result of [...mains, ...posts]) if (result) checkRun(result, sim.token);
-  return { mains, posts };
-}
+/** The bundle, spawned as the runner spawns it. */
+const BUNDLE: StepRunner = {
+  main: (inputs, env) => runAction({ inputs, env, timeoutMs: 60_000 }),
+  post: (inputs, state, env, jobStatus) =>
+    runPostStep({ inputs, state, env, jobStatus, timeoutMs: 60_000 }),
+};
 
-/** A create step, then the post step the runner starts at the end of a job that went `jobStatus`. */
-export async function createThenEndJob(
-  sim: Simulator,
-  inputs: Record<string, string>,
-  jobStatus: JobStatus,
-  meanwhile: (main: RunResult) => Promise<void> = async () => {},
-): Promise<{ main: RunResult; post: RunResult | null }> {
-  const job = await runJob(sim, [inputs], jobStatus, ([main]) => meanwhile(main as RunResult));
-  return { main: job.mains[0] as RunResult, post: job.posts[0] ?? null };
-}
+export const { runJob, createThenEndJob } = jobsOn(() => BUNDLE);

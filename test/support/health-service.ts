@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { expect } from "vitest";
 
 /** A request the service got: what it asked for and every header it carried. */
 export interface ServiceRequest {
@@ -83,4 +84,13 @@ function sendBytes(res: ServerResponse, total: number, sent: (bytes: number) => 
   };
   res.on("error", () => {});
   write();
+}
+
+/** No request to the service carries the API's token, in any header or in its URL. */
+export function expectNoToken(requests: ServiceRequest[], token: string) {
+  expect(requests.length).toBeGreaterThan(0);
+  for (const request of requests) {
+    expect(request.headers.authorization).toBeUndefined();
+    expect(JSON.stringify(request)).not.toContain(token);
+  }
 }

@@ -25,7 +25,7 @@ import type { ActionDeps } from "../../src/step.js";
 import { isPostStep } from "../../src/workflow/rollback-handoff.js";
 import { VirtualClock } from "./fakes.js";
 import { RecordingToolkit } from "./recording-toolkit.js";
-import { checkRun, closedAfterTest, inputsFor, type JobStatus } from "./runs.js";
+import { checkRun, closedAfterTest, inputsFor, jobsOn, type StepRunner } from "./runs.js";
 
 export {
   everythingVisible,
@@ -76,54 +76,14 @@ export async function run(sim: Simulator, inputs: Record<string, string>): Promi
   return result;
 }
 
-/**
- * One job of several steps of this action, as the runner runs it: each main step in order, with
- * the job's environment as the steps before it left it (GITHUB_ENV); then, as the job ended
- * `jobStatus` (a step between them, the deploy, decides that), the post steps in reverse order,
- * each with its own step's saved state and the environment as it is by then.
- */
-export async function runJob(
-  sim: Simulator,
-  steps: Record<string, string>[],
-  jobStatus: JobStatus,
-  /** What happens after the last main step and before the post steps (the deploy, a person). */
-  meanwhile: (mains: RunResult[]) => Promise<void> = async () => {},
-): Promise<{ mains: RunResult[]; posts: (RunResult | null)[] }> {
-  let env: Record<string, string> = {};
-  const mains: RunResult[] = [];
-  for (const inputs of steps) {
-    const main = await runStep(sim, { inputs: inputsFor(sim, inputs), env });
-    env = { ...env, ...main.exportedEnv };
-    mains.push(main);
-  }
-  await meanwhile(mains);
-  const posts: (RunResult | null)[] = [];
-  const postRuns = await postStepRuns(jobStatus);
-  for (let i = steps.length - 1; i >= 0; i--) {
-    const post = postRuns
-      ? await runStep(sim, {
-          inputs: inputsFor(sim, steps[i] ?? {}),
-          state: mains[i]?.savedState,
-          env,
-        })
-      : null;
-    if (post) env = { ...env, ...post.exportedEnv };
-    posts[i] = post;
-  }
-  for (const result of [...mains, ...posts]) if (result) checkRun(result, sim.token);
-  return { mains, posts };
-}
+/** The steps in-process, on the simulator's clock. */
+const inProcess = (sim: Simulator): StepRunner => ({
+  main: (inputs, env) => runStep(sim, { inputs, env }),
+  post: async (inputs, state, env, jobStatus) =>
+    (await postStepRuns(jobStatus)) ? runStep(sim, { inputs, state, env }) : null,
+});
 
-/** A create step, then the post step the runner starts at the end of a job that went `jobStatus`. */
-export async function createThenEndJob(
-  sim: Simulator,
-  inputs: Record<string, string>,
-  jobStatus: JobStatus,
-  meanwhile: (main: RunResult) => Promise<void> = async () => {},
-): Promise<{ main: RunResult; post: RunResult | null }> {
-  const job = await runJob(sim, [inputs], jobStatus, ([main]) => meanwhile(main as RunResult));
-  return { main: job.mains[0] as RunResult, post: job.posts[0] ?? null };
-}
+export const { runJob, createThenEndJob } = jobsOn(inProcess);
 
 /**
  * One step, main or post as the state it is handed says (src/index.ts), on the simulator's clock.

@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 /**
  * What the runs of the action in the tests share, whether a run is the bundle's
  * (test/e2e/support.ts) or in-process (test/support/in-process.ts): both hand back the same
@@ -130,3 +131,98 @@ export function sortedIds(snapshots: readonly { id: number }[]): number[] {
 export function json<T = unknown>(text: string | undefined): T {
   return JSON.parse(text ?? "null") as T;
 }
+
+/** How a test runs one step of this action: on the bundle, or in-process. */
+export interface StepRunner {
+  main(inputs: Record<string, string>, env: Record<string, string>): Promise<RunResult>;
+  /** Null when the runner would not start the post step after a job that ended `jobStatus`. */
+  post(
+    inputs: Record<string, string>,
+    state: Record<string, string> | undefined,
+    env: Record<string, string>,
+    jobStatus: JobStatus,
+  ): Promise<RunResult | null>;
+}
+
+/**
+ * The job helpers over one way of running a step. `runJob`: one job of several steps of this
+ * action, as the runner runs it: each main step in order, with the job's environment as the steps
+ * before it left it (GITHUB_ENV); then, as the job ended `jobStatus` (a step between them, the
+ * deploy, decides that), the post steps in reverse order, each with its own step's saved state and
+ * the environment as it is by then. `createThenEndJob`: a create step, then the post step the
+ * runner starts at the end of a job that went `jobStatus`.
+ */
+export function jobsOn(stepsOn: (sim: Simulator) => StepRunner) {
+  async function runJob(
+    sim: Simulator,
+    inputsOfSteps: Record<string, string>[],
+    jobStatus: JobStatus,
+    /** What happens after the last main step and before the post steps (the deploy, a person). */
+    meanwhile: (mains: RunResult[]) => Promise<void> = async () => {},
+  ): Promise<{ mains: RunResult[]; posts: (RunResult | null)[] }> {
+    const steps = stepsOn(sim);
+    let env: Record<string, string> = {};
+    const mains: RunResult[] = [];
+    for (const inputs of inputsOfSteps) {
+      const main = await steps.main(inputsFor(sim, inputs), env);
+      env = { ...env, ...main.exportedEnv };
+      mains.push(main);
+    }
+    await meanwhile(mains);
+    const posts: (RunResult | null)[] = [];
+    for (let i = inputsOfSteps.length - 1; i >= 0; i--) {
+      const inputs = inputsFor(sim, inputsOfSteps[i] ?? {});
+      const post = await steps.post(inputs, mains[i]?.savedState, env, jobStatus);
+      if (post) env = { ...env, ...post.exportedEnv };
+      posts[i] = post;
+    }
+    for (const result of [...mains, ...posts]) if (result) checkRun(result, sim.token);
+    return { mains, posts };
+  }
+
+  async function createThenEndJob(
+    sim: Simulator,
+    inputs: Record<string, string>,
+    jobStatus: JobStatus,
+    meanwhile: (main: RunResult) => Promise<void> = async () => {},
+  ): Promise<{ main: RunResult; post: RunResult | null }> {
+    const job = await runJob(sim, [inputs], jobStatus, ([main]) => meanwhile(main as RunResult));
+    return { main: job.mains[0] as RunResult, post: job.posts[0] ?? null };
+  }
+
+  return { runJob, createThenEndJob };
+}
+
+/** The `::warning::` annotations a run raised. */
+export function warningsOf(result: RunResult | null): string[] {
+  return (result?.stdout ?? "")
+    .split("\n")
+    .filter((line) => line.startsWith("::warning::"))
+    .map((line) => line.slice("::warning::".length));
+}
+
+/** A create step's inputs for `serverIds` with rollback-on-failure on, and any `more`. */
+export const withRollback = (serverIds: string, more: Record<string, string> = {}) => ({
+  "server-id": serverIds,
+  "rollback-on-failure": "true",
+  ...more,
+});
+
+/** The record of a success that the post step relies on, and what the post step says without it. */
+export function expectNothingRolledBack(sim: Simulator, main: RunResult, post: RunResult | null) {
+  expect(main.exitCode).toBe(1);
+  expect(main.savedState.mainSucceeded).toBeUndefined();
+  expect(post?.exitCode).toBe(0);
+  expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
+  expect(sim.restores).toHaveLength(0);
+  const said = `Nothing was rolled back: this step did not succeed (it failed, timed out or was cancelled), so the steps after it, the deploy among them, never ran. To restore by hand anyway, run this action with mode: restore and snapshot-id: ${main.savedState.rollbackTargets}`;
+  expect(post?.stdout).toContain(said);
+  expect(post?.summary).toContain(said.slice(0, 60));
+  expect(groupsOf(post as RunResult)).toEqual([]);
+}
+
+/** What the rollback post step left in the job's environment, for a later job. */
+export const outcomeOf = (post: RunResult) => ({
+  outcome: post.exportedEnv.VPS_SNAPSHOT_ROLLBACK,
+  restored: json(post.exportedEnv.VPS_SNAPSHOT_ROLLBACK_RESTORED),
+});

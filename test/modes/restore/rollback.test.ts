@@ -6,23 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { setTimeout as delay } from "node:timers/promises";
 import type { RunResult } from "../../../scripts/run-action.js";
-import type { Simulator } from "../../../simulator/server.js";
-import { createThenEndJob, failureOf, groupsOf, simulator } from "../../support/in-process.js";
-
-/** The `::warning::` annotations a run raised. */
-function warningsOf(result: RunResult | null): string[] {
-  return (result?.stdout ?? "")
-    .split("\n")
-    .filter((line) => line.startsWith("::warning::"))
-    .map((line) => line.slice("::warning::".length));
-}
-
-/** A create step's inputs for `serverIds` with rollback-on-failure on, and any `more`. */
-const withRollback = (serverIds: string, more: Record<string, string> = {}) => ({
-  "server-id": serverIds,
-  "rollback-on-failure": "true",
-  ...more,
-});
+import { createThenEndJob, failureOf, simulator } from "../../support/in-process.js";
+import { expectNothingRolledBack, warningsOf, withRollback } from "../../support/runs.js";
 
 describe("rollback post step", () => {
   it("rolls back every server of a fleet, and no other", async () => {
@@ -86,19 +71,6 @@ describe("rollback post step", () => {
     expect(sim.requests).toHaveLength(0);
   });
 });
-
-/** The record of a success that the post step relies on, and what the post step says without it. */
-function expectNothingRolledBack(sim: Simulator, main: RunResult, post: RunResult | null) {
-  expect(main.exitCode).toBe(1);
-  expect(main.savedState.mainSucceeded).toBeUndefined();
-  expect(post?.exitCode).toBe(0);
-  expect(sim.requestsFor("restore-snapshot")).toHaveLength(0);
-  expect(sim.restores).toHaveLength(0);
-  const said = `Nothing was rolled back: this step did not succeed (it failed, timed out or was cancelled), so the steps after it, the deploy among them, never ran. To restore by hand anyway, run this action with mode: restore and snapshot-id: ${main.savedState.rollbackTargets}`;
-  expect(post?.stdout).toContain(said);
-  expect(post?.summary).toContain(said.slice(0, 60));
-  expect(groupsOf(post as RunResult)).toEqual([]);
-}
 
 describe("rollback post step: never after a main step that did not succeed", () => {
   it("a fleet where one snapshot failed: the deploy was skipped, so no server is restored", async () => {
