@@ -28940,6 +28940,11 @@ async function lookOrExplain(look, explanation) {
 
 
 
+/**
+ * The one restore path: restore mode and the rollback post step are two doors into it. Every
+ * snapshot is resolved and every server checked (its health URL filled too) before the first
+ * restore; then each server is restored at most once, waited for, and its service checked.
+ */
 async function restoreServers(request, context) {
     const plan = await prepareRestores(request, context);
     const health = request.health && (0,_health_url_js__WEBPACK_IMPORTED_MODULE_4__/* .healthUrlsFor */ .C)(request.health.urlTemplate, plan.servers.values());
@@ -36127,8 +36132,6 @@ function parseApiUrl(input, problems) {
 }
 /** One of a fixed set of words. */
 function parseChoice(inputName, text, choices, problems) {
-    if (text === "")
-        return choices[0];
     const choice = choices.find((c) => c === text.toLowerCase());
     if (!choice)
         problems.push(`${inputName} "${text}" is not one of: ${choices.join(", ")}`);

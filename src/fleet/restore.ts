@@ -24,14 +24,10 @@ import { checkServers } from "./server-checks.js";
 import { waitForEach } from "./wait/each.js";
 import { lastCheckFailed, type WaitOptions } from "./wait/until.js";
 
-/**
- * The one restore path: restore mode and the rollback post step are two doors into it. Every
- * snapshot is resolved and every server checked (its health URL filled too) before the first
- * restore; then each server is restored at most once, waited for, and its service checked.
- */
+/** What to restore, and how: restore mode's settings, or the rollback's record of its step. */
 export interface RestoreRequest {
   selection: SnapshotSelection;
-  /** The servers of `latest`: whose newest snapshot of ours. */
+  /** The servers of `latest` or `commit:<sha>`: whose snapshot of ours. */
   serverIds: readonly number[];
   namePrefix: string;
   /** Where a `snapshot-id` map came from: a person's input, or the rollback's record of its step. */
@@ -61,6 +57,11 @@ export interface RestoreContext extends ExactlyOnceContext {
   probeHealth: HealthProbe;
 }
 
+/**
+ * The one restore path: restore mode and the rollback post step are two doors into it. Every
+ * snapshot is resolved and every server checked (its health URL filled too) before the first
+ * restore; then each server is restored at most once, waited for, and its service checked.
+ */
 export async function restoreServers(
   request: RestoreRequest,
   context: RestoreContext,

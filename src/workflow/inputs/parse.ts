@@ -339,7 +339,6 @@ function parseChoice<T extends string>(
   choices: readonly T[],
   problems: string[],
 ): T | undefined {
-  if (text === "") return choices[0];
   const choice = choices.find((c) => c === text.toLowerCase());
   if (!choice) problems.push(`${inputName} "${text}" is not one of: ${choices.join(", ")}`);
   return choice;
