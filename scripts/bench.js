@@ -167,12 +167,8 @@ const PIPE_POLL_MS = 1_000;
 async function pipeline(shape, buildMs) {
   const sim = await startSimulator({ snapshotDurationMs: PIPE_SNAPSHOT_MS });
   try {
-    const base = {
-      "api-url": sim.url,
-      "api-token": sim.token,
-      "server-id": "12345",
-      "poll-interval": PIPE_POLL,
-    };
+    const base = { "api-url": sim.url, "api-token": sim.token, "poll-interval": PIPE_POLL };
+    const create = { "server-id": "12345" };
     const step = async (/** @type {Record<string, string>} */ inputs) => {
       const result = await runAction({ inputs: { ...base, ...inputs }, timeoutMs: 120_000 });
       if (result.exitCode !== 0) throw new Error(`a step failed:\n${result.stdout}`);
@@ -181,10 +177,10 @@ async function pipeline(shape, buildMs) {
     const build = () => new Promise((resolve) => setTimeout(resolve, buildMs));
     const started = performance.now();
     if (shape === "in sequence") {
-      await step({});
+      await step(create);
       await build();
     } else {
-      const created = await step({ wait: "false" });
+      const created = await step({ ...create, wait: "false" });
       await build();
       await step({ mode: "wait", "snapshot-id": created.outputs["snapshot-ids"] ?? "" });
     }
