@@ -118,19 +118,55 @@ export const MODE_TABLE: Record<Mode, ModeRow> = {
 export const ROLLBACK_MODES = MODES.filter((mode) => MODE_TABLE[mode].rollsBack);
 
 /**
- * Each input given with a value other than its default (`given`) in a mode that does not take it,
- * said with the modes that do: an input a mode ignores would otherwise look as if it had been
- * obeyed (`dry-run: true` on a create, `older-than` on a delete, `server-id` on a restore by id).
+ * Inputs that narrow or guard what a step changes. Given to a mode that does not take them, they
+ * would look obeyed while the step did what they were meant to prevent (`dry-run: true` on a
+ * create, `older-than` on a delete, `snapshot-id` on a prune): that mode refuses them. Any other
+ * input a mode does not take is only said to have no effect, so a workflow that passes one is not
+ * broken by it.
  */
-export function inputsRefused(mode: Mode, given: readonly InputName[]): string[] {
+const GUARDS: readonly InputName[] = [
+  Inputs.dryRun,
+  Inputs.keep,
+  Inputs.olderThan,
+  Inputs.rollbackOnFailure,
+  Inputs.healthUrl,
+  Inputs.serverName,
+  Inputs.snapshotId,
+];
+
+/** Beyond the guards, what a mode refuses: `wait` in the mode that only waits. */
+const ALSO_REFUSED: Partial<Record<Mode, readonly InputName[]>> = { wait: [Inputs.wait] };
+
+/**
+ * The inputs given with a value other than their default (`given`) that the mode does not take:
+ * the ones it refuses, each with the modes that take it, and the ones that only have no effect.
+ * `mode: confirm` takes nothing, so it refuses everything: its whole meaning is "the deploy is
+ * good", and an input suggests something narrower.
+ */
+export function inputsOutOfPlace(
+  mode: Mode,
+  given: readonly InputName[],
+): { refused: string[]; ignored: string[] } {
   const row = MODE_TABLE[mode];
-  return given
-    .filter((input) => !STEP_INPUTS.includes(input) && !row.takes.includes(input))
-    .map((input) =>
-      mode === "confirm"
-        ? `${input} has no meaning in mode confirm, which confirms every rollback armed before it in the job`
-        : `${input} applies only to ${modesText(MODES.filter((m) => MODE_TABLE[m].takes.includes(input)))}, not ${mode}`,
-    );
+  const outOfPlace = given.filter((i) => !STEP_INPUTS.includes(i) && !row.takes.includes(i));
+  const refuses = (input: InputName) =>
+    mode === "confirm" || GUARDS.includes(input) || (ALSO_REFUSED[mode] ?? []).includes(input);
+  const takers = (input: InputName) =>
+    modesText(MODES.filter((m) => MODE_TABLE[m].takes.includes(input)));
+  return {
+    refused: outOfPlace
+      .filter(refuses)
+      .map((input) =>
+        mode === "confirm"
+          ? `${input} has no meaning in mode confirm, which confirms every rollback armed before it in the job`
+          : `${input} applies only to ${takers(input)}, not ${mode}`,
+      ),
+    ignored: outOfPlace
+      .filter((input) => !refuses(input))
+      .map(
+        (input) => `${input} has no effect in mode ${mode}: it applies only to ${takers(input)}`,
+      ),
+  };
 }
 
 /** `mode create`, `mode create or wait`, `modes create, prune and list`. */

@@ -8,7 +8,7 @@ import {
   type RunContext,
 } from "../../runner/run-context.js";
 import { parseIdList } from "./id-list.js";
-import { inputsRefused, MODE_TABLE, MODES, type Mode, ROLLBACK_MODES } from "./modes.js";
+import { inputsOutOfPlace, MODE_TABLE, MODES, type Mode, ROLLBACK_MODES } from "./modes.js";
 import { IF_EXISTS, type NameSelection, ON_LIMIT, type Settings } from "./settings.js";
 import {
   type NamedSelection,
@@ -50,7 +50,11 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
   if (!apiToken && row?.callsApi !== false) {
     problems.push(`${Inputs.apiToken} is required: pass the API token from a secret`);
   }
-  if (mode) problems.push(...inputsRefused(mode, givenInputs(read)));
+  if (mode) {
+    const outOfPlace = inputsOutOfPlace(mode, givenInputs(read));
+    problems.push(...outOfPlace.refused);
+    notes.push(...outOfPlace.ignored);
+  }
 
   const apiUrl = parseApiUrl(input("apiUrl"), problems);
   const ifExists = parseChoice(Inputs.ifExists, input("ifExists"), IF_EXISTS, problems);
