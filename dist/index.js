@@ -29208,8 +29208,10 @@ function planRestore(selection, serverIds, namePrefix, snapshots, missingServers
     const notes = [];
     const chosen = [];
     if (selection.kind === "commit") {
+        // Sorted once for every server: each server's own snapshots keep the order.
+        const ordered = (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .newestFirst */ .ll)(snapshots);
         for (const serverId of serverIds) {
-            const own = snapshots.filter((s) => s.server.id === serverId);
+            const own = ordered.filter((s) => s.server.id === serverId);
             const plan = commitRestorable(own, namePrefix, selection.sha);
             if ("problem" in plan)
                 problems.push(`Server ${serverId} ${plan.problem}`);
@@ -29269,13 +29271,14 @@ function sameCommit(carried, sha) {
 /**
  * The newest completed snapshot of ours made for the commit, with the others of that commit (a
  * re-run makes another); or why there is none, with the server's newest snapshots to look at.
+ * `own`: the server's snapshots, newest first.
  */
 function commitRestorable(own, namePrefix, sha) {
-    const ofCommit = (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .newestFirst */ .ll)(own.filter((s) => (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isManaged */ .yF)(s, namePrefix) && commitsOf(s, namePrefix).some((c) => sameCommit(c, sha))));
+    const ofCommit = own.filter((s) => (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isManaged */ .yF)(s, namePrefix) && commitsOf(s, namePrefix).some((c) => sameCommit(c, sha)));
     const [snapshot] = ofCommit.filter(_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isCompleted */ .Yw);
     if (snapshot)
         return { snapshot, others: ofCommit.filter((s) => s !== snapshot) };
-    const newest = (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .newestFirst */ .ll)(own).slice(0, NEWEST_SHOWN);
+    const newest = own.slice(0, NEWEST_SHOWN);
     const held = newest.length > 0
         ? `its newest snapshots: ${newest.map(said).join(", ")}`
         : "it has no snapshot";

@@ -34,8 +34,10 @@ export function planRestore(
   const notes: string[] = [];
   const chosen: Snapshot[] = [];
   if (selection.kind === "commit") {
+    // Sorted once for every server: each server's own snapshots keep the order.
+    const ordered = newestFirst(snapshots);
     for (const serverId of serverIds) {
-      const own = snapshots.filter((s) => s.server.id === serverId);
+      const own = ordered.filter((s) => s.server.id === serverId);
       const plan = commitRestorable(own, namePrefix, selection.sha);
       if ("problem" in plan) problems.push(`Server ${serverId} ${plan.problem}`);
       else {
@@ -98,20 +100,19 @@ function sameCommit(carried: string, sha: string): boolean {
 /**
  * The newest completed snapshot of ours made for the commit, with the others of that commit (a
  * re-run makes another); or why there is none, with the server's newest snapshots to look at.
+ * `own`: the server's snapshots, newest first.
  */
 function commitRestorable(
   own: readonly Snapshot[],
   namePrefix: string,
   sha: string,
 ): { snapshot: Snapshot; others: Snapshot[] } | { problem: string } {
-  const ofCommit = newestFirst(
-    own.filter(
-      (s) => isManaged(s, namePrefix) && commitsOf(s, namePrefix).some((c) => sameCommit(c, sha)),
-    ),
+  const ofCommit = own.filter(
+    (s) => isManaged(s, namePrefix) && commitsOf(s, namePrefix).some((c) => sameCommit(c, sha)),
   );
   const [snapshot] = ofCommit.filter(isCompleted);
   if (snapshot) return { snapshot, others: ofCommit.filter((s) => s !== snapshot) };
-  const newest = newestFirst(own).slice(0, NEWEST_SHOWN);
+  const newest = own.slice(0, NEWEST_SHOWN);
   const held =
     newest.length > 0
       ? `its newest snapshots: ${newest.map(said).join(", ")}`
