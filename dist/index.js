@@ -36668,7 +36668,7 @@ function reportLines(report) {
     return [
         report.title,
         ...report.rows.map((row) => report.columns.map((column, i) => `${column}: ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .asText */ .e1)(row[i])}`).join("; ")),
-        ...report.failures.map((failure) => `Failed: ${failure}`),
+        ...[...new Set(report.failures)].map((failure) => `Failed: ${failure}`),
         ...report.notes,
     ];
 }

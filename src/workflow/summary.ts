@@ -101,7 +101,7 @@ function reportLines(report: ModeReport): string[] {
     ...report.rows.map((row) =>
       report.columns.map((column, i) => `${column}: ${asText(row[i])}`).join("; "),
     ),
-    ...report.failures.map((failure) => `Failed: ${failure}`),
+    ...[...new Set(report.failures)].map((failure) => `Failed: ${failure}`),
     ...report.notes,
   ];
 }

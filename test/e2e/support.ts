@@ -54,4 +54,4 @@ const BUNDLE: StepRunner = {
     runPostStep({ inputs, state, env, jobStatus, timeoutMs: 60_000 }),
 };
 
-export const { runJob, createThenEndJob } = jobsOn(() => BUNDLE);
+export const { runJob, createThenEndJob, deployThatFails } = jobsOn(() => BUNDLE);

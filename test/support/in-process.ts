@@ -83,7 +83,7 @@ const inProcess = (sim: Simulator): StepRunner => ({
     (await postStepRuns(jobStatus)) ? runStep(sim, { inputs, state, env }) : null,
 });
 
-export const { runJob, createThenEndJob } = jobsOn(inProcess);
+export const { runJob, createThenEndJob, deployThatFails } = jobsOn(inProcess);
 
 /**
  * One step, main or post as the state it is handed says (src/index.ts), on the simulator's clock.

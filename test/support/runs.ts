@@ -190,7 +190,15 @@ export function jobsOn(stepsOn: (sim: Simulator) => StepRunner) {
     return { main: job.mains[0] as RunResult, post: job.posts[0] ?? null };
   }
 
-  return { runJob, createThenEndJob };
+  /** Snapshot steps of two servers with rollback (and `extra`), maybe a confirm, then a failed job. */
+  async function deployThatFails(sim: Simulator, extra: Record<string, string>, confirm = false) {
+    const step = { "server-id": "12345 12346", "rollback-on-failure": "true", ...extra };
+    const steps = confirm ? [step, { mode: "confirm", "api-token": "" }] : [step];
+    const { mains, posts } = await runJob(sim, steps, "failure");
+    return { sim, main: mains[0] as RunResult, post: posts[0] as RunResult };
+  }
+
+  return { runJob, createThenEndJob, deployThatFails };
 }
 
 /** The `::warning::` annotations a run raised. */

@@ -124,7 +124,7 @@ export const ROLLBACK_MODES = MODES.filter((mode) => MODE_TABLE[mode].rollsBack)
  * input a mode does not take is only said to have no effect, so a workflow that passes one is not
  * broken by it.
  */
-const GUARDS: readonly InputName[] = [
+export const GUARDS: readonly InputName[] = [
   Inputs.dryRun,
   Inputs.keep,
   Inputs.olderThan,

@@ -5,7 +5,15 @@
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../../scripts/run-action.js";
 import { expectNoToken } from "../../support/health-service.js";
-import { failureOf, json, run, runJob, service, simulator } from "../../support/in-process.js";
+import {
+  deployThatFails,
+  runJob,
+  failureOf,
+  json,
+  run,
+  service,
+  simulator,
+} from "../../support/in-process.js";
 import { outcomeOf } from "../../support/runs.js";
 
 const RESTORE = { mode: "restore", "snapshot-id": "801" };
@@ -122,13 +130,8 @@ describe("health-url after a restore", () => {
 });
 
 /** A snapshot step with rollback (and the health-url its rollback checks), then a failed job. */
-async function failedDeploy(extra: Record<string, string>, confirm = false) {
-  const sim = await simulator({ restoreDurationMs: 600 });
-  const step = { "server-id": "12345 12346", "rollback-on-failure": "true", ...extra };
-  const steps = confirm ? [step, { mode: "confirm", "api-token": "" }] : [step];
-  const { mains, posts } = await runJob(sim, steps, "failure");
-  return { sim, main: mains[0] as RunResult, post: posts[0] as RunResult };
-}
+const failedDeploy = async (extra: Record<string, string>, confirm = false) =>
+  deployThatFails(await simulator({ restoreDurationMs: 600 }), extra, confirm);
 
 describe("the rollback's outcome, for later jobs (GITHUB_ENV)", () => {
   it("unhealthy: restored, but the service did not come back; the post step fails", async () => {

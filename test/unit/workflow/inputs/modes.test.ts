@@ -5,6 +5,7 @@ import { InputDefaults, Inputs } from "../../../../src/constants.js";
 import type { RunContext } from "../../../../src/runner/run-context.js";
 import { InputError, parseInputs } from "../../../../src/workflow/inputs/parse.js";
 import {
+  GUARDS,
   inputsOutOfPlace,
   MODE_TABLE,
   MODES,
@@ -63,17 +64,6 @@ function parsed(mode: string, input: string): { problems: string[]; notes: strin
 
 const problemsWith = (mode: string, input: string) => parsed(mode, input).problems;
 
-/** Inputs that narrow or guard a change: refused where they would be ignored. */
-const GUARDS: string[] = [
-  Inputs.dryRun,
-  Inputs.keep,
-  Inputs.olderThan,
-  Inputs.rollbackOnFailure,
-  Inputs.healthUrl,
-  Inputs.serverName,
-  Inputs.snapshotId,
-];
-
 describe("the mode table: what each mode takes, refuses, and only notes", () => {
   const modeInputs = Object.values(Inputs).filter((i) => !STEP_INPUTS.includes(i));
 
@@ -89,6 +79,7 @@ describe("the mode table: what each mode takes, refuses, and only notes", () => 
       for (const input of modeInputs) {
         const { refused, ignored } = inputsOutOfPlace(mode, [input]);
         const taken = MODE_TABLE[mode].takes.includes(input);
+        // Confirm takes nothing and refuses all; the mode that only waits refuses `wait`.
         const guarded =
           mode === "confirm" ||
           GUARDS.includes(input) ||
