@@ -21,7 +21,8 @@ const BUNDLE = path.join(root, "dist", "index.js");
  * @property {Record<string, string>} [state]   saved state, as the runner hands it to a post step
  * @property {Record<string, string>} [env]     more environment (overrides the defaults below)
  * @property {string} [node]                    the node binary (default: this process's)
- * @property {number} [killAfterMs]             send a signal after this long (a cancelled workflow)
+ * @property {Promise<unknown>} [killWhen]     send a signal once this settles (a cancelled
+ *   workflow): an event, such as the simulator holding the request the test means to cut short
  * @property {NodeJS.Signals} [killSignal]      that signal (default SIGTERM)
  * @property {number} [timeoutMs]               kill the run after this long (a test's safety net)
  * @property {(text: string) => void} [onOutput] sees stdout and stderr as they come
@@ -37,6 +38,8 @@ const BUNDLE = path.join(root, "dist", "index.js");
  *   (GITHUB_ENV), which the runner hands to every later step and post step of the job
  * @property {string} summary
  * @property {number} durationMs
+ * @property {number | null} signalledAtMs  when the signal of `killWhen` was sent, in the run's
+ *   time (null when none was), so a test can read how long the step took to stop after it
  */
 
 /** @returns {Promise<{ inputs?: Record<string, { default?: unknown }>, runs: Record<string, string> }>} */
@@ -203,16 +206,20 @@ export async function runAction(options) {
     stderr += chunk;
     options.onOutput?.(String(chunk));
   });
-  const timers = [
-    options.killAfterMs !== undefined &&
-      setTimeout(() => child.kill(options.killSignal ?? "SIGTERM"), options.killAfterMs),
-    options.timeoutMs !== undefined && setTimeout(() => child.kill("SIGKILL"), options.timeoutMs),
-  ];
-  /** @type {[number | null, string | null]} */
-  const [exitCode, signal] = await new Promise((resolve) =>
-    child.on("close", (code, sig) => resolve([code, sig])),
-  );
-  for (const timer of timers) if (timer) clearTimeout(timer);
+  /** @type {Promise<[number | null, string | null]>} */
+  const closing = new Promise((resolve) => child.on("close", (code, sig) => resolve([code, sig])));
+  /** @type {number | null} */
+  let signalledAtMs = null;
+  const cancel = () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    signalledAtMs = performance.now() - started;
+    child.kill(options.killSignal ?? "SIGTERM");
+  };
+  options.killWhen?.then(cancel, cancel);
+  const safetyNet =
+    options.timeoutMs !== undefined && setTimeout(() => child.kill("SIGKILL"), options.timeoutMs);
+  const [exitCode, signal] = await closing;
+  if (safetyNet) clearTimeout(safetyNet);
   const durationMs = performance.now() - started;
 
   const [outputText, stateText, summary, envText] = await Promise.all(
@@ -231,5 +238,6 @@ export async function runAction(options) {
     exportedEnv: parseCommandFile(envText ?? ""),
     summary: summary ?? "",
     durationMs,
+    signalledAtMs,
   };
 }

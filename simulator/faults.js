@@ -21,7 +21,8 @@ import { ROUTE_NAMES } from "./routes.js";
  *   | { type: "next-loop", page?: number }
  *   | { type: "repeat-items", count?: number }
  *   | { type: "slim-answer", fields?: string[] }
- *   | { type: "delay", ms: number }} Fault
+ *   | { type: "delay", ms: number }
+ *   | { type: "hold" }} Fault
  * @typedef {Fault["type"]} FaultType
  * @typedef {{ route: RouteName | "*", method?: string, times?: number, skip?: number, serverId?: number, fault: Fault }} FaultSpec
  * @typedef {{ id: number, route: string, method: string | null, serverId: number | null, timesLeft: number, skipLeft: number, fault: Fault }} ArmedFault
@@ -44,6 +45,7 @@ const FAULT_TYPES = new Set([
   "repeat-items",
   "slim-answer",
   "delay",
+  "hold",
 ]);
 
 /** @type {ReadonlySet<FaultType>} */

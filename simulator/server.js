@@ -99,11 +99,19 @@ import { createWorld } from "./world.js";
  *   creations: number[],
  *   configureServer: (serverId: number, timings: ServerTimings) => void,
  *   afterListPage: (hook: (info: ListPageInfo) => void) => () => void,
+ *   arrived: (route: RouteName | "unknown", count?: number) => Promise<void>,
+ *   arrivalsOf: (route: RouteName | "unknown") => number,
+ *   openRequests: (route?: RouteName | "unknown") => number,
+ *   peakOpenRequests: (route?: RouteName | "unknown") => number,
+ *   releaseHeld: () => number,
  *   addFault: (spec: FaultSpec) => number,
  *   clearFaults: (serverId?: number) => void,
  *   readonly faultsInjected: number,
  * }} Simulator
  */
+
+/** The key under which every route's requests are counted together. */
+const ANY_ROUTE = "*";
 
 /** @param {SimulatorOptions} options */
 function resolveOptions(options) {
@@ -156,6 +164,16 @@ export async function startSimulator(options = {}) {
   const sockets = new Set();
   /** @type {{ hook: (info: ListPageInfo) => void }[]} */
   let listPageHooks = [];
+  /** Requests held by a `hold` fault, each served by calling it. @type {Set<() => void>} */
+  const held = new Set();
+  /** @type {Map<string, number>} */
+  const arrivals = new Map();
+  /** @type {Map<string, number>} */
+  const openNow = new Map();
+  /** @type {Map<string, number>} */
+  const peakOpen = new Map();
+  /** @type {Set<{ route: string, count: number, resolve: () => void }>} */
+  const arrivalWaiters = new Set();
 
   const server = createServer((req, res) => {
     readBody(req).then(
@@ -188,29 +206,71 @@ export async function startSimulator(options = {}) {
     const match = matchRoute(config.basePath, url.pathname, method);
     const authorization = req.headers.authorization ?? null;
     const query = Object.fromEntries(url.searchParams);
+    countArrival(match.route, res);
     // Faults come first: a proxy in front of the API answers before the API authenticates.
     const fault = faults.take(match.route, method, serverOf(match, query, rawBody));
     /** @type {IncomingRequest} */
     const request = { at, method, url, match, authorization, query, rawBody };
-    if (fault?.type === "delay") {
-      // Held in front of the API, then served as if no fault were armed. A client that gives up,
-      // or close(), ends the wait: the request never reaches the API and gets no answer.
-      const timer = setTimeout(() => {
-        res.off("close", dropped);
-        try {
-          answer(res, request, null, "delay");
-        } catch (error) {
-          answerSimulatorBug(res, error);
-        }
-      }, fault.ms);
-      const dropped = () => {
-        clearTimeout(timer);
-        logRequest(request, "hang", "delay");
-      };
-      res.on("close", dropped);
+    if (fault?.type === "delay" || fault?.type === "hold") {
+      holdInFront(res, request, fault);
       return;
     }
     answer(res, request, fault, fault?.type ?? null);
+  }
+
+  /**
+   * Held in front of the API, then served as if no fault were armed: a `delay` for its time, a
+   * `hold` until the test calls `releaseHeld()`. A client that gives up, or close(), ends the
+   * wait: the request never reaches the API and gets no answer.
+   * @param {ServerResponse} res
+   * @param {IncomingRequest} request
+   * @param {Extract<Fault, { type: "delay" | "hold" }>} fault
+   */
+  function holdInFront(res, request, fault) {
+    const serve = () => {
+      stopHolding();
+      try {
+        answer(res, request, null, fault.type);
+      } catch (error) {
+        answerSimulatorBug(res, error);
+      }
+    };
+    const dropped = () => {
+      stopHolding();
+      logRequest(request, "hang", fault.type);
+    };
+    const timer = fault.type === "delay" ? setTimeout(serve, fault.ms) : undefined;
+    if (fault.type === "hold") held.add(serve);
+    function stopHolding() {
+      clearTimeout(timer);
+      held.delete(serve);
+      res.off("close", dropped);
+    }
+    res.on("close", dropped);
+  }
+
+  /**
+   * Counts a request in as it arrives and out when its connection's answer is over, so a test can
+   * wait for "the request is open" and read how many were open at once: events, not the clock.
+   * @param {RouteName | "unknown"} route
+   * @param {ServerResponse} res
+   */
+  function countArrival(route, res) {
+    for (const key of [route, ANY_ROUTE]) {
+      arrivals.set(key, (arrivals.get(key) ?? 0) + 1);
+      const open = (openNow.get(key) ?? 0) + 1;
+      openNow.set(key, open);
+      peakOpen.set(key, Math.max(peakOpen.get(key) ?? 0, open));
+    }
+    res.once("close", () => {
+      for (const key of [route, ANY_ROUTE]) openNow.set(key, (openNow.get(key) ?? 1) - 1);
+    });
+    for (const waiter of [...arrivalWaiters]) {
+      if ((arrivals.get(waiter.route) ?? 0) >= waiter.count) {
+        arrivalWaiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
   }
 
   /**
@@ -344,6 +404,18 @@ export async function startSimulator(options = {}) {
       return () => {
         listPageHooks = listPageHooks.filter((other) => other !== entry);
       };
+    },
+    arrived: (route, count = 1) =>
+      (arrivals.get(route) ?? 0) >= count
+        ? Promise.resolve()
+        : new Promise((resolve) => arrivalWaiters.add({ route, count, resolve })),
+    arrivalsOf: (route) => arrivals.get(route) ?? 0,
+    openRequests: (route) => openNow.get(route ?? ANY_ROUTE) ?? 0,
+    peakOpenRequests: (route) => peakOpen.get(route ?? ANY_ROUTE) ?? 0,
+    releaseHeld: () => {
+      const serving = [...held];
+      for (const serve of serving) serve();
+      return serving.length;
     },
     addFault: faults.add,
     clearFaults: faults.clear,

@@ -60,7 +60,11 @@ describe("rollback post step: never after a main step that did not succeed", () 
   it("a main step cancelled while waiting: nothing is restored, whichever way the job ends", async () => {
     const sim = await simulator({ snapshotDurationMs: 20_000 });
     const inputs = inputsFor(sim, withRollback("12345"));
-    const main = await runAction({ inputs, killAfterMs: 2_500, timeoutMs: 60_000 });
+    // Cancelled on the first status check after the create: the snapshot's id is saved by then.
+    const waiting = sim
+      .arrived("create-snapshot")
+      .then(() => sim.arrived("list-snapshots", sim.arrivalsOf("list-snapshots") + 1));
+    const main = await runAction({ inputs, killWhen: waiting, timeoutMs: 60_000 });
     expect(main.savedState.rollbackTargets).toBe(JSON.stringify({ 12345: sim.creations[0] }));
     // A cancelled workflow: failure() is false, so the runner does not start the post step.
     expect(

@@ -1,4 +1,3 @@
-import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../scripts/run-action.js";
 import type { Snapshot } from "../../src/api/types.js";
@@ -131,12 +130,12 @@ describe("mode wait: one job (create with wait: false first, mode wait before th
   });
 
   it("a snapshot deleted during the wait: the same sentence as create's wait", async () => {
-    // Real time: the snapshot is deleted while the step waits.
-    const sim = await simulator({ snapshotDurationMs: 20_000 }, { clock: "real" });
+    const sim = await simulator({ snapshotDurationMs: 20_000 });
     const started = await startSnapshots(sim, "12345");
     const id = Number(started.outputs["snapshot-id"]);
     const waiting = run(sim, { mode: "wait", "snapshot-id": String(id) });
-    await delay(1_500);
+    // Deleted once the wait has read it in progress: its next check misses it.
+    await sim.arrived("list-snapshots", sim.arrivalsOf("list-snapshots") + 1);
     sim.removeSnapshot(id);
     const waited = await waiting;
     expect(failureOf(waited)).toMatch(/disappeared from the server's snapshots/);

@@ -21,12 +21,20 @@ export interface ServiceAnswer {
    * streaming endpoint); a number sends that many more bytes, as fast as the client takes them.
    */
   more?: "endless" | number;
+  /**
+   * The body in parts after `body`, each written once the client has had its turn to read the
+   * one before (two turns of the event loop, a poll for the client between them), so that they
+   * reach it as separate chunks, as a slow network splits text; then `more`, if `endless`.
+   */
+  parts?: string[];
 }
 
 export interface HealthService {
   /** `http://127.0.0.1:PORT`, no trailing slash. */
   url: string;
   requests: ServiceRequest[];
+  /** Resolves once `count` answers are over: sent whole, or let go by the client. */
+  answersClosed: (count: number) => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -40,20 +48,27 @@ export async function healthService(
   host: "127.0.0.1" | "::1" = "127.0.0.1",
 ): Promise<HealthService> {
   const requests: ServiceRequest[] = [];
+  let closedAnswers = 0;
+  const closeWaiters = new Set<{ count: number; resolve: () => void }>();
   const server = createServer((req, res) => {
     const request = { url: req.url ?? "", headers: req.headers, at: Date.now(), bytesSent: 0 };
     requests.push(request);
+    res.once("close", () => {
+      closedAnswers += 1;
+      for (const waiter of [...closeWaiters]) {
+        if (closedAnswers < waiter.count) continue;
+        closeWaiters.delete(waiter);
+        waiter.resolve();
+      }
+    });
     const given = answer(request, requests.length);
     if (given === "hang") return;
-    const { status, body = "", headers = {}, more } = given;
+    const { status, body = "", headers = {}, more, parts } = given;
     res.writeHead(status, { "content-type": "text/plain", ...headers });
+    if (parts !== undefined) return void writeInTurns(res, [body, ...parts], more === "endless");
     if (more === undefined) return void res.end(body);
     res.write(body);
-    if (more === "endless") {
-      const tick = setInterval(() => res.write("still here\n"), 50);
-      res.on("close", () => clearInterval(tick));
-      return;
-    }
+    if (more === "endless") return streamEndlessly(res);
     sendBytes(res, more, (bytes) => (request.bytesSent += bytes));
   });
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
@@ -61,12 +76,33 @@ export async function healthService(
   return {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     requests,
+    answersClosed: (count) =>
+      closedAnswers >= count
+        ? Promise.resolve()
+        : new Promise((resolve) => closeWaiters.add({ count, resolve })),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+function streamEndlessly(res: ServerResponse): void {
+  const tick = setInterval(() => res.write("still here\n"), 50);
+  res.on("close", () => clearInterval(tick));
+}
+
+async function writeInTurns(res: ServerResponse, parts: string[], endless: boolean) {
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+  for (const part of parts) {
+    if (res.destroyed) return;
+    res.write(part);
+    await turn();
+    await turn();
+  }
+  if (endless) streamEndlessly(res);
+  else res.end();
 }
 
 /** `total` bytes of filler, written as the client reads them, so the service holds only one chunk. */

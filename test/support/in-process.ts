@@ -69,6 +69,16 @@ export async function simulator(
   return sim;
 }
 
+/**
+ * Time passes on a virtual simulator's clock as it would between two steps of a job (a deploy),
+ * with no step sleeping.
+ */
+export function passTime(sim: Simulator, ms: number): void {
+  const clock = clocks.get(sim);
+  if (!(clock instanceof VirtualClock)) throw new Error("passTime needs a virtual clock");
+  clock.elapsed += ms;
+}
+
 /** One main step against the simulator, checked like every run. */
 export async function run(sim: Simulator, inputs: Record<string, string>): Promise<RunResult> {
   const result = await runStep(sim, { inputs: inputsFor(sim, inputs) });
@@ -87,8 +97,9 @@ export const { runJob, createThenEndJob, deployThatFails } = jobsOn(inProcess);
 
 /**
  * One step, main or post as the state it is handed says (src/index.ts), on the simulator's clock.
- * `durationMs` is the real time it took plus the time the virtual clock moved: what the step
- * would have taken on the system clock.
+ * `durationMs` is the time that clock moved: on a virtual clock, how long the step waited (its
+ * sleeps, timeouts and deadlines), which no load on the machine changes, so a test that reads it
+ * counts what the code did; on the real clock, the wall time.
  */
 async function runStep(
   sim: Simulator,
@@ -98,7 +109,6 @@ async function runStep(
   const env = await stepEnvironment(options);
   const toolkit = new RecordingToolkit(env);
   const deps = stepDeps(toolkit, clock, runContextOf(env));
-  const started = performance.now();
   const clockStarted = clock.now();
   let stderr = "";
   try {
@@ -107,7 +117,6 @@ async function runStep(
     // What Node prints of a rejection that escapes the step, which ends the process with 1.
     stderr = error instanceof Error ? (error.stack ?? String(error)) : String(error);
   }
-  const virtualMs = clock === systemClock ? 0 : clock.now() - clockStarted;
   return {
     exitCode: toolkit.failed || stderr !== "" ? 1 : 0,
     signal: null,
@@ -117,7 +126,8 @@ async function runStep(
     savedState: toolkit.savedState,
     exportedEnv: toolkit.exportedEnv,
     summary: toolkit.summary,
-    durationMs: performance.now() - started + virtualMs,
+    durationMs: clock.now() - clockStarted,
+    signalledAtMs: null,
   };
 }
 

@@ -42,6 +42,43 @@ describe("text from the API carries no workflow command into any mode's log", ()
   });
 });
 
+describe("a server whose name is hostile: every line that names it is defused", () => {
+  // Names go into a line before the line is made safe: a name put in after would reach the runner.
+  const hostileServers = (name: string) => [
+    { id: 12345, name },
+    { id: 12346, name: "web-server-02" },
+  ];
+  const named = [hostile("web"), FORGED];
+
+  it.each(named)("create and wait on a server named %j", async (name) => {
+    const sim = await simulator({ servers: hostileServers(name) });
+    const result = await run(sim, { "server-id": "12345 12346" });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain("(12345)");
+    expectNoInjectedCommand(result);
+    expectOnlyOurCommands(result.stdout);
+  });
+
+  it.each(named)("restore, and its failure, on a server named %j", async (name) => {
+    const sim = await simulator({
+      servers: hostileServers(name),
+      snapshots: [{ id: 801, serverId: 12345, name: "pre-deploy-a" }],
+    });
+    const restored = await run(sim, { mode: "restore", "snapshot-id": "801" });
+    expect(restored.exitCode).toBe(0);
+    expect(sim.restores).toHaveLength(1);
+    sim.setServerStatus(12345, "suspended");
+    const refused = await run(sim, { mode: "restore", "snapshot-id": "801" });
+    expect(refused.exitCode).toBe(1);
+    expect(sim.restores).toHaveLength(1);
+    for (const result of [restored, refused]) {
+      expect(result.stdout).toContain("(12345)");
+      expectNoInjectedCommand(result);
+      expectOnlyOurCommands(result.stdout);
+    }
+  });
+});
+
 describe("an API error message carries no workflow command into the log or the failure", () => {
   const refused = (route: FaultSpec["route"]): FaultSpec => ({
     route,

@@ -4,9 +4,8 @@
  * bundle's tests run one such job, and a main step stopped by a signal.)
  */
 import { describe, expect, it } from "vitest";
-import { setTimeout as delay } from "node:timers/promises";
 import type { RunResult } from "../../../scripts/run-action.js";
-import { createThenEndJob, failureOf, simulator } from "../../support/in-process.js";
+import { createThenEndJob, failureOf, passTime, simulator } from "../../support/in-process.js";
 import { expectNothingRolledBack, warningsOf, withRollback } from "../../support/runs.js";
 
 describe("rollback post step", () => {
@@ -84,13 +83,14 @@ describe("rollback post step: never after a main step that did not succeed", () 
   });
 
   it("a main step cut off by its timeout: the snapshot completes later, nothing is restored", async () => {
-    // Real time: the snapshot completes between the steps, as the deploy runs.
-    const sim = await simulator({ snapshotDurationMs: 3_000 }, { clock: "real" });
+    const sim = await simulator({ snapshotDurationMs: 3_000 });
     const inputs = withRollback("12345", { timeout: "1.5s" });
     const { main, post } = await createThenEndJob(sim, inputs, "failure", async () => {
-      // The snapshot completes between the main step and the post step.
+      // The snapshot completes between the main step and the post step, as the deploy runs.
       const id = sim.creations[0] as number;
-      while (sim.snapshot(id)?.status !== "completed") await delay(200);
+      expect(sim.snapshot(id)?.status).toBe("in_progress");
+      passTime(sim, 3_000);
+      expect(sim.snapshot(id)?.status).toBe("completed");
     });
     expect(main.savedState.rollbackTargets).toBe(JSON.stringify({ 12345: sim.creations[0] }));
     expectNothingRolledBack(sim, main, post);

@@ -205,6 +205,25 @@ describe("planRestore: snapshot-id commit:<sha>", () => {
     expect(plan("3f2a9c1", [6], [runIdOnly]).targets).toEqual([]);
   });
 
+  it("a long sha is compared on every digit both hold, not on the first 7", () => {
+    const own = made(811, 8, "1a2b3c4d5e", "2026-12-01T10:00:00Z");
+    const twin = made(812, 8, "1a2b3c4f00", "2026-12-01T11:00:00Z");
+    expect(plan("1a2b3c4d5e6f7a8b", [8], [twin, own]).targets.map((s) => s.id)).toEqual([811]);
+    expect(plan("1a2b3c4f00", [8], [own, twin]).targets.map((s) => s.id)).toEqual([812]);
+    // Seven digits are all that the user gave: both agree with them, the newer one is chosen.
+    expect(plan("1a2b3c4", [8], [own, twin]).targets.map((s) => s.id)).toEqual([812]);
+  });
+
+  it("the commit is read right after the prefix only: hex digits later in the name are not it", () => {
+    const later = apiSnapshot({
+      id: 905,
+      server: { id: 9 },
+      name: "pre-deploy-feed-3f2a9c1-1",
+      description: "",
+    });
+    expect(plan("3f2a9c1", [9], [later]).targets).toEqual([]);
+  });
+
   it("only snapshots of ours: a snapshot without the prefix is never chosen", () => {
     const foreign = apiSnapshot({
       id: 904,
