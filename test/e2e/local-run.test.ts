@@ -225,6 +225,21 @@ describe("the local runner: a whole job", () => {
     );
   });
 
+  it("two snapshot steps with rollback, then the job fails: the later step's servers go back first", async () => {
+    const sim = await simulator({ restoreDurationMs: 300 });
+    const dir = await mkdtemp(path.join(tmpdir(), "vps-steps-"));
+    summaryDirs.push(dir);
+    const file = path.join(dir, "steps.yml");
+    await writeFile(
+      file,
+      "- server-id: 12345\n  rollback-on-failure: true\n" +
+        "- server-id: 12346\n  rollback-on-failure: true\n",
+    );
+    const { code } = await job(sim, "--steps", file, "--job-status", "failure");
+    expect(code).toBe(0);
+    expect(sim.restores.map((r) => r.serverId)).toEqual([12346, 12345]);
+  });
+
   it("takes the job's steps from a YAML file, and skips the steps after one that failed", async () => {
     const sim = await simulator();
     const dir = await mkdtemp(path.join(tmpdir(), "vps-steps-"));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../../src/api/types.js";
-import { snapshotsOn } from "../support/fixtures.js";
+import { servers, snapshotsOn } from "../support/fixtures.js";
+import { SUMMARY_LIMIT_BYTES } from "../../src/workflow/summary.js";
 import { failureOf, groupsOf, json, run, simulator } from "../support/in-process.js";
 
 describe("list", () => {
@@ -25,6 +26,30 @@ describe("list", () => {
       /\| web-server-01 \(12345\) \| 803 \| pre-deploy-new \| completed \|/,
     );
     expect(sim.requests.every((r) => r.method === "GET")).toBe(true);
+  });
+
+  it("an account whose table would pass the runner's 1 MiB: the summary stops short, the output holds all", async () => {
+    const fleet = servers(30);
+    const longName = (n: number) => `pre-deploy-${String(n).padStart(4, "0")}-${"x".repeat(9_000)}`;
+    const sim = await simulator({
+      servers: fleet,
+      snapshots: fleet.flatMap((server, s) =>
+        [0, 1, 2, 3].map((k) => ({
+          id: 9_000 + s * 4 + k,
+          serverId: server.id,
+          name: longName(s * 4 + k),
+        })),
+      ),
+    });
+    const result = await run(sim, { mode: "list", "server-id": fleet.map((s) => s.id).join(" ") });
+    expect(result.exitCode).toBe(0);
+    expect(json<Snapshot[]>(result.outputs.snapshots)).toHaveLength(120);
+    expect(Buffer.byteLength(result.summary)).toBeLessThanOrEqual(SUMMARY_LIMIT_BYTES);
+    const shown = result.summary
+      .split("\n")
+      .filter((line) => line.includes("| pre-deploy-")).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(result.summary).toContain(`${120 - shown} more rows: the step's outputs hold them all.`);
   });
 
   it("lists several servers into one output", async () => {

@@ -6,7 +6,12 @@
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../../scripts/run-action.js";
 import { createThenEndJob, failureOf, passTime, simulator } from "../../support/in-process.js";
-import { expectNothingRolledBack, warningsOf, withRollback } from "../../support/runs.js";
+import {
+  expectNothingRolledBack,
+  outcomeOf,
+  warningsOf,
+  withRollback,
+} from "../../support/runs.js";
 
 describe("rollback post step", () => {
   it("rolls back every server of a fleet, and no other", async () => {
@@ -20,6 +25,29 @@ describe("rollback post step", () => {
     ]);
     expect(warningsOf(post)).toHaveLength(2);
     expect(post?.summary).toContain("Restored 2 of 2 servers");
+  });
+
+  it("one server's restore refused: that one is not restored, the other is, the outcome is failed", async () => {
+    const sim = await simulator();
+    const { main, post } = await createThenEndJob(
+      sim,
+      withRollback("12346 12345"),
+      "failure",
+      async () => {
+        sim.addFault({
+          route: "restore-snapshot",
+          serverId: 12346,
+          fault: { type: "status", status: 400, message: "Server is not in a valid state." },
+        });
+      },
+    );
+    const ids = JSON.parse(main.outputs["snapshot-ids"] ?? "{}");
+    expect(post?.exitCode).toBe(1);
+    expect(sim.restores.map((r) => [r.serverId, r.snapshotId])).toEqual([[12345, ids["12345"]]]);
+    const { outcome, restored } = outcomeOf(post as RunResult);
+    expect(outcome).toBe("failed");
+    expect(JSON.stringify(restored)).toContain(String(ids["12345"]));
+    expect(JSON.stringify(restored)).not.toContain(String(ids["12346"]));
   });
 
   it("after a successful job, the runner does not start it and nothing is restored", async () => {

@@ -51,6 +51,28 @@ describe("restore: snapshot-id commit:<sha> (undo a release)", () => {
     }
   });
 
+  it("a snapshot named by hand with our prefix is found by the commit in its description", async () => {
+    const sim = await simulator({
+      snapshots: [
+        {
+          id: 811,
+          serverId: 12345,
+          name: "pre-deploy-release-7",
+          description: `Before release 7, commit ${BAD.slice(0, 10)}`,
+          createdAt: "2026-12-01T10:00:00Z",
+        },
+        madeFor(812, 12345, "bbbbbbb", "2026-12-01T11:00:00Z"),
+      ],
+    });
+    const result = await run(sim, {
+      mode: "restore",
+      "snapshot-id": `commit:${BAD}`,
+      "server-id": "12345",
+    });
+    expect(result.exitCode).toBe(0);
+    expect(sim.restores.map((r) => [r.serverId, r.snapshotId])).toEqual([[12345, 811]]);
+  });
+
   it("two runs of one commit: the newest completed, and the log names the others", async () => {
     const sim = await simulator({
       snapshots: [
