@@ -170,7 +170,9 @@ export async function runJob(
     const target = scenario.target?.id === step.id ? scenario.target.way : undefined;
     if (target === "cancel") {
       finish(record, "cancelled", "cancelled");
-      // A cancelled step is the job cancelled: the runner then re-tests every later `if:`.
+      // A cancelled step is the job cancelled: the runner then re-tests every later `if:`. It
+      // would also cancel the background steps still running; the drill lets this action's
+      // finish, which changes nothing that a cancelled job restores (no post step runs after it).
       status = "cancelled";
     } else if (target === "fail") {
       const minutes =
