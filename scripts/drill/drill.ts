@@ -5,7 +5,6 @@
  * restored, and the verdict.
  */
 import { readFile } from "node:fs/promises";
-import { isBasicExpression } from "@actions/workflow-parser";
 import { Inputs } from "../../src/constants.js";
 import { startSimulator } from "../../simulator/server.js";
 import { runAction, runPostStep, stepEnvironment } from "../run-action.js";
@@ -15,7 +14,7 @@ import type { ScenarioReport } from "./report.js";
 import { restoredBy } from "./restored.js";
 import { type Scenario, scenariosFor } from "./scenarios.js";
 import { verdictOn } from "./verdict.js";
-import { type DrillJob, type DrillStep, readJob } from "./workflow.js";
+import { type DrillJob, readJob } from "./workflow.js";
 
 /** The actions/runner release whose step semantics the drill follows (background steps came in it). */
 export const RUNNER_VERSION = "v2.335.0";
@@ -61,6 +60,14 @@ function isSimulator(url: string): boolean {
   return /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(new URL(url).hostname);
 }
 
+/**
+ * The secrets as the drill hands them to the job: each a mark of its own, so that the token for
+ * this action's steps is the drill's wherever a secret reaches `api-token` from (`with:`, `env:`).
+ */
+const SECRET_MARK = "drill-secret-";
+const secretsOf = (names: string[]) =>
+  Object.fromEntries(names.map((name) => [name, `${SECRET_MARK}${name}`]));
+
 /** The modes that poll the API, which the simulator answers in a fraction of the provider's time. */
 const POLLING_MODES = new Set(["create", "wait", "restore"]);
 
@@ -70,12 +77,9 @@ const POLLING_MODES = new Set(["create", "wait", "restore"]);
  * simulator's servers serve no site).
  */
 function inputsAdjuster(api: { url: string; token: string }, simulated: boolean) {
-  return (inputs: Record<string, string>, step: DrillStep) => {
+  return (inputs: Record<string, string>) => {
     const adjusted: Record<string, string> = { ...inputs, [Inputs.apiUrl]: api.url };
-    const token = step.with?.find(Inputs.apiToken);
-    if (token !== undefined && isBasicExpression(token) && /\bsecrets\./.test(token.expression)) {
-      adjusted[Inputs.apiToken] = api.token;
-    }
+    if (adjusted[Inputs.apiToken]?.includes(SECRET_MARK)) adjusted[Inputs.apiToken] = api.token;
     if (!simulated) return adjusted;
     if (POLLING_MODES.has(adjusted[Inputs.mode] ?? "create"))
       adjusted[Inputs.pollInterval] = "0.3s";
@@ -100,7 +104,7 @@ async function scenarioOn(
   job: DrillJob,
   deployId: string | undefined,
   scenario: Scenario,
-  settings: Omit<JobSettings, "adjustInputs">,
+  settings: Omit<JobSettings, "adjustInputs" | "secrets">,
   given: DrillOptions["api"],
 ): Promise<ScenarioReport> {
   const simulator = given
@@ -111,7 +115,11 @@ async function scenarioOn(
     const record = await runJob(
       job,
       scenario,
-      { ...settings, adjustInputs: inputsAdjuster(api, isSimulator(api.url)) },
+      {
+        ...settings,
+        secrets: secretsOf(job.secretNames),
+        adjustInputs: inputsAdjuster(api, isSimulator(api.url)),
+      },
       bundleRunner,
     );
     const restores = restoredBy(record);

@@ -63,6 +63,7 @@ export interface JobRecord {
 export interface JobSettings {
   github: Record<string, string>;
   inputs: Record<string, string>;
+  secrets: Record<string, string>;
   /** The inputs of this action's steps once evaluated: the drill's API, its token. */
   adjustInputs: (inputs: Record<string, string>, step: DrillStep) => Record<string, string>;
 }
@@ -102,9 +103,7 @@ export async function runJob(
   const contexts = (env: Record<string, string> = {}): Contexts => ({
     github: settings.github,
     inputs: settings.inputs,
-    // Every secret reads as empty, as a secret the repository does not have; the token for this
-    // action's steps is the drill's own (adjustInputs).
-    secrets: {},
+    secrets: settings.secrets,
     steps: stepsContext,
     env: { ...jobEnv, ...exported, ...env },
   });

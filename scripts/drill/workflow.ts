@@ -9,6 +9,7 @@ import {
   convertWorkflowTemplate,
   isMapping,
   isSequence,
+  NoOperationTraceWriter,
   parseWorkflow,
 } from "@actions/workflow-parser";
 import type { Step } from "@actions/workflow-parser/model/workflow-template";
@@ -18,7 +19,6 @@ import {
 } from "@actions/workflow-parser/templates/template-context";
 import type { MappingToken } from "@actions/workflow-parser/templates/tokens/mapping-token";
 import type { TemplateToken } from "@actions/workflow-parser/templates/tokens/template-token";
-import { NoOperationTraceWriter } from "@actions/workflow-parser";
 import { getWorkflowSchema } from "@actions/workflow-parser/workflows/workflow-schema";
 
 /** A step that does what the drill says, where the real job would build, test or deploy. */
@@ -49,6 +49,8 @@ export interface DrillJob {
   env: MappingToken[];
   /** `workflow_dispatch` / `workflow_call` inputs and their defaults. */
   inputDefaults: Record<string, string>;
+  /** The secrets the workflow names (`secrets.NAME`). */
+  secretNames: string[];
 }
 
 /** A workflow the drill cannot run, in words for the person who wrote it. */
@@ -166,5 +168,8 @@ export async function readJob(file: string, content: string, jobId?: string): Pr
     steps,
     env,
     inputDefaults: inputDefaults(template.events as Record<string, unknown>),
+    secretNames: [
+      ...new Set([...content.matchAll(/\bsecrets\.([A-Za-z_][\w-]*)/g)].map((m) => m[1] ?? "")),
+    ],
   };
 }

@@ -74,7 +74,7 @@ describe("the drill on steps after the deploy", () => {
 });
 
 describe("the drill passes what the runner passes between steps", () => {
-  it("outputs (wait: false, then mode: wait) and env: the wait step gets the create step's snapshot-ids", async () => {
+  it("outputs (wait: false, then mode: wait) and env: the wait step gets the create step's snapshot-ids, and a secret through env", async () => {
     const report = await drillOne(fixture("outputs-between-steps.yml"), "Deploy fails");
     const [create, , wait] = report.job.steps;
     expect(create?.inputs?.["server-id"]).toBe("12345, 12346");

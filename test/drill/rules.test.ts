@@ -73,7 +73,13 @@ const step = (
   env: undefined,
   waitFor: [],
 });
-const job = (steps: DrillStep[]) => ({ id: "deploy", steps, env: [], inputDefaults: {} });
+const job = (steps: DrillStep[]) => ({
+  id: "deploy",
+  steps,
+  env: [],
+  inputDefaults: {},
+  secretNames: [],
+});
 
 describe("the scenarios and the deploy step", () => {
   const steps = [
