@@ -7,7 +7,9 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { fixture } from "./support.js";
+
+// Not support.ts's: this file runs the drill's bundle, and need not load the drill itself.
+const fixture = (name: string) => path.join("test", "drill", "fixtures", name);
 
 const dirs: string[] = [];
 afterEach(async () => {
