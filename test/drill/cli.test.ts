@@ -7,6 +7,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { startSimulator } from "../../simulator/server.js";
+import { closedAfterTest } from "../support/runs.js";
 
 // Not support.ts's: this file runs the drill's bundle, and need not load the drill itself.
 const fixture = (name: string) => path.join("test", "drill", "fixtures", name);
@@ -52,10 +54,17 @@ describe("npm run drill", () => {
     );
   });
 
-  it("exit 0 when no verdict is ✗; exit 2, with the parser's words, for a file it cannot drill", async () => {
-    const good = await runDrill([fixture("deploy-timeout.yml")]);
+  it("exit 0 when no verdict is ✗, the given API's token never shown; exit 2, with the parser's words, for a file it cannot drill", async () => {
+    const sim = closedAfterTest(
+      await startSimulator({ snapshotDurationMs: 300, restoreDurationMs: 300 }),
+    );
+    const api = ["--api-url", sim.url, "--api-token", sim.token];
+    const good = await runDrill([fixture("deploy-timeout.yml"), ...api]);
     expect(good.code).toBe(0);
+    expect(good.stdout).toContain(`against ${sim.url}.`);
     expect(good.stdout).toContain("✓ restored: the deploy timed out");
+    expect(`${good.stdout}${good.stderr}`).not.toContain(sim.token);
+    expect(sim.restores).toHaveLength(1);
     const bad = await runDrill([fixture("syntax-error.yml")]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("(Line: 9, Col: 9): Unexpected value 'timeout-minute'");
