@@ -5,6 +5,7 @@
  * before it depends on what that step is, which only its author knows: a warning that says so.
  * A job cancelled once the deploy started gets no rollback from the runner at all: shown as such.
  */
+import { Inputs } from "../../src/constants.js";
 import type { JobRecord, StepRecord } from "./job.js";
 import type { Restore } from "./restored.js";
 
@@ -34,7 +35,7 @@ function loss(restores: readonly Restore[]): string {
 }
 
 function isConfirm(record: StepRecord): boolean {
-  return record.inputs?.mode === "confirm" && record.outcome === "success";
+  return record.inputs?.[Inputs.mode] === "confirm" && record.outcome === "success";
 }
 
 /** The step the scenario is about, as the table names it. */
