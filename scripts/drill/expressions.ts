@@ -20,7 +20,21 @@ export interface Contexts {
   steps: Record<string, { outputs: Record<string, string>; outcome: string; conclusion: string }>;
 }
 
-const CONTEXT_NAMES = ["github", "env", "inputs", "secrets", "steps", "job", "runner", "vars"];
+/**
+ * The contexts a step may read. Those the drill has no values for (a job's matrix, the outputs of
+ * the jobs it needs, the repository's variables) are empty, as a missing key reads on GitHub.
+ */
+const EMPTY_CONTEXTS = { vars: {}, matrix: {}, strategy: {}, needs: {} };
+const CONTEXT_NAMES = [
+  "github",
+  "env",
+  "inputs",
+  "secrets",
+  "steps",
+  "job",
+  "runner",
+  ...Object.keys(EMPTY_CONTEXTS),
+];
 
 function statusFunctions(status: JobStatus): Map<string, FunctionDefinition> {
   const answer =
@@ -41,7 +55,7 @@ function evaluate(expression: string, contexts: Contexts, status: JobStatus): da
   const tokens = new Lexer(expression).lex().tokens;
   const tree = new Parser(tokens, CONTEXT_NAMES, [...functions.values()]).parse();
   const values = JSON.parse(
-    JSON.stringify({ ...contexts, job: { status }, runner: { os: "Linux" }, vars: {} }),
+    JSON.stringify({ ...EMPTY_CONTEXTS, ...contexts, job: { status }, runner: { os: "Linux" } }),
     data.reviver,
   ) as data.Dictionary;
   return new Evaluator(tree, values, functions).evaluate();

@@ -124,6 +124,7 @@ describe("if: conditions, as the runner evaluates them", () => {
     ["always()", "cancelled", true],
     ["cancelled()", "cancelled", true],
     ["success() && (env.STAGE == 'prod')", "success", true],
+    ["success() && (matrix.server == '')", "success", true],
   ] as const)("%s with the job %s: %s", (condition, status, holds) => {
     expect(conditionHolds(condition, contexts, status)).toBe(holds);
   });
