@@ -5,7 +5,9 @@
  * restored, and the verdict.
  */
 import { readFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { Inputs } from "../../src/constants.js";
+import { forEachConcurrently } from "../../src/fleet/concurrency.js";
 import { startSimulator } from "../../simulator/server.js";
 import { runAction, runPostStep, stepEnvironment } from "../run-action.js";
 import { deployStepOf } from "./deploy-step.js";
@@ -162,9 +164,8 @@ export async function drillScenario(
 }
 
 /**
- * Drills the job of `options.file`: every scenario, at once against simulators of their own, or
- * one after the other against one given API (its servers are shared). `planned` hears what will
- * be drilled before the scenarios start.
+ * Drills the job of `options.file`, every scenario. `planned` hears what will be drilled before
+ * the scenarios start.
  */
 export async function drillWorkflow(
   options: DrillOptions,
@@ -172,12 +173,15 @@ export async function drillWorkflow(
 ) {
   const plan = await planDrill(options);
   planned(plan);
-  const run = (scenario: Scenario, n: number) => drillScenario(plan, scenario, n, options);
+  // Against simulators of their own, scenarios run side by side, as many as there are cores (each
+  // spawns the bundle for every step of this action); one given API is shared, so one at a time.
   const reports: ScenarioReport[] = [];
-  if (options.api) {
-    for (const [n, scenario] of plan.scenarios.entries()) reports.push(await run(scenario, n));
-  } else {
-    reports.push(...(await Promise.all(plan.scenarios.map(run))));
-  }
+  await forEachConcurrently(
+    [...plan.scenarios.entries()],
+    options.api ? 1 : availableParallelism(),
+    async ([n, scenario]) => {
+      reports[n] = await drillScenario(plan, scenario, n, options);
+    },
+  );
   return { job: plan.job, reports };
 }
