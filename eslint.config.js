@@ -67,7 +67,7 @@ const pureRules = restrict("src/fleet/rules/*.ts", [
 ]);
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/"] },
+  { ignores: ["dist/", "node_modules/", "coverage/", ".drill/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
