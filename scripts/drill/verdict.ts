@@ -106,6 +106,14 @@ export function verdictOn(
             reason: "nothing restored: the job was cancelled before the deploy started",
           };
     }
+    const cancelled = job.steps.findIndex((r) => r.step.id === job.scenario.target?.id);
+    const confirm = job.steps.slice(0, cancelled === -1 ? undefined : cancelled).find(isConfirm);
+    if (confirm && !restored) {
+      return {
+        mark: "✓",
+        reason: `nothing restored: ${confirm.step.displayName} confirmed the deploy before the job was cancelled`,
+      };
+    }
     return restored
       ? { mark: "✓", reason: "restored: the job was cancelled once the deploy had started" }
       : {

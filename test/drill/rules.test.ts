@@ -197,6 +197,24 @@ describe("verdicts", () => {
     });
   });
 
+  it("a job cancelled after the deploy: ✓ when a confirm ran before, ⊘ when none did", () => {
+    const confirm = record(step("ok", "Confirm", "action"), "success", {
+      inputs: { mode: "confirm" },
+    });
+    const notify = step("notify", "Notify");
+    const cancelledAt = (steps: StepRecord[]): JobRecord => ({
+      ...jobRecord("cancelled", steps),
+      scenario: { name: "Notify is cancelled", target: { id: "notify", way: "cancel" } },
+    });
+    const confirmed = [record(deploy, "success"), confirm, record(notify, "cancelled")];
+    expect(verdictOn(cancelledAt(confirmed), "deploy", [])).toEqual({
+      mark: "✓",
+      reason: "nothing restored: Confirm confirmed the deploy before the job was cancelled",
+    });
+    const unconfirmed = [record(deploy, "success"), record(notify, "cancelled")];
+    expect(verdictOn(cancelledAt(unconfirmed), "deploy", []).mark).toBe("⊘");
+  });
+
   it("a failure after the deploy that restores nothing: ⚠, right for a notification only", () => {
     const notify = record(step("notify", "Notify"), "failure");
     const verdict = verdictOn(
