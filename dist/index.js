@@ -28580,17 +28580,45 @@ async function withRetries(operation, shouldRetry, policy, context) {
 
 /***/ }),
 
+/***/ 5053:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LT: () => (/* binding */ isInProgress),
+/* harmony export */   WN: () => (/* binding */ hasFailed),
+/* harmony export */   Yw: () => (/* binding */ isCompleted)
+/* harmony export */ });
+const STATES = new Map([
+    ["completed", "completed"],
+    ["in_progress", "in-progress"],
+    ["failed", "failed"],
+    ["error", "failed"],
+]);
+function snapshotState(snapshot) {
+    return STATES.get(snapshot.status) ?? "unknown";
+}
+/** Made and restorable: the only success of a wait. */
+function isCompleted(snapshot) {
+    return snapshotState(snapshot) === "completed";
+}
+/** Still being made, as documented: the only state a wait goes on waiting for. */
+function isInProgress(snapshot) {
+    return snapshotState(snapshot) === "in-progress";
+}
+/** Ended without completing, for sure: it can never be restored, so retention deletes it first. */
+function hasFailed(snapshot) {
+    return snapshotState(snapshot) === "failed";
+}
+
+
+/***/ }),
+
 /***/ 705:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   O: () => (/* binding */ RESTORING),
-/* harmony export */   V: () => (/* binding */ SnapshotStatus)
+/* harmony export */   O: () => (/* binding */ RESTORING)
 /* harmony export */ });
-const SnapshotStatus = {
-    inProgress: "in_progress",
-    completed: "completed",
-};
 /** The one server status the action relies on: a restore is under way. */
 const RESTORING = "restoring";
 
@@ -28780,10 +28808,10 @@ async function forEachConcurrently(items, limit, work) {
 /* unused harmony export RESEND_RESTORE_WITHIN_MS */
 /* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
 /* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1778);
-/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(705);
-/* harmony import */ var _snapshot_lists_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5750);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7607);
-/* harmony import */ var _api_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7018);
+/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(705);
+/* harmony import */ var _snapshot_lists_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5750);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7607);
+/* harmony import */ var _api_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7018);
 
 
 
@@ -28796,7 +28824,7 @@ async function forEachConcurrently(items, limit, work) {
  * look at the API shows that it did nothing; an effect that is found is taken as the result.
  */
 async function sendExactlyOnce(spec, context) {
-    const { clock, deadline, policy = _api_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .DEFAULT_RETRY_POLICY */ .cO, random, log, signal } = context;
+    const { clock, deadline, policy = _api_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_RETRY_POLICY */ .cO, random, log, signal } = context;
     for (let attempt = 1;; attempt++) {
         try {
             return { value: await spec.send(), recovered: false };
@@ -28804,7 +28832,7 @@ async function sendExactlyOnce(spec, context) {
         catch (error) {
             if (!(0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .mayHaveTakenEffect */ .Y2)(error))
                 throw error;
-            const delayMs = (0,_api_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .backoffDelayMs */ .Q4)(attempt, policy, random);
+            const delayMs = (0,_api_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .backoffDelayMs */ .Q4)(attempt, policy, random);
             if (delayMs >= deadline.remainingMs())
                 throw error;
             log.warning(`${spec.request} got no clear answer (${error.message}); ` +
@@ -28817,7 +28845,7 @@ async function sendExactlyOnce(spec, context) {
             if (attempt >= policy.maxAttempts)
                 throw error;
             log.info(`${spec.request} did nothing: sending it again (try ${attempt + 1} of ` +
-                `${policy.maxAttempts}, ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_4__/* .formatDuration */ .a)(deadline.remainingMs())} left).`);
+                `${policy.maxAttempts}, ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a)(deadline.remainingMs())} left).`);
         }
     }
 }
@@ -28832,7 +28860,7 @@ function createSnapshotOnce(api, request, idsBefore, context) {
             const unknown = `${what} got no clear answer (${sendError.message}), and the server's ` +
                 `snapshots could not be listed to check. A snapshot named ${request.name} may exist: ` +
                 "check the server before running the step again.";
-            const listed = await lookOrExplain(() => (0,_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_3__/* .readServerList */ .wM)(api, request.server_id), unknown);
+            const listed = await lookOrExplain(() => (0,_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_2__/* .readServerList */ .wM)(api, request.server_id), unknown);
             const made = listed.snapshots
                 .filter((s) => s.name === request.name && !idsBefore.has(s.id))
                 .sort((a, b) => a.id - b.id)[0];
@@ -28865,7 +28893,7 @@ function restoreSnapshotOnce(api, snapshot, context) {
             const server = await lookOrExplain(() => api.getServer(serverId), `${what} got no clear answer (${sendError.message}), and the server's ` +
                 `status could not be checked. The restore may have started: check server ${serverId} ` +
                 "before running the step again.");
-            if (server.status === _api_types_js__WEBPACK_IMPORTED_MODULE_2__/* .RESTORING */ .O) {
+            if (server.status === _api_types_js__WEBPACK_IMPORTED_MODULE_5__/* .RESTORING */ .O) {
                 context.log.info(`Server ${serverId} is restoring: the request was accepted.`);
                 return { server };
             }
@@ -28874,7 +28902,7 @@ function restoreSnapshotOnce(api, snapshot, context) {
             const sinceFirstSend = context.clock.now() - (firstSentAt ?? context.clock.now());
             if (sinceFirstSend > RESEND_RESTORE_WITHIN_MS) {
                 throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__/* .StepFailure */ .pH(`${what} got no clear answer (${sendError.message}), and server ` +
-                    `${serverId} is ${server.status}, not restoring, ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_4__/* .formatDuration */ .a)(sinceFirstSend)} ` +
+                    `${serverId} is ${server.status}, not restoring, ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a)(sinceFirstSend)} ` +
                     "later: the restore may have started and already finished, so it is not sent again. " +
                     `Check server ${serverId} before running the step again.`);
             }
@@ -28913,19 +28941,19 @@ async function lookOrExplain(look, explanation) {
 /* harmony export */ });
 /* unused harmony export waitForRestores */
 /* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
-/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(705);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7607);
-/* harmony import */ var _health_check_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3774);
-/* harmony import */ var _health_url_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(935);
+/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(705);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
+/* harmony import */ var _health_check_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3774);
+/* harmony import */ var _health_url_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(935);
 /* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(1012);
-/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1778);
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(4891);
-/* harmony import */ var _exactly_once_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8708);
-/* harmony import */ var _snapshot_lists_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5750);
-/* harmony import */ var _rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3596);
-/* harmony import */ var _server_checks_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7079);
-/* harmony import */ var _wait_each_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(511);
-/* harmony import */ var _wait_until_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8544);
+/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1778);
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(4891);
+/* harmony import */ var _exactly_once_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8708);
+/* harmony import */ var _snapshot_lists_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5750);
+/* harmony import */ var _rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3596);
+/* harmony import */ var _server_checks_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7079);
+/* harmony import */ var _wait_each_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(511);
+/* harmony import */ var _wait_until_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(8544);
 
 
 
@@ -28947,7 +28975,7 @@ async function lookOrExplain(look, explanation) {
  */
 async function restoreServers(request, context) {
     const plan = await prepareRestores(request, context);
-    const health = request.health && (0,_health_url_js__WEBPACK_IMPORTED_MODULE_4__/* .healthUrlsFor */ .C)(request.health.urlTemplate, plan.servers.values());
+    const health = request.health && (0,_health_url_js__WEBPACK_IMPORTED_MODULE_3__/* .healthUrlsFor */ .C)(request.health.urlTemplate, plan.servers.values());
     const problems = [...plan.problems, ...(health?.problems ?? [])];
     if (problems.length > 0)
         return { kind: "refused", problems };
@@ -28975,21 +29003,21 @@ async function restoreServers(request, context) {
  * one sentence with its snapshot, which points at the mistyped id.
  */
 async function prepareRestores({ selection, serverIds, namePrefix, mapSource }, { api, log }) {
-    const named = (0,_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_7__/* .serversNamedBy */ .fT)(selection, serverIds);
+    const named = (0,_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_6__/* .serversNamedBy */ .fT)(selection, serverIds);
     const typedMap = selection.kind === "by-server" && mapSource === "input";
     const [read, early] = await Promise.all([
-        (0,_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_7__/* .snapshotsForSelection */ .rJ)(api, selection, serverIds).then((snapshots) => ({ snapshots }), (error) => ({ error })),
-        named && (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_9__/* .checkServers */ .F)(api, named, "restore", log, !typedMap),
+        (0,_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_6__/* .snapshotsForSelection */ .rJ)(api, selection, serverIds).then((snapshots) => ({ snapshots }), (error) => ({ error })),
+        named && (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_8__/* .checkServers */ .F)(api, named, "restore", log, !typedMap),
     ]);
     if ("error" in read) {
-        const failure = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__/* .explainFailure */ .SP)(read.error, { kind: "list" });
-        const wrongUrl = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__/* .wrongApiUrl */ .hh)([read.error]);
+        const failure = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_4__/* .explainFailure */ .SP)(read.error, { kind: "list" });
+        const wrongUrl = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_4__/* .wrongApiUrl */ .hh)([read.error]);
         const checked = early?.problems ?? [];
         // A refused token fails the checks and the lists alike: it is said once.
         const unread = checked.includes(failure)
             ? []
             : [
-                `Could not read the snapshots to restore (${(0,_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .describeSelection */ .e9)(selection, serverIds)}): ${failure}`,
+                `Could not read the snapshots to restore (${(0,_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .describeSelection */ .e9)(selection, serverIds)}): ${failure}`,
             ];
         return {
             targets: [],
@@ -28999,9 +29027,9 @@ async function prepareRestores({ selection, serverIds, namePrefix, mapSource }, 
         };
     }
     const missing = typedMap ? early?.missing : undefined;
-    const plan = (0,_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .planRestore */ .q8)(selection, serverIds, namePrefix, read.snapshots, missing);
+    const plan = (0,_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .planRestore */ .q8)(selection, serverIds, namePrefix, read.snapshots, missing);
     const targetServers = [...new Set(plan.targets.map((t) => t.server.id))];
-    const checks = early ?? (await (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_9__/* .checkServers */ .F)(api, targetServers, "restore", log));
+    const checks = early ?? (await (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_8__/* .checkServers */ .F)(api, targetServers, "restore", log));
     return {
         targets: plan.targets,
         problems: [...plan.problems, ...checks.problems],
@@ -29021,17 +29049,17 @@ async function startRestores(targets, announceEach, context) {
     if (results.length === 0)
         return results;
     const sayStarted = (line) => (announceEach ? log.warning(line) : log.info(line));
-    await log.group(`Starting ${results.length} restore(s)`, () => (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_12__/* .forEachConcurrently */ .D)(results, _concurrency_js__WEBPACK_IMPORTED_MODULE_12__/* .SERVER_CONCURRENCY */ .s, async (result) => {
+    await log.group(`Starting ${results.length} restore(s)`, () => (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_11__/* .forEachConcurrently */ .D)(results, _concurrency_js__WEBPACK_IMPORTED_MODULE_11__/* .SERVER_CONCURRENCY */ .s, async (result) => {
         const { snapshot } = result;
         const serverId = snapshot.server.id;
         try {
-            const answer = await (0,_exactly_once_js__WEBPACK_IMPORTED_MODULE_6__/* .restoreSnapshotOnce */ .GK)(context.api, snapshot, context);
+            const answer = await (0,_exactly_once_js__WEBPACK_IMPORTED_MODULE_5__/* .restoreSnapshotOnce */ .GK)(context.api, snapshot, context);
             const status = answer.value.server?.status;
-            result.serverStatus = typeof status === "string" ? status : _api_types_js__WEBPACK_IMPORTED_MODULE_1__/* .RESTORING */ .O;
+            result.serverStatus = typeof status === "string" ? status : _api_types_js__WEBPACK_IMPORTED_MODULE_12__/* .RESTORING */ .O;
             sayStarted(`Server ${serverId}: restore from snapshot ${snapshot.id} (${snapshot.name}) started.`);
         }
         catch (error) {
-            result.failure = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__/* .explainFailure */ .SP)(error, {
+            result.failure = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_4__/* .explainFailure */ .SP)(error, {
                 kind: "restore",
                 serverId,
                 snapshotId: snapshot.id,
@@ -29064,7 +29092,7 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
         if (!health || !result || url === undefined || FAILED_STATUS.test(server.status))
             return;
         const healthOptions = { clock, deadline, pollIntervalMs, log, signal };
-        healthChecks.push((0,_health_check_js__WEBPACK_IMPORTED_MODULE_3__/* .waitUntilHealthy */ .$V)(url, server.id, health.check, probeHealth, healthOptions).then((end) => {
+        healthChecks.push((0,_health_check_js__WEBPACK_IMPORTED_MODULE_2__/* .waitUntilHealthy */ .$V)(url, server.id, health.check, probeHealth, healthOptions).then((end) => {
             result.health = end;
         }));
     };
@@ -29084,9 +29112,9 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
             else if (outcome.kind === "timed-out") {
                 result.failure =
                     `Server ${serverId} is still restoring to snapshot ${snapshotId} after the ` +
-                        `${(0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(deadline.totalMs)} timeout. The restore goes on at the provider; do ` +
+                        `${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(deadline.totalMs)} timeout. The restore goes on at the provider; do ` +
                         "not start another one." +
-                        (0,_wait_until_js__WEBPACK_IMPORTED_MODULE_11__/* .lastCheckFailed */ .c)(outcome.lastFailure);
+                        (0,_wait_until_js__WEBPACK_IMPORTED_MODULE_10__/* .lastCheckFailed */ .c)(outcome.lastFailure);
             }
             else if (FAILED_STATUS.test(outcome.status)) {
                 result.failure = `Server ${serverId} ended the restore to snapshot ${snapshotId} with status "${outcome.status}".`;
@@ -29096,7 +29124,7 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
     catch (error) {
         // An error no further check can fix (a refused token) ends every wait.
         for (const result of started) {
-            result.failure = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__/* .explainFailure */ .SP)(error, {
+            result.failure = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_4__/* .explainFailure */ .SP)(error, {
                 kind: "wait-restore",
                 serverId: result.snapshot.server.id,
                 snapshotId: result.snapshot.id,
@@ -29112,9 +29140,9 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
 async function waitForRestores(api, serverIds, options, 
 /** Told of each server as soon as it is no longer restoring (not when it vanished). */
 onFinished) {
-    const waited = await (0,_wait_each_js__WEBPACK_IMPORTED_MODULE_10__/* .waitForEach */ .e)(new Map(serverIds.map((id) => [id, { id, status: _api_types_js__WEBPACK_IMPORTED_MODULE_1__/* .RESTORING */ .O }])), {
+    const waited = await (0,_wait_each_js__WEBPACK_IMPORTED_MODULE_9__/* .waitForEach */ .e)(new Map(serverIds.map((id) => [id, { id, status: _api_types_js__WEBPACK_IMPORTED_MODULE_12__/* .RESTORING */ .O }])), {
         look: async (pending) => new Map(await Promise.all(pending.map((id) => serverStatus(api, id)))),
-        isSettled: (server) => server?.status !== _api_types_js__WEBPACK_IMPORTED_MODULE_1__/* .RESTORING */ .O,
+        isSettled: (server) => server?.status !== _api_types_js__WEBPACK_IMPORTED_MODULE_12__/* .RESTORING */ .O,
         onSettled: (_, server) => {
             if (server)
                 onFinished?.(server);
@@ -29122,7 +29150,7 @@ onFinished) {
         progress: (states, elapsedMs) => [...states]
             .map(([id, server]) => `Server ${id}: ${server?.status ?? "gone"}`)
             .join("; ")
-            .concat(` (${(0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(elapsedMs)} elapsed)`),
+            .concat(` (${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(elapsedMs)} elapsed)`),
     }, options);
     return new Map([...waited].map(([id, end]) => [
         id,
@@ -29147,7 +29175,7 @@ async function serverStatus(api, serverId) {
 /** What went wrong, server by server: a restore that did not end well, or a service not back. */
 function restoreFailures(results) {
     return results.flatMap((r) => {
-        const unhealthy = r.health && (0,_health_check_js__WEBPACK_IMPORTED_MODULE_3__/* .unhealthySentence */ .i9)(r.health, r.snapshot.server.id, r.snapshot.id);
+        const unhealthy = r.health && (0,_health_check_js__WEBPACK_IMPORTED_MODULE_2__/* .unhealthySentence */ .i9)(r.health, r.snapshot.server.id, r.snapshot.id);
         return [r.failure, unhealthy].filter((f) => f !== undefined);
     });
 }
@@ -29159,9 +29187,9 @@ function restoreColumns(health) {
 function restoreRow(result, health) {
     const { snapshot } = result;
     const status = result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? "");
-    const took = result.endedAtMs === undefined ? "" : (0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(result.endedAtMs);
+    const took = result.endedAtMs === undefined ? "" : (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(result.endedAtMs);
     const row = [...plannedRow(snapshot, status).slice(0, 5), took];
-    return health ? [...row, result.health ? (0,_health_check_js__WEBPACK_IMPORTED_MODULE_3__/* .healthText */ .gB)(result.health) : "not checked"] : row;
+    return health ? [...row, result.health ? (0,_health_check_js__WEBPACK_IMPORTED_MODULE_2__/* .healthText */ .gB)(result.health) : "not checked"] : row;
 }
 /** A snapshot found and checked, but not (or not yet) restored. */
 function plannedRow(snapshot, status) {
@@ -29173,7 +29201,7 @@ function pairRow(pair, status) {
 }
 /** The dry run's lines: what would be restored, and to what. */
 function planLines(targets) {
-    return targets.map((target) => `Dry run: would restore server ${target.server.id} to snapshot ${(0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__/* .describeSnapshot */ .e4)(target)}, ` +
+    return targets.map((target) => `Dry run: would restore server ${target.server.id} to snapshot ${(0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSnapshot */ .e4)(target)}, ` +
         `made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_13__/* .asText */ .e1)(target.created_at) || "at a time the API did not give"}.`);
 }
 
@@ -29190,10 +29218,12 @@ function planLines(targets) {
 /* harmony export */   uK: () => (/* binding */ sameServerProblems)
 /* harmony export */ });
 /* unused harmony export latestRestorable */
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
-/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1778);
-/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1012);
-/* harmony import */ var _retention_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7758);
+/* harmony import */ var _api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5053);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
+/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1778);
+/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1012);
+/* harmony import */ var _retention_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7758);
+
 
 
 
@@ -29209,7 +29239,7 @@ function planRestore(selection, serverIds, namePrefix, snapshots, missingServers
     const chosen = [];
     if (selection.kind === "commit") {
         // Sorted once for every server: each server's own snapshots keep the order.
-        const ordered = (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .newestFirst */ .ll)(snapshots);
+        const ordered = (0,_retention_js__WEBPACK_IMPORTED_MODULE_3__/* .newestFirst */ .ll)(snapshots);
         for (const serverId of serverIds) {
             const own = ordered.filter((s) => s.server.id === serverId);
             const plan = commitRestorable(own, namePrefix, selection.sha);
@@ -29229,11 +29259,11 @@ function planRestore(selection, serverIds, namePrefix, snapshots, missingServers
         for (const named of findNamed(selection, snapshots, missingServers)) {
             if ("problem" in named)
                 problems.push(named.problem);
-            else if ((0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isCompleted */ .Yw)(named.snapshot))
+            else if ((0,_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw)(named.snapshot))
                 chosen.push(named.snapshot);
             else {
                 const { snapshot } = named;
-                problems.push(`Snapshot ${(0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__/* .describeSnapshot */ .e4)(snapshot)} is ${snapshot.status}, not completed: it cannot be restored.`);
+                problems.push(`Snapshot ${(0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_2__/* .describeSnapshot */ .e4)(snapshot)} is ${snapshot.status}, not completed: it cannot be restored.`);
             }
         }
     }
@@ -29256,7 +29286,7 @@ function planRestore(selection, serverIds, namePrefix, snapshots, missingServers
  * string elsewhere (the run id) is not a commit.
  */
 function commitsOf(snapshot, namePrefix) {
-    const inName = (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isManaged */ .yF)(snapshot, namePrefix)
+    const inName = (0,_retention_js__WEBPACK_IMPORTED_MODULE_3__/* .isManaged */ .yF)(snapshot, namePrefix)
         ? /^([0-9a-f]{7,40})-/i.exec(snapshot.name.slice(namePrefix.length))?.[1]
         : undefined;
     const description = typeof snapshot.description === "string" ? snapshot.description : "";
@@ -29274,8 +29304,8 @@ function sameCommit(carried, sha) {
  * `own`: the server's snapshots, newest first.
  */
 function commitRestorable(own, namePrefix, sha) {
-    const ofCommit = own.filter((s) => (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isManaged */ .yF)(s, namePrefix) && commitsOf(s, namePrefix).some((c) => sameCommit(c, sha)));
-    const [snapshot] = ofCommit.filter(_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isCompleted */ .Yw);
+    const ofCommit = own.filter((s) => (0,_retention_js__WEBPACK_IMPORTED_MODULE_3__/* .isManaged */ .yF)(s, namePrefix) && commitsOf(s, namePrefix).some((c) => sameCommit(c, sha)));
+    const [snapshot] = ofCommit.filter(_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw);
     if (snapshot)
         return { snapshot, others: ofCommit.filter((s) => s !== snapshot) };
     const newest = own.slice(0, NEWEST_SHOWN);
@@ -29293,11 +29323,11 @@ function commitRestorable(own, namePrefix, sha) {
 }
 const NEWEST_SHOWN = 3;
 function said(snapshot) {
-    return `${snapshot.id} ${snapshot.name} (${snapshot.status}, made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_3__/* .asText */ .e1)(snapshot.created_at)})`;
+    return `${snapshot.id} ${snapshot.name} (${snapshot.status}, made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_4__/* .asText */ .e1)(snapshot.created_at)})`;
 }
 /** The newest completed snapshot of ours: never one in progress, never one without the prefix. */
 function latestRestorable(snapshots, serverId, namePrefix) {
-    return (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .newestFirst */ .ll)(snapshots.filter((s) => s.server.id === serverId && (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isCompleted */ .Yw)(s) && (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isManaged */ .yF)(s, namePrefix)))[0];
+    return (0,_retention_js__WEBPACK_IMPORTED_MODULE_3__/* .newestFirst */ .ll)(snapshots.filter((s) => s.server.id === serverId && (0,_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw)(s) && (0,_retention_js__WEBPACK_IMPORTED_MODULE_3__/* .isManaged */ .yF)(s, namePrefix)))[0];
 }
 /** `server 12345 to snapshot 801, server 12346 to snapshot 802`: what a restore was asked to do. */
 function describeSelection(selection, serverIds) {
@@ -29346,7 +29376,7 @@ function findNamed(selection, snapshots, missingServers) {
         }
         if (serverId !== undefined && snapshot.server.id !== serverId) {
             return {
-                problem: `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} pairs server ${serverId} with snapshot ${snapshotId}, ` +
+                problem: `${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} pairs server ${serverId} with snapshot ${snapshotId}, ` +
                     `but that snapshot belongs to server ${snapshot.server.id}.`,
             };
         }
@@ -29363,7 +29393,7 @@ function typoInMap({ snapshotId, serverId }, snapshot, snapshots, map) {
     if (apiWords !== undefined) {
         const elsewhere = snapshot ? ` Snapshot ${snapshotId} is server ${snapshot.server.id}'s.` : "";
         return (`Server ${serverId} does not exist, or this token cannot see it (${apiWords}): is the ` +
-            `server id in ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} a typo?${elsewhere}`);
+            `server id in ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} a typo?${elsewhere}`);
     }
     if (snapshot)
         return undefined;
@@ -29371,7 +29401,7 @@ function typoInMap({ snapshotId, serverId }, snapshot, snapshots, map) {
     const held = own.length > 0 ? `its snapshots: ${own.join(", ")}` : "it has none";
     const others = map.severalServers ? ", nor on any other server of the map" : "";
     return (`Snapshot ${snapshotId} is not on server ${serverId} (${held})${others}: is the snapshot id ` +
-        `in ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} a typo?`);
+        `in ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} a typo?`);
 }
 /** A server can be restored to only one snapshot: a sentence for each server named twice. */
 function sameServerProblems(chosen) {
@@ -29380,7 +29410,7 @@ function sameServerProblems(chosen) {
         byServer.set(s.server.id, [...(byServer.get(s.server.id) ?? []), s]);
     return [...byServer]
         .filter(([, group]) => group.length > 1)
-        .map(([serverId, group]) => `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} names ${group.length} snapshots of server ${serverId} ` +
+        .map(([serverId, group]) => `${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} names ${group.length} snapshots of server ${serverId} ` +
         `(${group.map((s) => s.id).join(", ")}): a server can be restored to only one.`);
 }
 
@@ -29394,13 +29424,12 @@ function sameServerProblems(chosen) {
 /* harmony export */   $N: () => (/* binding */ snapshotsToPrune),
 /* harmony export */   HJ: () => (/* binding */ planRoom),
 /* harmony export */   KW: () => (/* binding */ age),
-/* harmony export */   Yw: () => (/* binding */ isCompleted),
 /* harmony export */   ll: () => (/* binding */ newestFirst),
 /* harmony export */   m5: () => (/* binding */ planSlot),
 /* harmony export */   yF: () => (/* binding */ isManaged)
 /* harmony export */ });
 /* unused harmony export snapshotsToMakeRoom */
-/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
+/* harmony import */ var _api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5053);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
 /* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1778);
@@ -29416,18 +29445,6 @@ function sameServerProblems(chosen) {
 /** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
 function isManaged(snapshot, namePrefix) {
     return snapshot.name.startsWith(namePrefix);
-}
-function isCompleted(snapshot) {
-    return snapshot.status === _api_types_js__WEBPACK_IMPORTED_MODULE_0__/* .SnapshotStatus */ .V.completed;
-}
-/**
- * A snapshot that ended without completing and can never be restored. The API documents no
- * failure value; only these unmistakable words count, so that an undocumented status of a
- * snapshot still being made (`pending`, `queued`) is never taken for a failure and deleted.
- */
-const FAILED_STATUSES = new Set(["failed", "error"]);
-function hasFailed(snapshot) {
-    return FAILED_STATUSES.has(snapshot.status);
 }
 /**
  * `created_at` in ms; NaN when the API sent something that is not a date. Only text is read as a
@@ -29451,7 +29468,7 @@ function age(snapshot, now) {
 }
 function mayBeDeleted(snapshot, ownership) {
     return (isManaged(snapshot, ownership.namePrefix) &&
-        (isCompleted(snapshot) || hasFailed(snapshot)) &&
+        ((0,_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw)(snapshot) || (0,_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .hasFailed */ .WN)(snapshot)) &&
         !Number.isNaN(createdAtMs(snapshot)));
 }
 /**
@@ -29462,8 +29479,8 @@ function snapshotsToPrune(snapshots, policy) {
     const candidates = newestFirst(snapshots.filter((s) => mayBeDeleted(s, policy)));
     const tooYoung = (s) => policy.olderThanMs !== undefined && policy.now.getTime() - createdAtMs(s) < policy.olderThanMs;
     const beyondKeep = [
-        ...candidates.filter(hasFailed),
-        ...candidates.filter(isCompleted).slice(policy.keep),
+        ...candidates.filter(_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .hasFailed */ .WN),
+        ...candidates.filter(_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw).slice(policy.keep),
     ];
     const deleted = newestFirst(beyondKeep.filter((s) => !tooYoung(s)));
     const deletedIds = new Set(deleted.map((s) => s.id));
@@ -29478,7 +29495,7 @@ function snapshotsToMakeRoom(snapshots, needed, ownership) {
     if (needed <= 0)
         return [];
     const oldestFirst = newestFirst(snapshots.filter((s) => mayBeDeleted(s, ownership))).reverse();
-    const order = [...oldestFirst.filter(hasFailed), ...oldestFirst.filter(isCompleted)];
+    const order = [...oldestFirst.filter(_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .hasFailed */ .WN), ...oldestFirst.filter(_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw)];
     return order.length >= needed ? order.slice(0, needed) : undefined;
 }
 /**
@@ -29555,10 +29572,10 @@ function listing(snapshots, now) {
 /* harmony export */   Y: () => (/* binding */ missingServers)
 /* harmony export */ });
 /* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
-/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(705);
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
-/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1778);
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4891);
+/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(705);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
+/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1778);
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4891);
 
 
 
@@ -29607,7 +29624,7 @@ async function missingServers(api, serverIds) {
 /** Each server, or the error that reading it ended with; all at once. */
 async function readServers(api, serverIds) {
     const found = new Map();
-    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_4__/* .forEachConcurrently */ .D)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_4__/* .SERVER_CONCURRENCY */ .s, async (serverId) => {
+    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .forEachConcurrently */ .D)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .SERVER_CONCURRENCY */ .s, async (serverId) => {
         try {
             found.set(serverId, await api.getServer(serverId));
         }
@@ -29623,9 +29640,9 @@ function isServer(value) {
 function unreachable(error, serverId) {
     if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 404)) {
         return (`Server ${serverId} does not exist, or this token cannot see it (${error.message}). ` +
-            `Check ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.serverId}.`);
+            `Check ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.serverId}.`);
     }
-    return (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_3__/* .explainFailure */ .SP)(error, { kind: "server", serverId });
+    return (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_2__/* .explainFailure */ .SP)(error, { kind: "server", serverId });
 }
 /** Statuses the provider's own examples show a server taking a snapshot or a restore in. */
 const READY_STATUSES = new Set(["active", "stopped"]);
@@ -29635,7 +29652,7 @@ const READY_STATUSES = new Set(["active", "stopped"]);
  */
 function statusVerdict(server, change) {
     const what = change === "snapshot" ? "a snapshot of it" : "a restore";
-    if (server.status === _api_types_js__WEBPACK_IMPORTED_MODULE_1__/* .RESTORING */ .O) {
+    if (server.status === _api_types_js__WEBPACK_IMPORTED_MODULE_4__/* .RESTORING */ .O) {
         return {
             refused: `Server ${server.id} is restoring: ${what} must wait until that restore has finished ` +
                 "(its status is active or stopped again).",
@@ -30280,8 +30297,8 @@ var snapshot_lists = __nccwpck_require__(5750);
 var retention = __nccwpck_require__(7758);
 // EXTERNAL MODULE: ./src/fleet/server-checks.ts
 var server_checks = __nccwpck_require__(7079);
-// EXTERNAL MODULE: ./src/api/types.ts
-var types = __nccwpck_require__(705);
+// EXTERNAL MODULE: ./src/api/snapshot-status.ts
+var snapshot_status = __nccwpck_require__(5053);
 // EXTERNAL MODULE: ./src/fleet/wait/each.ts
 var each = __nccwpck_require__(511);
 // EXTERNAL MODULE: ./src/fleet/wait/until.ts
@@ -30313,8 +30330,8 @@ async function waitForSnapshots(api, snapshots, options, accountPages) {
             pages = checked.accountPages;
             return checked.seen;
         },
-        // Only `in_progress` is documented as unfinished; gone and failed checks are ends too.
-        isSettled: (seen) => !("snapshot" in seen) || seen.snapshot.status !== types/* SnapshotStatus */.V.inProgress,
+        // Gone and failed checks are ends too.
+        isSettled: (seen) => !("snapshot" in seen) || !(0,snapshot_status/* isInProgress */.LT)(seen.snapshot),
         progress: (states, elapsedMs) => progressLine(snapshots, states, elapsedMs),
     }, options);
     return new Map([...waited].map(([id, end]) => [id, resultOf(end, made.get(id))]));
@@ -30379,25 +30396,30 @@ function resultOf(end, made) {
         return { kind: "error", snapshot, elapsedMs, error: state.error };
     if ("gone" in state)
         return { kind: "vanished", snapshot, elapsedMs };
-    // Any status but the two documented ones is an end that is not success.
-    const kind = snapshot.status === types/* SnapshotStatus */.V.completed ? "completed" : "failed";
+    const kind = (0,snapshot_status/* isCompleted */.Yw)(snapshot) ? "completed" : "failed";
     return { kind, snapshot, elapsedMs };
 }
 function progressLine(all, states, elapsedMs) {
     const elapsed = `${(0,duration/* formatDuration */.a)(elapsedMs)} elapsed`;
+    /** The snapshot as last seen; undefined when it is gone or could not be checked. */
+    const latest = (s) => {
+        const seen = states.get(s.id);
+        return !seen ? s : "snapshot" in seen ? seen.snapshot : undefined;
+    };
     const statusOf = (s) => {
         const seen = states.get(s.id);
-        if (!seen || "snapshot" in seen)
-            return seen?.snapshot.status ?? s.status;
-        return "gone" in seen ? "gone from the list" : "could not be checked";
+        return (latest(s)?.status ?? (seen && "gone" in seen ? "gone from the list" : "could not be checked"));
     };
     if (all.length <= NAMED_IN_PROGRESS_LINE) {
         const named = all.map((s) => `snapshot ${s.id} of server ${s.server.id}: ${statusOf(s)}`);
         return `${capitalize(named.join("; "))} (${elapsed})`;
     }
-    const count = (status) => all.filter((s) => statusOf(s) === status).length;
-    const completed = count(types/* SnapshotStatus */.V.completed);
-    const inProgress = count(types/* SnapshotStatus */.V.inProgress);
+    const count = (is) => all.filter((s) => {
+        const now = latest(s);
+        return now !== undefined && is(now);
+    }).length;
+    const completed = count(snapshot_status/* isCompleted */.Yw);
+    const inProgress = count(snapshot_status/* isInProgress */.LT);
     const ended = all.length - completed - inProgress;
     return (`${completed} of ${all.length} snapshots completed, ${inProgress} in progress` +
         `${ended > 0 ? `, ${ended} ended otherwise` : ""} (${elapsed})`);
@@ -30419,7 +30441,7 @@ async function waitForResults(results, pollIntervalMs, context, accountPages) {
         return;
     const snapshots = madeSnapshots(results);
     const wait = () => waitForSnapshots(api, snapshots, { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal }, accountPages);
-    const unfinished = snapshots.filter((s) => s.status === types/* SnapshotStatus */.V.inProgress).length;
+    const unfinished = snapshots.filter(snapshot_status/* isInProgress */.LT).length;
     let waited;
     if (unfinished > 0) {
         const title = `Waiting for ${unfinished} snapshot${unfinished === 1 ? "" : "s"} to complete`;

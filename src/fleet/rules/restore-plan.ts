@@ -1,3 +1,4 @@
+import { isCompleted } from "../../api/snapshot-status.js";
 import type { Snapshot } from "../../api/types.js";
 import { Inputs } from "../../constants.js";
 import type {
@@ -7,7 +8,7 @@ import type {
 } from "../../workflow/inputs/snapshot-selection.js";
 import { describeSnapshot } from "../../workflow/explain.js";
 import { asText } from "../../runner/untrusted.js";
-import { isCompleted, isManaged, newestFirst } from "./retention.js";
+import { isManaged, newestFirst } from "./retention.js";
 
 export interface RestorePlan {
   /** One snapshot per server, each one that exists, is completed and belongs to that server. */

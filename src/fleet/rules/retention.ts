@@ -1,4 +1,5 @@
-import { type Snapshot, SnapshotStatus } from "../../api/types.js";
+import { hasFailed, isCompleted } from "../../api/snapshot-status.js";
+import type { Snapshot } from "../../api/types.js";
 import { formatDuration } from "../../duration.js";
 import { Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "../../constants.js";
 import { StepFailure } from "../../workflow/explain.js";
@@ -13,21 +14,6 @@ import type { CreateSettings } from "../../workflow/inputs/settings.js";
 /** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
 export function isManaged(snapshot: Snapshot, namePrefix: string): boolean {
   return snapshot.name.startsWith(namePrefix);
-}
-
-export function isCompleted(snapshot: Snapshot): boolean {
-  return snapshot.status === SnapshotStatus.completed;
-}
-
-/**
- * A snapshot that ended without completing and can never be restored. The API documents no
- * failure value; only these unmistakable words count, so that an undocumented status of a
- * snapshot still being made (`pending`, `queued`) is never taken for a failure and deleted.
- */
-const FAILED_STATUSES: ReadonlySet<string> = new Set(["failed", "error"]);
-
-function hasFailed(snapshot: Snapshot): boolean {
-  return FAILED_STATUSES.has(snapshot.status);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { errorMessage, isTransient } from "../../api/errors.js";
-import { type Snapshot, SnapshotStatus, type SnapshotsApi } from "../../api/types.js";
+import { isCompleted, isInProgress } from "../../api/snapshot-status.js";
+import type { Snapshot, SnapshotsApi } from "../../api/types.js";
 import { formatDuration } from "../../duration.js";
 import type { Logger } from "../../runner/logger.js";
 import { explainFailure } from "../../workflow/explain.js";
@@ -54,9 +55,8 @@ export async function waitForSnapshots(
         pages = checked.accountPages;
         return checked.seen;
       },
-      // Only `in_progress` is documented as unfinished; gone and failed checks are ends too.
-      isSettled: (seen) =>
-        !("snapshot" in seen) || seen.snapshot.status !== SnapshotStatus.inProgress,
+      // Gone and failed checks are ends too.
+      isSettled: (seen) => !("snapshot" in seen) || !isInProgress(seen.snapshot),
       progress: (states, elapsedMs) => progressLine(snapshots, states, elapsedMs),
     },
     options,
@@ -128,8 +128,7 @@ function resultOf(end: WaitEnd<Seen>, made: Snapshot): SnapshotWaitResult {
   if (!end.settled) return { kind: "timed-out", snapshot, elapsedMs, lastFailure };
   if ("error" in state) return { kind: "error", snapshot, elapsedMs, error: state.error };
   if ("gone" in state) return { kind: "vanished", snapshot, elapsedMs };
-  // Any status but the two documented ones is an end that is not success.
-  const kind = snapshot.status === SnapshotStatus.completed ? "completed" : "failed";
+  const kind = isCompleted(snapshot) ? "completed" : "failed";
   return { kind, snapshot, elapsedMs };
 }
 
@@ -139,18 +138,28 @@ function progressLine(
   elapsedMs: number,
 ): string {
   const elapsed = `${formatDuration(elapsedMs)} elapsed`;
+  /** The snapshot as last seen; undefined when it is gone or could not be checked. */
+  const latest = (s: Snapshot) => {
+    const seen = states.get(s.id);
+    return !seen ? s : "snapshot" in seen ? seen.snapshot : undefined;
+  };
   const statusOf = (s: Snapshot) => {
     const seen = states.get(s.id);
-    if (!seen || "snapshot" in seen) return seen?.snapshot.status ?? s.status;
-    return "gone" in seen ? "gone from the list" : "could not be checked";
+    return (
+      latest(s)?.status ?? (seen && "gone" in seen ? "gone from the list" : "could not be checked")
+    );
   };
   if (all.length <= NAMED_IN_PROGRESS_LINE) {
     const named = all.map((s) => `snapshot ${s.id} of server ${s.server.id}: ${statusOf(s)}`);
     return `${capitalize(named.join("; "))} (${elapsed})`;
   }
-  const count = (status: string) => all.filter((s) => statusOf(s) === status).length;
-  const completed = count(SnapshotStatus.completed);
-  const inProgress = count(SnapshotStatus.inProgress);
+  const count = (is: (s: Snapshot) => boolean) =>
+    all.filter((s) => {
+      const now = latest(s);
+      return now !== undefined && is(now);
+    }).length;
+  const completed = count(isCompleted);
+  const inProgress = count(isInProgress);
   const ended = all.length - completed - inProgress;
   return (
     `${completed} of ${all.length} snapshots completed, ${inProgress} in progress` +
@@ -206,7 +215,7 @@ export async function waitForResults(
       { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal },
       accountPages,
     );
-  const unfinished = snapshots.filter((s) => s.status === SnapshotStatus.inProgress).length;
+  const unfinished = snapshots.filter(isInProgress).length;
   let waited;
   if (unfinished > 0) {
     const title = `Waiting for ${unfinished} snapshot${unfinished === 1 ? "" : "s"} to complete`;
