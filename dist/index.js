@@ -29221,8 +29221,10 @@ function planLines(targets) {
 /* harmony import */ var _api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5053);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
 /* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1778);
-/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1012);
-/* harmony import */ var _retention_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7758);
+/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1012);
+/* harmony import */ var _workflow_snapshot_name_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6533);
+/* harmony import */ var _retention_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7758);
+
 
 
 
@@ -29239,7 +29241,7 @@ function planRestore(selection, serverIds, namePrefix, snapshots, missingServers
     const chosen = [];
     if (selection.kind === "commit") {
         // Sorted once for every server: each server's own snapshots keep the order.
-        const ordered = (0,_retention_js__WEBPACK_IMPORTED_MODULE_3__/* .newestFirst */ .ll)(snapshots);
+        const ordered = (0,_retention_js__WEBPACK_IMPORTED_MODULE_4__/* .newestFirst */ .ll)(snapshots);
         for (const serverId of serverIds) {
             const own = ordered.filter((s) => s.server.id === serverId);
             const plan = commitRestorable(own, namePrefix, selection.sha);
@@ -29281,30 +29283,12 @@ function planRestore(selection, serverIds, namePrefix, snapshots, missingServers
     return { targets: chosen, problems: [...problems, ...sameServerProblems(chosen)], notes };
 }
 /**
- * The commit a snapshot was made for, as this action writes it by default: right after the name
- * prefix (`pre-deploy-3f2a9c1-9876543210-1`), or as `commit 3f2a9c1` in the description. A digit
- * string elsewhere (the run id) is not a commit.
- */
-function commitsOf(snapshot, namePrefix) {
-    const inName = (0,_retention_js__WEBPACK_IMPORTED_MODULE_3__/* .isManaged */ .yF)(snapshot, namePrefix)
-        ? /^([0-9a-f]{7,40})-/i.exec(snapshot.name.slice(namePrefix.length))?.[1]
-        : undefined;
-    const description = typeof snapshot.description === "string" ? snapshot.description : "";
-    const inDescription = /\bcommit ([0-9a-f]{7,40})\b/i.exec(description)?.[1];
-    return [inName, inDescription].flatMap((c) => (c ? [c.toLowerCase()] : []));
-}
-/** A snapshot carries a short sha, the user may give a long one: they agree on what both hold. */
-function sameCommit(carried, sha) {
-    const length = Math.min(carried.length, sha.length);
-    return carried.slice(0, length) === sha.slice(0, length);
-}
-/**
  * The newest completed snapshot of ours made for the commit, with the others of that commit (a
  * re-run makes another); or why there is none, with the server's newest snapshots to look at.
  * `own`: the server's snapshots, newest first.
  */
 function commitRestorable(own, namePrefix, sha) {
-    const ofCommit = own.filter((s) => (0,_retention_js__WEBPACK_IMPORTED_MODULE_3__/* .isManaged */ .yF)(s, namePrefix) && commitsOf(s, namePrefix).some((c) => sameCommit(c, sha)));
+    const ofCommit = own.filter((s) => (0,_workflow_snapshot_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isMadeForCommit */ .Iu)(s, namePrefix, sha));
     const [snapshot] = ofCommit.filter(_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw);
     if (snapshot)
         return { snapshot, others: ofCommit.filter((s) => s !== snapshot) };
@@ -29314,7 +29298,7 @@ function commitRestorable(own, namePrefix, sha) {
         : "it has no snapshot";
     const why = ofCommit.length > 0
         ? `none of its ${ofCommit.length} snapshot(s) of that commit is completed`
-        : newest.length > 0 && own.every((s) => commitsOf(s, namePrefix).length === 0)
+        : newest.length > 0 && own.every((s) => (0,_workflow_snapshot_name_js__WEBPACK_IMPORTED_MODULE_3__/* .commitsOf */ .g3)(s, namePrefix).length === 0)
             ? "none of its snapshots carries a commit: snapshots made with a custom name and description carry none"
             : `none whose name starts with "${namePrefix}" was made for it`;
     return {
@@ -29323,11 +29307,11 @@ function commitRestorable(own, namePrefix, sha) {
 }
 const NEWEST_SHOWN = 3;
 function said(snapshot) {
-    return `${snapshot.id} ${snapshot.name} (${snapshot.status}, made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_4__/* .asText */ .e1)(snapshot.created_at)})`;
+    return `${snapshot.id} ${snapshot.name} (${snapshot.status}, made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_5__/* .asText */ .e1)(snapshot.created_at)})`;
 }
 /** The newest completed snapshot of ours: never one in progress, never one without the prefix. */
 function latestRestorable(snapshots, serverId, namePrefix) {
-    return (0,_retention_js__WEBPACK_IMPORTED_MODULE_3__/* .newestFirst */ .ll)(snapshots.filter((s) => s.server.id === serverId && (0,_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw)(s) && (0,_retention_js__WEBPACK_IMPORTED_MODULE_3__/* .isManaged */ .yF)(s, namePrefix)))[0];
+    return (0,_retention_js__WEBPACK_IMPORTED_MODULE_4__/* .newestFirst */ .ll)(snapshots.filter((s) => s.server.id === serverId && (0,_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw)(s) && (0,_workflow_snapshot_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isManaged */ .yF)(s, namePrefix)))[0];
 }
 /** `server 12345 to snapshot 801, server 12346 to snapshot 802`: what a restore was asked to do. */
 function describeSelection(selection, serverIds) {
@@ -29425,14 +29409,15 @@ function sameServerProblems(chosen) {
 /* harmony export */   HJ: () => (/* binding */ planRoom),
 /* harmony export */   KW: () => (/* binding */ age),
 /* harmony export */   ll: () => (/* binding */ newestFirst),
-/* harmony export */   m5: () => (/* binding */ planSlot),
-/* harmony export */   yF: () => (/* binding */ isManaged)
+/* harmony export */   m5: () => (/* binding */ planSlot)
 /* harmony export */ });
 /* unused harmony export snapshotsToMakeRoom */
 /* harmony import */ var _api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5053);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
 /* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1778);
+/* harmony import */ var _workflow_snapshot_name_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6533);
+
 
 
 
@@ -29442,10 +29427,6 @@ function sameServerProblems(chosen) {
  * in what order; and from that, which of ours a prune deletes, which `on-limit` deletes to make
  * room, and what `if-exists` does with one of the same name. Pure: no request, no clock of its own.
  */
-/** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
-function isManaged(snapshot, namePrefix) {
-    return snapshot.name.startsWith(namePrefix);
-}
 /**
  * `created_at` in ms; NaN when the API sent something that is not a date. Only text is read as a
  * date: `Date.parse` would take the number 5 for the year 2001, and a prune would trust it.
@@ -29467,7 +29448,7 @@ function age(snapshot, now) {
     return Number.isNaN(ms) ? "unknown age" : (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(now.getTime() - ms);
 }
 function mayBeDeleted(snapshot, ownership) {
-    return (isManaged(snapshot, ownership.namePrefix) &&
+    return ((0,_workflow_snapshot_name_js__WEBPACK_IMPORTED_MODULE_4__/* .isManaged */ .yF)(snapshot, ownership.namePrefix) &&
         ((0,_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw)(snapshot) || (0,_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .hasFailed */ .WN)(snapshot)) &&
         !Number.isNaN(createdAtMs(snapshot)));
 }
@@ -30197,7 +30178,7 @@ function sample(template) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8927);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6445);
-/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4643);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1492);
 /* harmony import */ var _workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2642);
 
 
@@ -30228,8 +30209,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var errors = __nccwpck_require__(3249);
 // EXTERNAL MODULE: ./src/workflow/inputs/parse.ts + 2 modules
 var parse = __nccwpck_require__(6469);
-// EXTERNAL MODULE: ./src/step.ts + 29 modules
-var step = __nccwpck_require__(4643);
+// EXTERNAL MODULE: ./src/step.ts + 33 modules
+var step = __nccwpck_require__(1492);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
 // EXTERNAL MODULE: ./src/workflow/rollback-handoff.ts
@@ -31404,8 +31385,8 @@ function rollbackSentence(restored, rollback) {
     return restored === total ? done : `${done} The others were not: see why above.`;
 }
 
-// EXTERNAL MODULE: ./src/step.ts + 29 modules
-var step = __nccwpck_require__(4643);
+// EXTERNAL MODULE: ./src/step.ts + 33 modules
+var step = __nccwpck_require__(1492);
 // EXTERNAL MODULE: ./src/workflow/rollback-handoff.ts
 var rollback_handoff = __nccwpck_require__(2642);
 // EXTERNAL MODULE: ./src/workflow/summary.ts
@@ -31572,119 +31553,6 @@ class Redactor {
 
 /***/ }),
 
-/***/ 5149:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  yD: () => (/* binding */ currentRunContext),
-  GO: () => (/* binding */ defaultDescription),
-  J0: () => (/* binding */ defaultSnapshotName)
-});
-
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
-
-
-class Context {
-    /**
-     * Hydrate the context from the environment
-     */
-    constructor() {
-        var _a, _b, _c;
-        this.payload = {};
-        if (process.env.GITHUB_EVENT_PATH) {
-            if ((0,external_fs_.existsSync)(process.env.GITHUB_EVENT_PATH)) {
-                this.payload = JSON.parse((0,external_fs_.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
-            }
-            else {
-                const path = process.env.GITHUB_EVENT_PATH;
-                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_.EOL}`);
-            }
-        }
-        this.eventName = process.env.GITHUB_EVENT_NAME;
-        this.sha = process.env.GITHUB_SHA;
-        this.ref = process.env.GITHUB_REF;
-        this.workflow = process.env.GITHUB_WORKFLOW;
-        this.action = process.env.GITHUB_ACTION;
-        this.actor = process.env.GITHUB_ACTOR;
-        this.job = process.env.GITHUB_JOB;
-        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
-        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
-        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
-        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
-        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
-        this.graphqlUrl =
-            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
-    }
-    get issue() {
-        const payload = this.payload;
-        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
-    }
-    get repo() {
-        if (process.env.GITHUB_REPOSITORY) {
-            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
-            return { owner, repo };
-        }
-        if (this.payload.repository) {
-            return {
-                owner: this.payload.repository.owner.login,
-                repo: this.payload.repository.name
-            };
-        }
-        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
-    }
-}
-//# sourceMappingURL=context.js.map
-;// CONCATENATED MODULE: ./src/runner/run-context.ts
-// @actions/github's own Context class, from its context module, so that the bundle carries the run
-// context and not Octokit and the http-client 3.x that the package's entry point loads with it. Its
-// "exports" map names only "." and "./lib/utils" (both load Octokit), so the module is reached by its
-// path (actions/toolkit#430); test/unit/runner/run-context.test.ts checks it against `context`.
-
-/** Built once, at load, as `@actions/github` builds its `context`. */
-const context = new Context();
-function currentRunContext() {
-    return {
-        repository: process.env.GITHUB_REPOSITORY ?? "",
-        workflow: context.workflow ?? "",
-        sha: context.sha ?? "",
-        runId: context.runId || 0,
-        runNumber: context.runNumber || 0,
-        runAttempt: context.runAttempt || 1,
-        serverUrl: context.serverUrl,
-    };
-}
-function runUrl(run) {
-    if (!run.repository || !run.runId)
-        return undefined;
-    return `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`;
-}
-/** `pre-deploy-1a2b3c4-9876543210-1`: unique per commit, run and attempt, so a re-run never collides. */
-function defaultSnapshotName(prefix, run) {
-    const shortSha = run.sha.slice(0, 7) || "local";
-    return `${prefix}${shortSha}-${run.runId}-${run.runAttempt}`;
-}
-function defaultDescription(run) {
-    const parts = [
-        run.repository && `repository ${run.repository}`,
-        run.workflow && `workflow "${run.workflow}"`,
-        run.runNumber && `run #${run.runNumber}`,
-        run.sha && `commit ${run.sha.slice(0, 7)}`,
-    ].filter(Boolean);
-    const url = runUrl(run);
-    return [`Made by vps-snapshot-action for ${parts.join(", ") || "a local run"}`, url]
-        .filter(Boolean)
-        .join(": ");
-}
-
-
-/***/ }),
-
 /***/ 1012:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -31745,7 +31613,7 @@ const COMMAND_START = /^([\s\p{Z}\u0085]*)::/u;
 
 /***/ }),
 
-/***/ 4643:
+/***/ 1492:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33317,8 +33185,8 @@ function stopOnCancel(io, outputSoFar, controller, exit) {
     process.once("SIGTERM", onSignal);
 }
 
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -33393,7 +33261,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_.EOL);
+    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -33449,8 +33317,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: external "fs"
+const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -33464,10 +33332,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_.existsSync(filePath)) {
+    if (!external_fs_namespaceObject.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_namespaceObject.appendFileSync(filePath, `${toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -33483,7 +33351,7 @@ function prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -33574,7 +33442,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_.promises;
+const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -33597,7 +33465,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -33693,7 +33561,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_.EOL);
+        return this.addRaw(external_os_namespaceObject.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -33897,7 +33765,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -33924,7 +33792,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_.constants.O_RDONLY;
+const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -34417,13 +34285,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_.EOL);
+            let n = s.indexOf(external_os_namespaceObject.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_.EOL.length);
-                n = s.indexOf(external_os_.EOL);
+                s = s.substring(n + external_os_namespaceObject.EOL.length);
+                n = s.indexOf(external_os_namespaceObject.EOL);
             }
             return s;
         }
@@ -34714,7 +34582,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -35053,8 +34921,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_.platform();
-const arch = external_os_.arch();
+const platform = external_os_namespaceObject.platform();
+const arch = external_os_namespaceObject.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -35235,7 +35103,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_.EOL);
+    process.stdout.write(external_os_namespaceObject.EOL);
     command_issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
@@ -35303,7 +35171,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_.EOL);
+    process.stdout.write(message + external_os_namespaceObject.EOL);
 }
 /**
  * Begin an output group.
@@ -35508,8 +35376,79 @@ class ServerNames {
     }
 }
 
-// EXTERNAL MODULE: ./src/runner/run-context.ts + 1 modules
-var run_context = __nccwpck_require__(5149);
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+
+
+class Context {
+    /**
+     * Hydrate the context from the environment
+     */
+    constructor() {
+        var _a, _b, _c;
+        this.payload = {};
+        if (process.env.GITHUB_EVENT_PATH) {
+            if ((0,external_fs_namespaceObject.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_namespaceObject.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            }
+            else {
+                const path = process.env.GITHUB_EVENT_PATH;
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_namespaceObject.EOL}`);
+            }
+        }
+        this.eventName = process.env.GITHUB_EVENT_NAME;
+        this.sha = process.env.GITHUB_SHA;
+        this.ref = process.env.GITHUB_REF;
+        this.workflow = process.env.GITHUB_WORKFLOW;
+        this.action = process.env.GITHUB_ACTION;
+        this.actor = process.env.GITHUB_ACTOR;
+        this.job = process.env.GITHUB_JOB;
+        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+        this.graphqlUrl =
+            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+    }
+    get issue() {
+        const payload = this.payload;
+        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+    }
+    get repo() {
+        if (process.env.GITHUB_REPOSITORY) {
+            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
+            return { owner, repo };
+        }
+        if (this.payload.repository) {
+            return {
+                owner: this.payload.repository.owner.login,
+                repo: this.payload.repository.name
+            };
+        }
+        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+    }
+}
+//# sourceMappingURL=context.js.map
+;// CONCATENATED MODULE: ./src/runner/run-context.ts
+// @actions/github's own Context class, from its context module, so that the bundle carries the run
+// context and not Octokit and the http-client 3.x that the package's entry point loads with it. Its
+// "exports" map names only "." and "./lib/utils" (both load Octokit), so the module is reached by its
+// path (actions/toolkit#430); test/unit/runner/run-context.test.ts checks it against `context`.
+
+/** Built once, at load, as `@actions/github` builds its `context`. */
+const context = new Context();
+function currentRunContext() {
+    return {
+        repository: process.env.GITHUB_REPOSITORY ?? "",
+        workflow: context.workflow ?? "",
+        sha: context.sha ?? "",
+        runId: context.runId || 0,
+        runNumber: context.runNumber || 0,
+        runAttempt: context.runAttempt || 1,
+        serverUrl: context.serverUrl,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/step.ts
 
 
@@ -35546,7 +35485,7 @@ function actionDeps() {
         clock: runner_clock/* systemClock */.ml,
         random: Math.random,
         redactor,
-        runContext: run_context/* currentRunContext */.yD,
+        runContext: currentRunContext,
         transport: httpTransport,
         signal: controller.signal,
     };
@@ -35771,8 +35710,8 @@ var duration = __nccwpck_require__(7607);
 var url = __nccwpck_require__(935);
 // EXTERNAL MODULE: ./src/runner/redact.ts
 var redact = __nccwpck_require__(8949);
-// EXTERNAL MODULE: ./src/runner/run-context.ts + 1 modules
-var run_context = __nccwpck_require__(5149);
+// EXTERNAL MODULE: ./src/workflow/snapshot-name.ts
+var snapshot_name = __nccwpck_require__(6533);
 // EXTERNAL MODULE: ./src/workflow/inputs/id-list.ts
 var id_list = __nccwpck_require__(8387);
 ;// CONCATENATED MODULE: ./src/workflow/inputs/modes.ts
@@ -35945,7 +35884,6 @@ class InputError extends Error {
         this.name = "InputError";
     }
 }
-const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 /**
  * Every input, checked at once and typed in the shape of its mode, as the mode table
  * (`modes.ts`) says what each mode takes, needs and refuses. An input the runner filled from
@@ -35982,18 +35920,18 @@ function parseInputs(read, run) {
     if (mode)
         checkModeNeeds(mode, serverIdText, serverNames, snapshots, problems);
     const namePrefix = input("namePrefix");
-    if (!NAME_PATTERN.test(namePrefix)) {
+    if (!(0,snapshot_name/* isValidName */.uV)(namePrefix)) {
         problems.push(`${constants/* Inputs */.G0.namePrefix} "${namePrefix}" may contain only letters, digits, hyphens and underscores`);
     }
     const explicitName = input("name");
-    if (explicitName && !NAME_PATTERN.test(explicitName)) {
+    if (explicitName && !(0,snapshot_name/* isValidName */.uV)(explicitName)) {
         problems.push(`${constants/* Inputs */.G0.name} "${explicitName}" may contain only letters, digits, hyphens and underscores`);
     }
-    if (mode === "create" && explicitName && !explicitName.startsWith(namePrefix)) {
+    if (mode === "create" && explicitName && !(0,snapshot_name/* isManaged */.yF)({ name: explicitName }, namePrefix)) {
         notes.push(`${constants/* Inputs */.G0.name} "${explicitName}" does not start with ${constants/* Inputs */.G0.namePrefix} "${namePrefix}": ` +
             "prune and on-limit will never delete it, so it stays until you delete it yourself.");
     }
-    const name = explicitName || (0,run_context/* defaultSnapshotName */.J0)(namePrefix, run);
+    const name = explicitName || (0,snapshot_name/* defaultSnapshotName */.J0)(namePrefix, run);
     const wait = parseBoolean(constants/* Inputs */.G0.wait, input("wait"), true, problems);
     const dryRun = parseBoolean(constants/* Inputs */.G0.dryRun, input("dryRun"), false, problems);
     const rollbackOnFailure = parseBoolean(constants/* Inputs */.G0.rollbackOnFailure, input("rollbackOnFailure"), false, problems);
@@ -36039,7 +35977,7 @@ function parseInputs(read, run) {
                     serverNames,
                     name,
                     namePrefix,
-                    description: input("description") || (0,run_context/* defaultDescription */.GO)(run),
+                    description: input("description") || (0,snapshot_name/* defaultDescription */.GO)(run),
                     ifExists: ifExists ?? "fail",
                     onLimit: onLimit ?? "delete-oldest",
                     wait,
@@ -36243,31 +36181,32 @@ function parsePositiveDuration(inputName, text, problems) {
 /* harmony export */ });
 /* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
-/* harmony import */ var _id_list_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8387);
+/* harmony import */ var _snapshot_name_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6533);
+/* harmony import */ var _id_list_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8387);
+
 
 
 
 /** `snapshot-id` as a person wrote it, for a sentence: `latest`, `commit:3f2a9c1`. */
 function selectionWord(selection) {
-    return selection.kind === "latest" ? "latest" : `commit:${selection.sha}`;
+    return selection.kind === "latest" ? "latest" : (0,_snapshot_name_js__WEBPACK_IMPORTED_MODULE_2__/* .commitWord */ .AB)(selection.sha);
 }
-const COMMIT = /^commit:\s*(.*)$/i;
 function parseSnapshotSelection(text, problems, notes) {
     if (text === "")
         return undefined;
     if (text.toLowerCase() === "latest")
         return { kind: "latest" };
-    const commit = COMMIT.exec(text);
+    const commit = (0,_snapshot_name_js__WEBPACK_IMPORTED_MODULE_2__/* .parseCommitWord */ .n1)(text);
     if (commit) {
-        const sha = (commit[1] ?? "").toLowerCase();
-        if (!/^[0-9a-f]{7,40}$/.test(sha)) {
+        const { sha } = commit;
+        if (!commit.valid) {
             problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} "${text}" names no commit: after commit: come 7 to 40 hex digits (commit:3f2a9c1)`);
         }
         return { kind: "commit", sha };
     }
     if (text.startsWith("{"))
         return parseServerMap(text, problems);
-    return { kind: "ids", ids: (0,_id_list_js__WEBPACK_IMPORTED_MODULE_2__/* .parseIdList */ .h)(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId, text, problems, notes) };
+    return { kind: "ids", ids: (0,_id_list_js__WEBPACK_IMPORTED_MODULE_3__/* .parseIdList */ .h)(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId, text, problems, notes) };
 }
 /**
  * The `snapshot-ids` output of a create step: `{"12345":802,"12346":803}`. A map that cannot be
@@ -36608,6 +36547,122 @@ function isArmedRollback(value) {
 
 /***/ }),
 
+/***/ 6533:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AB: () => (/* binding */ commitWord),
+/* harmony export */   GO: () => (/* binding */ defaultDescription),
+/* harmony export */   Iu: () => (/* binding */ isMadeForCommit),
+/* harmony export */   J0: () => (/* binding */ defaultSnapshotName),
+/* harmony export */   g3: () => (/* binding */ commitsOf),
+/* harmony export */   n1: () => (/* binding */ parseCommitWord),
+/* harmony export */   uV: () => (/* binding */ isValidName),
+/* harmony export */   yF: () => (/* binding */ isManaged)
+/* harmony export */ });
+/* unused harmony export readDefaultName */
+/*
+ * A snapshot's name and description as this action writes them by default, and everything that
+ * reads them back: the prefix that marks ours, the commit, run id and attempt in a default name,
+ * the commit in a default description, and `commit:<sha>` in `snapshot-id`. One definition for
+ * the writer and every reader, so that they cannot drift apart.
+ */
+/** What the provider takes in a name, and so what `name` and `name-prefix` may hold. */
+const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+function isValidName(text) {
+    return NAME_PATTERN.test(text);
+}
+/** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
+function isManaged(named, namePrefix) {
+    return named.name.startsWith(namePrefix);
+}
+/** How many digits of the commit a default name and description carry. */
+const SHORT_SHA_LENGTH = 7;
+/** The commit's place in a default name when the run has no commit (a local run). */
+const NO_COMMIT = "local";
+/** `pre-deploy-1a2b3c4-9876543210-1`: unique per commit, run and attempt, so a re-run never collides. */
+function defaultSnapshotName(prefix, run) {
+    const shortSha = run.sha.slice(0, SHORT_SHA_LENGTH) || NO_COMMIT;
+    return `${prefix}${shortSha}-${run.runId}-${run.runAttempt}`;
+}
+function defaultDescription(run) {
+    const parts = [
+        run.repository && `repository ${run.repository}`,
+        run.workflow && `workflow "${run.workflow}"`,
+        run.runNumber && `run #${run.runNumber}`,
+        run.sha && `commit ${run.sha.slice(0, SHORT_SHA_LENGTH)}`,
+    ].filter(Boolean);
+    const url = run.repository && run.runId
+        ? `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`
+        : undefined;
+    return [`Made by vps-snapshot-action for ${parts.join(", ") || "a local run"}`, url]
+        .filter(Boolean)
+        .join(": ");
+}
+/**
+ * The commit right after the prefix, then the run id and attempt. The commit is read even when the
+ * rest does not follow (a name someone wrote in the same shape), as long as a hyphen ends it.
+ */
+const DEFAULT_NAME_TAIL = new RegExp(`^(?:([0-9a-f]{7,40})|${NO_COMMIT})-(?:(\\d+)-(\\d+)$)?`, "i");
+const DESCRIBED_COMMIT = /\bcommit ([0-9a-f]{7,40})\b/i;
+/** The parts of a name of ours; undefined for a name without the prefix or not in that shape. */
+function readDefaultName(name, prefix) {
+    if (!isManaged({ name }, prefix))
+        return undefined;
+    const tail = DEFAULT_NAME_TAIL.exec(name.slice(prefix.length));
+    if (!tail)
+        return undefined;
+    const [, commit, runId, attempt] = tail;
+    return {
+        prefix,
+        commit: commit?.toLowerCase(),
+        runId: runId === undefined ? undefined : Number(runId),
+        attempt: attempt === undefined ? undefined : Number(attempt),
+    };
+}
+/**
+ * The commits a snapshot was made for, as this action writes them by default: right after the
+ * name prefix, or as `commit 3f2a9c1` in the description. A digit string elsewhere (the run id) is
+ * not a commit.
+ */
+function commitsOf(snapshot, namePrefix) {
+    const inName = readDefaultName(snapshot.name, namePrefix)?.commit;
+    const description = typeof snapshot.description === "string" ? snapshot.description : "";
+    const inDescription = DESCRIBED_COMMIT.exec(description)?.[1]?.toLowerCase();
+    return [inName, inDescription].filter((c) => c !== undefined);
+}
+/**
+ * A snapshot of ours made for the commit. A snapshot carries a short sha, the user may give a long
+ * one: they agree on what both hold.
+ */
+function isMadeForCommit(snapshot, namePrefix, sha) {
+    const sameCommit = (carried) => {
+        const length = Math.min(carried.length, sha.length);
+        return carried.slice(0, length) === sha.slice(0, length);
+    };
+    return isManaged(snapshot, namePrefix) && commitsOf(snapshot, namePrefix).some(sameCommit);
+}
+const COMMIT_WORD = /^commit:\s*(.*)$/i;
+const COMMIT_SHA = /^[0-9a-f]{7,40}$/;
+/**
+ * `snapshot-id: commit:<sha>`: the sha in lower case, and whether it is one (7 to 40 hex digits);
+ * undefined for text that does not start with `commit:`.
+ */
+function parseCommitWord(text) {
+    const word = COMMIT_WORD.exec(text);
+    if (!word)
+        return undefined;
+    const sha = (word[1] ?? "").toLowerCase();
+    return { sha, valid: COMMIT_SHA.test(sha) };
+}
+/** `commit:3f2a9c1`, as a person writes it in `snapshot-id`. */
+function commitWord(sha) {
+    return `commit:${sha}`;
+}
+
+
+/***/ }),
+
 /***/ 4157:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36739,13 +36794,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -36907,13 +36955,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 

@@ -8,7 +8,8 @@ import type {
 } from "../../workflow/inputs/snapshot-selection.js";
 import { describeSnapshot } from "../../workflow/explain.js";
 import { asText } from "../../runner/untrusted.js";
-import { isManaged, newestFirst } from "./retention.js";
+import { commitsOf, isMadeForCommit, isManaged } from "../../workflow/snapshot-name.js";
+import { newestFirst } from "./retention.js";
 
 export interface RestorePlan {
   /** One snapshot per server, each one that exists, is completed and belongs to that server. */
@@ -79,26 +80,6 @@ export function planRestore(
 }
 
 /**
- * The commit a snapshot was made for, as this action writes it by default: right after the name
- * prefix (`pre-deploy-3f2a9c1-9876543210-1`), or as `commit 3f2a9c1` in the description. A digit
- * string elsewhere (the run id) is not a commit.
- */
-function commitsOf(snapshot: Snapshot, namePrefix: string): string[] {
-  const inName = isManaged(snapshot, namePrefix)
-    ? /^([0-9a-f]{7,40})-/i.exec(snapshot.name.slice(namePrefix.length))?.[1]
-    : undefined;
-  const description = typeof snapshot.description === "string" ? snapshot.description : "";
-  const inDescription = /\bcommit ([0-9a-f]{7,40})\b/i.exec(description)?.[1];
-  return [inName, inDescription].flatMap((c) => (c ? [c.toLowerCase()] : []));
-}
-
-/** A snapshot carries a short sha, the user may give a long one: they agree on what both hold. */
-function sameCommit(carried: string, sha: string): boolean {
-  const length = Math.min(carried.length, sha.length);
-  return carried.slice(0, length) === sha.slice(0, length);
-}
-
-/**
  * The newest completed snapshot of ours made for the commit, with the others of that commit (a
  * re-run makes another); or why there is none, with the server's newest snapshots to look at.
  * `own`: the server's snapshots, newest first.
@@ -108,9 +89,7 @@ function commitRestorable(
   namePrefix: string,
   sha: string,
 ): { snapshot: Snapshot; others: Snapshot[] } | { problem: string } {
-  const ofCommit = own.filter(
-    (s) => isManaged(s, namePrefix) && commitsOf(s, namePrefix).some((c) => sameCommit(c, sha)),
-  );
+  const ofCommit = own.filter((s) => isMadeForCommit(s, namePrefix, sha));
   const [snapshot] = ofCommit.filter(isCompleted);
   if (snapshot) return { snapshot, others: ofCommit.filter((s) => s !== snapshot) };
   const newest = own.slice(0, NEWEST_SHOWN);

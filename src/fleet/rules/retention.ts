@@ -4,17 +4,13 @@ import { formatDuration } from "../../duration.js";
 import { Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "../../constants.js";
 import { StepFailure } from "../../workflow/explain.js";
 import type { CreateSettings } from "../../workflow/inputs/settings.js";
+import { isManaged } from "../../workflow/snapshot-name.js";
 
 /*
  * Snapshot retention, whole: which snapshots are ours, which are completed or failed and how old,
  * in what order; and from that, which of ours a prune deletes, which `on-limit` deletes to make
  * room, and what `if-exists` does with one of the same name. Pure: no request, no clock of its own.
  */
-
-/** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
-export function isManaged(snapshot: Snapshot, namePrefix: string): boolean {
-  return snapshot.name.startsWith(namePrefix);
-}
 
 /**
  * `created_at` in ms; NaN when the API sent something that is not a date. Only text is read as a

@@ -2,11 +2,13 @@ import { InputDefaults, Inputs } from "../../constants.js";
 import { parseDuration } from "../../duration.js";
 import { parseHealthUrl } from "../../health/url.js";
 import { hideCredentials } from "../../runner/redact.js";
+import type { RunContext } from "../../runner/run-context.js";
 import {
   defaultDescription,
   defaultSnapshotName,
-  type RunContext,
-} from "../../runner/run-context.js";
+  isManaged,
+  isValidName,
+} from "../snapshot-name.js";
 import { parseIdList } from "./id-list.js";
 import { inputsOutOfPlace, MODE_TABLE, MODES, type Mode, ROLLBACK_MODES } from "./modes.js";
 import { IF_EXISTS, type NameSelection, ON_LIMIT, type Settings } from "./settings.js";
@@ -30,8 +32,6 @@ export class InputError extends Error {
     this.name = "InputError";
   }
 }
-
-const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 
 /**
  * Every input, checked at once and typed in the shape of its mode, as the mode table
@@ -72,18 +72,18 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
   if (mode) checkModeNeeds(mode, serverIdText, serverNames, snapshots, problems);
 
   const namePrefix = input("namePrefix");
-  if (!NAME_PATTERN.test(namePrefix)) {
+  if (!isValidName(namePrefix)) {
     problems.push(
       `${Inputs.namePrefix} "${namePrefix}" may contain only letters, digits, hyphens and underscores`,
     );
   }
   const explicitName = input("name");
-  if (explicitName && !NAME_PATTERN.test(explicitName)) {
+  if (explicitName && !isValidName(explicitName)) {
     problems.push(
       `${Inputs.name} "${explicitName}" may contain only letters, digits, hyphens and underscores`,
     );
   }
-  if (mode === "create" && explicitName && !explicitName.startsWith(namePrefix)) {
+  if (mode === "create" && explicitName && !isManaged({ name: explicitName }, namePrefix)) {
     notes.push(
       `${Inputs.name} "${explicitName}" does not start with ${Inputs.namePrefix} "${namePrefix}": ` +
         "prune and on-limit will never delete it, so it stays until you delete it yourself.",
