@@ -35516,10 +35516,12 @@ const LAST_LOOK_MS = 1_000;
 function createModeContext(api, deps) {
     const { io, clock, random, signal } = deps;
     const deadline = new runner_clock/* Deadline */.B2(clock, api.timeoutMs);
+    // One for every client of the step: a 429 on any of them pauses them all (`RateLimitGate`).
+    const gate = new retry/* RateLimitGate */.F0(clock);
     return {
-        api: withServerNames(httpApi(api, deadline, deps, signal), (id, name) => io.names.learn(id, name)),
+        api: withServerNames(httpApi(api, { deadline, gate, signal }, deps), (id, name) => io.names.learn(id, name)),
         // Not tied to the step's cancel signal, which is what it looks after.
-        lastLook: () => httpApi(api, new runner_clock/* Deadline */.B2(clock, LAST_LOOK_MS), deps, undefined),
+        lastLook: () => httpApi(api, { deadline: new runner_clock/* Deadline */.B2(clock, LAST_LOOK_MS), gate }, deps),
         // Its own small HTTP client, which has no token to send: a health URL is never the API.
         probeHealth: httpHealthProbe,
         clock,
@@ -35531,13 +35533,13 @@ function createModeContext(api, deps) {
         signal,
     };
 }
-function httpApi(api, deadline, { io, clock, random, redactor, transport }, signal) {
+function httpApi(api, { deadline, gate, signal }, { io, clock, random, redactor, transport }) {
     return new HttpSnapshotsApi({
         baseUrl: api.apiUrl,
         transport: transport(api.apiToken),
         clock,
         deadline,
-        gate: new retry/* RateLimitGate */.F0(clock),
+        gate,
         policy: retry/* DEFAULT_RETRY_POLICY */.cO,
         random,
         redactor,

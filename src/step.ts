@@ -92,12 +92,14 @@ export function createModeContext(
 ): CreateModeContext & RestoreModeContext {
   const { io, clock, random, signal } = deps;
   const deadline = new Deadline(clock, api.timeoutMs);
+  // One for every client of the step: a 429 on any of them pauses them all (`RateLimitGate`).
+  const gate = new RateLimitGate(clock);
   return {
-    api: withServerNames(httpApi(api, deadline, deps, signal), (id, name) =>
+    api: withServerNames(httpApi(api, { deadline, gate, signal }, deps), (id, name) =>
       io.names.learn(id, name),
     ),
     // Not tied to the step's cancel signal, which is what it looks after.
-    lastLook: () => httpApi(api, new Deadline(clock, LAST_LOOK_MS), deps, undefined),
+    lastLook: () => httpApi(api, { deadline: new Deadline(clock, LAST_LOOK_MS), gate }, deps),
     // Its own small HTTP client, which has no token to send: a health URL is never the API.
     probeHealth: httpHealthProbe,
     clock,
@@ -112,16 +114,15 @@ export function createModeContext(
 
 function httpApi(
   api: ApiSettings,
-  deadline: Deadline,
+  { deadline, gate, signal }: { deadline: Deadline; gate: RateLimitGate; signal?: AbortSignal },
   { io, clock, random, redactor, transport }: ActionDeps,
-  signal: AbortSignal | undefined,
 ): HttpSnapshotsApi {
   return new HttpSnapshotsApi({
     baseUrl: api.apiUrl,
     transport: transport(api.apiToken),
     clock,
     deadline,
-    gate: new RateLimitGate(clock),
+    gate,
     policy: DEFAULT_RETRY_POLICY,
     random,
     redactor,
