@@ -30176,7 +30176,7 @@ function sample(template) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8927);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9252);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6445);
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1492);
 /* harmony import */ var _workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2642);
@@ -30194,7 +30194,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8927:
+/***/ 9252:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30209,14 +30209,124 @@ __nccwpck_require__.d(__webpack_exports__, {
 var errors = __nccwpck_require__(3249);
 // EXTERNAL MODULE: ./src/workflow/inputs/parse.ts + 2 modules
 var parse = __nccwpck_require__(6469);
-// EXTERNAL MODULE: ./src/step.ts + 33 modules
-var step = __nccwpck_require__(1492);
+// EXTERNAL MODULE: ./src/workflow/explain.ts
+var explain = __nccwpck_require__(1778);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
-// EXTERNAL MODULE: ./src/workflow/rollback-handoff.ts
-var rollback_handoff = __nccwpck_require__(2642);
+// EXTERNAL MODULE: ./src/runner/untrusted.ts
+var untrusted = __nccwpck_require__(1012);
+;// CONCATENATED MODULE: ./src/fleet/rules/server-selection.ts
+
+
+/** How many existing names a "matches no server" sentence lists, to show what is there. */
+const NAMES_SHOWN = 10;
+/**
+ * The servers that `server-name` names, from the account's servers: an exact name matches one
+ * server (two with one name is ambiguous, so refused), a glob pattern (`*`, `?`) any number up to
+ * `max-servers`: a typo such as `*` must not snapshot the whole account. Every problem is said;
+ * the ids come in the order of the patterns, each server once.
+ */
+function serversNamed(selection, servers) {
+    const problems = [];
+    const serverIds = [];
+    const where = selection.location ? ` in ${selection.location}` : "";
+    for (const pattern of selection.patterns) {
+        const matched = servers.filter((s) => matches(pattern, (0,untrusted/* asText */.e1)(s.name)));
+        if (matched.length === 0) {
+            problems.push(`${constants/* Inputs */.G0.serverName} "${pattern}" matches no server${where}. ${existing(servers)}`);
+        }
+        else if (!isPattern(pattern) && matched.length > 1) {
+            problems.push(`${constants/* Inputs */.G0.serverName} "${pattern}" is the name of ${matched.length} servers${where} ` +
+                `(${matched.map((s) => s.id).join(", ")}): name the one you mean with ${constants/* Inputs */.G0.serverId}.`);
+        }
+        else {
+            for (const server of byName(matched)) {
+                if (!serverIds.includes(server.id))
+                    serverIds.push(server.id);
+            }
+        }
+    }
+    if (serverIds.length > selection.maxServers) {
+        problems.push(`${constants/* Inputs */.G0.serverName} ${selection.patterns.map((p) => `"${p}"`).join(", ")} matches ` +
+            `${serverIds.length} servers${where}, more than ${constants/* Inputs */.G0.maxServers} (${selection.maxServers}): ` +
+            `narrow the pattern, or raise ${constants/* Inputs */.G0.maxServers} if you mean all of them.`);
+    }
+    return { serverIds, problems };
+}
+function isPattern(text) {
+    return /[*?]/.test(text);
+}
+/**
+ * A glob: `*` any run of characters, `?` one; everything else as written. A character is a code
+ * point, as a person counts them: `node-?` matches `node-😀`, which is two UTF-16 units.
+ */
+function matches(pattern, name) {
+    if (!isPattern(pattern))
+        return name === pattern;
+    const body = [...pattern]
+        .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[\\^$.|+()[\]{}]/g, "\\$&")))
+        .join("");
+    return new RegExp(`^${body}$`, "su").test(name);
+}
+function byName(servers) {
+    return [...servers].sort((a, b) => (0,untrusted/* asText */.e1)(a.name).localeCompare((0,untrusted/* asText */.e1)(b.name)) || a.id - b.id);
+}
+function existing(servers) {
+    if (servers.length === 0)
+        return "The token sees no server there.";
+    const names = byName(servers)
+        .slice(0, NAMES_SHOWN)
+        .map((s) => (0,untrusted/* asText */.e1)(s.name));
+    const more = servers.length > NAMES_SHOWN ? `, and ${servers.length - NAMES_SHOWN} more` : "";
+    return `Servers that exist: ${names.join(", ")}${more}.`;
+}
+
+;// CONCATENATED MODULE: ./src/fleet/servers.ts
+
+
+/**
+ * `server-id` and `server-name` as one list of ids, each server once: the names resolved once per
+ * step, through every page of `GET /servers/` (read again once if it moved while it was read).
+ */
+async function findServers(serverIds, selection, { api, log }) {
+    return log.group("Finding the servers by name", async () => {
+        const found = await resolveServers(api, serverIds, selection);
+        if (found.problems.length === 0) {
+            log.info(`Servers: ${found.serverIds.map((id) => `server ${id}`).join(", ")}.`);
+        }
+        return found;
+    });
+}
+async function resolveServers(api, serverIds, selection) {
+    let listing;
+    try {
+        const filter = { location: selection.location };
+        const first = await api.listServers(filter);
+        listing = first.complete ? first : await api.listServers(filter);
+    }
+    catch (error) {
+        return { serverIds: [], problems: [(0,explain/* explainFailure */.SP)(error, { kind: "servers" })] };
+    }
+    if (!listing.complete) {
+        return {
+            serverIds: [],
+            problems: [
+                "The list of servers changed while it was read, twice, so which servers the names " +
+                    "match is not known for sure. Run the step again.",
+            ],
+        };
+    }
+    const named = serversNamed(selection, listing.servers);
+    return {
+        serverIds: [...new Set([...serverIds, ...named.serverIds])],
+        problems: named.problems,
+    };
+}
+
 // EXTERNAL MODULE: ./src/workflow/summary.ts
 var summary = __nccwpck_require__(4157);
+// EXTERNAL MODULE: ./src/workflow/rollback-handoff.ts
+var rollback_handoff = __nccwpck_require__(2642);
 ;// CONCATENATED MODULE: ./src/modes/confirm.ts
 
 
@@ -30266,8 +30376,6 @@ function runConfirm(io) {
 
 // EXTERNAL MODULE: ./src/duration.ts
 var duration = __nccwpck_require__(7607);
-// EXTERNAL MODULE: ./src/workflow/explain.ts
-var explain = __nccwpck_require__(1778);
 // EXTERNAL MODULE: ./src/fleet/concurrency.ts
 var concurrency = __nccwpck_require__(4891);
 // EXTERNAL MODULE: ./src/fleet/exactly-once.ts
@@ -30696,7 +30804,7 @@ async function runCreate(settings, context) {
         notes: settings.wait
             ? []
             : ["Not waited for (wait is false): the snapshots may still be in progress."],
-        made: madeSnapshots(results),
+        rollback: (0,rollback_handoff/* rollbackToArm */.SP)(settings, madeSnapshots(results)),
     };
 }
 /** The table of create mode and of wait mode, which waits exactly as create does. */
@@ -31050,7 +31158,7 @@ async function runWait(settings, context) {
         servers: results.map((r) => r.serverId),
         failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
         notes: ["Waited for snapshots that an earlier step started; nothing was changed."],
-        made: madeSnapshots(results),
+        rollback: (0,rollback_handoff/* rollbackToArm */.SP)(settings, madeSnapshots(results)),
     };
 }
 /**
@@ -31064,124 +31172,48 @@ async function missingServersOfMap(api, selection, listed) {
     return (0,server_checks/* missingServers */.Y)(api, unfound.map((pair) => pair.serverId));
 }
 
-// EXTERNAL MODULE: ./src/runner/untrusted.ts
-var untrusted = __nccwpck_require__(1012);
-;// CONCATENATED MODULE: ./src/fleet/rules/server-selection.ts
+;// CONCATENATED MODULE: ./src/modes/runners.ts
 
 
-/** How many existing names a "matches no server" sentence lists, to show what is there. */
-const NAMES_SHOWN = 10;
-/**
- * The servers that `server-name` names, from the account's servers: an exact name matches one
- * server (two with one name is ambiguous, so refused), a glob pattern (`*`, `?`) any number up to
- * `max-servers`: a typo such as `*` must not snapshot the whole account. Every problem is said;
- * the ids come in the order of the patterns, each server once.
- */
-function serversNamed(selection, servers) {
-    const problems = [];
-    const serverIds = [];
-    const where = selection.location ? ` in ${selection.location}` : "";
-    for (const pattern of selection.patterns) {
-        const matched = servers.filter((s) => matches(pattern, (0,untrusted/* asText */.e1)(s.name)));
-        if (matched.length === 0) {
-            problems.push(`${constants/* Inputs */.G0.serverName} "${pattern}" matches no server${where}. ${existing(servers)}`);
-        }
-        else if (!isPattern(pattern) && matched.length > 1) {
-            problems.push(`${constants/* Inputs */.G0.serverName} "${pattern}" is the name of ${matched.length} servers${where} ` +
-                `(${matched.map((s) => s.id).join(", ")}): name the one you mean with ${constants/* Inputs */.G0.serverId}.`);
-        }
-        else {
-            for (const server of byName(matched)) {
-                if (!serverIds.includes(server.id))
-                    serverIds.push(server.id);
-            }
-        }
-    }
-    if (serverIds.length > selection.maxServers) {
-        problems.push(`${constants/* Inputs */.G0.serverName} ${selection.patterns.map((p) => `"${p}"`).join(", ")} matches ` +
-            `${serverIds.length} servers${where}, more than ${constants/* Inputs */.G0.maxServers} (${selection.maxServers}): ` +
-            `narrow the pattern, or raise ${constants/* Inputs */.G0.maxServers} if you mean all of them.`);
-    }
-    return { serverIds, problems };
-}
-function isPattern(text) {
-    return /[*?]/.test(text);
-}
-/**
- * A glob: `*` any run of characters, `?` one; everything else as written. A character is a code
- * point, as a person counts them: `node-?` matches `node-😀`, which is two UTF-16 units.
- */
-function matches(pattern, name) {
-    if (!isPattern(pattern))
-        return name === pattern;
-    const body = [...pattern]
-        .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[\\^$.|+()[\]{}]/g, "\\$&")))
-        .join("");
-    return new RegExp(`^${body}$`, "su").test(name);
-}
-function byName(servers) {
-    return [...servers].sort((a, b) => (0,untrusted/* asText */.e1)(a.name).localeCompare((0,untrusted/* asText */.e1)(b.name)) || a.id - b.id);
-}
-function existing(servers) {
-    if (servers.length === 0)
-        return "The token sees no server there.";
-    const names = byName(servers)
-        .slice(0, NAMES_SHOWN)
-        .map((s) => (0,untrusted/* asText */.e1)(s.name));
-    const more = servers.length > NAMES_SHOWN ? `, and ${servers.length - NAMES_SHOWN} more` : "";
-    return `Servers that exist: ${names.join(", ")}${more}.`;
-}
 
-;// CONCATENATED MODULE: ./src/fleet/servers.ts
+
+
+
+
 
 
 /**
- * `server-id` and `server-name` as one list of ids, each server once: the names resolved once per
- * step, through every page of `GET /servers/` (read again once if it moved while it was read).
+ * How each mode of the mode table (workflow/inputs/modes.ts) runs: adding a mode is a row there
+ * and a row here, each checked against `MODES` by the compiler.
  */
-async function findServers(serverIds, selection, { api, log }) {
-    return log.group("Finding the servers by name", async () => {
-        const found = await resolveServers(api, serverIds, selection);
-        if (found.problems.length === 0) {
-            log.info(`Servers: ${found.serverIds.map((id) => `server ${id}`).join(", ")}.`);
-        }
-        return found;
-    });
-}
-async function resolveServers(api, serverIds, selection) {
-    let listing;
-    try {
-        const filter = { location: selection.location };
-        const first = await api.listServers(filter);
-        listing = first.complete ? first : await api.listServers(filter);
+const MODE_RUNNERS = {
+    create: (settings, step) => runCreate(settings, step.apiContext(settings)),
+    wait: (settings, step) => runWait(settings, step.apiContext(settings)),
+    restore: (settings, step) => runRestore(settings, step.apiContext(settings)),
+    prune: (settings, step) => runPrune(settings, step.apiContext(settings)),
+    delete: (settings, step) => runDelete(settings, step.apiContext(settings)),
+    list: (settings, step) => runList(settings, step.apiContext(settings)),
+    confirm: async (_, step) => runConfirm(step.io),
+};
+/**
+ * Runs the mode's row. `server-name` is resolved once, before the mode does anything: a name that
+ * matches no server, or matches too many, stops the step before any change.
+ */
+async function runMode(settings, step, runners = MODE_RUNNERS) {
+    // The row of `settings.mode` takes exactly these settings; the compiler cannot pair the two.
+    const run = runners[settings.mode];
+    if (!("serverNames" in settings) || !settings.serverNames)
+        return run(settings, step);
+    const resolved = await findServers(settings.serverIds, settings.serverNames, step.apiContext(settings));
+    if (resolved.problems.length > 0) {
+        return (0,summary/* failedReport */.kS)("VPS servers", [...resolved.problems, "Nothing was changed."]);
     }
-    catch (error) {
-        return { serverIds: [], problems: [(0,explain/* explainFailure */.SP)(error, { kind: "servers" })] };
-    }
-    if (!listing.complete) {
-        return {
-            serverIds: [],
-            problems: [
-                "The list of servers changed while it was read, twice, so which servers the names " +
-                    "match is not known for sure. Run the step again.",
-            ],
-        };
-    }
-    const named = serversNamed(selection, listing.servers);
-    return {
-        serverIds: [...new Set([...serverIds, ...named.serverIds])],
-        problems: named.problems,
-    };
+    return run({ ...settings, serverIds: resolved.serverIds }, step);
 }
 
+// EXTERNAL MODULE: ./src/step.ts + 33 modules
+var step = __nccwpck_require__(1492);
 ;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
-
-
 
 
 
@@ -31194,7 +31226,7 @@ function run(deps = (0,step/* actionDeps */.tQ)()) {
     return (0,step/* runStep */.eg)(runMain, deps);
 }
 /** The main step: read the inputs, do the mode, write the summary; fail with one clear message. */
-async function runMain(deps) {
+async function runMain(deps, runners = MODE_RUNNERS) {
     const { io } = deps;
     (0,step/* maskToken */.gg)(deps);
     (0,rollback_handoff/* markMainStepRan */.IZ)(io.saveState);
@@ -31214,54 +31246,23 @@ async function runMain(deps) {
         return;
     }
     try {
-        const report = settings.mode === "confirm"
-            ? runConfirm(io)
-            : await runWithServers(settings, (0,step/* createModeContext */.DZ)(settings, deps));
+        let context;
+        const report = await runMode(settings, { io, apiContext: (api) => (context ??= (0,step/* createModeContext */.DZ)(api, deps)) }, runners);
         if (report.servers)
             (0,outputs/* publishServerNames */.xA)(io.setOutput, report.servers, io.names);
         await (0,summary/* finishStep */.IT)(io, report);
         // Last, so that a step that failed, timed out or was cancelled never arms it: the post step
         // restores only after a main step that got this far.
-        const rollback = "rollbackOnFailure" in settings && report.made && (0,rollback_handoff/* rollbackToArm */.SP)(settings, report.made);
-        if (report.failures.length === 0 && rollback)
-            (0,rollback_handoff/* armRollback */.zf)(io, rollback);
+        if (report.failures.length === 0 && report.rollback)
+            (0,rollback_handoff/* armRollback */.zf)(io, report.rollback);
     }
     catch (error) {
         io.setFailed((0,errors/* errorMessage */.gJ)(error));
     }
 }
-/**
- * Resolves `server-name` once, before the mode does anything: a name that matches no server, or
- * matches too many, stops the step before any change.
- */
-async function runWithServers(settings, context) {
-    if (!("serverNames" in settings) || !settings.serverNames)
-        return runMode(settings, context);
-    const resolved = await findServers(settings.serverIds, settings.serverNames, context);
-    if (resolved.problems.length > 0) {
-        return (0,summary/* failedReport */.kS)("VPS servers", [...resolved.problems, "Nothing was changed."]);
-    }
-    return runMode({ ...settings, serverIds: resolved.serverIds }, context);
-}
 function inputsReport(error) {
     const report = (0,summary/* failedReport */.kS)("VPS snapshot: the step's inputs are not valid", error.problems);
     return { ...report, notes: ["Nothing was sent to the API: fix the inputs above and run again."] };
-}
-function runMode(settings, context) {
-    switch (settings.mode) {
-        case "create":
-            return runCreate(settings, context);
-        case "wait":
-            return runWait(settings, context);
-        case "restore":
-            return runRestore(settings, context);
-        case "prune":
-            return runPrune(settings, context);
-        case "delete":
-            return runDelete(settings, context);
-        case "list":
-            return runList(settings, context);
-    }
 }
 
 
@@ -35721,7 +35722,7 @@ var id_list = __nccwpck_require__(8387);
 /**
  * What each mode takes, needs and refuses, said once: the inputs parser reads it, its errors are
  * worded from it, and the tests hold the parser to it. Adding a mode is adding a row here (and its
- * settings type beside it, in settings.ts).
+ * settings type beside it, in settings.ts), its row in modes/runners.ts and its mode file.
  */
 const MODES = ["create", "wait", "restore", "prune", "delete", "list", "confirm"];
 /** Read by every mode (api-token by those that call the API): never refused. */

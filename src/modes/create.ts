@@ -3,7 +3,7 @@ import { createOnServers, prepareCreates } from "../fleet/create.js";
 import { madeSnapshots, type SnapshotResult, waitForResults } from "../fleet/wait/snapshots.js";
 import type { CreateSettings } from "../workflow/inputs/settings.js";
 import { publishDeleted, publishSnapshots } from "../workflow/outputs.js";
-import { saveRollbackTargets } from "../workflow/rollback-handoff.js";
+import { rollbackToArm, saveRollbackTargets } from "../workflow/rollback-handoff.js";
 import { failedReport, type ModeReport, sizeText } from "../workflow/summary.js";
 import type { CreateModeContext } from "./context.js";
 
@@ -62,7 +62,7 @@ export async function runCreate(
     notes: settings.wait
       ? []
       : ["Not waited for (wait is false): the snapshots may still be in progress."],
-    made: madeSnapshots(results),
+    rollback: rollbackToArm(settings, madeSnapshots(results)),
   };
 }
 

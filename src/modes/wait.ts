@@ -7,7 +7,7 @@ import { explainFailure } from "../workflow/explain.js";
 import type { WaitSettings } from "../workflow/inputs/settings.js";
 import type { NamedSelection } from "../workflow/inputs/snapshot-selection.js";
 import { publishSnapshots } from "../workflow/outputs.js";
-import { saveRollbackTargets } from "../workflow/rollback-handoff.js";
+import { rollbackToArm, saveRollbackTargets } from "../workflow/rollback-handoff.js";
 import { failedReport, type ModeReport } from "../workflow/summary.js";
 import type { SnapshotModeContext } from "./context.js";
 import { SNAPSHOT_COLUMNS, snapshotRow } from "./create.js";
@@ -55,7 +55,7 @@ export async function runWait(
     servers: results.map((r) => r.serverId),
     failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
     notes: ["Waited for snapshots that an earlier step started; nothing was changed."],
-    made: madeSnapshots(results),
+    rollback: rollbackToArm(settings, madeSnapshots(results)),
   };
 }
 

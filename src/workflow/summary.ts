@@ -1,5 +1,6 @@
 import { errorMessage } from "../api/errors.js";
 import type { Snapshot } from "../api/types.js";
+import type { RollbackToArm } from "./rollback-handoff.js";
 import type { ActionIO } from "../runner/io.js";
 import type { Logger } from "../runner/logger.js";
 import type { ServerNames } from "../runner/server-names.js";
@@ -17,8 +18,11 @@ export interface ModeReport {
   notes: string[];
   /** The servers the step acted on: the `server-names` output names them. */
   servers?: readonly number[];
-  /** create and wait: the snapshots made or waited for, which a rollback would restore. */
-  made?: readonly Snapshot[];
+  /**
+   * create and wait with `rollback-on-failure`: the rollback to arm, once the step has ended
+   * without a failure.
+   */
+  rollback?: RollbackToArm;
 }
 
 /** A step that stopped before it did anything: only what stopped it. */

@@ -3,7 +3,7 @@ import { Inputs, RESTORE_TIMEOUT_MS } from "../../constants.js";
 /**
  * What each mode takes, needs and refuses, said once: the inputs parser reads it, its errors are
  * worded from it, and the tests hold the parser to it. Adding a mode is adding a row here (and its
- * settings type beside it, in settings.ts).
+ * settings type beside it, in settings.ts), its row in modes/runners.ts and its mode file.
  */
 export const MODES = ["create", "wait", "restore", "prune", "delete", "list", "confirm"] as const;
 export type Mode = (typeof MODES)[number];
