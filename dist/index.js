@@ -31225,7 +31225,10 @@ var step = __nccwpck_require__(1492);
 function run(deps = (0,step/* actionDeps */.tQ)()) {
     return (0,step/* runStep */.eg)(runMain, deps);
 }
-/** The main step: read the inputs, do the mode, write the summary; fail with one clear message. */
+/**
+ * The main step: read the inputs, do the mode, write the summary; fail with one clear message.
+ * `runners`: the mode rows, which a test replaces with a fake one.
+ */
 async function runMain(deps, runners = MODE_RUNNERS) {
     const { io } = deps;
     (0,step/* maskToken */.gg)(deps);
@@ -31247,7 +31250,7 @@ async function runMain(deps, runners = MODE_RUNNERS) {
     }
     try {
         let context;
-        const report = await runMode(settings, { io, apiContext: (api) => (context ??= (0,step/* createModeContext */.DZ)(api, deps)) }, runners);
+        const report = await runMode(settings, { io, apiContext: (api) => (context ??= (0,step/* createApiContext */.iN)(api, deps)) }, runners);
         if (report.servers)
             (0,outputs/* publishServerNames */.xA)(io.setOutput, report.servers, io.names);
         await (0,summary/* finishStep */.IT)(io, report);
@@ -31276,8 +31279,6 @@ function inputsReport(error) {
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
-
-// UNUSED EXPORTS: runPost
 
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
@@ -31439,7 +31440,7 @@ async function runPost(deps) {
             };
             // Not a group of its own: the restores group their lines, and groups cannot nest.
             io.log.info("Rolling back: the job failed after this step, and rollback-on-failure is true.");
-            end = await rollBack(handoff, (0,step/* createModeContext */.DZ)(api, deps));
+            end = await rollBack(handoff, (0,step/* createApiContext */.iN)(api, deps));
         }
     }
     (0,rollback_handoff/* recordRollbackOutcome */.EX)(io, end.outcome, end.restored);
@@ -31621,7 +31622,7 @@ const COMMAND_START = /^([\s\p{Z}\u0085]*)::/u;
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   tQ: () => (/* binding */ actionDeps),
-  DZ: () => (/* binding */ createModeContext),
+  iN: () => (/* binding */ createApiContext),
   gg: () => (/* binding */ maskToken),
   eg: () => (/* binding */ runStep)
 });
@@ -35275,7 +35276,6 @@ const actionsToolkit = {
     setFailed: (message) => setFailed(message),
     info: (message) => info(message),
     warning: (message) => warning(message),
-    error: (message) => error(message),
     debug: (message) => core_debug(message),
     startGroup: (title) => startGroup(title),
     endGroup: () => endGroup(),
@@ -35323,10 +35323,6 @@ function coreIO(redactor, names, toolkit = actionsToolkit) {
             warning: (message) => {
                 openGroup();
                 toolkit.warning(line(message));
-            },
-            error: (message) => {
-                openGroup();
-                toolkit.error(line(message));
             },
             debug: (message) => toolkit.debug(line(message)),
             group: async (title, body) => {
@@ -35514,7 +35510,7 @@ function maskToken({ io, redactor }) {
  */
 const LAST_LOOK_MS = 1_000;
 /** The API client and collaborators of one step, all bound to the step's one deadline. */
-function createModeContext(api, deps) {
+function createApiContext(api, deps) {
     const { io, clock, random, signal } = deps;
     const deadline = new runner_clock/* Deadline */.B2(clock, api.timeoutMs);
     // One for every client of the step: a 429 on any of them pauses them all (`RateLimitGate`).
@@ -35717,7 +35713,10 @@ var redact = __nccwpck_require__(8949);
 var snapshot_name = __nccwpck_require__(6533);
 // EXTERNAL MODULE: ./src/workflow/inputs/id-list.ts
 var id_list = __nccwpck_require__(8387);
+// EXTERNAL MODULE: ./src/workflow/inputs/snapshot-selection.ts
+var snapshot_selection = __nccwpck_require__(544);
 ;// CONCATENATED MODULE: ./src/workflow/inputs/modes.ts
+
 
 /**
  * What each mode takes, needs and refuses, said once: the inputs parser reads it, its errors are
@@ -35759,6 +35758,11 @@ const MODE_TABLE = {
         ],
         rollsBack: true,
         timeoutMs: SNAPSHOT_WAIT_MS,
+        settings: (read) => ({
+            mode: "create",
+            ...pick(read, ...API, ...SERVER_SETTINGS, "name", "namePrefix", "description"),
+            ...pick(read, "ifExists", "onLimit", "wait", "pollIntervalMs", "rollbackOnFailure", "health"),
+        }),
     },
     wait: {
         callsApi: true,
@@ -35766,6 +35770,11 @@ const MODE_TABLE = {
         takes: [constants/* Inputs */.G0.snapshotId, constants/* Inputs */.G0.rollbackOnFailure, ...HEALTH],
         rollsBack: true,
         timeoutMs: SNAPSHOT_WAIT_MS,
+        settings: (read) => ({
+            mode: "wait",
+            ...pick(read, ...API, "pollIntervalMs", "rollbackOnFailure", "health"),
+            snapshots: named(read.snapshots),
+        }),
     },
     restore: {
         callsApi: true,
@@ -35780,6 +35789,12 @@ const MODE_TABLE = {
         ],
         rollsBack: false,
         timeoutMs: constants/* RESTORE_TIMEOUT_MS */.Ox,
+        settings: (read) => ({
+            mode: "restore",
+            ...pick(read, ...API, ...SERVER_SETTINGS, "namePrefix", "wait", "pollIntervalMs"),
+            ...pick(read, "dryRun", "health"),
+            snapshots: given(read.snapshots),
+        }),
     },
     prune: {
         callsApi: true,
@@ -35787,6 +35802,10 @@ const MODE_TABLE = {
         takes: [...SERVERS, constants/* Inputs */.G0.namePrefix, constants/* Inputs */.G0.keep, constants/* Inputs */.G0.olderThan, constants/* Inputs */.G0.dryRun],
         rollsBack: false,
         timeoutMs: LIMITED_MS,
+        settings: (read) => ({
+            mode: "prune",
+            ...pick(read, ...API, ...SERVER_SETTINGS, "namePrefix", "keep", "olderThanMs", "dryRun"),
+        }),
     },
     delete: {
         callsApi: true,
@@ -35794,6 +35813,11 @@ const MODE_TABLE = {
         takes: [constants/* Inputs */.G0.snapshotId, constants/* Inputs */.G0.dryRun],
         rollsBack: false,
         timeoutMs: LIMITED_MS,
+        settings: (read) => ({
+            mode: "delete",
+            ...pick(read, ...API, "dryRun"),
+            snapshots: named(read.snapshots),
+        }),
     },
     list: {
         callsApi: true,
@@ -35801,6 +35825,7 @@ const MODE_TABLE = {
         takes: SERVERS,
         rollsBack: false,
         timeoutMs: LIMITED_MS,
+        settings: (read) => ({ mode: "list", ...pick(read, ...API, ...SERVER_SETTINGS) }),
     },
     confirm: {
         callsApi: false,
@@ -35808,8 +35833,27 @@ const MODE_TABLE = {
         takes: [],
         rollsBack: false,
         timeoutMs: LIMITED_MS,
+        settings: () => ({ mode: "confirm" }),
     },
 };
+const API = ["apiToken", "apiUrl", "timeoutMs"];
+const SERVER_SETTINGS = ["serverIds", "serverNames"];
+function pick(read, ...keys) {
+    return Object.fromEntries(keys.map((key) => [key, read[key]]));
+}
+/** `checkModeNeeds` has made sure of it; a failure here is a bug, not a bad input. */
+function given(selection) {
+    if (!selection)
+        throw new Error("snapshot-id was checked as given, but is missing");
+    return selection;
+}
+function named(selection) {
+    const checked = given(selection);
+    if (checked.kind === "latest" || checked.kind === "commit") {
+        throw new Error(`snapshot-id "${(0,snapshot_selection/* selectionWord */.Pn)(checked)}" was checked as refused`);
+    }
+    return checked;
+}
 /** The modes whose post step can roll back. */
 const ROLLBACK_MODES = MODES.filter((mode) => MODE_TABLE[mode].rollsBack);
 /**
@@ -35862,12 +35906,10 @@ function modesText(modes) {
 }
 
 ;// CONCATENATED MODULE: ./src/workflow/inputs/settings.ts
-/** The settings of each mode, as the inputs parser (inputs.ts) hands them on: no mode reads an input. */
+/** The settings of each mode, as the inputs parser (parse.ts) hands them on: no mode reads an input. */
 const IF_EXISTS = ["fail", "reuse", "replace"];
 const ON_LIMIT = ["delete-oldest", "fail"];
 
-// EXTERNAL MODULE: ./src/workflow/inputs/snapshot-selection.ts
-var snapshot_selection = __nccwpck_require__(544);
 ;// CONCATENATED MODULE: ./src/workflow/inputs/parse.ts
 
 
@@ -35897,10 +35939,9 @@ function parseInputs(read, run) {
     const notes = [];
     const input = (name) => read(constants/* Inputs */.G0[name]).trim() || defaultOf(name);
     const mode = parseChoice(constants/* Inputs */.G0.mode, input("mode"), MODES, problems);
-    const row = mode && MODE_TABLE[mode];
     const apiToken = input("apiToken");
     // action.yml cannot say that every mode but confirm needs the token, so it is checked here.
-    if (!apiToken && row?.callsApi !== false) {
+    if (!apiToken && (!mode || MODE_TABLE[mode].callsApi)) {
         problems.push(`${constants/* Inputs */.G0.apiToken} is required: pass the API token from a secret`);
     }
     if (mode) {
@@ -35922,19 +35963,7 @@ function parseInputs(read, run) {
     const snapshots = (0,snapshot_selection/* parseSnapshotSelection */.k0)(input("snapshotId"), problems, notes);
     if (mode)
         checkModeNeeds(mode, serverIdText, serverNames, snapshots, problems);
-    const namePrefix = input("namePrefix");
-    if (!(0,snapshot_name/* isValidName */.uV)(namePrefix)) {
-        problems.push(`${constants/* Inputs */.G0.namePrefix} "${namePrefix}" may contain only letters, digits, hyphens and underscores`);
-    }
-    const explicitName = input("name");
-    if (explicitName && !(0,snapshot_name/* isValidName */.uV)(explicitName)) {
-        problems.push(`${constants/* Inputs */.G0.name} "${explicitName}" may contain only letters, digits, hyphens and underscores`);
-    }
-    if (mode === "create" && explicitName && !(0,snapshot_name/* isManaged */.yF)({ name: explicitName }, namePrefix)) {
-        notes.push(`${constants/* Inputs */.G0.name} "${explicitName}" does not start with ${constants/* Inputs */.G0.namePrefix} "${namePrefix}": ` +
-            "prune and on-limit will never delete it, so it stays until you delete it yourself.");
-    }
-    const name = explicitName || (0,snapshot_name/* defaultSnapshotName */.J0)(namePrefix, run);
+    const { name, namePrefix } = parseSnapshotName(input, mode, run, problems, notes);
     const wait = parseBoolean(constants/* Inputs */.G0.wait, input("wait"), true, problems);
     const dryRun = parseBoolean(constants/* Inputs */.G0.dryRun, input("dryRun"), false, problems);
     const rollbackOnFailure = parseBoolean(constants/* Inputs */.G0.rollbackOnFailure, input("rollbackOnFailure"), false, problems);
@@ -35947,13 +35976,57 @@ function parseInputs(read, run) {
     const timeoutText = input("timeout");
     const timeoutMs = timeoutText
         ? parsePositiveDuration(constants/* Inputs */.G0.timeout, timeoutText, problems)
-        : (row ?? MODE_TABLE.create).timeoutMs;
+        : undefined;
     const pollIntervalMs = parsePositiveDuration(constants/* Inputs */.G0.pollInterval, input("pollInterval"), problems);
+    const health = parseHealth(input, { mode, rollbackOnFailure, wait }, problems);
+    // A choice that could not be read has its problem among the others.
+    if (problems.length > 0 || !mode || !ifExists || !onLimit)
+        throw new InputError(problems);
+    const settings = MODE_TABLE[mode].settings({
+        apiToken,
+        apiUrl,
+        timeoutMs: timeoutMs ?? MODE_TABLE[mode].timeoutMs,
+        serverIds,
+        serverNames,
+        snapshots,
+        name,
+        namePrefix,
+        description: input("description") || (0,snapshot_name/* defaultDescription */.GO)(run),
+        ifExists,
+        onLimit,
+        wait,
+        pollIntervalMs,
+        rollbackOnFailure,
+        dryRun,
+        keep,
+        olderThanMs,
+        health,
+    });
+    return { settings, notes };
+}
+/** `name-prefix` and `name`, or the default name the prefix begins. */
+function parseSnapshotName(input, mode, run, problems, notes) {
+    const namePrefix = input("namePrefix");
+    if (!(0,snapshot_name/* isValidName */.uV)(namePrefix)) {
+        problems.push(`${constants/* Inputs */.G0.namePrefix} "${namePrefix}" may contain only letters, digits, hyphens and underscores`);
+    }
+    const explicitName = input("name");
+    if (explicitName && !(0,snapshot_name/* isValidName */.uV)(explicitName)) {
+        problems.push(`${constants/* Inputs */.G0.name} "${explicitName}" may contain only letters, digits, hyphens and underscores`);
+    }
+    if (mode === "create" && explicitName && !(0,snapshot_name/* isManaged */.yF)({ name: explicitName }, namePrefix)) {
+        notes.push(`${constants/* Inputs */.G0.name} "${explicitName}" does not start with ${constants/* Inputs */.G0.namePrefix} "${namePrefix}": ` +
+            "prune and on-limit will never delete it, so it stays until you delete it yourself.");
+    }
+    return { name: explicitName || (0,snapshot_name/* defaultSnapshotName */.J0)(namePrefix, run), namePrefix };
+}
+/** `health-url` and what counts as healthy, where the step may check it; undefined without it. */
+function parseHealth(input, step, problems) {
     const healthUrlText = input("healthUrl");
     const urlTemplate = (0,url/* parseHealthUrl */.Dk)(healthUrlText, problems);
-    const healthTimeoutMs = parsePositiveDuration(constants/* Inputs */.G0.healthTimeout, input("healthTimeout"), problems);
-    if (mode && healthUrlText)
-        checkHealth(mode, rollbackOnFailure, wait, problems);
+    const timeoutMs = parsePositiveDuration(constants/* Inputs */.G0.healthTimeout, input("healthTimeout"), problems);
+    if (step.mode && healthUrlText)
+        checkHealth(step.mode, step.rollbackOnFailure, step.wait, problems);
     const expect = input("healthExpect") || undefined;
     const successes = parseWholeNumber(constants/* Inputs */.G0.healthSuccesses, input("healthSuccesses"), 1, problems);
     if (!healthUrlText) {
@@ -35964,63 +36037,7 @@ function parseInputs(read, run) {
             problems.push(`${constants/* Inputs */.G0.healthSuccesses} needs ${constants/* Inputs */.G0.healthUrl}: it says how many healthy answers in a row the health check waits for`);
         }
     }
-    const health = urlTemplate
-        ? { urlTemplate, timeoutMs: healthTimeoutMs, expect, successes }
-        : undefined;
-    if (problems.length > 0 || !mode)
-        throw new InputError(problems);
-    const api = { apiToken, apiUrl, timeoutMs };
-    const settings = (() => {
-        switch (mode) {
-            case "create":
-                return {
-                    mode,
-                    ...api,
-                    serverIds,
-                    serverNames,
-                    name,
-                    namePrefix,
-                    description: input("description") || (0,snapshot_name/* defaultDescription */.GO)(run),
-                    ifExists: ifExists ?? "fail",
-                    onLimit: onLimit ?? "delete-oldest",
-                    wait,
-                    pollIntervalMs,
-                    rollbackOnFailure,
-                    health,
-                };
-            case "wait":
-                return {
-                    mode,
-                    ...api,
-                    snapshots: named(snapshots),
-                    pollIntervalMs,
-                    rollbackOnFailure,
-                    health,
-                };
-            case "restore":
-                return {
-                    mode,
-                    ...api,
-                    snapshots: given(snapshots),
-                    serverIds,
-                    serverNames,
-                    namePrefix,
-                    wait,
-                    pollIntervalMs,
-                    dryRun,
-                    health,
-                };
-            case "prune":
-                return { mode, ...api, serverIds, serverNames, namePrefix, keep, olderThanMs, dryRun };
-            case "delete":
-                return { mode, ...api, snapshots: named(snapshots), dryRun };
-            case "list":
-                return { mode, ...api, serverIds, serverNames };
-            case "confirm":
-                return { mode };
-        }
-    })();
-    return { settings, notes };
+    return urlTemplate ? { urlTemplate, timeoutMs, expect, successes } : undefined;
 }
 function defaultOf(name) {
     return constants/* InputDefaults */.p0[name] ?? "";
@@ -36036,19 +36053,6 @@ function givenInputs(read) {
         return text !== "" && text.toLowerCase() !== defaultOf(key).toLowerCase();
     })
         .map((key) => constants/* Inputs */.G0[key]);
-}
-/** `checkModeNeeds` has made sure of it; a failure here is a bug, not a bad input. */
-function given(selection) {
-    if (!selection)
-        throw new Error("snapshot-id was checked as given, but is missing");
-    return selection;
-}
-function named(selection) {
-    const checked = given(selection);
-    if (checked.kind === "latest" || checked.kind === "commit") {
-        throw new Error(`snapshot-id "${(0,snapshot_selection/* selectionWord */.Pn)(checked)}" was checked as refused`);
-    }
-    return checked;
 }
 /**
  * `server-name` (with `server-location` and `max-servers`): names and patterns separated like
@@ -36608,7 +36612,10 @@ function defaultDescription(run) {
  */
 const DEFAULT_NAME_TAIL = new RegExp(`^(?:([0-9a-f]{7,40})|${NO_COMMIT})-(?:(\\d+)-(\\d+)$)?`, "i");
 const DESCRIBED_COMMIT = /\bcommit ([0-9a-f]{7,40})\b/i;
-/** The parts of a name of ours; undefined for a name without the prefix or not in that shape. */
+/**
+ * The parts of a name of ours; undefined for a name without the prefix or not in that shape. The
+ * reader of `defaultSnapshotName`, held to it by a round-trip test.
+ */
 function readDefaultName(name, prefix) {
     if (!isManaged({ name }, prefix))
         return undefined;
@@ -36758,7 +36765,7 @@ function reportLines(report) {
  * know them: `web-server-01 (12345)` in the Server column and in every sentence.
  */
 async function finishStep(io, report) {
-    const named = withServerNames(report, io.names);
+    const named = labelServers(report, io.names);
     await writeReport(io.writeSummary, named, io.log);
     // The failure goes to the runner's IO, which names the servers of every line it writes.
     if (report.failures.length > 0)
@@ -36769,7 +36776,8 @@ function serverCell(cell, names) {
     const text = (0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .asText */ .e1)(cell);
     return /^\d+$/.test(text) ? names.label(Number(text)) : cell;
 }
-function withServerNames(report, names) {
+/** The report as people read it: each server by its name as well as its id. */
+function labelServers(report, names) {
     const serverColumn = report.columns.indexOf("Server");
     return {
         ...report,

@@ -3,7 +3,7 @@ import { InputError, parseInputs } from "./workflow/inputs/parse.js";
 import type { Settings } from "./workflow/inputs/settings.js";
 import type { ApiModeContext } from "./modes/context.js";
 import { MODE_RUNNERS, type ModeRunners, runMode } from "./modes/runners.js";
-import { type ActionDeps, actionDeps, createModeContext, maskToken, runStep } from "./step.js";
+import { type ActionDeps, actionDeps, createApiContext, maskToken, runStep } from "./step.js";
 import { armRollback, markMainStepRan } from "./workflow/rollback-handoff.js";
 import { failedReport, finishStep, type ModeReport, writeReport } from "./workflow/summary.js";
 import { publishServerNames } from "./workflow/outputs.js";
@@ -13,7 +13,10 @@ export function run(deps: ActionDeps = actionDeps()): Promise<void> {
   return runStep(runMain, deps);
 }
 
-/** The main step: read the inputs, do the mode, write the summary; fail with one clear message. */
+/**
+ * The main step: read the inputs, do the mode, write the summary; fail with one clear message.
+ * `runners`: the mode rows, which a test replaces with a fake one.
+ */
 export async function runMain(
   deps: ActionDeps,
   runners: ModeRunners = MODE_RUNNERS,
@@ -39,7 +42,7 @@ export async function runMain(
     let context: ApiModeContext | undefined;
     const report = await runMode(
       settings,
-      { io, apiContext: (api) => (context ??= createModeContext(api, deps)) },
+      { io, apiContext: (api) => (context ??= createApiContext(api, deps)) },
       runners,
     );
     if (report.servers) publishServerNames(io.setOutput, report.servers, io.names);

@@ -1,6 +1,6 @@
 import { Inputs, RESTORE_TIMEOUT_MS } from "./constants.js";
 import { noRollback, rollBack, type RollbackEnd } from "./fleet/rollback.js";
-import { type ActionDeps, actionDeps, createModeContext, maskToken, runStep } from "./step.js";
+import { type ActionDeps, actionDeps, createApiContext, maskToken, runStep } from "./step.js";
 import { readRollbackHandoff, recordRollbackOutcome } from "./workflow/rollback-handoff.js";
 import { finishStep } from "./workflow/summary.js";
 
@@ -16,7 +16,7 @@ export function run(deps: ActionDeps = actionDeps()): Promise<void> {
  * that step made or waited for, unless a `mode: confirm` step has declared the deploy good since.
  * It never restores anything else.
  */
-export async function runPost(deps: ActionDeps): Promise<void> {
+async function runPost(deps: ActionDeps): Promise<void> {
   const { io } = deps;
   maskToken(deps);
   const handoff = readRollbackHandoff(io);
@@ -48,7 +48,7 @@ export async function runPost(deps: ActionDeps): Promise<void> {
       };
       // Not a group of its own: the restores group their lines, and groups cannot nest.
       io.log.info("Rolling back: the job failed after this step, and rollback-on-failure is true.");
-      end = await rollBack(handoff, createModeContext(api, deps));
+      end = await rollBack(handoff, createApiContext(api, deps));
     }
   }
   recordRollbackOutcome(io, end.outcome, end.restored);

@@ -86,7 +86,7 @@ export function maskToken({ io, redactor }: ActionDeps): void {
 const LAST_LOOK_MS = 1_000;
 
 /** The API client and collaborators of one step, all bound to the step's one deadline. */
-export function createModeContext(
+export function createApiContext(
   api: ApiSettings,
   deps: ActionDeps,
 ): CreateModeContext & RestoreModeContext {

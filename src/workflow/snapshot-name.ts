@@ -48,7 +48,7 @@ export function defaultDescription(run: RunContext): string {
 }
 
 /** What a default name says; a part it does not carry (a local run's commit) is undefined. */
-export interface NameParts {
+interface NameParts {
   prefix: string;
   commit?: string;
   runId?: number;
@@ -62,7 +62,10 @@ export interface NameParts {
 const DEFAULT_NAME_TAIL = new RegExp(`^(?:([0-9a-f]{7,40})|${NO_COMMIT})-(?:(\\d+)-(\\d+)$)?`, "i");
 const DESCRIBED_COMMIT = /\bcommit ([0-9a-f]{7,40})\b/i;
 
-/** The parts of a name of ours; undefined for a name without the prefix or not in that shape. */
+/**
+ * The parts of a name of ours; undefined for a name without the prefix or not in that shape. The
+ * reader of `defaultSnapshotName`, held to it by a round-trip test.
+ */
 export function readDefaultName(name: string, prefix: string): NameParts | undefined {
   if (!isManaged({ name }, prefix)) return undefined;
   const tail = DEFAULT_NAME_TAIL.exec(name.slice(prefix.length));

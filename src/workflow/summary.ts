@@ -119,7 +119,7 @@ export async function finishStep(
   io: Pick<ActionIO, "writeSummary" | "setFailed" | "log" | "names">,
   report: ModeReport,
 ): Promise<void> {
-  const named = withServerNames(report, io.names);
+  const named = labelServers(report, io.names);
   await writeReport(io.writeSummary, named, io.log);
   // The failure goes to the runner's IO, which names the servers of every line it writes.
   if (report.failures.length > 0) io.setFailed([...new Set(report.failures)].join("\n"));
@@ -131,7 +131,8 @@ function serverCell(cell: unknown, names: ServerNames): unknown {
   return /^\d+$/.test(text) ? names.label(Number(text)) : cell;
 }
 
-function withServerNames(report: ModeReport, names: ServerNames): ModeReport {
+/** The report as people read it: each server by its name as well as its id. */
+function labelServers(report: ModeReport, names: ServerNames): ModeReport {
   const serverColumn = report.columns.indexOf("Server");
   return {
     ...report,

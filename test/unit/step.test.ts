@@ -3,7 +3,7 @@ import type { HttpAnswer, HttpExchange } from "../../src/api/transport.js";
 import { coreIO } from "../../src/runner/io.js";
 import { Redactor } from "../../src/runner/redact.js";
 import { ServerNames } from "../../src/runner/server-names.js";
-import { type ActionDeps, createModeContext } from "../../src/step.js";
+import { type ActionDeps, createApiContext } from "../../src/step.js";
 import { VirtualClock } from "../support/fakes.js";
 import { RecordingToolkit } from "../support/recording-toolkit.js";
 
@@ -51,7 +51,7 @@ describe("a step's API clients", () => {
       },
       transport,
     };
-    const context = createModeContext({ apiUrl: API_URL, apiToken: "t", timeoutMs: 60_000 }, deps);
+    const context = createApiContext({ apiUrl: API_URL, apiToken: "t", timeoutMs: 60_000 }, deps);
 
     await context.lastLook().listSnapshots(1);
     await stepAsks;

@@ -44,7 +44,7 @@ export function age(snapshot: Snapshot, now: Date): string {
  * in progress) is left for a person. A failed one of ours goes first: it can never be restored, and left alone it would hold one of
  * the server's five places for good.
  */
-export interface Ownership {
+interface Ownership {
   namePrefix: string;
 }
 

@@ -8,7 +8,7 @@ import { readOwnList, type ServerList, snapshotsByServer } from "../snapshot-lis
 import { type WaitEnd, waitForEach } from "./each.js";
 import { lastCheckFailed, type WaitOptions } from "./until.js";
 
-export interface SnapshotWaitResult {
+interface SnapshotWaitResult {
   kind: "completed" | "failed" | "vanished" | "timed-out" | "error";
   /** The last state seen. */
   snapshot: Snapshot;
