@@ -29662,6 +29662,7 @@ function statusVerdict(server, change) {
 /* harmony export */   JB: () => (/* binding */ readOwnList),
 /* harmony export */   YT: () => (/* binding */ snapshotsByServer),
 /* harmony export */   fT: () => (/* binding */ serversNamedBy),
+/* harmony export */   pH: () => (/* binding */ readAgainIfMoved),
 /* harmony export */   rJ: () => (/* binding */ snapshotsForSelection),
 /* harmony export */   wM: () => (/* binding */ readServerList)
 /* harmony export */ });
@@ -29670,12 +29671,16 @@ function statusVerdict(server, change) {
 
 
 /**
- * The server's snapshots, with a second read when the first was not complete (the list moved
- * while it was read); still not complete after that, it says so rather than be trusted.
+ * A list read once more when it moved while it was read (not complete) and the first read is not
+ * `enough` for the caller; still not complete after that, it says so rather than be trusted.
  */
-async function readServerList(api, serverId) {
-    const first = await api.listSnapshots(serverId);
-    return first.complete ? first : api.listSnapshots(serverId);
+async function readAgainIfMoved(read, enough = (list) => list.complete) {
+    const first = await read();
+    return enough(first) ? first : read();
+}
+/** The server's snapshots, read again once if the list moved while it was read. */
+function readServerList(api, serverId) {
+    return readAgainIfMoved(() => api.listSnapshots(serverId));
 }
 /** The server's own list, or why it could not be read. */
 async function readOwnList(api, serverId) {
@@ -29774,17 +29779,14 @@ async function serversSnapshots(api, serverIds) {
     return found;
 }
 async function accountSnapshots(api, ids) {
-    for (let read = 1;; read++) {
-        const account = await api.listSnapshots();
-        const missing = ids.filter((id) => !account.snapshots.some((s) => s.id === id));
-        if (account.complete || missing.length === 0)
-            return account.snapshots;
-        if (read >= 2) {
-            throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__/* .StepFailure */ .pH(`Snapshot ${missing.join(", ")} could not be found for sure: the account's list changed ` +
-                "while it was read, twice. Run the step again, or name each snapshot with its server " +
-                "(the snapshot-ids map of the create step), which reads only that server's list.");
-        }
-    }
+    const missingFrom = (list) => ids.filter((id) => !list.snapshots.some((s) => s.id === id));
+    const account = await readAgainIfMoved(() => api.listSnapshots(), (list) => list.complete || missingFrom(list).length === 0);
+    const missing = missingFrom(account);
+    if (account.complete || missing.length === 0)
+        return account.snapshots;
+    throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__/* .StepFailure */ .pH(`Snapshot ${missing.join(", ")} could not be found for sure: the account's list changed ` +
+        "while it was read, twice. Run the step again, or name each snapshot with its server " +
+        "(the snapshot-ids map of the create step), which reads only that server's list.");
 }
 
 
@@ -30281,7 +30283,10 @@ function existing(servers) {
     return `Servers that exist: ${names.join(", ")}${more}.`;
 }
 
+// EXTERNAL MODULE: ./src/fleet/snapshot-lists.ts
+var snapshot_lists = __nccwpck_require__(5750);
 ;// CONCATENATED MODULE: ./src/fleet/servers.ts
+
 
 
 /**
@@ -30300,9 +30305,7 @@ async function findServers(serverIds, selection, { api, log }) {
 async function resolveServers(api, serverIds, selection) {
     let listing;
     try {
-        const filter = { location: selection.location };
-        const first = await api.listServers(filter);
-        listing = first.complete ? first : await api.listServers(filter);
+        listing = await (0,snapshot_lists/* readAgainIfMoved */.pH)(() => api.listServers({ location: selection.location }));
     }
     catch (error) {
         return { serverIds: [], problems: [(0,explain/* explainFailure */.SP)(error, { kind: "servers" })] };
@@ -30380,8 +30383,6 @@ var duration = __nccwpck_require__(7607);
 var concurrency = __nccwpck_require__(4891);
 // EXTERNAL MODULE: ./src/fleet/exactly-once.ts
 var exactly_once = __nccwpck_require__(8708);
-// EXTERNAL MODULE: ./src/fleet/snapshot-lists.ts
-var snapshot_lists = __nccwpck_require__(5750);
 // EXTERNAL MODULE: ./src/fleet/rules/retention.ts
 var retention = __nccwpck_require__(7758);
 // EXTERNAL MODULE: ./src/fleet/server-checks.ts

@@ -12,12 +12,20 @@ import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 export type ServerList = SnapshotList | { error: unknown };
 
 /**
- * The server's snapshots, with a second read when the first was not complete (the list moved
- * while it was read); still not complete after that, it says so rather than be trusted.
+ * A list read once more when it moved while it was read (not complete) and the first read is not
+ * `enough` for the caller; still not complete after that, it says so rather than be trusted.
  */
-export async function readServerList(api: SnapshotsApi, serverId: number): Promise<SnapshotList> {
-  const first = await api.listSnapshots(serverId);
-  return first.complete ? first : api.listSnapshots(serverId);
+export async function readAgainIfMoved<L extends { complete: boolean }>(
+  read: () => Promise<L>,
+  enough: (list: L) => boolean = (list) => list.complete,
+): Promise<L> {
+  const first = await read();
+  return enough(first) ? first : read();
+}
+
+/** The server's snapshots, read again once if the list moved while it was read. */
+export function readServerList(api: SnapshotsApi, serverId: number): Promise<SnapshotList> {
+  return readAgainIfMoved(() => api.listSnapshots(serverId));
 }
 
 /** The server's own list, or why it could not be read. */
@@ -151,16 +159,17 @@ async function serversSnapshots(api: SnapshotsApi, serverIds: readonly number[])
 }
 
 async function accountSnapshots(api: SnapshotsApi, ids: readonly number[]) {
-  for (let read = 1; ; read++) {
-    const account = await api.listSnapshots();
-    const missing = ids.filter((id) => !account.snapshots.some((s) => s.id === id));
-    if (account.complete || missing.length === 0) return account.snapshots;
-    if (read >= 2) {
-      throw new StepFailure(
-        `Snapshot ${missing.join(", ")} could not be found for sure: the account's list changed ` +
-          "while it was read, twice. Run the step again, or name each snapshot with its server " +
-          "(the snapshot-ids map of the create step), which reads only that server's list.",
-      );
-    }
-  }
+  const missingFrom = (list: SnapshotList) =>
+    ids.filter((id) => !list.snapshots.some((s) => s.id === id));
+  const account = await readAgainIfMoved(
+    () => api.listSnapshots(),
+    (list) => list.complete || missingFrom(list).length === 0,
+  );
+  const missing = missingFrom(account);
+  if (account.complete || missing.length === 0) return account.snapshots;
+  throw new StepFailure(
+    `Snapshot ${missing.join(", ")} could not be found for sure: the account's list changed ` +
+      "while it was read, twice. Run the step again, or name each snapshot with its server " +
+      "(the snapshot-ids map of the create step), which reads only that server's list.",
+  );
 }
