@@ -29659,6 +29659,7 @@ function statusVerdict(server, change) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bn: () => (/* binding */ findSelected),
 /* harmony export */   JB: () => (/* binding */ readOwnList),
 /* harmony export */   YT: () => (/* binding */ snapshotsByServer),
 /* harmony export */   fT: () => (/* binding */ serversNamedBy),
@@ -29667,7 +29668,11 @@ function statusVerdict(server, change) {
 /* harmony export */   wM: () => (/* binding */ readServerList)
 /* harmony export */ });
 /* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1778);
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4891);
+/* harmony import */ var _rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3596);
+/* harmony import */ var _server_checks_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7079);
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4891);
+
+
 
 
 /**
@@ -29694,7 +29699,7 @@ async function readOwnList(api, serverId) {
 /** Each server's own list, all at once; one that fails holds its error. */
 async function readServerLists(api, serverIds) {
     const lists = new Map();
-    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_1__/* .forEachConcurrently */ .D)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_1__/* .SERVER_CONCURRENCY */ .s, async (serverId) => {
+    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .forEachConcurrently */ .D)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .SERVER_CONCURRENCY */ .s, async (serverId) => {
         lists.set(serverId, await readOwnList(api, serverId));
     });
     return lists;
@@ -29787,6 +29792,24 @@ async function accountSnapshots(api, ids) {
     throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__/* .StepFailure */ .pH(`Snapshot ${missing.join(", ")} could not be found for sure: the account's list changed ` +
         "while it was read, twice. Run the step again, or name each snapshot with its server " +
         "(the snapshot-ids map of the create step), which reads only that server's list.");
+}
+/**
+ * Each snapshot of ids or a `snapshot-ids` map that a person wrote, found or said why not
+ * (`findNamed`, as restore's plan finds them): the snapshots to wait for.
+ */
+async function findSelected(api, selection) {
+    const listed = await snapshotsForSelection(api, selection, []);
+    return (0,_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .findNamed */ .n4)(selection, listed, await missingServersOfMap(api, selection, listed));
+}
+/**
+ * The servers of a map whose snapshot is not on them, and that do not exist: the likely typo. Only
+ * those are asked about, so a map that is right costs no request more.
+ */
+async function missingServersOfMap(api, selection, listed) {
+    if (selection.kind !== "by-server")
+        return undefined;
+    const unfound = selection.pairs.filter((pair) => !listed.some((s) => s.id === pair.snapshotId && s.server.id === pair.serverId));
+    return (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_2__/* .missingServers */ .Y)(api, unfound.map((pair) => pair.serverId));
 }
 
 
@@ -31118,7 +31141,6 @@ var restore_plan = __nccwpck_require__(3596);
 
 
 
-
 const wait_TITLE = "VPS snapshots";
 /**
  * Waits for snapshots that an earlier step started (create with `wait: false`, at the start of the
@@ -31130,8 +31152,7 @@ async function runWait(settings, context) {
     const selection = settings.snapshots;
     let named;
     try {
-        const listed = await (0,snapshot_lists/* snapshotsForSelection */.rJ)(api, selection, []);
-        named = (0,restore_plan/* findNamed */.n4)(selection, listed, await missingServersOfMap(api, selection, listed));
+        named = await (0,snapshot_lists/* findSelected */.Bn)(api, selection);
     }
     catch (error) {
         return (0,summary/* failedReport */.kS)(wait_TITLE, [(0,explain/* explainFailure */.SP)(error, { kind: "list" })]);
@@ -31161,16 +31182,6 @@ async function runWait(settings, context) {
         notes: ["Waited for snapshots that an earlier step started; nothing was changed."],
         rollback: (0,rollback_handoff/* rollbackToArm */.SP)(settings, madeSnapshots(results)),
     };
-}
-/**
- * The servers of a map whose snapshot is not on them, and that do not exist: the likely typo. Only
- * those are asked about, so a map that is right costs no request more.
- */
-async function missingServersOfMap(api, selection, listed) {
-    if (selection.kind !== "by-server")
-        return undefined;
-    const unfound = selection.pairs.filter((pair) => !listed.some((s) => s.id === pair.snapshotId && s.server.id === pair.serverId));
-    return (0,server_checks/* missingServers */.Y)(api, unfound.map((pair) => pair.serverId));
 }
 
 ;// CONCATENATED MODULE: ./src/modes/runners.ts

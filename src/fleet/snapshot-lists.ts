@@ -1,6 +1,8 @@
 import type { Snapshot, SnapshotList, SnapshotsApi } from "../api/types.js";
 import { StepFailure } from "../workflow/explain.js";
-import type { SnapshotSelection } from "../workflow/inputs/snapshot-selection.js";
+import type { NamedSelection, SnapshotSelection } from "../workflow/inputs/snapshot-selection.js";
+import { findNamed, type Named } from "./rules/restore-plan.js";
+import { missingServers } from "./server-checks.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 
 /**
@@ -171,5 +173,33 @@ async function accountSnapshots(api: SnapshotsApi, ids: readonly number[]) {
     `Snapshot ${missing.join(", ")} could not be found for sure: the account's list changed ` +
       "while it was read, twice. Run the step again, or name each snapshot with its server " +
       "(the snapshot-ids map of the create step), which reads only that server's list.",
+  );
+}
+
+/**
+ * Each snapshot of ids or a `snapshot-ids` map that a person wrote, found or said why not
+ * (`findNamed`, as restore's plan finds them): the snapshots to wait for.
+ */
+export async function findSelected(api: SnapshotsApi, selection: NamedSelection): Promise<Named[]> {
+  const listed = await snapshotsForSelection(api, selection, []);
+  return findNamed(selection, listed, await missingServersOfMap(api, selection, listed));
+}
+
+/**
+ * The servers of a map whose snapshot is not on them, and that do not exist: the likely typo. Only
+ * those are asked about, so a map that is right costs no request more.
+ */
+async function missingServersOfMap(
+  api: SnapshotsApi,
+  selection: NamedSelection,
+  listed: readonly Snapshot[],
+): Promise<Map<number, string> | undefined> {
+  if (selection.kind !== "by-server") return undefined;
+  const unfound = selection.pairs.filter(
+    (pair) => !listed.some((s) => s.id === pair.snapshotId && s.server.id === pair.serverId),
+  );
+  return missingServers(
+    api,
+    unfound.map((pair) => pair.serverId),
   );
 }
