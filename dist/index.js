@@ -30201,7 +30201,7 @@ function sample(template) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9252);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5595);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6445);
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1492);
 /* harmony import */ var _workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2642);
@@ -30219,7 +30219,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9252:
+/***/ 5595:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30403,7 +30403,32 @@ function runConfirm(io) {
 // EXTERNAL MODULE: ./src/duration.ts
 var duration = __nccwpck_require__(7607);
 // EXTERNAL MODULE: ./src/fleet/concurrency.ts
-var concurrency = __nccwpck_require__(4891);
+var fleet_concurrency = __nccwpck_require__(4891);
+;// CONCATENATED MODULE: ./src/fleet/delete.ts
+
+/**
+ * The one delete loop of delete mode, prune and `on-limit`: each snapshot deleted at most once,
+ * each end told as soon as it is known. `concurrency` 1 deletes in order (a server's own, so its
+ * log reads in order). `stopAtFailure`: the first failure ends the loop and is thrown, for a
+ * deletion that what follows depends on (`on-limit`: without the room, no create); else a failure
+ * is told like any end and stops nothing else.
+ */
+async function deleteSnapshots(api, snapshotIds, onEnd, { concurrency, stopAtFailure = false }) {
+    await (0,fleet_concurrency/* forEachConcurrently */.D)(snapshotIds, concurrency, async (snapshotId) => {
+        let outcome;
+        try {
+            outcome = await api.deleteSnapshot(snapshotId);
+        }
+        catch (error) {
+            if (stopAtFailure)
+                throw error;
+            onEnd(snapshotId, { error });
+            return;
+        }
+        onEnd(snapshotId, { outcome });
+    });
+}
+
 // EXTERNAL MODULE: ./src/fleet/exactly-once.ts
 var exactly_once = __nccwpck_require__(8708);
 // EXTERNAL MODULE: ./src/fleet/rules/retention.ts
@@ -30613,6 +30638,7 @@ function applyWaitEnd(result, outcome, timeoutMs) {
 
 
 
+
 /**
  * Reads every server and its snapshots at once and decides, for each, what `if-exists` and
  * `on-limit` will do, before anything changes anywhere: a typo in a fleet, a suspended server or
@@ -30673,7 +30699,7 @@ function planSentence(existing, plan) {
 async function createOnServers(plans, settings, context) {
     const { log } = context;
     const results = [...plans.keys()].map((serverId) => ({ serverId }));
-    await log.group(`Creating snapshot ${settings.name}`, () => (0,concurrency/* forEachConcurrently */.D)(results, concurrency/* SERVER_CONCURRENCY */.s, async (result) => {
+    await log.group(`Creating snapshot ${settings.name}`, () => (0,fleet_concurrency/* forEachConcurrently */.D)(results, fleet_concurrency/* SERVER_CONCURRENCY */.s, async (result) => {
         const plan = plans.get(result.serverId);
         await createOnServer(result, plan, settings, context);
         if (!result.snapshot && context.signal?.aborted) {
@@ -30763,13 +30789,15 @@ async function createWithRoom(serverId, remaining, settings, context) {
 }
 /** Deletes one by one, so that a failure stops the deleting. */
 async function deleteForSlot(plan, context) {
-    for (const { snapshot, why } of plan.deletions) {
-        const outcome = await context.api.deleteSnapshot(snapshot.id);
-        context.log.info(`Server ${snapshot.server.id}: ${outcome === "deleted" ? "deleted" : "found already gone"} ` +
+    const byId = new Map(plan.deletions.map((d) => [d.snapshot.id, d]));
+    await deleteSnapshots(context.api, [...byId.keys()], (id, end) => {
+        const { snapshot, why } = byId.get(id);
+        const deleted = "outcome" in end && end.outcome === "deleted";
+        context.log.info(`Server ${snapshot.server.id}: ${deleted ? "deleted" : "found already gone"} ` +
             `snapshot ${snapshot.id} (${snapshot.name}, ${snapshot.status}, ${(0,retention/* age */.KW)(snapshot, context.now)} old): ${why}.`);
-        if (outcome === "deleted")
+        if (deleted)
             context.onDeleted(snapshot.id);
-    }
+    }, { concurrency: 1, stopAtFailure: true });
 }
 
 // EXTERNAL MODULE: ./src/workflow/outputs.ts
@@ -30857,6 +30885,7 @@ var snapshot_selection = __nccwpck_require__(544);
 
 
 
+
 /** Deletes exactly the snapshots named; one already gone (404) is no failure, and says so. */
 async function runDelete(settings, context) {
     const { api, log, setOutput } = context;
@@ -30868,20 +30897,18 @@ async function runDelete(settings, context) {
     const { known, complete } = listed;
     const results = new Map();
     const failures = [];
-    const deleteOne = async (id) => {
-        try {
-            const outcome = await api.deleteSnapshot(id);
-            results.set(id, outcome === "deleted" ? "deleted" : "already gone");
-            // Green, so that a re-run passes; but a mistyped id looks the same, so it is said aloud.
-            if (outcome === "deleted")
-                log.info(`Deleted snapshot ${id}.`);
-            else {
-                log.warning(`Snapshot ${id} was not found (HTTP 404): already deleted, or never existed: check the id.`);
-            }
-        }
-        catch (error) {
+    const sayDeleted = (id, end) => {
+        if ("error" in end) {
             results.set(id, "failed");
-            failures.push((0,explain/* explainFailure */.SP)(error, { kind: "delete", snapshotId: id }));
+            failures.push((0,explain/* explainFailure */.SP)(end.error, { kind: "delete", snapshotId: id }));
+            return;
+        }
+        results.set(id, end.outcome === "deleted" ? "deleted" : "already gone");
+        // Green, so that a re-run passes; but a mistyped id looks the same, so it is said aloud.
+        if (end.outcome === "deleted")
+            log.info(`Deleted snapshot ${id}.`);
+        else {
+            log.warning(`Snapshot ${id} was not found (HTTP 404): already deleted, or never existed: check the id.`);
         }
     };
     const sayWouldDelete = (id) => {
@@ -30894,7 +30921,7 @@ async function runDelete(settings, context) {
         if (settings.dryRun)
             ids.forEach(sayWouldDelete);
         else
-            await (0,concurrency/* forEachConcurrently */.D)(ids, concurrency/* SERVER_CONCURRENCY */.s, deleteOne);
+            await deleteSnapshots(api, ids, sayDeleted, { concurrency: fleet_concurrency/* SERVER_CONCURRENCY */.s });
     });
     (0,outputs/* publishDeleted */.Vi)(setOutput, ids.filter((id) => results.get(id) === "deleted"));
     return {
@@ -30997,6 +31024,7 @@ async function runList(settings, context) {
 
 
 
+
 /**
  * Per server: keeps the newest `keep` completed snapshots of ours (and, with `older-than`, every
  * younger one), deletes the rest of ours. Snapshots without the prefix and unfinished ones are
@@ -31008,19 +31036,16 @@ async function runPrune(settings, context) {
     const fates = new Map();
     const failures = [];
     const deletedIds = [];
-    const deleteOne = async (snapshot) => {
-        const what = `snapshot ${(0,explain/* describeSnapshot */.e4)(snapshot)}, ${(0,retention/* age */.KW)(snapshot, now)} old`;
-        try {
-            const outcome = await api.deleteSnapshot(snapshot.id);
-            log.info(outcome === "deleted" ? `Deleted ${what}.` : `Found ${what} already gone.`);
-            if (outcome === "deleted")
-                deletedIds.push(snapshot.id);
-            return outcome === "deleted" ? "deleted" : "already gone";
-        }
-        catch (error) {
-            failures.push((0,explain/* explainFailure */.SP)(error, { kind: "delete", snapshotId: snapshot.id }));
+    const fateOf = (snapshot, end) => {
+        if ("error" in end) {
+            failures.push((0,explain/* explainFailure */.SP)(end.error, { kind: "delete", snapshotId: snapshot.id }));
             return "delete failed";
         }
+        const what = `snapshot ${(0,explain/* describeSnapshot */.e4)(snapshot)}, ${(0,retention/* age */.KW)(snapshot, now)} old`;
+        log.info(end.outcome === "deleted" ? `Deleted ${what}.` : `Found ${what} already gone.`);
+        if (end.outcome === "deleted")
+            deletedIds.push(snapshot.id);
+        return end.outcome === "deleted" ? "deleted" : "already gone";
     };
     const pruneServer = async ([serverId, snapshots]) => {
         const decision = (0,retention/* snapshotsToPrune */.$N)(snapshots, {
@@ -31032,10 +31057,17 @@ async function runPrune(settings, context) {
         for (const snapshot of decision.kept)
             fates.set(snapshot, "kept");
         log.info(`Server ${serverId}: ${snapshots.length} snapshot(s), ${decision.deleted.length} to delete.`);
-        // One at a time per server: a failing delete stops nothing else, and the log stays in order.
-        for (const snapshot of decision.deleted) {
-            fates.set(snapshot, settings.dryRun ? "would be deleted" : await deleteOne(snapshot));
+        if (settings.dryRun) {
+            for (const snapshot of decision.deleted)
+                fates.set(snapshot, "would be deleted");
+            return;
         }
+        const byId = new Map(decision.deleted.map((s) => [s.id, s]));
+        // One at a time per server: a failing delete stops nothing else, and the log stays in order.
+        await deleteSnapshots(api, [...byId.keys()], (id, end) => {
+            const snapshot = byId.get(id);
+            fates.set(snapshot, fateOf(snapshot, end));
+        }, { concurrency: 1 });
     };
     const title = `${settings.dryRun ? "Dry run: pruning" : "Pruning"} ${settings.serverIds.length} server(s)`;
     await log.group(title, async () => {
@@ -31044,7 +31076,7 @@ async function runPrune(settings, context) {
             for (const [serverId, error] of lists.failed) {
                 failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list", serverId }));
             }
-            await (0,concurrency/* forEachConcurrently */.D)([...lists.byServer], concurrency/* SERVER_CONCURRENCY */.s, pruneServer);
+            await (0,fleet_concurrency/* forEachConcurrently */.D)([...lists.byServer], fleet_concurrency/* SERVER_CONCURRENCY */.s, pruneServer);
         }
         catch (error) {
             failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list" }));

@@ -3,6 +3,7 @@ import type { Logger } from "../runner/logger.js";
 import { explainFailure, reportsSnapshotLimit, wrongApiUrl } from "../workflow/explain.js";
 import type { CreateSettings } from "../workflow/inputs/settings.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
+import { deleteSnapshots } from "./delete.js";
 import { createSnapshotOnce, type ExactlyOnceContext } from "./exactly-once.js";
 import { snapshotsByServer } from "./snapshot-lists.js";
 import { planRoom, planSlot, type SlotPlan } from "./rules/retention.js";
@@ -223,12 +224,19 @@ async function createWithRoom(
 
 /** Deletes one by one, so that a failure stops the deleting. */
 async function deleteForSlot(plan: SlotPlan, context: CreateContext): Promise<void> {
-  for (const { snapshot, why } of plan.deletions) {
-    const outcome = await context.api.deleteSnapshot(snapshot.id);
-    context.log.info(
-      `Server ${snapshot.server.id}: ${outcome === "deleted" ? "deleted" : "found already gone"} ` +
-        `snapshot ${snapshot.id} (${snapshot.name}, ${snapshot.status}, ${age(snapshot, context.now)} old): ${why}.`,
-    );
-    if (outcome === "deleted") context.onDeleted(snapshot.id);
-  }
+  const byId = new Map(plan.deletions.map((d) => [d.snapshot.id, d]));
+  await deleteSnapshots(
+    context.api,
+    [...byId.keys()],
+    (id, end) => {
+      const { snapshot, why } = byId.get(id) as SlotPlan["deletions"][number];
+      const deleted = "outcome" in end && end.outcome === "deleted";
+      context.log.info(
+        `Server ${snapshot.server.id}: ${deleted ? "deleted" : "found already gone"} ` +
+          `snapshot ${snapshot.id} (${snapshot.name}, ${snapshot.status}, ${age(snapshot, context.now)} old): ${why}.`,
+      );
+      if (deleted) context.onDeleted(snapshot.id);
+    },
+    { concurrency: 1, stopAtFailure: true },
+  );
 }

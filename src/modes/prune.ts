@@ -1,5 +1,6 @@
 import type { Snapshot } from "../api/types.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "../fleet/concurrency.js";
+import { type DeleteEnd, deleteSnapshots } from "../fleet/delete.js";
 import { describeSnapshot, explainFailure } from "../workflow/explain.js";
 import type { PruneSettings } from "../workflow/inputs/settings.js";
 import { publishDeleted } from "../workflow/outputs.js";
@@ -24,17 +25,15 @@ export async function runPrune(settings: PruneSettings, context: ModeContext): P
   const failures: string[] = [];
   const deletedIds: number[] = [];
 
-  const deleteOne = async (snapshot: Snapshot): Promise<Fate> => {
-    const what = `snapshot ${describeSnapshot(snapshot)}, ${age(snapshot, now)} old`;
-    try {
-      const outcome = await api.deleteSnapshot(snapshot.id);
-      log.info(outcome === "deleted" ? `Deleted ${what}.` : `Found ${what} already gone.`);
-      if (outcome === "deleted") deletedIds.push(snapshot.id);
-      return outcome === "deleted" ? "deleted" : "already gone";
-    } catch (error) {
-      failures.push(explainFailure(error, { kind: "delete", snapshotId: snapshot.id }));
+  const fateOf = (snapshot: Snapshot, end: DeleteEnd): Fate => {
+    if ("error" in end) {
+      failures.push(explainFailure(end.error, { kind: "delete", snapshotId: snapshot.id }));
       return "delete failed";
     }
+    const what = `snapshot ${describeSnapshot(snapshot)}, ${age(snapshot, now)} old`;
+    log.info(end.outcome === "deleted" ? `Deleted ${what}.` : `Found ${what} already gone.`);
+    if (end.outcome === "deleted") deletedIds.push(snapshot.id);
+    return end.outcome === "deleted" ? "deleted" : "already gone";
   };
 
   const pruneServer = async ([serverId, snapshots]: [number, Snapshot[]]) => {
@@ -48,10 +47,21 @@ export async function runPrune(settings: PruneSettings, context: ModeContext): P
     log.info(
       `Server ${serverId}: ${snapshots.length} snapshot(s), ${decision.deleted.length} to delete.`,
     );
-    // One at a time per server: a failing delete stops nothing else, and the log stays in order.
-    for (const snapshot of decision.deleted) {
-      fates.set(snapshot, settings.dryRun ? "would be deleted" : await deleteOne(snapshot));
+    if (settings.dryRun) {
+      for (const snapshot of decision.deleted) fates.set(snapshot, "would be deleted");
+      return;
     }
+    const byId = new Map(decision.deleted.map((s) => [s.id, s]));
+    // One at a time per server: a failing delete stops nothing else, and the log stays in order.
+    await deleteSnapshots(
+      api,
+      [...byId.keys()],
+      (id, end) => {
+        const snapshot = byId.get(id) as Snapshot;
+        fates.set(snapshot, fateOf(snapshot, end));
+      },
+      { concurrency: 1 },
+    );
   };
 
   const title = `${settings.dryRun ? "Dry run: pruning" : "Pruning"} ${settings.serverIds.length} server(s)`;
