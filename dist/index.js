@@ -28953,7 +28953,7 @@ async function lookOrExplain(look, explanation) {
 /* harmony import */ var _rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3596);
 /* harmony import */ var _server_checks_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7079);
 /* harmony import */ var _wait_each_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(511);
-/* harmony import */ var _wait_until_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(8544);
+/* harmony import */ var _runner_poll_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(1557);
 
 
 
@@ -29091,8 +29091,7 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
         const url = health?.urls.get(server.id);
         if (!health || !result || url === undefined || FAILED_STATUS.test(server.status))
             return;
-        const healthOptions = { clock, deadline, pollIntervalMs, log, signal };
-        healthChecks.push((0,_health_check_js__WEBPACK_IMPORTED_MODULE_2__/* .waitUntilHealthy */ .$V)(url, server.id, health.check, probeHealth, healthOptions).then((end) => {
+        healthChecks.push((0,_health_check_js__WEBPACK_IMPORTED_MODULE_2__/* .waitUntilHealthy */ .$V)(url, server.id, health.check, probeHealth, options).then((end) => {
             result.health = end;
         }));
     };
@@ -29114,7 +29113,7 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
                     `Server ${serverId} is still restoring to snapshot ${snapshotId} after the ` +
                         `${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(deadline.totalMs)} timeout. The restore goes on at the provider; do ` +
                         "not start another one." +
-                        (0,_wait_until_js__WEBPACK_IMPORTED_MODULE_10__/* .lastCheckFailed */ .c)(outcome.lastFailure);
+                        (0,_runner_poll_js__WEBPACK_IMPORTED_MODULE_10__/* .lastCheckFailed */ .c)(outcome.lastFailure);
             }
             else if (FAILED_STATUS.test(outcome.status)) {
                 result.failure = `Server ${serverId} ended the restore to snapshot ${snapshotId} with status "${outcome.status}".`;
@@ -29821,7 +29820,9 @@ async function missingServersOfMap(api, selection, listed) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   e: () => (/* binding */ waitForEach)
 /* harmony export */ });
-/* harmony import */ var _until_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8544);
+/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
+/* harmony import */ var _runner_poll_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1557);
+
 
 /**
  * Waits for several things at once (snapshots being made, servers being restored) until each has
@@ -29849,7 +29850,7 @@ async function waitForEach(initial, spec, options) {
         return ended;
     let outcome;
     try {
-        outcome = await (0,_until_js__WEBPACK_IMPORTED_MODULE_0__/* .waitUntil */ .a)(async () => {
+        outcome = await (0,_runner_poll_js__WEBPACK_IMPORTED_MODULE_1__/* .waitUntil */ .a)(async () => {
             const pending = [...states.keys()].filter((key) => !ended.has(key));
             const seen = await spec.look(pending);
             const elapsedMs = options.deadline.elapsedMs();
@@ -29866,7 +29867,7 @@ async function waitForEach(initial, spec, options) {
             lastProgress = spec.progress(states, elapsedMs);
             options.log.info(lastProgress);
             return ended.size === states.size ? ended : undefined;
-        }, options);
+        }, { ...options, isPassing: _api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg });
     }
     catch (error) {
         // What had settled stays settled: a refused check ends only the waits still open.
@@ -29886,69 +29887,6 @@ async function waitForEach(initial, spec, options) {
 
 /***/ }),
 
-/***/ 8544:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a: () => (/* binding */ waitUntil),
-/* harmony export */   c: () => (/* binding */ lastCheckFailed)
-/* harmony export */ });
-/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
-/* harmony import */ var _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4587);
-
-
-/** The first gap; gaps double from here up to the poll interval, so quick work is seen quickly. */
-const FIRST_INTERVAL_MS = 1_000;
-/**
- * The last check is aimed this long before the deadline so that its request, too, ends by the
- * deadline instead of being cut off by it.
- */
-const FINAL_CHECK_ALLOWANCE_MS = 1_000;
-/**
- * A check that would start with less than this left (a busy machine overslept) is not made: its
- * request could only be cut off, and its failure would hide why the checks before it failed.
- */
-const TOO_LATE_TO_CHECK_MS = 250;
-/**
- * Calls `check` after each gap until it returns a value or the deadline comes. A transient failure
- * of one check (the API briefly unreachable) only costs that check; any other error ends the wait
- * at once, because waiting cannot fix it.
- */
-async function waitUntil(check, { clock, deadline, maxIntervalMs, log, signal }) {
-    let lastFailure;
-    for (let round = 0;; round++) {
-        const usable = deadline.remainingMs() - Math.min(FINAL_CHECK_ALLOWANCE_MS, deadline.totalMs / 4);
-        if (usable <= 0 && round > 0)
-            return { done: false, lastFailure };
-        const gap = Math.min(maxIntervalMs, FIRST_INTERVAL_MS * 2 ** round);
-        await clock.sleep(Math.max(0, Math.min(gap, usable)), signal);
-        if (round > 0 && deadline.remainingMs() < TOO_LATE_TO_CHECK_MS) {
-            return { done: false, lastFailure };
-        }
-        try {
-            const value = await check();
-            if (value !== undefined)
-                return { done: true, value };
-            lastFailure = undefined;
-        }
-        catch (error) {
-            if (error instanceof _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .DeadlineError */ .j3)
-                return { done: false, lastFailure };
-            if (!(0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg)(error))
-                throw error;
-            lastFailure = (0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error);
-            log.warning(`A status check failed (${lastFailure}); the next check will try again.`);
-        }
-    }
-}
-/** Why a wait that timed out could not see the end: the last check failed, not the provider. */
-function lastCheckFailed(lastFailure) {
-    return lastFailure ? ` The last status check failed: ${lastFailure}.` : "";
-}
-
-
-/***/ }),
-
 /***/ 3774:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -29959,30 +29897,25 @@ function lastCheckFailed(lastFailure) {
 /* harmony export */ });
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7607);
 /* harmony import */ var _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4587);
+/* harmony import */ var _runner_poll_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1557);
+
 
 
 /** The longest one request may take: a service that hangs must leave time for the next. */
 const REQUEST_TIMEOUT_MS = 10_000;
-/** The first gap; gaps double from here up to `poll-interval`, so a quick service is seen quickly. */
-const FIRST_GAP_MS = 1_000;
-/** The last request starts this long before the window ends, so that its answer counts. */
-const LAST_ANSWER_MS = 1_000;
-/** A request with less time than this could only be cut off. */
-const TOO_LATE_MS = 100;
 /**
  * Requests the service's health URL from the moment its server's restore ended until
- * `successes` answers in a row are healthy, within `health-timeout` and the step's deadline; the
- * window is used whole, its last request made at its end. For the user a restore ends when the
- * site answers, not when the provider says `active`.
+ * `successes` answers in a row are healthy, within `health-timeout` and the step's deadline, on
+ * the one polling loop (at once, then at growing gaps up to `poll-interval`). For the user a
+ * restore ends when the site answers, not when the provider says `active`.
  */
 async function waitUntilHealthy(url, serverId, check, probe, options) {
     const { clock, log, signal } = options;
     const withinMs = Math.min(check.timeoutMs, options.deadline.remainingMs());
     const window = new _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .Deadline */ .B2(clock, withinMs);
-    const lastAnswerMs = Math.min(LAST_ANSWER_MS, withinMs / 4);
     let last = "no answer yet";
     let inARow = 0;
-    for (let round = 0; window.remainingMs() >= TOO_LATE_MS || round === 0; round++) {
+    const healthy = await (0,_runner_poll_js__WEBPACK_IMPORTED_MODULE_2__/* .waitUntil */ .a)(async () => {
         const timeoutMs = Math.max(1, Math.min(REQUEST_TIMEOUT_MS, window.remainingMs()));
         const answer = await probe({ url, expect: check.expect, timeoutMs, signal });
         last = answer.said;
@@ -29990,14 +29923,17 @@ async function waitUntilHealthy(url, serverId, check, probe, options) {
         const count = check.successes > 1 && answer.healthy ? `${inARow} of ${check.successes} in a row, ` : "";
         log.info(`Server ${serverId}: ${url} ${answer.healthy ? "answered" : "is not healthy yet:"} ${answer.said} ` +
             `(${count}${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(window.elapsedMs())} after its restore)`);
-        if (inARow >= check.successes)
-            return { healthy: true, url, afterMs: window.elapsedMs(), inARow };
-        const gap = Math.min(options.pollIntervalMs, FIRST_GAP_MS * 2 ** round);
-        const untilLast = window.remainingMs() - lastAnswerMs;
-        if (untilLast <= 0)
-            break;
-        await clock.sleep(Math.min(gap, untilLast), signal);
-    }
+        return inARow >= check.successes ? true : undefined;
+    }, {
+        clock,
+        deadline: window,
+        maxIntervalMs: options.maxIntervalMs,
+        log,
+        signal,
+        checkAtOnce: true,
+    });
+    if (healthy.done)
+        return { healthy: true, url, afterMs: window.elapsedMs(), inARow };
     return {
         healthy: false,
         url,
@@ -30439,8 +30375,8 @@ var server_checks = __nccwpck_require__(7079);
 var snapshot_status = __nccwpck_require__(5053);
 // EXTERNAL MODULE: ./src/fleet/wait/each.ts
 var each = __nccwpck_require__(511);
-// EXTERNAL MODULE: ./src/fleet/wait/until.ts
-var until = __nccwpck_require__(8544);
+// EXTERNAL MODULE: ./src/runner/poll.ts
+var poll = __nccwpck_require__(1557);
 ;// CONCATENATED MODULE: ./src/fleet/wait/snapshots.ts
 
 
@@ -30625,7 +30561,7 @@ function applyWaitEnd(result, outcome, timeoutMs) {
             result.failure =
                 `${which} is still ${outcome.snapshot.status} after the ${(0,duration/* formatDuration */.a)(timeoutMs)} ` +
                     "timeout. It may still complete: its id is in the outputs. Raise timeout if this server needs longer." +
-                    (0,until/* lastCheckFailed */.c)(outcome.lastFailure);
+                    (0,poll/* lastCheckFailed */.c)(outcome.lastFailure);
     }
 }
 
@@ -31557,6 +31493,70 @@ class DeadlineError extends Error {
         super(`The step's timeout ran out before ${request} could be sent`);
         this.name = "DeadlineError";
     }
+}
+
+
+/***/ }),
+
+/***/ 1557:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ waitUntil),
+/* harmony export */   c: () => (/* binding */ lastCheckFailed)
+/* harmony export */ });
+/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4587);
+
+/** The first gap; gaps double from here up to the poll interval, so quick work is seen quickly. */
+const FIRST_INTERVAL_MS = 1_000;
+/**
+ * The last check is aimed this long before the deadline so that its request, too, ends by the
+ * deadline instead of being cut off by it.
+ */
+const FINAL_CHECK_ALLOWANCE_MS = 1_000;
+/**
+ * A check that would start with less than this left (a busy machine overslept) is not made: its
+ * request could only be cut off, and its failure would hide why the checks before it failed.
+ */
+const TOO_LATE_TO_CHECK_MS = 250;
+/**
+ * The one polling loop: calls `check` after each gap until it returns a value or the deadline
+ * comes; the window is used whole, its last check aimed at its end. A passing failure of one check
+ * only costs that check.
+ */
+async function waitUntil(check, { clock, deadline, maxIntervalMs, log, signal, checkAtOnce = false, isPassing }) {
+    let lastFailure;
+    for (let round = 0;; round++) {
+        const gapsBefore = checkAtOnce ? round : round + 1;
+        if (gapsBefore > 0) {
+            const usable = deadline.remainingMs() - Math.min(FINAL_CHECK_ALLOWANCE_MS, deadline.totalMs / 4);
+            if (usable <= 0 && round > 0)
+                return { done: false, lastFailure };
+            const gap = Math.min(maxIntervalMs, FIRST_INTERVAL_MS * 2 ** (gapsBefore - 1));
+            await clock.sleep(Math.max(0, Math.min(gap, usable)), signal);
+            if (round > 0 && deadline.remainingMs() < TOO_LATE_TO_CHECK_MS) {
+                return { done: false, lastFailure };
+            }
+        }
+        try {
+            const value = await check();
+            if (value !== undefined)
+                return { done: true, value };
+            lastFailure = undefined;
+        }
+        catch (error) {
+            if (error instanceof _clock_js__WEBPACK_IMPORTED_MODULE_0__/* .DeadlineError */ .j3)
+                return { done: false, lastFailure };
+            if (!isPassing?.(error))
+                throw error;
+            lastFailure = error instanceof Error ? error.message : String(error);
+            log.warning(`A status check failed (${lastFailure}); the next check will try again.`);
+        }
+    }
+}
+/** Why a wait that timed out could not see the end: the last check failed, not the provider. */
+function lastCheckFailed(lastFailure) {
+    return lastFailure ? ` The last status check failed: ${lastFailure}.` : "";
 }
 
 

@@ -22,7 +22,7 @@ import { serversNamedBy, snapshotsForSelection } from "./snapshot-lists.js";
 import { describeSelection, planRestore } from "./rules/restore-plan.js";
 import { checkServers } from "./server-checks.js";
 import { waitForEach } from "./wait/each.js";
-import { lastCheckFailed, type WaitOptions } from "./wait/until.js";
+import { lastCheckFailed, type WaitOptions } from "../runner/poll.js";
 
 /** What to restore, and how: restore mode's settings, or the rollback's record of its step. */
 export interface RestoreRequest {
@@ -237,9 +237,8 @@ async function waitForStarted(
     const result = started.find((r) => r.snapshot.server.id === server.id);
     const url = health?.urls.get(server.id);
     if (!health || !result || url === undefined || FAILED_STATUS.test(server.status)) return;
-    const healthOptions = { clock, deadline, pollIntervalMs, log, signal };
     healthChecks.push(
-      waitUntilHealthy(url, server.id, health.check, probeHealth, healthOptions).then((end) => {
+      waitUntilHealthy(url, server.id, health.check, probeHealth, options).then((end) => {
         result.health = end;
       }),
     );

@@ -6,7 +6,7 @@ import type { Logger } from "../../runner/logger.js";
 import { explainFailure } from "../../workflow/explain.js";
 import { readOwnList, type ServerList, snapshotsByServer } from "../snapshot-lists.js";
 import { type WaitEnd, waitForEach } from "./each.js";
-import { lastCheckFailed, type WaitOptions } from "./until.js";
+import { lastCheckFailed, type WaitOptions } from "../../runner/poll.js";
 
 interface SnapshotWaitResult {
   kind: "completed" | "failed" | "vanished" | "timed-out" | "error";
