@@ -28931,29 +28931,23 @@ async function lookOrExplain(look, explanation) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   HN: () => (/* binding */ planLines),
-/* harmony export */   HY: () => (/* binding */ restoreRow),
-/* harmony export */   IX: () => (/* binding */ restoreColumns),
-/* harmony export */   QI: () => (/* binding */ restoreFailures),
-/* harmony export */   bs: () => (/* binding */ pairRow),
-/* harmony export */   dL: () => (/* binding */ plannedRow),
-/* harmony export */   hb: () => (/* binding */ restoreServers)
+/* harmony export */   h: () => (/* binding */ restoreServers)
 /* harmony export */ });
 /* unused harmony export waitForRestores */
 /* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
-/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(705);
+/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(705);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
 /* harmony import */ var _health_check_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3774);
 /* harmony import */ var _health_url_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(935);
-/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(1012);
 /* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1778);
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(4891);
-/* harmony import */ var _exactly_once_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8708);
-/* harmony import */ var _snapshot_lists_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5750);
-/* harmony import */ var _rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3596);
-/* harmony import */ var _server_checks_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7079);
-/* harmony import */ var _wait_each_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(511);
-/* harmony import */ var _runner_poll_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(1557);
+/* harmony import */ var _workflow_inputs_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(544);
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(4891);
+/* harmony import */ var _exactly_once_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8708);
+/* harmony import */ var _snapshot_lists_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5750);
+/* harmony import */ var _rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3596);
+/* harmony import */ var _server_checks_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7079);
+/* harmony import */ var _wait_each_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(511);
+/* harmony import */ var _runner_poll_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(1557);
 
 
 
@@ -29003,11 +28997,11 @@ async function restoreServers(request, context) {
  * one sentence with its snapshot, which points at the mistyped id.
  */
 async function prepareRestores({ selection, serverIds, namePrefix, mapSource }, { api, log }) {
-    const named = (0,_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_6__/* .serversNamedBy */ .fT)(selection, serverIds);
+    const named = (0,_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_7__/* .serversNamedBy */ .fT)(selection, serverIds);
     const typedMap = selection.kind === "by-server" && mapSource === "input";
     const [read, early] = await Promise.all([
-        (0,_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_6__/* .snapshotsForSelection */ .rJ)(api, selection, serverIds).then((snapshots) => ({ snapshots }), (error) => ({ error })),
-        named && (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_8__/* .checkServers */ .F)(api, named, "restore", log, !typedMap),
+        (0,_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_7__/* .snapshotsForSelection */ .rJ)(api, selection, serverIds).then((snapshots) => ({ snapshots }), (error) => ({ error })),
+        named && (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_9__/* .checkServers */ .F)(api, named, "restore", log, !typedMap),
     ]);
     if ("error" in read) {
         const failure = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_4__/* .explainFailure */ .SP)(read.error, { kind: "list" });
@@ -29017,7 +29011,7 @@ async function prepareRestores({ selection, serverIds, namePrefix, mapSource }, 
         const unread = checked.includes(failure)
             ? []
             : [
-                `Could not read the snapshots to restore (${(0,_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .describeSelection */ .e9)(selection, serverIds)}): ${failure}`,
+                `Could not read the snapshots to restore (${(0,_workflow_inputs_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_5__/* .describeSelection */ .e9)(selection, serverIds)}): ${failure}`,
             ];
         return {
             targets: [],
@@ -29027,9 +29021,9 @@ async function prepareRestores({ selection, serverIds, namePrefix, mapSource }, 
         };
     }
     const missing = typedMap ? early?.missing : undefined;
-    const plan = (0,_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .planRestore */ .q8)(selection, serverIds, namePrefix, read.snapshots, missing);
+    const plan = (0,_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .planRestore */ .q8)(selection, serverIds, namePrefix, read.snapshots, missing);
     const targetServers = [...new Set(plan.targets.map((t) => t.server.id))];
-    const checks = early ?? (await (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_8__/* .checkServers */ .F)(api, targetServers, "restore", log));
+    const checks = early ?? (await (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_9__/* .checkServers */ .F)(api, targetServers, "restore", log));
     return {
         targets: plan.targets,
         problems: [...plan.problems, ...checks.problems],
@@ -29049,13 +29043,13 @@ async function startRestores(targets, announceEach, context) {
     if (results.length === 0)
         return results;
     const sayStarted = (line) => (announceEach ? log.warning(line) : log.info(line));
-    await log.group(`Starting ${results.length} restore(s)`, () => (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_11__/* .forEachConcurrently */ .D)(results, _concurrency_js__WEBPACK_IMPORTED_MODULE_11__/* .SERVER_CONCURRENCY */ .s, async (result) => {
+    await log.group(`Starting ${results.length} restore(s)`, () => (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_12__/* .forEachConcurrently */ .D)(results, _concurrency_js__WEBPACK_IMPORTED_MODULE_12__/* .SERVER_CONCURRENCY */ .s, async (result) => {
         const { snapshot } = result;
         const serverId = snapshot.server.id;
         try {
-            const answer = await (0,_exactly_once_js__WEBPACK_IMPORTED_MODULE_5__/* .restoreSnapshotOnce */ .GK)(context.api, snapshot, context);
+            const answer = await (0,_exactly_once_js__WEBPACK_IMPORTED_MODULE_6__/* .restoreSnapshotOnce */ .GK)(context.api, snapshot, context);
             const status = answer.value.server?.status;
-            result.serverStatus = typeof status === "string" ? status : _api_types_js__WEBPACK_IMPORTED_MODULE_12__/* .RESTORING */ .O;
+            result.serverStatus = typeof status === "string" ? status : _api_types_js__WEBPACK_IMPORTED_MODULE_13__/* .RESTORING */ .O;
             sayStarted(`Server ${serverId}: restore from snapshot ${snapshot.id} (${snapshot.name}) started.`);
         }
         catch (error) {
@@ -29113,7 +29107,7 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
                     `Server ${serverId} is still restoring to snapshot ${snapshotId} after the ` +
                         `${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(deadline.totalMs)} timeout. The restore goes on at the provider; do ` +
                         "not start another one." +
-                        (0,_runner_poll_js__WEBPACK_IMPORTED_MODULE_10__/* .lastCheckFailed */ .c)(outcome.lastFailure);
+                        (0,_runner_poll_js__WEBPACK_IMPORTED_MODULE_11__/* .lastCheckFailed */ .c)(outcome.lastFailure);
             }
             else if (FAILED_STATUS.test(outcome.status)) {
                 result.failure = `Server ${serverId} ended the restore to snapshot ${snapshotId} with status "${outcome.status}".`;
@@ -29139,9 +29133,9 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
 async function waitForRestores(api, serverIds, options, 
 /** Told of each server as soon as it is no longer restoring (not when it vanished). */
 onFinished) {
-    const waited = await (0,_wait_each_js__WEBPACK_IMPORTED_MODULE_9__/* .waitForEach */ .e)(new Map(serverIds.map((id) => [id, { id, status: _api_types_js__WEBPACK_IMPORTED_MODULE_12__/* .RESTORING */ .O }])), {
+    const waited = await (0,_wait_each_js__WEBPACK_IMPORTED_MODULE_10__/* .waitForEach */ .e)(new Map(serverIds.map((id) => [id, { id, status: _api_types_js__WEBPACK_IMPORTED_MODULE_13__/* .RESTORING */ .O }])), {
         look: async (pending) => new Map(await Promise.all(pending.map((id) => serverStatus(api, id)))),
-        isSettled: (server) => server?.status !== _api_types_js__WEBPACK_IMPORTED_MODULE_12__/* .RESTORING */ .O,
+        isSettled: (server) => server?.status !== _api_types_js__WEBPACK_IMPORTED_MODULE_13__/* .RESTORING */ .O,
         onSettled: (_, server) => {
             if (server)
                 onFinished?.(server);
@@ -29171,38 +29165,6 @@ async function serverStatus(api, serverId) {
         throw error;
     }
 }
-/** What went wrong, server by server: a restore that did not end well, or a service not back. */
-function restoreFailures(results) {
-    return results.flatMap((r) => {
-        const unhealthy = r.health && (0,_health_check_js__WEBPACK_IMPORTED_MODULE_2__/* .unhealthySentence */ .i9)(r.health, r.snapshot.server.id, r.snapshot.id);
-        return [r.failure, unhealthy].filter((f) => f !== undefined);
-    });
-}
-/** The table of restore mode and of the rollback post step; a health column with `health-url`. */
-const RESTORE_COLUMNS = ["Server", "Snapshot", "Name", "Created", "Server status", "Took"];
-function restoreColumns(health) {
-    return health ? [...RESTORE_COLUMNS, "Health"] : RESTORE_COLUMNS;
-}
-function restoreRow(result, health) {
-    const { snapshot } = result;
-    const status = result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? "");
-    const took = result.endedAtMs === undefined ? "" : (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(result.endedAtMs);
-    const row = [...plannedRow(snapshot, status).slice(0, 5), took];
-    return health ? [...row, result.health ? (0,_health_check_js__WEBPACK_IMPORTED_MODULE_2__/* .healthText */ .gB)(result.health) : "not checked"] : row;
-}
-/** A snapshot found and checked, but not (or not yet) restored. */
-function plannedRow(snapshot, status) {
-    return [snapshot.server.id, snapshot.id, snapshot.name, snapshot.created_at, status, ""];
-}
-/** A server and snapshot that a check stopped before they were even found. */
-function pairRow(pair, status) {
-    return [pair.serverId, pair.snapshotId, "", "", status, ""];
-}
-/** The dry run's lines: what would be restored, and to what. */
-function planLines(targets) {
-    return targets.map((target) => `Dry run: would restore server ${target.server.id} to snapshot ${(0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSnapshot */ .e4)(target)}, ` +
-        `made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_13__/* .asText */ .e1)(target.created_at) || "at a time the API did not give"}.`);
-}
 
 
 /***/ }),
@@ -29211,7 +29173,6 @@ function planLines(targets) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   e9: () => (/* binding */ describeSelection),
 /* harmony export */   n4: () => (/* binding */ findNamed),
 /* harmony export */   q8: () => (/* binding */ planRestore),
 /* harmony export */   uK: () => (/* binding */ sameServerProblems)
@@ -29311,21 +29272,6 @@ function said(snapshot) {
 /** The newest completed snapshot of ours: never one in progress, never one without the prefix. */
 function latestRestorable(snapshots, serverId, namePrefix) {
     return (0,_retention_js__WEBPACK_IMPORTED_MODULE_4__/* .newestFirst */ .ll)(snapshots.filter((s) => s.server.id === serverId && (0,_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw)(s) && (0,_workflow_snapshot_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isManaged */ .yF)(s, namePrefix)))[0];
-}
-/** `server 12345 to snapshot 801, server 12346 to snapshot 802`: what a restore was asked to do. */
-function describeSelection(selection, serverIds) {
-    switch (selection.kind) {
-        case "by-server":
-            return selection.pairs
-                .map((p) => `server ${p.serverId} to snapshot ${p.snapshotId}`)
-                .join(", ");
-        case "latest":
-            return `server ${serverIds.join(", ")} to the latest snapshot of ours`;
-        case "commit":
-            return `server ${serverIds.join(", ")} to the snapshot of ours made for commit ${selection.sha}`;
-        case "ids":
-            return `snapshot ${selection.ids.join(", ")}`;
-    }
 }
 /**
  * Each snapshot the selection names, in its order: the snapshot where it exists and, in a map,
@@ -30336,8 +30282,6 @@ function runConfirm(io) {
     };
 }
 
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __nccwpck_require__(7607);
 // EXTERNAL MODULE: ./src/fleet/concurrency.ts
 var fleet_concurrency = __nccwpck_require__(4891);
 ;// CONCATENATED MODULE: ./src/fleet/delete.ts
@@ -30373,6 +30317,8 @@ var retention = __nccwpck_require__(7758);
 var server_checks = __nccwpck_require__(7079);
 // EXTERNAL MODULE: ./src/api/snapshot-status.ts
 var snapshot_status = __nccwpck_require__(5053);
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __nccwpck_require__(7607);
 // EXTERNAL MODULE: ./src/fleet/wait/each.ts
 var each = __nccwpck_require__(511);
 // EXTERNAL MODULE: ./src/runner/poll.ts
@@ -30736,6 +30682,8 @@ async function deleteForSlot(plan, context) {
     }, { concurrency: 1, stopAtFailure: true });
 }
 
+// EXTERNAL MODULE: ./src/workflow/results.ts
+var workflow_results = __nccwpck_require__(2019);
 // EXTERNAL MODULE: ./src/workflow/outputs.ts
 var outputs = __nccwpck_require__(6327);
 ;// CONCATENATED MODULE: ./src/modes/create.ts
@@ -30785,8 +30733,8 @@ async function runCreate(settings, context) {
     }
     return {
         title: create_TITLE,
-        columns: SNAPSHOT_COLUMNS,
-        rows: results.map(snapshotRow),
+        columns: workflow_results/* SNAPSHOT_COLUMNS */.bj,
+        rows: results.map(workflow_results/* snapshotRow */.Lg),
         servers: settings.serverIds,
         failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
         notes: settings.wait
@@ -30794,22 +30742,6 @@ async function runCreate(settings, context) {
             : ["Not waited for (wait is false): the snapshots may still be in progress."],
         rollback: (0,rollback_handoff/* rollbackToArm */.SP)(settings, madeSnapshots(results)),
     };
-}
-/** The table of create mode and of wait mode, which waits exactly as create does. */
-const SNAPSHOT_COLUMNS = ["Server", "Snapshot", "Name", "Status", "Size", "Took"];
-function snapshotRow(result) {
-    const { snapshot } = result;
-    const took = result.endedAtMs === undefined ? "" : (0,duration/* formatDuration */.a)(result.endedAtMs);
-    const status = result.failure && !snapshot ? "failed" : (snapshot?.status ?? "");
-    const how = result.adopted ? " (found after a lost answer)" : result.reused ? " (reused)" : "";
-    return [
-        result.serverId,
-        snapshot?.id ?? "",
-        snapshot?.name ?? "",
-        `${status}${how}`,
-        snapshot ? (0,summary/* sizeText */.lP)(snapshot) : "",
-        took,
-    ];
 }
 
 // EXTERNAL MODULE: ./src/workflow/inputs/snapshot-selection.ts
@@ -31051,6 +30983,7 @@ var restore = __nccwpck_require__(8378);
 
 
 
+
 const restore_TITLE = "VPS restore";
 /**
  * Restores servers to snapshots, through the one restore path that the rollback post step takes
@@ -31059,7 +30992,7 @@ const restore_TITLE = "VPS restore";
  */
 async function runRestore(settings, context) {
     const { setOutput, log } = context;
-    const outcome = await (0,restore/* restoreServers */.hb)({
+    const outcome = await (0,restore/* restoreServers */.h)({
         ...settings,
         selection: settings.snapshots,
         mapSource: "input",
@@ -31071,12 +31004,12 @@ async function runRestore(settings, context) {
         return (0,summary/* failedReport */.kS)(restore_TITLE, [...outcome.problems, "Nothing was restored."]);
     }
     if (outcome.kind === "planned") {
-        for (const line of (0,restore/* planLines */.HN)(outcome.targets))
+        for (const line of (0,workflow_results/* planLines */.HN)(outcome.targets))
             log.info(line);
         return {
             title: `${restore_TITLE} (dry run)`,
-            columns: (0,restore/* restoreColumns */.IX)(undefined),
-            rows: outcome.targets.map((snapshot) => (0,restore/* plannedRow */.dL)(snapshot, "would be restored")),
+            columns: (0,workflow_results/* restoreColumns */.IX)(undefined),
+            rows: outcome.targets.map((snapshot) => (0,workflow_results/* plannedRow */.dL)(snapshot, "would be restored")),
             servers: outcome.targets.map((t) => t.server.id),
             failures: [],
             notes: ["Dry run: nothing was restored."],
@@ -31088,10 +31021,10 @@ async function runRestore(settings, context) {
         setOutput(constants/* Outputs */.tY.serverStatus, first.serverStatus);
     return {
         title: restore_TITLE,
-        columns: (0,restore/* restoreColumns */.IX)(settings.health),
-        rows: results.map((r) => (0,restore/* restoreRow */.HY)(r, settings.health)),
+        columns: (0,workflow_results/* restoreColumns */.IX)(settings.health),
+        rows: results.map((r) => (0,workflow_results/* restoreRow */.HY)(r, settings.health)),
         servers: results.map((r) => r.snapshot.server.id),
-        failures: (0,restore/* restoreFailures */.QI)(results),
+        failures: (0,workflow_results/* restoreFailures */.QI)(results),
         notes: settings.wait
             ? []
             : ["Not waited for (wait is false): the servers may still be restoring."],
@@ -31143,8 +31076,8 @@ async function runWait(settings, context) {
     (0,outputs/* publishSnapshots */.jD)(setOutput, madeSnapshots(results));
     return {
         title: wait_TITLE,
-        columns: SNAPSHOT_COLUMNS,
-        rows: results.map(snapshotRow),
+        columns: workflow_results/* SNAPSHOT_COLUMNS */.bj,
+        rows: results.map(workflow_results/* snapshotRow */.Lg),
         servers: results.map((r) => r.serverId),
         failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
         notes: ["Waited for snapshots that an earlier step started; nothing was changed."],
@@ -31262,30 +31195,21 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __nccwpck_require__(7607);
 // EXTERNAL MODULE: ./src/health/check.ts
 var check = __nccwpck_require__(3774);
 // EXTERNAL MODULE: ./src/fleet/restore.ts
-var restore = __nccwpck_require__(8378);
-// EXTERNAL MODULE: ./src/fleet/rules/restore-plan.ts
-var restore_plan = __nccwpck_require__(3596);
+var fleet_restore = __nccwpck_require__(8378);
 ;// CONCATENATED MODULE: ./src/fleet/rollback.ts
 
 
-
-
-
-const TITLE = "VPS rollback";
 /**
- * Restore mode's path (check everything, then restore and wait), with the rollback's words: each
- * restore announced on the run's page, and the summary saying exactly what was restored and why.
+ * Restore mode's path (check everything, then restore and wait), with each restore announced on
+ * the run's page: nobody asked for it in that run.
  */
 async function rollBack(rollback, context) {
-    const selection = { kind: "by-server", pairs: rollback.targets };
     const { health, pollIntervalMs } = rollback;
-    const outcome = await (0,restore/* restoreServers */.hb)({
-        selection,
+    const restore = await (0,fleet_restore/* restoreServers */.h)({
+        selection: { kind: "by-server", pairs: rollback.targets },
         serverIds: [],
         namePrefix: "",
         mapSource: "rollback",
@@ -31295,58 +31219,15 @@ async function rollBack(rollback, context) {
         dryRun: false,
         announceEach: true,
     }, context);
-    if (outcome.kind !== "restored") {
-        const problems = outcome.kind === "refused" ? outcome.problems : [];
-        return {
-            outcome: "failed",
-            restored: [],
-            report: {
-                title: TITLE,
-                columns: (0,restore/* restoreColumns */.IX)(undefined),
-                rows: rollback.targets.map((pair) => (0,restore/* pairRow */.bs)(pair, "not restored")),
-                failures: [
-                    ...problems.map((p) => `Not rolled back: ${p}`),
-                    `Rollback failed before any restore, so nothing was restored (${(0,restore_plan/* describeSelection */.e9)(selection, [])}): ` +
-                        "every server and snapshot is checked first.",
-                ],
-                notes: [],
-            },
-        };
-    }
-    const { results } = outcome;
-    const restored = results.filter((r) => !r.failure);
+    if (restore.kind !== "restored")
+        return { outcome: "failed", restored: [], restore };
+    const restored = restore.results.filter((r) => !r.failure);
     for (const result of restored) {
         context.log.info(`Rolled back server ${result.snapshot.server.id} to snapshot ${result.snapshot.id} ` +
             `(${result.snapshot.name}); server status ${result.serverStatus}` +
             `${result.health ? `; ${(0,check/* healthText */.gB)(result.health)}` : ""}.`);
     }
-    return {
-        outcome: outcomeOf(results),
-        restored: restored.map(restoredServer),
-        report: {
-            title: TITLE,
-            columns: (0,restore/* restoreColumns */.IX)(health),
-            rows: results.map((r) => (0,restore/* restoreRow */.HY)(r, health)),
-            failures: (0,restore/* restoreFailures */.QI)(results).map((f) => `Rollback: ${f}`),
-            notes: [rollbackSentence(restored.length, rollback)],
-        },
-    };
-}
-/** Why nothing is restored, and the input that restores by hand all the same. */
-function noRollback(handoff) {
-    const why = handoff.kind === "confirmed"
-        ? `the deploy was confirmed by a step with ${constants/* Inputs */.G0.mode}: confirm after this step, so the ` +
-            "job failed after the deploy was known to be good"
-        : "this step did not succeed (it failed, timed out or was cancelled), so the steps after " +
-            "it, the deploy among them, never ran";
-    const sentence = `Nothing was rolled back: ${why}. To restore by hand anyway, run this action with ` +
-        `${constants/* Inputs */.G0.mode}: restore and ${constants/* Inputs */.G0.snapshotId}: ${handoff.targetsText} ` +
-        "(the snapshot-ids output of this step).";
-    return {
-        outcome: "not-needed",
-        restored: [],
-        report: { title: TITLE, columns: [], rows: [], failures: [], notes: [sentence] },
-    };
+    return { outcome: outcomeOf(restore.results), restored: restored.map(restoredServer), restore };
 }
 function outcomeOf(results) {
     if (results.some((r) => r.failure))
@@ -31357,16 +31238,9 @@ function restoredServer({ snapshot, health }) {
     const said = health ? (health.healthy ? "healthy" : "unhealthy") : "not checked";
     return { server: snapshot.server.id, snapshot: snapshot.id, health: said };
 }
-/** What the summary says happened, and nothing more: a restore that did not finish is not counted. */
-function rollbackSentence(restored, rollback) {
-    const total = rollback.targets.length;
-    const servers = `${restored} of ${total} server${total === 1 ? "" : "s"}`;
-    const snapshot = rollback.mode === "wait" ? "the snapshot this step waited for" : "the snapshot this step made";
-    const done = `Restored ${servers} to ${snapshot}, because the job failed after it ` +
-        `(waited up to ${(0,duration/* formatDuration */.a)(constants/* RESTORE_TIMEOUT_MS */.Ox)} for the restores).`;
-    return restored === total ? done : `${done} The others were not: see why above.`;
-}
 
+// EXTERNAL MODULE: ./src/workflow/results.ts
+var results = __nccwpck_require__(2019);
 // EXTERNAL MODULE: ./src/step.ts + 33 modules
 var step = __nccwpck_require__(1492);
 // EXTERNAL MODULE: ./src/workflow/rollback-handoff.ts
@@ -31374,6 +31248,7 @@ var rollback_handoff = __nccwpck_require__(2642);
 // EXTERNAL MODULE: ./src/workflow/summary.ts
 var summary = __nccwpck_require__(4157);
 ;// CONCATENATED MODULE: ./src/post.ts
+
 
 
 
@@ -31394,7 +31269,7 @@ async function runPost(deps) {
     const { io } = deps;
     (0,step/* maskToken */.gg)(deps);
     const handoff = (0,rollback_handoff/* readRollbackHandoff */.r5)(io);
-    let end;
+    let report;
     switch (handoff.kind) {
         case "off":
             io.log.info("Rollback is off (rollback-on-failure: false): nothing was restored.");
@@ -31409,8 +31284,9 @@ async function runPost(deps) {
             return;
         case "not-succeeded":
         case "confirmed":
-            end = noRollback(handoff);
-            io.log.info(end.report.notes.join(" "));
+            report = (0,results/* noRollbackReport */.Mt)(handoff);
+            io.log.info(report.notes.join(" "));
+            (0,rollback_handoff/* recordRollbackOutcome */.EX)(io, "not-needed", []);
             break;
         case "due": {
             const api = {
@@ -31420,11 +31296,12 @@ async function runPost(deps) {
             };
             // Not a group of its own: the restores group their lines, and groups cannot nest.
             io.log.info("Rolling back: the job failed after this step, and rollback-on-failure is true.");
-            end = await rollBack(handoff, (0,step/* createApiContext */.iN)(api, deps));
+            const end = await rollBack(handoff, (0,step/* createApiContext */.iN)(api, deps));
+            (0,rollback_handoff/* recordRollbackOutcome */.EX)(io, end.outcome, end.restored);
+            report = (0,results/* rollbackReport */.F3)(handoff, end.restore);
         }
     }
-    (0,rollback_handoff/* recordRollbackOutcome */.EX)(io, end.outcome, end.restored);
-    await (0,summary/* finishStep */.IT)(io, end.report);
+    await (0,summary/* finishStep */.IT)(io, report);
 }
 
 
@@ -36228,6 +36105,7 @@ function parsePositiveDuration(inputName, text, problems) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   G$: () => (/* binding */ selectedIds),
 /* harmony export */   Pn: () => (/* binding */ selectionWord),
+/* harmony export */   e9: () => (/* binding */ describeSelection),
 /* harmony export */   k0: () => (/* binding */ parseSnapshotSelection)
 /* harmony export */ });
 /* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
@@ -36241,6 +36119,21 @@ function parsePositiveDuration(inputName, text, problems) {
 /** `snapshot-id` as a person wrote it, for a sentence: `latest`, `commit:3f2a9c1`. */
 function selectionWord(selection) {
     return selection.kind === "latest" ? "latest" : (0,_snapshot_name_js__WEBPACK_IMPORTED_MODULE_2__/* .commitWord */ .AB)(selection.sha);
+}
+/** `server 12345 to snapshot 801, server 12346 to snapshot 802`: what a restore was asked to do. */
+function describeSelection(selection, serverIds) {
+    switch (selection.kind) {
+        case "by-server":
+            return selection.pairs
+                .map((p) => `server ${p.serverId} to snapshot ${p.snapshotId}`)
+                .join(", ");
+        case "latest":
+            return `server ${serverIds.join(", ")} to the latest snapshot of ours`;
+        case "commit":
+            return `server ${serverIds.join(", ")} to the snapshot of ours made for commit ${selection.sha}`;
+        case "ids":
+            return `snapshot ${selection.ids.join(", ")}`;
+    }
 }
 function parseSnapshotSelection(text, problems, notes) {
     if (text === "")
@@ -36403,6 +36296,132 @@ function publishServerNames(setOutput, serverIds, names) {
 }
 function publishDeleted(setOutput, snapshotIds) {
     setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.deletedSnapshotIds, JSON.stringify(snapshotIds));
+}
+
+
+/***/ }),
+
+/***/ 2019:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F3: () => (/* binding */ rollbackReport),
+/* harmony export */   HN: () => (/* binding */ planLines),
+/* harmony export */   HY: () => (/* binding */ restoreRow),
+/* harmony export */   IX: () => (/* binding */ restoreColumns),
+/* harmony export */   Lg: () => (/* binding */ snapshotRow),
+/* harmony export */   Mt: () => (/* binding */ noRollbackReport),
+/* harmony export */   QI: () => (/* binding */ restoreFailures),
+/* harmony export */   bj: () => (/* binding */ SNAPSHOT_COLUMNS),
+/* harmony export */   dL: () => (/* binding */ plannedRow)
+/* harmony export */ });
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
+/* harmony import */ var _health_check_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3774);
+/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1012);
+/* harmony import */ var _explain_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1778);
+/* harmony import */ var _inputs_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(544);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4157);
+
+
+
+
+
+
+
+/** The table of create mode and of wait mode, which waits exactly as create does. */
+const SNAPSHOT_COLUMNS = ["Server", "Snapshot", "Name", "Status", "Size", "Took"];
+function snapshotRow(result) {
+    const { snapshot } = result;
+    const took = result.endedAtMs === undefined ? "" : (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(result.endedAtMs);
+    const status = result.failure && !snapshot ? "failed" : (snapshot?.status ?? "");
+    const how = result.adopted ? " (found after a lost answer)" : result.reused ? " (reused)" : "";
+    return [
+        result.serverId,
+        snapshot?.id ?? "",
+        snapshot?.name ?? "",
+        `${status}${how}`,
+        snapshot ? (0,_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .sizeText */ .lP)(snapshot) : "",
+        took,
+    ];
+}
+/** What went wrong, server by server: a restore that did not end well, or a service not back. */
+function restoreFailures(results) {
+    return results.flatMap((r) => {
+        const unhealthy = r.health && (0,_health_check_js__WEBPACK_IMPORTED_MODULE_2__/* .unhealthySentence */ .i9)(r.health, r.snapshot.server.id, r.snapshot.id);
+        return [r.failure, unhealthy].filter((f) => f !== undefined);
+    });
+}
+/** The table of restore mode and of the rollback post step; a health column with `health-url`. */
+const RESTORE_COLUMNS = ["Server", "Snapshot", "Name", "Created", "Server status", "Took"];
+function restoreColumns(health) {
+    return health ? [...RESTORE_COLUMNS, "Health"] : RESTORE_COLUMNS;
+}
+function restoreRow(result, health) {
+    const { snapshot } = result;
+    const status = result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? "");
+    const took = result.endedAtMs === undefined ? "" : (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(result.endedAtMs);
+    const row = [...plannedRow(snapshot, status).slice(0, 5), took];
+    return health ? [...row, result.health ? (0,_health_check_js__WEBPACK_IMPORTED_MODULE_2__/* .healthText */ .gB)(result.health) : "not checked"] : row;
+}
+/** A snapshot found and checked, but not (or not yet) restored. */
+function plannedRow(snapshot, status) {
+    return [snapshot.server.id, snapshot.id, snapshot.name, snapshot.created_at, status, ""];
+}
+/** A server and snapshot that a check stopped before they were even found. */
+function pairRow(pair, status) {
+    return [pair.serverId, pair.snapshotId, "", "", status, ""];
+}
+/** The dry run's lines: what would be restored, and to what. */
+function planLines(targets) {
+    return targets.map((target) => `Dry run: would restore server ${target.server.id} to snapshot ${(0,_explain_js__WEBPACK_IMPORTED_MODULE_3__/* .describeSnapshot */ .e4)(target)}, ` +
+        `made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_6__/* .asText */ .e1)(target.created_at) || "at a time the API did not give"}.`);
+}
+const ROLLBACK_TITLE = "VPS rollback";
+/** The rollback's summary: exactly what was restored and why, or why nothing was. */
+function rollbackReport(rollback, restore) {
+    if (restore.kind !== "restored") {
+        const problems = restore.kind === "refused" ? restore.problems : [];
+        return {
+            title: ROLLBACK_TITLE,
+            columns: restoreColumns(undefined),
+            rows: rollback.targets.map((pair) => pairRow(pair, "not restored")),
+            failures: [
+                ...problems.map((p) => `Not rolled back: ${p}`),
+                `Rollback failed before any restore, so nothing was restored (${(0,_inputs_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSelection */ .e9)({ kind: "by-server", pairs: rollback.targets }, [])}): every server and snapshot is checked first.`,
+            ],
+            notes: [],
+        };
+    }
+    const { results } = restore;
+    return {
+        title: ROLLBACK_TITLE,
+        columns: restoreColumns(rollback.health),
+        rows: results.map((r) => restoreRow(r, rollback.health)),
+        failures: restoreFailures(results).map((f) => `Rollback: ${f}`),
+        notes: [rollbackSentence(results.filter((r) => !r.failure).length, rollback)],
+    };
+}
+/** Why nothing is restored, and the input that restores by hand all the same. */
+function noRollbackReport(handoff) {
+    const why = handoff.kind === "confirmed"
+        ? `the deploy was confirmed by a step with ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode}: confirm after this step, so the ` +
+            "job failed after the deploy was known to be good"
+        : "this step did not succeed (it failed, timed out or was cancelled), so the steps after " +
+            "it, the deploy among them, never ran";
+    const sentence = `Nothing was rolled back: ${why}. To restore by hand anyway, run this action with ` +
+        `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode}: restore and ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId}: ${handoff.targetsText} ` +
+        "(the snapshot-ids output of this step).";
+    return { title: ROLLBACK_TITLE, columns: [], rows: [], failures: [], notes: [sentence] };
+}
+/** What the summary says happened, and nothing more: a restore that did not finish is not counted. */
+function rollbackSentence(restored, rollback) {
+    const total = rollback.targets.length;
+    const servers = `${restored} of ${total} server${total === 1 ? "" : "s"}`;
+    const snapshot = rollback.mode === "wait" ? "the snapshot this step waited for" : "the snapshot this step made";
+    const done = `Restored ${servers} to ${snapshot}, because the job failed after it ` +
+        `(waited up to ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .RESTORE_TIMEOUT_MS */ .Ox)} for the restores).`;
+    return restored === total ? done : `${done} The others were not: see why above.`;
 }
 
 

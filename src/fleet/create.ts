@@ -9,7 +9,8 @@ import { snapshotsByServer } from "./snapshot-lists.js";
 import { planRoom, planSlot, type SlotPlan } from "./rules/retention.js";
 import { age } from "./rules/retention.js";
 import { checkServers } from "./server-checks.js";
-import { madeSnapshots, type SnapshotResult } from "./wait/snapshots.js";
+import type { SnapshotResult } from "../workflow/results.js";
+import { madeSnapshots } from "./wait/snapshots.js";
 
 /** What creating needs: the API, the exactly-once collaborators, and what to tell as it goes. */
 export interface CreateContext extends ExactlyOnceContext {

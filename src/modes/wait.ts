@@ -1,13 +1,13 @@
 import { findSelected } from "../fleet/snapshot-lists.js";
 import { sameServerProblems } from "../fleet/rules/restore-plan.js";
-import { madeSnapshots, type SnapshotResult, waitForResults } from "../fleet/wait/snapshots.js";
+import { madeSnapshots, waitForResults } from "../fleet/wait/snapshots.js";
+import { SNAPSHOT_COLUMNS, type SnapshotResult, snapshotRow } from "../workflow/results.js";
 import { explainFailure } from "../workflow/explain.js";
 import type { WaitSettings } from "../workflow/inputs/settings.js";
 import { publishSnapshots } from "../workflow/outputs.js";
 import { rollbackToArm, saveRollbackTargets } from "../workflow/rollback-handoff.js";
 import { failedReport, type ModeReport } from "../workflow/summary.js";
 import type { SnapshotModeContext } from "./context.js";
-import { SNAPSHOT_COLUMNS, snapshotRow } from "./create.js";
 
 const TITLE = "VPS snapshots";
 

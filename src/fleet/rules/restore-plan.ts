@@ -125,25 +125,6 @@ export function latestRestorable(
   )[0];
 }
 
-/** `server 12345 to snapshot 801, server 12346 to snapshot 802`: what a restore was asked to do. */
-export function describeSelection(
-  selection: SnapshotSelection,
-  serverIds: readonly number[],
-): string {
-  switch (selection.kind) {
-    case "by-server":
-      return selection.pairs
-        .map((p) => `server ${p.serverId} to snapshot ${p.snapshotId}`)
-        .join(", ");
-    case "latest":
-      return `server ${serverIds.join(", ")} to the latest snapshot of ours`;
-    case "commit":
-      return `server ${serverIds.join(", ")} to the snapshot of ours made for commit ${selection.sha}`;
-    case "ids":
-      return `snapshot ${selection.ids.join(", ")}`;
-  }
-}
-
 export type Named = { snapshot: Snapshot } | { problem: string };
 
 /**

@@ -4,6 +4,7 @@ import type { Snapshot, SnapshotsApi } from "../../api/types.js";
 import { formatDuration } from "../../duration.js";
 import type { Logger } from "../../runner/logger.js";
 import { explainFailure } from "../../workflow/explain.js";
+import type { SnapshotResult } from "../../workflow/results.js";
 import { readOwnList, type ServerList, snapshotsByServer } from "../snapshot-lists.js";
 import { type WaitEnd, waitForEach } from "./each.js";
 import { lastCheckFailed, type WaitOptions } from "../../runner/poll.js";
@@ -169,20 +170,6 @@ function progressLine(
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** What happened on one server, as it becomes known: made (or reused, or waited for), then its end. */
-export interface SnapshotResult {
-  serverId: number;
-  snapshot?: Snapshot;
-  adopted?: boolean;
-  reused?: boolean;
-  /**
-   * When it ended, on the deadline's clock: from the step's start, the one measure of time that
-   * the progress lines and the summary share.
-   */
-  endedAtMs?: number;
-  failure?: string;
 }
 
 /** What waiting for snapshots needs. */
