@@ -30284,7 +30284,12 @@ function runConfirm(io) {
 
 // EXTERNAL MODULE: ./src/fleet/concurrency.ts
 var fleet_concurrency = __nccwpck_require__(4891);
+// EXTERNAL MODULE: ./src/fleet/rules/retention.ts
+var retention = __nccwpck_require__(7758);
 ;// CONCATENATED MODULE: ./src/fleet/delete.ts
+
+
+
 
 /**
  * The one delete loop of delete mode, prune and `on-limit`: each snapshot deleted at most once,
@@ -30293,26 +30298,65 @@ var fleet_concurrency = __nccwpck_require__(4891);
  * deletion that what follows depends on (`on-limit`: without the room, no create); else a failure
  * is told like any end and stops nothing else.
  */
-async function deleteSnapshots(api, snapshotIds, onEnd, { concurrency, stopAtFailure = false }) {
-    await (0,fleet_concurrency/* forEachConcurrently */.D)(snapshotIds, concurrency, async (snapshotId) => {
+async function deleteSnapshots(api, items, idOf, onEnd, { concurrency, stopAtFailure = false }) {
+    await (0,fleet_concurrency/* forEachConcurrently */.D)(items, concurrency, async (item) => {
         let outcome;
         try {
-            outcome = await api.deleteSnapshot(snapshotId);
+            outcome = await api.deleteSnapshot(idOf(item));
         }
         catch (error) {
             if (stopAtFailure)
                 throw error;
-            onEnd(snapshotId, { error });
+            onEnd(item, { error });
             return;
         }
-        onEnd(snapshotId, { outcome });
+        onEnd(item, { outcome });
     });
+}
+/**
+ * Per server, as `snapshotsToPrune` decides: keeps what it keeps, deletes the rest of ours, one at
+ * a time per server, so that a failing delete stops nothing else and the log stays in order.
+ */
+async function pruneServers(api, serverIds, policy, log) {
+    const pruned = { fates: new Map(), deletedIds: [], failures: [] };
+    const fateOf = (snapshot, end) => {
+        if ("error" in end) {
+            pruned.failures.push((0,explain/* explainFailure */.SP)(end.error, { kind: "delete", snapshotId: snapshot.id }));
+            return "delete failed";
+        }
+        const what = `snapshot ${(0,explain/* describeSnapshot */.e4)(snapshot)}, ${(0,retention/* age */.KW)(snapshot, policy.now)} old`;
+        log.info(end.outcome === "deleted" ? `Deleted ${what}.` : `Found ${what} already gone.`);
+        if (end.outcome === "deleted")
+            pruned.deletedIds.push(snapshot.id);
+        return end.outcome === "deleted" ? "deleted" : "already gone";
+    };
+    const pruneServer = async ([serverId, snapshots]) => {
+        const decision = (0,retention/* snapshotsToPrune */.$N)(snapshots, policy);
+        for (const snapshot of decision.kept)
+            pruned.fates.set(snapshot, "kept");
+        log.info(`Server ${serverId}: ${snapshots.length} snapshot(s), ${decision.deleted.length} to delete.`);
+        if (policy.dryRun) {
+            for (const snapshot of decision.deleted)
+                pruned.fates.set(snapshot, "would be deleted");
+            return;
+        }
+        await deleteSnapshots(api, decision.deleted, (s) => s.id, (s, end) => pruned.fates.set(s, fateOf(s, end)), { concurrency: 1 });
+    };
+    try {
+        const lists = await (0,snapshot_lists/* snapshotsByServer */.YT)(api, serverIds, undefined);
+        for (const [serverId, error] of lists.failed) {
+            pruned.failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list", serverId }));
+        }
+        await (0,fleet_concurrency/* forEachConcurrently */.D)([...lists.byServer], fleet_concurrency/* SERVER_CONCURRENCY */.s, pruneServer);
+    }
+    catch (error) {
+        pruned.failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list" }));
+    }
+    return pruned;
 }
 
 // EXTERNAL MODULE: ./src/fleet/exactly-once.ts
 var exactly_once = __nccwpck_require__(8708);
-// EXTERNAL MODULE: ./src/fleet/rules/retention.ts
-var retention = __nccwpck_require__(7758);
 // EXTERNAL MODULE: ./src/fleet/server-checks.ts
 var server_checks = __nccwpck_require__(7079);
 // EXTERNAL MODULE: ./src/api/snapshot-status.ts
@@ -30671,9 +30715,7 @@ async function createWithRoom(serverId, remaining, settings, context) {
 }
 /** Deletes one by one, so that a failure stops the deleting. */
 async function deleteForSlot(plan, context) {
-    const byId = new Map(plan.deletions.map((d) => [d.snapshot.id, d]));
-    await deleteSnapshots(context.api, [...byId.keys()], (id, end) => {
-        const { snapshot, why } = byId.get(id);
+    await deleteSnapshots(context.api, plan.deletions, (deletion) => deletion.snapshot.id, ({ snapshot, why }, end) => {
         const deleted = "outcome" in end && end.outcome === "deleted";
         context.log.info(`Server ${snapshot.server.id}: ${deleted ? "deleted" : "found already gone"} ` +
             `snapshot ${snapshot.id} (${snapshot.name}, ${snapshot.status}, ${(0,retention/* age */.KW)(snapshot, context.now)} old): ${why}.`);
@@ -30789,7 +30831,7 @@ async function runDelete(settings, context) {
         if (settings.dryRun)
             ids.forEach(sayWouldDelete);
         else
-            await deleteSnapshots(api, ids, sayDeleted, { concurrency: fleet_concurrency/* SERVER_CONCURRENCY */.s });
+            await deleteSnapshots(api, ids, (id) => id, sayDeleted, { concurrency: fleet_concurrency/* SERVER_CONCURRENCY */.s });
     });
     (0,outputs/* publishDeleted */.Vi)(setOutput, ids.filter((id) => results.get(id) === "deleted"));
     return {
@@ -30889,10 +30931,6 @@ async function runList(settings, context) {
 
 
 
-
-
-
-
 /**
  * Per server: keeps the newest `keep` completed snapshots of ours (and, with `older-than`, every
  * younger one), deletes the rest of ours. Snapshots without the prefix and unfinished ones are
@@ -30901,55 +30939,8 @@ async function runList(settings, context) {
 async function runPrune(settings, context) {
     const { api, log, setOutput, clock } = context;
     const now = clock.wallNow();
-    const fates = new Map();
-    const failures = [];
-    const deletedIds = [];
-    const fateOf = (snapshot, end) => {
-        if ("error" in end) {
-            failures.push((0,explain/* explainFailure */.SP)(end.error, { kind: "delete", snapshotId: snapshot.id }));
-            return "delete failed";
-        }
-        const what = `snapshot ${(0,explain/* describeSnapshot */.e4)(snapshot)}, ${(0,retention/* age */.KW)(snapshot, now)} old`;
-        log.info(end.outcome === "deleted" ? `Deleted ${what}.` : `Found ${what} already gone.`);
-        if (end.outcome === "deleted")
-            deletedIds.push(snapshot.id);
-        return end.outcome === "deleted" ? "deleted" : "already gone";
-    };
-    const pruneServer = async ([serverId, snapshots]) => {
-        const decision = (0,retention/* snapshotsToPrune */.$N)(snapshots, {
-            namePrefix: settings.namePrefix,
-            keep: settings.keep,
-            olderThanMs: settings.olderThanMs,
-            now,
-        });
-        for (const snapshot of decision.kept)
-            fates.set(snapshot, "kept");
-        log.info(`Server ${serverId}: ${snapshots.length} snapshot(s), ${decision.deleted.length} to delete.`);
-        if (settings.dryRun) {
-            for (const snapshot of decision.deleted)
-                fates.set(snapshot, "would be deleted");
-            return;
-        }
-        const byId = new Map(decision.deleted.map((s) => [s.id, s]));
-        // One at a time per server: a failing delete stops nothing else, and the log stays in order.
-        await deleteSnapshots(api, [...byId.keys()], (id, end) => {
-            const snapshot = byId.get(id);
-            fates.set(snapshot, fateOf(snapshot, end));
-        }, { concurrency: 1 });
-    };
     const title = `${settings.dryRun ? "Dry run: pruning" : "Pruning"} ${settings.serverIds.length} server(s)`;
-    await log.group(title, async () => {
-        try {
-            const lists = await (0,snapshot_lists/* snapshotsByServer */.YT)(api, settings.serverIds, undefined);
-            for (const [serverId, error] of lists.failed) {
-                failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list", serverId }));
-            }
-            await (0,fleet_concurrency/* forEachConcurrently */.D)([...lists.byServer], fleet_concurrency/* SERVER_CONCURRENCY */.s, pruneServer);
-        }
-        catch (error) {
-            failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list" }));
-        }
-    });
+    const { fates, deletedIds, failures } = await log.group(title, () => pruneServers(api, settings.serverIds, { ...settings, now }, log));
     const all = (0,retention/* newestFirst */.ll)([...fates.keys()]);
     (0,outputs/* publishDeleted */.Vi)(setOutput, deletedIds);
     setOutput(constants/* Outputs */.tY.snapshots, JSON.stringify(all.filter((s) => !["deleted", "already gone"].includes(fates.get(s) ?? ""))));

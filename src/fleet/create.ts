@@ -225,12 +225,11 @@ async function createWithRoom(
 
 /** Deletes one by one, so that a failure stops the deleting. */
 async function deleteForSlot(plan: SlotPlan, context: CreateContext): Promise<void> {
-  const byId = new Map(plan.deletions.map((d) => [d.snapshot.id, d]));
   await deleteSnapshots(
     context.api,
-    [...byId.keys()],
-    (id, end) => {
-      const { snapshot, why } = byId.get(id) as SlotPlan["deletions"][number];
+    plan.deletions,
+    (deletion) => deletion.snapshot.id,
+    ({ snapshot, why }, end) => {
       const deleted = "outcome" in end && end.outcome === "deleted";
       context.log.info(
         `Server ${snapshot.server.id}: ${deleted ? "deleted" : "found already gone"} ` +

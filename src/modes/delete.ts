@@ -49,7 +49,8 @@ export async function runDelete(
   const groupTitle = `${settings.dryRun ? "Dry run: deleting" : "Deleting"} ${ids.length} snapshot(s)`;
   await log.group(groupTitle, async () => {
     if (settings.dryRun) ids.forEach(sayWouldDelete);
-    else await deleteSnapshots(api, ids, sayDeleted, { concurrency: SERVER_CONCURRENCY });
+    else
+      await deleteSnapshots(api, ids, (id) => id, sayDeleted, { concurrency: SERVER_CONCURRENCY });
   });
 
   publishDeleted(
