@@ -28775,7 +28775,8 @@ function formatDuration(ms) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   D: () => (/* binding */ forEachConcurrently),
+/* harmony export */   DW: () => (/* binding */ forEachConcurrently),
+/* harmony export */   X2: () => (/* binding */ mapConcurrently),
 /* harmony export */   s: () => (/* binding */ SERVER_CONCURRENCY)
 /* harmony export */ });
 /** Servers are handled this many at a time: enough for a fleet, few enough to be polite. */
@@ -28793,6 +28794,14 @@ async function forEachConcurrently(items, limit, work) {
         }
     };
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+/** Each item's value, worked out at most `limit` at once, by item. */
+async function mapConcurrently(items, limit, work) {
+    const values = new Map();
+    await forEachConcurrently(items, limit, async (item) => {
+        values.set(item, await work(item));
+    });
+    return values;
 }
 
 
@@ -29043,7 +29052,7 @@ async function startRestores(targets, announceEach, context) {
     if (results.length === 0)
         return results;
     const sayStarted = (line) => (announceEach ? log.warning(line) : log.info(line));
-    await log.group(`Starting ${results.length} restore(s)`, () => (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_12__/* .forEachConcurrently */ .D)(results, _concurrency_js__WEBPACK_IMPORTED_MODULE_12__/* .SERVER_CONCURRENCY */ .s, async (result) => {
+    await log.group(`Starting ${results.length} restore(s)`, () => (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_12__/* .forEachConcurrently */ .DW)(results, _concurrency_js__WEBPACK_IMPORTED_MODULE_12__/* .SERVER_CONCURRENCY */ .s, async (result) => {
         const { snapshot } = result;
         const serverId = snapshot.server.id;
         try {
@@ -29548,17 +29557,8 @@ async function missingServers(api, serverIds) {
     return missing;
 }
 /** Each server, or the error that reading it ended with; all at once. */
-async function readServers(api, serverIds) {
-    const found = new Map();
-    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .forEachConcurrently */ .D)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .SERVER_CONCURRENCY */ .s, async (serverId) => {
-        try {
-            found.set(serverId, await api.getServer(serverId));
-        }
-        catch (error) {
-            found.set(serverId, error);
-        }
-    });
-    return found;
+function readServers(api, serverIds) {
+    return (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .mapConcurrently */ .X2)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .SERVER_CONCURRENCY */ .s, (serverId) => api.getServer(serverId).catch((error) => error));
 }
 function isServer(value) {
     return !(value instanceof Error);
@@ -29642,12 +29642,8 @@ async function readOwnList(api, serverId) {
     }
 }
 /** Each server's own list, all at once; one that fails holds its error. */
-async function readServerLists(api, serverIds) {
-    const lists = new Map();
-    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .forEachConcurrently */ .D)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .SERVER_CONCURRENCY */ .s, async (serverId) => {
-        lists.set(serverId, await readOwnList(api, serverId));
-    });
-    return lists;
+function readServerLists(api, serverIds) {
+    return (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .mapConcurrently */ .X2)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .SERVER_CONCURRENCY */ .s, (serverId) => readOwnList(api, serverId));
 }
 /**
  * The snapshots of each server, at a cost of min(pages of the account's list, servers) requests:
@@ -30299,7 +30295,7 @@ var retention = __nccwpck_require__(7758);
  * is told like any end and stops nothing else.
  */
 async function deleteSnapshots(api, items, idOf, onEnd, { concurrency, stopAtFailure = false }) {
-    await (0,fleet_concurrency/* forEachConcurrently */.D)(items, concurrency, async (item) => {
+    await (0,fleet_concurrency/* forEachConcurrently */.DW)(items, concurrency, async (item) => {
         let outcome;
         try {
             outcome = await api.deleteSnapshot(idOf(item));
@@ -30347,7 +30343,7 @@ async function pruneServers(api, serverIds, policy, log) {
         for (const [serverId, error] of lists.failed) {
             pruned.failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list", serverId }));
         }
-        await (0,fleet_concurrency/* forEachConcurrently */.D)([...lists.byServer], fleet_concurrency/* SERVER_CONCURRENCY */.s, pruneServer);
+        await (0,fleet_concurrency/* forEachConcurrently */.DW)([...lists.byServer], fleet_concurrency/* SERVER_CONCURRENCY */.s, pruneServer);
     }
     catch (error) {
         pruned.failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list" }));
@@ -30625,7 +30621,7 @@ function planSentence(existing, plan) {
 async function createOnServers(plans, settings, context) {
     const { log } = context;
     const results = [...plans.keys()].map((serverId) => ({ serverId }));
-    await log.group(`Creating snapshot ${settings.name}`, () => (0,fleet_concurrency/* forEachConcurrently */.D)(results, fleet_concurrency/* SERVER_CONCURRENCY */.s, async (result) => {
+    await log.group(`Creating snapshot ${settings.name}`, () => (0,fleet_concurrency/* forEachConcurrently */.DW)(results, fleet_concurrency/* SERVER_CONCURRENCY */.s, async (result) => {
         const plan = plans.get(result.serverId);
         await createOnServer(result, plan, settings, context);
         if (!result.snapshot && context.signal?.aborted) {

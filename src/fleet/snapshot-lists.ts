@@ -3,7 +3,7 @@ import { StepFailure } from "../workflow/explain.js";
 import type { NamedSelection, SnapshotSelection } from "../workflow/inputs/snapshot-selection.js";
 import { findNamed, type Named } from "./rules/restore-plan.js";
 import { missingServers } from "./server-checks.js";
-import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
+import { mapConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 
 /**
  * A server's own list (`?server_id=`), as one read of it went: its snapshots, and whether every
@@ -40,15 +40,11 @@ export async function readOwnList(api: SnapshotsApi, serverId: number): Promise<
 }
 
 /** Each server's own list, all at once; one that fails holds its error. */
-async function readServerLists(
+function readServerLists(
   api: SnapshotsApi,
   serverIds: readonly number[],
 ): Promise<Map<number, ServerList>> {
-  const lists = new Map<number, ServerList>();
-  await forEachConcurrently(serverIds, SERVER_CONCURRENCY, async (serverId) => {
-    lists.set(serverId, await readOwnList(api, serverId));
-  });
-  return lists;
+  return mapConcurrently(serverIds, SERVER_CONCURRENCY, (serverId) => readOwnList(api, serverId));
 }
 
 export interface ServerSnapshots {
