@@ -29186,7 +29186,6 @@ async function serverStatus(api, serverId) {
 /* harmony export */   q8: () => (/* binding */ planRestore),
 /* harmony export */   uK: () => (/* binding */ sameServerProblems)
 /* harmony export */ });
-/* unused harmony export latestRestorable */
 /* harmony import */ var _api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5053);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
 /* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1778);
@@ -29914,9 +29913,8 @@ function unhealthySentence(end, serverId, snapshotId) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   C: () => (/* binding */ healthUrlsFor),
-/* harmony export */   Dk: () => (/* binding */ parseHealthUrl)
+/* harmony export */   D: () => (/* binding */ parseHealthUrl)
 /* harmony export */ });
-/* unused harmony export healthUrlFor */
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
@@ -35931,7 +35929,7 @@ function parseSnapshotName(input, mode, run, problems, notes) {
 /** `health-url` and what counts as healthy, where the step may check it; undefined without it. */
 function parseHealth(input, step, problems) {
     const healthUrlText = input("healthUrl");
-    const urlTemplate = (0,url/* parseHealthUrl */.Dk)(healthUrlText, problems);
+    const urlTemplate = (0,url/* parseHealthUrl */.D)(healthUrlText, problems);
     const timeoutMs = parsePositiveDuration(constants/* Inputs */.G0.healthTimeout, input("healthTimeout"), problems);
     if (step.mode && healthUrlText)
         checkHealth(step.mode, step.rollbackOnFailure, step.wait, problems);

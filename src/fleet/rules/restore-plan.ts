@@ -115,7 +115,7 @@ function said(snapshot: Snapshot): string {
 }
 
 /** The newest completed snapshot of ours: never one in progress, never one without the prefix. */
-export function latestRestorable(
+function latestRestorable(
   snapshots: readonly Snapshot[],
   serverId: number,
   namePrefix: string,
