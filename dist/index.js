@@ -30459,23 +30459,17 @@ function resultOf(end, made) {
 }
 function progressLine(all, states, elapsedMs) {
     const elapsed = `${(0,duration/* formatDuration */.a)(elapsedMs)} elapsed`;
-    /** The snapshot as last seen; undefined when it is gone or could not be checked. */
-    const latest = (s) => {
-        const seen = states.get(s.id);
-        return !seen ? s : "snapshot" in seen ? seen.snapshot : undefined;
-    };
     const statusOf = (s) => {
         const seen = states.get(s.id);
-        return (latest(s)?.status ?? (seen && "gone" in seen ? "gone from the list" : "could not be checked"));
+        if (!seen || "snapshot" in seen)
+            return seen?.snapshot.status ?? s.status;
+        return "gone" in seen ? "gone from the list" : "could not be checked";
     };
     if (all.length <= NAMED_IN_PROGRESS_LINE) {
         const named = all.map((s) => `snapshot ${s.id} of server ${s.server.id}: ${statusOf(s)}`);
         return `${capitalize(named.join("; "))} (${elapsed})`;
     }
-    const count = (is) => all.filter((s) => {
-        const now = latest(s);
-        return now !== undefined && is(now);
-    }).length;
+    const count = (is) => all.filter((s) => is({ status: statusOf(s) })).length;
     const completed = count(snapshot_status/* isCompleted */.Yw);
     const inProgress = count(snapshot_status/* isInProgress */.LT);
     const ended = all.length - completed - inProgress;

@@ -1,5 +1,3 @@
-import type { Snapshot } from "./types.js";
-
 /**
  * What a snapshot's status says of it, read in this one place. The API documents two statuses,
  * `in_progress` and `completed`; `failed` and `error` are the unmistakable ends it may send. Any
@@ -18,21 +16,21 @@ const STATES: ReadonlyMap<string, SnapshotState> = new Map([
   ["error", "failed"],
 ]);
 
-function snapshotState(snapshot: Snapshot): SnapshotState {
+function snapshotState(snapshot: { status: string }): SnapshotState {
   return STATES.get(snapshot.status) ?? "unknown";
 }
 
 /** Made and restorable: the only success of a wait. */
-export function isCompleted(snapshot: Snapshot): boolean {
+export function isCompleted(snapshot: { status: string }): boolean {
   return snapshotState(snapshot) === "completed";
 }
 
 /** Still being made, as documented: the only state a wait goes on waiting for. */
-export function isInProgress(snapshot: Snapshot): boolean {
+export function isInProgress(snapshot: { status: string }): boolean {
   return snapshotState(snapshot) === "in-progress";
 }
 
 /** Ended without completing, for sure: it can never be restored, so retention deletes it first. */
-export function hasFailed(snapshot: Snapshot): boolean {
+export function hasFailed(snapshot: { status: string }): boolean {
   return snapshotState(snapshot) === "failed";
 }

@@ -139,26 +139,17 @@ function progressLine(
   elapsedMs: number,
 ): string {
   const elapsed = `${formatDuration(elapsedMs)} elapsed`;
-  /** The snapshot as last seen; undefined when it is gone or could not be checked. */
-  const latest = (s: Snapshot) => {
-    const seen = states.get(s.id);
-    return !seen ? s : "snapshot" in seen ? seen.snapshot : undefined;
-  };
   const statusOf = (s: Snapshot) => {
     const seen = states.get(s.id);
-    return (
-      latest(s)?.status ?? (seen && "gone" in seen ? "gone from the list" : "could not be checked")
-    );
+    if (!seen || "snapshot" in seen) return seen?.snapshot.status ?? s.status;
+    return "gone" in seen ? "gone from the list" : "could not be checked";
   };
   if (all.length <= NAMED_IN_PROGRESS_LINE) {
     const named = all.map((s) => `snapshot ${s.id} of server ${s.server.id}: ${statusOf(s)}`);
     return `${capitalize(named.join("; "))} (${elapsed})`;
   }
-  const count = (is: (s: Snapshot) => boolean) =>
-    all.filter((s) => {
-      const now = latest(s);
-      return now !== undefined && is(now);
-    }).length;
+  const count = (is: (s: { status: string }) => boolean) =>
+    all.filter((s) => is({ status: statusOf(s) })).length;
   const completed = count(isCompleted);
   const inProgress = count(isInProgress);
   const ended = all.length - completed - inProgress;
