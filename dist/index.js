@@ -29725,11 +29725,11 @@ async function serversSnapshots(api, serverIds) {
 }
 async function accountSnapshots(api, ids) {
     const missingFrom = (list) => ids.filter((id) => !list.snapshots.some((s) => s.id === id));
-    const account = await readAgainIfMoved(() => api.listSnapshots(), (list) => list.complete || missingFrom(list).length === 0);
-    const missing = missingFrom(account);
-    if (account.complete || missing.length === 0)
+    const trusted = (list) => list.complete || missingFrom(list).length === 0;
+    const account = await readAgainIfMoved(() => api.listSnapshots(), trusted);
+    if (trusted(account))
         return account.snapshots;
-    throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__/* .StepFailure */ .pH(`Snapshot ${missing.join(", ")} could not be found for sure: the account's list changed ` +
+    throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__/* .StepFailure */ .pH(`Snapshot ${missingFrom(account).join(", ")} could not be found for sure: the account's list changed ` +
         "while it was read, twice. Run the step again, or name each snapshot with its server " +
         "(the snapshot-ids map of the create step), which reads only that server's list.");
 }

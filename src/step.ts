@@ -5,7 +5,7 @@ import { Inputs } from "./constants.js";
 import type { ApiSettings } from "./workflow/inputs/settings.js";
 import { httpHealthProbe } from "./health/probe.js";
 import { withServerNames } from "./api/names-from-answers.js";
-import type { CreateModeContext, RestoreModeContext } from "./modes/context.js";
+import type { ApiModeContext } from "./modes/context.js";
 import { stopOnCancel } from "./runner/cancellation.js";
 import { type Clock, Deadline, systemClock } from "./runner/clock.js";
 import { type ActionIO, coreIO } from "./runner/io.js";
@@ -86,10 +86,7 @@ export function maskToken({ io, redactor }: ActionDeps): void {
 const LAST_LOOK_MS = 1_000;
 
 /** The API client and collaborators of one step, all bound to the step's one deadline. */
-export function createApiContext(
-  api: ApiSettings,
-  deps: ActionDeps,
-): CreateModeContext & RestoreModeContext {
+export function createApiContext(api: ApiSettings, deps: ActionDeps): ApiModeContext {
   const { io, clock, random, signal } = deps;
   const deadline = new Deadline(clock, api.timeoutMs);
   // One for every client of the step: a 429 on any of them pauses them all (`RateLimitGate`).

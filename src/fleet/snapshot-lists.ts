@@ -159,14 +159,11 @@ async function serversSnapshots(api: SnapshotsApi, serverIds: readonly number[])
 async function accountSnapshots(api: SnapshotsApi, ids: readonly number[]) {
   const missingFrom = (list: SnapshotList) =>
     ids.filter((id) => !list.snapshots.some((s) => s.id === id));
-  const account = await readAgainIfMoved(
-    () => api.listSnapshots(),
-    (list) => list.complete || missingFrom(list).length === 0,
-  );
-  const missing = missingFrom(account);
-  if (account.complete || missing.length === 0) return account.snapshots;
+  const trusted = (list: SnapshotList) => list.complete || missingFrom(list).length === 0;
+  const account = await readAgainIfMoved(() => api.listSnapshots(), trusted);
+  if (trusted(account)) return account.snapshots;
   throw new StepFailure(
-    `Snapshot ${missing.join(", ")} could not be found for sure: the account's list changed ` +
+    `Snapshot ${missingFrom(account).join(", ")} could not be found for sure: the account's list changed ` +
       "while it was read, twice. Run the step again, or name each snapshot with its server " +
       "(the snapshot-ids map of the create step), which reads only that server's list.",
   );
