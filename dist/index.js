@@ -30552,7 +30552,6 @@ function applyWaitEnd(result, outcome, timeoutMs) {
 
 
 
-
 /**
  * Reads every server and its snapshots at once and decides, for each, what `if-exists` and
  * `on-limit` will do, before anything changes anywhere: a typo in a fleet, a suspended server or

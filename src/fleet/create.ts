@@ -2,14 +2,13 @@ import type { Snapshot, SnapshotsApi } from "../api/types.js";
 import type { Logger } from "../runner/logger.js";
 import { explainFailure, reportsSnapshotLimit, wrongApiUrl } from "../workflow/explain.js";
 import type { CreateSettings } from "../workflow/inputs/settings.js";
+import type { SnapshotResult } from "../workflow/results.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 import { deleteSnapshots } from "./delete.js";
 import { createSnapshotOnce, type ExactlyOnceContext } from "./exactly-once.js";
 import { snapshotsByServer } from "./snapshot-lists.js";
-import { planRoom, planSlot, type SlotPlan } from "./rules/retention.js";
-import { age } from "./rules/retention.js";
+import { age, planRoom, planSlot, type SlotPlan } from "./rules/retention.js";
 import { checkServers } from "./server-checks.js";
-import type { SnapshotResult } from "../workflow/results.js";
 import { madeSnapshots } from "./wait/snapshots.js";
 
 /** What creating needs: the API, the exactly-once collaborators, and what to tell as it goes. */
