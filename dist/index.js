@@ -28580,17 +28580,45 @@ async function withRetries(operation, shouldRetry, policy, context) {
 
 /***/ }),
 
+/***/ 5053:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LT: () => (/* binding */ isInProgress),
+/* harmony export */   WN: () => (/* binding */ hasFailed),
+/* harmony export */   Yw: () => (/* binding */ isCompleted)
+/* harmony export */ });
+const STATES = new Map([
+    ["completed", "completed"],
+    ["in_progress", "in-progress"],
+    ["failed", "failed"],
+    ["error", "failed"],
+]);
+function snapshotState(snapshot) {
+    return STATES.get(snapshot.status) ?? "unknown";
+}
+/** Made and restorable: the only success of a wait. */
+function isCompleted(snapshot) {
+    return snapshotState(snapshot) === "completed";
+}
+/** Still being made, as documented: the only state a wait goes on waiting for. */
+function isInProgress(snapshot) {
+    return snapshotState(snapshot) === "in-progress";
+}
+/** Ended without completing, for sure: it can never be restored, so retention deletes it first. */
+function hasFailed(snapshot) {
+    return snapshotState(snapshot) === "failed";
+}
+
+
+/***/ }),
+
 /***/ 705:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   O: () => (/* binding */ RESTORING),
-/* harmony export */   V: () => (/* binding */ SnapshotStatus)
+/* harmony export */   O: () => (/* binding */ RESTORING)
 /* harmony export */ });
-const SnapshotStatus = {
-    inProgress: "in_progress",
-    completed: "completed",
-};
 /** The one server status the action relies on: a restore is under way. */
 const RESTORING = "restoring";
 
@@ -28747,7 +28775,8 @@ function formatDuration(ms) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   D: () => (/* binding */ forEachConcurrently),
+/* harmony export */   DW: () => (/* binding */ forEachConcurrently),
+/* harmony export */   X2: () => (/* binding */ mapConcurrently),
 /* harmony export */   s: () => (/* binding */ SERVER_CONCURRENCY)
 /* harmony export */ });
 /** Servers are handled this many at a time: enough for a fleet, few enough to be polite. */
@@ -28766,6 +28795,14 @@ async function forEachConcurrently(items, limit, work) {
     };
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
+/** Each item's value, worked out at most `limit` at once, by item. */
+async function mapConcurrently(items, limit, work) {
+    const values = new Map();
+    await forEachConcurrently(items, limit, async (item) => {
+        values.set(item, await work(item));
+    });
+    return values;
+}
 
 
 /***/ }),
@@ -28780,10 +28817,10 @@ async function forEachConcurrently(items, limit, work) {
 /* unused harmony export RESEND_RESTORE_WITHIN_MS */
 /* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
 /* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1778);
-/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(705);
-/* harmony import */ var _snapshot_lists_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5750);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7607);
-/* harmony import */ var _api_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7018);
+/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(705);
+/* harmony import */ var _snapshot_lists_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5750);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7607);
+/* harmony import */ var _api_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7018);
 
 
 
@@ -28796,7 +28833,7 @@ async function forEachConcurrently(items, limit, work) {
  * look at the API shows that it did nothing; an effect that is found is taken as the result.
  */
 async function sendExactlyOnce(spec, context) {
-    const { clock, deadline, policy = _api_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .DEFAULT_RETRY_POLICY */ .cO, random, log, signal } = context;
+    const { clock, deadline, policy = _api_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_RETRY_POLICY */ .cO, random, log, signal } = context;
     for (let attempt = 1;; attempt++) {
         try {
             return { value: await spec.send(), recovered: false };
@@ -28804,7 +28841,7 @@ async function sendExactlyOnce(spec, context) {
         catch (error) {
             if (!(0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .mayHaveTakenEffect */ .Y2)(error))
                 throw error;
-            const delayMs = (0,_api_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .backoffDelayMs */ .Q4)(attempt, policy, random);
+            const delayMs = (0,_api_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .backoffDelayMs */ .Q4)(attempt, policy, random);
             if (delayMs >= deadline.remainingMs())
                 throw error;
             log.warning(`${spec.request} got no clear answer (${error.message}); ` +
@@ -28817,7 +28854,7 @@ async function sendExactlyOnce(spec, context) {
             if (attempt >= policy.maxAttempts)
                 throw error;
             log.info(`${spec.request} did nothing: sending it again (try ${attempt + 1} of ` +
-                `${policy.maxAttempts}, ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_4__/* .formatDuration */ .a)(deadline.remainingMs())} left).`);
+                `${policy.maxAttempts}, ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a)(deadline.remainingMs())} left).`);
         }
     }
 }
@@ -28832,7 +28869,7 @@ function createSnapshotOnce(api, request, idsBefore, context) {
             const unknown = `${what} got no clear answer (${sendError.message}), and the server's ` +
                 `snapshots could not be listed to check. A snapshot named ${request.name} may exist: ` +
                 "check the server before running the step again.";
-            const listed = await lookOrExplain(() => (0,_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_3__/* .readServerList */ .wM)(api, request.server_id), unknown);
+            const listed = await lookOrExplain(() => (0,_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_2__/* .readServerList */ .wM)(api, request.server_id), unknown);
             const made = listed.snapshots
                 .filter((s) => s.name === request.name && !idsBefore.has(s.id))
                 .sort((a, b) => a.id - b.id)[0];
@@ -28865,7 +28902,7 @@ function restoreSnapshotOnce(api, snapshot, context) {
             const server = await lookOrExplain(() => api.getServer(serverId), `${what} got no clear answer (${sendError.message}), and the server's ` +
                 `status could not be checked. The restore may have started: check server ${serverId} ` +
                 "before running the step again.");
-            if (server.status === _api_types_js__WEBPACK_IMPORTED_MODULE_2__/* .RESTORING */ .O) {
+            if (server.status === _api_types_js__WEBPACK_IMPORTED_MODULE_5__/* .RESTORING */ .O) {
                 context.log.info(`Server ${serverId} is restoring: the request was accepted.`);
                 return { server };
             }
@@ -28874,7 +28911,7 @@ function restoreSnapshotOnce(api, snapshot, context) {
             const sinceFirstSend = context.clock.now() - (firstSentAt ?? context.clock.now());
             if (sinceFirstSend > RESEND_RESTORE_WITHIN_MS) {
                 throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__/* .StepFailure */ .pH(`${what} got no clear answer (${sendError.message}), and server ` +
-                    `${serverId} is ${server.status}, not restoring, ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_4__/* .formatDuration */ .a)(sinceFirstSend)} ` +
+                    `${serverId} is ${server.status}, not restoring, ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a)(sinceFirstSend)} ` +
                     "later: the restore may have started and already finished, so it is not sent again. " +
                     `Check server ${serverId} before running the step again.`);
             }
@@ -28903,29 +28940,23 @@ async function lookOrExplain(look, explanation) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   HN: () => (/* binding */ planLines),
-/* harmony export */   HY: () => (/* binding */ restoreRow),
-/* harmony export */   IX: () => (/* binding */ restoreColumns),
-/* harmony export */   QI: () => (/* binding */ restoreFailures),
-/* harmony export */   bs: () => (/* binding */ pairRow),
-/* harmony export */   dL: () => (/* binding */ plannedRow),
-/* harmony export */   hb: () => (/* binding */ restoreServers)
+/* harmony export */   h: () => (/* binding */ restoreServers)
 /* harmony export */ });
 /* unused harmony export waitForRestores */
 /* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
-/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(705);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7607);
-/* harmony import */ var _health_check_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3774);
-/* harmony import */ var _health_url_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(935);
-/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(1012);
-/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1778);
+/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(705);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
+/* harmony import */ var _health_check_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3774);
+/* harmony import */ var _health_url_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(935);
+/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1778);
+/* harmony import */ var _workflow_inputs_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(544);
 /* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(4891);
 /* harmony import */ var _exactly_once_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8708);
 /* harmony import */ var _snapshot_lists_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5750);
 /* harmony import */ var _rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3596);
 /* harmony import */ var _server_checks_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7079);
 /* harmony import */ var _wait_each_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(511);
-/* harmony import */ var _wait_until_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(8544);
+/* harmony import */ var _runner_poll_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(1557);
 
 
 
@@ -28947,7 +28978,7 @@ async function lookOrExplain(look, explanation) {
  */
 async function restoreServers(request, context) {
     const plan = await prepareRestores(request, context);
-    const health = request.health && (0,_health_url_js__WEBPACK_IMPORTED_MODULE_4__/* .healthUrlsFor */ .C)(request.health.urlTemplate, plan.servers.values());
+    const health = request.health && (0,_health_url_js__WEBPACK_IMPORTED_MODULE_3__/* .healthUrlsFor */ .C)(request.health.urlTemplate, plan.servers.values());
     const problems = [...plan.problems, ...(health?.problems ?? [])];
     if (problems.length > 0)
         return { kind: "refused", problems };
@@ -28982,14 +29013,14 @@ async function prepareRestores({ selection, serverIds, namePrefix, mapSource }, 
         named && (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_9__/* .checkServers */ .F)(api, named, "restore", log, !typedMap),
     ]);
     if ("error" in read) {
-        const failure = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__/* .explainFailure */ .SP)(read.error, { kind: "list" });
-        const wrongUrl = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__/* .wrongApiUrl */ .hh)([read.error]);
+        const failure = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_4__/* .explainFailure */ .SP)(read.error, { kind: "list" });
+        const wrongUrl = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_4__/* .wrongApiUrl */ .hh)([read.error]);
         const checked = early?.problems ?? [];
         // A refused token fails the checks and the lists alike: it is said once.
         const unread = checked.includes(failure)
             ? []
             : [
-                `Could not read the snapshots to restore (${(0,_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .describeSelection */ .e9)(selection, serverIds)}): ${failure}`,
+                `Could not read the snapshots to restore (${(0,_workflow_inputs_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_5__/* .describeSelection */ .e9)(selection, serverIds)}): ${failure}`,
             ];
         return {
             targets: [],
@@ -29021,17 +29052,17 @@ async function startRestores(targets, announceEach, context) {
     if (results.length === 0)
         return results;
     const sayStarted = (line) => (announceEach ? log.warning(line) : log.info(line));
-    await log.group(`Starting ${results.length} restore(s)`, () => (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_12__/* .forEachConcurrently */ .D)(results, _concurrency_js__WEBPACK_IMPORTED_MODULE_12__/* .SERVER_CONCURRENCY */ .s, async (result) => {
+    await log.group(`Starting ${results.length} restore(s)`, () => (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_12__/* .forEachConcurrently */ .DW)(results, _concurrency_js__WEBPACK_IMPORTED_MODULE_12__/* .SERVER_CONCURRENCY */ .s, async (result) => {
         const { snapshot } = result;
         const serverId = snapshot.server.id;
         try {
             const answer = await (0,_exactly_once_js__WEBPACK_IMPORTED_MODULE_6__/* .restoreSnapshotOnce */ .GK)(context.api, snapshot, context);
             const status = answer.value.server?.status;
-            result.serverStatus = typeof status === "string" ? status : _api_types_js__WEBPACK_IMPORTED_MODULE_1__/* .RESTORING */ .O;
+            result.serverStatus = typeof status === "string" ? status : _api_types_js__WEBPACK_IMPORTED_MODULE_13__/* .RESTORING */ .O;
             sayStarted(`Server ${serverId}: restore from snapshot ${snapshot.id} (${snapshot.name}) started.`);
         }
         catch (error) {
-            result.failure = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__/* .explainFailure */ .SP)(error, {
+            result.failure = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_4__/* .explainFailure */ .SP)(error, {
                 kind: "restore",
                 serverId,
                 snapshotId: snapshot.id,
@@ -29063,8 +29094,7 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
         const url = health?.urls.get(server.id);
         if (!health || !result || url === undefined || FAILED_STATUS.test(server.status))
             return;
-        const healthOptions = { clock, deadline, pollIntervalMs, log, signal };
-        healthChecks.push((0,_health_check_js__WEBPACK_IMPORTED_MODULE_3__/* .waitUntilHealthy */ .$V)(url, server.id, health.check, probeHealth, healthOptions).then((end) => {
+        healthChecks.push((0,_health_check_js__WEBPACK_IMPORTED_MODULE_2__/* .waitUntilHealthy */ .$V)(url, server.id, health.check, probeHealth, options).then((end) => {
             result.health = end;
         }));
     };
@@ -29084,9 +29114,9 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
             else if (outcome.kind === "timed-out") {
                 result.failure =
                     `Server ${serverId} is still restoring to snapshot ${snapshotId} after the ` +
-                        `${(0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(deadline.totalMs)} timeout. The restore goes on at the provider; do ` +
+                        `${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(deadline.totalMs)} timeout. The restore goes on at the provider; do ` +
                         "not start another one." +
-                        (0,_wait_until_js__WEBPACK_IMPORTED_MODULE_11__/* .lastCheckFailed */ .c)(outcome.lastFailure);
+                        (0,_runner_poll_js__WEBPACK_IMPORTED_MODULE_11__/* .lastCheckFailed */ .c)(outcome.lastFailure);
             }
             else if (FAILED_STATUS.test(outcome.status)) {
                 result.failure = `Server ${serverId} ended the restore to snapshot ${snapshotId} with status "${outcome.status}".`;
@@ -29096,7 +29126,7 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
     catch (error) {
         // An error no further check can fix (a refused token) ends every wait.
         for (const result of started) {
-            result.failure = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__/* .explainFailure */ .SP)(error, {
+            result.failure = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_4__/* .explainFailure */ .SP)(error, {
                 kind: "wait-restore",
                 serverId: result.snapshot.server.id,
                 snapshotId: result.snapshot.id,
@@ -29112,9 +29142,9 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
 async function waitForRestores(api, serverIds, options, 
 /** Told of each server as soon as it is no longer restoring (not when it vanished). */
 onFinished) {
-    const waited = await (0,_wait_each_js__WEBPACK_IMPORTED_MODULE_10__/* .waitForEach */ .e)(new Map(serverIds.map((id) => [id, { id, status: _api_types_js__WEBPACK_IMPORTED_MODULE_1__/* .RESTORING */ .O }])), {
+    const waited = await (0,_wait_each_js__WEBPACK_IMPORTED_MODULE_10__/* .waitForEach */ .e)(new Map(serverIds.map((id) => [id, { id, status: _api_types_js__WEBPACK_IMPORTED_MODULE_13__/* .RESTORING */ .O }])), {
         look: async (pending) => new Map(await Promise.all(pending.map((id) => serverStatus(api, id)))),
-        isSettled: (server) => server?.status !== _api_types_js__WEBPACK_IMPORTED_MODULE_1__/* .RESTORING */ .O,
+        isSettled: (server) => server?.status !== _api_types_js__WEBPACK_IMPORTED_MODULE_13__/* .RESTORING */ .O,
         onSettled: (_, server) => {
             if (server)
                 onFinished?.(server);
@@ -29122,7 +29152,7 @@ onFinished) {
         progress: (states, elapsedMs) => [...states]
             .map(([id, server]) => `Server ${id}: ${server?.status ?? "gone"}`)
             .join("; ")
-            .concat(` (${(0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(elapsedMs)} elapsed)`),
+            .concat(` (${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(elapsedMs)} elapsed)`),
     }, options);
     return new Map([...waited].map(([id, end]) => [
         id,
@@ -29144,38 +29174,6 @@ async function serverStatus(api, serverId) {
         throw error;
     }
 }
-/** What went wrong, server by server: a restore that did not end well, or a service not back. */
-function restoreFailures(results) {
-    return results.flatMap((r) => {
-        const unhealthy = r.health && (0,_health_check_js__WEBPACK_IMPORTED_MODULE_3__/* .unhealthySentence */ .i9)(r.health, r.snapshot.server.id, r.snapshot.id);
-        return [r.failure, unhealthy].filter((f) => f !== undefined);
-    });
-}
-/** The table of restore mode and of the rollback post step; a health column with `health-url`. */
-const RESTORE_COLUMNS = ["Server", "Snapshot", "Name", "Created", "Server status", "Took"];
-function restoreColumns(health) {
-    return health ? [...RESTORE_COLUMNS, "Health"] : RESTORE_COLUMNS;
-}
-function restoreRow(result, health) {
-    const { snapshot } = result;
-    const status = result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? "");
-    const took = result.endedAtMs === undefined ? "" : (0,_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(result.endedAtMs);
-    const row = [...plannedRow(snapshot, status).slice(0, 5), took];
-    return health ? [...row, result.health ? (0,_health_check_js__WEBPACK_IMPORTED_MODULE_3__/* .healthText */ .gB)(result.health) : "not checked"] : row;
-}
-/** A snapshot found and checked, but not (or not yet) restored. */
-function plannedRow(snapshot, status) {
-    return [snapshot.server.id, snapshot.id, snapshot.name, snapshot.created_at, status, ""];
-}
-/** A server and snapshot that a check stopped before they were even found. */
-function pairRow(pair, status) {
-    return [pair.serverId, pair.snapshotId, "", "", status, ""];
-}
-/** The dry run's lines: what would be restored, and to what. */
-function planLines(targets) {
-    return targets.map((target) => `Dry run: would restore server ${target.server.id} to snapshot ${(0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_5__/* .describeSnapshot */ .e4)(target)}, ` +
-        `made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_13__/* .asText */ .e1)(target.created_at) || "at a time the API did not give"}.`);
-}
 
 
 /***/ }),
@@ -29184,16 +29182,18 @@ function planLines(targets) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   e9: () => (/* binding */ describeSelection),
 /* harmony export */   n4: () => (/* binding */ findNamed),
 /* harmony export */   q8: () => (/* binding */ planRestore),
 /* harmony export */   uK: () => (/* binding */ sameServerProblems)
 /* harmony export */ });
-/* unused harmony export latestRestorable */
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
-/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1778);
-/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1012);
-/* harmony import */ var _retention_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7758);
+/* harmony import */ var _api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5053);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
+/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1778);
+/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1012);
+/* harmony import */ var _workflow_snapshot_name_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6533);
+/* harmony import */ var _retention_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7758);
+
+
 
 
 
@@ -29209,7 +29209,7 @@ function planRestore(selection, serverIds, namePrefix, snapshots, missingServers
     const chosen = [];
     if (selection.kind === "commit") {
         // Sorted once for every server: each server's own snapshots keep the order.
-        const ordered = (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .newestFirst */ .ll)(snapshots);
+        const ordered = (0,_retention_js__WEBPACK_IMPORTED_MODULE_4__/* .newestFirst */ .ll)(snapshots);
         for (const serverId of serverIds) {
             const own = ordered.filter((s) => s.server.id === serverId);
             const plan = commitRestorable(own, namePrefix, selection.sha);
@@ -29229,11 +29229,11 @@ function planRestore(selection, serverIds, namePrefix, snapshots, missingServers
         for (const named of findNamed(selection, snapshots, missingServers)) {
             if ("problem" in named)
                 problems.push(named.problem);
-            else if ((0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isCompleted */ .Yw)(named.snapshot))
+            else if ((0,_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw)(named.snapshot))
                 chosen.push(named.snapshot);
             else {
                 const { snapshot } = named;
-                problems.push(`Snapshot ${(0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__/* .describeSnapshot */ .e4)(snapshot)} is ${snapshot.status}, not completed: it cannot be restored.`);
+                problems.push(`Snapshot ${(0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_2__/* .describeSnapshot */ .e4)(snapshot)} is ${snapshot.status}, not completed: it cannot be restored.`);
             }
         }
     }
@@ -29251,31 +29251,13 @@ function planRestore(selection, serverIds, namePrefix, snapshots, missingServers
     return { targets: chosen, problems: [...problems, ...sameServerProblems(chosen)], notes };
 }
 /**
- * The commit a snapshot was made for, as this action writes it by default: right after the name
- * prefix (`pre-deploy-3f2a9c1-9876543210-1`), or as `commit 3f2a9c1` in the description. A digit
- * string elsewhere (the run id) is not a commit.
- */
-function commitsOf(snapshot, namePrefix) {
-    const inName = (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isManaged */ .yF)(snapshot, namePrefix)
-        ? /^([0-9a-f]{7,40})-/i.exec(snapshot.name.slice(namePrefix.length))?.[1]
-        : undefined;
-    const description = typeof snapshot.description === "string" ? snapshot.description : "";
-    const inDescription = /\bcommit ([0-9a-f]{7,40})\b/i.exec(description)?.[1];
-    return [inName, inDescription].flatMap((c) => (c ? [c.toLowerCase()] : []));
-}
-/** A snapshot carries a short sha, the user may give a long one: they agree on what both hold. */
-function sameCommit(carried, sha) {
-    const length = Math.min(carried.length, sha.length);
-    return carried.slice(0, length) === sha.slice(0, length);
-}
-/**
  * The newest completed snapshot of ours made for the commit, with the others of that commit (a
  * re-run makes another); or why there is none, with the server's newest snapshots to look at.
  * `own`: the server's snapshots, newest first.
  */
 function commitRestorable(own, namePrefix, sha) {
-    const ofCommit = own.filter((s) => (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isManaged */ .yF)(s, namePrefix) && commitsOf(s, namePrefix).some((c) => sameCommit(c, sha)));
-    const [snapshot] = ofCommit.filter(_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isCompleted */ .Yw);
+    const ofCommit = own.filter((s) => (0,_workflow_snapshot_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isMadeForCommit */ .Iu)(s, namePrefix, sha));
+    const [snapshot] = ofCommit.filter(_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw);
     if (snapshot)
         return { snapshot, others: ofCommit.filter((s) => s !== snapshot) };
     const newest = own.slice(0, NEWEST_SHOWN);
@@ -29284,7 +29266,7 @@ function commitRestorable(own, namePrefix, sha) {
         : "it has no snapshot";
     const why = ofCommit.length > 0
         ? `none of its ${ofCommit.length} snapshot(s) of that commit is completed`
-        : newest.length > 0 && own.every((s) => commitsOf(s, namePrefix).length === 0)
+        : newest.length > 0 && own.every((s) => (0,_workflow_snapshot_name_js__WEBPACK_IMPORTED_MODULE_3__/* .commitsOf */ .g3)(s, namePrefix).length === 0)
             ? "none of its snapshots carries a commit: snapshots made with a custom name and description carry none"
             : `none whose name starts with "${namePrefix}" was made for it`;
     return {
@@ -29293,26 +29275,11 @@ function commitRestorable(own, namePrefix, sha) {
 }
 const NEWEST_SHOWN = 3;
 function said(snapshot) {
-    return `${snapshot.id} ${snapshot.name} (${snapshot.status}, made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_3__/* .asText */ .e1)(snapshot.created_at)})`;
+    return `${snapshot.id} ${snapshot.name} (${snapshot.status}, made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_5__/* .asText */ .e1)(snapshot.created_at)})`;
 }
 /** The newest completed snapshot of ours: never one in progress, never one without the prefix. */
 function latestRestorable(snapshots, serverId, namePrefix) {
-    return (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .newestFirst */ .ll)(snapshots.filter((s) => s.server.id === serverId && (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isCompleted */ .Yw)(s) && (0,_retention_js__WEBPACK_IMPORTED_MODULE_2__/* .isManaged */ .yF)(s, namePrefix)))[0];
-}
-/** `server 12345 to snapshot 801, server 12346 to snapshot 802`: what a restore was asked to do. */
-function describeSelection(selection, serverIds) {
-    switch (selection.kind) {
-        case "by-server":
-            return selection.pairs
-                .map((p) => `server ${p.serverId} to snapshot ${p.snapshotId}`)
-                .join(", ");
-        case "latest":
-            return `server ${serverIds.join(", ")} to the latest snapshot of ours`;
-        case "commit":
-            return `server ${serverIds.join(", ")} to the snapshot of ours made for commit ${selection.sha}`;
-        case "ids":
-            return `snapshot ${selection.ids.join(", ")}`;
-    }
+    return (0,_retention_js__WEBPACK_IMPORTED_MODULE_4__/* .newestFirst */ .ll)(snapshots.filter((s) => s.server.id === serverId && (0,_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw)(s) && (0,_workflow_snapshot_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isManaged */ .yF)(s, namePrefix)))[0];
 }
 /**
  * Each snapshot the selection names, in its order: the snapshot where it exists and, in a map,
@@ -29346,7 +29313,7 @@ function findNamed(selection, snapshots, missingServers) {
         }
         if (serverId !== undefined && snapshot.server.id !== serverId) {
             return {
-                problem: `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} pairs server ${serverId} with snapshot ${snapshotId}, ` +
+                problem: `${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} pairs server ${serverId} with snapshot ${snapshotId}, ` +
                     `but that snapshot belongs to server ${snapshot.server.id}.`,
             };
         }
@@ -29363,7 +29330,7 @@ function typoInMap({ snapshotId, serverId }, snapshot, snapshots, map) {
     if (apiWords !== undefined) {
         const elsewhere = snapshot ? ` Snapshot ${snapshotId} is server ${snapshot.server.id}'s.` : "";
         return (`Server ${serverId} does not exist, or this token cannot see it (${apiWords}): is the ` +
-            `server id in ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} a typo?${elsewhere}`);
+            `server id in ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} a typo?${elsewhere}`);
     }
     if (snapshot)
         return undefined;
@@ -29371,7 +29338,7 @@ function typoInMap({ snapshotId, serverId }, snapshot, snapshots, map) {
     const held = own.length > 0 ? `its snapshots: ${own.join(", ")}` : "it has none";
     const others = map.severalServers ? ", nor on any other server of the map" : "";
     return (`Snapshot ${snapshotId} is not on server ${serverId} (${held})${others}: is the snapshot id ` +
-        `in ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} a typo?`);
+        `in ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} a typo?`);
 }
 /** A server can be restored to only one snapshot: a sentence for each server named twice. */
 function sameServerProblems(chosen) {
@@ -29380,7 +29347,7 @@ function sameServerProblems(chosen) {
         byServer.set(s.server.id, [...(byServer.get(s.server.id) ?? []), s]);
     return [...byServer]
         .filter(([, group]) => group.length > 1)
-        .map(([serverId, group]) => `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId} names ${group.length} snapshots of server ${serverId} ` +
+        .map(([serverId, group]) => `${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} names ${group.length} snapshots of server ${serverId} ` +
         `(${group.map((s) => s.id).join(", ")}): a server can be restored to only one.`);
 }
 
@@ -29394,16 +29361,16 @@ function sameServerProblems(chosen) {
 /* harmony export */   $N: () => (/* binding */ snapshotsToPrune),
 /* harmony export */   HJ: () => (/* binding */ planRoom),
 /* harmony export */   KW: () => (/* binding */ age),
-/* harmony export */   Yw: () => (/* binding */ isCompleted),
 /* harmony export */   ll: () => (/* binding */ newestFirst),
-/* harmony export */   m5: () => (/* binding */ planSlot),
-/* harmony export */   yF: () => (/* binding */ isManaged)
+/* harmony export */   m5: () => (/* binding */ planSlot)
 /* harmony export */ });
 /* unused harmony export snapshotsToMakeRoom */
-/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(705);
+/* harmony import */ var _api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5053);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
 /* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1778);
+/* harmony import */ var _workflow_snapshot_name_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6533);
+
 
 
 
@@ -29413,22 +29380,6 @@ function sameServerProblems(chosen) {
  * in what order; and from that, which of ours a prune deletes, which `on-limit` deletes to make
  * room, and what `if-exists` does with one of the same name. Pure: no request, no clock of its own.
  */
-/** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
-function isManaged(snapshot, namePrefix) {
-    return snapshot.name.startsWith(namePrefix);
-}
-function isCompleted(snapshot) {
-    return snapshot.status === _api_types_js__WEBPACK_IMPORTED_MODULE_0__/* .SnapshotStatus */ .V.completed;
-}
-/**
- * A snapshot that ended without completing and can never be restored. The API documents no
- * failure value; only these unmistakable words count, so that an undocumented status of a
- * snapshot still being made (`pending`, `queued`) is never taken for a failure and deleted.
- */
-const FAILED_STATUSES = new Set(["failed", "error"]);
-function hasFailed(snapshot) {
-    return FAILED_STATUSES.has(snapshot.status);
-}
 /**
  * `created_at` in ms; NaN when the API sent something that is not a date. Only text is read as a
  * date: `Date.parse` would take the number 5 for the year 2001, and a prune would trust it.
@@ -29450,8 +29401,8 @@ function age(snapshot, now) {
     return Number.isNaN(ms) ? "unknown age" : (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(now.getTime() - ms);
 }
 function mayBeDeleted(snapshot, ownership) {
-    return (isManaged(snapshot, ownership.namePrefix) &&
-        (isCompleted(snapshot) || hasFailed(snapshot)) &&
+    return ((0,_workflow_snapshot_name_js__WEBPACK_IMPORTED_MODULE_4__/* .isManaged */ .yF)(snapshot, ownership.namePrefix) &&
+        ((0,_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw)(snapshot) || (0,_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .hasFailed */ .WN)(snapshot)) &&
         !Number.isNaN(createdAtMs(snapshot)));
 }
 /**
@@ -29462,8 +29413,8 @@ function snapshotsToPrune(snapshots, policy) {
     const candidates = newestFirst(snapshots.filter((s) => mayBeDeleted(s, policy)));
     const tooYoung = (s) => policy.olderThanMs !== undefined && policy.now.getTime() - createdAtMs(s) < policy.olderThanMs;
     const beyondKeep = [
-        ...candidates.filter(hasFailed),
-        ...candidates.filter(isCompleted).slice(policy.keep),
+        ...candidates.filter(_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .hasFailed */ .WN),
+        ...candidates.filter(_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw).slice(policy.keep),
     ];
     const deleted = newestFirst(beyondKeep.filter((s) => !tooYoung(s)));
     const deletedIds = new Set(deleted.map((s) => s.id));
@@ -29478,7 +29429,7 @@ function snapshotsToMakeRoom(snapshots, needed, ownership) {
     if (needed <= 0)
         return [];
     const oldestFirst = newestFirst(snapshots.filter((s) => mayBeDeleted(s, ownership))).reverse();
-    const order = [...oldestFirst.filter(hasFailed), ...oldestFirst.filter(isCompleted)];
+    const order = [...oldestFirst.filter(_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .hasFailed */ .WN), ...oldestFirst.filter(_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw)];
     return order.length >= needed ? order.slice(0, needed) : undefined;
 }
 /**
@@ -29555,10 +29506,10 @@ function listing(snapshots, now) {
 /* harmony export */   Y: () => (/* binding */ missingServers)
 /* harmony export */ });
 /* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
-/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(705);
-/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
-/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1778);
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4891);
+/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(705);
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
+/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1778);
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4891);
 
 
 
@@ -29605,17 +29556,8 @@ async function missingServers(api, serverIds) {
     return missing;
 }
 /** Each server, or the error that reading it ended with; all at once. */
-async function readServers(api, serverIds) {
-    const found = new Map();
-    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_4__/* .forEachConcurrently */ .D)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_4__/* .SERVER_CONCURRENCY */ .s, async (serverId) => {
-        try {
-            found.set(serverId, await api.getServer(serverId));
-        }
-        catch (error) {
-            found.set(serverId, error);
-        }
-    });
-    return found;
+function readServers(api, serverIds) {
+    return (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .mapConcurrently */ .X2)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .SERVER_CONCURRENCY */ .s, (serverId) => api.getServer(serverId).catch((error) => error));
 }
 function isServer(value) {
     return !(value instanceof Error);
@@ -29623,9 +29565,9 @@ function isServer(value) {
 function unreachable(error, serverId) {
     if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 404)) {
         return (`Server ${serverId} does not exist, or this token cannot see it (${error.message}). ` +
-            `Check ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.serverId}.`);
+            `Check ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.serverId}.`);
     }
-    return (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_3__/* .explainFailure */ .SP)(error, { kind: "server", serverId });
+    return (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_2__/* .explainFailure */ .SP)(error, { kind: "server", serverId });
 }
 /** Statuses the provider's own examples show a server taking a snapshot or a restore in. */
 const READY_STATUSES = new Set(["active", "stopped"]);
@@ -29635,7 +29577,7 @@ const READY_STATUSES = new Set(["active", "stopped"]);
  */
 function statusVerdict(server, change) {
     const what = change === "snapshot" ? "a snapshot of it" : "a restore";
-    if (server.status === _api_types_js__WEBPACK_IMPORTED_MODULE_1__/* .RESTORING */ .O) {
+    if (server.status === _api_types_js__WEBPACK_IMPORTED_MODULE_4__/* .RESTORING */ .O) {
         return {
             refused: `Server ${server.id} is restoring: ${what} must wait until that restore has finished ` +
                 "(its status is active or stopped again).",
@@ -29661,23 +29603,33 @@ function statusVerdict(server, change) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bn: () => (/* binding */ findSelected),
 /* harmony export */   JB: () => (/* binding */ readOwnList),
 /* harmony export */   YT: () => (/* binding */ snapshotsByServer),
 /* harmony export */   fT: () => (/* binding */ serversNamedBy),
+/* harmony export */   pH: () => (/* binding */ readAgainIfMoved),
 /* harmony export */   rJ: () => (/* binding */ snapshotsForSelection),
 /* harmony export */   wM: () => (/* binding */ readServerList)
 /* harmony export */ });
 /* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1778);
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4891);
+/* harmony import */ var _rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3596);
+/* harmony import */ var _server_checks_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7079);
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4891);
+
+
 
 
 /**
- * The server's snapshots, with a second read when the first was not complete (the list moved
- * while it was read); still not complete after that, it says so rather than be trusted.
+ * A list read once more when it moved while it was read (not complete) and the first read is not
+ * `enough` for the caller; still not complete after that, it says so rather than be trusted.
  */
-async function readServerList(api, serverId) {
-    const first = await api.listSnapshots(serverId);
-    return first.complete ? first : api.listSnapshots(serverId);
+async function readAgainIfMoved(read, enough = (list) => list.complete) {
+    const first = await read();
+    return enough(first) ? first : read();
+}
+/** The server's snapshots, read again once if the list moved while it was read. */
+function readServerList(api, serverId) {
+    return readAgainIfMoved(() => api.listSnapshots(serverId));
 }
 /** The server's own list, or why it could not be read. */
 async function readOwnList(api, serverId) {
@@ -29689,12 +29641,8 @@ async function readOwnList(api, serverId) {
     }
 }
 /** Each server's own list, all at once; one that fails holds its error. */
-async function readServerLists(api, serverIds) {
-    const lists = new Map();
-    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_1__/* .forEachConcurrently */ .D)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_1__/* .SERVER_CONCURRENCY */ .s, async (serverId) => {
-        lists.set(serverId, await readOwnList(api, serverId));
-    });
-    return lists;
+function readServerLists(api, serverIds) {
+    return (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .mapConcurrently */ .X2)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .SERVER_CONCURRENCY */ .s, (serverId) => readOwnList(api, serverId));
 }
 /**
  * The snapshots of each server, at a cost of min(pages of the account's list, servers) requests:
@@ -29776,17 +29724,32 @@ async function serversSnapshots(api, serverIds) {
     return found;
 }
 async function accountSnapshots(api, ids) {
-    for (let read = 1;; read++) {
-        const account = await api.listSnapshots();
-        const missing = ids.filter((id) => !account.snapshots.some((s) => s.id === id));
-        if (account.complete || missing.length === 0)
-            return account.snapshots;
-        if (read >= 2) {
-            throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__/* .StepFailure */ .pH(`Snapshot ${missing.join(", ")} could not be found for sure: the account's list changed ` +
-                "while it was read, twice. Run the step again, or name each snapshot with its server " +
-                "(the snapshot-ids map of the create step), which reads only that server's list.");
-        }
-    }
+    const missingFrom = (list) => ids.filter((id) => !list.snapshots.some((s) => s.id === id));
+    const trusted = (list) => list.complete || missingFrom(list).length === 0;
+    const account = await readAgainIfMoved(() => api.listSnapshots(), trusted);
+    if (trusted(account))
+        return account.snapshots;
+    throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__/* .StepFailure */ .pH(`Snapshot ${missingFrom(account).join(", ")} could not be found for sure: the account's list changed ` +
+        "while it was read, twice. Run the step again, or name each snapshot with its server " +
+        "(the snapshot-ids map of the create step), which reads only that server's list.");
+}
+/**
+ * Each snapshot of ids or a `snapshot-ids` map that a person wrote, found or said why not
+ * (`findNamed`, as restore's plan finds them): the snapshots to wait for.
+ */
+async function findSelected(api, selection) {
+    const listed = await snapshotsForSelection(api, selection, []);
+    return (0,_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .findNamed */ .n4)(selection, listed, await missingServersOfMap(api, selection, listed));
+}
+/**
+ * The servers of a map whose snapshot is not on them, and that do not exist: the likely typo. Only
+ * those are asked about, so a map that is right costs no request more.
+ */
+async function missingServersOfMap(api, selection, listed) {
+    if (selection.kind !== "by-server")
+        return undefined;
+    const unfound = selection.pairs.filter((pair) => !listed.some((s) => s.id === pair.snapshotId && s.server.id === pair.serverId));
+    return (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_2__/* .missingServers */ .Y)(api, unfound.map((pair) => pair.serverId));
 }
 
 
@@ -29798,7 +29761,9 @@ async function accountSnapshots(api, ids) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   e: () => (/* binding */ waitForEach)
 /* harmony export */ });
-/* harmony import */ var _until_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8544);
+/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
+/* harmony import */ var _runner_poll_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1557);
+
 
 /**
  * Waits for several things at once (snapshots being made, servers being restored) until each has
@@ -29826,7 +29791,7 @@ async function waitForEach(initial, spec, options) {
         return ended;
     let outcome;
     try {
-        outcome = await (0,_until_js__WEBPACK_IMPORTED_MODULE_0__/* .waitUntil */ .a)(async () => {
+        outcome = await (0,_runner_poll_js__WEBPACK_IMPORTED_MODULE_1__/* .waitUntil */ .a)(async () => {
             const pending = [...states.keys()].filter((key) => !ended.has(key));
             const seen = await spec.look(pending);
             const elapsedMs = options.deadline.elapsedMs();
@@ -29843,7 +29808,7 @@ async function waitForEach(initial, spec, options) {
             lastProgress = spec.progress(states, elapsedMs);
             options.log.info(lastProgress);
             return ended.size === states.size ? ended : undefined;
-        }, options);
+        }, { ...options, isPassing: _api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg });
     }
     catch (error) {
         // What had settled stays settled: a refused check ends only the waits still open.
@@ -29863,69 +29828,6 @@ async function waitForEach(initial, spec, options) {
 
 /***/ }),
 
-/***/ 8544:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a: () => (/* binding */ waitUntil),
-/* harmony export */   c: () => (/* binding */ lastCheckFailed)
-/* harmony export */ });
-/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
-/* harmony import */ var _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4587);
-
-
-/** The first gap; gaps double from here up to the poll interval, so quick work is seen quickly. */
-const FIRST_INTERVAL_MS = 1_000;
-/**
- * The last check is aimed this long before the deadline so that its request, too, ends by the
- * deadline instead of being cut off by it.
- */
-const FINAL_CHECK_ALLOWANCE_MS = 1_000;
-/**
- * A check that would start with less than this left (a busy machine overslept) is not made: its
- * request could only be cut off, and its failure would hide why the checks before it failed.
- */
-const TOO_LATE_TO_CHECK_MS = 250;
-/**
- * Calls `check` after each gap until it returns a value or the deadline comes. A transient failure
- * of one check (the API briefly unreachable) only costs that check; any other error ends the wait
- * at once, because waiting cannot fix it.
- */
-async function waitUntil(check, { clock, deadline, maxIntervalMs, log, signal }) {
-    let lastFailure;
-    for (let round = 0;; round++) {
-        const usable = deadline.remainingMs() - Math.min(FINAL_CHECK_ALLOWANCE_MS, deadline.totalMs / 4);
-        if (usable <= 0 && round > 0)
-            return { done: false, lastFailure };
-        const gap = Math.min(maxIntervalMs, FIRST_INTERVAL_MS * 2 ** round);
-        await clock.sleep(Math.max(0, Math.min(gap, usable)), signal);
-        if (round > 0 && deadline.remainingMs() < TOO_LATE_TO_CHECK_MS) {
-            return { done: false, lastFailure };
-        }
-        try {
-            const value = await check();
-            if (value !== undefined)
-                return { done: true, value };
-            lastFailure = undefined;
-        }
-        catch (error) {
-            if (error instanceof _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .DeadlineError */ .j3)
-                return { done: false, lastFailure };
-            if (!(0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg)(error))
-                throw error;
-            lastFailure = (0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error);
-            log.warning(`A status check failed (${lastFailure}); the next check will try again.`);
-        }
-    }
-}
-/** Why a wait that timed out could not see the end: the last check failed, not the provider. */
-function lastCheckFailed(lastFailure) {
-    return lastFailure ? ` The last status check failed: ${lastFailure}.` : "";
-}
-
-
-/***/ }),
-
 /***/ 3774:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -29936,30 +29838,25 @@ function lastCheckFailed(lastFailure) {
 /* harmony export */ });
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7607);
 /* harmony import */ var _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4587);
+/* harmony import */ var _runner_poll_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1557);
+
 
 
 /** The longest one request may take: a service that hangs must leave time for the next. */
 const REQUEST_TIMEOUT_MS = 10_000;
-/** The first gap; gaps double from here up to `poll-interval`, so a quick service is seen quickly. */
-const FIRST_GAP_MS = 1_000;
-/** The last request starts this long before the window ends, so that its answer counts. */
-const LAST_ANSWER_MS = 1_000;
-/** A request with less time than this could only be cut off. */
-const TOO_LATE_MS = 100;
 /**
  * Requests the service's health URL from the moment its server's restore ended until
- * `successes` answers in a row are healthy, within `health-timeout` and the step's deadline; the
- * window is used whole, its last request made at its end. For the user a restore ends when the
- * site answers, not when the provider says `active`.
+ * `successes` answers in a row are healthy, within `health-timeout` and the step's deadline, on
+ * the one polling loop (at once, then at growing gaps up to `poll-interval`). For the user a
+ * restore ends when the site answers, not when the provider says `active`.
  */
 async function waitUntilHealthy(url, serverId, check, probe, options) {
     const { clock, log, signal } = options;
     const withinMs = Math.min(check.timeoutMs, options.deadline.remainingMs());
     const window = new _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .Deadline */ .B2(clock, withinMs);
-    const lastAnswerMs = Math.min(LAST_ANSWER_MS, withinMs / 4);
     let last = "no answer yet";
     let inARow = 0;
-    for (let round = 0; window.remainingMs() >= TOO_LATE_MS || round === 0; round++) {
+    const healthy = await (0,_runner_poll_js__WEBPACK_IMPORTED_MODULE_2__/* .waitUntil */ .a)(async () => {
         const timeoutMs = Math.max(1, Math.min(REQUEST_TIMEOUT_MS, window.remainingMs()));
         const answer = await probe({ url, expect: check.expect, timeoutMs, signal });
         last = answer.said;
@@ -29967,14 +29864,17 @@ async function waitUntilHealthy(url, serverId, check, probe, options) {
         const count = check.successes > 1 && answer.healthy ? `${inARow} of ${check.successes} in a row, ` : "";
         log.info(`Server ${serverId}: ${url} ${answer.healthy ? "answered" : "is not healthy yet:"} ${answer.said} ` +
             `(${count}${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(window.elapsedMs())} after its restore)`);
-        if (inARow >= check.successes)
-            return { healthy: true, url, afterMs: window.elapsedMs(), inARow };
-        const gap = Math.min(options.pollIntervalMs, FIRST_GAP_MS * 2 ** round);
-        const untilLast = window.remainingMs() - lastAnswerMs;
-        if (untilLast <= 0)
-            break;
-        await clock.sleep(Math.min(gap, untilLast), signal);
-    }
+        return inARow >= check.successes ? true : undefined;
+    }, {
+        clock,
+        deadline: window,
+        maxIntervalMs: options.maxIntervalMs,
+        log,
+        signal,
+        checkAtOnce: true,
+    });
+    if (healthy.done)
+        return { healthy: true, url, afterMs: window.elapsedMs(), inARow };
     return {
         healthy: false,
         url,
@@ -30013,9 +29913,8 @@ function unhealthySentence(end, serverId, snapshotId) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   C: () => (/* binding */ healthUrlsFor),
-/* harmony export */   Dk: () => (/* binding */ parseHealthUrl)
+/* harmony export */   D: () => (/* binding */ parseHealthUrl)
 /* harmony export */ });
-/* unused harmony export healthUrlFor */
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
@@ -30178,9 +30077,9 @@ function sample(template) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8927);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5595);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6445);
-/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4643);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1492);
 /* harmony import */ var _workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2642);
 
 
@@ -30196,7 +30095,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8927:
+/***/ 5595:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30211,14 +30110,125 @@ __nccwpck_require__.d(__webpack_exports__, {
 var errors = __nccwpck_require__(3249);
 // EXTERNAL MODULE: ./src/workflow/inputs/parse.ts + 2 modules
 var parse = __nccwpck_require__(6469);
-// EXTERNAL MODULE: ./src/step.ts + 29 modules
-var step = __nccwpck_require__(4643);
+// EXTERNAL MODULE: ./src/workflow/explain.ts
+var explain = __nccwpck_require__(1778);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
-// EXTERNAL MODULE: ./src/workflow/rollback-handoff.ts
-var rollback_handoff = __nccwpck_require__(2642);
+// EXTERNAL MODULE: ./src/runner/untrusted.ts
+var untrusted = __nccwpck_require__(1012);
+;// CONCATENATED MODULE: ./src/fleet/rules/server-selection.ts
+
+
+/** How many existing names a "matches no server" sentence lists, to show what is there. */
+const NAMES_SHOWN = 10;
+/**
+ * The servers that `server-name` names, from the account's servers: an exact name matches one
+ * server (two with one name is ambiguous, so refused), a glob pattern (`*`, `?`) any number up to
+ * `max-servers`: a typo such as `*` must not snapshot the whole account. Every problem is said;
+ * the ids come in the order of the patterns, each server once.
+ */
+function serversNamed(selection, servers) {
+    const problems = [];
+    const serverIds = [];
+    const where = selection.location ? ` in ${selection.location}` : "";
+    for (const pattern of selection.patterns) {
+        const matched = servers.filter((s) => matches(pattern, (0,untrusted/* asText */.e1)(s.name)));
+        if (matched.length === 0) {
+            problems.push(`${constants/* Inputs */.G0.serverName} "${pattern}" matches no server${where}. ${existing(servers)}`);
+        }
+        else if (!isPattern(pattern) && matched.length > 1) {
+            problems.push(`${constants/* Inputs */.G0.serverName} "${pattern}" is the name of ${matched.length} servers${where} ` +
+                `(${matched.map((s) => s.id).join(", ")}): name the one you mean with ${constants/* Inputs */.G0.serverId}.`);
+        }
+        else {
+            for (const server of byName(matched)) {
+                if (!serverIds.includes(server.id))
+                    serverIds.push(server.id);
+            }
+        }
+    }
+    if (serverIds.length > selection.maxServers) {
+        problems.push(`${constants/* Inputs */.G0.serverName} ${selection.patterns.map((p) => `"${p}"`).join(", ")} matches ` +
+            `${serverIds.length} servers${where}, more than ${constants/* Inputs */.G0.maxServers} (${selection.maxServers}): ` +
+            `narrow the pattern, or raise ${constants/* Inputs */.G0.maxServers} if you mean all of them.`);
+    }
+    return { serverIds, problems };
+}
+function isPattern(text) {
+    return /[*?]/.test(text);
+}
+/**
+ * A glob: `*` any run of characters, `?` one; everything else as written. A character is a code
+ * point, as a person counts them: `node-?` matches `node-😀`, which is two UTF-16 units.
+ */
+function matches(pattern, name) {
+    if (!isPattern(pattern))
+        return name === pattern;
+    const body = [...pattern]
+        .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[\\^$.|+()[\]{}]/g, "\\$&")))
+        .join("");
+    return new RegExp(`^${body}$`, "su").test(name);
+}
+function byName(servers) {
+    return [...servers].sort((a, b) => (0,untrusted/* asText */.e1)(a.name).localeCompare((0,untrusted/* asText */.e1)(b.name)) || a.id - b.id);
+}
+function existing(servers) {
+    if (servers.length === 0)
+        return "The token sees no server there.";
+    const names = byName(servers)
+        .slice(0, NAMES_SHOWN)
+        .map((s) => (0,untrusted/* asText */.e1)(s.name));
+    const more = servers.length > NAMES_SHOWN ? `, and ${servers.length - NAMES_SHOWN} more` : "";
+    return `Servers that exist: ${names.join(", ")}${more}.`;
+}
+
+// EXTERNAL MODULE: ./src/fleet/snapshot-lists.ts
+var snapshot_lists = __nccwpck_require__(5750);
+;// CONCATENATED MODULE: ./src/fleet/servers.ts
+
+
+
+/**
+ * `server-id` and `server-name` as one list of ids, each server once: the names resolved once per
+ * step, through every page of `GET /servers/` (read again once if it moved while it was read).
+ */
+async function findServers(serverIds, selection, { api, log }) {
+    return log.group("Finding the servers by name", async () => {
+        const found = await resolveServers(api, serverIds, selection);
+        if (found.problems.length === 0) {
+            log.info(`Servers: ${found.serverIds.map((id) => `server ${id}`).join(", ")}.`);
+        }
+        return found;
+    });
+}
+async function resolveServers(api, serverIds, selection) {
+    let listing;
+    try {
+        listing = await (0,snapshot_lists/* readAgainIfMoved */.pH)(() => api.listServers({ location: selection.location }));
+    }
+    catch (error) {
+        return { serverIds: [], problems: [(0,explain/* explainFailure */.SP)(error, { kind: "servers" })] };
+    }
+    if (!listing.complete) {
+        return {
+            serverIds: [],
+            problems: [
+                "The list of servers changed while it was read, twice, so which servers the names " +
+                    "match is not known for sure. Run the step again.",
+            ],
+        };
+    }
+    const named = serversNamed(selection, listing.servers);
+    return {
+        serverIds: [...new Set([...serverIds, ...named.serverIds])],
+        problems: named.problems,
+    };
+}
+
 // EXTERNAL MODULE: ./src/workflow/summary.ts
 var summary = __nccwpck_require__(4157);
+// EXTERNAL MODULE: ./src/workflow/rollback-handoff.ts
+var rollback_handoff = __nccwpck_require__(2642);
 ;// CONCATENATED MODULE: ./src/modes/confirm.ts
 
 
@@ -30266,26 +30276,91 @@ function runConfirm(io) {
     };
 }
 
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __nccwpck_require__(7607);
-// EXTERNAL MODULE: ./src/workflow/explain.ts
-var explain = __nccwpck_require__(1778);
 // EXTERNAL MODULE: ./src/fleet/concurrency.ts
-var concurrency = __nccwpck_require__(4891);
-// EXTERNAL MODULE: ./src/fleet/exactly-once.ts
-var exactly_once = __nccwpck_require__(8708);
-// EXTERNAL MODULE: ./src/fleet/snapshot-lists.ts
-var snapshot_lists = __nccwpck_require__(5750);
+var fleet_concurrency = __nccwpck_require__(4891);
 // EXTERNAL MODULE: ./src/fleet/rules/retention.ts
 var retention = __nccwpck_require__(7758);
+;// CONCATENATED MODULE: ./src/fleet/delete.ts
+
+
+
+
+/**
+ * The one delete loop of delete mode, prune and `on-limit`: each snapshot deleted at most once,
+ * each end told as soon as it is known. `concurrency` 1 deletes in order (a server's own, so its
+ * log reads in order). `stopAtFailure`: the first failure ends the loop and is thrown, for a
+ * deletion that what follows depends on (`on-limit`: without the room, no create); else a failure
+ * is told like any end and stops nothing else.
+ */
+async function deleteSnapshots(api, items, idOf, onEnd, { concurrency, stopAtFailure = false }) {
+    await (0,fleet_concurrency/* forEachConcurrently */.DW)(items, concurrency, async (item) => {
+        let outcome;
+        try {
+            outcome = await api.deleteSnapshot(idOf(item));
+        }
+        catch (error) {
+            if (stopAtFailure)
+                throw error;
+            onEnd(item, { error });
+            return;
+        }
+        onEnd(item, { outcome });
+    });
+}
+/**
+ * Per server, as `snapshotsToPrune` decides: keeps what it keeps, deletes the rest of ours, one at
+ * a time per server, so that a failing delete stops nothing else and the log stays in order.
+ */
+async function pruneServers(api, serverIds, policy, log) {
+    const pruned = { fates: new Map(), deletedIds: [], failures: [] };
+    const fateOf = (snapshot, end) => {
+        if ("error" in end) {
+            pruned.failures.push((0,explain/* explainFailure */.SP)(end.error, { kind: "delete", snapshotId: snapshot.id }));
+            return "delete failed";
+        }
+        const what = `snapshot ${(0,explain/* describeSnapshot */.e4)(snapshot)}, ${(0,retention/* age */.KW)(snapshot, policy.now)} old`;
+        log.info(end.outcome === "deleted" ? `Deleted ${what}.` : `Found ${what} already gone.`);
+        if (end.outcome === "deleted")
+            pruned.deletedIds.push(snapshot.id);
+        return end.outcome === "deleted" ? "deleted" : "already gone";
+    };
+    const pruneServer = async ([serverId, snapshots]) => {
+        const decision = (0,retention/* snapshotsToPrune */.$N)(snapshots, policy);
+        for (const snapshot of decision.kept)
+            pruned.fates.set(snapshot, "kept");
+        log.info(`Server ${serverId}: ${snapshots.length} snapshot(s), ${decision.deleted.length} to delete.`);
+        if (policy.dryRun) {
+            for (const snapshot of decision.deleted)
+                pruned.fates.set(snapshot, "would be deleted");
+            return;
+        }
+        await deleteSnapshots(api, decision.deleted, (s) => s.id, (s, end) => pruned.fates.set(s, fateOf(s, end)), { concurrency: 1 });
+    };
+    try {
+        const lists = await (0,snapshot_lists/* snapshotsByServer */.YT)(api, serverIds, undefined);
+        for (const [serverId, error] of lists.failed) {
+            pruned.failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list", serverId }));
+        }
+        await (0,fleet_concurrency/* forEachConcurrently */.DW)([...lists.byServer], fleet_concurrency/* SERVER_CONCURRENCY */.s, pruneServer);
+    }
+    catch (error) {
+        pruned.failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list" }));
+    }
+    return pruned;
+}
+
+// EXTERNAL MODULE: ./src/fleet/exactly-once.ts
+var exactly_once = __nccwpck_require__(8708);
 // EXTERNAL MODULE: ./src/fleet/server-checks.ts
 var server_checks = __nccwpck_require__(7079);
-// EXTERNAL MODULE: ./src/api/types.ts
-var types = __nccwpck_require__(705);
+// EXTERNAL MODULE: ./src/api/snapshot-status.ts
+var snapshot_status = __nccwpck_require__(5053);
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __nccwpck_require__(7607);
 // EXTERNAL MODULE: ./src/fleet/wait/each.ts
 var each = __nccwpck_require__(511);
-// EXTERNAL MODULE: ./src/fleet/wait/until.ts
-var until = __nccwpck_require__(8544);
+// EXTERNAL MODULE: ./src/runner/poll.ts
+var poll = __nccwpck_require__(1557);
 ;// CONCATENATED MODULE: ./src/fleet/wait/snapshots.ts
 
 
@@ -30313,8 +30388,8 @@ async function waitForSnapshots(api, snapshots, options, accountPages) {
             pages = checked.accountPages;
             return checked.seen;
         },
-        // Only `in_progress` is documented as unfinished; gone and failed checks are ends too.
-        isSettled: (seen) => !("snapshot" in seen) || seen.snapshot.status !== types/* SnapshotStatus */.V.inProgress,
+        // Gone and failed checks are ends too.
+        isSettled: (seen) => !("snapshot" in seen) || !(0,snapshot_status/* isInProgress */.LT)(seen.snapshot),
         progress: (states, elapsedMs) => progressLine(snapshots, states, elapsedMs),
     }, options);
     return new Map([...waited].map(([id, end]) => [id, resultOf(end, made.get(id))]));
@@ -30379,8 +30454,7 @@ function resultOf(end, made) {
         return { kind: "error", snapshot, elapsedMs, error: state.error };
     if ("gone" in state)
         return { kind: "vanished", snapshot, elapsedMs };
-    // Any status but the two documented ones is an end that is not success.
-    const kind = snapshot.status === types/* SnapshotStatus */.V.completed ? "completed" : "failed";
+    const kind = (0,snapshot_status/* isCompleted */.Yw)(snapshot) ? "completed" : "failed";
     return { kind, snapshot, elapsedMs };
 }
 function progressLine(all, states, elapsedMs) {
@@ -30395,9 +30469,9 @@ function progressLine(all, states, elapsedMs) {
         const named = all.map((s) => `snapshot ${s.id} of server ${s.server.id}: ${statusOf(s)}`);
         return `${capitalize(named.join("; "))} (${elapsed})`;
     }
-    const count = (status) => all.filter((s) => statusOf(s) === status).length;
-    const completed = count(types/* SnapshotStatus */.V.completed);
-    const inProgress = count(types/* SnapshotStatus */.V.inProgress);
+    const count = (is) => all.filter((s) => is({ status: statusOf(s) })).length;
+    const completed = count(snapshot_status/* isCompleted */.Yw);
+    const inProgress = count(snapshot_status/* isInProgress */.LT);
     const ended = all.length - completed - inProgress;
     return (`${completed} of ${all.length} snapshots completed, ${inProgress} in progress` +
         `${ended > 0 ? `, ${ended} ended otherwise` : ""} (${elapsed})`);
@@ -30419,7 +30493,7 @@ async function waitForResults(results, pollIntervalMs, context, accountPages) {
         return;
     const snapshots = madeSnapshots(results);
     const wait = () => waitForSnapshots(api, snapshots, { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal }, accountPages);
-    const unfinished = snapshots.filter((s) => s.status === types/* SnapshotStatus */.V.inProgress).length;
+    const unfinished = snapshots.filter(snapshot_status/* isInProgress */.LT).length;
     let waited;
     if (unfinished > 0) {
         const title = `Waiting for ${unfinished} snapshot${unfinished === 1 ? "" : "s"} to complete`;
@@ -30465,7 +30539,7 @@ function applyWaitEnd(result, outcome, timeoutMs) {
             result.failure =
                 `${which} is still ${outcome.snapshot.status} after the ${(0,duration/* formatDuration */.a)(timeoutMs)} ` +
                     "timeout. It may still complete: its id is in the outputs. Raise timeout if this server needs longer." +
-                    (0,until/* lastCheckFailed */.c)(outcome.lastFailure);
+                    (0,poll/* lastCheckFailed */.c)(outcome.lastFailure);
     }
 }
 
@@ -30538,7 +30612,7 @@ function planSentence(existing, plan) {
 async function createOnServers(plans, settings, context) {
     const { log } = context;
     const results = [...plans.keys()].map((serverId) => ({ serverId }));
-    await log.group(`Creating snapshot ${settings.name}`, () => (0,concurrency/* forEachConcurrently */.D)(results, concurrency/* SERVER_CONCURRENCY */.s, async (result) => {
+    await log.group(`Creating snapshot ${settings.name}`, () => (0,fleet_concurrency/* forEachConcurrently */.DW)(results, fleet_concurrency/* SERVER_CONCURRENCY */.s, async (result) => {
         const plan = plans.get(result.serverId);
         await createOnServer(result, plan, settings, context);
         if (!result.snapshot && context.signal?.aborted) {
@@ -30628,15 +30702,17 @@ async function createWithRoom(serverId, remaining, settings, context) {
 }
 /** Deletes one by one, so that a failure stops the deleting. */
 async function deleteForSlot(plan, context) {
-    for (const { snapshot, why } of plan.deletions) {
-        const outcome = await context.api.deleteSnapshot(snapshot.id);
-        context.log.info(`Server ${snapshot.server.id}: ${outcome === "deleted" ? "deleted" : "found already gone"} ` +
+    await deleteSnapshots(context.api, plan.deletions, (deletion) => deletion.snapshot.id, ({ snapshot, why }, end) => {
+        const deleted = "outcome" in end && end.outcome === "deleted";
+        context.log.info(`Server ${snapshot.server.id}: ${deleted ? "deleted" : "found already gone"} ` +
             `snapshot ${snapshot.id} (${snapshot.name}, ${snapshot.status}, ${(0,retention/* age */.KW)(snapshot, context.now)} old): ${why}.`);
-        if (outcome === "deleted")
+        if (deleted)
             context.onDeleted(snapshot.id);
-    }
+    }, { concurrency: 1, stopAtFailure: true });
 }
 
+// EXTERNAL MODULE: ./src/workflow/results.ts
+var workflow_results = __nccwpck_require__(2019);
 // EXTERNAL MODULE: ./src/workflow/outputs.ts
 var outputs = __nccwpck_require__(6327);
 ;// CONCATENATED MODULE: ./src/modes/create.ts
@@ -30686,36 +30762,21 @@ async function runCreate(settings, context) {
     }
     return {
         title: create_TITLE,
-        columns: SNAPSHOT_COLUMNS,
-        rows: results.map(snapshotRow),
+        columns: workflow_results/* SNAPSHOT_COLUMNS */.bj,
+        rows: results.map(workflow_results/* snapshotRow */.Lg),
         servers: settings.serverIds,
         failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
         notes: settings.wait
             ? []
             : ["Not waited for (wait is false): the snapshots may still be in progress."],
-        made: madeSnapshots(results),
+        rollback: (0,rollback_handoff/* rollbackToArm */.SP)(settings, madeSnapshots(results)),
     };
-}
-/** The table of create mode and of wait mode, which waits exactly as create does. */
-const SNAPSHOT_COLUMNS = ["Server", "Snapshot", "Name", "Status", "Size", "Took"];
-function snapshotRow(result) {
-    const { snapshot } = result;
-    const took = result.endedAtMs === undefined ? "" : (0,duration/* formatDuration */.a)(result.endedAtMs);
-    const status = result.failure && !snapshot ? "failed" : (snapshot?.status ?? "");
-    const how = result.adopted ? " (found after a lost answer)" : result.reused ? " (reused)" : "";
-    return [
-        result.serverId,
-        snapshot?.id ?? "",
-        snapshot?.name ?? "",
-        `${status}${how}`,
-        snapshot ? (0,summary/* sizeText */.lP)(snapshot) : "",
-        took,
-    ];
 }
 
 // EXTERNAL MODULE: ./src/workflow/inputs/snapshot-selection.ts
 var snapshot_selection = __nccwpck_require__(544);
 ;// CONCATENATED MODULE: ./src/modes/delete.ts
+
 
 
 
@@ -30733,20 +30794,18 @@ async function runDelete(settings, context) {
     const { known, complete } = listed;
     const results = new Map();
     const failures = [];
-    const deleteOne = async (id) => {
-        try {
-            const outcome = await api.deleteSnapshot(id);
-            results.set(id, outcome === "deleted" ? "deleted" : "already gone");
-            // Green, so that a re-run passes; but a mistyped id looks the same, so it is said aloud.
-            if (outcome === "deleted")
-                log.info(`Deleted snapshot ${id}.`);
-            else {
-                log.warning(`Snapshot ${id} was not found (HTTP 404): already deleted, or never existed: check the id.`);
-            }
-        }
-        catch (error) {
+    const sayDeleted = (id, end) => {
+        if ("error" in end) {
             results.set(id, "failed");
-            failures.push((0,explain/* explainFailure */.SP)(error, { kind: "delete", snapshotId: id }));
+            failures.push((0,explain/* explainFailure */.SP)(end.error, { kind: "delete", snapshotId: id }));
+            return;
+        }
+        results.set(id, end.outcome === "deleted" ? "deleted" : "already gone");
+        // Green, so that a re-run passes; but a mistyped id looks the same, so it is said aloud.
+        if (end.outcome === "deleted")
+            log.info(`Deleted snapshot ${id}.`);
+        else {
+            log.warning(`Snapshot ${id} was not found (HTTP 404): already deleted, or never existed: check the id.`);
         }
     };
     const sayWouldDelete = (id) => {
@@ -30759,7 +30818,7 @@ async function runDelete(settings, context) {
         if (settings.dryRun)
             ids.forEach(sayWouldDelete);
         else
-            await (0,concurrency/* forEachConcurrently */.D)(ids, concurrency/* SERVER_CONCURRENCY */.s, deleteOne);
+            await deleteSnapshots(api, ids, (id) => id, sayDeleted, { concurrency: fleet_concurrency/* SERVER_CONCURRENCY */.s });
     });
     (0,outputs/* publishDeleted */.Vi)(setOutput, ids.filter((id) => results.get(id) === "deleted"));
     return {
@@ -30859,9 +30918,6 @@ async function runList(settings, context) {
 
 
 
-
-
-
 /**
  * Per server: keeps the newest `keep` completed snapshots of ours (and, with `older-than`, every
  * younger one), deletes the rest of ours. Snapshots without the prefix and unfinished ones are
@@ -30870,51 +30926,8 @@ async function runList(settings, context) {
 async function runPrune(settings, context) {
     const { api, log, setOutput, clock } = context;
     const now = clock.wallNow();
-    const fates = new Map();
-    const failures = [];
-    const deletedIds = [];
-    const deleteOne = async (snapshot) => {
-        const what = `snapshot ${(0,explain/* describeSnapshot */.e4)(snapshot)}, ${(0,retention/* age */.KW)(snapshot, now)} old`;
-        try {
-            const outcome = await api.deleteSnapshot(snapshot.id);
-            log.info(outcome === "deleted" ? `Deleted ${what}.` : `Found ${what} already gone.`);
-            if (outcome === "deleted")
-                deletedIds.push(snapshot.id);
-            return outcome === "deleted" ? "deleted" : "already gone";
-        }
-        catch (error) {
-            failures.push((0,explain/* explainFailure */.SP)(error, { kind: "delete", snapshotId: snapshot.id }));
-            return "delete failed";
-        }
-    };
-    const pruneServer = async ([serverId, snapshots]) => {
-        const decision = (0,retention/* snapshotsToPrune */.$N)(snapshots, {
-            namePrefix: settings.namePrefix,
-            keep: settings.keep,
-            olderThanMs: settings.olderThanMs,
-            now,
-        });
-        for (const snapshot of decision.kept)
-            fates.set(snapshot, "kept");
-        log.info(`Server ${serverId}: ${snapshots.length} snapshot(s), ${decision.deleted.length} to delete.`);
-        // One at a time per server: a failing delete stops nothing else, and the log stays in order.
-        for (const snapshot of decision.deleted) {
-            fates.set(snapshot, settings.dryRun ? "would be deleted" : await deleteOne(snapshot));
-        }
-    };
     const title = `${settings.dryRun ? "Dry run: pruning" : "Pruning"} ${settings.serverIds.length} server(s)`;
-    await log.group(title, async () => {
-        try {
-            const lists = await (0,snapshot_lists/* snapshotsByServer */.YT)(api, settings.serverIds, undefined);
-            for (const [serverId, error] of lists.failed) {
-                failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list", serverId }));
-            }
-            await (0,concurrency/* forEachConcurrently */.D)([...lists.byServer], concurrency/* SERVER_CONCURRENCY */.s, pruneServer);
-        }
-        catch (error) {
-            failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list" }));
-        }
-    });
+    const { fates, deletedIds, failures } = await log.group(title, () => pruneServers(api, settings.serverIds, { ...settings, now }, log));
     const all = (0,retention/* newestFirst */.ll)([...fates.keys()]);
     (0,outputs/* publishDeleted */.Vi)(setOutput, deletedIds);
     setOutput(constants/* Outputs */.tY.snapshots, JSON.stringify(all.filter((s) => !["deleted", "already gone"].includes(fates.get(s) ?? ""))));
@@ -30948,6 +30961,7 @@ var restore = __nccwpck_require__(8378);
 
 
 
+
 const restore_TITLE = "VPS restore";
 /**
  * Restores servers to snapshots, through the one restore path that the rollback post step takes
@@ -30956,7 +30970,7 @@ const restore_TITLE = "VPS restore";
  */
 async function runRestore(settings, context) {
     const { setOutput, log } = context;
-    const outcome = await (0,restore/* restoreServers */.hb)({
+    const outcome = await (0,restore/* restoreServers */.h)({
         ...settings,
         selection: settings.snapshots,
         mapSource: "input",
@@ -30968,12 +30982,12 @@ async function runRestore(settings, context) {
         return (0,summary/* failedReport */.kS)(restore_TITLE, [...outcome.problems, "Nothing was restored."]);
     }
     if (outcome.kind === "planned") {
-        for (const line of (0,restore/* planLines */.HN)(outcome.targets))
+        for (const line of (0,workflow_results/* planLines */.HN)(outcome.targets))
             log.info(line);
         return {
             title: `${restore_TITLE} (dry run)`,
-            columns: (0,restore/* restoreColumns */.IX)(undefined),
-            rows: outcome.targets.map((snapshot) => (0,restore/* plannedRow */.dL)(snapshot, "would be restored")),
+            columns: (0,workflow_results/* restoreColumns */.IX)(undefined),
+            rows: outcome.targets.map((snapshot) => (0,workflow_results/* plannedRow */.dL)(snapshot, "would be restored")),
             servers: outcome.targets.map((t) => t.server.id),
             failures: [],
             notes: ["Dry run: nothing was restored."],
@@ -30985,10 +30999,10 @@ async function runRestore(settings, context) {
         setOutput(constants/* Outputs */.tY.serverStatus, first.serverStatus);
     return {
         title: restore_TITLE,
-        columns: (0,restore/* restoreColumns */.IX)(settings.health),
-        rows: results.map((r) => (0,restore/* restoreRow */.HY)(r, settings.health)),
+        columns: (0,workflow_results/* restoreColumns */.IX)(settings.health),
+        rows: results.map((r) => (0,workflow_results/* restoreRow */.HY)(r, settings.health)),
         servers: results.map((r) => r.snapshot.server.id),
-        failures: (0,restore/* restoreFailures */.QI)(results),
+        failures: (0,workflow_results/* restoreFailures */.QI)(results),
         notes: settings.wait
             ? []
             : ["Not waited for (wait is false): the servers may still be restoring."],
@@ -30998,7 +31012,6 @@ async function runRestore(settings, context) {
 // EXTERNAL MODULE: ./src/fleet/rules/restore-plan.ts
 var restore_plan = __nccwpck_require__(3596);
 ;// CONCATENATED MODULE: ./src/modes/wait.ts
-
 
 
 
@@ -31018,8 +31031,7 @@ async function runWait(settings, context) {
     const selection = settings.snapshots;
     let named;
     try {
-        const listed = await (0,snapshot_lists/* snapshotsForSelection */.rJ)(api, selection, []);
-        named = (0,restore_plan/* findNamed */.n4)(selection, listed, await missingServersOfMap(api, selection, listed));
+        named = await (0,snapshot_lists/* findSelected */.Bn)(api, selection);
     }
     catch (error) {
         return (0,summary/* failedReport */.kS)(wait_TITLE, [(0,explain/* explainFailure */.SP)(error, { kind: "list" })]);
@@ -31042,143 +31054,57 @@ async function runWait(settings, context) {
     (0,outputs/* publishSnapshots */.jD)(setOutput, madeSnapshots(results));
     return {
         title: wait_TITLE,
-        columns: SNAPSHOT_COLUMNS,
-        rows: results.map(snapshotRow),
+        columns: workflow_results/* SNAPSHOT_COLUMNS */.bj,
+        rows: results.map(workflow_results/* snapshotRow */.Lg),
         servers: results.map((r) => r.serverId),
         failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
         notes: ["Waited for snapshots that an earlier step started; nothing was changed."],
-        made: madeSnapshots(results),
-    };
-}
-/**
- * The servers of a map whose snapshot is not on them, and that do not exist: the likely typo. Only
- * those are asked about, so a map that is right costs no request more.
- */
-async function missingServersOfMap(api, selection, listed) {
-    if (selection.kind !== "by-server")
-        return undefined;
-    const unfound = selection.pairs.filter((pair) => !listed.some((s) => s.id === pair.snapshotId && s.server.id === pair.serverId));
-    return (0,server_checks/* missingServers */.Y)(api, unfound.map((pair) => pair.serverId));
-}
-
-// EXTERNAL MODULE: ./src/runner/untrusted.ts
-var untrusted = __nccwpck_require__(1012);
-;// CONCATENATED MODULE: ./src/fleet/rules/server-selection.ts
-
-
-/** How many existing names a "matches no server" sentence lists, to show what is there. */
-const NAMES_SHOWN = 10;
-/**
- * The servers that `server-name` names, from the account's servers: an exact name matches one
- * server (two with one name is ambiguous, so refused), a glob pattern (`*`, `?`) any number up to
- * `max-servers`: a typo such as `*` must not snapshot the whole account. Every problem is said;
- * the ids come in the order of the patterns, each server once.
- */
-function serversNamed(selection, servers) {
-    const problems = [];
-    const serverIds = [];
-    const where = selection.location ? ` in ${selection.location}` : "";
-    for (const pattern of selection.patterns) {
-        const matched = servers.filter((s) => matches(pattern, (0,untrusted/* asText */.e1)(s.name)));
-        if (matched.length === 0) {
-            problems.push(`${constants/* Inputs */.G0.serverName} "${pattern}" matches no server${where}. ${existing(servers)}`);
-        }
-        else if (!isPattern(pattern) && matched.length > 1) {
-            problems.push(`${constants/* Inputs */.G0.serverName} "${pattern}" is the name of ${matched.length} servers${where} ` +
-                `(${matched.map((s) => s.id).join(", ")}): name the one you mean with ${constants/* Inputs */.G0.serverId}.`);
-        }
-        else {
-            for (const server of byName(matched)) {
-                if (!serverIds.includes(server.id))
-                    serverIds.push(server.id);
-            }
-        }
-    }
-    if (serverIds.length > selection.maxServers) {
-        problems.push(`${constants/* Inputs */.G0.serverName} ${selection.patterns.map((p) => `"${p}"`).join(", ")} matches ` +
-            `${serverIds.length} servers${where}, more than ${constants/* Inputs */.G0.maxServers} (${selection.maxServers}): ` +
-            `narrow the pattern, or raise ${constants/* Inputs */.G0.maxServers} if you mean all of them.`);
-    }
-    return { serverIds, problems };
-}
-function isPattern(text) {
-    return /[*?]/.test(text);
-}
-/**
- * A glob: `*` any run of characters, `?` one; everything else as written. A character is a code
- * point, as a person counts them: `node-?` matches `node-😀`, which is two UTF-16 units.
- */
-function matches(pattern, name) {
-    if (!isPattern(pattern))
-        return name === pattern;
-    const body = [...pattern]
-        .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[\\^$.|+()[\]{}]/g, "\\$&")))
-        .join("");
-    return new RegExp(`^${body}$`, "su").test(name);
-}
-function byName(servers) {
-    return [...servers].sort((a, b) => (0,untrusted/* asText */.e1)(a.name).localeCompare((0,untrusted/* asText */.e1)(b.name)) || a.id - b.id);
-}
-function existing(servers) {
-    if (servers.length === 0)
-        return "The token sees no server there.";
-    const names = byName(servers)
-        .slice(0, NAMES_SHOWN)
-        .map((s) => (0,untrusted/* asText */.e1)(s.name));
-    const more = servers.length > NAMES_SHOWN ? `, and ${servers.length - NAMES_SHOWN} more` : "";
-    return `Servers that exist: ${names.join(", ")}${more}.`;
-}
-
-;// CONCATENATED MODULE: ./src/fleet/servers.ts
-
-
-/**
- * `server-id` and `server-name` as one list of ids, each server once: the names resolved once per
- * step, through every page of `GET /servers/` (read again once if it moved while it was read).
- */
-async function findServers(serverIds, selection, { api, log }) {
-    return log.group("Finding the servers by name", async () => {
-        const found = await resolveServers(api, serverIds, selection);
-        if (found.problems.length === 0) {
-            log.info(`Servers: ${found.serverIds.map((id) => `server ${id}`).join(", ")}.`);
-        }
-        return found;
-    });
-}
-async function resolveServers(api, serverIds, selection) {
-    let listing;
-    try {
-        const filter = { location: selection.location };
-        const first = await api.listServers(filter);
-        listing = first.complete ? first : await api.listServers(filter);
-    }
-    catch (error) {
-        return { serverIds: [], problems: [(0,explain/* explainFailure */.SP)(error, { kind: "servers" })] };
-    }
-    if (!listing.complete) {
-        return {
-            serverIds: [],
-            problems: [
-                "The list of servers changed while it was read, twice, so which servers the names " +
-                    "match is not known for sure. Run the step again.",
-            ],
-        };
-    }
-    const named = serversNamed(selection, listing.servers);
-    return {
-        serverIds: [...new Set([...serverIds, ...named.serverIds])],
-        problems: named.problems,
+        rollback: (0,rollback_handoff/* rollbackToArm */.SP)(settings, madeSnapshots(results)),
     };
 }
 
+;// CONCATENATED MODULE: ./src/modes/runners.ts
+
+
+
+
+
+
+
+
+
+/**
+ * How each mode of the mode table (workflow/inputs/modes.ts) runs: adding a mode is a row there
+ * and a row here, each checked against `MODES` by the compiler.
+ */
+const MODE_RUNNERS = {
+    create: (settings, step) => runCreate(settings, step.apiContext(settings)),
+    wait: (settings, step) => runWait(settings, step.apiContext(settings)),
+    restore: (settings, step) => runRestore(settings, step.apiContext(settings)),
+    prune: (settings, step) => runPrune(settings, step.apiContext(settings)),
+    delete: (settings, step) => runDelete(settings, step.apiContext(settings)),
+    list: (settings, step) => runList(settings, step.apiContext(settings)),
+    confirm: async (_, step) => runConfirm(step.io),
+};
+/**
+ * Runs the mode's row. `server-name` is resolved once, before the mode does anything: a name that
+ * matches no server, or matches too many, stops the step before any change.
+ */
+async function runMode(settings, step, runners = MODE_RUNNERS) {
+    // The row of `settings.mode` takes exactly these settings; the compiler cannot pair the two.
+    const run = runners[settings.mode];
+    if (!("serverNames" in settings) || !settings.serverNames)
+        return run(settings, step);
+    const resolved = await findServers(settings.serverIds, settings.serverNames, step.apiContext(settings));
+    if (resolved.problems.length > 0) {
+        return (0,summary/* failedReport */.kS)("VPS servers", [...resolved.problems, "Nothing was changed."]);
+    }
+    return run({ ...settings, serverIds: resolved.serverIds }, step);
+}
+
+// EXTERNAL MODULE: ./src/step.ts + 33 modules
+var step = __nccwpck_require__(1492);
 ;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
-
-
 
 
 
@@ -31190,8 +31116,11 @@ async function resolveServers(api, serverIds, selection) {
 function run(deps = (0,step/* actionDeps */.tQ)()) {
     return (0,step/* runStep */.eg)(runMain, deps);
 }
-/** The main step: read the inputs, do the mode, write the summary; fail with one clear message. */
-async function runMain(deps) {
+/**
+ * The main step: read the inputs, do the mode, write the summary; fail with one clear message.
+ * `runners`: the mode rows, which a test replaces with a fake one.
+ */
+async function runMain(deps, runners = MODE_RUNNERS) {
     const { io } = deps;
     (0,step/* maskToken */.gg)(deps);
     (0,rollback_handoff/* markMainStepRan */.IZ)(io.saveState);
@@ -31211,54 +31140,23 @@ async function runMain(deps) {
         return;
     }
     try {
-        const report = settings.mode === "confirm"
-            ? runConfirm(io)
-            : await runWithServers(settings, (0,step/* createModeContext */.DZ)(settings, deps));
+        let context;
+        const report = await runMode(settings, { io, apiContext: (api) => (context ??= (0,step/* createApiContext */.iN)(api, deps)) }, runners);
         if (report.servers)
             (0,outputs/* publishServerNames */.xA)(io.setOutput, report.servers, io.names);
         await (0,summary/* finishStep */.IT)(io, report);
         // Last, so that a step that failed, timed out or was cancelled never arms it: the post step
         // restores only after a main step that got this far.
-        const rollback = "rollbackOnFailure" in settings && report.made && (0,rollback_handoff/* rollbackToArm */.SP)(settings, report.made);
-        if (report.failures.length === 0 && rollback)
-            (0,rollback_handoff/* armRollback */.zf)(io, rollback);
+        if (report.failures.length === 0 && report.rollback)
+            (0,rollback_handoff/* armRollback */.zf)(io, report.rollback);
     }
     catch (error) {
         io.setFailed((0,errors/* errorMessage */.gJ)(error));
     }
 }
-/**
- * Resolves `server-name` once, before the mode does anything: a name that matches no server, or
- * matches too many, stops the step before any change.
- */
-async function runWithServers(settings, context) {
-    if (!("serverNames" in settings) || !settings.serverNames)
-        return runMode(settings, context);
-    const resolved = await findServers(settings.serverIds, settings.serverNames, context);
-    if (resolved.problems.length > 0) {
-        return (0,summary/* failedReport */.kS)("VPS servers", [...resolved.problems, "Nothing was changed."]);
-    }
-    return runMode({ ...settings, serverIds: resolved.serverIds }, context);
-}
 function inputsReport(error) {
     const report = (0,summary/* failedReport */.kS)("VPS snapshot: the step's inputs are not valid", error.problems);
     return { ...report, notes: ["Nothing was sent to the API: fix the inputs above and run again."] };
-}
-function runMode(settings, context) {
-    switch (settings.mode) {
-        case "create":
-            return runCreate(settings, context);
-        case "wait":
-            return runWait(settings, context);
-        case "restore":
-            return runRestore(settings, context);
-        case "prune":
-            return runPrune(settings, context);
-        case "delete":
-            return runDelete(settings, context);
-        case "list":
-            return runList(settings, context);
-    }
 }
 
 
@@ -31273,34 +31171,23 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: runPost
-
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __nccwpck_require__(7607);
 // EXTERNAL MODULE: ./src/health/check.ts
 var check = __nccwpck_require__(3774);
 // EXTERNAL MODULE: ./src/fleet/restore.ts
-var restore = __nccwpck_require__(8378);
-// EXTERNAL MODULE: ./src/fleet/rules/restore-plan.ts
-var restore_plan = __nccwpck_require__(3596);
+var fleet_restore = __nccwpck_require__(8378);
 ;// CONCATENATED MODULE: ./src/fleet/rollback.ts
 
 
-
-
-
-const TITLE = "VPS rollback";
 /**
- * Restore mode's path (check everything, then restore and wait), with the rollback's words: each
- * restore announced on the run's page, and the summary saying exactly what was restored and why.
+ * Restore mode's path (check everything, then restore and wait), with each restore announced on
+ * the run's page: nobody asked for it in that run.
  */
 async function rollBack(rollback, context) {
-    const selection = { kind: "by-server", pairs: rollback.targets };
     const { health, pollIntervalMs } = rollback;
-    const outcome = await (0,restore/* restoreServers */.hb)({
-        selection,
+    const restore = await (0,fleet_restore/* restoreServers */.h)({
+        selection: { kind: "by-server", pairs: rollback.targets },
         serverIds: [],
         namePrefix: "",
         mapSource: "rollback",
@@ -31310,58 +31197,15 @@ async function rollBack(rollback, context) {
         dryRun: false,
         announceEach: true,
     }, context);
-    if (outcome.kind !== "restored") {
-        const problems = outcome.kind === "refused" ? outcome.problems : [];
-        return {
-            outcome: "failed",
-            restored: [],
-            report: {
-                title: TITLE,
-                columns: (0,restore/* restoreColumns */.IX)(undefined),
-                rows: rollback.targets.map((pair) => (0,restore/* pairRow */.bs)(pair, "not restored")),
-                failures: [
-                    ...problems.map((p) => `Not rolled back: ${p}`),
-                    `Rollback failed before any restore, so nothing was restored (${(0,restore_plan/* describeSelection */.e9)(selection, [])}): ` +
-                        "every server and snapshot is checked first.",
-                ],
-                notes: [],
-            },
-        };
-    }
-    const { results } = outcome;
-    const restored = results.filter((r) => !r.failure);
+    if (restore.kind !== "restored")
+        return { outcome: "failed", restored: [], restore };
+    const restored = restore.results.filter((r) => !r.failure);
     for (const result of restored) {
         context.log.info(`Rolled back server ${result.snapshot.server.id} to snapshot ${result.snapshot.id} ` +
             `(${result.snapshot.name}); server status ${result.serverStatus}` +
             `${result.health ? `; ${(0,check/* healthText */.gB)(result.health)}` : ""}.`);
     }
-    return {
-        outcome: outcomeOf(results),
-        restored: restored.map(restoredServer),
-        report: {
-            title: TITLE,
-            columns: (0,restore/* restoreColumns */.IX)(health),
-            rows: results.map((r) => (0,restore/* restoreRow */.HY)(r, health)),
-            failures: (0,restore/* restoreFailures */.QI)(results).map((f) => `Rollback: ${f}`),
-            notes: [rollbackSentence(restored.length, rollback)],
-        },
-    };
-}
-/** Why nothing is restored, and the input that restores by hand all the same. */
-function noRollback(handoff) {
-    const why = handoff.kind === "confirmed"
-        ? `the deploy was confirmed by a step with ${constants/* Inputs */.G0.mode}: confirm after this step, so the ` +
-            "job failed after the deploy was known to be good"
-        : "this step did not succeed (it failed, timed out or was cancelled), so the steps after " +
-            "it, the deploy among them, never ran";
-    const sentence = `Nothing was rolled back: ${why}. To restore by hand anyway, run this action with ` +
-        `${constants/* Inputs */.G0.mode}: restore and ${constants/* Inputs */.G0.snapshotId}: ${handoff.targetsText} ` +
-        "(the snapshot-ids output of this step).";
-    return {
-        outcome: "not-needed",
-        restored: [],
-        report: { title: TITLE, columns: [], rows: [], failures: [], notes: [sentence] },
-    };
+    return { outcome: outcomeOf(restore.results), restored: restored.map(restoredServer), restore };
 }
 function outcomeOf(results) {
     if (results.some((r) => r.failure))
@@ -31372,23 +31216,17 @@ function restoredServer({ snapshot, health }) {
     const said = health ? (health.healthy ? "healthy" : "unhealthy") : "not checked";
     return { server: snapshot.server.id, snapshot: snapshot.id, health: said };
 }
-/** What the summary says happened, and nothing more: a restore that did not finish is not counted. */
-function rollbackSentence(restored, rollback) {
-    const total = rollback.targets.length;
-    const servers = `${restored} of ${total} server${total === 1 ? "" : "s"}`;
-    const snapshot = rollback.mode === "wait" ? "the snapshot this step waited for" : "the snapshot this step made";
-    const done = `Restored ${servers} to ${snapshot}, because the job failed after it ` +
-        `(waited up to ${(0,duration/* formatDuration */.a)(constants/* RESTORE_TIMEOUT_MS */.Ox)} for the restores).`;
-    return restored === total ? done : `${done} The others were not: see why above.`;
-}
 
-// EXTERNAL MODULE: ./src/step.ts + 29 modules
-var step = __nccwpck_require__(4643);
+// EXTERNAL MODULE: ./src/workflow/results.ts
+var results = __nccwpck_require__(2019);
+// EXTERNAL MODULE: ./src/step.ts + 33 modules
+var step = __nccwpck_require__(1492);
 // EXTERNAL MODULE: ./src/workflow/rollback-handoff.ts
 var rollback_handoff = __nccwpck_require__(2642);
 // EXTERNAL MODULE: ./src/workflow/summary.ts
 var summary = __nccwpck_require__(4157);
 ;// CONCATENATED MODULE: ./src/post.ts
+
 
 
 
@@ -31409,7 +31247,7 @@ async function runPost(deps) {
     const { io } = deps;
     (0,step/* maskToken */.gg)(deps);
     const handoff = (0,rollback_handoff/* readRollbackHandoff */.r5)(io);
-    let end;
+    let report;
     switch (handoff.kind) {
         case "off":
             io.log.info("Rollback is off (rollback-on-failure: false): nothing was restored.");
@@ -31424,8 +31262,9 @@ async function runPost(deps) {
             return;
         case "not-succeeded":
         case "confirmed":
-            end = noRollback(handoff);
-            io.log.info(end.report.notes.join(" "));
+            report = (0,results/* noRollbackReport */.Mt)(handoff);
+            io.log.info(report.notes.join(" "));
+            (0,rollback_handoff/* recordRollbackOutcome */.EX)(io, "not-needed", []);
             break;
         case "due": {
             const api = {
@@ -31435,11 +31274,12 @@ async function runPost(deps) {
             };
             // Not a group of its own: the restores group their lines, and groups cannot nest.
             io.log.info("Rolling back: the job failed after this step, and rollback-on-failure is true.");
-            end = await rollBack(handoff, (0,step/* createModeContext */.DZ)(api, deps));
+            const end = await rollBack(handoff, (0,step/* createApiContext */.iN)(api, deps));
+            (0,rollback_handoff/* recordRollbackOutcome */.EX)(io, end.outcome, end.restored);
+            report = (0,results/* rollbackReport */.F3)(handoff, end.restore);
         }
     }
-    (0,rollback_handoff/* recordRollbackOutcome */.EX)(io, end.outcome, end.restored);
-    await (0,summary/* finishStep */.IT)(io, end.report);
+    await (0,summary/* finishStep */.IT)(io, report);
 }
 
 
@@ -31513,6 +31353,70 @@ class DeadlineError extends Error {
 
 /***/ }),
 
+/***/ 1557:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ waitUntil),
+/* harmony export */   c: () => (/* binding */ lastCheckFailed)
+/* harmony export */ });
+/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4587);
+
+/** The first gap; gaps double from here up to the poll interval, so quick work is seen quickly. */
+const FIRST_INTERVAL_MS = 1_000;
+/**
+ * The last check is aimed this long before the deadline so that its request, too, ends by the
+ * deadline instead of being cut off by it.
+ */
+const FINAL_CHECK_ALLOWANCE_MS = 1_000;
+/**
+ * A check that would start with less than this left (a busy machine overslept) is not made: its
+ * request could only be cut off, and its failure would hide why the checks before it failed.
+ */
+const TOO_LATE_TO_CHECK_MS = 250;
+/**
+ * The one polling loop: calls `check` after each gap until it returns a value or the deadline
+ * comes; the window is used whole, its last check aimed at its end. A passing failure of one check
+ * only costs that check.
+ */
+async function waitUntil(check, { clock, deadline, maxIntervalMs, log, signal, checkAtOnce = false, isPassing }) {
+    let lastFailure;
+    for (let round = 0;; round++) {
+        const gapsBefore = checkAtOnce ? round : round + 1;
+        if (gapsBefore > 0) {
+            const usable = deadline.remainingMs() - Math.min(FINAL_CHECK_ALLOWANCE_MS, deadline.totalMs / 4);
+            if (usable <= 0 && round > 0)
+                return { done: false, lastFailure };
+            const gap = Math.min(maxIntervalMs, FIRST_INTERVAL_MS * 2 ** (gapsBefore - 1));
+            await clock.sleep(Math.max(0, Math.min(gap, usable)), signal);
+            if (round > 0 && deadline.remainingMs() < TOO_LATE_TO_CHECK_MS) {
+                return { done: false, lastFailure };
+            }
+        }
+        try {
+            const value = await check();
+            if (value !== undefined)
+                return { done: true, value };
+            lastFailure = undefined;
+        }
+        catch (error) {
+            if (error instanceof _clock_js__WEBPACK_IMPORTED_MODULE_0__/* .DeadlineError */ .j3)
+                return { done: false, lastFailure };
+            if (!isPassing?.(error))
+                throw error;
+            lastFailure = error instanceof Error ? error.message : String(error);
+            log.warning(`A status check failed (${lastFailure}); the next check will try again.`);
+        }
+    }
+}
+/** Why a wait that timed out could not see the end: the last check failed, not the provider. */
+function lastCheckFailed(lastFailure) {
+    return lastFailure ? ` The last status check failed: ${lastFailure}.` : "";
+}
+
+
+/***/ }),
+
 /***/ 8949:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -31545,119 +31449,6 @@ class Redactor {
             result = result.split(secret).join(MASK);
         return result;
     }
-}
-
-
-/***/ }),
-
-/***/ 5149:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  yD: () => (/* binding */ currentRunContext),
-  GO: () => (/* binding */ defaultDescription),
-  J0: () => (/* binding */ defaultSnapshotName)
-});
-
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
-
-
-class Context {
-    /**
-     * Hydrate the context from the environment
-     */
-    constructor() {
-        var _a, _b, _c;
-        this.payload = {};
-        if (process.env.GITHUB_EVENT_PATH) {
-            if ((0,external_fs_.existsSync)(process.env.GITHUB_EVENT_PATH)) {
-                this.payload = JSON.parse((0,external_fs_.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
-            }
-            else {
-                const path = process.env.GITHUB_EVENT_PATH;
-                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_.EOL}`);
-            }
-        }
-        this.eventName = process.env.GITHUB_EVENT_NAME;
-        this.sha = process.env.GITHUB_SHA;
-        this.ref = process.env.GITHUB_REF;
-        this.workflow = process.env.GITHUB_WORKFLOW;
-        this.action = process.env.GITHUB_ACTION;
-        this.actor = process.env.GITHUB_ACTOR;
-        this.job = process.env.GITHUB_JOB;
-        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
-        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
-        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
-        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
-        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
-        this.graphqlUrl =
-            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
-    }
-    get issue() {
-        const payload = this.payload;
-        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
-    }
-    get repo() {
-        if (process.env.GITHUB_REPOSITORY) {
-            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
-            return { owner, repo };
-        }
-        if (this.payload.repository) {
-            return {
-                owner: this.payload.repository.owner.login,
-                repo: this.payload.repository.name
-            };
-        }
-        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
-    }
-}
-//# sourceMappingURL=context.js.map
-;// CONCATENATED MODULE: ./src/runner/run-context.ts
-// @actions/github's own Context class, from its context module, so that the bundle carries the run
-// context and not Octokit and the http-client 3.x that the package's entry point loads with it. Its
-// "exports" map names only "." and "./lib/utils" (both load Octokit), so the module is reached by its
-// path (actions/toolkit#430); test/unit/runner/run-context.test.ts checks it against `context`.
-
-/** Built once, at load, as `@actions/github` builds its `context`. */
-const context = new Context();
-function currentRunContext() {
-    return {
-        repository: process.env.GITHUB_REPOSITORY ?? "",
-        workflow: context.workflow ?? "",
-        sha: context.sha ?? "",
-        runId: context.runId || 0,
-        runNumber: context.runNumber || 0,
-        runAttempt: context.runAttempt || 1,
-        serverUrl: context.serverUrl,
-    };
-}
-function runUrl(run) {
-    if (!run.repository || !run.runId)
-        return undefined;
-    return `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`;
-}
-/** `pre-deploy-1a2b3c4-9876543210-1`: unique per commit, run and attempt, so a re-run never collides. */
-function defaultSnapshotName(prefix, run) {
-    const shortSha = run.sha.slice(0, 7) || "local";
-    return `${prefix}${shortSha}-${run.runId}-${run.runAttempt}`;
-}
-function defaultDescription(run) {
-    const parts = [
-        run.repository && `repository ${run.repository}`,
-        run.workflow && `workflow "${run.workflow}"`,
-        run.runNumber && `run #${run.runNumber}`,
-        run.sha && `commit ${run.sha.slice(0, 7)}`,
-    ].filter(Boolean);
-    const url = runUrl(run);
-    return [`Made by vps-snapshot-action for ${parts.join(", ") || "a local run"}`, url]
-        .filter(Boolean)
-        .join(": ");
 }
 
 
@@ -31723,14 +31514,14 @@ const COMMAND_START = /^([\s\p{Z}\u0085]*)::/u;
 
 /***/ }),
 
-/***/ 4643:
+/***/ 1492:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   tQ: () => (/* binding */ actionDeps),
-  DZ: () => (/* binding */ createModeContext),
+  iN: () => (/* binding */ createApiContext),
   gg: () => (/* binding */ maskToken),
   eg: () => (/* binding */ runStep)
 });
@@ -33295,8 +33086,8 @@ function stopOnCancel(io, outputSoFar, controller, exit) {
     process.once("SIGTERM", onSignal);
 }
 
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -33371,7 +33162,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_.EOL);
+    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -33427,8 +33218,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: external "fs"
+const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -33442,10 +33233,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_.existsSync(filePath)) {
+    if (!external_fs_namespaceObject.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_namespaceObject.appendFileSync(filePath, `${toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -33461,7 +33252,7 @@ function prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -33552,7 +33343,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_.promises;
+const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -33575,7 +33366,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -33671,7 +33462,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_.EOL);
+        return this.addRaw(external_os_namespaceObject.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -33875,7 +33666,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -33902,7 +33693,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_.constants.O_RDONLY;
+const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -34395,13 +34186,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_.EOL);
+            let n = s.indexOf(external_os_namespaceObject.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_.EOL.length);
-                n = s.indexOf(external_os_.EOL);
+                s = s.substring(n + external_os_namespaceObject.EOL.length);
+                n = s.indexOf(external_os_namespaceObject.EOL);
             }
             return s;
         }
@@ -34692,7 +34483,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -35031,8 +34822,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_.platform();
-const arch = external_os_.arch();
+const platform = external_os_namespaceObject.platform();
+const arch = external_os_namespaceObject.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -35213,7 +35004,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_.EOL);
+    process.stdout.write(external_os_namespaceObject.EOL);
     command_issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
@@ -35281,7 +35072,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_.EOL);
+    process.stdout.write(message + external_os_namespaceObject.EOL);
 }
 /**
  * Begin an output group.
@@ -35384,7 +35175,6 @@ const actionsToolkit = {
     setFailed: (message) => setFailed(message),
     info: (message) => info(message),
     warning: (message) => warning(message),
-    error: (message) => error(message),
     debug: (message) => core_debug(message),
     startGroup: (title) => startGroup(title),
     endGroup: () => endGroup(),
@@ -35432,10 +35222,6 @@ function coreIO(redactor, names, toolkit = actionsToolkit) {
             warning: (message) => {
                 openGroup();
                 toolkit.warning(line(message));
-            },
-            error: (message) => {
-                openGroup();
-                toolkit.error(line(message));
             },
             debug: (message) => toolkit.debug(line(message)),
             group: async (title, body) => {
@@ -35486,8 +35272,79 @@ class ServerNames {
     }
 }
 
-// EXTERNAL MODULE: ./src/runner/run-context.ts + 1 modules
-var run_context = __nccwpck_require__(5149);
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+
+
+class Context {
+    /**
+     * Hydrate the context from the environment
+     */
+    constructor() {
+        var _a, _b, _c;
+        this.payload = {};
+        if (process.env.GITHUB_EVENT_PATH) {
+            if ((0,external_fs_namespaceObject.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_namespaceObject.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            }
+            else {
+                const path = process.env.GITHUB_EVENT_PATH;
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_namespaceObject.EOL}`);
+            }
+        }
+        this.eventName = process.env.GITHUB_EVENT_NAME;
+        this.sha = process.env.GITHUB_SHA;
+        this.ref = process.env.GITHUB_REF;
+        this.workflow = process.env.GITHUB_WORKFLOW;
+        this.action = process.env.GITHUB_ACTION;
+        this.actor = process.env.GITHUB_ACTOR;
+        this.job = process.env.GITHUB_JOB;
+        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+        this.graphqlUrl =
+            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+    }
+    get issue() {
+        const payload = this.payload;
+        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+    }
+    get repo() {
+        if (process.env.GITHUB_REPOSITORY) {
+            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
+            return { owner, repo };
+        }
+        if (this.payload.repository) {
+            return {
+                owner: this.payload.repository.owner.login,
+                repo: this.payload.repository.name
+            };
+        }
+        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+    }
+}
+//# sourceMappingURL=context.js.map
+;// CONCATENATED MODULE: ./src/runner/run-context.ts
+// @actions/github's own Context class, from its context module, so that the bundle carries the run
+// context and not Octokit and the http-client 3.x that the package's entry point loads with it. Its
+// "exports" map names only "." and "./lib/utils" (both load Octokit), so the module is reached by its
+// path (actions/toolkit#430); test/unit/runner/run-context.test.ts checks it against `context`.
+
+/** Built once, at load, as `@actions/github` builds its `context`. */
+const context = new Context();
+function currentRunContext() {
+    return {
+        repository: process.env.GITHUB_REPOSITORY ?? "",
+        workflow: context.workflow ?? "",
+        sha: context.sha ?? "",
+        runId: context.runId || 0,
+        runNumber: context.runNumber || 0,
+        runAttempt: context.runAttempt || 1,
+        serverUrl: context.serverUrl,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/step.ts
 
 
@@ -35524,7 +35381,7 @@ function actionDeps() {
         clock: runner_clock/* systemClock */.ml,
         random: Math.random,
         redactor,
-        runContext: run_context/* currentRunContext */.yD,
+        runContext: currentRunContext,
         transport: httpTransport,
         signal: controller.signal,
     };
@@ -35552,13 +35409,15 @@ function maskToken({ io, redactor }) {
  */
 const LAST_LOOK_MS = 1_000;
 /** The API client and collaborators of one step, all bound to the step's one deadline. */
-function createModeContext(api, deps) {
+function createApiContext(api, deps) {
     const { io, clock, random, signal } = deps;
     const deadline = new runner_clock/* Deadline */.B2(clock, api.timeoutMs);
+    // One for every client of the step: a 429 on any of them pauses them all (`RateLimitGate`).
+    const gate = new retry/* RateLimitGate */.F0(clock);
     return {
-        api: withServerNames(httpApi(api, deadline, deps, signal), (id, name) => io.names.learn(id, name)),
+        api: withServerNames(httpApi(api, { deadline, gate, signal }, deps), (id, name) => io.names.learn(id, name)),
         // Not tied to the step's cancel signal, which is what it looks after.
-        lastLook: () => httpApi(api, new runner_clock/* Deadline */.B2(clock, LAST_LOOK_MS), deps, undefined),
+        lastLook: () => httpApi(api, { deadline: new runner_clock/* Deadline */.B2(clock, LAST_LOOK_MS), gate }, deps),
         // Its own small HTTP client, which has no token to send: a health URL is never the API.
         probeHealth: httpHealthProbe,
         clock,
@@ -35570,13 +35429,13 @@ function createModeContext(api, deps) {
         signal,
     };
 }
-function httpApi(api, deadline, { io, clock, random, redactor, transport }, signal) {
+function httpApi(api, { deadline, gate, signal }, { io, clock, random, redactor, transport }) {
     return new HttpSnapshotsApi({
         baseUrl: api.apiUrl,
         transport: transport(api.apiToken),
         clock,
         deadline,
-        gate: new retry/* RateLimitGate */.F0(clock),
+        gate,
         policy: retry/* DEFAULT_RETRY_POLICY */.cO,
         random,
         redactor,
@@ -35749,16 +35608,19 @@ var duration = __nccwpck_require__(7607);
 var url = __nccwpck_require__(935);
 // EXTERNAL MODULE: ./src/runner/redact.ts
 var redact = __nccwpck_require__(8949);
-// EXTERNAL MODULE: ./src/runner/run-context.ts + 1 modules
-var run_context = __nccwpck_require__(5149);
+// EXTERNAL MODULE: ./src/workflow/snapshot-name.ts
+var snapshot_name = __nccwpck_require__(6533);
 // EXTERNAL MODULE: ./src/workflow/inputs/id-list.ts
 var id_list = __nccwpck_require__(8387);
+// EXTERNAL MODULE: ./src/workflow/inputs/snapshot-selection.ts
+var snapshot_selection = __nccwpck_require__(544);
 ;// CONCATENATED MODULE: ./src/workflow/inputs/modes.ts
+
 
 /**
  * What each mode takes, needs and refuses, said once: the inputs parser reads it, its errors are
  * worded from it, and the tests hold the parser to it. Adding a mode is adding a row here (and its
- * settings type beside it, in settings.ts).
+ * settings type beside it, in settings.ts), its row in modes/runners.ts and its mode file.
  */
 const MODES = ["create", "wait", "restore", "prune", "delete", "list", "confirm"];
 /** Read by every mode (api-token by those that call the API): never refused. */
@@ -35795,6 +35657,11 @@ const MODE_TABLE = {
         ],
         rollsBack: true,
         timeoutMs: SNAPSHOT_WAIT_MS,
+        settings: (read) => ({
+            mode: "create",
+            ...pick(read, ...API, ...SERVER_SETTINGS, "name", "namePrefix", "description"),
+            ...pick(read, "ifExists", "onLimit", "wait", "pollIntervalMs", "rollbackOnFailure", "health"),
+        }),
     },
     wait: {
         callsApi: true,
@@ -35802,6 +35669,11 @@ const MODE_TABLE = {
         takes: [constants/* Inputs */.G0.snapshotId, constants/* Inputs */.G0.rollbackOnFailure, ...HEALTH],
         rollsBack: true,
         timeoutMs: SNAPSHOT_WAIT_MS,
+        settings: (read) => ({
+            mode: "wait",
+            ...pick(read, ...API, "pollIntervalMs", "rollbackOnFailure", "health"),
+            snapshots: named(read.snapshots),
+        }),
     },
     restore: {
         callsApi: true,
@@ -35816,6 +35688,12 @@ const MODE_TABLE = {
         ],
         rollsBack: false,
         timeoutMs: constants/* RESTORE_TIMEOUT_MS */.Ox,
+        settings: (read) => ({
+            mode: "restore",
+            ...pick(read, ...API, ...SERVER_SETTINGS, "namePrefix", "wait", "pollIntervalMs"),
+            ...pick(read, "dryRun", "health"),
+            snapshots: given(read.snapshots),
+        }),
     },
     prune: {
         callsApi: true,
@@ -35823,6 +35701,10 @@ const MODE_TABLE = {
         takes: [...SERVERS, constants/* Inputs */.G0.namePrefix, constants/* Inputs */.G0.keep, constants/* Inputs */.G0.olderThan, constants/* Inputs */.G0.dryRun],
         rollsBack: false,
         timeoutMs: LIMITED_MS,
+        settings: (read) => ({
+            mode: "prune",
+            ...pick(read, ...API, ...SERVER_SETTINGS, "namePrefix", "keep", "olderThanMs", "dryRun"),
+        }),
     },
     delete: {
         callsApi: true,
@@ -35830,6 +35712,11 @@ const MODE_TABLE = {
         takes: [constants/* Inputs */.G0.snapshotId, constants/* Inputs */.G0.dryRun],
         rollsBack: false,
         timeoutMs: LIMITED_MS,
+        settings: (read) => ({
+            mode: "delete",
+            ...pick(read, ...API, "dryRun"),
+            snapshots: named(read.snapshots),
+        }),
     },
     list: {
         callsApi: true,
@@ -35837,6 +35724,7 @@ const MODE_TABLE = {
         takes: SERVERS,
         rollsBack: false,
         timeoutMs: LIMITED_MS,
+        settings: (read) => ({ mode: "list", ...pick(read, ...API, ...SERVER_SETTINGS) }),
     },
     confirm: {
         callsApi: false,
@@ -35844,8 +35732,27 @@ const MODE_TABLE = {
         takes: [],
         rollsBack: false,
         timeoutMs: LIMITED_MS,
+        settings: () => ({ mode: "confirm" }),
     },
 };
+const API = ["apiToken", "apiUrl", "timeoutMs"];
+const SERVER_SETTINGS = ["serverIds", "serverNames"];
+function pick(read, ...keys) {
+    return Object.fromEntries(keys.map((key) => [key, read[key]]));
+}
+/** `checkModeNeeds` has made sure of it; a failure here is a bug, not a bad input. */
+function given(selection) {
+    if (!selection)
+        throw new Error("snapshot-id was checked as given, but is missing");
+    return selection;
+}
+function named(selection) {
+    const checked = given(selection);
+    if (checked.kind === "latest" || checked.kind === "commit") {
+        throw new Error(`snapshot-id "${(0,snapshot_selection/* selectionWord */.Pn)(checked)}" was checked as refused`);
+    }
+    return checked;
+}
 /** The modes whose post step can roll back. */
 const ROLLBACK_MODES = MODES.filter((mode) => MODE_TABLE[mode].rollsBack);
 /**
@@ -35898,12 +35805,10 @@ function modesText(modes) {
 }
 
 ;// CONCATENATED MODULE: ./src/workflow/inputs/settings.ts
-/** The settings of each mode, as the inputs parser (inputs.ts) hands them on: no mode reads an input. */
+/** The settings of each mode, as the inputs parser (parse.ts) hands them on: no mode reads an input. */
 const IF_EXISTS = ["fail", "reuse", "replace"];
 const ON_LIMIT = ["delete-oldest", "fail"];
 
-// EXTERNAL MODULE: ./src/workflow/inputs/snapshot-selection.ts
-var snapshot_selection = __nccwpck_require__(544);
 ;// CONCATENATED MODULE: ./src/workflow/inputs/parse.ts
 
 
@@ -35923,7 +35828,6 @@ class InputError extends Error {
         this.name = "InputError";
     }
 }
-const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 /**
  * Every input, checked at once and typed in the shape of its mode, as the mode table
  * (`modes.ts`) says what each mode takes, needs and refuses. An input the runner filled from
@@ -35934,10 +35838,9 @@ function parseInputs(read, run) {
     const notes = [];
     const input = (name) => read(constants/* Inputs */.G0[name]).trim() || defaultOf(name);
     const mode = parseChoice(constants/* Inputs */.G0.mode, input("mode"), MODES, problems);
-    const row = mode && MODE_TABLE[mode];
     const apiToken = input("apiToken");
     // action.yml cannot say that every mode but confirm needs the token, so it is checked here.
-    if (!apiToken && row?.callsApi !== false) {
+    if (!apiToken && (!mode || MODE_TABLE[mode].callsApi)) {
         problems.push(`${constants/* Inputs */.G0.apiToken} is required: pass the API token from a secret`);
     }
     if (mode) {
@@ -35959,19 +35862,7 @@ function parseInputs(read, run) {
     const snapshots = (0,snapshot_selection/* parseSnapshotSelection */.k0)(input("snapshotId"), problems, notes);
     if (mode)
         checkModeNeeds(mode, serverIdText, serverNames, snapshots, problems);
-    const namePrefix = input("namePrefix");
-    if (!NAME_PATTERN.test(namePrefix)) {
-        problems.push(`${constants/* Inputs */.G0.namePrefix} "${namePrefix}" may contain only letters, digits, hyphens and underscores`);
-    }
-    const explicitName = input("name");
-    if (explicitName && !NAME_PATTERN.test(explicitName)) {
-        problems.push(`${constants/* Inputs */.G0.name} "${explicitName}" may contain only letters, digits, hyphens and underscores`);
-    }
-    if (mode === "create" && explicitName && !explicitName.startsWith(namePrefix)) {
-        notes.push(`${constants/* Inputs */.G0.name} "${explicitName}" does not start with ${constants/* Inputs */.G0.namePrefix} "${namePrefix}": ` +
-            "prune and on-limit will never delete it, so it stays until you delete it yourself.");
-    }
-    const name = explicitName || (0,run_context/* defaultSnapshotName */.J0)(namePrefix, run);
+    const { name, namePrefix } = parseSnapshotName(input, mode, run, problems, notes);
     const wait = parseBoolean(constants/* Inputs */.G0.wait, input("wait"), true, problems);
     const dryRun = parseBoolean(constants/* Inputs */.G0.dryRun, input("dryRun"), false, problems);
     const rollbackOnFailure = parseBoolean(constants/* Inputs */.G0.rollbackOnFailure, input("rollbackOnFailure"), false, problems);
@@ -35984,13 +35875,57 @@ function parseInputs(read, run) {
     const timeoutText = input("timeout");
     const timeoutMs = timeoutText
         ? parsePositiveDuration(constants/* Inputs */.G0.timeout, timeoutText, problems)
-        : (row ?? MODE_TABLE.create).timeoutMs;
+        : undefined;
     const pollIntervalMs = parsePositiveDuration(constants/* Inputs */.G0.pollInterval, input("pollInterval"), problems);
+    const health = parseHealth(input, { mode, rollbackOnFailure, wait }, problems);
+    // A choice that could not be read has its problem among the others.
+    if (problems.length > 0 || !mode || !ifExists || !onLimit)
+        throw new InputError(problems);
+    const settings = MODE_TABLE[mode].settings({
+        apiToken,
+        apiUrl,
+        timeoutMs: timeoutMs ?? MODE_TABLE[mode].timeoutMs,
+        serverIds,
+        serverNames,
+        snapshots,
+        name,
+        namePrefix,
+        description: input("description") || (0,snapshot_name/* defaultDescription */.GO)(run),
+        ifExists,
+        onLimit,
+        wait,
+        pollIntervalMs,
+        rollbackOnFailure,
+        dryRun,
+        keep,
+        olderThanMs,
+        health,
+    });
+    return { settings, notes };
+}
+/** `name-prefix` and `name`, or the default name the prefix begins. */
+function parseSnapshotName(input, mode, run, problems, notes) {
+    const namePrefix = input("namePrefix");
+    if (!(0,snapshot_name/* isValidName */.uV)(namePrefix)) {
+        problems.push(`${constants/* Inputs */.G0.namePrefix} "${namePrefix}" may contain only letters, digits, hyphens and underscores`);
+    }
+    const explicitName = input("name");
+    if (explicitName && !(0,snapshot_name/* isValidName */.uV)(explicitName)) {
+        problems.push(`${constants/* Inputs */.G0.name} "${explicitName}" may contain only letters, digits, hyphens and underscores`);
+    }
+    if (mode === "create" && explicitName && !(0,snapshot_name/* isManaged */.yF)({ name: explicitName }, namePrefix)) {
+        notes.push(`${constants/* Inputs */.G0.name} "${explicitName}" does not start with ${constants/* Inputs */.G0.namePrefix} "${namePrefix}": ` +
+            "prune and on-limit will never delete it, so it stays until you delete it yourself.");
+    }
+    return { name: explicitName || (0,snapshot_name/* defaultSnapshotName */.J0)(namePrefix, run), namePrefix };
+}
+/** `health-url` and what counts as healthy, where the step may check it; undefined without it. */
+function parseHealth(input, step, problems) {
     const healthUrlText = input("healthUrl");
-    const urlTemplate = (0,url/* parseHealthUrl */.Dk)(healthUrlText, problems);
-    const healthTimeoutMs = parsePositiveDuration(constants/* Inputs */.G0.healthTimeout, input("healthTimeout"), problems);
-    if (mode && healthUrlText)
-        checkHealth(mode, rollbackOnFailure, wait, problems);
+    const urlTemplate = (0,url/* parseHealthUrl */.D)(healthUrlText, problems);
+    const timeoutMs = parsePositiveDuration(constants/* Inputs */.G0.healthTimeout, input("healthTimeout"), problems);
+    if (step.mode && healthUrlText)
+        checkHealth(step.mode, step.rollbackOnFailure, step.wait, problems);
     const expect = input("healthExpect") || undefined;
     const successes = parseWholeNumber(constants/* Inputs */.G0.healthSuccesses, input("healthSuccesses"), 1, problems);
     if (!healthUrlText) {
@@ -36001,63 +35936,7 @@ function parseInputs(read, run) {
             problems.push(`${constants/* Inputs */.G0.healthSuccesses} needs ${constants/* Inputs */.G0.healthUrl}: it says how many healthy answers in a row the health check waits for`);
         }
     }
-    const health = urlTemplate
-        ? { urlTemplate, timeoutMs: healthTimeoutMs, expect, successes }
-        : undefined;
-    if (problems.length > 0 || !mode)
-        throw new InputError(problems);
-    const api = { apiToken, apiUrl, timeoutMs };
-    const settings = (() => {
-        switch (mode) {
-            case "create":
-                return {
-                    mode,
-                    ...api,
-                    serverIds,
-                    serverNames,
-                    name,
-                    namePrefix,
-                    description: input("description") || (0,run_context/* defaultDescription */.GO)(run),
-                    ifExists: ifExists ?? "fail",
-                    onLimit: onLimit ?? "delete-oldest",
-                    wait,
-                    pollIntervalMs,
-                    rollbackOnFailure,
-                    health,
-                };
-            case "wait":
-                return {
-                    mode,
-                    ...api,
-                    snapshots: named(snapshots),
-                    pollIntervalMs,
-                    rollbackOnFailure,
-                    health,
-                };
-            case "restore":
-                return {
-                    mode,
-                    ...api,
-                    snapshots: given(snapshots),
-                    serverIds,
-                    serverNames,
-                    namePrefix,
-                    wait,
-                    pollIntervalMs,
-                    dryRun,
-                    health,
-                };
-            case "prune":
-                return { mode, ...api, serverIds, serverNames, namePrefix, keep, olderThanMs, dryRun };
-            case "delete":
-                return { mode, ...api, snapshots: named(snapshots), dryRun };
-            case "list":
-                return { mode, ...api, serverIds, serverNames };
-            case "confirm":
-                return { mode };
-        }
-    })();
-    return { settings, notes };
+    return urlTemplate ? { urlTemplate, timeoutMs, expect, successes } : undefined;
 }
 function defaultOf(name) {
     return constants/* InputDefaults */.p0[name] ?? "";
@@ -36073,19 +35952,6 @@ function givenInputs(read) {
         return text !== "" && text.toLowerCase() !== defaultOf(key).toLowerCase();
     })
         .map((key) => constants/* Inputs */.G0[key]);
-}
-/** `checkModeNeeds` has made sure of it; a failure here is a bug, not a bad input. */
-function given(selection) {
-    if (!selection)
-        throw new Error("snapshot-id was checked as given, but is missing");
-    return selection;
-}
-function named(selection) {
-    const checked = given(selection);
-    if (checked.kind === "latest" || checked.kind === "commit") {
-        throw new Error(`snapshot-id "${(0,snapshot_selection/* selectionWord */.Pn)(checked)}" was checked as refused`);
-    }
-    return checked;
 }
 /**
  * `server-name` (with `server-location` and `max-servers`): names and patterns separated like
@@ -36217,35 +36083,52 @@ function parsePositiveDuration(inputName, text, problems) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   G$: () => (/* binding */ selectedIds),
 /* harmony export */   Pn: () => (/* binding */ selectionWord),
+/* harmony export */   e9: () => (/* binding */ describeSelection),
 /* harmony export */   k0: () => (/* binding */ parseSnapshotSelection)
 /* harmony export */ });
 /* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
-/* harmony import */ var _id_list_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8387);
+/* harmony import */ var _snapshot_name_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6533);
+/* harmony import */ var _id_list_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8387);
+
 
 
 
 /** `snapshot-id` as a person wrote it, for a sentence: `latest`, `commit:3f2a9c1`. */
 function selectionWord(selection) {
-    return selection.kind === "latest" ? "latest" : `commit:${selection.sha}`;
+    return selection.kind === "latest" ? "latest" : (0,_snapshot_name_js__WEBPACK_IMPORTED_MODULE_2__/* .commitWord */ .AB)(selection.sha);
 }
-const COMMIT = /^commit:\s*(.*)$/i;
+/** `server 12345 to snapshot 801, server 12346 to snapshot 802`: what a restore was asked to do. */
+function describeSelection(selection, serverIds) {
+    switch (selection.kind) {
+        case "by-server":
+            return selection.pairs
+                .map((p) => `server ${p.serverId} to snapshot ${p.snapshotId}`)
+                .join(", ");
+        case "latest":
+            return `server ${serverIds.join(", ")} to the latest snapshot of ours`;
+        case "commit":
+            return `server ${serverIds.join(", ")} to the snapshot of ours made for commit ${selection.sha}`;
+        case "ids":
+            return `snapshot ${selection.ids.join(", ")}`;
+    }
+}
 function parseSnapshotSelection(text, problems, notes) {
     if (text === "")
         return undefined;
     if (text.toLowerCase() === "latest")
         return { kind: "latest" };
-    const commit = COMMIT.exec(text);
+    const commit = (0,_snapshot_name_js__WEBPACK_IMPORTED_MODULE_2__/* .parseCommitWord */ .n1)(text);
     if (commit) {
-        const sha = (commit[1] ?? "").toLowerCase();
-        if (!/^[0-9a-f]{7,40}$/.test(sha)) {
+        const { sha } = commit;
+        if (!commit.valid) {
             problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} "${text}" names no commit: after commit: come 7 to 40 hex digits (commit:3f2a9c1)`);
         }
         return { kind: "commit", sha };
     }
     if (text.startsWith("{"))
         return parseServerMap(text, problems);
-    return { kind: "ids", ids: (0,_id_list_js__WEBPACK_IMPORTED_MODULE_2__/* .parseIdList */ .h)(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId, text, problems, notes) };
+    return { kind: "ids", ids: (0,_id_list_js__WEBPACK_IMPORTED_MODULE_3__/* .parseIdList */ .h)(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId, text, problems, notes) };
 }
 /**
  * The `snapshot-ids` output of a create step: `{"12345":802,"12346":803}`. A map that cannot be
@@ -36391,6 +36274,132 @@ function publishServerNames(setOutput, serverIds, names) {
 }
 function publishDeleted(setOutput, snapshotIds) {
     setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.deletedSnapshotIds, JSON.stringify(snapshotIds));
+}
+
+
+/***/ }),
+
+/***/ 2019:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F3: () => (/* binding */ rollbackReport),
+/* harmony export */   HN: () => (/* binding */ planLines),
+/* harmony export */   HY: () => (/* binding */ restoreRow),
+/* harmony export */   IX: () => (/* binding */ restoreColumns),
+/* harmony export */   Lg: () => (/* binding */ snapshotRow),
+/* harmony export */   Mt: () => (/* binding */ noRollbackReport),
+/* harmony export */   QI: () => (/* binding */ restoreFailures),
+/* harmony export */   bj: () => (/* binding */ SNAPSHOT_COLUMNS),
+/* harmony export */   dL: () => (/* binding */ plannedRow)
+/* harmony export */ });
+/* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
+/* harmony import */ var _health_check_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3774);
+/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1012);
+/* harmony import */ var _explain_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1778);
+/* harmony import */ var _inputs_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(544);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4157);
+
+
+
+
+
+
+
+/** The table of create mode and of wait mode, which waits exactly as create does. */
+const SNAPSHOT_COLUMNS = ["Server", "Snapshot", "Name", "Status", "Size", "Took"];
+function snapshotRow(result) {
+    const { snapshot } = result;
+    const took = result.endedAtMs === undefined ? "" : (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(result.endedAtMs);
+    const status = result.failure && !snapshot ? "failed" : (snapshot?.status ?? "");
+    const how = result.adopted ? " (found after a lost answer)" : result.reused ? " (reused)" : "";
+    return [
+        result.serverId,
+        snapshot?.id ?? "",
+        snapshot?.name ?? "",
+        `${status}${how}`,
+        snapshot ? (0,_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .sizeText */ .lP)(snapshot) : "",
+        took,
+    ];
+}
+/** What went wrong, server by server: a restore that did not end well, or a service not back. */
+function restoreFailures(results) {
+    return results.flatMap((r) => {
+        const unhealthy = r.health && (0,_health_check_js__WEBPACK_IMPORTED_MODULE_2__/* .unhealthySentence */ .i9)(r.health, r.snapshot.server.id, r.snapshot.id);
+        return [r.failure, unhealthy].filter((f) => f !== undefined);
+    });
+}
+/** The table of restore mode and of the rollback post step; a health column with `health-url`. */
+const RESTORE_COLUMNS = ["Server", "Snapshot", "Name", "Created", "Server status", "Took"];
+function restoreColumns(health) {
+    return health ? [...RESTORE_COLUMNS, "Health"] : RESTORE_COLUMNS;
+}
+function restoreRow(result, health) {
+    const { snapshot } = result;
+    const status = result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? "");
+    const took = result.endedAtMs === undefined ? "" : (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(result.endedAtMs);
+    const row = [...plannedRow(snapshot, status).slice(0, 5), took];
+    return health ? [...row, result.health ? (0,_health_check_js__WEBPACK_IMPORTED_MODULE_2__/* .healthText */ .gB)(result.health) : "not checked"] : row;
+}
+/** A snapshot found and checked, but not (or not yet) restored. */
+function plannedRow(snapshot, status) {
+    return [snapshot.server.id, snapshot.id, snapshot.name, snapshot.created_at, status, ""];
+}
+/** A server and snapshot that a check stopped before they were even found. */
+function pairRow(pair, status) {
+    return [pair.serverId, pair.snapshotId, "", "", status, ""];
+}
+/** The dry run's lines: what would be restored, and to what. */
+function planLines(targets) {
+    return targets.map((target) => `Dry run: would restore server ${target.server.id} to snapshot ${(0,_explain_js__WEBPACK_IMPORTED_MODULE_3__/* .describeSnapshot */ .e4)(target)}, ` +
+        `made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_6__/* .asText */ .e1)(target.created_at) || "at a time the API did not give"}.`);
+}
+const ROLLBACK_TITLE = "VPS rollback";
+/** The rollback's summary: exactly what was restored and why, or why nothing was. */
+function rollbackReport(rollback, restore) {
+    if (restore.kind !== "restored") {
+        const problems = restore.kind === "refused" ? restore.problems : [];
+        return {
+            title: ROLLBACK_TITLE,
+            columns: restoreColumns(undefined),
+            rows: rollback.targets.map((pair) => pairRow(pair, "not restored")),
+            failures: [
+                ...problems.map((p) => `Not rolled back: ${p}`),
+                `Rollback failed before any restore, so nothing was restored (${(0,_inputs_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_4__/* .describeSelection */ .e9)({ kind: "by-server", pairs: rollback.targets }, [])}): every server and snapshot is checked first.`,
+            ],
+            notes: [],
+        };
+    }
+    const { results } = restore;
+    return {
+        title: ROLLBACK_TITLE,
+        columns: restoreColumns(rollback.health),
+        rows: results.map((r) => restoreRow(r, rollback.health)),
+        failures: restoreFailures(results).map((f) => `Rollback: ${f}`),
+        notes: [rollbackSentence(results.filter((r) => !r.failure).length, rollback)],
+    };
+}
+/** Why nothing is restored, and the input that restores by hand all the same. */
+function noRollbackReport(handoff) {
+    const why = handoff.kind === "confirmed"
+        ? `the deploy was confirmed by a step with ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode}: confirm after this step, so the ` +
+            "job failed after the deploy was known to be good"
+        : "this step did not succeed (it failed, timed out or was cancelled), so the steps after " +
+            "it, the deploy among them, never ran";
+    const sentence = `Nothing was rolled back: ${why}. To restore by hand anyway, run this action with ` +
+        `${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.mode}: restore and ${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Inputs */ .G0.snapshotId}: ${handoff.targetsText} ` +
+        "(the snapshot-ids output of this step).";
+    return { title: ROLLBACK_TITLE, columns: [], rows: [], failures: [], notes: [sentence] };
+}
+/** What the summary says happened, and nothing more: a restore that did not finish is not counted. */
+function rollbackSentence(restored, rollback) {
+    const total = rollback.targets.length;
+    const servers = `${restored} of ${total} server${total === 1 ? "" : "s"}`;
+    const snapshot = rollback.mode === "wait" ? "the snapshot this step waited for" : "the snapshot this step made";
+    const done = `Restored ${servers} to ${snapshot}, because the job failed after it ` +
+        `(waited up to ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .RESTORE_TIMEOUT_MS */ .Ox)} for the restores).`;
+    return restored === total ? done : `${done} The others were not: see why above.`;
 }
 
 
@@ -36586,6 +36595,125 @@ function isArmedRollback(value) {
 
 /***/ }),
 
+/***/ 6533:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AB: () => (/* binding */ commitWord),
+/* harmony export */   GO: () => (/* binding */ defaultDescription),
+/* harmony export */   Iu: () => (/* binding */ isMadeForCommit),
+/* harmony export */   J0: () => (/* binding */ defaultSnapshotName),
+/* harmony export */   g3: () => (/* binding */ commitsOf),
+/* harmony export */   n1: () => (/* binding */ parseCommitWord),
+/* harmony export */   uV: () => (/* binding */ isValidName),
+/* harmony export */   yF: () => (/* binding */ isManaged)
+/* harmony export */ });
+/* unused harmony export readDefaultName */
+/*
+ * A snapshot's name and description as this action writes them by default, and everything that
+ * reads them back: the prefix that marks ours, the commit, run id and attempt in a default name,
+ * the commit in a default description, and `commit:<sha>` in `snapshot-id`. One definition for
+ * the writer and every reader, so that they cannot drift apart.
+ */
+/** What the provider takes in a name, and so what `name` and `name-prefix` may hold. */
+const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+function isValidName(text) {
+    return NAME_PATTERN.test(text);
+}
+/** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
+function isManaged(named, namePrefix) {
+    return named.name.startsWith(namePrefix);
+}
+/** How many digits of the commit a default name and description carry. */
+const SHORT_SHA_LENGTH = 7;
+/** The commit's place in a default name when the run has no commit (a local run). */
+const NO_COMMIT = "local";
+/** `pre-deploy-1a2b3c4-9876543210-1`: unique per commit, run and attempt, so a re-run never collides. */
+function defaultSnapshotName(prefix, run) {
+    const shortSha = run.sha.slice(0, SHORT_SHA_LENGTH) || NO_COMMIT;
+    return `${prefix}${shortSha}-${run.runId}-${run.runAttempt}`;
+}
+function defaultDescription(run) {
+    const parts = [
+        run.repository && `repository ${run.repository}`,
+        run.workflow && `workflow "${run.workflow}"`,
+        run.runNumber && `run #${run.runNumber}`,
+        run.sha && `commit ${run.sha.slice(0, SHORT_SHA_LENGTH)}`,
+    ].filter(Boolean);
+    const url = run.repository && run.runId
+        ? `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`
+        : undefined;
+    return [`Made by vps-snapshot-action for ${parts.join(", ") || "a local run"}`, url]
+        .filter(Boolean)
+        .join(": ");
+}
+/**
+ * The commit right after the prefix, then the run id and attempt. The commit is read even when the
+ * rest does not follow (a name someone wrote in the same shape), as long as a hyphen ends it.
+ */
+const DEFAULT_NAME_TAIL = new RegExp(`^(?:([0-9a-f]{7,40})|${NO_COMMIT})-(?:(\\d+)-(\\d+)$)?`, "i");
+const DESCRIBED_COMMIT = /\bcommit ([0-9a-f]{7,40})\b/i;
+/**
+ * The parts of a name of ours; undefined for a name without the prefix or not in that shape. The
+ * reader of `defaultSnapshotName`, held to it by a round-trip test.
+ */
+function readDefaultName(name, prefix) {
+    if (!isManaged({ name }, prefix))
+        return undefined;
+    const tail = DEFAULT_NAME_TAIL.exec(name.slice(prefix.length));
+    if (!tail)
+        return undefined;
+    const [, commit, runId, attempt] = tail;
+    return {
+        prefix,
+        commit: commit?.toLowerCase(),
+        runId: runId === undefined ? undefined : Number(runId),
+        attempt: attempt === undefined ? undefined : Number(attempt),
+    };
+}
+/**
+ * The commits a snapshot was made for, as this action writes them by default: right after the
+ * name prefix, or as `commit 3f2a9c1` in the description. A digit string elsewhere (the run id) is
+ * not a commit.
+ */
+function commitsOf(snapshot, namePrefix) {
+    const inName = readDefaultName(snapshot.name, namePrefix)?.commit;
+    const description = typeof snapshot.description === "string" ? snapshot.description : "";
+    const inDescription = DESCRIBED_COMMIT.exec(description)?.[1]?.toLowerCase();
+    return [inName, inDescription].filter((c) => c !== undefined);
+}
+/**
+ * A snapshot of ours made for the commit. A snapshot carries a short sha, the user may give a long
+ * one: they agree on what both hold.
+ */
+function isMadeForCommit(snapshot, namePrefix, sha) {
+    const sameCommit = (carried) => {
+        const length = Math.min(carried.length, sha.length);
+        return carried.slice(0, length) === sha.slice(0, length);
+    };
+    return isManaged(snapshot, namePrefix) && commitsOf(snapshot, namePrefix).some(sameCommit);
+}
+const COMMIT_WORD = /^commit:\s*(.*)$/i;
+const COMMIT_SHA = /^[0-9a-f]{7,40}$/;
+/**
+ * `snapshot-id: commit:<sha>`: the sha in lower case, and whether it is one (7 to 40 hex digits);
+ * undefined for text that does not start with `commit:`.
+ */
+function parseCommitWord(text) {
+    const word = COMMIT_WORD.exec(text);
+    if (!word)
+        return undefined;
+    const sha = (word[1] ?? "").toLowerCase();
+    return { sha, valid: COMMIT_SHA.test(sha) };
+}
+/** `commit:3f2a9c1`, as a person writes it in `snapshot-id`. */
+function commitWord(sha) {
+    return `commit:${sha}`;
+}
+
+
+/***/ }),
+
 /***/ 4157:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36678,7 +36806,7 @@ function reportLines(report) {
  * know them: `web-server-01 (12345)` in the Server column and in every sentence.
  */
 async function finishStep(io, report) {
-    const named = withServerNames(report, io.names);
+    const named = labelServers(report, io.names);
     await writeReport(io.writeSummary, named, io.log);
     // The failure goes to the runner's IO, which names the servers of every line it writes.
     if (report.failures.length > 0)
@@ -36689,7 +36817,8 @@ function serverCell(cell, names) {
     const text = (0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .asText */ .e1)(cell);
     return /^\d+$/.test(text) ? names.label(Number(text)) : cell;
 }
-function withServerNames(report, names) {
+/** The report as people read it: each server by its name as well as its id. */
+function labelServers(report, names) {
     const serverColumn = report.columns.indexOf("Server");
     return {
         ...report,
@@ -36717,13 +36846,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -36885,13 +37007,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 

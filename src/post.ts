@@ -1,8 +1,9 @@
 import { Inputs, RESTORE_TIMEOUT_MS } from "./constants.js";
-import { noRollback, rollBack, type RollbackEnd } from "./fleet/rollback.js";
-import { type ActionDeps, actionDeps, createModeContext, maskToken, runStep } from "./step.js";
+import { rollBack } from "./fleet/rollback.js";
+import { noRollbackReport, rollbackReport } from "./workflow/results.js";
+import { type ActionDeps, actionDeps, createApiContext, maskToken, runStep } from "./step.js";
 import { readRollbackHandoff, recordRollbackOutcome } from "./workflow/rollback-handoff.js";
-import { finishStep } from "./workflow/summary.js";
+import { finishStep, type ModeReport } from "./workflow/summary.js";
 
 /** The post step, as the bundle's entry and `@github/local-action` start it. */
 export function run(deps: ActionDeps = actionDeps()): Promise<void> {
@@ -16,11 +17,11 @@ export function run(deps: ActionDeps = actionDeps()): Promise<void> {
  * that step made or waited for, unless a `mode: confirm` step has declared the deploy good since.
  * It never restores anything else.
  */
-export async function runPost(deps: ActionDeps): Promise<void> {
+async function runPost(deps: ActionDeps): Promise<void> {
   const { io } = deps;
   maskToken(deps);
   const handoff = readRollbackHandoff(io);
-  let end: RollbackEnd;
+  let report: ModeReport;
   switch (handoff.kind) {
     case "off":
       io.log.info("Rollback is off (rollback-on-failure: false): nothing was restored.");
@@ -37,8 +38,9 @@ export async function runPost(deps: ActionDeps): Promise<void> {
       return;
     case "not-succeeded":
     case "confirmed":
-      end = noRollback(handoff);
-      io.log.info(end.report.notes.join(" "));
+      report = noRollbackReport(handoff);
+      io.log.info(report.notes.join(" "));
+      recordRollbackOutcome(io, "not-needed", []);
       break;
     case "due": {
       const api = {
@@ -48,9 +50,10 @@ export async function runPost(deps: ActionDeps): Promise<void> {
       };
       // Not a group of its own: the restores group their lines, and groups cannot nest.
       io.log.info("Rolling back: the job failed after this step, and rollback-on-failure is true.");
-      end = await rollBack(handoff, createModeContext(api, deps));
+      const end = await rollBack(handoff, createApiContext(api, deps));
+      recordRollbackOutcome(io, end.outcome, end.restored);
+      report = rollbackReport(handoff, end.restore);
     }
   }
-  recordRollbackOutcome(io, end.outcome, end.restored);
-  await finishStep(io, end.report);
+  await finishStep(io, report);
 }

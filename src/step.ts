@@ -5,7 +5,7 @@ import { Inputs } from "./constants.js";
 import type { ApiSettings } from "./workflow/inputs/settings.js";
 import { httpHealthProbe } from "./health/probe.js";
 import { withServerNames } from "./api/names-from-answers.js";
-import type { CreateModeContext, RestoreModeContext } from "./modes/context.js";
+import type { ApiModeContext } from "./modes/context.js";
 import { stopOnCancel } from "./runner/cancellation.js";
 import { type Clock, Deadline, systemClock } from "./runner/clock.js";
 import { type ActionIO, coreIO } from "./runner/io.js";
@@ -86,18 +86,17 @@ export function maskToken({ io, redactor }: ActionDeps): void {
 const LAST_LOOK_MS = 1_000;
 
 /** The API client and collaborators of one step, all bound to the step's one deadline. */
-export function createModeContext(
-  api: ApiSettings,
-  deps: ActionDeps,
-): CreateModeContext & RestoreModeContext {
+export function createApiContext(api: ApiSettings, deps: ActionDeps): ApiModeContext {
   const { io, clock, random, signal } = deps;
   const deadline = new Deadline(clock, api.timeoutMs);
+  // One for every client of the step: a 429 on any of them pauses them all (`RateLimitGate`).
+  const gate = new RateLimitGate(clock);
   return {
-    api: withServerNames(httpApi(api, deadline, deps, signal), (id, name) =>
+    api: withServerNames(httpApi(api, { deadline, gate, signal }, deps), (id, name) =>
       io.names.learn(id, name),
     ),
     // Not tied to the step's cancel signal, which is what it looks after.
-    lastLook: () => httpApi(api, new Deadline(clock, LAST_LOOK_MS), deps, undefined),
+    lastLook: () => httpApi(api, { deadline: new Deadline(clock, LAST_LOOK_MS), gate }, deps),
     // Its own small HTTP client, which has no token to send: a health URL is never the API.
     probeHealth: httpHealthProbe,
     clock,
@@ -112,16 +111,15 @@ export function createModeContext(
 
 function httpApi(
   api: ApiSettings,
-  deadline: Deadline,
+  { deadline, gate, signal }: { deadline: Deadline; gate: RateLimitGate; signal?: AbortSignal },
   { io, clock, random, redactor, transport }: ActionDeps,
-  signal: AbortSignal | undefined,
 ): HttpSnapshotsApi {
   return new HttpSnapshotsApi({
     baseUrl: api.apiUrl,
     transport: transport(api.apiToken),
     clock,
     deadline,
-    gate: new RateLimitGate(clock),
+    gate,
     policy: DEFAULT_RETRY_POLICY,
     random,
     redactor,

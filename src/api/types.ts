@@ -83,10 +83,5 @@ export interface SnapshotsApi {
   listServers(filter?: ServerFilter): Promise<ServerListing>;
 }
 
-export const SnapshotStatus = {
-  inProgress: "in_progress",
-  completed: "completed",
-} as const;
-
 /** The one server status the action relies on: a restore is under way. */
 export const RESTORING = "restoring";

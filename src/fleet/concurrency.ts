@@ -19,3 +19,16 @@ export async function forEachConcurrently<T>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
+
+/** Each item's value, worked out at most `limit` at once, by item. */
+export async function mapConcurrently<T, V>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<V>,
+): Promise<Map<T, V>> {
+  const values = new Map<T, V>();
+  await forEachConcurrently(items, limit, async (item) => {
+    values.set(item, await work(item));
+  });
+  return values;
+}

@@ -2,13 +2,14 @@ import type { Snapshot, SnapshotsApi } from "../api/types.js";
 import type { Logger } from "../runner/logger.js";
 import { explainFailure, reportsSnapshotLimit, wrongApiUrl } from "../workflow/explain.js";
 import type { CreateSettings } from "../workflow/inputs/settings.js";
+import type { SnapshotResult } from "../workflow/results.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
+import { deleteSnapshots } from "./delete.js";
 import { createSnapshotOnce, type ExactlyOnceContext } from "./exactly-once.js";
 import { snapshotsByServer } from "./snapshot-lists.js";
-import { planRoom, planSlot, type SlotPlan } from "./rules/retention.js";
-import { age } from "./rules/retention.js";
+import { age, planRoom, planSlot, type SlotPlan } from "./rules/retention.js";
 import { checkServers } from "./server-checks.js";
-import { madeSnapshots, type SnapshotResult } from "./wait/snapshots.js";
+import { madeSnapshots } from "./wait/snapshots.js";
 
 /** What creating needs: the API, the exactly-once collaborators, and what to tell as it goes. */
 export interface CreateContext extends ExactlyOnceContext {
@@ -223,12 +224,18 @@ async function createWithRoom(
 
 /** Deletes one by one, so that a failure stops the deleting. */
 async function deleteForSlot(plan: SlotPlan, context: CreateContext): Promise<void> {
-  for (const { snapshot, why } of plan.deletions) {
-    const outcome = await context.api.deleteSnapshot(snapshot.id);
-    context.log.info(
-      `Server ${snapshot.server.id}: ${outcome === "deleted" ? "deleted" : "found already gone"} ` +
-        `snapshot ${snapshot.id} (${snapshot.name}, ${snapshot.status}, ${age(snapshot, context.now)} old): ${why}.`,
-    );
-    if (outcome === "deleted") context.onDeleted(snapshot.id);
-  }
+  await deleteSnapshots(
+    context.api,
+    plan.deletions,
+    (deletion) => deletion.snapshot.id,
+    ({ snapshot, why }, end) => {
+      const deleted = "outcome" in end && end.outcome === "deleted";
+      context.log.info(
+        `Server ${snapshot.server.id}: ${deleted ? "deleted" : "found already gone"} ` +
+          `snapshot ${snapshot.id} (${snapshot.name}, ${snapshot.status}, ${age(snapshot, context.now)} old): ${why}.`,
+      );
+      if (deleted) context.onDeleted(snapshot.id);
+    },
+    { concurrency: 1, stopAtFailure: true },
+  );
 }

@@ -1,28 +1,22 @@
 import { isStatus } from "../api/errors.js";
 import { RESTORING, type Server, type Snapshot, type SnapshotsApi } from "../api/types.js";
 import { formatDuration } from "../duration.js";
-import {
-  type HealthCheck,
-  type HealthEnd,
-  healthText,
-  unhealthySentence,
-  waitUntilHealthy,
-} from "../health/check.js";
+import { type HealthCheck, waitUntilHealthy } from "../health/check.js";
 import type { HealthProbe } from "../health/probe.js";
 import { healthUrlsFor } from "../health/url.js";
-import { asText } from "../runner/untrusted.js";
-import { describeSnapshot, explainFailure, wrongApiUrl } from "../workflow/explain.js";
-import type {
-  ServerSnapshotPair,
-  SnapshotSelection,
+import { explainFailure, wrongApiUrl } from "../workflow/explain.js";
+import {
+  describeSelection,
+  type SnapshotSelection,
 } from "../workflow/inputs/snapshot-selection.js";
+import type { RestoreOutcome, RestoreResult } from "../workflow/results.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 import { type ExactlyOnceContext, restoreSnapshotOnce } from "./exactly-once.js";
 import { serversNamedBy, snapshotsForSelection } from "./snapshot-lists.js";
-import { describeSelection, planRestore } from "./rules/restore-plan.js";
+import { planRestore } from "./rules/restore-plan.js";
 import { checkServers } from "./server-checks.js";
 import { waitForEach } from "./wait/each.js";
-import { lastCheckFailed, type WaitOptions } from "./wait/until.js";
+import { lastCheckFailed, type WaitOptions } from "../runner/poll.js";
 
 /** What to restore, and how: restore mode's settings, or the rollback's record of its step. */
 export interface RestoreRequest {
@@ -44,12 +38,6 @@ export interface RestoreRequest {
   /** Told the snapshots to restore once every check has passed, before the first restore. */
   onChecked?: (targets: Snapshot[]) => void;
 }
-
-/** What a restore came to: refused before any change, planned (a dry run), or carried out. */
-export type RestoreOutcome =
-  | { kind: "refused"; problems: string[] }
-  | { kind: "planned"; targets: Snapshot[] }
-  | { kind: "restored"; results: RestoreResult[] };
 
 /** What restoring needs: the API, the health probe, and the collaborators of exactly-once. */
 export interface RestoreContext extends ExactlyOnceContext {
@@ -86,18 +74,6 @@ export async function restoreServers(
     await waitForRestoreResults(results, request.pollIntervalMs, context, check);
   }
   return { kind: "restored", results };
-}
-
-/** One server's restore, as it becomes known. */
-export interface RestoreResult {
-  snapshot: Snapshot;
-  serverStatus?: string;
-  /** When it ended, from the step's start: the measure the progress lines say too. */
-  endedAtMs?: number;
-  /** The restore did not happen, or did not end well. */
-  failure?: string;
-  /** With `health-url`: whether the service answered after the restore. */
-  health?: HealthEnd;
 }
 
 /** `health-url` for each restored server, filled from what the checks before any restore read. */
@@ -237,9 +213,8 @@ async function waitForStarted(
     const result = started.find((r) => r.snapshot.server.id === server.id);
     const url = health?.urls.get(server.id);
     if (!health || !result || url === undefined || FAILED_STATUS.test(server.status)) return;
-    const healthOptions = { clock, deadline, pollIntervalMs, log, signal };
     healthChecks.push(
-      waitUntilHealthy(url, server.id, health.check, probeHealth, healthOptions).then((end) => {
+      waitUntilHealthy(url, server.id, health.check, probeHealth, options).then((end) => {
         result.health = end;
       }),
     );
@@ -343,47 +318,4 @@ async function serverStatus(
     if (isStatus(error, 404)) return [serverId, undefined];
     throw error;
   }
-}
-
-/** What went wrong, server by server: a restore that did not end well, or a service not back. */
-export function restoreFailures(results: readonly RestoreResult[]): string[] {
-  return results.flatMap((r) => {
-    const unhealthy = r.health && unhealthySentence(r.health, r.snapshot.server.id, r.snapshot.id);
-    return [r.failure, unhealthy].filter((f) => f !== undefined);
-  });
-}
-
-/** The table of restore mode and of the rollback post step; a health column with `health-url`. */
-const RESTORE_COLUMNS = ["Server", "Snapshot", "Name", "Created", "Server status", "Took"];
-
-export function restoreColumns(health: HealthCheck | undefined): string[] {
-  return health ? [...RESTORE_COLUMNS, "Health"] : RESTORE_COLUMNS;
-}
-
-export function restoreRow(result: RestoreResult, health: HealthCheck | undefined): unknown[] {
-  const { snapshot } = result;
-  const status =
-    result.failure && !result.serverStatus ? "not restored" : (result.serverStatus ?? "");
-  const took = result.endedAtMs === undefined ? "" : formatDuration(result.endedAtMs);
-  const row = [...plannedRow(snapshot, status).slice(0, 5), took];
-  return health ? [...row, result.health ? healthText(result.health) : "not checked"] : row;
-}
-
-/** A snapshot found and checked, but not (or not yet) restored. */
-export function plannedRow(snapshot: Snapshot, status: string): unknown[] {
-  return [snapshot.server.id, snapshot.id, snapshot.name, snapshot.created_at, status, ""];
-}
-
-/** A server and snapshot that a check stopped before they were even found. */
-export function pairRow(pair: ServerSnapshotPair, status: string): unknown[] {
-  return [pair.serverId, pair.snapshotId, "", "", status, ""];
-}
-
-/** The dry run's lines: what would be restored, and to what. */
-export function planLines(targets: readonly Snapshot[]): string[] {
-  return targets.map(
-    (target) =>
-      `Dry run: would restore server ${target.server.id} to snapshot ${describeSnapshot(target)}, ` +
-      `made ${asText(target.created_at) || "at a time the API did not give"}.`,
-  );
 }

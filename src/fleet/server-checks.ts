@@ -3,7 +3,7 @@ import { RESTORING, type Server, type SnapshotsApi } from "../api/types.js";
 import { Inputs } from "../constants.js";
 import type { Logger } from "../runner/logger.js";
 import { explainFailure } from "../workflow/explain.js";
-import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
+import { mapConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 
 export interface ServerChecks {
   servers: Map<number, Server>;
@@ -60,19 +60,13 @@ export async function missingServers(
 }
 
 /** Each server, or the error that reading it ended with; all at once. */
-async function readServers(
+function readServers(
   api: SnapshotsApi,
   serverIds: readonly number[],
 ): Promise<Map<number, unknown>> {
-  const found = new Map<number, unknown>();
-  await forEachConcurrently(serverIds, SERVER_CONCURRENCY, async (serverId) => {
-    try {
-      found.set(serverId, await api.getServer(serverId));
-    } catch (error) {
-      found.set(serverId, error);
-    }
-  });
-  return found;
+  return mapConcurrently(serverIds, SERVER_CONCURRENCY, (serverId) =>
+    api.getServer(serverId).catch((error: unknown) => error),
+  );
 }
 
 function isServer(value: unknown): value is Server {

@@ -3,6 +3,7 @@ import type { Logger } from "../runner/logger.js";
 import { explainFailure } from "../workflow/explain.js";
 import type { NameSelection } from "../workflow/inputs/settings.js";
 import { serversNamed } from "./rules/server-selection.js";
+import { readAgainIfMoved } from "./snapshot-lists.js";
 
 /**
  * `server-id` and `server-name` as one list of ids, each server once: the names resolved once per
@@ -29,9 +30,7 @@ async function resolveServers(
 ): Promise<{ serverIds: number[]; problems: string[] }> {
   let listing;
   try {
-    const filter = { location: selection.location };
-    const first = await api.listServers(filter);
-    listing = first.complete ? first : await api.listServers(filter);
+    listing = await readAgainIfMoved(() => api.listServers({ location: selection.location }));
   } catch (error) {
     return { serverIds: [], problems: [explainFailure(error, { kind: "servers" })] };
   }

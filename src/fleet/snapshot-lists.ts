@@ -1,7 +1,9 @@
 import type { Snapshot, SnapshotList, SnapshotsApi } from "../api/types.js";
 import { StepFailure } from "../workflow/explain.js";
-import type { SnapshotSelection } from "../workflow/inputs/snapshot-selection.js";
-import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
+import type { NamedSelection, SnapshotSelection } from "../workflow/inputs/snapshot-selection.js";
+import { findNamed, type Named } from "./rules/restore-plan.js";
+import { missingServers } from "./server-checks.js";
+import { mapConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 
 /**
  * A server's own list (`?server_id=`), as one read of it went: its snapshots, and whether every
@@ -12,12 +14,20 @@ import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 export type ServerList = SnapshotList | { error: unknown };
 
 /**
- * The server's snapshots, with a second read when the first was not complete (the list moved
- * while it was read); still not complete after that, it says so rather than be trusted.
+ * A list read once more when it moved while it was read (not complete) and the first read is not
+ * `enough` for the caller; still not complete after that, it says so rather than be trusted.
  */
-export async function readServerList(api: SnapshotsApi, serverId: number): Promise<SnapshotList> {
-  const first = await api.listSnapshots(serverId);
-  return first.complete ? first : api.listSnapshots(serverId);
+export async function readAgainIfMoved<L extends { complete: boolean }>(
+  read: () => Promise<L>,
+  enough: (list: L) => boolean = (list) => list.complete,
+): Promise<L> {
+  const first = await read();
+  return enough(first) ? first : read();
+}
+
+/** The server's snapshots, read again once if the list moved while it was read. */
+export function readServerList(api: SnapshotsApi, serverId: number): Promise<SnapshotList> {
+  return readAgainIfMoved(() => api.listSnapshots(serverId));
 }
 
 /** The server's own list, or why it could not be read. */
@@ -30,15 +40,11 @@ export async function readOwnList(api: SnapshotsApi, serverId: number): Promise<
 }
 
 /** Each server's own list, all at once; one that fails holds its error. */
-async function readServerLists(
+function readServerLists(
   api: SnapshotsApi,
   serverIds: readonly number[],
 ): Promise<Map<number, ServerList>> {
-  const lists = new Map<number, ServerList>();
-  await forEachConcurrently(serverIds, SERVER_CONCURRENCY, async (serverId) => {
-    lists.set(serverId, await readOwnList(api, serverId));
-  });
-  return lists;
+  return mapConcurrently(serverIds, SERVER_CONCURRENCY, (serverId) => readOwnList(api, serverId));
 }
 
 export interface ServerSnapshots {
@@ -151,16 +157,42 @@ async function serversSnapshots(api: SnapshotsApi, serverIds: readonly number[])
 }
 
 async function accountSnapshots(api: SnapshotsApi, ids: readonly number[]) {
-  for (let read = 1; ; read++) {
-    const account = await api.listSnapshots();
-    const missing = ids.filter((id) => !account.snapshots.some((s) => s.id === id));
-    if (account.complete || missing.length === 0) return account.snapshots;
-    if (read >= 2) {
-      throw new StepFailure(
-        `Snapshot ${missing.join(", ")} could not be found for sure: the account's list changed ` +
-          "while it was read, twice. Run the step again, or name each snapshot with its server " +
-          "(the snapshot-ids map of the create step), which reads only that server's list.",
-      );
-    }
-  }
+  const missingFrom = (list: SnapshotList) =>
+    ids.filter((id) => !list.snapshots.some((s) => s.id === id));
+  const trusted = (list: SnapshotList) => list.complete || missingFrom(list).length === 0;
+  const account = await readAgainIfMoved(() => api.listSnapshots(), trusted);
+  if (trusted(account)) return account.snapshots;
+  throw new StepFailure(
+    `Snapshot ${missingFrom(account).join(", ")} could not be found for sure: the account's list changed ` +
+      "while it was read, twice. Run the step again, or name each snapshot with its server " +
+      "(the snapshot-ids map of the create step), which reads only that server's list.",
+  );
+}
+
+/**
+ * Each snapshot of ids or a `snapshot-ids` map that a person wrote, found or said why not
+ * (`findNamed`, as restore's plan finds them): the snapshots to wait for.
+ */
+export async function findSelected(api: SnapshotsApi, selection: NamedSelection): Promise<Named[]> {
+  const listed = await snapshotsForSelection(api, selection, []);
+  return findNamed(selection, listed, await missingServersOfMap(api, selection, listed));
+}
+
+/**
+ * The servers of a map whose snapshot is not on them, and that do not exist: the likely typo. Only
+ * those are asked about, so a map that is right costs no request more.
+ */
+async function missingServersOfMap(
+  api: SnapshotsApi,
+  selection: NamedSelection,
+  listed: readonly Snapshot[],
+): Promise<Map<number, string> | undefined> {
+  if (selection.kind !== "by-server") return undefined;
+  const unfound = selection.pairs.filter(
+    (pair) => !listed.some((s) => s.id === pair.snapshotId && s.server.id === pair.serverId),
+  );
+  return missingServers(
+    api,
+    unfound.map((pair) => pair.serverId),
+  );
 }

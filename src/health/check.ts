@@ -1,6 +1,6 @@
 import { formatDuration } from "../duration.js";
-import { type Clock, Deadline } from "../runner/clock.js";
-import type { Logger } from "../runner/logger.js";
+import { Deadline } from "../runner/clock.js";
+import { type WaitOptions, waitUntil } from "../runner/poll.js";
 import type { HealthProbe } from "./probe.js";
 
 /**
@@ -30,62 +30,51 @@ export type HealthEnd =
       wanted: string;
     };
 
-/** The collaborators of one server's check; the step's deadline bounds it too. */
-export interface HealthWaitOptions {
-  clock: Clock;
-  deadline: Deadline;
-  /** `poll-interval`: the longest gap between two requests. */
-  pollIntervalMs: number;
-  log: Logger;
-  signal?: AbortSignal;
-}
-
 /** The longest one request may take: a service that hangs must leave time for the next. */
 const REQUEST_TIMEOUT_MS = 10_000;
-/** The first gap; gaps double from here up to `poll-interval`, so a quick service is seen quickly. */
-const FIRST_GAP_MS = 1_000;
-/** The last request starts this long before the window ends, so that its answer counts. */
-const LAST_ANSWER_MS = 1_000;
-/** A request with less time than this could only be cut off. */
-const TOO_LATE_MS = 100;
 
 /**
  * Requests the service's health URL from the moment its server's restore ended until
- * `successes` answers in a row are healthy, within `health-timeout` and the step's deadline; the
- * window is used whole, its last request made at its end. For the user a restore ends when the
- * site answers, not when the provider says `active`.
+ * `successes` answers in a row are healthy, within `health-timeout` and the step's deadline, on
+ * the one polling loop (at once, then at growing gaps up to `poll-interval`). For the user a
+ * restore ends when the site answers, not when the provider says `active`.
  */
 export async function waitUntilHealthy(
   url: string,
   serverId: number,
   check: HealthCheck,
   probe: HealthProbe,
-  options: HealthWaitOptions,
+  options: WaitOptions,
 ): Promise<HealthEnd> {
   const { clock, log, signal } = options;
   const withinMs = Math.min(check.timeoutMs, options.deadline.remainingMs());
   const window = new Deadline(clock, withinMs);
-  const lastAnswerMs = Math.min(LAST_ANSWER_MS, withinMs / 4);
   let last = "no answer yet";
   let inARow = 0;
-  for (let round = 0; window.remainingMs() >= TOO_LATE_MS || round === 0; round++) {
-    const timeoutMs = Math.max(1, Math.min(REQUEST_TIMEOUT_MS, window.remainingMs()));
-    const answer = await probe({ url, expect: check.expect, timeoutMs, signal });
-    last = answer.said;
-    inARow = answer.healthy ? inARow + 1 : 0;
-    const count =
-      check.successes > 1 && answer.healthy ? `${inARow} of ${check.successes} in a row, ` : "";
-    log.info(
-      `Server ${serverId}: ${url} ${answer.healthy ? "answered" : "is not healthy yet:"} ${answer.said} ` +
-        `(${count}${formatDuration(window.elapsedMs())} after its restore)`,
-    );
-    if (inARow >= check.successes)
-      return { healthy: true, url, afterMs: window.elapsedMs(), inARow };
-    const gap = Math.min(options.pollIntervalMs, FIRST_GAP_MS * 2 ** round);
-    const untilLast = window.remainingMs() - lastAnswerMs;
-    if (untilLast <= 0) break;
-    await clock.sleep(Math.min(gap, untilLast), signal);
-  }
+  const healthy = await waitUntil(
+    async () => {
+      const timeoutMs = Math.max(1, Math.min(REQUEST_TIMEOUT_MS, window.remainingMs()));
+      const answer = await probe({ url, expect: check.expect, timeoutMs, signal });
+      last = answer.said;
+      inARow = answer.healthy ? inARow + 1 : 0;
+      const count =
+        check.successes > 1 && answer.healthy ? `${inARow} of ${check.successes} in a row, ` : "";
+      log.info(
+        `Server ${serverId}: ${url} ${answer.healthy ? "answered" : "is not healthy yet:"} ${answer.said} ` +
+          `(${count}${formatDuration(window.elapsedMs())} after its restore)`,
+      );
+      return inARow >= check.successes ? true : undefined;
+    },
+    {
+      clock,
+      deadline: window,
+      maxIntervalMs: options.maxIntervalMs,
+      log,
+      signal,
+      checkAtOnce: true,
+    },
+  );
+  if (healthy.done) return { healthy: true, url, afterMs: window.elapsedMs(), inARow };
   return {
     healthy: false,
     url,

@@ -84,7 +84,7 @@ export function healthUrlsFor(template: string, servers: Iterable<Server>): Heal
  * percent-encoded, which keeps it one piece; only a value of dots alone would still be read as a
  * step up the path (URL parsers take `%2e%2e` for `..` too).
  */
-export function healthUrlFor(template: string, server: Server): string | string[] {
+function healthUrlFor(template: string, server: Server): string | string[] {
   const hostEnd = authorityEnd(template);
   const problems: string[] = [];
   const url = template.replace(PLACEHOLDER, (whole, name: string, offset: number) => {

@@ -2,6 +2,8 @@ import type { HealthProbe } from "../health/probe.js";
 import type { SnapshotsApi } from "../api/types.js";
 import type { Clock, Deadline } from "../runner/clock.js";
 import type { Logger } from "../runner/logger.js";
+import type { ActionIO } from "../runner/io.js";
+import type { ApiSettings } from "../workflow/inputs/settings.js";
 import type { SetOutput } from "../workflow/outputs.js";
 
 /** What every mode that calls the API is handed: the API and the collaborators it must not make. */
@@ -29,4 +31,16 @@ export interface SnapshotModeContext extends ModeContext {
 /** create also takes one look after a cancellation, when `api` no longer sends anything. */
 export interface CreateModeContext extends SnapshotModeContext {
   lastLook: () => SnapshotsApi;
+}
+
+/** The collaborators of every mode that calls the API. */
+export type ApiModeContext = CreateModeContext & RestoreModeContext;
+
+/**
+ * What the main step hands a mode's row: the runner's IO, and the API's collaborators, made once,
+ * only for a mode that calls the API (confirm sends no request and has no token).
+ */
+export interface StepContext {
+  io: Pick<ActionIO, "getEnv" | "exportVariable" | "log">;
+  apiContext: (api: ApiSettings) => ApiModeContext;
 }

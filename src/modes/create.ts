@@ -1,10 +1,10 @@
-import { formatDuration } from "../duration.js";
 import { createOnServers, prepareCreates } from "../fleet/create.js";
-import { madeSnapshots, type SnapshotResult, waitForResults } from "../fleet/wait/snapshots.js";
+import { madeSnapshots, waitForResults } from "../fleet/wait/snapshots.js";
+import { SNAPSHOT_COLUMNS, snapshotRow } from "../workflow/results.js";
 import type { CreateSettings } from "../workflow/inputs/settings.js";
 import { publishDeleted, publishSnapshots } from "../workflow/outputs.js";
-import { saveRollbackTargets } from "../workflow/rollback-handoff.js";
-import { failedReport, type ModeReport, sizeText } from "../workflow/summary.js";
+import { rollbackToArm, saveRollbackTargets } from "../workflow/rollback-handoff.js";
+import { failedReport, type ModeReport } from "../workflow/summary.js";
 import type { CreateModeContext } from "./context.js";
 
 const TITLE = "VPS snapshots";
@@ -62,24 +62,6 @@ export async function runCreate(
     notes: settings.wait
       ? []
       : ["Not waited for (wait is false): the snapshots may still be in progress."],
-    made: madeSnapshots(results),
+    rollback: rollbackToArm(settings, madeSnapshots(results)),
   };
-}
-
-/** The table of create mode and of wait mode, which waits exactly as create does. */
-export const SNAPSHOT_COLUMNS = ["Server", "Snapshot", "Name", "Status", "Size", "Took"];
-
-export function snapshotRow(result: SnapshotResult): unknown[] {
-  const { snapshot } = result;
-  const took = result.endedAtMs === undefined ? "" : formatDuration(result.endedAtMs);
-  const status = result.failure && !snapshot ? "failed" : (snapshot?.status ?? "");
-  const how = result.adopted ? " (found after a lost answer)" : result.reused ? " (reused)" : "";
-  return [
-    result.serverId,
-    snapshot?.id ?? "",
-    snapshot?.name ?? "",
-    `${status}${how}`,
-    snapshot ? sizeText(snapshot) : "",
-    took,
-  ];
 }

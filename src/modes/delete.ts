@@ -1,6 +1,7 @@
 import { isStatus } from "../api/errors.js";
 import type { Snapshot } from "../api/types.js";
-import { forEachConcurrently, SERVER_CONCURRENCY } from "../fleet/concurrency.js";
+import { SERVER_CONCURRENCY } from "../fleet/concurrency.js";
+import { type DeleteEnd, deleteSnapshots } from "../fleet/delete.js";
 import { describeSnapshot, explainFailure, wrongApiUrl } from "../workflow/explain.js";
 import type { DeleteSettings } from "../workflow/inputs/settings.js";
 import { publishDeleted } from "../workflow/outputs.js";
@@ -24,20 +25,19 @@ export async function runDelete(
   const results = new Map<number, DeleteResult>();
   const failures: string[] = [];
 
-  const deleteOne = async (id: number) => {
-    try {
-      const outcome = await api.deleteSnapshot(id);
-      results.set(id, outcome === "deleted" ? "deleted" : "already gone");
-      // Green, so that a re-run passes; but a mistyped id looks the same, so it is said aloud.
-      if (outcome === "deleted") log.info(`Deleted snapshot ${id}.`);
-      else {
-        log.warning(
-          `Snapshot ${id} was not found (HTTP 404): already deleted, or never existed: check the id.`,
-        );
-      }
-    } catch (error) {
+  const sayDeleted = (id: number, end: DeleteEnd) => {
+    if ("error" in end) {
       results.set(id, "failed");
-      failures.push(explainFailure(error, { kind: "delete", snapshotId: id }));
+      failures.push(explainFailure(end.error, { kind: "delete", snapshotId: id }));
+      return;
+    }
+    results.set(id, end.outcome === "deleted" ? "deleted" : "already gone");
+    // Green, so that a re-run passes; but a mistyped id looks the same, so it is said aloud.
+    if (end.outcome === "deleted") log.info(`Deleted snapshot ${id}.`);
+    else {
+      log.warning(
+        `Snapshot ${id} was not found (HTTP 404): already deleted, or never existed: check the id.`,
+      );
     }
   };
   const sayWouldDelete = (id: number) => {
@@ -49,7 +49,8 @@ export async function runDelete(
   const groupTitle = `${settings.dryRun ? "Dry run: deleting" : "Deleting"} ${ids.length} snapshot(s)`;
   await log.group(groupTitle, async () => {
     if (settings.dryRun) ids.forEach(sayWouldDelete);
-    else await forEachConcurrently(ids, SERVER_CONCURRENCY, deleteOne);
+    else
+      await deleteSnapshots(api, ids, (id) => id, sayDeleted, { concurrency: SERVER_CONCURRENCY });
   });
 
   publishDeleted(

@@ -1,16 +1,10 @@
-import type { Snapshot } from "../api/types.js";
-import { forEachConcurrently, SERVER_CONCURRENCY } from "../fleet/concurrency.js";
-import { describeSnapshot, explainFailure } from "../workflow/explain.js";
+import { pruneServers } from "../fleet/delete.js";
 import type { PruneSettings } from "../workflow/inputs/settings.js";
 import { publishDeleted } from "../workflow/outputs.js";
 import { Outputs } from "../constants.js";
-import { snapshotsToPrune } from "../fleet/rules/retention.js";
-import { snapshotsByServer } from "../fleet/snapshot-lists.js";
 import { age, newestFirst } from "../fleet/rules/retention.js";
 import type { ModeReport } from "../workflow/summary.js";
 import type { ModeContext } from "./context.js";
-
-type Fate = "kept" | "deleted" | "already gone" | "would be deleted" | "delete failed";
 
 /**
  * Per server: keeps the newest `keep` completed snapshots of ours (and, with `older-than`, every
@@ -20,52 +14,10 @@ type Fate = "kept" | "deleted" | "already gone" | "would be deleted" | "delete f
 export async function runPrune(settings: PruneSettings, context: ModeContext): Promise<ModeReport> {
   const { api, log, setOutput, clock } = context;
   const now = clock.wallNow();
-  const fates = new Map<Snapshot, Fate>();
-  const failures: string[] = [];
-  const deletedIds: number[] = [];
-
-  const deleteOne = async (snapshot: Snapshot): Promise<Fate> => {
-    const what = `snapshot ${describeSnapshot(snapshot)}, ${age(snapshot, now)} old`;
-    try {
-      const outcome = await api.deleteSnapshot(snapshot.id);
-      log.info(outcome === "deleted" ? `Deleted ${what}.` : `Found ${what} already gone.`);
-      if (outcome === "deleted") deletedIds.push(snapshot.id);
-      return outcome === "deleted" ? "deleted" : "already gone";
-    } catch (error) {
-      failures.push(explainFailure(error, { kind: "delete", snapshotId: snapshot.id }));
-      return "delete failed";
-    }
-  };
-
-  const pruneServer = async ([serverId, snapshots]: [number, Snapshot[]]) => {
-    const decision = snapshotsToPrune(snapshots, {
-      namePrefix: settings.namePrefix,
-      keep: settings.keep,
-      olderThanMs: settings.olderThanMs,
-      now,
-    });
-    for (const snapshot of decision.kept) fates.set(snapshot, "kept");
-    log.info(
-      `Server ${serverId}: ${snapshots.length} snapshot(s), ${decision.deleted.length} to delete.`,
-    );
-    // One at a time per server: a failing delete stops nothing else, and the log stays in order.
-    for (const snapshot of decision.deleted) {
-      fates.set(snapshot, settings.dryRun ? "would be deleted" : await deleteOne(snapshot));
-    }
-  };
-
   const title = `${settings.dryRun ? "Dry run: pruning" : "Pruning"} ${settings.serverIds.length} server(s)`;
-  await log.group(title, async () => {
-    try {
-      const lists = await snapshotsByServer(api, settings.serverIds, undefined);
-      for (const [serverId, error] of lists.failed) {
-        failures.push(explainFailure(error, { kind: "list", serverId }));
-      }
-      await forEachConcurrently([...lists.byServer], SERVER_CONCURRENCY, pruneServer);
-    } catch (error) {
-      failures.push(explainFailure(error, { kind: "list" }));
-    }
-  });
+  const { fates, deletedIds, failures } = await log.group(title, () =>
+    pruneServers(api, settings.serverIds, { ...settings, now }, log),
+  );
 
   const all = newestFirst([...fates.keys()]);
   publishDeleted(setOutput, deletedIds);

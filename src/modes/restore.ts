@@ -1,12 +1,12 @@
 import { Outputs } from "../constants.js";
+import { restoreServers } from "../fleet/restore.js";
 import {
   planLines,
   plannedRow,
   restoreColumns,
   restoreFailures,
   restoreRow,
-  restoreServers,
-} from "../fleet/restore.js";
+} from "../workflow/results.js";
 import type { RestoreSettings } from "../workflow/inputs/settings.js";
 import { publishSnapshots } from "../workflow/outputs.js";
 import { failedReport, type ModeReport } from "../workflow/summary.js";

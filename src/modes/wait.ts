@@ -1,16 +1,13 @@
-import type { Snapshot, SnapshotsApi } from "../api/types.js";
-import { snapshotsForSelection } from "../fleet/snapshot-lists.js";
-import { findNamed, sameServerProblems } from "../fleet/rules/restore-plan.js";
-import { missingServers } from "../fleet/server-checks.js";
-import { madeSnapshots, type SnapshotResult, waitForResults } from "../fleet/wait/snapshots.js";
+import { findSelected } from "../fleet/snapshot-lists.js";
+import { sameServerProblems } from "../fleet/rules/restore-plan.js";
+import { madeSnapshots, waitForResults } from "../fleet/wait/snapshots.js";
+import { SNAPSHOT_COLUMNS, type SnapshotResult, snapshotRow } from "../workflow/results.js";
 import { explainFailure } from "../workflow/explain.js";
 import type { WaitSettings } from "../workflow/inputs/settings.js";
-import type { NamedSelection } from "../workflow/inputs/snapshot-selection.js";
 import { publishSnapshots } from "../workflow/outputs.js";
-import { saveRollbackTargets } from "../workflow/rollback-handoff.js";
+import { rollbackToArm, saveRollbackTargets } from "../workflow/rollback-handoff.js";
 import { failedReport, type ModeReport } from "../workflow/summary.js";
 import type { SnapshotModeContext } from "./context.js";
-import { SNAPSHOT_COLUMNS, snapshotRow } from "./create.js";
 
 const TITLE = "VPS snapshots";
 
@@ -28,8 +25,7 @@ export async function runWait(
 
   let named;
   try {
-    const listed = await snapshotsForSelection(api, selection, []);
-    named = findNamed(selection, listed, await missingServersOfMap(api, selection, listed));
+    named = await findSelected(api, selection);
   } catch (error) {
     return failedReport(TITLE, [explainFailure(error, { kind: "list" })]);
   }
@@ -55,25 +51,6 @@ export async function runWait(
     servers: results.map((r) => r.serverId),
     failures: results.flatMap((r) => (r.failure ? [r.failure] : [])),
     notes: ["Waited for snapshots that an earlier step started; nothing was changed."],
-    made: madeSnapshots(results),
+    rollback: rollbackToArm(settings, madeSnapshots(results)),
   };
-}
-
-/**
- * The servers of a map whose snapshot is not on them, and that do not exist: the likely typo. Only
- * those are asked about, so a map that is right costs no request more.
- */
-async function missingServersOfMap(
-  api: SnapshotsApi,
-  selection: NamedSelection,
-  listed: readonly Snapshot[],
-): Promise<Map<number, string> | undefined> {
-  if (selection.kind !== "by-server") return undefined;
-  const unfound = selection.pairs.filter(
-    (pair) => !listed.some((s) => s.id === pair.snapshotId && s.server.id === pair.serverId),
-  );
-  return missingServers(
-    api,
-    unfound.map((pair) => pair.serverId),
-  );
 }

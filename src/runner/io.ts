@@ -34,7 +34,6 @@ export interface ActionIO {
 export interface Toolkit extends Omit<ActionIO, "writeSummary" | "log" | "names"> {
   info(message: string): void;
   warning(message: string): void;
-  error(message: string): void;
   debug(message: string): void;
   startGroup(title: string): void;
   endGroup(): void;
@@ -53,7 +52,6 @@ const actionsToolkit: Toolkit = {
   setFailed: (message) => core.setFailed(message),
   info: (message) => core.info(message),
   warning: (message) => core.warning(message),
-  error: (message) => core.error(message),
   debug: (message) => core.debug(message),
   startGroup: (title) => core.startGroup(title),
   endGroup: () => core.endGroup(),
@@ -105,10 +103,6 @@ export function coreIO(
       warning: (message) => {
         openGroup();
         toolkit.warning(line(message));
-      },
-      error: (message) => {
-        openGroup();
-        toolkit.error(line(message));
       },
       debug: (message) => toolkit.debug(line(message)),
       group: async (title, body) => {

@@ -2,7 +2,6 @@
 export interface Logger {
   info(message: string): void;
   warning(message: string): void;
-  error(message: string): void;
   debug(message: string): void;
   group<T>(title: string, body: () => Promise<T>): Promise<T>;
 }

@@ -29,27 +29,3 @@ export function currentRunContext(): RunContext {
     serverUrl: context.serverUrl,
   };
 }
-
-function runUrl(run: RunContext): string | undefined {
-  if (!run.repository || !run.runId) return undefined;
-  return `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`;
-}
-
-/** `pre-deploy-1a2b3c4-9876543210-1`: unique per commit, run and attempt, so a re-run never collides. */
-export function defaultSnapshotName(prefix: string, run: RunContext): string {
-  const shortSha = run.sha.slice(0, 7) || "local";
-  return `${prefix}${shortSha}-${run.runId}-${run.runAttempt}`;
-}
-
-export function defaultDescription(run: RunContext): string {
-  const parts = [
-    run.repository && `repository ${run.repository}`,
-    run.workflow && `workflow "${run.workflow}"`,
-    run.runNumber && `run #${run.runNumber}`,
-    run.sha && `commit ${run.sha.slice(0, 7)}`,
-  ].filter(Boolean);
-  const url = runUrl(run);
-  return [`Made by vps-snapshot-action for ${parts.join(", ") || "a local run"}`, url]
-    .filter(Boolean)
-    .join(": ");
-}

@@ -1,5 +1,6 @@
 import { errorMessage } from "../api/errors.js";
 import type { Snapshot } from "../api/types.js";
+import type { RollbackToArm } from "./rollback-handoff.js";
 import type { ActionIO } from "../runner/io.js";
 import type { Logger } from "../runner/logger.js";
 import type { ServerNames } from "../runner/server-names.js";
@@ -17,8 +18,11 @@ export interface ModeReport {
   notes: string[];
   /** The servers the step acted on: the `server-names` output names them. */
   servers?: readonly number[];
-  /** create and wait: the snapshots made or waited for, which a rollback would restore. */
-  made?: readonly Snapshot[];
+  /**
+   * create and wait with `rollback-on-failure`: the rollback to arm, once the step has ended
+   * without a failure.
+   */
+  rollback?: RollbackToArm;
 }
 
 /** A step that stopped before it did anything: only what stopped it. */
@@ -115,7 +119,7 @@ export async function finishStep(
   io: Pick<ActionIO, "writeSummary" | "setFailed" | "log" | "names">,
   report: ModeReport,
 ): Promise<void> {
-  const named = withServerNames(report, io.names);
+  const named = labelServers(report, io.names);
   await writeReport(io.writeSummary, named, io.log);
   // The failure goes to the runner's IO, which names the servers of every line it writes.
   if (report.failures.length > 0) io.setFailed([...new Set(report.failures)].join("\n"));
@@ -127,7 +131,8 @@ function serverCell(cell: unknown, names: ServerNames): unknown {
   return /^\d+$/.test(text) ? names.label(Number(text)) : cell;
 }
 
-function withServerNames(report: ModeReport, names: ServerNames): ModeReport {
+/** The report as people read it: each server by its name as well as its id. */
+function labelServers(report: ModeReport, names: ServerNames): ModeReport {
   const serverColumn = report.columns.indexOf("Server");
   return {
     ...report,

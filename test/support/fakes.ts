@@ -86,24 +86,17 @@ export class VirtualClock implements Clock {
 export interface RecordingLogger extends Logger {
   lines: string[];
   warnings: string[];
-  errors: string[];
 }
 
 export function recordingLogger(): RecordingLogger {
   const lines: string[] = [];
   const warnings: string[] = [];
-  const errors: string[] = [];
   return {
     lines,
     warnings,
-    errors,
     info: (m) => lines.push(m),
     warning: (m) => {
       warnings.push(m);
-      lines.push(m);
-    },
-    error: (m) => {
-      errors.push(m);
       lines.push(m);
     },
     debug: () => {},

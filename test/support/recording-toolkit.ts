@@ -72,7 +72,7 @@ export class RecordingToolkit implements Toolkit {
     this.command("warning", message);
   }
 
-  error(message: string): void {
+  private error(message: string): void {
     this.command("error", message);
   }
 

@@ -54,7 +54,7 @@ describe("the contract: action.yml, the README and the code name the same things
       post: "dist/index.js",
       "post-if": "failure()",
     });
-    // A confirm step needs no token; every other mode refuses to start without one (inputs.ts).
+    // A confirm step needs no token; every other mode refuses to start without one (parse.ts).
     expect(action.inputs["api-token"].required).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Transport } from "../../src/api/transport.js";
 import type { ActionIO } from "../../src/runner/io.js";
-import { runPost } from "../../src/post.js";
+import { run as postStep } from "../../src/post.js";
 import { Redactor } from "../../src/runner/redact.js";
 import { ServerNames } from "../../src/runner/server-names.js";
 import { FakeClock, recordingLogger } from "../support/fakes.js";
@@ -36,7 +36,7 @@ function post(inputs: Record<string, string>, state: Record<string, string>) {
     throw new Error("no request is expected here");
   };
   const fake = fakeIO({ "api-token": "tok-1234", "server-id": "1", ...inputs }, state);
-  const done = runPost({
+  const done = postStep({
     io: fake.io,
     clock: new FakeClock(),
     random: () => 0,

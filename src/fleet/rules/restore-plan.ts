@@ -1,3 +1,4 @@
+import { isCompleted } from "../../api/snapshot-status.js";
 import type { Snapshot } from "../../api/types.js";
 import { Inputs } from "../../constants.js";
 import type {
@@ -7,7 +8,8 @@ import type {
 } from "../../workflow/inputs/snapshot-selection.js";
 import { describeSnapshot } from "../../workflow/explain.js";
 import { asText } from "../../runner/untrusted.js";
-import { isCompleted, isManaged, newestFirst } from "./retention.js";
+import { commitsOf, isMadeForCommit, isManaged } from "../../workflow/snapshot-name.js";
+import { newestFirst } from "./retention.js";
 
 export interface RestorePlan {
   /** One snapshot per server, each one that exists, is completed and belongs to that server. */
@@ -78,26 +80,6 @@ export function planRestore(
 }
 
 /**
- * The commit a snapshot was made for, as this action writes it by default: right after the name
- * prefix (`pre-deploy-3f2a9c1-9876543210-1`), or as `commit 3f2a9c1` in the description. A digit
- * string elsewhere (the run id) is not a commit.
- */
-function commitsOf(snapshot: Snapshot, namePrefix: string): string[] {
-  const inName = isManaged(snapshot, namePrefix)
-    ? /^([0-9a-f]{7,40})-/i.exec(snapshot.name.slice(namePrefix.length))?.[1]
-    : undefined;
-  const description = typeof snapshot.description === "string" ? snapshot.description : "";
-  const inDescription = /\bcommit ([0-9a-f]{7,40})\b/i.exec(description)?.[1];
-  return [inName, inDescription].flatMap((c) => (c ? [c.toLowerCase()] : []));
-}
-
-/** A snapshot carries a short sha, the user may give a long one: they agree on what both hold. */
-function sameCommit(carried: string, sha: string): boolean {
-  const length = Math.min(carried.length, sha.length);
-  return carried.slice(0, length) === sha.slice(0, length);
-}
-
-/**
  * The newest completed snapshot of ours made for the commit, with the others of that commit (a
  * re-run makes another); or why there is none, with the server's newest snapshots to look at.
  * `own`: the server's snapshots, newest first.
@@ -107,9 +89,7 @@ function commitRestorable(
   namePrefix: string,
   sha: string,
 ): { snapshot: Snapshot; others: Snapshot[] } | { problem: string } {
-  const ofCommit = own.filter(
-    (s) => isManaged(s, namePrefix) && commitsOf(s, namePrefix).some((c) => sameCommit(c, sha)),
-  );
+  const ofCommit = own.filter((s) => isMadeForCommit(s, namePrefix, sha));
   const [snapshot] = ofCommit.filter(isCompleted);
   if (snapshot) return { snapshot, others: ofCommit.filter((s) => s !== snapshot) };
   const newest = own.slice(0, NEWEST_SHOWN);
@@ -135,7 +115,7 @@ function said(snapshot: Snapshot): string {
 }
 
 /** The newest completed snapshot of ours: never one in progress, never one without the prefix. */
-export function latestRestorable(
+function latestRestorable(
   snapshots: readonly Snapshot[],
   serverId: number,
   namePrefix: string,
@@ -143,25 +123,6 @@ export function latestRestorable(
   return newestFirst(
     snapshots.filter((s) => s.server.id === serverId && isCompleted(s) && isManaged(s, namePrefix)),
   )[0];
-}
-
-/** `server 12345 to snapshot 801, server 12346 to snapshot 802`: what a restore was asked to do. */
-export function describeSelection(
-  selection: SnapshotSelection,
-  serverIds: readonly number[],
-): string {
-  switch (selection.kind) {
-    case "by-server":
-      return selection.pairs
-        .map((p) => `server ${p.serverId} to snapshot ${p.snapshotId}`)
-        .join(", ");
-    case "latest":
-      return `server ${serverIds.join(", ")} to the latest snapshot of ours`;
-    case "commit":
-      return `server ${serverIds.join(", ")} to the snapshot of ours made for commit ${selection.sha}`;
-    case "ids":
-      return `snapshot ${selection.ids.join(", ")}`;
-  }
 }
 
 export type Named = { snapshot: Snapshot } | { problem: string };

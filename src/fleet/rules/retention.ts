@@ -1,34 +1,16 @@
-import { type Snapshot, SnapshotStatus } from "../../api/types.js";
+import { hasFailed, isCompleted } from "../../api/snapshot-status.js";
+import type { Snapshot } from "../../api/types.js";
 import { formatDuration } from "../../duration.js";
 import { Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "../../constants.js";
 import { StepFailure } from "../../workflow/explain.js";
 import type { CreateSettings } from "../../workflow/inputs/settings.js";
+import { isManaged } from "../../workflow/snapshot-name.js";
 
 /*
  * Snapshot retention, whole: which snapshots are ours, which are completed or failed and how old,
  * in what order; and from that, which of ours a prune deletes, which `on-limit` deletes to make
  * room, and what `if-exists` does with one of the same name. Pure: no request, no clock of its own.
  */
-
-/** A snapshot this action manages: prune, on-limit and `latest` only ever touch these. */
-export function isManaged(snapshot: Snapshot, namePrefix: string): boolean {
-  return snapshot.name.startsWith(namePrefix);
-}
-
-export function isCompleted(snapshot: Snapshot): boolean {
-  return snapshot.status === SnapshotStatus.completed;
-}
-
-/**
- * A snapshot that ended without completing and can never be restored. The API documents no
- * failure value; only these unmistakable words count, so that an undocumented status of a
- * snapshot still being made (`pending`, `queued`) is never taken for a failure and deleted.
- */
-const FAILED_STATUSES: ReadonlySet<string> = new Set(["failed", "error"]);
-
-function hasFailed(snapshot: Snapshot): boolean {
-  return FAILED_STATUSES.has(snapshot.status);
-}
 
 /**
  * `created_at` in ms; NaN when the API sent something that is not a date. Only text is read as a
@@ -62,7 +44,7 @@ export function age(snapshot: Snapshot, now: Date): string {
  * in progress) is left for a person. A failed one of ours goes first: it can never be restored, and left alone it would hold one of
  * the server's five places for good.
  */
-export interface Ownership {
+interface Ownership {
   namePrefix: string;
 }
 

@@ -1,4 +1,5 @@
-import { type WaitOptions, waitUntil } from "./until.js";
+import { isTransient } from "../../api/errors.js";
+import { type WaitOptions, waitUntil } from "../../runner/poll.js";
 
 /** How one awaited thing ended: settled, or still unsettled when the deadline came. */
 export interface WaitEnd<S> {
@@ -60,23 +61,26 @@ export async function waitForEach<K, S>(
   if (ended.size === states.size) return ended;
   let outcome;
   try {
-    outcome = await waitUntil(async () => {
-      const pending = [...states.keys()].filter((key) => !ended.has(key));
-      const seen = await spec.look(pending);
-      const elapsedMs = options.deadline.elapsedMs();
-      for (const key of pending) {
-        if (!seen.has(key)) continue;
-        const state = seen.get(key) as S;
-        states.set(key, state);
-        if (spec.isSettled(state)) {
-          ended.set(key, { state, settled: true, elapsedMs });
-          spec.onSettled?.(key, state);
+    outcome = await waitUntil(
+      async () => {
+        const pending = [...states.keys()].filter((key) => !ended.has(key));
+        const seen = await spec.look(pending);
+        const elapsedMs = options.deadline.elapsedMs();
+        for (const key of pending) {
+          if (!seen.has(key)) continue;
+          const state = seen.get(key) as S;
+          states.set(key, state);
+          if (spec.isSettled(state)) {
+            ended.set(key, { state, settled: true, elapsedMs });
+            spec.onSettled?.(key, state);
+          }
         }
-      }
-      lastProgress = spec.progress(states, elapsedMs);
-      options.log.info(lastProgress);
-      return ended.size === states.size ? ended : undefined;
-    }, options);
+        lastProgress = spec.progress(states, elapsedMs);
+        options.log.info(lastProgress);
+        return ended.size === states.size ? ended : undefined;
+      },
+      { ...options, isPassing: isTransient },
+    );
   } catch (error) {
     // What had settled stays settled: a refused check ends only the waits still open.
     return unsettled({ error });

@@ -1,13 +1,15 @@
 import { errorMessage, isTransient } from "../../api/errors.js";
-import { type Snapshot, SnapshotStatus, type SnapshotsApi } from "../../api/types.js";
+import { isCompleted, isInProgress } from "../../api/snapshot-status.js";
+import type { Snapshot, SnapshotsApi } from "../../api/types.js";
 import { formatDuration } from "../../duration.js";
 import type { Logger } from "../../runner/logger.js";
 import { explainFailure } from "../../workflow/explain.js";
+import type { SnapshotResult } from "../../workflow/results.js";
 import { readOwnList, type ServerList, snapshotsByServer } from "../snapshot-lists.js";
 import { type WaitEnd, waitForEach } from "./each.js";
-import { lastCheckFailed, type WaitOptions } from "./until.js";
+import { lastCheckFailed, type WaitOptions } from "../../runner/poll.js";
 
-export interface SnapshotWaitResult {
+interface SnapshotWaitResult {
   kind: "completed" | "failed" | "vanished" | "timed-out" | "error";
   /** The last state seen. */
   snapshot: Snapshot;
@@ -54,9 +56,8 @@ export async function waitForSnapshots(
         pages = checked.accountPages;
         return checked.seen;
       },
-      // Only `in_progress` is documented as unfinished; gone and failed checks are ends too.
-      isSettled: (seen) =>
-        !("snapshot" in seen) || seen.snapshot.status !== SnapshotStatus.inProgress,
+      // Gone and failed checks are ends too.
+      isSettled: (seen) => !("snapshot" in seen) || !isInProgress(seen.snapshot),
       progress: (states, elapsedMs) => progressLine(snapshots, states, elapsedMs),
     },
     options,
@@ -128,8 +129,7 @@ function resultOf(end: WaitEnd<Seen>, made: Snapshot): SnapshotWaitResult {
   if (!end.settled) return { kind: "timed-out", snapshot, elapsedMs, lastFailure };
   if ("error" in state) return { kind: "error", snapshot, elapsedMs, error: state.error };
   if ("gone" in state) return { kind: "vanished", snapshot, elapsedMs };
-  // Any status but the two documented ones is an end that is not success.
-  const kind = snapshot.status === SnapshotStatus.completed ? "completed" : "failed";
+  const kind = isCompleted(snapshot) ? "completed" : "failed";
   return { kind, snapshot, elapsedMs };
 }
 
@@ -148,9 +148,10 @@ function progressLine(
     const named = all.map((s) => `snapshot ${s.id} of server ${s.server.id}: ${statusOf(s)}`);
     return `${capitalize(named.join("; "))} (${elapsed})`;
   }
-  const count = (status: string) => all.filter((s) => statusOf(s) === status).length;
-  const completed = count(SnapshotStatus.completed);
-  const inProgress = count(SnapshotStatus.inProgress);
+  const count = (is: (s: { status: string }) => boolean) =>
+    all.filter((s) => is({ status: statusOf(s) })).length;
+  const completed = count(isCompleted);
+  const inProgress = count(isInProgress);
   const ended = all.length - completed - inProgress;
   return (
     `${completed} of ${all.length} snapshots completed, ${inProgress} in progress` +
@@ -160,20 +161,6 @@ function progressLine(
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** What happened on one server, as it becomes known: made (or reused, or waited for), then its end. */
-export interface SnapshotResult {
-  serverId: number;
-  snapshot?: Snapshot;
-  adopted?: boolean;
-  reused?: boolean;
-  /**
-   * When it ended, on the deadline's clock: from the step's start, the one measure of time that
-   * the progress lines and the summary share.
-   */
-  endedAtMs?: number;
-  failure?: string;
 }
 
 /** What waiting for snapshots needs. */
@@ -206,7 +193,7 @@ export async function waitForResults(
       { clock, deadline, maxIntervalMs: pollIntervalMs, log, signal },
       accountPages,
     );
-  const unfinished = snapshots.filter((s) => s.status === SnapshotStatus.inProgress).length;
+  const unfinished = snapshots.filter(isInProgress).length;
   let waited;
   if (unfinished > 0) {
     const title = `Waiting for ${unfinished} snapshot${unfinished === 1 ? "" : "s"} to complete`;

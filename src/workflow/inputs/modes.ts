@@ -1,16 +1,22 @@
 import { Inputs, RESTORE_TIMEOUT_MS } from "../../constants.js";
+import type { ReadInputs, Settings } from "./settings.js";
+import {
+  type NamedSelection,
+  selectionWord,
+  type SnapshotSelection,
+} from "./snapshot-selection.js";
 
 /**
  * What each mode takes, needs and refuses, said once: the inputs parser reads it, its errors are
  * worded from it, and the tests hold the parser to it. Adding a mode is adding a row here (and its
- * settings type beside it, in settings.ts).
+ * settings type beside it, in settings.ts), its row in modes/runners.ts and its mode file.
  */
 export const MODES = ["create", "wait", "restore", "prune", "delete", "list", "confirm"] as const;
 export type Mode = (typeof MODES)[number];
 
 type InputName = (typeof Inputs)[keyof typeof Inputs];
 
-interface ModeRow {
+interface ModeRow<M extends Mode> {
   /** It sends requests to the API, so it needs `api-token`. */
   callsApi: boolean;
   /**
@@ -24,6 +30,8 @@ interface ModeRow {
   rollsBack: boolean;
   /** How long the step may take in all, unless `timeout` says otherwise. */
   timeoutMs: number;
+  /** Its settings, from every input read and checked. */
+  settings: (read: ReadInputs) => Extract<Settings, { mode: M }>;
 }
 
 /** Read by every mode (api-token by those that call the API): never refused. */
@@ -45,7 +53,7 @@ const HEALTH = [
 const LIMITED_MS = 10 * 60_000;
 const SNAPSHOT_WAIT_MS = 30 * 60_000;
 
-export const MODE_TABLE: Record<Mode, ModeRow> = {
+export const MODE_TABLE: { [M in Mode]: ModeRow<M> } = {
   create: {
     callsApi: true,
     needs: "servers",
@@ -62,6 +70,11 @@ export const MODE_TABLE: Record<Mode, ModeRow> = {
     ],
     rollsBack: true,
     timeoutMs: SNAPSHOT_WAIT_MS,
+    settings: (read) => ({
+      mode: "create",
+      ...pick(read, ...API, ...SERVER_SETTINGS, "name", "namePrefix", "description"),
+      ...pick(read, "ifExists", "onLimit", "wait", "pollIntervalMs", "rollbackOnFailure", "health"),
+    }),
   },
   wait: {
     callsApi: true,
@@ -69,6 +82,11 @@ export const MODE_TABLE: Record<Mode, ModeRow> = {
     takes: [Inputs.snapshotId, Inputs.rollbackOnFailure, ...HEALTH],
     rollsBack: true,
     timeoutMs: SNAPSHOT_WAIT_MS,
+    settings: (read) => ({
+      mode: "wait",
+      ...pick(read, ...API, "pollIntervalMs", "rollbackOnFailure", "health"),
+      snapshots: named(read.snapshots),
+    }),
   },
   restore: {
     callsApi: true,
@@ -83,6 +101,12 @@ export const MODE_TABLE: Record<Mode, ModeRow> = {
     ],
     rollsBack: false,
     timeoutMs: RESTORE_TIMEOUT_MS,
+    settings: (read) => ({
+      mode: "restore",
+      ...pick(read, ...API, ...SERVER_SETTINGS, "namePrefix", "wait", "pollIntervalMs"),
+      ...pick(read, "dryRun", "health"),
+      snapshots: given(read.snapshots),
+    }),
   },
   prune: {
     callsApi: true,
@@ -90,6 +114,10 @@ export const MODE_TABLE: Record<Mode, ModeRow> = {
     takes: [...SERVERS, Inputs.namePrefix, Inputs.keep, Inputs.olderThan, Inputs.dryRun],
     rollsBack: false,
     timeoutMs: LIMITED_MS,
+    settings: (read) => ({
+      mode: "prune",
+      ...pick(read, ...API, ...SERVER_SETTINGS, "namePrefix", "keep", "olderThanMs", "dryRun"),
+    }),
   },
   delete: {
     callsApi: true,
@@ -97,6 +125,11 @@ export const MODE_TABLE: Record<Mode, ModeRow> = {
     takes: [Inputs.snapshotId, Inputs.dryRun],
     rollsBack: false,
     timeoutMs: LIMITED_MS,
+    settings: (read) => ({
+      mode: "delete",
+      ...pick(read, ...API, "dryRun"),
+      snapshots: named(read.snapshots),
+    }),
   },
   list: {
     callsApi: true,
@@ -104,6 +137,7 @@ export const MODE_TABLE: Record<Mode, ModeRow> = {
     takes: SERVERS,
     rollsBack: false,
     timeoutMs: LIMITED_MS,
+    settings: (read) => ({ mode: "list", ...pick(read, ...API, ...SERVER_SETTINGS) }),
   },
   confirm: {
     callsApi: false,
@@ -111,8 +145,30 @@ export const MODE_TABLE: Record<Mode, ModeRow> = {
     takes: [],
     rollsBack: false,
     timeoutMs: LIMITED_MS,
+    settings: () => ({ mode: "confirm" }),
   },
 };
+
+const API = ["apiToken", "apiUrl", "timeoutMs"] as const;
+const SERVER_SETTINGS = ["serverIds", "serverNames"] as const;
+
+function pick<K extends keyof ReadInputs>(read: ReadInputs, ...keys: K[]): Pick<ReadInputs, K> {
+  return Object.fromEntries(keys.map((key) => [key, read[key]])) as Pick<ReadInputs, K>;
+}
+
+/** `checkModeNeeds` has made sure of it; a failure here is a bug, not a bad input. */
+function given(selection: SnapshotSelection | undefined): SnapshotSelection {
+  if (!selection) throw new Error("snapshot-id was checked as given, but is missing");
+  return selection;
+}
+
+function named(selection: SnapshotSelection | undefined): NamedSelection {
+  const checked = given(selection);
+  if (checked.kind === "latest" || checked.kind === "commit") {
+    throw new Error(`snapshot-id "${selectionWord(checked)}" was checked as refused`);
+  }
+  return checked;
+}
 
 /** The modes whose post step can roll back. */
 export const ROLLBACK_MODES = MODES.filter((mode) => MODE_TABLE[mode].rollsBack);

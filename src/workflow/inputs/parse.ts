@@ -1,17 +1,19 @@
 import { InputDefaults, Inputs } from "../../constants.js";
 import { parseDuration } from "../../duration.js";
+import type { HealthCheck } from "../../health/check.js";
 import { parseHealthUrl } from "../../health/url.js";
 import { hideCredentials } from "../../runner/redact.js";
+import type { RunContext } from "../../runner/run-context.js";
 import {
   defaultDescription,
   defaultSnapshotName,
-  type RunContext,
-} from "../../runner/run-context.js";
+  isManaged,
+  isValidName,
+} from "../snapshot-name.js";
 import { parseIdList } from "./id-list.js";
 import { inputsOutOfPlace, MODE_TABLE, MODES, type Mode, ROLLBACK_MODES } from "./modes.js";
 import { IF_EXISTS, type NameSelection, ON_LIMIT, type Settings } from "./settings.js";
 import {
-  type NamedSelection,
   parseSnapshotSelection,
   selectionWord,
   type SnapshotSelection,
@@ -31,8 +33,6 @@ export class InputError extends Error {
   }
 }
 
-const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
-
 /**
  * Every input, checked at once and typed in the shape of its mode, as the mode table
  * (`modes.ts`) says what each mode takes, needs and refuses. An input the runner filled from
@@ -44,10 +44,9 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
   const input = (name: keyof typeof Inputs) => read(Inputs[name]).trim() || defaultOf(name);
 
   const mode = parseChoice(Inputs.mode, input("mode"), MODES, problems);
-  const row = mode && MODE_TABLE[mode];
   const apiToken = input("apiToken");
   // action.yml cannot say that every mode but confirm needs the token, so it is checked here.
-  if (!apiToken && row?.callsApi !== false) {
+  if (!apiToken && (!mode || MODE_TABLE[mode].callsApi)) {
     problems.push(`${Inputs.apiToken} is required: pass the API token from a secret`);
   }
   if (mode) {
@@ -70,26 +69,7 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
   const serverNames = parseNameSelection(input, problems);
   const snapshots = parseSnapshotSelection(input("snapshotId"), problems, notes);
   if (mode) checkModeNeeds(mode, serverIdText, serverNames, snapshots, problems);
-
-  const namePrefix = input("namePrefix");
-  if (!NAME_PATTERN.test(namePrefix)) {
-    problems.push(
-      `${Inputs.namePrefix} "${namePrefix}" may contain only letters, digits, hyphens and underscores`,
-    );
-  }
-  const explicitName = input("name");
-  if (explicitName && !NAME_PATTERN.test(explicitName)) {
-    problems.push(
-      `${Inputs.name} "${explicitName}" may contain only letters, digits, hyphens and underscores`,
-    );
-  }
-  if (mode === "create" && explicitName && !explicitName.startsWith(namePrefix)) {
-    notes.push(
-      `${Inputs.name} "${explicitName}" does not start with ${Inputs.namePrefix} "${namePrefix}": ` +
-        "prune and on-limit will never delete it, so it stays until you delete it yourself.",
-    );
-  }
-  const name = explicitName || defaultSnapshotName(namePrefix, run);
+  const { name, namePrefix } = parseSnapshotName(input, mode, run, problems, notes);
 
   const wait = parseBoolean(Inputs.wait, input("wait"), true, problems);
   const dryRun = parseBoolean(Inputs.dryRun, input("dryRun"), false, problems);
@@ -110,21 +90,79 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
   const timeoutText = input("timeout");
   const timeoutMs = timeoutText
     ? parsePositiveDuration(Inputs.timeout, timeoutText, problems)
-    : (row ?? MODE_TABLE.create).timeoutMs;
+    : undefined;
   const pollIntervalMs = parsePositiveDuration(
     Inputs.pollInterval,
     input("pollInterval"),
     problems,
   );
+  const health = parseHealth(input, { mode, rollbackOnFailure, wait }, problems);
 
+  // A choice that could not be read has its problem among the others.
+  if (problems.length > 0 || !mode || !ifExists || !onLimit) throw new InputError(problems);
+  const settings = MODE_TABLE[mode].settings({
+    apiToken,
+    apiUrl,
+    timeoutMs: timeoutMs ?? MODE_TABLE[mode].timeoutMs,
+    serverIds,
+    serverNames,
+    snapshots,
+    name,
+    namePrefix,
+    description: input("description") || defaultDescription(run),
+    ifExists,
+    onLimit,
+    wait,
+    pollIntervalMs,
+    rollbackOnFailure,
+    dryRun,
+    keep,
+    olderThanMs,
+    health,
+  });
+  return { settings, notes };
+}
+
+/** `name-prefix` and `name`, or the default name the prefix begins. */
+function parseSnapshotName(
+  input: (name: keyof typeof Inputs) => string,
+  mode: Mode | undefined,
+  run: RunContext,
+  problems: string[],
+  notes: string[],
+): { name: string; namePrefix: string } {
+  const namePrefix = input("namePrefix");
+  if (!isValidName(namePrefix)) {
+    problems.push(
+      `${Inputs.namePrefix} "${namePrefix}" may contain only letters, digits, hyphens and underscores`,
+    );
+  }
+  const explicitName = input("name");
+  if (explicitName && !isValidName(explicitName)) {
+    problems.push(
+      `${Inputs.name} "${explicitName}" may contain only letters, digits, hyphens and underscores`,
+    );
+  }
+  if (mode === "create" && explicitName && !isManaged({ name: explicitName }, namePrefix)) {
+    notes.push(
+      `${Inputs.name} "${explicitName}" does not start with ${Inputs.namePrefix} "${namePrefix}": ` +
+        "prune and on-limit will never delete it, so it stays until you delete it yourself.",
+    );
+  }
+  return { name: explicitName || defaultSnapshotName(namePrefix, run), namePrefix };
+}
+
+/** `health-url` and what counts as healthy, where the step may check it; undefined without it. */
+function parseHealth(
+  input: (name: keyof typeof Inputs) => string,
+  step: { mode: Mode | undefined; rollbackOnFailure: boolean; wait: boolean },
+  problems: string[],
+): HealthCheck | undefined {
   const healthUrlText = input("healthUrl");
   const urlTemplate = parseHealthUrl(healthUrlText, problems);
-  const healthTimeoutMs = parsePositiveDuration(
-    Inputs.healthTimeout,
-    input("healthTimeout"),
-    problems,
-  );
-  if (mode && healthUrlText) checkHealth(mode, rollbackOnFailure, wait, problems);
+  const timeoutMs = parsePositiveDuration(Inputs.healthTimeout, input("healthTimeout"), problems);
+  if (step.mode && healthUrlText)
+    checkHealth(step.mode, step.rollbackOnFailure, step.wait, problems);
   const expect = input("healthExpect") || undefined;
   const successes = parseWholeNumber(Inputs.healthSuccesses, input("healthSuccesses"), 1, problems);
   if (!healthUrlText) {
@@ -139,63 +177,7 @@ export function parseInputs(read: (name: string) => string, run: RunContext): Pa
       );
     }
   }
-  const health = urlTemplate
-    ? { urlTemplate, timeoutMs: healthTimeoutMs, expect, successes }
-    : undefined;
-
-  if (problems.length > 0 || !mode) throw new InputError(problems);
-  const api = { apiToken, apiUrl, timeoutMs };
-  const settings = ((): Settings => {
-    switch (mode) {
-      case "create":
-        return {
-          mode,
-          ...api,
-          serverIds,
-          serverNames,
-          name,
-          namePrefix,
-          description: input("description") || defaultDescription(run),
-          ifExists: ifExists ?? "fail",
-          onLimit: onLimit ?? "delete-oldest",
-          wait,
-          pollIntervalMs,
-          rollbackOnFailure,
-          health,
-        };
-      case "wait":
-        return {
-          mode,
-          ...api,
-          snapshots: named(snapshots),
-          pollIntervalMs,
-          rollbackOnFailure,
-          health,
-        };
-      case "restore":
-        return {
-          mode,
-          ...api,
-          snapshots: given(snapshots),
-          serverIds,
-          serverNames,
-          namePrefix,
-          wait,
-          pollIntervalMs,
-          dryRun,
-          health,
-        };
-      case "prune":
-        return { mode, ...api, serverIds, serverNames, namePrefix, keep, olderThanMs, dryRun };
-      case "delete":
-        return { mode, ...api, snapshots: named(snapshots), dryRun };
-      case "list":
-        return { mode, ...api, serverIds, serverNames };
-      case "confirm":
-        return { mode };
-    }
-  })();
-  return { settings, notes };
+  return urlTemplate ? { urlTemplate, timeoutMs, expect, successes } : undefined;
 }
 
 function defaultOf(name: keyof typeof Inputs): string {
@@ -213,20 +195,6 @@ function givenInputs(read: (name: string) => string): (typeof Inputs)[keyof type
       return text !== "" && text.toLowerCase() !== defaultOf(key).toLowerCase();
     })
     .map((key) => Inputs[key]);
-}
-
-/** `checkModeNeeds` has made sure of it; a failure here is a bug, not a bad input. */
-function given(selection: SnapshotSelection | undefined): SnapshotSelection {
-  if (!selection) throw new Error("snapshot-id was checked as given, but is missing");
-  return selection;
-}
-
-function named(selection: SnapshotSelection | undefined): NamedSelection {
-  const checked = given(selection);
-  if (checked.kind === "latest" || checked.kind === "commit") {
-    throw new Error(`snapshot-id "${selectionWord(checked)}" was checked as refused`);
-  }
-  return checked;
 }
 
 /**

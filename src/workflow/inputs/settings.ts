@@ -1,7 +1,7 @@
 import type { HealthCheck } from "../../health/check.js";
 import type { NamedSelection, SnapshotSelection } from "./snapshot-selection.js";
 
-/** The settings of each mode, as the inputs parser (inputs.ts) hands them on: no mode reads an input. */
+/** The settings of each mode, as the inputs parser (parse.ts) hands them on: no mode reads an input. */
 
 export const IF_EXISTS = ["fail", "reuse", "replace"] as const;
 export const ON_LIMIT = ["delete-oldest", "fail"] as const;
@@ -85,6 +85,14 @@ export interface ListSettings extends ApiSettings, ServerSettings {
 interface ConfirmSettings {
   mode: "confirm";
 }
+
+/**
+ * Every input as the parser read and checked it, before the mode's row takes what the mode uses;
+ * `snapshot-id` as given, which the row narrows to what the mode takes.
+ */
+export type ReadInputs = Omit<CreateSettings, "mode"> &
+  Omit<RestoreSettings, "mode" | "snapshots"> &
+  Omit<PruneSettings, "mode"> & { snapshots: SnapshotSelection | undefined };
 
 /** Every input, checked and typed, in the shape of its mode: no mode reads an input itself. */
 export type Settings =

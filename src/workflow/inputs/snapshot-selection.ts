@@ -1,5 +1,6 @@
 import { errorMessage } from "../../api/errors.js";
 import { Inputs } from "../../constants.js";
+import { commitWord, parseCommitWord } from "../snapshot-name.js";
 import { parseIdList } from "./id-list.js";
 
 export interface ServerSnapshotPair {
@@ -23,10 +24,27 @@ export type NamedSelection = Extract<SnapshotSelection, { kind: "ids" | "by-serv
 
 /** `snapshot-id` as a person wrote it, for a sentence: `latest`, `commit:3f2a9c1`. */
 export function selectionWord(selection: Exclude<SnapshotSelection, NamedSelection>): string {
-  return selection.kind === "latest" ? "latest" : `commit:${selection.sha}`;
+  return selection.kind === "latest" ? "latest" : commitWord(selection.sha);
 }
 
-const COMMIT = /^commit:\s*(.*)$/i;
+/** `server 12345 to snapshot 801, server 12346 to snapshot 802`: what a restore was asked to do. */
+export function describeSelection(
+  selection: SnapshotSelection,
+  serverIds: readonly number[],
+): string {
+  switch (selection.kind) {
+    case "by-server":
+      return selection.pairs
+        .map((p) => `server ${p.serverId} to snapshot ${p.snapshotId}`)
+        .join(", ");
+    case "latest":
+      return `server ${serverIds.join(", ")} to the latest snapshot of ours`;
+    case "commit":
+      return `server ${serverIds.join(", ")} to the snapshot of ours made for commit ${selection.sha}`;
+    case "ids":
+      return `snapshot ${selection.ids.join(", ")}`;
+  }
+}
 
 export function parseSnapshotSelection(
   text: string,
@@ -35,10 +53,10 @@ export function parseSnapshotSelection(
 ): SnapshotSelection | undefined {
   if (text === "") return undefined;
   if (text.toLowerCase() === "latest") return { kind: "latest" };
-  const commit = COMMIT.exec(text);
+  const commit = parseCommitWord(text);
   if (commit) {
-    const sha = (commit[1] ?? "").toLowerCase();
-    if (!/^[0-9a-f]{7,40}$/.test(sha)) {
+    const { sha } = commit;
+    if (!commit.valid) {
       problems.push(
         `${Inputs.snapshotId} "${text}" names no commit: after commit: come 7 to 40 hex digits (commit:3f2a9c1)`,
       );

@@ -30,7 +30,7 @@ function check(fields: Partial<HealthCheck> = {}): HealthCheck {
 
 function wait(clock: FakeClock, probe: HealthProbe, health: HealthCheck, stepMs = 3_600_000) {
   const log = recordingLogger();
-  const options = { clock, deadline: new Deadline(clock, stepMs), pollIntervalMs: 10_000, log };
+  const options = { clock, deadline: new Deadline(clock, stepMs), maxIntervalMs: 10_000, log };
   return { log, done: waitUntilHealthy(URL, 12345, health, probe, options) };
 }
 

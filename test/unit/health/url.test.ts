@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Server } from "../../../src/api/types.js";
-import { healthUrlFor, healthUrlsFor, parseHealthUrl } from "../../../src/health/url.js";
+import { healthUrlsFor, parseHealthUrl } from "../../../src/health/url.js";
 import { hostileText } from "../../support/runner-commands.js";
 
 const server = (fields: Partial<Server>): Server => ({ id: 12345, status: "active", ...fields });
@@ -9,6 +9,12 @@ const server = (fields: Partial<Server>): Server => ({ id: 12345, status: "activ
 function problemsOf(text: string) {
   const problems: string[] = [];
   return { template: parseHealthUrl(text, problems), problems };
+}
+
+/** One server's URL, or the problems it met, as the fleet's filling says them. */
+function healthUrlFor(template: string, one: Server): string | string[] {
+  const { urls, problems } = healthUrlsFor(template, [one]);
+  return urls.get(one.id) ?? problems;
 }
 
 /** The URL of a server that fills, or the test fails with the problems it met. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../../../../src/api/types.js";
-import { latestRestorable, planRestore } from "../../../../src/fleet/rules/restore-plan.js";
+import { planRestore } from "../../../../src/fleet/rules/restore-plan.js";
 import { apiSnapshot } from "../../../support/fixtures.js";
 
 function snap(
@@ -105,12 +105,14 @@ describe("planRestore", () => {
 
   it("latest: newest completed of ours by created_at, whatever the ids and the list order say", () => {
     const shuffled = [account[3], account[1], account[4], account[0], account[2]] as Snapshot[];
-    expect(latestRestorable(shuffled, 1, "pre-deploy-")?.id).toBe(802);
+    const latest = (snapshots: Snapshot[]) =>
+      planRestore({ kind: "latest" }, [1], "pre-deploy-", snapshots).targets.map((s) => s.id);
+    expect(latest(shuffled)).toEqual([802]);
     const olderHigherId = [
       snap(900, 1, "pre-deploy-x", "2026-10-01T00:00:00Z"),
       snap(100, 1, "pre-deploy-y", "2026-11-01T00:00:00Z"),
     ];
-    expect(latestRestorable(olderHigherId, 1, "pre-deploy-")?.id).toBe(100);
+    expect(latest(olderHigherId)).toEqual([100]);
   });
 
   it("latest: a server with nothing of ours is a problem, not a restore of something else", () => {

@@ -1,12 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { HttpStatusError, NoAnswerError } from "../../../../src/api/errors.js";
-import { Deadline } from "../../../../src/runner/clock.js";
-import { waitUntil } from "../../../../src/fleet/wait/until.js";
-import { FakeClock, recordingLogger } from "../../../support/fakes.js";
+import { HttpStatusError, isTransient, NoAnswerError } from "../../../src/api/errors.js";
+import { Deadline } from "../../../src/runner/clock.js";
+import { waitUntil } from "../../../src/runner/poll.js";
+import { FakeClock, recordingLogger } from "../../support/fakes.js";
 
 function options(totalMs: number, maxIntervalMs = 10_000) {
   const clock = new FakeClock();
-  return { clock, deadline: new Deadline(clock, totalMs), maxIntervalMs, log: recordingLogger() };
+  // The API's passing failures, as the fleet's waits poll with them.
+  return {
+    clock,
+    deadline: new Deadline(clock, totalMs),
+    maxIntervalMs,
+    log: recordingLogger(),
+    isPassing: isTransient,
+  };
 }
 
 describe("waitUntil: gaps", () => {

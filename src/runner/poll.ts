@@ -1,7 +1,5 @@
-import { errorMessage, isTransient } from "../../api/errors.js";
-import { DeadlineError } from "../../runner/clock.js";
-import type { Clock, Deadline } from "../../runner/clock.js";
-import type { Logger } from "../../runner/logger.js";
+import { type Clock, type Deadline, DeadlineError } from "./clock.js";
+import type { Logger } from "./logger.js";
 
 export interface WaitOptions {
   clock: Clock;
@@ -10,6 +8,17 @@ export interface WaitOptions {
   maxIntervalMs: number;
   log: Logger;
   signal?: AbortSignal;
+}
+
+/** How one wait polls, beyond its collaborators. */
+interface PollOptions extends WaitOptions {
+  /** Check at once, then after each gap (a service after its restore); else after the first gap. */
+  checkAtOnce?: boolean;
+  /**
+   * A failure of one check that the next may not meet (the API briefly unreachable): said, and
+   * the wait goes on. Any other failure ends the wait at once, because waiting cannot fix it.
+   */
+  isPassing?: (error: unknown) => boolean;
 }
 
 /** Not done by the deadline; `lastFailure` says why the last check failed, when it did. */
@@ -29,23 +38,26 @@ const FINAL_CHECK_ALLOWANCE_MS = 1_000;
 const TOO_LATE_TO_CHECK_MS = 250;
 
 /**
- * Calls `check` after each gap until it returns a value or the deadline comes. A transient failure
- * of one check (the API briefly unreachable) only costs that check; any other error ends the wait
- * at once, because waiting cannot fix it.
+ * The one polling loop: calls `check` after each gap until it returns a value or the deadline
+ * comes; the window is used whole, its last check aimed at its end. A passing failure of one check
+ * only costs that check.
  */
 export async function waitUntil<T>(
   check: () => Promise<T | undefined>,
-  { clock, deadline, maxIntervalMs, log, signal }: WaitOptions,
+  { clock, deadline, maxIntervalMs, log, signal, checkAtOnce = false, isPassing }: PollOptions,
 ): Promise<WaitOutcome<T>> {
   let lastFailure: string | undefined;
   for (let round = 0; ; round++) {
-    const usable =
-      deadline.remainingMs() - Math.min(FINAL_CHECK_ALLOWANCE_MS, deadline.totalMs / 4);
-    if (usable <= 0 && round > 0) return { done: false, lastFailure };
-    const gap = Math.min(maxIntervalMs, FIRST_INTERVAL_MS * 2 ** round);
-    await clock.sleep(Math.max(0, Math.min(gap, usable)), signal);
-    if (round > 0 && deadline.remainingMs() < TOO_LATE_TO_CHECK_MS) {
-      return { done: false, lastFailure };
+    const gapsBefore = checkAtOnce ? round : round + 1;
+    if (gapsBefore > 0) {
+      const usable =
+        deadline.remainingMs() - Math.min(FINAL_CHECK_ALLOWANCE_MS, deadline.totalMs / 4);
+      if (usable <= 0 && round > 0) return { done: false, lastFailure };
+      const gap = Math.min(maxIntervalMs, FIRST_INTERVAL_MS * 2 ** (gapsBefore - 1));
+      await clock.sleep(Math.max(0, Math.min(gap, usable)), signal);
+      if (round > 0 && deadline.remainingMs() < TOO_LATE_TO_CHECK_MS) {
+        return { done: false, lastFailure };
+      }
     }
     try {
       const value = await check();
@@ -53,8 +65,8 @@ export async function waitUntil<T>(
       lastFailure = undefined;
     } catch (error) {
       if (error instanceof DeadlineError) return { done: false, lastFailure };
-      if (!isTransient(error)) throw error;
-      lastFailure = errorMessage(error);
+      if (!isPassing?.(error)) throw error;
+      lastFailure = error instanceof Error ? error.message : String(error);
       log.warning(`A status check failed (${lastFailure}); the next check will try again.`);
     }
   }
