@@ -29010,7 +29010,7 @@ async function prepareRestores({ selection, serverIds, namePrefix, mapSource }, 
     const typedMap = selection.kind === "by-server" && mapSource === "input";
     const [read, early] = await Promise.all([
         (0,_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_7__/* .snapshotsForSelection */ .rJ)(api, selection, serverIds).then((snapshots) => ({ snapshots }), (error) => ({ error })),
-        named && (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_9__/* .checkServers */ .F)(api, named, "restore", log, !typedMap),
+        named && (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_9__/* .checkServers */ .Fe)(api, named, "restore", log, !typedMap),
     ]);
     if ("error" in read) {
         const failure = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_4__/* .explainFailure */ .SP)(read.error, { kind: "list" });
@@ -29032,7 +29032,7 @@ async function prepareRestores({ selection, serverIds, namePrefix, mapSource }, 
     const missing = typedMap ? early?.missing : undefined;
     const plan = (0,_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .planRestore */ .q8)(selection, serverIds, namePrefix, read.snapshots, missing);
     const targetServers = [...new Set(plan.targets.map((t) => t.server.id))];
-    const checks = early ?? (await (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_9__/* .checkServers */ .F)(api, targetServers, "restore", log));
+    const checks = early ?? (await (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_9__/* .checkServers */ .Fe)(api, targetServers, "restore", log));
     return {
         targets: plan.targets,
         problems: [...plan.problems, ...checks.problems],
@@ -29264,11 +29264,17 @@ function commitRestorable(own, namePrefix, sha) {
     const held = newest.length > 0
         ? `its newest snapshots: ${newest.map(said).join(", ")}`
         : "it has no snapshot";
+    // A snapshot named by hand may be the one the user means: say why it cannot be it.
+    const uncommitted = newest.filter((s) => (0,_workflow_snapshot_name_js__WEBPACK_IMPORTED_MODULE_3__/* .commitsOf */ .g3)(s, namePrefix).length === 0);
+    const customHint = `snapshots made with a custom name and description carry none`;
     const why = ofCommit.length > 0
         ? `none of its ${ofCommit.length} snapshot(s) of that commit is completed`
         : newest.length > 0 && own.every((s) => (0,_workflow_snapshot_name_js__WEBPACK_IMPORTED_MODULE_3__/* .commitsOf */ .g3)(s, namePrefix).length === 0)
-            ? "none of its snapshots carries a commit: snapshots made with a custom name and description carry none"
-            : `none whose name starts with "${namePrefix}" was made for it`;
+            ? `none of its snapshots carries a commit: ${customHint}`
+            : `none whose name starts with "${namePrefix}" was made for it` +
+                (uncommitted.length > 0
+                    ? `; ${uncommitted.map((s) => s.id).join(", ")} carr${uncommitted.length === 1 ? "ies" : "y"} no commit: ${customHint}`
+                    : "");
     return {
         problem: `has no completed snapshot of commit ${sha} to go back to (${why}); ${held}.`,
     };
@@ -29502,8 +29508,9 @@ function listing(snapshots, now) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   F: () => (/* binding */ checkServers),
-/* harmony export */   Y: () => (/* binding */ missingServers)
+/* harmony export */   FK: () => (/* binding */ missingServers),
+/* harmony export */   Fe: () => (/* binding */ checkServers),
+/* harmony export */   oN: () => (/* binding */ serversNotFound)
 /* harmony export */ });
 /* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
 /* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(705);
@@ -29554,6 +29561,17 @@ async function missingServers(api, serverIds) {
             missing.set(serverId, server.message);
     }
     return missing;
+}
+/**
+ * The servers that do not exist or that the token cannot see, each in the sentence the modes that
+ * change servers say it with: enough for a mode that only reads (list), which refuses no status.
+ */
+async function serversNotFound(api, serverIds) {
+    const found = await readServers(api, serverIds);
+    return serverIds.flatMap((serverId) => {
+        const server = found.get(serverId);
+        return (0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(server, 404) ? [unreachable(server, serverId)] : [];
+    });
 }
 /** Each server, or the error that reading it ended with; all at once. */
 function readServers(api, serverIds) {
@@ -29749,7 +29767,7 @@ async function missingServersOfMap(api, selection, listed) {
     if (selection.kind !== "by-server")
         return undefined;
     const unfound = selection.pairs.filter((pair) => !listed.some((s) => s.id === pair.snapshotId && s.server.id === pair.serverId));
-    return (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_2__/* .missingServers */ .Y)(api, unfound.map((pair) => pair.serverId));
+    return (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_2__/* .missingServers */ .FK)(api, unfound.map((pair) => pair.serverId));
 }
 
 
@@ -30108,8 +30126,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/api/errors.ts
 var errors = __nccwpck_require__(3249);
-// EXTERNAL MODULE: ./src/workflow/inputs/parse.ts + 2 modules
-var parse = __nccwpck_require__(6469);
+// EXTERNAL MODULE: ./src/workflow/inputs/parse.ts + 3 modules
+var parse = __nccwpck_require__(6216);
 // EXTERNAL MODULE: ./src/workflow/explain.ts
 var explain = __nccwpck_require__(1778);
 // EXTERNAL MODULE: ./src/constants.ts
@@ -30256,6 +30274,10 @@ function runConfirm(io) {
     const { disarmed, problems } = confirmed;
     for (const problem of problems)
         io.log.warning(`Confirm: ${problem}; it was left out.`);
+    for (const { names = {} } of disarmed) {
+        for (const [server, name] of Object.entries(names))
+            io.names.learn(Number(server), name);
+    }
     const rows = disarmed.flatMap((rollback) => Object.entries(rollback.targets).map(([server, snapshot]) => [
         server,
         snapshot,
@@ -30313,9 +30335,10 @@ async function deleteSnapshots(api, items, idOf, onEnd, { concurrency, stopAtFai
  */
 async function pruneServers(api, serverIds, policy, log) {
     const pruned = { fates: new Map(), deletedIds: [], failures: [] };
+    const failedDeletes = [];
     const fateOf = (snapshot, end) => {
         if ("error" in end) {
-            pruned.failures.push((0,explain/* explainFailure */.SP)(end.error, { kind: "delete", snapshotId: snapshot.id }));
+            failedDeletes.push({ snapshotId: snapshot.id, error: end.error });
             return "delete failed";
         }
         const what = `snapshot ${(0,explain/* describeSnapshot */.e4)(snapshot)}, ${(0,retention/* age */.KW)(snapshot, policy.now)} old`;
@@ -30346,6 +30369,7 @@ async function pruneServers(api, serverIds, policy, log) {
     catch (error) {
         pruned.failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list" }));
     }
+    pruned.failures.push(...(0,explain/* explainDeleteFailures */.m)(failedDeletes));
     return pruned;
 }
 
@@ -30560,7 +30584,7 @@ function applyWaitEnd(result, outcome, timeoutMs) {
 async function prepareCreates(settings, context) {
     const { api, log, now } = context;
     const [checks, read] = await Promise.all([
-        (0,server_checks/* checkServers */.F)(api, settings.serverIds, "snapshot", log),
+        (0,server_checks/* checkServers */.Fe)(api, settings.serverIds, "snapshot", log),
         (0,snapshot_lists/* snapshotsByServer */.YT)(api, settings.serverIds, undefined).then((lists) => ({ lists }), (error) => ({ error })),
     ]);
     const wrongUrl = (0,explain/* wrongApiUrl */.hh)("error" in read ? [read.error] : read.lists.failed.values());
@@ -30793,11 +30817,11 @@ async function runDelete(settings, context) {
         return (0,summary/* failedReport */.kS)(title, [listed.stop, "Nothing was deleted."]);
     const { known, complete } = listed;
     const results = new Map();
-    const failures = [];
+    const failed = [];
     const sayDeleted = (id, end) => {
         if ("error" in end) {
             results.set(id, "failed");
-            failures.push((0,explain/* explainFailure */.SP)(end.error, { kind: "delete", snapshotId: id }));
+            failed.push({ snapshotId: id, error: end.error });
             return;
         }
         results.set(id, end.outcome === "deleted" ? "deleted" : "already gone");
@@ -30820,6 +30844,8 @@ async function runDelete(settings, context) {
         else
             await deleteSnapshots(api, ids, (id) => id, sayDeleted, { concurrency: fleet_concurrency/* SERVER_CONCURRENCY */.s });
     });
+    // In the order the ids were given, whichever answer came first.
+    const failures = (0,explain/* explainDeleteFailures */.m)(failed.sort((a, b) => ids.indexOf(a.snapshotId) - ids.indexOf(b.snapshotId)));
     (0,outputs/* publishDeleted */.Vi)(setOutput, ids.filter((id) => results.get(id) === "deleted"));
     return {
         title,
@@ -30870,28 +30896,33 @@ async function knownSnapshots(context, idCount) {
 
 
 
+
+
 /** The snapshots of each server, newest first, as the `snapshots` output and a summary table. */
 async function runList(settings, context) {
     const { api, clock, log, setOutput } = context;
-    const failures = [];
+    // An unknown id would list as "0 snapshots": a success that hides the typo.
+    const failures = await serverProblems(settings, context);
     let found = [];
-    await log.group(`Listing the snapshots of ${settings.serverIds.length} server(s)`, async () => {
-        try {
-            const lists = await (0,snapshot_lists/* snapshotsByServer */.YT)(api, settings.serverIds, undefined);
-            for (const serverId of settings.serverIds) {
-                const error = lists.failed.get(serverId);
-                if (error !== undefined)
-                    failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list", serverId }));
-                const snapshots = lists.byServer.get(serverId) ?? [];
-                if (error === undefined)
-                    log.info(`Server ${serverId}: ${snapshots.length} snapshot(s).`);
-                found = found.concat(snapshots);
+    if (failures.length === 0) {
+        await log.group(`Listing the snapshots of ${settings.serverIds.length} server(s)`, async () => {
+            try {
+                const lists = await (0,snapshot_lists/* snapshotsByServer */.YT)(api, settings.serverIds, undefined);
+                for (const serverId of settings.serverIds) {
+                    const error = lists.failed.get(serverId);
+                    if (error !== undefined)
+                        failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list", serverId }));
+                    const snapshots = lists.byServer.get(serverId) ?? [];
+                    if (error === undefined)
+                        log.info(`Server ${serverId}: ${snapshots.length} snapshot(s).`);
+                    found = found.concat(snapshots);
+                }
             }
-        }
-        catch (error) {
-            failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list" }));
-        }
-    });
+            catch (error) {
+                failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list" }));
+            }
+        });
+    }
     const snapshots = (0,retention/* newestFirst */.ll)(found);
     setOutput(constants/* Outputs */.tY.snapshots, JSON.stringify(snapshots));
     const now = clock.wallNow();
@@ -30909,8 +30940,22 @@ async function runList(settings, context) {
             (0,retention/* age */.KW)(s, now),
         ]),
         failures,
-        notes: snapshots.length === 0 ? ["No snapshots."] : [],
+        notes: snapshots.length === 0 && failures.length === 0 ? ["No snapshots."] : [],
     };
+}
+/**
+ * Each named server that does not exist. When not one is found, a wrong `api-url` looks the same
+ * from the servers' side: one list that every account has tells the two apart.
+ */
+async function serverProblems(settings, { api }) {
+    const notFound = await (0,server_checks/* serversNotFound */.oN)(api, settings.serverIds);
+    if (notFound.length < settings.serverIds.length)
+        return notFound;
+    const probe = await (0,snapshot_lists/* snapshotsByServer */.YT)(api, settings.serverIds.slice(0, 1), undefined);
+    const error = [...probe.failed.values()][0];
+    return error instanceof errors/* EndpointNotFoundError */.dt
+        ? [(0,explain/* explainFailure */.SP)(error, { kind: "list" })]
+        : notFound;
 }
 
 ;// CONCATENATED MODULE: ./src/modes/prune.ts
@@ -31126,7 +31171,7 @@ async function runMain(deps, runners = MODE_RUNNERS) {
     (0,rollback_handoff/* markMainStepRan */.IZ)(io.saveState);
     let settings;
     try {
-        const parsed = (0,parse/* parseInputs */.TL)(io.getInput, deps.runContext());
+        const parsed = (0,parse/* parseInputs */.TL)(io.getInput, deps.runContext(), io.givenInputNames());
         settings = parsed.settings;
         for (const note of parsed.notes)
             io.log.info(`Note: ${note}`);
@@ -31250,7 +31295,9 @@ async function runPost(deps) {
     let report;
     switch (handoff.kind) {
         case "off":
-            io.log.info("Rollback is off (rollback-on-failure: false): nothing was restored.");
+            // Every failed job runs the post step of every step of this action: a list, a prune or a
+            // confirm step has nothing to say there.
+            io.log.debug("Rollback is off (rollback-on-failure: false): nothing was restored.");
             return;
         case "unreadable":
             (0,rollback_handoff/* recordRollbackOutcome */.EX)(io, "failed", []);
@@ -31593,16 +31640,28 @@ const MAX_REDIRECTS = 5;
  * A redirect is followed only on the origin the request was sent to, the only one trusted with
  * it (the API's token, the service under check), and only `MAX_REDIRECTS` times. A Location that
  * cannot be read is not shown to be on that origin, so it counts as another (`origin` unknown).
- * `followed` is how many redirects the request has already followed.
+ * `followed` is how many redirects the request has already followed. With `httpsUpgrade`, one
+ * change of origin is followed too: from `http://host` to `https://host`, both on their default
+ * ports, the redirect nearly every web server sends, which only makes the request safer.
  */
-function redirectTo(location, from, followed) {
+function redirectTo(location, from, followed, { httpsUpgrade = false } = {}) {
     const url = URL.canParse(location, from) ? new URL(location, from) : undefined;
-    if (url?.origin !== new URL(from).origin) {
+    const origin = new URL(from);
+    const upgrade = httpsUpgrade && url !== undefined && isHttpsUpgrade(origin, url);
+    if (url?.origin !== origin.origin && !upgrade) {
         return { follow: false, reason: "another-origin", origin: url?.origin };
     }
     if (followed >= MAX_REDIRECTS)
         return { follow: false, reason: "too-many" };
     return { follow: true, url };
+}
+/** `http://host/…` to `https://host/…`: the same host, each scheme on its default port. */
+function isHttpsUpgrade(from, to) {
+    return (from.protocol === "http:" &&
+        to.protocol === "https:" &&
+        from.hostname === to.hostname &&
+        from.port === "" &&
+        to.port === "");
 }
 
 // EXTERNAL MODULE: ./src/runner/clock.ts + 1 modules
@@ -32912,20 +32971,27 @@ const probe_USER_AGENT = "vps-snapshot-action-health-check";
 /**
  * A web service is not an API: it is judged by its status line as soon as it arrives, and its
  * body is read only as far as the excerpt for the log or `health-expect` needs, whatever its size
- * or however long it goes on. GET, no credentials of any kind, redirects only on the same origin.
+ * or however long it goes on. GET, no credentials of any kind, redirects only on the same origin
+ * and the one upgrade from `http://host` to `https://host`. `ca`: the certificates an `https://`
+ * service may be signed by, instead of the system's (a test's own loopback service).
  */
-const httpHealthProbe = async ({ url, expect, timeoutMs, signal }) => {
+function createHttpHealthProbe({ ca } = {}) {
+    return (request) => probe(request, ca);
+}
+/** The health probe of a step: the system's certificates. */
+const httpHealthProbe = createHttpHealthProbe();
+async function probe({ url, expect, timeoutMs, signal }, ca) {
     const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)));
     const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let target = new URL(url);
     try {
         for (let redirects = 0;; redirects++) {
-            const response = await get(target, abort);
+            const response = await get(target, abort, ca);
             const status = response.statusCode ?? 0;
             const location = response.headers.location;
             if (status >= 300 && status < 400 && location !== undefined) {
                 response.destroy();
-                const redirect = redirectTo(location, target.href, redirects);
+                const redirect = redirectTo(location, target.href, redirects, { httpsUpgrade: true });
                 if (!redirect.follow)
                     return { healthy: false, said: refusal(status, redirect) };
                 target = redirect.url;
@@ -32944,7 +33010,7 @@ const httpHealthProbe = async ({ url, expect, timeoutMs, signal }) => {
             return { healthy: false, said: `no answer within ${(0,duration/* formatDuration */.a)(timeoutMs)}` };
         return { healthy: false, said: `no answer: ${error.message}` };
     }
-};
+}
 /** The probe's words for a redirect it does not follow, for the log. */
 function refusal(status, redirect) {
     if (redirect.reason === "too-many")
@@ -32953,7 +33019,7 @@ function refusal(status, redirect) {
     return `HTTP ${status} to another origin${where}, not followed`;
 }
 /** The status and headers of one GET; the body is left to the caller, which may not want it. */
-function get(url, signal) {
+function get(url, signal, ca) {
     const request = url.protocol === "https:" ? external_node_https_namespaceObject.request : external_node_http_.request;
     return new Promise((resolve, reject) => {
         const sent = request(url, {
@@ -32962,6 +33028,7 @@ function get(url, signal) {
             // A fresh connection each time: a service that is coming back must be asked afresh.
             agent: false,
             signal,
+            ...(ca !== undefined && { ca }),
         });
         sent.on("response", resolve);
         sent.on("error", reject);
@@ -35166,6 +35233,7 @@ var untrusted = __nccwpck_require__(1012);
 
 const actionsToolkit = {
     getInput: (name) => getInput(name),
+    givenInputNames: () => inputNamesIn(process.env),
     setOutput: (name, value) => setOutput(name, value),
     getState: (name) => getState(name),
     saveState: (name, value) => saveState(name, value),
@@ -35202,6 +35270,7 @@ function coreIO(redactor, names, toolkit = actionsToolkit) {
     };
     return {
         getInput: (name) => toolkit.getInput(name),
+        givenInputNames: () => toolkit.givenInputNames(),
         setOutput: (name, value) => toolkit.setOutput(name, clean(value)),
         getState: (name) => toolkit.getState(name),
         saveState: (name, value) => toolkit.saveState(name, clean(value)),
@@ -35237,6 +35306,12 @@ function coreIO(redactor, names, toolkit = actionsToolkit) {
             },
         },
     };
+}
+/** The inputs an environment carries, lower-cased as workflows write them (`INPUT_SERVER_ID`). */
+function inputNamesIn(env) {
+    return Object.keys(env)
+        .filter((key) => key.startsWith("INPUT_"))
+        .map((key) => key.slice("INPUT_".length).toLowerCase());
 }
 
 // EXTERNAL MODULE: ./src/runner/redact.ts
@@ -35456,6 +35531,7 @@ function httpApi(api, { deadline, gate, signal }, { io, clock, random, redactor,
 /* harmony export */   e4: () => (/* binding */ describeSnapshot),
 /* harmony export */   fC: () => (/* binding */ reportsSnapshotLimit),
 /* harmony export */   hh: () => (/* binding */ wrongApiUrl),
+/* harmony export */   m: () => (/* binding */ explainDeleteFailures),
 /* harmony export */   pH: () => (/* binding */ StepFailure)
 /* harmony export */ });
 /* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
@@ -35504,6 +35580,32 @@ function explainFailure(error, operation) {
         case "delete":
             return `Could not delete snapshot ${operation.snapshotId}: ${detail}`;
     }
+}
+/**
+ * Failed deletes, one sentence for each distinct answer of the API, however many deletes met it:
+ * a token that may not delete gets the same 403 for every snapshot, said once naming them all
+ * ("Could not delete snapshots 801, 802, 803: HTTP 403: ..."). Answers that differ stay apart.
+ */
+function explainDeleteFailures(failed) {
+    const byAnswer = new Map();
+    for (const { snapshotId, error } of failed) {
+        const answer = error instanceof _api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpStatusError */ .F9 ? `${error.status} ${error.apiMessage}` : `#${snapshotId}`;
+        const group = byAnswer.get(answer) ?? { ids: [], error };
+        group.ids.push(snapshotId);
+        byAnswer.set(answer, group);
+    }
+    return [...byAnswer.values()].map(({ ids, error }) => {
+        const [only] = ids;
+        if (only !== undefined && ids.length === 1) {
+            return explainFailure(error, { kind: "delete", snapshotId: only });
+        }
+        // A refused token has its own sentence, which names no snapshot.
+        if (!(error instanceof _api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpStatusError */ .F9) || error.status === 401) {
+            return explainFailure(error, { kind: "delete", snapshotId: only ?? 0 });
+        }
+        const words = error.apiMessage ? `: ${error.apiMessage}` : "";
+        return `Could not delete snapshots ${ids.join(", ")}: HTTP ${error.status}${words}`;
+    });
 }
 function explainCreateFailure(error, detail, operation) {
     const server = `server ${operation.serverId}`;
@@ -35589,7 +35691,7 @@ function parseIdList(inputName, text, problems, notes) {
 
 /***/ }),
 
-/***/ 6469:
+/***/ 6216:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35612,6 +35714,53 @@ var redact = __nccwpck_require__(8949);
 var snapshot_name = __nccwpck_require__(6533);
 // EXTERNAL MODULE: ./src/workflow/inputs/id-list.ts
 var id_list = __nccwpck_require__(8387);
+;// CONCATENATED MODULE: ./src/workflow/inputs/near-miss.ts
+/**
+ * "Did you mean": the declared word a mistyped one was meant to be. A mode written `restor`, or an
+ * input written `server_id` (which the runner passes on, warns about, and the step then reads as
+ * missing), is named in the same error as the fix.
+ */
+/** The candidate `given` most likely means, or undefined when none is close enough. */
+function nearMiss(given, candidates) {
+    const word = normalized(given);
+    if (word === "")
+        return undefined;
+    const exact = candidates.find((candidate) => normalized(candidate) === word);
+    if (exact !== undefined)
+        return exact;
+    // Two edits for a word of five or more letters, one for a shorter one: `restor` and `prun` are
+    // meant, `list` for `lost` is a guess too far.
+    const allowed = word.length >= 5 ? 2 : 1;
+    let best;
+    for (const candidate of candidates) {
+        const distance = editDistance(word, normalized(candidate));
+        if (distance <= allowed && (best === undefined || distance < best.distance)) {
+            best = { candidate, distance };
+        }
+    }
+    return best?.candidate;
+}
+/** Case and `_` for `-` are not typos but spellings: `SERVER_ID` is `server-id`. */
+function normalized(word) {
+    return word.trim().toLowerCase().replace(/_/g, "-");
+}
+/** Insertions, deletions, substitutions and swaps of two neighbours, each one edit. */
+function editDistance(a, b) {
+    const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const row = rows[i];
+            const above = rows[i - 1];
+            const substitution = above[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+            row[j] = Math.min(above[j] + 1, row[j - 1] + 1, substitution);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+                row[j] = Math.min(row[j], rows[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    return rows[a.length][b.length];
+}
+
 // EXTERNAL MODULE: ./src/workflow/inputs/snapshot-selection.ts
 var snapshot_selection = __nccwpck_require__(544);
 ;// CONCATENATED MODULE: ./src/workflow/inputs/modes.ts
@@ -35819,6 +35968,7 @@ const ON_LIMIT = ["delete-oldest", "fail"];
 
 
 
+
 /** All the bad inputs at once, so a user fixes them in one round instead of one per run. */
 class InputError extends Error {
     problems;
@@ -35833,8 +35983,8 @@ class InputError extends Error {
  * (`modes.ts`) says what each mode takes, needs and refuses. An input the runner filled from
  * action.yml's default reads the same as one left out.
  */
-function parseInputs(read, run) {
-    const problems = [];
+function parseInputs(read, run, givenNames = []) {
+    const problems = mistypedInputs(givenNames);
     const notes = [];
     const input = (name) => read(constants/* Inputs */.G0[name]).trim() || defaultOf(name);
     const mode = parseChoice(constants/* Inputs */.G0.mode, input("mode"), MODES, problems);
@@ -35945,6 +36095,18 @@ function defaultOf(name) {
  * The inputs a person set to something other than their default: the runner passes action.yml's
  * defaults for the ones a workflow leaves out, so only a different value tells that one was meant.
  */
+/**
+ * An input the workflow gave that action.yml does not declare, near one it does (`server_id`):
+ * the runner only warns, and the step would read the one meant as not given, a guard such as
+ * `dry-run` included. Refused, naming the one meant, in the same error as what it left missing.
+ */
+function mistypedInputs(givenNames) {
+    const declared = Object.values(constants/* Inputs */.G0);
+    return givenNames.flatMap((name) => {
+        const meant = declared.includes(name) ? undefined : nearMiss(name, declared);
+        return meant ? [`${name} is not an input of this action: did you mean ${meant}?`] : [];
+    });
+}
 function givenInputs(read) {
     return Object.keys(constants/* Inputs */.G0)
         .filter((key) => {
@@ -36032,8 +36194,11 @@ function parseApiUrl(input, problems) {
 /** One of a fixed set of words. */
 function parseChoice(inputName, text, choices, problems) {
     const choice = choices.find((c) => c === text.toLowerCase());
-    if (!choice)
-        problems.push(`${inputName} "${text}" is not one of: ${choices.join(", ")}`);
+    if (!choice) {
+        const meant = nearMiss(text, choices);
+        problems.push(`${inputName} "${text}" is not one of: ${choices.join(", ")}` +
+            (meant ? `: did you mean ${meant}?` : ""));
+    }
     return choice;
 }
 /** A whole number of at least `least`. */
@@ -36421,7 +36586,7 @@ function rollbackSentence(restored, rollback) {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
-/* harmony import */ var _inputs_parse_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6469);
+/* harmony import */ var _inputs_parse_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6216);
 /* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6327);
 /* harmony import */ var _inputs_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(544);
 
@@ -36451,7 +36616,8 @@ function saveRollbackTargets(saveState, snapshots) {
 function armRollback(io, rollback) {
     const key = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomUUID)();
     const { mode, apiUrl, pollIntervalMs, health, targets } = rollback;
-    const armed = { key, mode, targets: (0,_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotIdsByServer */ .fs)(targets) };
+    const names = Object.fromEntries(targets.flatMap((s) => typeof s.server.name === "string" ? [[s.server.id, s.server.name]] : []));
+    const armed = { key, mode, targets: (0,_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotIdsByServer */ .fs)(targets), names };
     io.exportVariable(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .JobEnv */ .h$.armedRollbacks, JSON.stringify([...readArmed(io.getEnv).rollbacks, armed]));
     const saved = { key, mode, apiUrl, pollIntervalMs, health };
     io.saveState(_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .State */ .Uw.armedRollback, JSON.stringify(saved));

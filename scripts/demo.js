@@ -1,15 +1,21 @@
 // @ts-check
 /**
  * `npm run demo`: starts the API simulator on loopback and runs the committed bundle against it
- * exactly as the Actions runner would, then shows the outputs and the job summary.
+ * exactly as the Actions runner would, then shows the outputs and the job summary. The log is
+ * shown as the run's page shows it to a person (groups, annotations), not as the workflow
+ * commands the runner reads.
  */
 import { startSimulator } from "../simulator/server.js";
+import { personView } from "./local-context.js";
 import { runAction } from "./run-action.js";
 
 const sim = await startSimulator({ snapshotDurationMs: 3_000 });
 console.log(`Simulator: ${sim.url}\n`);
 console.log("Running dist/index.js with mode: create, server-id: 12345\n");
 
+const log = personView((text) => process.stdout.write(indent(text)), {
+  debug: process.env.ACTIONS_STEP_DEBUG === "true",
+});
 try {
   const run = await runAction({
     inputs: {
@@ -18,9 +24,10 @@ try {
       "server-id": "12345",
       "poll-interval": "2s",
     },
-    onOutput: (text) => process.stdout.write(indent(text)),
+    onOutput: (text) => log.write(text),
     timeoutMs: 60_000,
   });
+  log.end();
 
   console.log("\nOutputs:");
   for (const [name, value] of Object.entries(run.outputs)) console.log(`  ${name} = ${value}`);

@@ -27,7 +27,7 @@ export async function runMain(
 
   let settings: Settings;
   try {
-    const parsed = parseInputs(io.getInput, deps.runContext());
+    const parsed = parseInputs(io.getInput, deps.runContext(), io.givenInputNames());
     settings = parsed.settings;
     for (const note of parsed.notes) io.log.info(`Note: ${note}`);
   } catch (error) {

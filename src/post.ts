@@ -24,7 +24,9 @@ async function runPost(deps: ActionDeps): Promise<void> {
   let report: ModeReport;
   switch (handoff.kind) {
     case "off":
-      io.log.info("Rollback is off (rollback-on-failure: false): nothing was restored.");
+      // Every failed job runs the post step of every step of this action: a list, a prune or a
+      // confirm step has nothing to say there.
+      io.log.debug("Rollback is off (rollback-on-failure: false): nothing was restored.");
       return;
     case "unreadable":
       recordRollbackOutcome(io, "failed", []);

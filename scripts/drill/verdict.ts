@@ -18,6 +18,9 @@ export interface Verdict {
   reason: string;
 }
 
+/** The deploy already has its own timeout: only a person cancelling the run gets here. */
+const BOUNDED_ON_CANCEL =
+  "the deploy's own `timeout-minutes` fails it instead of cancelling, so only a run cancelled by hand ends here: restore by hand then (mode: restore)";
 const ADVICE_ON_CANCEL =
   "bound the deploy with a step `timeout-minutes`, not the job's: a step that times out fails, and the rollback runs";
 
@@ -118,7 +121,7 @@ export function verdictOn(
       ? { mark: "✓", reason: "restored: the job was cancelled once the deploy had started" }
       : {
           mark: "⊘",
-          reason: `the job was cancelled once ${deployName} had started, and nothing was restored: the runner skips \`post-if: failure()\` on a cancelled job; ${ADVICE_ON_CANCEL}`,
+          reason: `the job was cancelled once ${deployName} had started, and nothing was restored: the runner skips \`post-if: failure()\` on a cancelled job; ${deploy?.step.timeoutMinutes ? BOUNDED_ON_CANCEL : ADVICE_ON_CANCEL}`,
         };
   }
 

@@ -1,6 +1,6 @@
 import type { DeleteOutcome, Snapshot, SnapshotsApi } from "../api/types.js";
 import type { Logger } from "../runner/logger.js";
-import { describeSnapshot, explainFailure } from "../workflow/explain.js";
+import { describeSnapshot, explainDeleteFailures, explainFailure } from "../workflow/explain.js";
 import { forEachConcurrently, SERVER_CONCURRENCY } from "./concurrency.js";
 import { age, type PrunePolicy, snapshotsToPrune } from "./rules/retention.js";
 import { snapshotsByServer } from "./snapshot-lists.js";
@@ -55,9 +55,10 @@ export async function pruneServers(
   log: Logger,
 ): Promise<Pruned> {
   const pruned: Pruned = { fates: new Map(), deletedIds: [], failures: [] };
+  const failedDeletes: { snapshotId: number; error: unknown }[] = [];
   const fateOf = (snapshot: Snapshot, end: DeleteEnd): PruneFate => {
     if ("error" in end) {
-      pruned.failures.push(explainFailure(end.error, { kind: "delete", snapshotId: snapshot.id }));
+      failedDeletes.push({ snapshotId: snapshot.id, error: end.error });
       return "delete failed";
     }
     const what = `snapshot ${describeSnapshot(snapshot)}, ${age(snapshot, policy.now)} old`;
@@ -92,5 +93,6 @@ export async function pruneServers(
   } catch (error) {
     pruned.failures.push(explainFailure(error, { kind: "list" }));
   }
+  pruned.failures.push(...explainDeleteFailures(failedDeletes));
   return pruned;
 }

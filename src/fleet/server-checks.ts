@@ -59,6 +59,21 @@ export async function missingServers(
   return missing;
 }
 
+/**
+ * The servers that do not exist or that the token cannot see, each in the sentence the modes that
+ * change servers say it with: enough for a mode that only reads (list), which refuses no status.
+ */
+export async function serversNotFound(
+  api: SnapshotsApi,
+  serverIds: readonly number[],
+): Promise<string[]> {
+  const found = await readServers(api, serverIds);
+  return serverIds.flatMap((serverId) => {
+    const server = found.get(serverId);
+    return isStatus(server, 404) ? [unreachable(server, serverId)] : [];
+  });
+}
+
 /** Each server, or the error that reading it ended with; all at once. */
 function readServers(
   api: SnapshotsApi,

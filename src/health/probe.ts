@@ -39,20 +39,32 @@ const USER_AGENT = "vps-snapshot-action-health-check";
 /**
  * A web service is not an API: it is judged by its status line as soon as it arrives, and its
  * body is read only as far as the excerpt for the log or `health-expect` needs, whatever its size
- * or however long it goes on. GET, no credentials of any kind, redirects only on the same origin.
+ * or however long it goes on. GET, no credentials of any kind, redirects only on the same origin
+ * and the one upgrade from `http://host` to `https://host`. `ca`: the certificates an `https://`
+ * service may be signed by, instead of the system's (a test's own loopback service).
  */
-export const httpHealthProbe: HealthProbe = async ({ url, expect, timeoutMs, signal }) => {
+export function createHttpHealthProbe({ ca }: { ca?: string } = {}): HealthProbe {
+  return (request) => probe(request, ca);
+}
+
+/** The health probe of a step: the system's certificates. */
+export const httpHealthProbe: HealthProbe = createHttpHealthProbe();
+
+async function probe(
+  { url, expect, timeoutMs, signal }: HealthRequest,
+  ca: string | undefined,
+): Promise<HealthAnswer> {
   const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)));
   const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
   let target = new URL(url);
   try {
     for (let redirects = 0; ; redirects++) {
-      const response = await get(target, abort);
+      const response = await get(target, abort, ca);
       const status = response.statusCode ?? 0;
       const location = response.headers.location;
       if (status >= 300 && status < 400 && location !== undefined) {
         response.destroy();
-        const redirect = redirectTo(location, target.href, redirects);
+        const redirect = redirectTo(location, target.href, redirects, { httpsUpgrade: true });
         if (!redirect.follow) return { healthy: false, said: refusal(status, redirect) };
         target = redirect.url;
         continue;
@@ -67,7 +79,7 @@ export const httpHealthProbe: HealthProbe = async ({ url, expect, timeoutMs, sig
       return { healthy: false, said: `no answer within ${formatDuration(timeoutMs)}` };
     return { healthy: false, said: `no answer: ${(error as Error).message}` };
   }
-};
+}
 
 /** The probe's words for a redirect it does not follow, for the log. */
 function refusal(status: number, redirect: RefusedRedirect): string {
@@ -77,7 +89,7 @@ function refusal(status: number, redirect: RefusedRedirect): string {
 }
 
 /** The status and headers of one GET; the body is left to the caller, which may not want it. */
-function get(url: URL, signal: AbortSignal): Promise<IncomingMessage> {
+function get(url: URL, signal: AbortSignal, ca: string | undefined): Promise<IncomingMessage> {
   const request = url.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const sent = request(url, {
@@ -86,6 +98,7 @@ function get(url: URL, signal: AbortSignal): Promise<IncomingMessage> {
       // A fresh connection each time: a service that is coming back must be asked afresh.
       agent: false,
       signal,
+      ...(ca !== undefined && { ca }),
     });
     sent.on("response", resolve);
     sent.on("error", reject);

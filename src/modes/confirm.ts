@@ -11,7 +11,9 @@ const TITLE = "VPS deploy confirmed";
  * so without this a failed notification or a prune after a good deploy would restore the servers
  * and destroy everything written since the snapshot. It sends no request and needs no token.
  */
-export function runConfirm(io: Pick<ActionIO, "getEnv" | "exportVariable" | "log">): ModeReport {
+export function runConfirm(
+  io: Pick<ActionIO, "getEnv" | "exportVariable" | "log" | "names">,
+): ModeReport {
   let confirmed;
   try {
     confirmed = confirmRollbacks(io);
@@ -25,6 +27,9 @@ export function runConfirm(io: Pick<ActionIO, "getEnv" | "exportVariable" | "log
   }
   const { disarmed, problems } = confirmed;
   for (const problem of problems) io.log.warning(`Confirm: ${problem}; it was left out.`);
+  for (const { names = {} } of disarmed) {
+    for (const [server, name] of Object.entries(names)) io.names.learn(Number(server), name);
+  }
   const rows = disarmed.flatMap((rollback) =>
     Object.entries(rollback.targets).map(([server, snapshot]) => [
       server,

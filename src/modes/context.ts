@@ -41,6 +41,6 @@ export type ApiModeContext = CreateModeContext & RestoreModeContext;
  * only for a mode that calls the API (confirm sends no request and has no token).
  */
 export interface StepContext {
-  io: Pick<ActionIO, "getEnv" | "exportVariable" | "log">;
+  io: Pick<ActionIO, "getEnv" | "exportVariable" | "log" | "names">;
   apiContext: (api: ApiSettings) => ApiModeContext;
 }

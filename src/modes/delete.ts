@@ -2,7 +2,12 @@ import { isStatus } from "../api/errors.js";
 import type { Snapshot } from "../api/types.js";
 import { SERVER_CONCURRENCY } from "../fleet/concurrency.js";
 import { type DeleteEnd, deleteSnapshots } from "../fleet/delete.js";
-import { describeSnapshot, explainFailure, wrongApiUrl } from "../workflow/explain.js";
+import {
+  describeSnapshot,
+  explainDeleteFailures,
+  explainFailure,
+  wrongApiUrl,
+} from "../workflow/explain.js";
 import type { DeleteSettings } from "../workflow/inputs/settings.js";
 import { publishDeleted } from "../workflow/outputs.js";
 import { selectedIds } from "../workflow/inputs/snapshot-selection.js";
@@ -23,12 +28,12 @@ export async function runDelete(
   if ("stop" in listed) return failedReport(title, [listed.stop, "Nothing was deleted."]);
   const { known, complete } = listed;
   const results = new Map<number, DeleteResult>();
-  const failures: string[] = [];
+  const failed: { snapshotId: number; error: unknown }[] = [];
 
   const sayDeleted = (id: number, end: DeleteEnd) => {
     if ("error" in end) {
       results.set(id, "failed");
-      failures.push(explainFailure(end.error, { kind: "delete", snapshotId: id }));
+      failed.push({ snapshotId: id, error: end.error });
       return;
     }
     results.set(id, end.outcome === "deleted" ? "deleted" : "already gone");
@@ -52,6 +57,10 @@ export async function runDelete(
     else
       await deleteSnapshots(api, ids, (id) => id, sayDeleted, { concurrency: SERVER_CONCURRENCY });
   });
+  // In the order the ids were given, whichever answer came first.
+  const failures = explainDeleteFailures(
+    failed.sort((a, b) => ids.indexOf(a.snapshotId) - ids.indexOf(b.snapshotId)),
+  );
 
   publishDeleted(
     setOutput,

@@ -10,6 +10,11 @@ import { untrusted, untrustedLines } from "./untrusted.js";
  */
 export interface ActionIO {
   getInput(name: string): string;
+  /**
+   * The names of the inputs the workflow gave this step, as it wrote them: the runner passes each
+   * as `INPUT_<NAME>`, one that action.yml does not declare (`server_id`) too.
+   */
+  givenInputNames(): string[];
   setOutput(name: string, value: string): void;
   getState(name: string): string;
   saveState(name: string, value: string): void;
@@ -43,6 +48,7 @@ export interface Toolkit extends Omit<ActionIO, "writeSummary" | "log" | "names"
 
 const actionsToolkit: Toolkit = {
   getInput: (name) => core.getInput(name),
+  givenInputNames: () => inputNamesIn(process.env),
   setOutput: (name, value) => core.setOutput(name, value),
   getState: (name) => core.getState(name),
   saveState: (name, value) => core.saveState(name, value),
@@ -83,6 +89,7 @@ export function coreIO(
   };
   return {
     getInput: (name) => toolkit.getInput(name),
+    givenInputNames: () => toolkit.givenInputNames(),
     setOutput: (name, value) => toolkit.setOutput(name, clean(value)),
     getState: (name) => toolkit.getState(name),
     saveState: (name, value) => toolkit.saveState(name, clean(value)),
@@ -116,4 +123,11 @@ export function coreIO(
       },
     },
   };
+}
+
+/** The inputs an environment carries, lower-cased as workflows write them (`INPUT_SERVER_ID`). */
+export function inputNamesIn(env: Record<string, string | undefined>): string[] {
+  return Object.keys(env)
+    .filter((key) => key.startsWith("INPUT_"))
+    .map((key) => key.slice("INPUT_".length).toLowerCase());
 }

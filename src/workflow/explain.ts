@@ -1,10 +1,5 @@
 import type { Snapshot } from "../api/types.js";
-import {
-  EndpointNotFoundError,
-  errorMessage,
-  type HttpStatusError,
-  isStatus,
-} from "../api/errors.js";
+import { EndpointNotFoundError, errorMessage, HttpStatusError, isStatus } from "../api/errors.js";
 import { CancelledError } from "../runner/clock.js";
 import { InputDefaults, Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "../constants.js";
 
@@ -56,6 +51,36 @@ export function explainFailure(error: unknown, operation: Operation): string {
     case "delete":
       return `Could not delete snapshot ${operation.snapshotId}: ${detail}`;
   }
+}
+
+/**
+ * Failed deletes, one sentence for each distinct answer of the API, however many deletes met it:
+ * a token that may not delete gets the same 403 for every snapshot, said once naming them all
+ * ("Could not delete snapshots 801, 802, 803: HTTP 403: ..."). Answers that differ stay apart.
+ */
+export function explainDeleteFailures(
+  failed: readonly { snapshotId: number; error: unknown }[],
+): string[] {
+  const byAnswer = new Map<string, { ids: number[]; error: unknown }>();
+  for (const { snapshotId, error } of failed) {
+    const answer =
+      error instanceof HttpStatusError ? `${error.status} ${error.apiMessage}` : `#${snapshotId}`;
+    const group = byAnswer.get(answer) ?? { ids: [], error };
+    group.ids.push(snapshotId);
+    byAnswer.set(answer, group);
+  }
+  return [...byAnswer.values()].map(({ ids, error }) => {
+    const [only] = ids;
+    if (only !== undefined && ids.length === 1) {
+      return explainFailure(error, { kind: "delete", snapshotId: only });
+    }
+    // A refused token has its own sentence, which names no snapshot.
+    if (!(error instanceof HttpStatusError) || error.status === 401) {
+      return explainFailure(error, { kind: "delete", snapshotId: only ?? 0 });
+    }
+    const words = error.apiMessage ? `: ${error.apiMessage}` : "";
+    return `Could not delete snapshots ${ids.join(", ")}: HTTP ${error.status}${words}`;
+  });
 }
 
 function explainCreateFailure(

@@ -63,6 +63,8 @@ export interface ArmedRollback {
   key: string;
   mode: string;
   targets: Record<string, number>;
+  /** Server id to name, as the arming step knew them: a confirm step sends no request to learn. */
+  names?: Record<string, string>;
 }
 
 interface StateIO {
@@ -101,7 +103,12 @@ export function armRollback(
 ): void {
   const key = randomUUID();
   const { mode, apiUrl, pollIntervalMs, health, targets } = rollback;
-  const armed: ArmedRollback = { key, mode, targets: snapshotIdsByServer(targets) };
+  const names = Object.fromEntries(
+    targets.flatMap((s) =>
+      typeof s.server.name === "string" ? [[s.server.id, s.server.name]] : [],
+    ),
+  );
+  const armed: ArmedRollback = { key, mode, targets: snapshotIdsByServer(targets), names };
   io.exportVariable(
     JobEnv.armedRollbacks,
     JSON.stringify([...readArmed(io.getEnv).rollbacks, armed]),

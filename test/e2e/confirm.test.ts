@@ -26,9 +26,13 @@ describe("mode confirm: the deploy is good from here on", () => {
     expect(posts[0]?.exitCode).toBe(0);
     expect(posts[0]?.stdout).toContain(said);
     expect(posts[0]?.summary).toContain("the deploy was confirmed by a step with mode: confirm");
-    // The confirm step's summary names what it disarmed: each server with its own snapshot.
+    // The confirm step's summary names what it disarmed: each server, by name as the arming step
+    // knew it (the confirm step sends no request), with its own snapshot.
+    const names: Record<string, string> = { 12345: "web-server-01", 12346: "web-server-02" };
     for (const [server, snapshotId] of Object.entries(ids)) {
-      expect(confirm?.summary).toContain(`| ${server} | ${snapshotId} | mode: create |`);
+      expect(confirm?.summary).toContain(
+        `| ${names[server]} (${server}) | ${snapshotId} | mode: create |`,
+      );
     }
     expect(confirm?.summary).toContain("Disarmed 2 rollback(s)");
   });

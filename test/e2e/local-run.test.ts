@@ -184,6 +184,16 @@ describe("the local-action setup (npm run local-action)", () => {
   });
 });
 
+describe("the demo (npm run demo)", () => {
+  it("shows a person the log as the run's page does: no workflow command, no mask", async () => {
+    const { code, stdout } = await runScript("scripts/demo.js", []);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ {2}Waiting for 1 snapshot to complete$/m);
+    expect(stdout).toMatch(/The step succeeded in [\d.]+ s: snapshot \d+ is completed\./);
+    for (const line of stdout.split("\n")) expect(line.trimStart()).not.toMatch(/^::|##\[/);
+  });
+});
+
 describe("the local runner: a whole job", () => {
   const job = (sim: { url: string; token: string }, ...rest: string[]) =>
     localRun([`api-url=${sim.url}`, `api-token=${sim.token}`, "poll-interval=0.3s", ...rest]);

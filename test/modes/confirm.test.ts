@@ -35,7 +35,7 @@ describe("mode confirm: the deploy is good from here on", () => {
     const job = await runJob(sim, [waitStep, CONFIRM_STEP], "failure");
     expect(job.mains[0]?.exitCode).toBe(0);
     expect(job.mains[1]?.summary).toContain(
-      `| 12345 | ${json<Record<string, number>>(started)["12345"]} | mode: wait |`,
+      `| web-server-01 (12345) | ${json<Record<string, number>>(started)["12345"]} | mode: wait |`,
     );
     expect(job.posts[0]?.stdout).toContain("Nothing was rolled back: the deploy was confirmed");
     expect(sim.restores).toHaveLength(0);
@@ -49,8 +49,9 @@ describe("mode confirm: the deploy is good from here on", () => {
     const secondSnapshot = Number(mains[2]?.outputs["snapshot-id"]);
     expect(posts[0]?.stdout).toContain("Nothing was rolled back: the deploy was confirmed");
     expect(sim.restores.map((r) => [r.serverId, r.snapshotId])).toEqual([[12346, secondSnapshot]]);
-    expect(mains[1]?.summary).toContain("| 12345 |");
-    expect(mains[1]?.summary).not.toContain("| 12346 |");
+    // Named as the arming step knew them: the confirm step itself sends no request.
+    expect(mains[1]?.summary).toContain("| web-server-01 (12345) |");
+    expect(mains[1]?.summary).not.toContain("12346");
   });
 
   it("refuses server-id or snapshot-id, which it has no use for, before anything", async () => {

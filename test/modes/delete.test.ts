@@ -2,6 +2,12 @@ import { describe, expect, it } from "vitest";
 import { snapshotsOn } from "../support/fixtures.js";
 import { failureOf, groupsOf, json, run, simulator } from "../support/in-process.js";
 
+const FORBIDDEN = {
+  route: "delete-snapshot" as const,
+  times: Number.POSITIVE_INFINITY,
+  fault: { type: "status" as const, status: 403, message: "You do not have permission." },
+};
+
 describe("delete", () => {
   it("deletes exactly the ids given, says which were already gone, touches nothing else", async () => {
     const sim = await simulator({
@@ -29,6 +35,19 @@ describe("delete", () => {
       /\| 801 \| pre-deploy-a \| web-server-01 \(12345\) \| deleted \|/,
     );
     expect(groupsOf(result)).toEqual(["Deleting 3 snapshot(s)"]);
+  });
+
+  it("a token that may not delete: one line naming the three ids, in the log and in the summary", async () => {
+    const sim = await simulator({
+      snapshots: snapshotsOn(12345, ["a", "b", "c"], { prefix: "pre-deploy-", firstId: 801 }),
+    });
+    sim.addFault(FORBIDDEN);
+    const result = await run(sim, { mode: "delete", "snapshot-id": "803 801 802" });
+    expect(result.exitCode).toBe(1);
+    const said = "Could not delete snapshots 803, 801, 802: HTTP 403: You do not have permission.";
+    expect(failureOf(result)).toBe(said);
+    expect(result.summary.split(said)).toHaveLength(2);
+    expect(sim.snapshots()).toHaveLength(3);
   });
 
   it("takes the snapshot-ids JSON of a create step", async () => {

@@ -52,6 +52,20 @@ describe("list", () => {
     expect(result.summary).toContain(`${120 - shown} more rows: the step's outputs hold them all.`);
   });
 
+  it("a server id that does not exist fails the step naming it, before any list is read", async () => {
+    const sim = await simulator({
+      snapshots: [{ id: 801, serverId: 12345, name: "pre-deploy-a" }],
+    });
+    const result = await run(sim, { mode: "list", "server-id": "12345 99999" });
+    expect(result.exitCode).toBe(1);
+    expect(failureOf(result)).toMatch(
+      /^Server 99999 does not exist, or this token cannot see it \(HTTP 404 .*\)\. Check server-id\.$/,
+    );
+    expect(failureOf(result)).not.toContain("12345");
+    expect(sim.requestsFor("list-snapshots")).toHaveLength(0);
+    expect(json(result.outputs.snapshots)).toEqual([]);
+  });
+
   it("lists several servers into one output", async () => {
     const sim = await simulator({
       snapshots: snapshotsOn((n) => 12345 + n, ["a", "b", "c"], { firstId: 801 }),

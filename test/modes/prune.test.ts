@@ -3,6 +3,12 @@ import type { Snapshot } from "../../src/api/types.js";
 import { daysAgo, onServer } from "../support/fixtures.js";
 import { failureOf, groupsOf, json, run, simulator, sortedIds } from "../support/in-process.js";
 
+const FORBIDDEN = {
+  route: "delete-snapshot" as const,
+  times: Number.POSITIVE_INFINITY,
+  fault: { type: "status" as const, status: 403, message: "You do not have permission." },
+};
+
 describe("prune", () => {
   const fleet = () => [
     // Ids out of date order, so that only created_at can tell which is oldest.
@@ -34,6 +40,26 @@ describe("prune", () => {
       /\| web-server-01 \(12345\) \| 906 \| manual-keep-me \| completed \| 30d 00h \| kept \|/,
     );
     expect(groupsOf(result)).toEqual(["Pruning 1 server(s)"]);
+  });
+
+  it("a token that may not delete, on three servers: one line naming every id, said once", async () => {
+    const sim = await simulator({
+      snapshots: [12345, 12346, 12347].map((serverId, n) => ({
+        id: 801 + n,
+        serverId,
+        name: `pre-deploy-old-${n}`,
+        createdAt: daysAgo(9),
+      })),
+    });
+    sim.addFault(FORBIDDEN);
+    const result = await run(sim, { mode: "prune", "server-id": "12345 12346 12347", keep: "0" });
+    expect(result.exitCode).toBe(1);
+    const line = failureOf(result);
+    expect(line).toMatch(
+      /^Could not delete snapshots 80[123], 80[123], 80[123]: HTTP 403: You do not have permission\.$/,
+    );
+    expect(result.summary.split(line)).toHaveLength(2);
+    expect(sim.snapshots()).toHaveLength(3);
   });
 
   it("with older-than, also keeps every one of ours younger than that", async () => {

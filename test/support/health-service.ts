@@ -1,4 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { expect } from "vitest";
 
@@ -30,7 +36,7 @@ export interface ServiceAnswer {
 }
 
 export interface HealthService {
-  /** `http://127.0.0.1:PORT`, no trailing slash. */
+  /** `http://127.0.0.1:PORT` (`https://` with `tls`; no port when it is the default), no slash. */
   url: string;
   requests: ServiceRequest[];
   /** Resolves once `count` answers are over: sent whole, or let go by the client. */
@@ -45,12 +51,13 @@ export interface HealthService {
 export async function healthService(
   /** `hang`: the service takes the request and never answers it. */
   answer: (request: ServiceRequest, count: number) => ServiceAnswer | "hang",
-  host: "127.0.0.1" | "::1" = "127.0.0.1",
+  host: "127.0.0.1" | "127.0.0.2" | "::1" = "127.0.0.1",
+  { port = 0, tls }: { port?: number; tls?: { key: string; cert: string } } = {},
 ): Promise<HealthService> {
   const requests: ServiceRequest[] = [];
   let closedAnswers = 0;
   const closeWaiters = new Set<{ count: number; resolve: () => void }>();
-  const server = createServer((req, res) => {
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     const request = { url: req.url ?? "", headers: req.headers, at: Date.now(), bytesSent: 0 };
     requests.push(request);
     res.once("close", () => {
@@ -70,11 +77,17 @@ export async function healthService(
     res.write(body);
     if (more === "endless") return streamEndlessly(res);
     sendBytes(res, more, (bytes) => (request.bytesSent += bytes));
+  };
+  const server = tls ? createTlsServer(tls, serve) : createServer(serve);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
   });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as AddressInfo;
+  const bound = (server.address() as AddressInfo).port;
+  const scheme = tls ? "https" : "http";
+  const defaultPort = bound === (tls ? 443 : 80);
   return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    url: `${scheme}://${host.includes(":") ? `[${host}]` : host}${defaultPort ? "" : `:${bound}`}`,
     requests,
     answersClosed: (count) =>
       closedAnswers >= count

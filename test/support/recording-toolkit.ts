@@ -1,4 +1,4 @@
-import type { Toolkit } from "../../src/runner/io.js";
+import { inputNamesIn, type Toolkit } from "../../src/runner/io.js";
 
 /**
  * `@actions/core`'s escaping of a command's data (lib/command.js, `escapeData`): the runner reads
@@ -31,6 +31,10 @@ export class RecordingToolkit implements Toolkit {
 
   getInput(name: string): string {
     return (this.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "").trim();
+  }
+
+  givenInputNames(): string[] {
+    return inputNamesIn(this.env);
   }
 
   getState(name: string): string {

@@ -97,12 +97,18 @@ function commitRestorable(
     newest.length > 0
       ? `its newest snapshots: ${newest.map(said).join(", ")}`
       : "it has no snapshot";
+  // A snapshot named by hand may be the one the user means: say why it cannot be it.
+  const uncommitted = newest.filter((s) => commitsOf(s, namePrefix).length === 0);
+  const customHint = `snapshots made with a custom name and description carry none`;
   const why =
     ofCommit.length > 0
       ? `none of its ${ofCommit.length} snapshot(s) of that commit is completed`
       : newest.length > 0 && own.every((s) => commitsOf(s, namePrefix).length === 0)
-        ? "none of its snapshots carries a commit: snapshots made with a custom name and description carry none"
-        : `none whose name starts with "${namePrefix}" was made for it`;
+        ? `none of its snapshots carries a commit: ${customHint}`
+        : `none whose name starts with "${namePrefix}" was made for it` +
+          (uncommitted.length > 0
+            ? `; ${uncommitted.map((s) => s.id).join(", ")} carr${uncommitted.length === 1 ? "ies" : "y"} no commit: ${customHint}`
+            : "");
   return {
     problem: `has no completed snapshot of commit ${sha} to go back to (${why}); ${held}.`,
   };

@@ -11,6 +11,7 @@ import {
   isValidName,
 } from "../snapshot-name.js";
 import { parseIdList } from "./id-list.js";
+import { nearMiss } from "./near-miss.js";
 import { inputsOutOfPlace, MODE_TABLE, MODES, type Mode, ROLLBACK_MODES } from "./modes.js";
 import { IF_EXISTS, type NameSelection, ON_LIMIT, type Settings } from "./settings.js";
 import {
@@ -38,8 +39,12 @@ export class InputError extends Error {
  * (`modes.ts`) says what each mode takes, needs and refuses. An input the runner filled from
  * action.yml's default reads the same as one left out.
  */
-export function parseInputs(read: (name: string) => string, run: RunContext): ParsedInputs {
-  const problems: string[] = [];
+export function parseInputs(
+  read: (name: string) => string,
+  run: RunContext,
+  givenNames: readonly string[] = [],
+): ParsedInputs {
+  const problems = mistypedInputs(givenNames);
   const notes: string[] = [];
   const input = (name: keyof typeof Inputs) => read(Inputs[name]).trim() || defaultOf(name);
 
@@ -188,6 +193,19 @@ function defaultOf(name: keyof typeof Inputs): string {
  * The inputs a person set to something other than their default: the runner passes action.yml's
  * defaults for the ones a workflow leaves out, so only a different value tells that one was meant.
  */
+/**
+ * An input the workflow gave that action.yml does not declare, near one it does (`server_id`):
+ * the runner only warns, and the step would read the one meant as not given, a guard such as
+ * `dry-run` included. Refused, naming the one meant, in the same error as what it left missing.
+ */
+function mistypedInputs(givenNames: readonly string[]): string[] {
+  const declared: readonly string[] = Object.values(Inputs);
+  return givenNames.flatMap((name) => {
+    const meant = declared.includes(name) ? undefined : nearMiss(name, declared);
+    return meant ? [`${name} is not an input of this action: did you mean ${meant}?`] : [];
+  });
+}
+
 function givenInputs(read: (name: string) => string): (typeof Inputs)[keyof typeof Inputs][] {
   return (Object.keys(Inputs) as (keyof typeof Inputs)[])
     .filter((key) => {
@@ -312,7 +330,13 @@ function parseChoice<T extends string>(
   problems: string[],
 ): T | undefined {
   const choice = choices.find((c) => c === text.toLowerCase());
-  if (!choice) problems.push(`${inputName} "${text}" is not one of: ${choices.join(", ")}`);
+  if (!choice) {
+    const meant = nearMiss(text, choices);
+    problems.push(
+      `${inputName} "${text}" is not one of: ${choices.join(", ")}` +
+        (meant ? `: did you mean ${meant}?` : ""),
+    );
+  }
   return choice;
 }
 

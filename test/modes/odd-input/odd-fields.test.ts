@@ -49,13 +49,14 @@ describe("odd API data: list", () => {
     expect(tableOf(result.summary)).toEqual([
       "| Server | Snapshot | Name | Status | Size | Created | Age |",
       "| --- | --- | --- | --- | --- | --- | --- |",
-      // 12345 is named by snapshot 900; a server name that is not text (42) names nothing.
+      // Servers are named by their own answers (the check that each exists): the name 42 that
+      // the odd snapshots carry, not text, names nothing.
       expect.stringMatching(
         /^\| web-server-01 \(12345\) \| 900 \| pre-deploy-dated \| completed \| \d+ MB \| /,
       ),
-      "| 12348 | 804 | pre-deploy-missing | completed |  |  | unknown age |",
-      "| 12347 | 803 | pre-deploy-number | completed | true | 2024 | unknown age |",
-      "| 12346 | 802 | pre-deploy-null | completed | 2 GB |  | unknown age |",
+      "| web-server-04 (12348) | 804 | pre-deploy-missing | completed |  |  | unknown age |",
+      "| db-server-01 (12347) | 803 | pre-deploy-number | completed | true | 2024 | unknown age |",
+      "| web-server-02 (12346) | 802 | pre-deploy-null | completed | 2 GB |  | unknown age |",
       '| web-server-01 (12345) | 801 | pre-deploy-object | completed | {"gb":2} | {"at":"2026-11-20T00:00:00Z"} | unknown age |',
     ]);
     expect(json<Snapshot[]>(result.outputs.snapshots).map((s) => s.id)).toEqual([

@@ -48,6 +48,48 @@ describe("a base URL without a path (https://host)", () => {
   });
 });
 
+describe("a mistyped mode or input name: did you mean, in the same error", () => {
+  it("mode restor: the mode meant, before any request", async () => {
+    const sim = await simulator();
+    const result = await run(sim, { mode: "restor", "snapshot-id": "801" });
+    expect(result.exitCode).toBe(1);
+    expect(failureOf(result)).toContain(
+      'mode "restor" is not one of: create, wait, restore, prune, delete, list, confirm: did you mean restore?',
+    );
+    expect(sim.requests).toEqual([]);
+  });
+
+  it("server_id for server-id: the input meant, in the same error as the one it left missing", async () => {
+    const sim = await simulator();
+    const result = await run(sim, { server_id: "12345" });
+    expect(result.exitCode).toBe(1);
+    const problems = failureOf(result).split("\n");
+    expect(problems).toContain(
+      "- server_id is not an input of this action: did you mean server-id?",
+    );
+    expect(problems).toContain("- server-id or server-name is required in mode create");
+    expect(sim.requests).toEqual([]);
+  });
+
+  it("dry_run for dry-run on a prune: refused, so that nothing is deleted by an unread guard", async () => {
+    const sim = await simulator({
+      snapshots: [{ id: 801, serverId: 12345, name: "pre-deploy-a" }],
+    });
+    const result = await run(sim, {
+      mode: "prune",
+      "server-id": "12345",
+      keep: "0",
+      dry_run: "true",
+    });
+    expect(result.exitCode).toBe(1);
+    expect(failureOf(result)).toContain(
+      "dry_run is not an input of this action: did you mean dry-run?",
+    );
+    expect(sim.deletions).toEqual([]);
+    expect(sim.requests).toEqual([]);
+  });
+});
+
 describe("snapshot-id: what a person mistypes", () => {
   it("a map that is not JSON: one problem, with the parser's position, in the log and the summary", async () => {
     const sim = await simulator();

@@ -58,20 +58,30 @@ describe("rollback post step", () => {
     expect(sim.restores).toHaveLength(0);
   });
 
-  it("with rollback-on-failure false, says so in one line and sends nothing", async () => {
-    const sim = await simulator();
-    const { main, post } = await createThenEndJob(sim, { "server-id": "12345" }, "failure");
-    expect(main.savedState.rollbackTargets).toBeUndefined();
-    const requestsBefore = sim.requests.length;
-    expect(post?.exitCode).toBe(0);
-    expect(
-      post?.stdout
-        .trim()
+  it.each([
+    ["create", { "server-id": "12345" }],
+    ["list, which failed", { mode: "list", "server-id": "99999" }],
+    ["prune", { mode: "prune", "server-id": "12345" }],
+    ["confirm", { mode: "confirm", "api-token": "" }],
+  ])(
+    "without rollback-on-failure, the post step of a %s step says nothing and sends nothing",
+    async (_, step) => {
+      const sim = await simulator();
+      const { main, post } = await createThenEndJob(sim, step, "failure");
+      expect(main.savedState.rollbackTargets).toBeUndefined();
+      const requestsBefore = sim.requests.length;
+      expect(post?.exitCode).toBe(0);
+      const shown = (post?.stdout ?? "")
         .split("\n")
-        .filter((l) => !l.startsWith("::add-mask::")),
-    ).toEqual(["Rollback is off (rollback-on-failure: false): nothing was restored."]);
-    expect(sim.requests.length).toBe(requestsBefore);
-  });
+        .filter((l) => l !== "" && !/^::(add-mask|debug)::/.test(l));
+      expect(shown).toEqual([]);
+      expect(post?.stdout).toContain(
+        "::debug::Rollback is off (rollback-on-failure: false): nothing was restored.",
+      );
+      expect(post?.summary).toBe("");
+      expect(sim.requests.length).toBe(requestsBefore);
+    },
+  );
 
   it("when the step made nothing, says so and sends nothing", async () => {
     const sim = await simulator();

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { EXPECT_WINDOW_BYTES, httpHealthProbe } from "../../../src/health/probe.js";
+import { readFileSync } from "node:fs";
+import {
+  createHttpHealthProbe,
+  EXPECT_WINDOW_BYTES,
+  httpHealthProbe,
+} from "../../../src/health/probe.js";
 import { type HealthService, healthService } from "../../support/health-service.js";
 
 const open: HealthService[] = [];
@@ -189,6 +194,61 @@ describe("redirects", () => {
     const app = await service((_, count) => ({ status: 302, headers: { location: `/r${count}` } }));
     expect(await probe(`${app.url}/up`)).toEqual({ healthy: false, said: "more than 5 redirects" });
     expect(app.requests).toHaveLength(6);
+  });
+});
+
+describe("the one upgrade: http://host to https://host, default ports", () => {
+  // The site's own host, on the default ports (a loopback address of its own, so that nothing
+  // else on the machine holds them), with a certificate the probe is told to trust.
+  const tls = {
+    key: readFileSync("test/support/tls/loopback.key", "utf8"),
+    cert: readFileSync("test/support/tls/loopback.crt", "utf8"),
+  };
+  const trusting = createHttpHealthProbe({ ca: tls.cert });
+  const secure = () =>
+    service((request) => ({ status: 200, body: `secure ${request.url}` }), "127.0.0.2", {
+      port: 443,
+      tls,
+    });
+
+  it("is followed, and the https:// answer judged", async () => {
+    const site = await secure();
+    const plain = await service(
+      (request) => ({ status: 301, headers: { location: `https://127.0.0.2${request.url}` } }),
+      "127.0.0.2",
+      { port: 80 },
+    );
+    expect(plain.url).toBe("http://127.0.0.2");
+    const answer = await trusting({
+      url: `${plain.url}/up?x=1`,
+      expect: undefined,
+      timeoutMs: 5_000,
+    });
+    expect(answer).toEqual({ healthy: true, said: "HTTP 200: secure /up?x=1" });
+    expect(site.requests.map((r) => r.url)).toEqual(["/up?x=1"]);
+  });
+
+  it("is not followed to another host, to another port, or from a port of its own", async () => {
+    const site = await secure();
+    const elsewhere: Record<string, string> = {
+      "/other-host": "https://127.0.0.1/up",
+      "/other-port": "https://127.0.0.2:8443/up",
+    };
+    const plain = await service(
+      (request) => ({ status: 302, headers: { location: elsewhere[request.url] ?? "/" } }),
+      "127.0.0.2",
+      { port: 80 },
+    );
+    const ownPort = await service(() => ({
+      status: 302,
+      headers: { location: "https://127.0.0.1/up" },
+    }));
+    for (const url of [`${plain.url}/other-host`, `${plain.url}/other-port`, `${ownPort.url}/up`]) {
+      const answer = await trusting({ url, expect: undefined, timeoutMs: 5_000 });
+      expect(answer.healthy).toBe(false);
+      expect(answer.said).toMatch(/^HTTP 302 to another origin \(https:\/\/127\.0\.0\.[12]/);
+    }
+    expect(site.requests).toEqual([]);
   });
 });
 

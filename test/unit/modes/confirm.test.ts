@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runConfirm } from "../../../src/modes/confirm.js";
+import { ServerNames } from "../../../src/runner/server-names.js";
 import { recordingLogger } from "../../support/fakes.js";
 
 describe("mode confirm: a job environment that cannot be written", () => {
@@ -13,6 +14,7 @@ describe("mode confirm: a job environment that cannot be written", () => {
         );
       },
       log,
+      names: new ServerNames(),
     });
     expect(report.title).toBe("VPS deploy not confirmed");
     expect(report.failures).toEqual([

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { EndpointNotFoundError, HttpStatusError } from "../../../src/api/errors.js";
-import { explainFailure, wrongApiUrl } from "../../../src/workflow/explain.js";
+import {
+  explainDeleteFailures,
+  explainFailure,
+  wrongApiUrl,
+} from "../../../src/workflow/explain.js";
 
 describe("explaining failures in a person's words", () => {
   const http = (status: number, message: string) =>
@@ -48,5 +52,51 @@ describe("explaining failures in a person's words", () => {
     expect(explainFailure(error, { kind: "list", serverId: 12345 })).toBe(sentence);
     expect(wrongApiUrl([http(404, "Server not found."), error])).toBe(sentence);
     expect(wrongApiUrl([http(404, "Server not found.")])).toBeUndefined();
+  });
+});
+
+describe("failed deletes: each distinct answer once", () => {
+  const refused = (id: number) =>
+    new HttpStatusError(403, "You do not have permission.", `DELETE /snapshots/${id}/`, undefined);
+  it("the same answer to three deletes is one line naming all their ids", () => {
+    expect(
+      explainDeleteFailures(
+        [801, 802, 803].map((snapshotId) => ({ snapshotId, error: refused(snapshotId) })),
+      ),
+    ).toEqual(["Could not delete snapshots 801, 802, 803: HTTP 403: You do not have permission."]);
+  });
+
+  it("different answers stay apart; one delete keeps its own sentence with its request", () => {
+    const busy = new HttpStatusError(
+      409,
+      "Snapshot is in use.",
+      "DELETE /snapshots/804/",
+      undefined,
+    );
+    expect(
+      explainDeleteFailures([
+        { snapshotId: 801, error: refused(801) },
+        { snapshotId: 804, error: busy },
+        { snapshotId: 802, error: refused(802) },
+        { snapshotId: 805, error: new Error("socket hang up") },
+      ]),
+    ).toEqual([
+      "Could not delete snapshots 801, 802: HTTP 403: You do not have permission.",
+      "Could not delete snapshot 804: HTTP 409 from DELETE /snapshots/804/: Snapshot is in use.",
+      "Could not delete snapshot 805: socket hang up",
+    ]);
+  });
+
+  it("a refused token is said once, the way every mode says it", () => {
+    const token = (id: number) =>
+      new HttpStatusError(401, "Invalid token.", `DELETE /snapshots/${id}/`, undefined);
+    expect(
+      explainDeleteFailures([
+        { snapshotId: 801, error: token(801) },
+        { snapshotId: 802, error: token(802) },
+      ]),
+    ).toEqual([
+      "The API refused the token (HTTP 401: Invalid token.). Check the secret passed as api-token.",
+    ]);
   });
 });

@@ -190,6 +190,22 @@ describe("planRestore: snapshot-id commit:<sha>", () => {
     );
   });
 
+  it("a snapshot named by hand among the newest: the error says it carries no commit", () => {
+    const byHand = apiSnapshot({
+      id: 1022,
+      server: { id: 3 },
+      name: "before-migration",
+      description: "by hand",
+      created_at: "2026-12-01T12:00:00Z",
+    });
+    expect(plan("3f2a9c1", [3], [byHand, account[5] as Snapshot]).problems).toEqual([
+      'Server 3 has no completed snapshot of commit 3f2a9c1 to go back to (none whose name starts with "pre-deploy-" was made for it; ' +
+        "1022 carries no commit: snapshots made with a custom name and description carry none); " +
+        "its newest snapshots: 1022 before-migration (completed, made 2026-12-01T12:00:00Z), " +
+        "806 pre-deploy-bbbbbbb-98765806-1 (completed, made 2026-12-01T09:00:00Z).",
+    ]);
+  });
+
   it("a commit found only in the description counts; a digit string in the run id does not", () => {
     const described = apiSnapshot({
       id: 902,
