@@ -1,6 +1,8 @@
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { MODES } from "../../src/workflow/inputs/modes.js";
 
 /** The repository's own upkeep: its workflows, Dependabot, and the release line. */
 
@@ -93,6 +95,44 @@ describe("the release line", () => {
     const newest = /^## \[(\d+\.\d+\.\d+)\] - \d{4}-\d{2}-\d{2}$/m.exec(changelog)?.[1];
     expect(newest).toBeDefined();
     expect(pkg.version).toBe(newest);
+  });
+
+  it("the README pins that release: the current one it names, and every `uses:` of this action", () => {
+    const version = pkg.version;
+    const major = version.split(".")[0];
+    const readme = readFileSync("README.md", "utf8");
+    expect(readme).toContain(`The current release is **v${version}**.`);
+    const uses = [
+      ...readme.matchAll(/uses: vps-snapshot-action\/vps-snapshot-action@(\S+)(?: # (v\S+))?/g),
+    ];
+    expect(uses.length).toBeGreaterThan(5);
+    for (const [line, ref = "", comment] of uses) {
+      // The major tag, the release's tag, or its commit with the version in a comment.
+      if (/^v\d/.test(ref)) {
+        expect([`v${major}`, `v${version}`], line).toContain(ref);
+        continue;
+      }
+      expect(ref, line).toMatch(/^[0-9a-f]{40}$/);
+      expect(comment, `${line}: a commit pin names its version`).toBe(`v${version}`);
+      // The commit is that release: its package.json says so.
+      const released = execFileSync("git", ["show", `${ref}:package.json`], { encoding: "utf8" });
+      expect((JSON.parse(released) as { version: string }).version, line).toBe(version);
+    }
+  });
+
+  it("nothing that action.yml already declares waits under [Unreleased]: a pinned release has it", () => {
+    const changelog = readFileSync("CHANGELOG.md", "utf8");
+    const unreleased = /^## \[Unreleased\]\n([^]*?)(?=^## \[)/m.exec(changelog)?.[1] ?? "";
+    const added = /^### Added\n([^]*?)(?=^### |(?![^]))/m.exec(unreleased)?.[1] ?? "";
+    const action = parse(readFileSync("action.yml", "utf8")) as { inputs: object };
+    const shipped = [...Object.keys(action.inputs), ...MODES.map((mode) => `mode: ${mode}`)];
+    for (const entry of added.split(/^- /m).slice(1)) {
+      const named = [...entry.matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? "");
+      expect(
+        named.filter((name) => shipped.includes(name)),
+        `[Unreleased] adds what the README already documents: ${entry}`,
+      ).toEqual([]);
+    }
   });
 
   it("develops on the Node that GitHub runs the action on, which engines allows", () => {
