@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3249:
+/***/ 1237:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28500,7 +28500,52 @@ function isStatus(error, status) {
 
 /***/ }),
 
-/***/ 7018:
+/***/ 3681:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   LT: () => (/* binding */ isInProgress),
+/* harmony export */   WN: () => (/* binding */ hasFailed),
+/* harmony export */   Yw: () => (/* binding */ isCompleted)
+/* harmony export */ });
+const STATES = new Map([
+    ["completed", "completed"],
+    ["in_progress", "in-progress"],
+    ["failed", "failed"],
+    ["error", "failed"],
+]);
+function snapshotState(snapshot) {
+    return STATES.get(snapshot.status) ?? "unknown";
+}
+/** Made and restorable: the only success of a wait. */
+function isCompleted(snapshot) {
+    return snapshotState(snapshot) === "completed";
+}
+/** Still being made, as documented: the only state a wait goes on waiting for. */
+function isInProgress(snapshot) {
+    return snapshotState(snapshot) === "in-progress";
+}
+/** Ended without completing, for sure: it can never be restored, so retention deletes it first. */
+function hasFailed(snapshot) {
+    return snapshotState(snapshot) === "failed";
+}
+
+
+/***/ }),
+
+/***/ 5325:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ RESTORING)
+/* harmony export */ });
+/** The one server status the action relies on: a restore is under way. */
+const RESTORING = "restoring";
+
+
+/***/ }),
+
+/***/ 9170:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28510,7 +28555,7 @@ function isStatus(error, status) {
 /* harmony export */   cO: () => (/* binding */ DEFAULT_RETRY_POLICY)
 /* harmony export */ });
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7607);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3249);
+/* harmony import */ var _answers_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1237);
 
 
 /** At most 5 tries of one request, waits of up to 0.5, 1, 2, 4 s (random below that: full jitter). */
@@ -28559,14 +28604,14 @@ async function withRetries(operation, shouldRetry, policy, context) {
             if (!shouldRetry(error) || attempt >= policy.maxAttempts)
                 throw error;
             const remainingMs = context.deadline.remainingMs();
-            const retryAfter = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HttpStatusError */ .F9 ? error.retryAfterMs : undefined;
-            if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HttpStatusError */ .F9 &&
+            const retryAfter = error instanceof _answers_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HttpStatusError */ .F9 ? error.retryAfterMs : undefined;
+            if (error instanceof _answers_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HttpStatusError */ .F9 &&
                 retryAfter !== undefined &&
                 retryAfter >= remainingMs) {
                 // Never paused on, and never passed to the gate: it would hold every other request too.
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RetryAfterPastDeadlineError */ .D5(error, (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(retryAfter), (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(remainingMs));
+                throw new _answers_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .RetryAfterPastDeadlineError */ .D5(error, (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(retryAfter), (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(remainingMs));
             }
-            if (retryAfter !== undefined && (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isStatus */ .zM)(error, 429))
+            if (retryAfter !== undefined && (0,_answers_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isStatus */ .zM)(error, 429))
                 context.gate.pauseFor(retryAfter);
             const delayMs = retryAfter ?? backoffDelayMs(attempt, policy, context.random);
             if (delayMs >= remainingMs)
@@ -28576,51 +28621,6 @@ async function withRetries(operation, shouldRetry, policy, context) {
         }
     }
 }
-
-
-/***/ }),
-
-/***/ 5053:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   LT: () => (/* binding */ isInProgress),
-/* harmony export */   WN: () => (/* binding */ hasFailed),
-/* harmony export */   Yw: () => (/* binding */ isCompleted)
-/* harmony export */ });
-const STATES = new Map([
-    ["completed", "completed"],
-    ["in_progress", "in-progress"],
-    ["failed", "failed"],
-    ["error", "failed"],
-]);
-function snapshotState(snapshot) {
-    return STATES.get(snapshot.status) ?? "unknown";
-}
-/** Made and restorable: the only success of a wait. */
-function isCompleted(snapshot) {
-    return snapshotState(snapshot) === "completed";
-}
-/** Still being made, as documented: the only state a wait goes on waiting for. */
-function isInProgress(snapshot) {
-    return snapshotState(snapshot) === "in-progress";
-}
-/** Ended without completing, for sure: it can never be restored, so retention deletes it first. */
-function hasFailed(snapshot) {
-    return snapshotState(snapshot) === "failed";
-}
-
-
-/***/ }),
-
-/***/ 705:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   O: () => (/* binding */ RESTORING)
-/* harmony export */ });
-/** The one server status the action relies on: a restore is under way. */
-const RESTORING = "restoring";
 
 
 /***/ }),
@@ -28771,192 +28771,176 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 4891:
+/***/ 2344:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   DW: () => (/* binding */ forEachConcurrently),
-/* harmony export */   X2: () => (/* binding */ mapConcurrently),
-/* harmony export */   s: () => (/* binding */ SERVER_CONCURRENCY)
+/* harmony export */   Bn: () => (/* binding */ findSelected),
+/* harmony export */   JB: () => (/* binding */ readOwnList),
+/* harmony export */   YT: () => (/* binding */ snapshotsByServer),
+/* harmony export */   fT: () => (/* binding */ serversNamedBy),
+/* harmony export */   rJ: () => (/* binding */ snapshotsForSelection),
+/* harmony export */   wM: () => (/* binding */ readServerList)
 /* harmony export */ });
-/** Servers are handled this many at a time: enough for a fleet, few enough to be polite. */
-const SERVER_CONCURRENCY = 10;
-/**
- * Runs `work` for every item with at most `limit` at once, in input order of start. Each call
- * handles its own errors: one server's failure must not stop the others.
- */
-async function forEachConcurrently(items, limit, work) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const item = items[next++];
-            await work(item);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1778);
+/* harmony import */ var _rules_moving_list_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9181);
+/* harmony import */ var _rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3596);
+/* harmony import */ var _servers_server_checks_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2672);
+/* harmony import */ var _servers_concurrency_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8716);
+
+
+
+
+
+/** The server's snapshots, read again once if the list moved while it was read. */
+function readServerList(api, serverId) {
+    return (0,_rules_moving_list_js__WEBPACK_IMPORTED_MODULE_3__/* .readAgainIfMoved */ .p)(() => api.listSnapshots(serverId));
 }
-/** Each item's value, worked out at most `limit` at once, by item. */
-async function mapConcurrently(items, limit, work) {
-    const values = new Map();
-    await forEachConcurrently(items, limit, async (item) => {
-        values.set(item, await work(item));
-    });
-    return values;
-}
-
-
-/***/ }),
-
-/***/ 8708:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   GK: () => (/* binding */ restoreSnapshotOnce),
-/* harmony export */   gP: () => (/* binding */ createSnapshotOnce)
-/* harmony export */ });
-/* unused harmony export RESEND_RESTORE_WITHIN_MS */
-/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
-/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1778);
-/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(705);
-/* harmony import */ var _snapshot_lists_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5750);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7607);
-/* harmony import */ var _api_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7018);
-
-
-
-
-
-
-/**
- * Sends a request that changes state so that it takes effect at most once. After an answer that
- * leaves the outcome unknown (a reset, a timeout, a 5xx), the request is sent again only when a
- * look at the API shows that it did nothing; an effect that is found is taken as the result.
- */
-async function sendExactlyOnce(spec, context) {
-    const { clock, deadline, policy = _api_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_RETRY_POLICY */ .cO, random, log, signal } = context;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return { value: await spec.send(), recovered: false };
-        }
-        catch (error) {
-            if (!(0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .mayHaveTakenEffect */ .Y2)(error))
-                throw error;
-            const delayMs = (0,_api_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .backoffDelayMs */ .Q4)(attempt, policy, random);
-            if (delayMs >= deadline.remainingMs())
-                throw error;
-            log.warning(`${spec.request} got no clear answer (${error.message}); ` +
-                `checking ${spec.check} before sending anything again.`);
-            // A moment's pause lets an API that was slow to answer finish what it started.
-            await clock.sleep(delayMs, signal);
-            const effect = await spec.findEffect(error);
-            if (effect !== undefined)
-                return { value: effect, recovered: true };
-            if (attempt >= policy.maxAttempts)
-                throw error;
-            log.info(`${spec.request} did nothing: sending it again (try ${attempt + 1} of ` +
-                `${policy.maxAttempts}, ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a)(deadline.remainingMs())} left).`);
-        }
-    }
-}
-/** Creates one snapshot, never two: a snapshot with the name that was not there before is the one. */
-function createSnapshotOnce(api, request, idsBefore, context) {
-    const what = `The create request for server ${request.server_id}`;
-    return sendExactlyOnce({
-        send: () => api.createSnapshot(request),
-        request: what,
-        check: "whether the snapshot was made",
-        findEffect: async (sendError) => {
-            const unknown = `${what} got no clear answer (${sendError.message}), and the server's ` +
-                `snapshots could not be listed to check. A snapshot named ${request.name} may exist: ` +
-                "check the server before running the step again.";
-            const listed = await lookOrExplain(() => (0,_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_2__/* .readServerList */ .wM)(api, request.server_id), unknown);
-            const made = listed.snapshots
-                .filter((s) => s.name === request.name && !idsBefore.has(s.id))
-                .sort((a, b) => a.id - b.id)[0];
-            if (made)
-                context.log.info(`Snapshot ${made.id} (${made.name}) was made; using it.`);
-            // Not found in a list that moved while it was read proves nothing: never send it again then.
-            if (!made && !listed.complete)
-                throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__/* .StepFailure */ .pH(`${unknown} (its list kept changing)`);
-            return made;
-        },
-    }, context);
-}
-/**
- * Starts one restore, never two: a restore destroys what was written since the snapshot, and a
- * second one started after the first finished would destroy it again. A server found `restoring`
- * means the lost request was accepted.
- */
-function restoreSnapshotOnce(api, snapshot, context) {
-    const serverId = snapshot.server.id;
-    const what = `The restore request for server ${serverId} (snapshot ${snapshot.id})`;
-    let firstSentAt;
-    return sendExactlyOnce({
-        send: () => {
-            firstSentAt ??= context.clock.now();
-            return api.restoreSnapshot(snapshot.id);
-        },
-        request: what,
-        check: "the server's status",
-        findEffect: async (sendError) => {
-            const server = await lookOrExplain(() => api.getServer(serverId), `${what} got no clear answer (${sendError.message}), and the server's ` +
-                `status could not be checked. The restore may have started: check server ${serverId} ` +
-                "before running the step again.");
-            if (server.status === _api_types_js__WEBPACK_IMPORTED_MODULE_5__/* .RESTORING */ .O) {
-                context.log.info(`Server ${serverId} is restoring: the request was accepted.`);
-                return { server };
-            }
-            // The provider's restores take 5 to 15 minutes, so soon after the request a server that
-            // is not restoring never started one. Later, it may have started and finished already.
-            const sinceFirstSend = context.clock.now() - (firstSentAt ?? context.clock.now());
-            if (sinceFirstSend > RESEND_RESTORE_WITHIN_MS) {
-                throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__/* .StepFailure */ .pH(`${what} got no clear answer (${sendError.message}), and server ` +
-                    `${serverId} is ${server.status}, not restoring, ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a)(sinceFirstSend)} ` +
-                    "later: the restore may have started and already finished, so it is not sent again. " +
-                    `Check server ${serverId} before running the step again.`);
-            }
-            return undefined;
-        },
-    }, context);
-}
-/**
- * A restore is sent again only while a finished restore is impossible: well under the provider's
- * shortest stated restore time of 5 minutes.
- */
-const RESEND_RESTORE_WITHIN_MS = 60_000;
-async function lookOrExplain(look, explanation) {
+/** The server's own list, or why it could not be read. */
+async function readOwnList(api, serverId) {
     try {
-        return await look();
+        return await readServerList(api, serverId);
     }
     catch (error) {
-        throw new Error(`${explanation} (${error.message})`, { cause: error });
+        return { error };
     }
+}
+/** Each server's own list, all at once; one that fails holds its error. */
+function readServerLists(api, serverIds) {
+    return (0,_servers_concurrency_js__WEBPACK_IMPORTED_MODULE_4__/* .mapConcurrently */ .X2)(serverIds, _servers_concurrency_js__WEBPACK_IMPORTED_MODULE_4__/* .SERVER_CONCURRENCY */ .s, (serverId) => readOwnList(api, serverId));
+}
+/**
+ * The snapshots of each server, at a cost of min(pages of the account's list, servers) requests:
+ * the account's list while it has no more pages than there are servers, else each server's own
+ * filtered list. (A fleet's first read, which does not yet know `accountPages`, may cost one
+ * request more: the first page of the account's list, which tells its size; and so does a read of
+ * the account's list that moved while it was read.)
+ */
+async function snapshotsByServer(api, serverIds, accountPages) {
+    const found = {
+        byServer: new Map(),
+        provesAbsence: new Map(),
+        failed: new Map(),
+        fromAccount: false,
+        accountPages,
+    };
+    if (serverIds.length > 1 && (accountPages ?? 0) <= serverIds.length) {
+        const account = await api.listSnapshots(undefined, { maxPages: serverIds.length });
+        found.accountPages = account.pages;
+        // A walk that moved may lack any server's snapshots: each server's own list is read instead.
+        if (account.pages <= serverIds.length && account.complete) {
+            for (const id of serverIds) {
+                found.byServer.set(id, []);
+                found.provesAbsence.set(id, false);
+            }
+            for (const snapshot of account.snapshots) {
+                found.byServer.get(snapshot.server.id)?.push(snapshot);
+            }
+            return { ...found, fromAccount: true };
+        }
+    }
+    for (const [serverId, list] of await readServerLists(api, serverIds)) {
+        if ("error" in list) {
+            found.failed.set(serverId, list.error);
+        }
+        else {
+            found.byServer.set(serverId, list.snapshots);
+            found.provesAbsence.set(serverId, list.complete);
+        }
+    }
+    return found;
+}
+/**
+ * The snapshots a selection names (to restore or to wait for), read at a cost that grows with the
+ * servers named, not with the account: each named server's own list for a `snapshot-ids` map or
+ * `latest`; the account's list, walked once, only for plain ids, which name no server. A list
+ * that moved while it was read is read again; one that still did is not trusted to say what is
+ * missing or what is newest.
+ */
+async function snapshotsForSelection(api, selection, serverIds) {
+    if (selection.kind === "ids")
+        return accountSnapshots(api, selection.ids);
+    return serversSnapshots(api, serversNamedBy(selection, serverIds) ?? []);
+}
+/** The servers a selection names itself (none for plain ids: their snapshots tell). */
+function serversNamedBy(selection, serverIds) {
+    switch (selection.kind) {
+        case "by-server":
+            return [...new Set(selection.pairs.map((p) => p.serverId))];
+        case "latest":
+        case "commit":
+            return [...serverIds];
+        case "ids":
+            return undefined;
+    }
+}
+/** Every named server's snapshots for sure, or an error: a guess could pick the wrong snapshot. */
+async function serversSnapshots(api, serverIds) {
+    const found = [];
+    for (const [serverId, list] of await readServerLists(api, serverIds)) {
+        if ("error" in list)
+            throw list.error;
+        if (!list.complete) {
+            throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__/* .StepFailure */ .pH(`The snapshots of server ${serverId} changed while they were read, twice, so which ` +
+                "exist and which is newest is not known for sure. Run the step again.");
+        }
+        found.push(...list.snapshots);
+    }
+    return found;
+}
+async function accountSnapshots(api, ids) {
+    const missingFrom = (list) => ids.filter((id) => !list.snapshots.some((s) => s.id === id));
+    const trusted = (list) => list.complete || missingFrom(list).length === 0;
+    const account = await (0,_rules_moving_list_js__WEBPACK_IMPORTED_MODULE_3__/* .readAgainIfMoved */ .p)(() => api.listSnapshots(), trusted);
+    if (trusted(account))
+        return account.snapshots;
+    throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__/* .StepFailure */ .pH(`Snapshot ${missingFrom(account).join(", ")} could not be found for sure: the account's list changed ` +
+        "while it was read, twice. Run the step again, or name each snapshot with its server " +
+        "(the snapshot-ids map of the create step), which reads only that server's list.");
+}
+/**
+ * Each snapshot of ids or a `snapshot-ids` map that a person wrote, found or said why not
+ * (`findNamed`, as restore's plan finds them): the snapshots to wait for.
+ */
+async function findSelected(api, selection) {
+    const listed = await snapshotsForSelection(api, selection, []);
+    return (0,_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .findNamed */ .n4)(selection, listed, await missingServersOfMap(api, selection, listed));
+}
+/**
+ * The servers of a map whose snapshot is not on them, and that do not exist: the likely typo. Only
+ * those are asked about, so a map that is right costs no request more.
+ */
+async function missingServersOfMap(api, selection, listed) {
+    if (selection.kind !== "by-server")
+        return undefined;
+    const unfound = selection.pairs.filter((pair) => !listed.some((s) => s.id === pair.snapshotId && s.server.id === pair.serverId));
+    return (0,_servers_server_checks_js__WEBPACK_IMPORTED_MODULE_2__/* .missingServers */ .FK)(api, unfound.map((pair) => pair.serverId));
 }
 
 
 /***/ }),
 
-/***/ 8378:
+/***/ 8551:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   h: () => (/* binding */ restoreServers)
 /* harmony export */ });
 /* unused harmony export waitForRestores */
-/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
-/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(705);
+/* harmony import */ var _api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1237);
+/* harmony import */ var _api_answers_types_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(5325);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
 /* harmony import */ var _health_check_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3774);
 /* harmony import */ var _health_url_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(935);
 /* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1778);
 /* harmony import */ var _workflow_inputs_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(544);
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(4891);
-/* harmony import */ var _exactly_once_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8708);
-/* harmony import */ var _snapshot_lists_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5750);
+/* harmony import */ var _servers_concurrency_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(8716);
+/* harmony import */ var _snapshots_exactly_once_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9518);
+/* harmony import */ var _lists_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2344);
 /* harmony import */ var _rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3596);
-/* harmony import */ var _server_checks_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7079);
+/* harmony import */ var _servers_server_checks_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(2672);
 /* harmony import */ var _wait_each_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(511);
-/* harmony import */ var _runner_poll_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(1557);
+/* harmony import */ var _runner_time_poll_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(2321);
 
 
 
@@ -29006,11 +28990,11 @@ async function restoreServers(request, context) {
  * one sentence with its snapshot, which points at the mistyped id.
  */
 async function prepareRestores({ selection, serverIds, namePrefix, mapSource }, { api, log }) {
-    const named = (0,_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_7__/* .serversNamedBy */ .fT)(selection, serverIds);
+    const named = (0,_lists_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_7__/* .serversNamedBy */ .fT)(selection, serverIds);
     const typedMap = selection.kind === "by-server" && mapSource === "input";
     const [read, early] = await Promise.all([
-        (0,_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_7__/* .snapshotsForSelection */ .rJ)(api, selection, serverIds).then((snapshots) => ({ snapshots }), (error) => ({ error })),
-        named && (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_9__/* .checkServers */ .Fe)(api, named, "restore", log, !typedMap),
+        (0,_lists_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_7__/* .snapshotsForSelection */ .rJ)(api, selection, serverIds).then((snapshots) => ({ snapshots }), (error) => ({ error })),
+        named && (0,_servers_server_checks_js__WEBPACK_IMPORTED_MODULE_9__/* .checkServers */ .Fe)(api, named, "restore", log, !typedMap),
     ]);
     if ("error" in read) {
         const failure = (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_4__/* .explainFailure */ .SP)(read.error, { kind: "list" });
@@ -29032,7 +29016,7 @@ async function prepareRestores({ selection, serverIds, namePrefix, mapSource }, 
     const missing = typedMap ? early?.missing : undefined;
     const plan = (0,_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .planRestore */ .q8)(selection, serverIds, namePrefix, read.snapshots, missing);
     const targetServers = [...new Set(plan.targets.map((t) => t.server.id))];
-    const checks = early ?? (await (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_9__/* .checkServers */ .Fe)(api, targetServers, "restore", log));
+    const checks = early ?? (await (0,_servers_server_checks_js__WEBPACK_IMPORTED_MODULE_9__/* .checkServers */ .Fe)(api, targetServers, "restore", log));
     return {
         targets: plan.targets,
         problems: [...plan.problems, ...checks.problems],
@@ -29052,13 +29036,13 @@ async function startRestores(targets, announceEach, context) {
     if (results.length === 0)
         return results;
     const sayStarted = (line) => (announceEach ? log.warning(line) : log.info(line));
-    await log.group(`Starting ${results.length} restore(s)`, () => (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_12__/* .forEachConcurrently */ .DW)(results, _concurrency_js__WEBPACK_IMPORTED_MODULE_12__/* .SERVER_CONCURRENCY */ .s, async (result) => {
+    await log.group(`Starting ${results.length} restore(s)`, () => (0,_servers_concurrency_js__WEBPACK_IMPORTED_MODULE_12__/* .forEachConcurrently */ .DW)(results, _servers_concurrency_js__WEBPACK_IMPORTED_MODULE_12__/* .SERVER_CONCURRENCY */ .s, async (result) => {
         const { snapshot } = result;
         const serverId = snapshot.server.id;
         try {
-            const answer = await (0,_exactly_once_js__WEBPACK_IMPORTED_MODULE_6__/* .restoreSnapshotOnce */ .GK)(context.api, snapshot, context);
+            const answer = await (0,_snapshots_exactly_once_js__WEBPACK_IMPORTED_MODULE_6__/* .restoreSnapshotOnce */ .GK)(context.api, snapshot, context);
             const status = answer.value.server?.status;
-            result.serverStatus = typeof status === "string" ? status : _api_types_js__WEBPACK_IMPORTED_MODULE_13__/* .RESTORING */ .O;
+            result.serverStatus = typeof status === "string" ? status : _api_answers_types_js__WEBPACK_IMPORTED_MODULE_13__/* .RESTORING */ .O;
             sayStarted(`Server ${serverId}: restore from snapshot ${snapshot.id} (${snapshot.name}) started.`);
         }
         catch (error) {
@@ -29116,7 +29100,7 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
                     `Server ${serverId} is still restoring to snapshot ${snapshotId} after the ` +
                         `${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(deadline.totalMs)} timeout. The restore goes on at the provider; do ` +
                         "not start another one." +
-                        (0,_runner_poll_js__WEBPACK_IMPORTED_MODULE_11__/* .lastCheckFailed */ .c)(outcome.lastFailure);
+                        (0,_runner_time_poll_js__WEBPACK_IMPORTED_MODULE_11__/* .lastCheckFailed */ .c)(outcome.lastFailure);
             }
             else if (FAILED_STATUS.test(outcome.status)) {
                 result.failure = `Server ${serverId} ended the restore to snapshot ${snapshotId} with status "${outcome.status}".`;
@@ -29142,9 +29126,9 @@ async function waitForStarted(started, pollIntervalMs, context, health) {
 async function waitForRestores(api, serverIds, options, 
 /** Told of each server as soon as it is no longer restoring (not when it vanished). */
 onFinished) {
-    const waited = await (0,_wait_each_js__WEBPACK_IMPORTED_MODULE_10__/* .waitForEach */ .e)(new Map(serverIds.map((id) => [id, { id, status: _api_types_js__WEBPACK_IMPORTED_MODULE_13__/* .RESTORING */ .O }])), {
+    const waited = await (0,_wait_each_js__WEBPACK_IMPORTED_MODULE_10__/* .waitForEach */ .e)(new Map(serverIds.map((id) => [id, { id, status: _api_answers_types_js__WEBPACK_IMPORTED_MODULE_13__/* .RESTORING */ .O }])), {
         look: async (pending) => new Map(await Promise.all(pending.map((id) => serverStatus(api, id)))),
-        isSettled: (server) => server?.status !== _api_types_js__WEBPACK_IMPORTED_MODULE_13__/* .RESTORING */ .O,
+        isSettled: (server) => server?.status !== _api_answers_types_js__WEBPACK_IMPORTED_MODULE_13__/* .RESTORING */ .O,
         onSettled: (_, server) => {
             if (server)
                 onFinished?.(server);
@@ -29169,10 +29153,29 @@ async function serverStatus(api, serverId) {
         return [serverId, await api.getServer(serverId)];
     }
     catch (error) {
-        if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 404))
+        if ((0,_api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 404))
             return [serverId, undefined];
         throw error;
     }
+}
+
+
+/***/ }),
+
+/***/ 9181:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   p: () => (/* binding */ readAgainIfMoved)
+/* harmony export */ });
+/**
+ * A list read once more when it moved while it was read (not complete) and the first read is not
+ * `enough` for the caller; still not complete after that, it says so rather than be trusted. The
+ * one rule for every list the fleet reads: a server's snapshots, the account's, the servers.
+ */
+async function readAgainIfMoved(read, enough = (list) => list.complete) {
+    const first = await read();
+    return enough(first) ? first : read();
 }
 
 
@@ -29186,10 +29189,10 @@ async function serverStatus(api, serverId) {
 /* harmony export */   q8: () => (/* binding */ planRestore),
 /* harmony export */   uK: () => (/* binding */ sameServerProblems)
 /* harmony export */ });
-/* harmony import */ var _api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5053);
+/* harmony import */ var _api_answers_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3681);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
 /* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1778);
-/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1012);
+/* harmony import */ var _runner_text_untrusted_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(498);
 /* harmony import */ var _workflow_snapshot_name_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6533);
 /* harmony import */ var _retention_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7758);
 
@@ -29229,7 +29232,7 @@ function planRestore(selection, serverIds, namePrefix, snapshots, missingServers
         for (const named of findNamed(selection, snapshots, missingServers)) {
             if ("problem" in named)
                 problems.push(named.problem);
-            else if ((0,_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw)(named.snapshot))
+            else if ((0,_api_answers_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw)(named.snapshot))
                 chosen.push(named.snapshot);
             else {
                 const { snapshot } = named;
@@ -29257,7 +29260,7 @@ function planRestore(selection, serverIds, namePrefix, snapshots, missingServers
  */
 function commitRestorable(own, namePrefix, sha) {
     const ofCommit = own.filter((s) => (0,_workflow_snapshot_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isMadeForCommit */ .Iu)(s, namePrefix, sha));
-    const [snapshot] = ofCommit.filter(_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw);
+    const [snapshot] = ofCommit.filter(_api_answers_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw);
     if (snapshot)
         return { snapshot, others: ofCommit.filter((s) => s !== snapshot) };
     const newest = own.slice(0, NEWEST_SHOWN);
@@ -29281,11 +29284,11 @@ function commitRestorable(own, namePrefix, sha) {
 }
 const NEWEST_SHOWN = 3;
 function said(snapshot) {
-    return `${snapshot.id} ${snapshot.name} (${snapshot.status}, made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_5__/* .asText */ .e1)(snapshot.created_at)})`;
+    return `${snapshot.id} ${snapshot.name} (${snapshot.status}, made ${(0,_runner_text_untrusted_js__WEBPACK_IMPORTED_MODULE_5__/* .asText */ .e1)(snapshot.created_at)})`;
 }
 /** The newest completed snapshot of ours: never one in progress, never one without the prefix. */
 function latestRestorable(snapshots, serverId, namePrefix) {
-    return (0,_retention_js__WEBPACK_IMPORTED_MODULE_4__/* .newestFirst */ .ll)(snapshots.filter((s) => s.server.id === serverId && (0,_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw)(s) && (0,_workflow_snapshot_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isManaged */ .yF)(s, namePrefix)))[0];
+    return (0,_retention_js__WEBPACK_IMPORTED_MODULE_4__/* .newestFirst */ .ll)(snapshots.filter((s) => s.server.id === serverId && (0,_api_answers_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw)(s) && (0,_workflow_snapshot_name_js__WEBPACK_IMPORTED_MODULE_3__/* .isManaged */ .yF)(s, namePrefix)))[0];
 }
 /**
  * Each snapshot the selection names, in its order: the snapshot where it exists and, in a map,
@@ -29371,7 +29374,7 @@ function sameServerProblems(chosen) {
 /* harmony export */   m5: () => (/* binding */ planSlot)
 /* harmony export */ });
 /* unused harmony export snapshotsToMakeRoom */
-/* harmony import */ var _api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5053);
+/* harmony import */ var _api_answers_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3681);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
 /* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1778);
@@ -29408,7 +29411,7 @@ function age(snapshot, now) {
 }
 function mayBeDeleted(snapshot, ownership) {
     return ((0,_workflow_snapshot_name_js__WEBPACK_IMPORTED_MODULE_4__/* .isManaged */ .yF)(snapshot, ownership.namePrefix) &&
-        ((0,_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw)(snapshot) || (0,_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .hasFailed */ .WN)(snapshot)) &&
+        ((0,_api_answers_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw)(snapshot) || (0,_api_answers_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .hasFailed */ .WN)(snapshot)) &&
         !Number.isNaN(createdAtMs(snapshot)));
 }
 /**
@@ -29419,8 +29422,8 @@ function snapshotsToPrune(snapshots, policy) {
     const candidates = newestFirst(snapshots.filter((s) => mayBeDeleted(s, policy)));
     const tooYoung = (s) => policy.olderThanMs !== undefined && policy.now.getTime() - createdAtMs(s) < policy.olderThanMs;
     const beyondKeep = [
-        ...candidates.filter(_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .hasFailed */ .WN),
-        ...candidates.filter(_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw).slice(policy.keep),
+        ...candidates.filter(_api_answers_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .hasFailed */ .WN),
+        ...candidates.filter(_api_answers_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw).slice(policy.keep),
     ];
     const deleted = newestFirst(beyondKeep.filter((s) => !tooYoung(s)));
     const deletedIds = new Set(deleted.map((s) => s.id));
@@ -29435,7 +29438,7 @@ function snapshotsToMakeRoom(snapshots, needed, ownership) {
     if (needed <= 0)
         return [];
     const oldestFirst = newestFirst(snapshots.filter((s) => mayBeDeleted(s, ownership))).reverse();
-    const order = [...oldestFirst.filter(_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .hasFailed */ .WN), ...oldestFirst.filter(_api_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw)];
+    const order = [...oldestFirst.filter(_api_answers_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .hasFailed */ .WN), ...oldestFirst.filter(_api_answers_snapshot_status_js__WEBPACK_IMPORTED_MODULE_0__/* .isCompleted */ .Yw)];
     return order.length >= needed ? order.slice(0, needed) : undefined;
 }
 /**
@@ -29504,7 +29507,43 @@ function listing(snapshots, now) {
 
 /***/ }),
 
-/***/ 7079:
+/***/ 8716:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DW: () => (/* binding */ forEachConcurrently),
+/* harmony export */   X2: () => (/* binding */ mapConcurrently),
+/* harmony export */   s: () => (/* binding */ SERVER_CONCURRENCY)
+/* harmony export */ });
+/** Servers are handled this many at a time: enough for a fleet, few enough to be polite. */
+const SERVER_CONCURRENCY = 10;
+/**
+ * Runs `work` for every item with at most `limit` at once, in input order of start. Each call
+ * handles its own errors: one server's failure must not stop the others.
+ */
+async function forEachConcurrently(items, limit, work) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const item = items[next++];
+            await work(item);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+/** Each item's value, worked out at most `limit` at once, by item. */
+async function mapConcurrently(items, limit, work) {
+    const values = new Map();
+    await forEachConcurrently(items, limit, async (item) => {
+        values.set(item, await work(item));
+    });
+    return values;
+}
+
+
+/***/ }),
+
+/***/ 2672:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29512,11 +29551,11 @@ function listing(snapshots, now) {
 /* harmony export */   Fe: () => (/* binding */ checkServers),
 /* harmony export */   oN: () => (/* binding */ serversNotFound)
 /* harmony export */ });
-/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
-/* harmony import */ var _api_types_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(705);
+/* harmony import */ var _api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1237);
+/* harmony import */ var _api_answers_types_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5325);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
 /* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1778);
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4891);
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8716);
 
 
 
@@ -29535,9 +29574,9 @@ async function checkServers(api, serverIds, change, log, sayMissing = true) {
     for (const serverId of serverIds) {
         const server = found.get(serverId);
         if (!isServer(server)) {
-            if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(server, 404))
+            if ((0,_api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(server, 404))
                 checks.missing.set(serverId, server.message);
-            if (sayMissing || !(0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(server, 404))
+            if (sayMissing || !(0,_api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(server, 404))
                 checks.problems.push(unreachable(server, serverId));
             continue;
         }
@@ -29557,7 +29596,7 @@ async function checkServers(api, serverIds, change, log, sayMissing = true) {
 async function missingServers(api, serverIds) {
     const missing = new Map();
     for (const [serverId, server] of await readServers(api, serverIds)) {
-        if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(server, 404))
+        if ((0,_api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(server, 404))
             missing.set(serverId, server.message);
     }
     return missing;
@@ -29570,7 +29609,7 @@ async function serversNotFound(api, serverIds) {
     const found = await readServers(api, serverIds);
     return serverIds.flatMap((serverId) => {
         const server = found.get(serverId);
-        return (0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(server, 404) ? [unreachable(server, serverId)] : [];
+        return (0,_api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(server, 404) ? [unreachable(server, serverId)] : [];
     });
 }
 /** Each server, or the error that reading it ended with; all at once. */
@@ -29581,7 +29620,7 @@ function isServer(value) {
     return !(value instanceof Error);
 }
 function unreachable(error, serverId) {
-    if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 404)) {
+    if ((0,_api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 404)) {
         return (`Server ${serverId} does not exist, or this token cannot see it (${error.message}). ` +
             `Check ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.serverId}.`);
     }
@@ -29595,7 +29634,7 @@ const READY_STATUSES = new Set(["active", "stopped"]);
  */
 function statusVerdict(server, change) {
     const what = change === "snapshot" ? "a snapshot of it" : "a restore";
-    if (server.status === _api_types_js__WEBPACK_IMPORTED_MODULE_4__/* .RESTORING */ .O) {
+    if (server.status === _api_answers_types_js__WEBPACK_IMPORTED_MODULE_4__/* .RESTORING */ .O) {
         return {
             refused: `Server ${server.id} is restoring: ${what} must wait until that restore has finished ` +
                 "(its status is active or stopped again).",
@@ -29617,157 +29656,130 @@ function statusVerdict(server, change) {
 
 /***/ }),
 
-/***/ 5750:
+/***/ 9518:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bn: () => (/* binding */ findSelected),
-/* harmony export */   JB: () => (/* binding */ readOwnList),
-/* harmony export */   YT: () => (/* binding */ snapshotsByServer),
-/* harmony export */   fT: () => (/* binding */ serversNamedBy),
-/* harmony export */   pH: () => (/* binding */ readAgainIfMoved),
-/* harmony export */   rJ: () => (/* binding */ snapshotsForSelection),
-/* harmony export */   wM: () => (/* binding */ readServerList)
+/* harmony export */   GK: () => (/* binding */ restoreSnapshotOnce),
+/* harmony export */   gP: () => (/* binding */ createSnapshotOnce)
 /* harmony export */ });
-/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1778);
-/* harmony import */ var _rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3596);
-/* harmony import */ var _server_checks_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7079);
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4891);
+/* unused harmony export RESEND_RESTORE_WITHIN_MS */
+/* harmony import */ var _api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1237);
+/* harmony import */ var _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1778);
+/* harmony import */ var _api_answers_types_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5325);
+/* harmony import */ var _lists_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2344);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7607);
+/* harmony import */ var _api_wire_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9170);
+
+
 
 
 
 
 /**
- * A list read once more when it moved while it was read (not complete) and the first read is not
- * `enough` for the caller; still not complete after that, it says so rather than be trusted.
+ * Sends a request that changes state so that it takes effect at most once. After an answer that
+ * leaves the outcome unknown (a reset, a timeout, a 5xx), the request is sent again only when a
+ * look at the API shows that it did nothing; an effect that is found is taken as the result.
  */
-async function readAgainIfMoved(read, enough = (list) => list.complete) {
-    const first = await read();
-    return enough(first) ? first : read();
+async function sendExactlyOnce(spec, context) {
+    const { clock, deadline, policy = _api_wire_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_RETRY_POLICY */ .cO, random, log, signal } = context;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return { value: await spec.send(), recovered: false };
+        }
+        catch (error) {
+            if (!(0,_api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .mayHaveTakenEffect */ .Y2)(error))
+                throw error;
+            const delayMs = (0,_api_wire_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .backoffDelayMs */ .Q4)(attempt, policy, random);
+            if (delayMs >= deadline.remainingMs())
+                throw error;
+            log.warning(`${spec.request} got no clear answer (${error.message}); ` +
+                `checking ${spec.check} before sending anything again.`);
+            // A moment's pause lets an API that was slow to answer finish what it started.
+            await clock.sleep(delayMs, signal);
+            const effect = await spec.findEffect(error);
+            if (effect !== undefined)
+                return { value: effect, recovered: true };
+            if (attempt >= policy.maxAttempts)
+                throw error;
+            log.info(`${spec.request} did nothing: sending it again (try ${attempt + 1} of ` +
+                `${policy.maxAttempts}, ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a)(deadline.remainingMs())} left).`);
+        }
+    }
 }
-/** The server's snapshots, read again once if the list moved while it was read. */
-function readServerList(api, serverId) {
-    return readAgainIfMoved(() => api.listSnapshots(serverId));
+/** Creates one snapshot, never two: a snapshot with the name that was not there before is the one. */
+function createSnapshotOnce(api, request, idsBefore, context) {
+    const what = `The create request for server ${request.server_id}`;
+    return sendExactlyOnce({
+        send: () => api.createSnapshot(request),
+        request: what,
+        check: "whether the snapshot was made",
+        findEffect: async (sendError) => {
+            const unknown = `${what} got no clear answer (${sendError.message}), and the server's ` +
+                `snapshots could not be listed to check. A snapshot named ${request.name} may exist: ` +
+                "check the server before running the step again.";
+            const listed = await lookOrExplain(() => (0,_lists_snapshot_lists_js__WEBPACK_IMPORTED_MODULE_2__/* .readServerList */ .wM)(api, request.server_id), unknown);
+            const made = listed.snapshots
+                .filter((s) => s.name === request.name && !idsBefore.has(s.id))
+                .sort((a, b) => a.id - b.id)[0];
+            if (made)
+                context.log.info(`Snapshot ${made.id} (${made.name}) was made; using it.`);
+            // Not found in a list that moved while it was read proves nothing: never send it again then.
+            if (!made && !listed.complete)
+                throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__/* .StepFailure */ .pH(`${unknown} (its list kept changing)`);
+            return made;
+        },
+    }, context);
 }
-/** The server's own list, or why it could not be read. */
-async function readOwnList(api, serverId) {
+/**
+ * Starts one restore, never two: a restore destroys what was written since the snapshot, and a
+ * second one started after the first finished would destroy it again. A server found `restoring`
+ * means the lost request was accepted.
+ */
+function restoreSnapshotOnce(api, snapshot, context) {
+    const serverId = snapshot.server.id;
+    const what = `The restore request for server ${serverId} (snapshot ${snapshot.id})`;
+    let firstSentAt;
+    return sendExactlyOnce({
+        send: () => {
+            firstSentAt ??= context.clock.now();
+            return api.restoreSnapshot(snapshot.id);
+        },
+        request: what,
+        check: "the server's status",
+        findEffect: async (sendError) => {
+            const server = await lookOrExplain(() => api.getServer(serverId), `${what} got no clear answer (${sendError.message}), and the server's ` +
+                `status could not be checked. The restore may have started: check server ${serverId} ` +
+                "before running the step again.");
+            if (server.status === _api_answers_types_js__WEBPACK_IMPORTED_MODULE_5__/* .RESTORING */ .O) {
+                context.log.info(`Server ${serverId} is restoring: the request was accepted.`);
+                return { server };
+            }
+            // The provider's restores take 5 to 15 minutes, so soon after the request a server that
+            // is not restoring never started one. Later, it may have started and finished already.
+            const sinceFirstSend = context.clock.now() - (firstSentAt ?? context.clock.now());
+            if (sinceFirstSend > RESEND_RESTORE_WITHIN_MS) {
+                throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_1__/* .StepFailure */ .pH(`${what} got no clear answer (${sendError.message}), and server ` +
+                    `${serverId} is ${server.status}, not restoring, ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a)(sinceFirstSend)} ` +
+                    "later: the restore may have started and already finished, so it is not sent again. " +
+                    `Check server ${serverId} before running the step again.`);
+            }
+            return undefined;
+        },
+    }, context);
+}
+/**
+ * A restore is sent again only while a finished restore is impossible: well under the provider's
+ * shortest stated restore time of 5 minutes.
+ */
+const RESEND_RESTORE_WITHIN_MS = 60_000;
+async function lookOrExplain(look, explanation) {
     try {
-        return await readServerList(api, serverId);
+        return await look();
     }
     catch (error) {
-        return { error };
+        throw new Error(`${explanation} (${error.message})`, { cause: error });
     }
-}
-/** Each server's own list, all at once; one that fails holds its error. */
-function readServerLists(api, serverIds) {
-    return (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .mapConcurrently */ .X2)(serverIds, _concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .SERVER_CONCURRENCY */ .s, (serverId) => readOwnList(api, serverId));
-}
-/**
- * The snapshots of each server, at a cost of min(pages of the account's list, servers) requests:
- * the account's list while it has no more pages than there are servers, else each server's own
- * filtered list. (A fleet's first read, which does not yet know `accountPages`, may cost one
- * request more: the first page of the account's list, which tells its size; and so does a read of
- * the account's list that moved while it was read.)
- */
-async function snapshotsByServer(api, serverIds, accountPages) {
-    const found = {
-        byServer: new Map(),
-        provesAbsence: new Map(),
-        failed: new Map(),
-        fromAccount: false,
-        accountPages,
-    };
-    if (serverIds.length > 1 && (accountPages ?? 0) <= serverIds.length) {
-        const account = await api.listSnapshots(undefined, { maxPages: serverIds.length });
-        found.accountPages = account.pages;
-        // A walk that moved may lack any server's snapshots: each server's own list is read instead.
-        if (account.pages <= serverIds.length && account.complete) {
-            for (const id of serverIds) {
-                found.byServer.set(id, []);
-                found.provesAbsence.set(id, false);
-            }
-            for (const snapshot of account.snapshots) {
-                found.byServer.get(snapshot.server.id)?.push(snapshot);
-            }
-            return { ...found, fromAccount: true };
-        }
-    }
-    for (const [serverId, list] of await readServerLists(api, serverIds)) {
-        if ("error" in list) {
-            found.failed.set(serverId, list.error);
-        }
-        else {
-            found.byServer.set(serverId, list.snapshots);
-            found.provesAbsence.set(serverId, list.complete);
-        }
-    }
-    return found;
-}
-/**
- * The snapshots a selection names (to restore or to wait for), read at a cost that grows with the
- * servers named, not with the account: each named server's own list for a `snapshot-ids` map or
- * `latest`; the account's list, walked once, only for plain ids, which name no server. A list
- * that moved while it was read is read again; one that still did is not trusted to say what is
- * missing or what is newest.
- */
-async function snapshotsForSelection(api, selection, serverIds) {
-    if (selection.kind === "ids")
-        return accountSnapshots(api, selection.ids);
-    return serversSnapshots(api, serversNamedBy(selection, serverIds) ?? []);
-}
-/** The servers a selection names itself (none for plain ids: their snapshots tell). */
-function serversNamedBy(selection, serverIds) {
-    switch (selection.kind) {
-        case "by-server":
-            return [...new Set(selection.pairs.map((p) => p.serverId))];
-        case "latest":
-        case "commit":
-            return [...serverIds];
-        case "ids":
-            return undefined;
-    }
-}
-/** Every named server's snapshots for sure, or an error: a guess could pick the wrong snapshot. */
-async function serversSnapshots(api, serverIds) {
-    const found = [];
-    for (const [serverId, list] of await readServerLists(api, serverIds)) {
-        if ("error" in list)
-            throw list.error;
-        if (!list.complete) {
-            throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__/* .StepFailure */ .pH(`The snapshots of server ${serverId} changed while they were read, twice, so which ` +
-                "exist and which is newest is not known for sure. Run the step again.");
-        }
-        found.push(...list.snapshots);
-    }
-    return found;
-}
-async function accountSnapshots(api, ids) {
-    const missingFrom = (list) => ids.filter((id) => !list.snapshots.some((s) => s.id === id));
-    const trusted = (list) => list.complete || missingFrom(list).length === 0;
-    const account = await readAgainIfMoved(() => api.listSnapshots(), trusted);
-    if (trusted(account))
-        return account.snapshots;
-    throw new _workflow_explain_js__WEBPACK_IMPORTED_MODULE_0__/* .StepFailure */ .pH(`Snapshot ${missingFrom(account).join(", ")} could not be found for sure: the account's list changed ` +
-        "while it was read, twice. Run the step again, or name each snapshot with its server " +
-        "(the snapshot-ids map of the create step), which reads only that server's list.");
-}
-/**
- * Each snapshot of ids or a `snapshot-ids` map that a person wrote, found or said why not
- * (`findNamed`, as restore's plan finds them): the snapshots to wait for.
- */
-async function findSelected(api, selection) {
-    const listed = await snapshotsForSelection(api, selection, []);
-    return (0,_rules_restore_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .findNamed */ .n4)(selection, listed, await missingServersOfMap(api, selection, listed));
-}
-/**
- * The servers of a map whose snapshot is not on them, and that do not exist: the likely typo. Only
- * those are asked about, so a map that is right costs no request more.
- */
-async function missingServersOfMap(api, selection, listed) {
-    if (selection.kind !== "by-server")
-        return undefined;
-    const unfound = selection.pairs.filter((pair) => !listed.some((s) => s.id === pair.snapshotId && s.server.id === pair.serverId));
-    return (0,_server_checks_js__WEBPACK_IMPORTED_MODULE_2__/* .missingServers */ .FK)(api, unfound.map((pair) => pair.serverId));
 }
 
 
@@ -29779,8 +29791,8 @@ async function missingServersOfMap(api, selection, listed) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   e: () => (/* binding */ waitForEach)
 /* harmony export */ });
-/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
-/* harmony import */ var _runner_poll_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1557);
+/* harmony import */ var _api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1237);
+/* harmony import */ var _runner_time_poll_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2321);
 
 
 /**
@@ -29809,7 +29821,7 @@ async function waitForEach(initial, spec, options) {
         return ended;
     let outcome;
     try {
-        outcome = await (0,_runner_poll_js__WEBPACK_IMPORTED_MODULE_1__/* .waitUntil */ .a)(async () => {
+        outcome = await (0,_runner_time_poll_js__WEBPACK_IMPORTED_MODULE_1__/* .waitUntil */ .a)(async () => {
             const pending = [...states.keys()].filter((key) => !ended.has(key));
             const seen = await spec.look(pending);
             const elapsedMs = options.deadline.elapsedMs();
@@ -29826,7 +29838,7 @@ async function waitForEach(initial, spec, options) {
             lastProgress = spec.progress(states, elapsedMs);
             options.log.info(lastProgress);
             return ended.size === states.size ? ended : undefined;
-        }, { ...options, isPassing: _api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg });
+        }, { ...options, isPassing: _api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransient */ .dg });
     }
     catch (error) {
         // What had settled stays settled: a refused check ends only the waits still open.
@@ -29855,8 +29867,8 @@ async function waitForEach(initial, spec, options) {
 /* harmony export */   i9: () => (/* binding */ unhealthySentence)
 /* harmony export */ });
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7607);
-/* harmony import */ var _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4587);
-/* harmony import */ var _runner_poll_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1557);
+/* harmony import */ var _runner_time_clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6491);
+/* harmony import */ var _runner_time_poll_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2321);
 
 
 
@@ -29871,10 +29883,10 @@ const REQUEST_TIMEOUT_MS = 10_000;
 async function waitUntilHealthy(url, serverId, check, probe, options) {
     const { clock, log, signal } = options;
     const withinMs = Math.min(check.timeoutMs, options.deadline.remainingMs());
-    const window = new _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .Deadline */ .B2(clock, withinMs);
+    const window = new _runner_time_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .Deadline */ .B2(clock, withinMs);
     let last = "no answer yet";
     let inARow = 0;
-    const healthy = await (0,_runner_poll_js__WEBPACK_IMPORTED_MODULE_2__/* .waitUntil */ .a)(async () => {
+    const healthy = await (0,_runner_time_poll_js__WEBPACK_IMPORTED_MODULE_2__/* .waitUntil */ .a)(async () => {
         const timeoutMs = Math.max(1, Math.min(REQUEST_TIMEOUT_MS, window.remainingMs()));
         const answer = await probe({ url, expect: check.expect, timeoutMs, signal });
         last = answer.said;
@@ -29936,7 +29948,7 @@ function unhealthySentence(end, serverId, snapshotId) {
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
-/* harmony import */ var _runner_redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8949);
+/* harmony import */ var _runner_text_redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6507);
 
 
 
@@ -29972,11 +29984,11 @@ function parseHealthUrl(text, problems) {
         url = new URL(sample(text));
     }
     catch {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.healthUrl} "${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .hideCredentials */ .R)(text)}" is not a URL (it needs http:// or https://)`);
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.healthUrl} "${(0,_runner_text_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .hideCredentials */ .R)(text)}" is not a URL (it needs http:// or https://)`);
         return undefined;
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") {
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.healthUrl} "${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .hideCredentials */ .R)(text)}" must use http:// or https://`);
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.healthUrl} "${(0,_runner_text_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .hideCredentials */ .R)(text)}" must use http:// or https://`);
     }
     if (url.username || url.password) {
         problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.healthUrl} must not contain credentials: the health check sends nothing secret`);
@@ -30095,9 +30107,9 @@ function sample(template) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5595);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6445);
-/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1492);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1456);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9656);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6157);
 /* harmony import */ var _workflow_rollback_handoff_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2642);
 
 
@@ -30113,7 +30125,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5595:
+/***/ 1456:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30124,16 +30136,16 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: runMain
 
-// EXTERNAL MODULE: ./src/api/errors.ts
-var errors = __nccwpck_require__(3249);
+// EXTERNAL MODULE: ./src/api/answers/errors.ts
+var errors = __nccwpck_require__(1237);
 // EXTERNAL MODULE: ./src/workflow/inputs/parse.ts + 3 modules
 var parse = __nccwpck_require__(6216);
 // EXTERNAL MODULE: ./src/workflow/explain.ts
 var explain = __nccwpck_require__(1778);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __nccwpck_require__(7242);
-// EXTERNAL MODULE: ./src/runner/untrusted.ts
-var untrusted = __nccwpck_require__(1012);
+// EXTERNAL MODULE: ./src/runner/text/untrusted.ts
+var untrusted = __nccwpck_require__(498);
 ;// CONCATENATED MODULE: ./src/fleet/rules/server-selection.ts
 
 
@@ -30200,9 +30212,9 @@ function existing(servers) {
     return `Servers that exist: ${names.join(", ")}${more}.`;
 }
 
-// EXTERNAL MODULE: ./src/fleet/snapshot-lists.ts
-var snapshot_lists = __nccwpck_require__(5750);
-;// CONCATENATED MODULE: ./src/fleet/servers.ts
+// EXTERNAL MODULE: ./src/fleet/rules/moving-list.ts
+var moving_list = __nccwpck_require__(9181);
+;// CONCATENATED MODULE: ./src/fleet/servers/servers.ts
 
 
 
@@ -30222,7 +30234,7 @@ async function findServers(serverIds, selection, { api, log }) {
 async function resolveServers(api, serverIds, selection) {
     let listing;
     try {
-        listing = await (0,snapshot_lists/* readAgainIfMoved */.pH)(() => api.listServers({ location: selection.location }));
+        listing = await (0,moving_list/* readAgainIfMoved */.p)(() => api.listServers({ location: selection.location }));
     }
     catch (error) {
         return { serverIds: [], problems: [(0,explain/* explainFailure */.SP)(error, { kind: "servers" })] };
@@ -30247,7 +30259,7 @@ async function resolveServers(api, serverIds, selection) {
 var summary = __nccwpck_require__(4157);
 // EXTERNAL MODULE: ./src/workflow/rollback-handoff.ts
 var rollback_handoff = __nccwpck_require__(2642);
-;// CONCATENATED MODULE: ./src/modes/confirm.ts
+;// CONCATENATED MODULE: ./src/modes/after-deploy/confirm.ts
 
 
 
@@ -30298,11 +30310,13 @@ function runConfirm(io) {
     };
 }
 
-// EXTERNAL MODULE: ./src/fleet/concurrency.ts
-var fleet_concurrency = __nccwpck_require__(4891);
+// EXTERNAL MODULE: ./src/fleet/servers/concurrency.ts
+var servers_concurrency = __nccwpck_require__(8716);
 // EXTERNAL MODULE: ./src/fleet/rules/retention.ts
 var retention = __nccwpck_require__(7758);
-;// CONCATENATED MODULE: ./src/fleet/delete.ts
+// EXTERNAL MODULE: ./src/fleet/lists/snapshot-lists.ts
+var snapshot_lists = __nccwpck_require__(2344);
+;// CONCATENATED MODULE: ./src/fleet/snapshots/delete.ts
 
 
 
@@ -30315,7 +30329,7 @@ var retention = __nccwpck_require__(7758);
  * is told like any end and stops nothing else.
  */
 async function deleteSnapshots(api, items, idOf, onEnd, { concurrency, stopAtFailure = false }) {
-    await (0,fleet_concurrency/* forEachConcurrently */.DW)(items, concurrency, async (item) => {
+    await (0,servers_concurrency/* forEachConcurrently */.DW)(items, concurrency, async (item) => {
         let outcome;
         try {
             outcome = await api.deleteSnapshot(idOf(item));
@@ -30364,7 +30378,7 @@ async function pruneServers(api, serverIds, policy, log) {
         for (const [serverId, error] of lists.failed) {
             pruned.failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list", serverId }));
         }
-        await (0,fleet_concurrency/* forEachConcurrently */.DW)([...lists.byServer], fleet_concurrency/* SERVER_CONCURRENCY */.s, pruneServer);
+        await (0,servers_concurrency/* forEachConcurrently */.DW)([...lists.byServer], servers_concurrency/* SERVER_CONCURRENCY */.s, pruneServer);
     }
     catch (error) {
         pruned.failures.push((0,explain/* explainFailure */.SP)(error, { kind: "list" }));
@@ -30373,18 +30387,18 @@ async function pruneServers(api, serverIds, policy, log) {
     return pruned;
 }
 
-// EXTERNAL MODULE: ./src/fleet/exactly-once.ts
-var exactly_once = __nccwpck_require__(8708);
-// EXTERNAL MODULE: ./src/fleet/server-checks.ts
-var server_checks = __nccwpck_require__(7079);
-// EXTERNAL MODULE: ./src/api/snapshot-status.ts
-var snapshot_status = __nccwpck_require__(5053);
+// EXTERNAL MODULE: ./src/fleet/snapshots/exactly-once.ts
+var exactly_once = __nccwpck_require__(9518);
+// EXTERNAL MODULE: ./src/fleet/servers/server-checks.ts
+var server_checks = __nccwpck_require__(2672);
+// EXTERNAL MODULE: ./src/api/answers/snapshot-status.ts
+var snapshot_status = __nccwpck_require__(3681);
 // EXTERNAL MODULE: ./src/duration.ts
 var duration = __nccwpck_require__(7607);
 // EXTERNAL MODULE: ./src/fleet/wait/each.ts
 var each = __nccwpck_require__(511);
-// EXTERNAL MODULE: ./src/runner/poll.ts
-var poll = __nccwpck_require__(1557);
+// EXTERNAL MODULE: ./src/runner/time/poll.ts
+var poll = __nccwpck_require__(2321);
 ;// CONCATENATED MODULE: ./src/fleet/wait/snapshots.ts
 
 
@@ -30567,7 +30581,7 @@ function applyWaitEnd(result, outcome, timeoutMs) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/fleet/create.ts
+;// CONCATENATED MODULE: ./src/fleet/snapshots/create.ts
 
 
 
@@ -30636,7 +30650,7 @@ function planSentence(existing, plan) {
 async function createOnServers(plans, settings, context) {
     const { log } = context;
     const results = [...plans.keys()].map((serverId) => ({ serverId }));
-    await log.group(`Creating snapshot ${settings.name}`, () => (0,fleet_concurrency/* forEachConcurrently */.DW)(results, fleet_concurrency/* SERVER_CONCURRENCY */.s, async (result) => {
+    await log.group(`Creating snapshot ${settings.name}`, () => (0,servers_concurrency/* forEachConcurrently */.DW)(results, servers_concurrency/* SERVER_CONCURRENCY */.s, async (result) => {
         const plan = plans.get(result.serverId);
         await createOnServer(result, plan, settings, context);
         if (!result.snapshot && context.signal?.aborted) {
@@ -30739,7 +30753,7 @@ async function deleteForSlot(plan, context) {
 var workflow_results = __nccwpck_require__(2019);
 // EXTERNAL MODULE: ./src/workflow/outputs.ts
 var outputs = __nccwpck_require__(6327);
-;// CONCATENATED MODULE: ./src/modes/create.ts
+;// CONCATENATED MODULE: ./src/modes/before-deploy/create.ts
 
 
 
@@ -30799,7 +30813,7 @@ async function runCreate(settings, context) {
 
 // EXTERNAL MODULE: ./src/workflow/inputs/snapshot-selection.ts
 var snapshot_selection = __nccwpck_require__(544);
-;// CONCATENATED MODULE: ./src/modes/delete.ts
+;// CONCATENATED MODULE: ./src/modes/housekeeping/delete.ts
 
 
 
@@ -30842,7 +30856,7 @@ async function runDelete(settings, context) {
         if (settings.dryRun)
             ids.forEach(sayWouldDelete);
         else
-            await deleteSnapshots(api, ids, (id) => id, sayDeleted, { concurrency: fleet_concurrency/* SERVER_CONCURRENCY */.s });
+            await deleteSnapshots(api, ids, (id) => id, sayDeleted, { concurrency: servers_concurrency/* SERVER_CONCURRENCY */.s });
     });
     // In the order the ids were given, whichever answer came first.
     const failures = (0,explain/* explainDeleteFailures */.m)(failed.sort((a, b) => ids.indexOf(a.snapshotId) - ids.indexOf(b.snapshotId)));
@@ -30890,7 +30904,7 @@ async function knownSnapshots(context, idCount) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/modes/list.ts
+;// CONCATENATED MODULE: ./src/modes/housekeeping/list.ts
 
 
 
@@ -30958,7 +30972,7 @@ async function serverProblems(settings, { api }) {
         : notFound;
 }
 
-;// CONCATENATED MODULE: ./src/modes/prune.ts
+;// CONCATENATED MODULE: ./src/modes/housekeeping/prune.ts
 
 
 
@@ -30999,9 +31013,9 @@ async function runPrune(settings, context) {
     };
 }
 
-// EXTERNAL MODULE: ./src/fleet/restore.ts
-var restore = __nccwpck_require__(8378);
-;// CONCATENATED MODULE: ./src/modes/restore.ts
+// EXTERNAL MODULE: ./src/fleet/restore/restore.ts
+var restore = __nccwpck_require__(8551);
+;// CONCATENATED MODULE: ./src/modes/after-deploy/restore.ts
 
 
 
@@ -31056,7 +31070,7 @@ async function runRestore(settings, context) {
 
 // EXTERNAL MODULE: ./src/fleet/rules/restore-plan.ts
 var restore_plan = __nccwpck_require__(3596);
-;// CONCATENATED MODULE: ./src/modes/wait.ts
+;// CONCATENATED MODULE: ./src/modes/before-deploy/wait.ts
 
 
 
@@ -31148,7 +31162,7 @@ async function runMode(settings, step, runners = MODE_RUNNERS) {
 }
 
 // EXTERNAL MODULE: ./src/step.ts + 33 modules
-var step = __nccwpck_require__(1492);
+var step = __nccwpck_require__(6157);
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -31207,7 +31221,7 @@ function inputsReport(error) {
 
 /***/ }),
 
-/***/ 6445:
+/***/ 9656:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31220,9 +31234,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 var constants = __nccwpck_require__(7242);
 // EXTERNAL MODULE: ./src/health/check.ts
 var check = __nccwpck_require__(3774);
-// EXTERNAL MODULE: ./src/fleet/restore.ts
-var fleet_restore = __nccwpck_require__(8378);
-;// CONCATENATED MODULE: ./src/fleet/rollback.ts
+// EXTERNAL MODULE: ./src/fleet/restore/restore.ts
+var restore_restore = __nccwpck_require__(8551);
+;// CONCATENATED MODULE: ./src/fleet/restore/rollback.ts
 
 
 /**
@@ -31231,7 +31245,7 @@ var fleet_restore = __nccwpck_require__(8378);
  */
 async function rollBack(rollback, context) {
     const { health, pollIntervalMs } = rollback;
-    const restore = await (0,fleet_restore/* restoreServers */.h)({
+    const restore = await (0,restore_restore/* restoreServers */.h)({
         selection: { kind: "by-server", pairs: rollback.targets },
         serverIds: [],
         namePrefix: "",
@@ -31265,7 +31279,7 @@ function restoredServer({ snapshot, health }) {
 // EXTERNAL MODULE: ./src/workflow/results.ts
 var results = __nccwpck_require__(2019);
 // EXTERNAL MODULE: ./src/step.ts + 33 modules
-var step = __nccwpck_require__(1492);
+var step = __nccwpck_require__(6157);
 // EXTERNAL MODULE: ./src/workflow/rollback-handoff.ts
 var rollback_handoff = __nccwpck_require__(2642);
 // EXTERNAL MODULE: ./src/workflow/summary.ts
@@ -31332,139 +31346,7 @@ async function runPost(deps) {
 
 /***/ }),
 
-/***/ 4587:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  cc: () => (/* binding */ CancelledError),
-  B2: () => (/* binding */ Deadline),
-  j3: () => (/* binding */ DeadlineError),
-  ml: () => (/* binding */ systemClock)
-});
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/runner/clock.ts
-
-const systemClock = {
-    now: () => performance.now(),
-    wallNow: () => new Date(),
-    sleep: async (ms, signal) => {
-        try {
-            await (0,promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, { signal });
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw new CancelledError("Cancelled while waiting");
-            throw error;
-        }
-    },
-};
-/** The one overall time limit of a step, which every wait and every request must respect. */
-class Deadline {
-    clock;
-    totalMs;
-    startedAt;
-    constructor(clock, totalMs) {
-        this.clock = clock;
-        this.totalMs = totalMs;
-        this.startedAt = clock.now();
-    }
-    elapsedMs() {
-        return this.clock.now() - this.startedAt;
-    }
-    remainingMs() {
-        return Math.max(0, this.totalMs - this.elapsedMs());
-    }
-    expired() {
-        return this.remainingMs() <= 0;
-    }
-}
-/** The step was cancelled (the workflow was cancelled, or the deadline passed mid-request). */
-class CancelledError extends Error {
-    constructor(message = "Cancelled") {
-        super(message);
-        this.name = "CancelledError";
-    }
-}
-/** The step's overall `timeout` ran out before a request could be made. */
-class DeadlineError extends Error {
-    constructor(request) {
-        super(`The step's timeout ran out before ${request} could be sent`);
-        this.name = "DeadlineError";
-    }
-}
-
-
-/***/ }),
-
-/***/ 1557:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a: () => (/* binding */ waitUntil),
-/* harmony export */   c: () => (/* binding */ lastCheckFailed)
-/* harmony export */ });
-/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4587);
-
-/** The first gap; gaps double from here up to the poll interval, so quick work is seen quickly. */
-const FIRST_INTERVAL_MS = 1_000;
-/**
- * The last check is aimed this long before the deadline so that its request, too, ends by the
- * deadline instead of being cut off by it.
- */
-const FINAL_CHECK_ALLOWANCE_MS = 1_000;
-/**
- * A check that would start with less than this left (a busy machine overslept) is not made: its
- * request could only be cut off, and its failure would hide why the checks before it failed.
- */
-const TOO_LATE_TO_CHECK_MS = 250;
-/**
- * The one polling loop: calls `check` after each gap until it returns a value or the deadline
- * comes; the window is used whole, its last check aimed at its end. A passing failure of one check
- * only costs that check.
- */
-async function waitUntil(check, { clock, deadline, maxIntervalMs, log, signal, checkAtOnce = false, isPassing }) {
-    let lastFailure;
-    for (let round = 0;; round++) {
-        const gapsBefore = checkAtOnce ? round : round + 1;
-        if (gapsBefore > 0) {
-            const usable = deadline.remainingMs() - Math.min(FINAL_CHECK_ALLOWANCE_MS, deadline.totalMs / 4);
-            if (usable <= 0 && round > 0)
-                return { done: false, lastFailure };
-            const gap = Math.min(maxIntervalMs, FIRST_INTERVAL_MS * 2 ** (gapsBefore - 1));
-            await clock.sleep(Math.max(0, Math.min(gap, usable)), signal);
-            if (round > 0 && deadline.remainingMs() < TOO_LATE_TO_CHECK_MS) {
-                return { done: false, lastFailure };
-            }
-        }
-        try {
-            const value = await check();
-            if (value !== undefined)
-                return { done: true, value };
-            lastFailure = undefined;
-        }
-        catch (error) {
-            if (error instanceof _clock_js__WEBPACK_IMPORTED_MODULE_0__/* .DeadlineError */ .j3)
-                return { done: false, lastFailure };
-            if (!isPassing?.(error))
-                throw error;
-            lastFailure = error instanceof Error ? error.message : String(error);
-            log.warning(`A status check failed (${lastFailure}); the next check will try again.`);
-        }
-    }
-}
-/** Why a wait that timed out could not see the end: the last check failed, not the provider. */
-function lastCheckFailed(lastFailure) {
-    return lastFailure ? ` The last status check failed: ${lastFailure}.` : "";
-}
-
-
-/***/ }),
-
-/***/ 8949:
+/***/ 6507:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -31501,7 +31383,7 @@ class Redactor {
 
 /***/ }),
 
-/***/ 1012:
+/***/ 498:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -31561,7 +31443,139 @@ const COMMAND_START = /^([\s\p{Z}\u0085]*)::/u;
 
 /***/ }),
 
-/***/ 1492:
+/***/ 6491:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  cc: () => (/* binding */ CancelledError),
+  B2: () => (/* binding */ Deadline),
+  j3: () => (/* binding */ DeadlineError),
+  ml: () => (/* binding */ systemClock)
+});
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/runner/time/clock.ts
+
+const systemClock = {
+    now: () => performance.now(),
+    wallNow: () => new Date(),
+    sleep: async (ms, signal) => {
+        try {
+            await (0,promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, { signal });
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw new CancelledError("Cancelled while waiting");
+            throw error;
+        }
+    },
+};
+/** The one overall time limit of a step, which every wait and every request must respect. */
+class Deadline {
+    clock;
+    totalMs;
+    startedAt;
+    constructor(clock, totalMs) {
+        this.clock = clock;
+        this.totalMs = totalMs;
+        this.startedAt = clock.now();
+    }
+    elapsedMs() {
+        return this.clock.now() - this.startedAt;
+    }
+    remainingMs() {
+        return Math.max(0, this.totalMs - this.elapsedMs());
+    }
+    expired() {
+        return this.remainingMs() <= 0;
+    }
+}
+/** The step was cancelled (the workflow was cancelled, or the deadline passed mid-request). */
+class CancelledError extends Error {
+    constructor(message = "Cancelled") {
+        super(message);
+        this.name = "CancelledError";
+    }
+}
+/** The step's overall `timeout` ran out before a request could be made. */
+class DeadlineError extends Error {
+    constructor(request) {
+        super(`The step's timeout ran out before ${request} could be sent`);
+        this.name = "DeadlineError";
+    }
+}
+
+
+/***/ }),
+
+/***/ 2321:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ waitUntil),
+/* harmony export */   c: () => (/* binding */ lastCheckFailed)
+/* harmony export */ });
+/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6491);
+
+/** The first gap; gaps double from here up to the poll interval, so quick work is seen quickly. */
+const FIRST_INTERVAL_MS = 1_000;
+/**
+ * The last check is aimed this long before the deadline so that its request, too, ends by the
+ * deadline instead of being cut off by it.
+ */
+const FINAL_CHECK_ALLOWANCE_MS = 1_000;
+/**
+ * A check that would start with less than this left (a busy machine overslept) is not made: its
+ * request could only be cut off, and its failure would hide why the checks before it failed.
+ */
+const TOO_LATE_TO_CHECK_MS = 250;
+/**
+ * The one polling loop: calls `check` after each gap until it returns a value or the deadline
+ * comes; the window is used whole, its last check aimed at its end. A passing failure of one check
+ * only costs that check.
+ */
+async function waitUntil(check, { clock, deadline, maxIntervalMs, log, signal, checkAtOnce = false, isPassing }) {
+    let lastFailure;
+    for (let round = 0;; round++) {
+        const gapsBefore = checkAtOnce ? round : round + 1;
+        if (gapsBefore > 0) {
+            const usable = deadline.remainingMs() - Math.min(FINAL_CHECK_ALLOWANCE_MS, deadline.totalMs / 4);
+            if (usable <= 0 && round > 0)
+                return { done: false, lastFailure };
+            const gap = Math.min(maxIntervalMs, FIRST_INTERVAL_MS * 2 ** (gapsBefore - 1));
+            await clock.sleep(Math.max(0, Math.min(gap, usable)), signal);
+            if (round > 0 && deadline.remainingMs() < TOO_LATE_TO_CHECK_MS) {
+                return { done: false, lastFailure };
+            }
+        }
+        try {
+            const value = await check();
+            if (value !== undefined)
+                return { done: true, value };
+            lastFailure = undefined;
+        }
+        catch (error) {
+            if (error instanceof _clock_js__WEBPACK_IMPORTED_MODULE_0__/* .DeadlineError */ .j3)
+                return { done: false, lastFailure };
+            if (!isPassing?.(error))
+                throw error;
+            lastFailure = error instanceof Error ? error.message : String(error);
+            log.warning(`A status check failed (${lastFailure}); the next check will try again.`);
+        }
+    }
+}
+/** Why a wait that timed out could not see the end: the last check failed, not the provider. */
+function lastCheckFailed(lastFailure) {
+    return lastFailure ? ` The last status check failed: ${lastFailure}.` : "";
+}
+
+
+/***/ }),
+
+/***/ 6157:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31575,9 +31589,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/duration.ts
 var duration = __nccwpck_require__(7607);
-// EXTERNAL MODULE: ./src/api/retry.ts
-var retry = __nccwpck_require__(7018);
-;// CONCATENATED MODULE: ./src/api/answers.ts
+// EXTERNAL MODULE: ./src/api/wire/retry.ts
+var retry = __nccwpck_require__(9170);
+;// CONCATENATED MODULE: ./src/api/answers/answers.ts
 /**
  * The API documents no error body format. These are the common shapes: `{"detail": "..."}`,
  * `{"error": "..."}`, `{"message": "..."}` and field-keyed lists (`{"name": ["..."]}`).
@@ -31633,7 +31647,7 @@ function parseRetryAfter(header, wallNow) {
     return Math.max(0, at - wallNow.getTime());
 }
 
-;// CONCATENATED MODULE: ./src/api/redirects.ts
+;// CONCATENATED MODULE: ./src/api/wire/redirects.ts
 /** How many redirects one request may follow before it is taken for a loop. */
 const MAX_REDIRECTS = 5;
 /**
@@ -31664,11 +31678,11 @@ function isHttpsUpgrade(from, to) {
         to.port === "");
 }
 
-// EXTERNAL MODULE: ./src/runner/clock.ts + 1 modules
-var runner_clock = __nccwpck_require__(4587);
-// EXTERNAL MODULE: ./src/api/errors.ts
-var errors = __nccwpck_require__(3249);
-;// CONCATENATED MODULE: ./src/api/http-api.ts
+// EXTERNAL MODULE: ./src/runner/time/clock.ts + 1 modules
+var time_clock = __nccwpck_require__(6491);
+// EXTERNAL MODULE: ./src/api/answers/errors.ts
+var errors = __nccwpck_require__(1237);
+;// CONCATENATED MODULE: ./src/api/client/http-api.ts
 
 
 
@@ -31841,7 +31855,7 @@ class HttpSnapshotsApi {
         for (let redirects = 0;; redirects++) {
             const label = this.label(method, target);
             if (deadline.expired())
-                throw new runner_clock/* DeadlineError */.j3(label);
+                throw new time_clock/* DeadlineError */.j3(label);
             const timeoutMs = Math.min(requestTimeoutMs, deadline.remainingMs());
             const answer = await transport({ method, url: target, body, timeoutMs, signal, label });
             this.options.log.debug(`${label} -> HTTP ${answer.status}`);
@@ -32862,7 +32876,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./src/api/transport.ts
+;// CONCATENATED MODULE: ./src/api/wire/transport.ts
 
 
 
@@ -32913,7 +32927,7 @@ function httpTransport(token) {
         }
         catch (error) {
             if (signal?.aborted)
-                throw new runner_clock/* CancelledError */.cc(`Cancelled during ${label}`);
+                throw new time_clock/* CancelledError */.cc(`Cancelled during ${label}`);
             if (timeout.aborted) {
                 throw new errors/* NoAnswerError */.i5("timeout", label, true, `nothing complete within ${(0,duration/* formatDuration */.a)(timeoutMs)}`);
             }
@@ -32999,13 +33013,13 @@ async function probe({ url, expect, timeoutMs, signal }, ca) {
             }
             const answer = await judge(response, status, expect, abort);
             if (signal?.aborted)
-                throw new runner_clock/* CancelledError */.cc(`Cancelled during GET ${target.href}`);
+                throw new time_clock/* CancelledError */.cc(`Cancelled during GET ${target.href}`);
             return answer;
         }
     }
     catch (error) {
         if (signal?.aborted)
-            throw new runner_clock/* CancelledError */.cc(`Cancelled during GET ${target.href}`);
+            throw new time_clock/* CancelledError */.cc(`Cancelled during GET ${target.href}`);
         if (timeout.aborted)
             return { healthy: false, said: `no answer within ${(0,duration/* formatDuration */.a)(timeoutMs)}` };
         return { healthy: false, said: `no answer: ${error.message}` };
@@ -33088,7 +33102,7 @@ function withExcerpt(body) {
     return excerpt ? `: ${excerpt}` : "";
 }
 
-;// CONCATENATED MODULE: ./src/api/names-from-answers.ts
+;// CONCATENATED MODULE: ./src/api/client/names-from-answers.ts
 /**
  * The API, telling `learn` every server name its answers carry (servers, the server of each
  * snapshot, the server a restore answer names), so that what a person reads can name servers.
@@ -33127,7 +33141,7 @@ function withServerNames(api, learn) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/runner/cancellation.ts
+;// CONCATENATED MODULE: ./src/runner/time/cancellation.ts
 
 /** How long the step may take to stop once cancelled; the runner kills it a few seconds later. */
 const EXIT_WITHIN_MS = 1_500;
@@ -35226,9 +35240,9 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./src/runner/untrusted.ts
-var untrusted = __nccwpck_require__(1012);
-;// CONCATENATED MODULE: ./src/runner/io.ts
+// EXTERNAL MODULE: ./src/runner/text/untrusted.ts
+var untrusted = __nccwpck_require__(498);
+;// CONCATENATED MODULE: ./src/runner/toolkit/io.ts
 
 
 const actionsToolkit = {
@@ -35314,15 +35328,15 @@ function inputNamesIn(env) {
         .map((key) => key.slice("INPUT_".length).toLowerCase());
 }
 
-// EXTERNAL MODULE: ./src/runner/redact.ts
-var redact = __nccwpck_require__(8949);
-;// CONCATENATED MODULE: ./src/runner/server-names.ts
+// EXTERNAL MODULE: ./src/runner/text/redact.ts
+var redact = __nccwpck_require__(6507);
+;// CONCATENATED MODULE: ./src/runner/text/server-names.ts
 /** `server 12345`, as the program's sentences name a server. */
 const SERVER_IN_TEXT = /\b([Ss]erver) (\d+)\b/g;
 /**
  * The names of the servers a step has seen, so that what a person reads says `web-server-01
  * (12345)` where the program's sentences say `server 12345`: people know their servers by name,
- * the API by id. Filled from every answer that carries a name (`api/names-from-answers.ts` wraps
+ * the API by id. Filled from every answer that carries a name (`api/client/names-from-answers.ts` wraps
  * the API client so that none is missed); a server not seen keeps its id.
  */
 class ServerNames {
@@ -35400,11 +35414,11 @@ class Context {
     }
 }
 //# sourceMappingURL=context.js.map
-;// CONCATENATED MODULE: ./src/runner/run-context.ts
+;// CONCATENATED MODULE: ./src/runner/toolkit/run-context.ts
 // @actions/github's own Context class, from its context module, so that the bundle carries the run
 // context and not Octokit and the http-client 3.x that the package's entry point loads with it. Its
 // "exports" map names only "." and "./lib/utils" (both load Octokit), so the module is reached by its
-// path (actions/toolkit#430); test/unit/runner/run-context.test.ts checks it against `context`.
+// path (actions/toolkit#430); test/unit/runner/toolkit/run-context.test.ts checks it against `context`.
 
 /** Built once, at load, as `@actions/github` builds its `context`. */
 const context = new Context();
@@ -35453,7 +35467,7 @@ function actionDeps() {
     stopOnCancel(io, (name) => outputs.get(name), controller, (code) => process.exit(code));
     return {
         io,
-        clock: runner_clock/* systemClock */.ml,
+        clock: time_clock/* systemClock */.ml,
         random: Math.random,
         redactor,
         runContext: currentRunContext,
@@ -35486,13 +35500,13 @@ const LAST_LOOK_MS = 1_000;
 /** The API client and collaborators of one step, all bound to the step's one deadline. */
 function createApiContext(api, deps) {
     const { io, clock, random, signal } = deps;
-    const deadline = new runner_clock/* Deadline */.B2(clock, api.timeoutMs);
+    const deadline = new time_clock/* Deadline */.B2(clock, api.timeoutMs);
     // One for every client of the step: a 429 on any of them pauses them all (`RateLimitGate`).
     const gate = new retry/* RateLimitGate */.F0(clock);
     return {
         api: withServerNames(httpApi(api, { deadline, gate, signal }, deps), (id, name) => io.names.learn(id, name)),
         // Not tied to the step's cancel signal, which is what it looks after.
-        lastLook: () => httpApi(api, { deadline: new runner_clock/* Deadline */.B2(clock, LAST_LOOK_MS), gate }, deps),
+        lastLook: () => httpApi(api, { deadline: new time_clock/* Deadline */.B2(clock, LAST_LOOK_MS), gate }, deps),
         // Its own small HTTP client, which has no token to send: a health URL is never the API.
         probeHealth: httpHealthProbe,
         clock,
@@ -35534,8 +35548,8 @@ function httpApi(api, { deadline, gate, signal }, { io, clock, random, redactor,
 /* harmony export */   m: () => (/* binding */ explainDeleteFailures),
 /* harmony export */   pH: () => (/* binding */ StepFailure)
 /* harmony export */ });
-/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
-/* harmony import */ var _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4587);
+/* harmony import */ var _api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1237);
+/* harmony import */ var _runner_time_clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6491);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7242);
 
 
@@ -35549,18 +35563,18 @@ class StepFailure extends Error {
 }
 /** The sentence a person reads when an operation fails: what happened, the API's words, what next. */
 function explainFailure(error, operation) {
-    const detail = (0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error);
+    const detail = (0,_api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error);
     if (error instanceof StepFailure)
         return detail;
-    if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 401)) {
+    if ((0,_api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 401)) {
         // Not which request: every request of the step carries the same token, and a fleet's many
         // refusals are then said once.
         const words = error.apiMessage ? `: ${error.apiMessage}` : "";
         return `The API refused the token (HTTP 401${words}). Check the secret passed as ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.apiToken}.`;
     }
-    if (error instanceof _api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EndpointNotFoundError */ .dt)
+    if (error instanceof _api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EndpointNotFoundError */ .dt)
         return explainWrongApiUrl(error);
-    if (error instanceof _runner_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc)
+    if (error instanceof _runner_time_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc)
         return `Cancelled: ${detail}.`;
     switch (operation.kind) {
         case "create":
@@ -35589,7 +35603,7 @@ function explainFailure(error, operation) {
 function explainDeleteFailures(failed) {
     const byAnswer = new Map();
     for (const { snapshotId, error } of failed) {
-        const answer = error instanceof _api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpStatusError */ .F9 ? `${error.status} ${error.apiMessage}` : `#${snapshotId}`;
+        const answer = error instanceof _api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpStatusError */ .F9 ? `${error.status} ${error.apiMessage}` : `#${snapshotId}`;
         const group = byAnswer.get(answer) ?? { ids: [], error };
         group.ids.push(snapshotId);
         byAnswer.set(answer, group);
@@ -35600,7 +35614,7 @@ function explainDeleteFailures(failed) {
             return explainFailure(error, { kind: "delete", snapshotId: only });
         }
         // A refused token has its own sentence, which names no snapshot.
-        if (!(error instanceof _api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpStatusError */ .F9) || error.status === 401) {
+        if (!(error instanceof _api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpStatusError */ .F9) || error.status === 401) {
             return explainFailure(error, { kind: "delete", snapshotId: only ?? 0 });
         }
         const words = error.apiMessage ? `: ${error.apiMessage}` : "";
@@ -35609,27 +35623,27 @@ function explainDeleteFailures(failed) {
 }
 function explainCreateFailure(error, detail, operation) {
     const server = `server ${operation.serverId}`;
-    if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 404)) {
+    if ((0,_api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 404)) {
         return `Server ${operation.serverId} does not exist, or this token cannot see it (${detail}). Check ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.serverId}.`;
     }
     const atLimit = (operation.snapshotsOnServer ?? 0) >= _constants_js__WEBPACK_IMPORTED_MODULE_2__/* .SNAPSHOT_LIMIT_PER_SERVER */ .Zy;
-    if (reportsSnapshotLimit(error) || ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 400) && atLimit)) {
+    if (reportsSnapshotLimit(error) || ((0,_api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 400) && atLimit)) {
         return (`Could not create a snapshot of ${server}: it already has ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .SNAPSHOT_LIMIT_PER_SERVER */ .Zy} snapshots, ` +
             `the provider's limit (${detail}). Delete one, or let ${_constants_js__WEBPACK_IMPORTED_MODULE_2__/* .Inputs */ .G0.onLimit}: delete-oldest make room.`);
     }
-    if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 400))
+    if ((0,_api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 400))
         return `The API refused to create a snapshot of ${server} (${detail}).`;
     return `Could not create a snapshot of ${server}: ${detail}`;
 }
 /** A create refused because the server is full; the API documents no error code, only words. */
 function reportsSnapshotLimit(error) {
-    return (0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 400) && /limit|at most|maximum/i.test(error.apiMessage);
+    return (0,_api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 400) && /limit|at most|maximum/i.test(error.apiMessage);
 }
 function explainRestoreFailure(error, detail, { serverId, snapshotId }) {
-    if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 404)) {
+    if ((0,_api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 404)) {
         return `Could not restore server ${serverId} to snapshot ${snapshotId}: the snapshot does not exist (${detail}).`;
     }
-    if ((0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 400)) {
+    if ((0,_api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 400)) {
         return `Server ${serverId} cannot be restored from snapshot ${snapshotId} now (${detail}).`;
     }
     return `Could not restore server ${serverId} from snapshot ${snapshotId}: ${detail}`;
@@ -35651,7 +35665,7 @@ function explainWrongApiUrl(error) {
  */
 function wrongApiUrl(errors) {
     for (const error of errors) {
-        if (error instanceof _api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EndpointNotFoundError */ .dt)
+        if (error instanceof _api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EndpointNotFoundError */ .dt)
             return explainWrongApiUrl(error);
     }
     return undefined;
@@ -35708,8 +35722,8 @@ var constants = __nccwpck_require__(7242);
 var duration = __nccwpck_require__(7607);
 // EXTERNAL MODULE: ./src/health/url.ts
 var url = __nccwpck_require__(935);
-// EXTERNAL MODULE: ./src/runner/redact.ts
-var redact = __nccwpck_require__(8949);
+// EXTERNAL MODULE: ./src/runner/text/redact.ts
+var redact = __nccwpck_require__(6507);
 // EXTERNAL MODULE: ./src/workflow/snapshot-name.ts
 var snapshot_name = __nccwpck_require__(6533);
 // EXTERNAL MODULE: ./src/workflow/inputs/id-list.ts
@@ -36251,7 +36265,7 @@ function parsePositiveDuration(inputName, text, problems) {
 /* harmony export */   e9: () => (/* binding */ describeSelection),
 /* harmony export */   k0: () => (/* binding */ parseSnapshotSelection)
 /* harmony export */ });
-/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
+/* harmony import */ var _api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1237);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7242);
 /* harmony import */ var _snapshot_name_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6533);
 /* harmony import */ var _id_list_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8387);
@@ -36308,7 +36322,7 @@ function parseServerMap(text, problems) {
     }
     catch (error) {
         // The parser's own words name the position ("... in JSON at position 11").
-        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} starts with "{" but is not valid JSON (${(0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)}): ${text}`);
+        problems.push(`${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.snapshotId} starts with "{" but is not valid JSON (${(0,_api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)}): ${text}`);
         return unreadable;
     }
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
@@ -36406,7 +36420,7 @@ function selectedIds(selection) {
 /* harmony export */   xA: () => (/* binding */ publishServerNames)
 /* harmony export */ });
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
-/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1012);
+/* harmony import */ var _runner_text_untrusted_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(498);
 
 
 /**
@@ -36424,7 +36438,7 @@ function publishSnapshots(setOutput, snapshots) {
     setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.snapshotName, first.name);
     setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.snapshotStatus, first.status);
     setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.snapshotSizeMb, typeof first.size_mb === "number" ? String(first.size_mb) : "");
-    setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.snapshotCreatedAt, (0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .asText */ .e1)(first.created_at));
+    setOutput(_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .Outputs */ .tY.snapshotCreatedAt, (0,_runner_text_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .asText */ .e1)(first.created_at));
 }
 function snapshotIdsByServer(snapshots) {
     return Object.fromEntries(snapshots.map((s) => [String(s.server.id), s.id]));
@@ -36461,7 +36475,7 @@ function publishDeleted(setOutput, snapshotIds) {
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7242);
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7607);
 /* harmony import */ var _health_check_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3774);
-/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1012);
+/* harmony import */ var _runner_text_untrusted_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(498);
 /* harmony import */ var _explain_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1778);
 /* harmony import */ var _inputs_snapshot_selection_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(544);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4157);
@@ -36518,7 +36532,7 @@ function pairRow(pair, status) {
 /** The dry run's lines: what would be restored, and to what. */
 function planLines(targets) {
     return targets.map((target) => `Dry run: would restore server ${target.server.id} to snapshot ${(0,_explain_js__WEBPACK_IMPORTED_MODULE_3__/* .describeSnapshot */ .e4)(target)}, ` +
-        `made ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_6__/* .asText */ .e1)(target.created_at) || "at a time the API did not give"}.`);
+        `made ${(0,_runner_text_untrusted_js__WEBPACK_IMPORTED_MODULE_6__/* .asText */ .e1)(target.created_at) || "at a time the API did not give"}.`);
 }
 const ROLLBACK_TITLE = "VPS rollback";
 /** The rollback's summary: exactly what was restored and why, or why nothing was. */
@@ -36890,8 +36904,8 @@ function commitWord(sha) {
 /* harmony export */   u5: () => (/* binding */ writeReport)
 /* harmony export */ });
 /* unused harmony exports escapeCell, SUMMARY_LIMIT_BYTES, renderReport */
-/* harmony import */ var _api_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3249);
-/* harmony import */ var _runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1012);
+/* harmony import */ var _api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1237);
+/* harmony import */ var _runner_text_untrusted_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(498);
 
 
 /** A step that stopped before it did anything: only what stopped it. */
@@ -36901,7 +36915,7 @@ function failedReport(title, failures) {
 /** Text from the API (names, descriptions, messages) must not break the table or inject markup. */
 function escapeCell(value) {
     // A table row is one line: any line break would end it.
-    return (0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)((0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .asText */ .e1)(value))
+    return (0,_runner_text_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)((0,_runner_text_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .asText */ .e1)(value))
         .replace(/\\/g, "\\\\")
         .replace(/&/g, "&amp;")
         .replace(/</g, "&lt;")
@@ -36952,7 +36966,7 @@ async function writeReport(write, report, log) {
         await write(renderReport(report));
     }
     catch (error) {
-        log.warning(`Could not write the job summary (${(0,_api_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)}); what it would have said follows.`);
+        log.warning(`Could not write the job summary (${(0,_api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)}); what it would have said follows.`);
         for (const line of reportLines(report))
             log.info(line);
     }
@@ -36961,7 +36975,7 @@ async function writeReport(write, report, log) {
 function reportLines(report) {
     return [
         report.title,
-        ...report.rows.map((row) => report.columns.map((column, i) => `${column}: ${(0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .asText */ .e1)(row[i])}`).join("; ")),
+        ...report.rows.map((row) => report.columns.map((column, i) => `${column}: ${(0,_runner_text_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .asText */ .e1)(row[i])}`).join("; ")),
         ...[...new Set(report.failures)].map((failure) => `Failed: ${failure}`),
         ...report.notes,
     ];
@@ -36980,7 +36994,7 @@ async function finishStep(io, report) {
 }
 /** A server's id, in a cell as a number or as its digits, becomes `name (id)`. */
 function serverCell(cell, names) {
-    const text = (0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .asText */ .e1)(cell);
+    const text = (0,_runner_text_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .asText */ .e1)(cell);
     return /^\d+$/.test(text) ? names.label(Number(text)) : cell;
 }
 /** The report as people read it: each server by its name as well as its id. */
@@ -36995,7 +37009,7 @@ function labelServers(report, names) {
 }
 /** `2048 MB`; a size the API sent as something else than a number, as it came. */
 function sizeText(snapshot) {
-    return typeof snapshot.size_mb === "number" ? `${snapshot.size_mb} MB` : (0,_runner_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .asText */ .e1)(snapshot.size_mb);
+    return typeof snapshot.size_mb === "number" ? `${snapshot.size_mb} MB` : (0,_runner_text_untrusted_js__WEBPACK_IMPORTED_MODULE_1__/* .asText */ .e1)(snapshot.size_mb);
 }
 
 

@@ -1,4 +1,4 @@
-import { errorMessage } from "./api/errors.js";
+import { errorMessage } from "./api/answers/errors.js";
 import { InputError, parseInputs } from "./workflow/inputs/parse.js";
 import type { Settings } from "./workflow/inputs/settings.js";
 import type { ApiModeContext } from "./modes/context.js";

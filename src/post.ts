@@ -1,5 +1,5 @@
 import { Inputs, RESTORE_TIMEOUT_MS } from "./constants.js";
-import { rollBack } from "./fleet/rollback.js";
+import { rollBack } from "./fleet/restore/rollback.js";
 import { noRollbackReport, rollbackReport } from "./workflow/results.js";
 import { type ActionDeps, actionDeps, createApiContext, maskToken, runStep } from "./step.js";
 import { readRollbackHandoff, recordRollbackOutcome } from "./workflow/rollback-handoff.js";

@@ -1,17 +1,17 @@
-import { HttpSnapshotsApi, requestTimeoutFor } from "./api/http-api.js";
-import { DEFAULT_RETRY_POLICY, RateLimitGate } from "./api/retry.js";
-import { httpTransport, type Transport } from "./api/transport.js";
+import { HttpSnapshotsApi, requestTimeoutFor } from "./api/client/http-api.js";
+import { DEFAULT_RETRY_POLICY, RateLimitGate } from "./api/wire/retry.js";
+import { httpTransport, type Transport } from "./api/wire/transport.js";
 import { Inputs } from "./constants.js";
 import type { ApiSettings } from "./workflow/inputs/settings.js";
 import { httpHealthProbe } from "./health/probe.js";
-import { withServerNames } from "./api/names-from-answers.js";
+import { withServerNames } from "./api/client/names-from-answers.js";
 import type { ApiModeContext } from "./modes/context.js";
-import { stopOnCancel } from "./runner/cancellation.js";
-import { type Clock, Deadline, systemClock } from "./runner/clock.js";
-import { type ActionIO, coreIO } from "./runner/io.js";
-import { Redactor } from "./runner/redact.js";
-import { ServerNames } from "./runner/server-names.js";
-import { currentRunContext, type RunContext } from "./runner/run-context.js";
+import { stopOnCancel } from "./runner/time/cancellation.js";
+import { type Clock, Deadline, systemClock } from "./runner/time/clock.js";
+import { type ActionIO, coreIO } from "./runner/toolkit/io.js";
+import { Redactor } from "./runner/text/redact.js";
+import { ServerNames } from "./runner/text/server-names.js";
+import { currentRunContext, type RunContext } from "./runner/toolkit/run-context.js";
 
 /** Everything the main and post steps need from outside; `index.ts` passes the real ones. */
 export interface ActionDeps {

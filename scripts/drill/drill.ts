@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { Inputs } from "../../src/constants.js";
-import { forEachConcurrently } from "../../src/fleet/concurrency.js";
+import { forEachConcurrently } from "../../src/fleet/servers/concurrency.js";
 import { startSimulator } from "../../simulator/server.js";
 import { runAction, runPostStep, stepEnvironment } from "../run-action.js";
 import { deployStepOf } from "./deploy-step.js";

@@ -1,6 +1,6 @@
 import { formatDuration } from "../duration.js";
-import { Deadline } from "../runner/clock.js";
-import { type WaitOptions, waitUntil } from "../runner/poll.js";
+import { Deadline } from "../runner/time/clock.js";
+import { type WaitOptions, waitUntil } from "../runner/time/poll.js";
 import type { HealthProbe } from "./probe.js";
 
 /**

@@ -1,8 +1,8 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { MAX_REDIRECTS, type RefusedRedirect, redirectTo } from "../api/redirects.js";
+import { MAX_REDIRECTS, type RefusedRedirect, redirectTo } from "../api/wire/redirects.js";
 import { formatDuration } from "../duration.js";
-import { CancelledError } from "../runner/clock.js";
+import { CancelledError } from "../runner/time/clock.js";
 
 /** One request to a service's health URL, and what its answer must hold to count as healthy. */
 export interface HealthRequest {

@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
-import type { Server } from "../api/types.js";
+import type { Server } from "../api/answers/types.js";
 import { Inputs } from "../constants.js";
-import { hideCredentials } from "../runner/redact.js";
+import { hideCredentials } from "../runner/text/redact.js";
 
 /** The placeholders a `health-url` may hold, and the field of `GET /servers/{id}/` each takes. */
 const PLACEHOLDERS = {

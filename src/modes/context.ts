@@ -1,8 +1,8 @@
 import type { HealthProbe } from "../health/probe.js";
-import type { SnapshotsApi } from "../api/types.js";
-import type { Clock, Deadline } from "../runner/clock.js";
-import type { Logger } from "../runner/logger.js";
-import type { ActionIO } from "../runner/io.js";
+import type { SnapshotsApi } from "../api/answers/types.js";
+import type { Clock, Deadline } from "../runner/time/clock.js";
+import type { Logger } from "../runner/toolkit/logger.js";
+import type { ActionIO } from "../runner/toolkit/io.js";
 import type { ApiSettings } from "../workflow/inputs/settings.js";
 import type { SetOutput } from "../workflow/outputs.js";
 

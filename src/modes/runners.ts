@@ -1,15 +1,15 @@
-import { findServers } from "../fleet/servers.js";
+import { findServers } from "../fleet/servers/servers.js";
 import type { Mode } from "../workflow/inputs/modes.js";
 import type { Settings } from "../workflow/inputs/settings.js";
 import { failedReport, type ModeReport } from "../workflow/summary.js";
-import { runConfirm } from "./confirm.js";
+import { runConfirm } from "./after-deploy/confirm.js";
 import type { StepContext } from "./context.js";
-import { runCreate } from "./create.js";
-import { runDelete } from "./delete.js";
-import { runList } from "./list.js";
-import { runPrune } from "./prune.js";
-import { runRestore } from "./restore.js";
-import { runWait } from "./wait.js";
+import { runCreate } from "./before-deploy/create.js";
+import { runDelete } from "./housekeeping/delete.js";
+import { runList } from "./housekeeping/list.js";
+import { runPrune } from "./housekeeping/prune.js";
+import { runRestore } from "./after-deploy/restore.js";
+import { runWait } from "./before-deploy/wait.js";
 
 type SettingsOf<M extends Mode> = Extract<Settings, { mode: M }>;
 type ModeRunner<M extends Mode> = (

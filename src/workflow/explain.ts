@@ -1,6 +1,11 @@
-import type { Snapshot } from "../api/types.js";
-import { EndpointNotFoundError, errorMessage, HttpStatusError, isStatus } from "../api/errors.js";
-import { CancelledError } from "../runner/clock.js";
+import type { Snapshot } from "../api/answers/types.js";
+import {
+  EndpointNotFoundError,
+  errorMessage,
+  HttpStatusError,
+  isStatus,
+} from "../api/answers/errors.js";
+import { CancelledError } from "../runner/time/clock.js";
 import { InputDefaults, Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "../constants.js";
 
 export type Operation =

@@ -1,7 +1,7 @@
-import type { Snapshot } from "../api/types.js";
+import type { Snapshot } from "../api/answers/types.js";
 import { Outputs } from "../constants.js";
-import type { ServerNames } from "../runner/server-names.js";
-import { asText } from "../runner/untrusted.js";
+import type { ServerNames } from "../runner/text/server-names.js";
+import { asText } from "../runner/text/untrusted.js";
 
 export type SetOutput = (name: string, value: string) => void;
 

@@ -1,4 +1,4 @@
-import type { Snapshot } from "../api/types.js";
+import type { Snapshot } from "../api/answers/types.js";
 import { Inputs, RESTORE_TIMEOUT_MS } from "../constants.js";
 import { formatDuration } from "../duration.js";
 import {
@@ -7,7 +7,7 @@ import {
   healthText,
   unhealthySentence,
 } from "../health/check.js";
-import { asText } from "../runner/untrusted.js";
+import { asText } from "../runner/text/untrusted.js";
 import { describeSnapshot } from "./explain.js";
 import { describeSelection, type ServerSnapshotPair } from "./inputs/snapshot-selection.js";
 import type { RollbackHandoff } from "./rollback-handoff.js";

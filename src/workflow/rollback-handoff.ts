@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Snapshot } from "../api/types.js";
+import type { Snapshot } from "../api/answers/types.js";
 import { Inputs, JobEnv, State } from "../constants.js";
 import type { HealthCheck } from "../health/check.js";
 import { parseBoolean } from "./inputs/parse.js";

@@ -1,5 +1,5 @@
-import type { Snapshot } from "../api/types.js";
-import type { RunContext } from "../runner/run-context.js";
+import type { Snapshot } from "../api/answers/types.js";
+import type { RunContext } from "../runner/toolkit/run-context.js";
 
 /*
  * A snapshot's name and description as this action writes them by default, and everything that

@@ -1,10 +1,10 @@
-import { errorMessage } from "../api/errors.js";
-import type { Snapshot } from "../api/types.js";
+import { errorMessage } from "../api/answers/errors.js";
+import type { Snapshot } from "../api/answers/types.js";
 import type { RollbackToArm } from "./rollback-handoff.js";
-import type { ActionIO } from "../runner/io.js";
-import type { Logger } from "../runner/logger.js";
-import type { ServerNames } from "../runner/server-names.js";
-import { asText, oneLine } from "../runner/untrusted.js";
+import type { ActionIO } from "../runner/toolkit/io.js";
+import type { Logger } from "../runner/toolkit/logger.js";
+import type { ServerNames } from "../runner/text/server-names.js";
+import { asText, oneLine } from "../runner/text/untrusted.js";
 
 /** What a mode did, as the job summary shows it. */
 export interface ModeReport {

@@ -12,7 +12,7 @@ import type { Simulator } from "../../simulator/server.js";
 import { run, simulator } from "./support.js";
 
 /**
- * The step stops itself within 1.5 s of the signal (src/runner/cancellation.ts); the runner would
+ * The step stops itself within 1.5 s of the signal (src/runner/time/cancellation.ts); the runner would
  * kill it 7.5 s after SIGINT. The bound is that 7.5 s, 5 times the step's own, so that a busy
  * machine cannot fail it while a step that waits out its request (60 s here) still does.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Snapshot } from "../../src/api/types.js";
+import type { Snapshot } from "../../src/api/answers/types.js";
 import { servers, snapshotsOn } from "../support/fixtures.js";
 import { SUMMARY_LIMIT_BYTES } from "../../src/workflow/summary.js";
 import { failureOf, groupsOf, json, run, simulator } from "../support/in-process.js";

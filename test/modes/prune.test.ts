@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Snapshot } from "../../src/api/types.js";
+import type { Snapshot } from "../../src/api/answers/types.js";
 import { daysAgo, onServer } from "../support/fixtures.js";
 import { failureOf, groupsOf, json, run, simulator, sortedIds } from "../support/in-process.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../scripts/run-action.js";
-import type { Snapshot } from "../../src/api/types.js";
+import type { Snapshot } from "../../src/api/answers/types.js";
 import type { Simulator } from "../../simulator/server.js";
 import { snapshotsOn } from "../support/fixtures.js";
 import {

@@ -1,5 +1,5 @@
-import { CancelledError, type Clock } from "../../src/runner/clock.js";
-import type { Logger } from "../../src/runner/logger.js";
+import { CancelledError, type Clock } from "../../src/runner/time/clock.js";
+import type { Logger } from "../../src/runner/toolkit/logger.js";
 
 /** A clock whose sleeps return at once and move time forward by exactly what was asked. */
 export class FakeClock implements Clock {

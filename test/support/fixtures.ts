@@ -3,7 +3,7 @@
  * seeds the simulator starts from (servers and snapshots, for the simulator's and the end-to-end
  * tests). Each shape is written here once; a test names only what it varies.
  */
-import type { Snapshot } from "../../src/api/types.js";
+import type { Snapshot } from "../../src/api/answers/types.js";
 import type { ServerSeed, SnapshotSeed } from "../../simulator/world.js";
 
 const DAY_MS = 86_400_000;

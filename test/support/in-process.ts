@@ -1,7 +1,7 @@
 /**
  * The action's steps run in-process: the real main and post steps (src/main.ts, src/post.ts, as
  * src/index.ts picks them) through their `ActionDeps` seam, against the real simulator over
- * loopback HTTP, with the runner's IO (src/runner/io.ts) on a toolkit that records what
+ * loopback HTTP, with the runner's IO (src/runner/toolkit/io.ts) on a toolkit that records what
  * `@actions/core` would have written (test/support/recording-toolkit.ts). A run hands back the
  * same RunResult as the bundle's (test/e2e/support.ts) and is checked the same way, so a test reads
  * the same in either; only what only the bundle shows stays on the bundle.
@@ -13,14 +13,14 @@
  */
 import { type RunResult, postStepRuns, stepEnvironment } from "../../scripts/run-action.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../simulator/server.js";
-import { httpTransport } from "../../src/api/transport.js";
+import { httpTransport } from "../../src/api/wire/transport.js";
 import { run as mainStep } from "../../src/main.js";
 import { run as postStep } from "../../src/post.js";
-import { type Clock, systemClock } from "../../src/runner/clock.js";
-import { coreIO } from "../../src/runner/io.js";
-import { Redactor } from "../../src/runner/redact.js";
-import type { RunContext } from "../../src/runner/run-context.js";
-import { ServerNames } from "../../src/runner/server-names.js";
+import { type Clock, systemClock } from "../../src/runner/time/clock.js";
+import { coreIO } from "../../src/runner/toolkit/io.js";
+import { Redactor } from "../../src/runner/text/redact.js";
+import type { RunContext } from "../../src/runner/toolkit/run-context.js";
+import { ServerNames } from "../../src/runner/text/server-names.js";
 import type { ActionDeps } from "../../src/step.js";
 import { isPostStep } from "../../src/workflow/rollback-handoff.js";
 import { VirtualClock } from "./fakes.js";
@@ -148,7 +148,7 @@ function stepDeps(toolkit: RecordingToolkit, clock: Clock, runContext: RunContex
   };
 }
 
-/** The run's context, as `currentRunContext` (src/runner/run-context.ts) reads it from the env. */
+/** The run's context, as `currentRunContext` (src/runner/toolkit/run-context.ts) reads it from the env. */
 function runContextOf(env: Record<string, string | undefined>): RunContext {
   const number = (name: string) => Number.parseInt(env[name] ?? "", 10);
   return {

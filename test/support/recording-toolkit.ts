@@ -1,4 +1,4 @@
-import { inputNamesIn, type Toolkit } from "../../src/runner/io.js";
+import { inputNamesIn, type Toolkit } from "../../src/runner/toolkit/io.js";
 
 /**
  * `@actions/core`'s escaping of a command's data (lib/command.js, `escapeData`): the runner reads

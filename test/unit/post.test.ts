@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Transport } from "../../src/api/transport.js";
-import type { ActionIO } from "../../src/runner/io.js";
+import type { Transport } from "../../src/api/wire/transport.js";
+import type { ActionIO } from "../../src/runner/toolkit/io.js";
 import { run as postStep } from "../../src/post.js";
-import { Redactor } from "../../src/runner/redact.js";
-import { ServerNames } from "../../src/runner/server-names.js";
+import { Redactor } from "../../src/runner/text/redact.js";
+import { ServerNames } from "../../src/runner/text/server-names.js";
 import { FakeClock, recordingLogger } from "../support/fakes.js";
 
 function fakeIO(inputs: Record<string, string>, state: Record<string, string>) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { HttpAnswer, HttpExchange } from "../../src/api/transport.js";
-import { coreIO } from "../../src/runner/io.js";
-import { Redactor } from "../../src/runner/redact.js";
-import { ServerNames } from "../../src/runner/server-names.js";
+import type { HttpAnswer, HttpExchange } from "../../src/api/wire/transport.js";
+import { coreIO } from "../../src/runner/toolkit/io.js";
+import { Redactor } from "../../src/runner/text/redact.js";
+import { ServerNames } from "../../src/runner/text/server-names.js";
 import { type ActionDeps, createApiContext } from "../../src/step.js";
 import { VirtualClock } from "../support/fakes.js";
 import { RecordingToolkit } from "../support/recording-toolkit.js";

@@ -1,5 +1,5 @@
-import { isCompleted } from "../../api/snapshot-status.js";
-import type { Snapshot } from "../../api/types.js";
+import { isCompleted } from "../../api/answers/snapshot-status.js";
+import type { Snapshot } from "../../api/answers/types.js";
 import { Inputs } from "../../constants.js";
 import type {
   NamedSelection,
@@ -7,7 +7,7 @@ import type {
   SnapshotSelection,
 } from "../../workflow/inputs/snapshot-selection.js";
 import { describeSnapshot } from "../../workflow/explain.js";
-import { asText } from "../../runner/untrusted.js";
+import { asText } from "../../runner/text/untrusted.js";
 import { commitsOf, isMadeForCommit, isManaged } from "../../workflow/snapshot-name.js";
 import { newestFirst } from "./retention.js";
 

@@ -1,5 +1,5 @@
-import { hasFailed, isCompleted } from "../../api/snapshot-status.js";
-import type { Snapshot } from "../../api/types.js";
+import { hasFailed, isCompleted } from "../../api/answers/snapshot-status.js";
+import type { Snapshot } from "../../api/answers/types.js";
 import { formatDuration } from "../../duration.js";
 import { Inputs, SNAPSHOT_LIMIT_PER_SERVER } from "../../constants.js";
 import { StepFailure } from "../../workflow/explain.js";

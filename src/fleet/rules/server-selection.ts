@@ -1,6 +1,6 @@
-import type { Server } from "../../api/types.js";
+import type { Server } from "../../api/answers/types.js";
 import { Inputs } from "../../constants.js";
-import { asText } from "../../runner/untrusted.js";
+import { asText } from "../../runner/text/untrusted.js";
 import type { NameSelection } from "../../workflow/inputs/settings.js";
 
 /** How many existing names a "matches no server" sentence lists, to show what is there. */

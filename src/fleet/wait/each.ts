@@ -1,5 +1,5 @@
-import { isTransient } from "../../api/errors.js";
-import { type WaitOptions, waitUntil } from "../../runner/poll.js";
+import { isTransient } from "../../api/answers/errors.js";
+import { type WaitOptions, waitUntil } from "../../runner/time/poll.js";
 
 /** How one awaited thing ended: settled, or still unsettled when the deadline came. */
 export interface WaitEnd<S> {

@@ -1,13 +1,13 @@
-import { errorMessage, isTransient } from "../../api/errors.js";
-import { isCompleted, isInProgress } from "../../api/snapshot-status.js";
-import type { Snapshot, SnapshotsApi } from "../../api/types.js";
+import { errorMessage, isTransient } from "../../api/answers/errors.js";
+import { isCompleted, isInProgress } from "../../api/answers/snapshot-status.js";
+import type { Snapshot, SnapshotsApi } from "../../api/answers/types.js";
 import { formatDuration } from "../../duration.js";
-import type { Logger } from "../../runner/logger.js";
+import type { Logger } from "../../runner/toolkit/logger.js";
 import { explainFailure } from "../../workflow/explain.js";
 import type { SnapshotResult } from "../../workflow/results.js";
-import { readOwnList, type ServerList, snapshotsByServer } from "../snapshot-lists.js";
+import { readOwnList, type ServerList, snapshotsByServer } from "../lists/snapshot-lists.js";
 import { type WaitEnd, waitForEach } from "./each.js";
-import { lastCheckFailed, type WaitOptions } from "../../runner/poll.js";
+import { lastCheckFailed, type WaitOptions } from "../../runner/time/poll.js";
 
 interface SnapshotWaitResult {
   kind: "completed" | "failed" | "vanished" | "timed-out" | "error";

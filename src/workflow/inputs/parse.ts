@@ -2,8 +2,8 @@ import { InputDefaults, Inputs } from "../../constants.js";
 import { parseDuration } from "../../duration.js";
 import type { HealthCheck } from "../../health/check.js";
 import { parseHealthUrl } from "../../health/url.js";
-import { hideCredentials } from "../../runner/redact.js";
-import type { RunContext } from "../../runner/run-context.js";
+import { hideCredentials } from "../../runner/text/redact.js";
+import type { RunContext } from "../../runner/toolkit/run-context.js";
 import {
   defaultDescription,
   defaultSnapshotName,

@@ -1,4 +1,4 @@
-import { errorMessage } from "../../api/errors.js";
+import { errorMessage } from "../../api/answers/errors.js";
 import { Inputs } from "../../constants.js";
 import { commitWord, parseCommitWord } from "../snapshot-name.js";
 import { parseIdList } from "./id-list.js";

@@ -1,7 +1,7 @@
 // Split from create.test.ts so that vitest runs the two files side by side: a file's tests run
 // one after another, and a few of these wait on real timeouts.
 import { describe, expect, it } from "vitest";
-import { requestTimeoutFor } from "../../../src/api/http-api.js";
+import { requestTimeoutFor } from "../../../src/api/client/http-api.js";
 import { failureOf, lastElapsed, run, simulator } from "../../support/in-process.js";
 
 describe("create: the snapshot does not complete", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../../scripts/run-action.js";
 import type { Simulator } from "../../../simulator/server.js";
-import type { Snapshot } from "../../../src/api/types.js";
+import type { Snapshot } from "../../../src/api/answers/types.js";
 import { servers } from "../../support/fixtures.js";
 import { createThenEndJob, failureOf, json, run, simulator } from "../../support/in-process.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Snapshot } from "../../../src/api/types.js";
+import type { Snapshot } from "../../../src/api/answers/types.js";
 import { ACTION_SERVERS } from "../../../simulator/seeds.js";
 import { daysAgo } from "../../support/fixtures.js";
 import { failureOf, json, run, simulator } from "../../support/in-process.js";

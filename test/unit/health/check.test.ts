@@ -6,7 +6,7 @@ import {
   waitUntilHealthy,
 } from "../../../src/health/check.js";
 import type { HealthAnswer, HealthProbe, HealthRequest } from "../../../src/health/probe.js";
-import { Deadline } from "../../../src/runner/clock.js";
+import { Deadline } from "../../../src/runner/time/clock.js";
 import { FakeClock, recordingLogger } from "../../support/fakes.js";
 
 const URL = "http://web01.example.com/up";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Server } from "../../../src/api/types.js";
+import type { Server } from "../../../src/api/answers/types.js";
 import { healthUrlsFor, parseHealthUrl } from "../../../src/health/url.js";
 import { hostileText } from "../../support/runner-commands.js";
 

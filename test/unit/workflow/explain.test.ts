@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EndpointNotFoundError, HttpStatusError } from "../../../src/api/errors.js";
+import { EndpointNotFoundError, HttpStatusError } from "../../../src/api/answers/errors.js";
 import {
   explainDeleteFailures,
   explainFailure,

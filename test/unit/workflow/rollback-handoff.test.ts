@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Snapshot } from "../../../src/api/types.js";
+import type { Snapshot } from "../../../src/api/answers/types.js";
 import { JobEnv, State } from "../../../src/constants.js";
 import {
   armRollback,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { RunContext } from "../../../src/runner/run-context.js";
+import type { RunContext } from "../../../src/runner/toolkit/run-context.js";
 import {
   commitsOf,
   defaultDescription,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Snapshot } from "../../../../src/api/types.js";
+import type { Snapshot } from "../../../../src/api/answers/types.js";
 import { planRestore } from "../../../../src/fleet/rules/restore-plan.js";
 import { apiSnapshot } from "../../../support/fixtures.js";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Snapshot } from "../../../../src/api/types.js";
+import type { Snapshot } from "../../../../src/api/answers/types.js";
 import { snapshotsToMakeRoom, snapshotsToPrune } from "../../../../src/fleet/rules/retention.js";
 import { apiSnapshot } from "../../../support/fixtures.js";
 

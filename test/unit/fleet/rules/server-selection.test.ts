@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Server } from "../../../../src/api/types.js";
+import type { Server } from "../../../../src/api/answers/types.js";
 import { serversNamed } from "../../../../src/fleet/rules/server-selection.js";
 
 const server = (id: number, name: unknown): Server => ({ id, name, status: "active" });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { HttpStatusError } from "../../../../src/api/errors.js";
-import type { Snapshot, SnapshotList, SnapshotsApi } from "../../../../src/api/types.js";
-import { Deadline } from "../../../../src/runner/clock.js";
+import { HttpStatusError } from "../../../../src/api/answers/errors.js";
+import type { Snapshot, SnapshotList, SnapshotsApi } from "../../../../src/api/answers/types.js";
+import { Deadline } from "../../../../src/runner/time/clock.js";
 import { waitForSnapshots } from "../../../../src/fleet/wait/snapshots.js";
 import { FakeClock, recordingLogger } from "../../../support/fakes.js";
 import { apiSnapshot } from "../../../support/fixtures.js";

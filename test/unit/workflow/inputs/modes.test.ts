@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { InputDefaults, Inputs } from "../../../../src/constants.js";
-import type { RunContext } from "../../../../src/runner/run-context.js";
+import type { RunContext } from "../../../../src/runner/toolkit/run-context.js";
 import { InputError, parseInputs } from "../../../../src/workflow/inputs/parse.js";
 import {
   GUARDS,

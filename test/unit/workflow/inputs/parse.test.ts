@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InputError, parseInputs } from "../../../../src/workflow/inputs/parse.js";
-import type { RunContext } from "../../../../src/runner/run-context.js";
+import type { RunContext } from "../../../../src/runner/toolkit/run-context.js";
 
 const run: RunContext = {
   repository: "octo-org/shop",
