@@ -29606,10 +29606,10 @@ async function missingServers(api, serverIds) {
  * change servers say it with: enough for a mode that only reads (list), which refuses no status.
  */
 async function serversNotFound(api, serverIds) {
-    const found = await readServers(api, serverIds);
+    const missing = await missingServers(api, serverIds);
     return serverIds.flatMap((serverId) => {
-        const server = found.get(serverId);
-        return (0,_api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(server, 404) ? [unreachable(server, serverId)] : [];
+        const answer = missing.get(serverId);
+        return answer === undefined ? [] : [notFound(serverId, answer)];
     });
 }
 /** Each server, or the error that reading it ended with; all at once. */
@@ -29620,11 +29620,14 @@ function isServer(value) {
     return !(value instanceof Error);
 }
 function unreachable(error, serverId) {
-    if ((0,_api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 404)) {
-        return (`Server ${serverId} does not exist, or this token cannot see it (${error.message}). ` +
-            `Check ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.serverId}.`);
-    }
+    if ((0,_api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isStatus */ .zM)(error, 404))
+        return notFound(serverId, error.message);
     return (0,_workflow_explain_js__WEBPACK_IMPORTED_MODULE_2__/* .explainFailure */ .SP)(error, { kind: "server", serverId });
+}
+/** A 404 for a server, in every mode's words; `answer` is what the API said. */
+function notFound(serverId, answer) {
+    return (`Server ${serverId} does not exist, or this token cannot see it (${answer}). ` +
+        `Check ${_constants_js__WEBPACK_IMPORTED_MODULE_1__/* .Inputs */ .G0.serverId}.`);
 }
 /** Statuses the provider's own examples show a server taking a snapshot or a restore in. */
 const READY_STATUSES = new Set(["active", "stopped"]);
@@ -35603,22 +35606,19 @@ function explainFailure(error, operation) {
 function explainDeleteFailures(failed) {
     const byAnswer = new Map();
     for (const { snapshotId, error } of failed) {
+        // An answer without a status (a reset, a timeout) names its own request: it stays alone.
         const answer = error instanceof _api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpStatusError */ .F9 ? `${error.status} ${error.apiMessage}` : `#${snapshotId}`;
         const group = byAnswer.get(answer) ?? { ids: [], error };
         group.ids.push(snapshotId);
         byAnswer.set(answer, group);
     }
-    return [...byAnswer.values()].map(({ ids, error }) => {
-        const [only] = ids;
-        if (only !== undefined && ids.length === 1) {
-            return explainFailure(error, { kind: "delete", snapshotId: only });
-        }
-        // A refused token has its own sentence, which names no snapshot.
-        if (!(error instanceof _api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpStatusError */ .F9) || error.status === 401) {
-            return explainFailure(error, { kind: "delete", snapshotId: only ?? 0 });
+    return [...byAnswer.values()].map(({ ids: [first = 0, ...more], error }) => {
+        // One delete keeps its own sentence; a refused token has one that names no snapshot.
+        if (more.length === 0 || !(error instanceof _api_answers_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpStatusError */ .F9) || error.status === 401) {
+            return explainFailure(error, { kind: "delete", snapshotId: first });
         }
         const words = error.apiMessage ? `: ${error.apiMessage}` : "";
-        return `Could not delete snapshots ${ids.join(", ")}: HTTP ${error.status}${words}`;
+        return `Could not delete snapshots ${[first, ...more].join(", ")}: HTTP ${error.status}${words}`;
     });
 }
 function explainCreateFailure(error, detail, operation) {

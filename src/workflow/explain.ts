@@ -68,23 +68,20 @@ export function explainDeleteFailures(
 ): string[] {
   const byAnswer = new Map<string, { ids: number[]; error: unknown }>();
   for (const { snapshotId, error } of failed) {
+    // An answer without a status (a reset, a timeout) names its own request: it stays alone.
     const answer =
       error instanceof HttpStatusError ? `${error.status} ${error.apiMessage}` : `#${snapshotId}`;
     const group = byAnswer.get(answer) ?? { ids: [], error };
     group.ids.push(snapshotId);
     byAnswer.set(answer, group);
   }
-  return [...byAnswer.values()].map(({ ids, error }) => {
-    const [only] = ids;
-    if (only !== undefined && ids.length === 1) {
-      return explainFailure(error, { kind: "delete", snapshotId: only });
-    }
-    // A refused token has its own sentence, which names no snapshot.
-    if (!(error instanceof HttpStatusError) || error.status === 401) {
-      return explainFailure(error, { kind: "delete", snapshotId: only ?? 0 });
+  return [...byAnswer.values()].map(({ ids: [first = 0, ...more], error }) => {
+    // One delete keeps its own sentence; a refused token has one that names no snapshot.
+    if (more.length === 0 || !(error instanceof HttpStatusError) || error.status === 401) {
+      return explainFailure(error, { kind: "delete", snapshotId: first });
     }
     const words = error.apiMessage ? `: ${error.apiMessage}` : "";
-    return `Could not delete snapshots ${ids.join(", ")}: HTTP ${error.status}${words}`;
+    return `Could not delete snapshots ${[first, ...more].join(", ")}: HTTP ${error.status}${words}`;
   });
 }
 

@@ -8,8 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "../../scripts/run-action.js";
-import type { Simulator } from "../../simulator/server.js";
-import { run, simulator } from "./support.js";
+import { firstCheckAfterCreates, run, simulator } from "./support.js";
 
 /**
  * The step stops itself within 1.5 s of the signal (src/runner/time/cancellation.ts); the runner would
@@ -26,12 +25,6 @@ function expectStoppedOnSignal(result: RunResult): void {
   expect(result.durationMs - (result.signalledAtMs ?? 0)).toBeLessThan(STOPS_WITHIN_MS);
 }
 
-/** The first status check after `creates` create requests: every snapshot id is known by then. */
-async function waitingAfterCreates(sim: Simulator, creates: number): Promise<void> {
-  await sim.arrived("create-snapshot", creates);
-  await sim.arrived("list-snapshots", sim.arrivalsOf("list-snapshots") + 1);
-}
-
 describe("cancellation", () => {
   it.each(["SIGTERM", "SIGINT"] as const)(
     "on %s: logs the snapshot ids made, keeps them in the outputs, stops promptly by itself",
@@ -40,7 +33,7 @@ describe("cancellation", () => {
       const result = await run(
         sim,
         { "server-id": "12345 12346", "poll-interval": "1s" },
-        { killWhen: waitingAfterCreates(sim, 2), killSignal: signal },
+        { killWhen: firstCheckAfterCreates(sim, 2), killSignal: signal },
       );
       const made = Object.fromEntries(sim.snapshots().map((s) => [String(s.server.id), s.id]));
       expect(Object.keys(made)).toHaveLength(2);

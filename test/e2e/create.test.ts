@@ -1,6 +1,6 @@
 /**
  * A create step as the runner runs the bundle: its outputs read back from GITHUB_OUTPUT. The rest of
- * create mode is tested in-process (test/modes/create*.test.ts).
+ * create mode is tested in-process (test/modes/create/).
  */
 import { describe, expect, it } from "vitest";
 import { failureOf, json, run, SNAPSHOT_NAME, simulator } from "./support.js";

@@ -2,11 +2,18 @@
  * The rollback post step on the bundle: a create step with rollback-on-failure, then the post step
  * the runner starts when the job ends, each a process of its own with the saved state between
  * them, and a main step stopped by a signal. The rest of the rollback is tested in-process
- * (test/modes/rollback.test.ts); the unit tests of the post step run it on fakes.
+ * (test/modes/restore/rollback.test.ts); the unit tests of the post step run it on fakes.
  */
 import { describe, expect, it } from "vitest";
 import { runAction, runPostStep } from "../../scripts/run-action.js";
-import { createThenEndJob, everythingVisible, groupsOf, inputsFor, simulator } from "./support.js";
+import {
+  createThenEndJob,
+  everythingVisible,
+  firstCheckAfterCreates,
+  groupsOf,
+  inputsFor,
+  simulator,
+} from "./support.js";
 import { expectNothingRolledBack, warningsOf, withRollback } from "../support/runs.js";
 
 describe("rollback post step", () => {
@@ -60,11 +67,11 @@ describe("rollback post step: never after a main step that did not succeed", () 
   it("a main step cancelled while waiting: nothing is restored, whichever way the job ends", async () => {
     const sim = await simulator({ snapshotDurationMs: 20_000 });
     const inputs = inputsFor(sim, withRollback("12345"));
-    // Cancelled on the first status check after the create: the snapshot's id is saved by then.
-    const waiting = sim
-      .arrived("create-snapshot")
-      .then(() => sim.arrived("list-snapshots", sim.arrivalsOf("list-snapshots") + 1));
-    const main = await runAction({ inputs, killWhen: waiting, timeoutMs: 60_000 });
+    const main = await runAction({
+      inputs,
+      killWhen: firstCheckAfterCreates(sim),
+      timeoutMs: 60_000,
+    });
     expect(main.savedState.rollbackTargets).toBe(JSON.stringify({ 12345: sim.creations[0] }));
     // A cancelled workflow: failure() is false, so the runner does not start the post step.
     expect(

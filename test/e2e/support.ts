@@ -30,6 +30,15 @@ export async function simulator(options: SimulatorOptions = {}): Promise<Simulat
 }
 
 /**
+ * The first status check after `creates` create requests: every snapshot id is known to the step
+ * by then (saved, in the outputs). The event a test cancels a waiting step on.
+ */
+export async function firstCheckAfterCreates(sim: Simulator, creates = 1): Promise<void> {
+  await sim.arrived("create-snapshot", creates);
+  await sim.arrived("list-snapshots", sim.arrivalsOf("list-snapshots") + 1);
+}
+
+/**
  * Runs the committed bundle against the simulator with the runner's environment. Every run of
  * every end-to-end test is also checked for the raw token in all that the action wrote.
  */

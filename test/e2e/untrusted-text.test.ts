@@ -1,7 +1,7 @@
 /**
  * Text from the API carries no workflow command into the log, as the runner parses the bundle's
  * stdout: a few representative cases on the bundle. The other injection cases run in-process
- * (test/modes/untrusted-text.test.ts), whose log is the bundle's (in-process-parity.test.ts).
+ * (test/modes/odd-input/untrusted-text.test.ts), whose log is the bundle's (in-process-parity.test.ts).
  */
 import { describe, expect, it } from "vitest";
 import { failureOf, run, simulator } from "./support.js";

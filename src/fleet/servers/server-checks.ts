@@ -67,10 +67,10 @@ export async function serversNotFound(
   api: SnapshotsApi,
   serverIds: readonly number[],
 ): Promise<string[]> {
-  const found = await readServers(api, serverIds);
+  const missing = await missingServers(api, serverIds);
   return serverIds.flatMap((serverId) => {
-    const server = found.get(serverId);
-    return isStatus(server, 404) ? [unreachable(server, serverId)] : [];
+    const answer = missing.get(serverId);
+    return answer === undefined ? [] : [notFound(serverId, answer)];
   });
 }
 
@@ -89,13 +89,16 @@ function isServer(value: unknown): value is Server {
 }
 
 function unreachable(error: unknown, serverId: number): string {
-  if (isStatus(error, 404)) {
-    return (
-      `Server ${serverId} does not exist, or this token cannot see it (${error.message}). ` +
-      `Check ${Inputs.serverId}.`
-    );
-  }
+  if (isStatus(error, 404)) return notFound(serverId, error.message);
   return explainFailure(error, { kind: "server", serverId });
+}
+
+/** A 404 for a server, in every mode's words; `answer` is what the API said. */
+function notFound(serverId: number, answer: string): string {
+  return (
+    `Server ${serverId} does not exist, or this token cannot see it (${answer}). ` +
+    `Check ${Inputs.serverId}.`
+  );
 }
 
 export type ServerChange = "snapshot" | "restore";
